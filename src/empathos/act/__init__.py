@@ -1,0 +1,1 @@
+"""The act stage of the flywheel (see DESIGN.md)."""

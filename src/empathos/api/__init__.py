@@ -1,0 +1,1 @@
+"""The api stage of the flywheel (see DESIGN.md)."""

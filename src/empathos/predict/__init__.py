@@ -1,0 +1,1 @@
+"""The predict stage of the flywheel (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""The scale stage of the flywheel (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""The simulate stage of the flywheel (see DESIGN.md)."""

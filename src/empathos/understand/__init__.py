@@ -1,0 +1,1 @@
+"""The understand stage of the flywheel (see DESIGN.md)."""

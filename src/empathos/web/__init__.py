@@ -1,0 +1,1 @@
+"""The web stage of the flywheel (see DESIGN.md)."""
