@@ -11,7 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 
 class Settings(BaseSettings):
@@ -45,6 +50,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path("."), description="Where reject files and exports go when no path is given."
     )
+
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments beat the environment, which beats ``.env``, which beats ``empathos.toml``."""
+        return (init_settings, env_settings, dotenv_settings, TomlConfigSettingsSource(settings_cls))
 
 
 @lru_cache(maxsize=1)

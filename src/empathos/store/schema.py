@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     DateTime,
     Float,
@@ -97,7 +98,7 @@ turns = Table(
         ForeignKey("interactions.interaction_id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("speaker", String(16), nullable=False),
     Column("text", Text, nullable=False),
     Column("ts", DateTime),
@@ -139,7 +140,7 @@ ingest_runs = Table(
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
     Column("records_read", Integer, nullable=False, default=0),
-    Column("records_stored", Integer, nullable=False, default=0),
+    Column("records_accepted", Integer, nullable=False, default=0),
     Column("records_rejected", Integer, nullable=False, default=0),
     Column("status", String(16), nullable=False),
 )

@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('started_at', sa.DateTime(), nullable=False),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
     sa.Column('records_read', sa.Integer(), nullable=False),
-    sa.Column('records_stored', sa.Integer(), nullable=False),
+    sa.Column('records_accepted', sa.Integer(), nullable=False),
     sa.Column('records_rejected', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.PrimaryKeyConstraint('run_id', name=op.f('pk_ingest_runs'))
@@ -112,7 +112,7 @@ def upgrade() -> None:
 
     op.create_table('turns',
     sa.Column('interaction_id', sa.String(length=128), nullable=False),
-    sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('seq', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('speaker', sa.String(length=16), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('ts', sa.DateTime(), nullable=True),

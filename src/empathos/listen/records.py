@@ -1,0 +1,216 @@
+"""One converter per importable kind: a raw record in, the rows for the store out.
+
+Each returns ``{table name: [row, ...]}`` so a record that spans tables (an interaction
+with its turns) is accepted or rejected as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from empathos.listen.errors import RecordError
+from empathos.listen.parse import (
+    OUTCOME_KINDS,
+    SPEAKERS,
+    as_float,
+    as_id,
+    as_int,
+    as_list,
+    as_mapping,
+    channel_of,
+    choice,
+    is_blank,
+    opt_id,
+    opt_str,
+    opt_ts,
+    parse_ts,
+    required,
+    source_of,
+    text_of,
+)
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+def interaction_record(rec: Mapping[str, Any]) -> Rows:
+    """A JSONL interaction with its nested turns."""
+    interaction_id = as_id(required(rec, "interaction_id"), "interaction_id")
+    raw_turns = required(rec, "turns")
+    if not isinstance(raw_turns, list) or not raw_turns:
+        raise RecordError("turns", "must be a non-empty list")
+    turns = [_nested_turn(interaction_id, i, t) for i, t in enumerate(raw_turns)]
+    seqs = [t["seq"] for t in turns]
+    if len(set(seqs)) != len(seqs):
+        raise RecordError("turns", "has two turns with the same seq")
+    stamps = [t["ts"] for t in turns if t["ts"] is not None]
+    row = _interaction_row(rec, interaction_id, default_channel=None)
+    row["started_at"] = row["started_at"] or (min(stamps) if stamps else None)
+    row["ended_at"] = row["ended_at"] or (max(stamps) if stamps else None)
+    return {"interactions": [row], "turns": turns}
+
+
+def _nested_turn(interaction_id: str, position: int, raw: Any) -> dict[str, Any]:
+    where = f"turns[{position}]"
+    if not isinstance(raw, dict):
+        raise RecordError(where, "must be an object")
+    try:
+        return turn_row(raw, interaction_id, default_seq=position)
+    except RecordError as exc:
+        raise RecordError(f"{where}.{exc.field}", exc.message) from None
+
+
+def turn_row(rec: Mapping[str, Any], interaction_id: str, default_seq: int | None) -> dict[str, Any]:
+    seq_raw = rec.get("seq")
+    if is_blank(seq_raw):
+        if default_seq is None:
+            raise RecordError("seq", "is required")
+        seq = default_seq
+    else:
+        seq = as_int(seq_raw, "seq", minimum=0, maximum=2**63 - 1)
+    return {
+        "interaction_id": interaction_id,
+        "seq": seq,
+        "speaker": choice(required(rec, "speaker"), "speaker", SPEAKERS),
+        "text": text_of(required(rec, "text"), "text"),
+        "ts": opt_ts(rec, "ts"),
+        "author_id": opt_id(rec, "author_id"),
+        "language": opt_str(rec, "language", 16),
+        "language_score": None,
+    }
+
+
+def _interaction_row(
+    rec: Mapping[str, Any], interaction_id: str, default_channel: str | None
+) -> dict[str, Any]:
+    channel = rec.get("channel")
+    if is_blank(channel):
+        if default_channel is None:
+            raise RecordError("channel", "is required")
+        channel = default_channel
+    return {
+        "interaction_id": interaction_id,
+        "customer_id": opt_id(rec, "customer_id"),
+        "channel": channel_of(channel),
+        "started_at": opt_ts(rec, "started_at"),
+        "ended_at": opt_ts(rec, "ended_at"),
+        "employee_id": opt_id(rec, "employee_id"),
+        "queue": opt_str(rec, "queue", 64),
+        "need": opt_str(rec, "need", 64),
+        "source": source_of(rec),
+        "attributes": as_mapping(rec.get("attributes"), "attributes"),
+    }
+
+
+def turn_record(rec: Mapping[str, Any]) -> Rows:
+    """A CSV row holding one turn; it also carries (and creates) its interaction."""
+    interaction_id = as_id(required(rec, "interaction_id"), "interaction_id")
+    turn = turn_row(rec, interaction_id, default_seq=None)
+    interaction = _interaction_row(rec, interaction_id, default_channel="chat")
+    interaction["started_at"] = interaction["started_at"] or turn["ts"]
+    return {"interactions": [interaction], "turns": [turn]}
+
+
+def customer_record(rec: Mapping[str, Any]) -> Rows:
+    return {
+        "customers": [
+            {
+                "customer_id": as_id(required(rec, "customer_id"), "customer_id"),
+                "name": opt_str(rec, "name"),
+                "segment": opt_str(rec, "segment", 64),
+                "language": opt_str(rec, "language", 16),
+                "created_at": opt_ts(rec, "created_at"),
+                "source": source_of(rec),
+                "attributes": as_mapping(rec.get("attributes"), "attributes"),
+            }
+        ]
+    }
+
+
+def employee_record(rec: Mapping[str, Any]) -> Rows:
+    capacity = rec.get("capacity")
+    return {
+        "employees": [
+            {
+                "employee_id": as_id(required(rec, "employee_id"), "employee_id"),
+                "name": opt_str(rec, "name"),
+                "function": opt_str(rec, "function", 64),
+                "skills": as_list(rec.get("skills"), "skills"),
+                "languages": as_list(rec.get("languages"), "languages"),
+                "pod_id": opt_id(rec, "pod_id"),
+                "capacity": 1 if is_blank(capacity) else as_int(capacity, "capacity", minimum=1),
+                "hired_at": opt_ts(rec, "hired_at"),
+                "source": source_of(rec),
+                "attributes": as_mapping(rec.get("attributes"), "attributes"),
+            }
+        ]
+    }
+
+
+def pod_record(rec: Mapping[str, Any]) -> Rows:
+    required(rec, "name")
+    return {
+        "pods": [
+            {
+                "pod_id": as_id(required(rec, "pod_id"), "pod_id"),
+                "name": opt_str(rec, "name"),
+                "functions": as_list(rec.get("functions"), "functions"),
+                "member_ids": as_list(rec.get("member_ids"), "member_ids"),
+                "segments": as_list(rec.get("segments"), "segments"),
+            }
+        ]
+    }
+
+
+def outcome_record(rec: Mapping[str, Any]) -> Rows:
+    row = {
+        "outcome_id": as_id(required(rec, "outcome_id"), "outcome_id"),
+        "kind": choice(required(rec, "kind"), "kind", OUTCOME_KINDS),
+        "value": as_float(required(rec, "value"), "value"),
+        "ts": opt_ts(rec, "ts"),
+        "interaction_id": opt_id(rec, "interaction_id"),
+        "customer_id": opt_id(rec, "customer_id"),
+        "employee_id": opt_id(rec, "employee_id"),
+        "source": source_of(rec),
+    }
+    if not (row["interaction_id"] or row["customer_id"] or row["employee_id"]):
+        raise RecordError("interaction_id", "an outcome needs interaction_id, customer_id or employee_id")
+    return {"outcomes": [row]}
+
+
+def transaction_record(rec: Mapping[str, Any]) -> Rows:
+    quantity = rec.get("quantity")
+    return {
+        "transactions": [
+            {
+                "transaction_id": as_id(required(rec, "transaction_id"), "transaction_id"),
+                "customer_id": as_id(required(rec, "customer_id"), "customer_id"),
+                "ts": parse_ts(required(rec, "ts"), "ts"),
+                "amount": as_float(required(rec, "amount"), "amount"),
+                "quantity": 1 if is_blank(quantity) else as_int(quantity, "quantity", minimum=0),
+                "source": source_of(rec),
+            }
+        ]
+    }
+
+
+CONVERTERS: dict[str, Callable[[Mapping[str, Any]], Rows]] = {
+    "interactions": interaction_record,
+    "turns": turn_record,
+    "customers": customer_record,
+    "employees": employee_record,
+    "pods": pod_record,
+    "outcomes": outcome_record,
+    "transactions": transaction_record,
+}
+
+# The key that tells each kind apart when a file's kind is guessed from its fields.
+SIGNATURES: dict[str, frozenset[str]] = {
+    "interactions": frozenset({"interaction_id", "turns"}),
+    "turns": frozenset({"interaction_id", "speaker", "text"}),
+    "outcomes": frozenset({"outcome_id", "kind", "value"}),
+    "transactions": frozenset({"transaction_id", "customer_id", "amount"}),
+    "pods": frozenset({"pod_id", "name"}),
+    "employees": frozenset({"employee_id"}),
+    "customers": frozenset({"customer_id"}),
+}

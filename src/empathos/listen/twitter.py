@@ -1,0 +1,111 @@
+"""The public "Customer Support on Twitter" export: tweets linked by reply ids, rebuilt
+into interactions (one per thread).
+
+A thread's root is found in a first pass that keeps only two integers per tweet (its id
+and the id it answers) in NumPy arrays, then resolves every tweet's root by pointer
+jumping (log-depth vectorised steps). The second pass streams the file again and emits
+turns, so memory grows with the number of tweets (16 bytes each), never with their text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from empathos.listen.errors import RecordError
+from empathos.listen.parse import as_id, opt_str, parse_ts, required, text_of
+from empathos.listen.readers import iter_csv
+from empathos.listen.records import Rows
+
+COLUMNS = frozenset(
+    {"tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id"}
+)
+
+
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(float(value)) if str(value).strip() else None
+    except (TypeError, ValueError):
+        return None
+
+
+def thread_roots(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted tweet ids and, aligned with them, the id of each tweet's thread root."""
+    ids: list[int] = []
+    parents: list[int] = []
+    for _, record, _ in iter_csv(path):
+        if isinstance(record, RecordError):
+            continue
+        tweet = _as_int(record.get("tweet_id"))
+        if tweet is None:
+            continue
+        parent = _as_int(record.get("in_response_to_tweet_id"))
+        ids.append(tweet)
+        parents.append(-1 if parent is None else parent)
+    id_arr = np.asarray(ids, dtype=np.int64)
+    parent_arr = np.asarray(parents, dtype=np.int64)
+    order = np.argsort(id_arr, kind="stable")
+    id_arr, parent_arr = id_arr[order], parent_arr[order]
+    # Index of each tweet's parent within the file, or itself when the parent is absent.
+    pos = np.searchsorted(id_arr, parent_arr)
+    pos = np.clip(pos, 0, max(len(id_arr) - 1, 0))
+    known = (parent_arr >= 0) & (len(id_arr) > 0) & (id_arr[pos] == parent_arr)
+    link = np.where(known, pos, np.arange(len(id_arr)))
+    for _ in range(64):  # pointer jumping: depth halves each step
+        nxt = link[link]
+        if np.array_equal(nxt, link):
+            break
+        link = nxt
+    return id_arr, id_arr[link] if len(id_arr) else id_arr
+
+
+def converter(path: Path) -> Callable[[Mapping[str, Any]], Rows]:
+    """Pass 1 over ``path``, then a converter that places each tweet in its thread."""
+    ids, roots = thread_roots(path)
+
+    def root_of(tweet: int) -> int:
+        i = int(np.searchsorted(ids, tweet))
+        return int(roots[i]) if i < len(ids) and ids[i] == tweet else tweet
+
+    def convert(rec: Mapping[str, Any]) -> Rows:
+        tweet_raw = required(rec, "tweet_id")
+        tweet = _as_int(tweet_raw)
+        if tweet is None or tweet < 0:
+            raise RecordError("tweet_id", f"{str(tweet_raw)[:40]!r} is not a tweet id")
+        author = as_id(required(rec, "author_id"), "author_id")
+        inbound = str(required(rec, "inbound")).strip().lower()
+        if inbound not in ("true", "false"):
+            raise RecordError("inbound", f"{inbound[:20]!r} is not True or False")
+        is_customer = inbound == "true"
+        ts = parse_ts(required(rec, "created_at"), "created_at")
+        root = root_of(tweet)
+        interaction_id = f"tw-{root}"
+        is_root = root == tweet
+        interaction = {
+            "interaction_id": interaction_id,
+            "customer_id": author if (is_root and is_customer) else None,
+            "channel": "social",
+            "started_at": ts if is_root else None,
+            "ended_at": None,
+            "employee_id": None if is_customer else author,
+            "queue": None,
+            "need": None,
+            "source": "real",
+            "attributes": {"platform": "twitter"},
+        }
+        turn = {
+            "interaction_id": interaction_id,
+            "seq": tweet,
+            "speaker": "customer" if is_customer else "employee",
+            "text": text_of(required(rec, "text"), "text"),
+            "ts": ts,
+            "author_id": author,
+            "language": opt_str(rec, "language", 16),
+            "language_score": None,
+        }
+        return {"interactions": [interaction], "turns": [turn]}
+
+    return convert
