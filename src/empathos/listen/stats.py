@@ -1,0 +1,75 @@
+"""What is in the store: counts per table, and interactions per channel, language and
+period -- the first thing an analyst checks after an import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from empathos.store import schema
+from empathos.store.repository import TABLES, count_rows
+
+Period = Literal["day", "week", "month"]
+_SQLITE_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-W%W", "month": "%Y-%m"}
+_PG_FORMATS = {"day": "YYYY-MM-DD", "week": 'IYYY-"W"IW', "month": "YYYY-MM"}
+
+
+@dataclass
+class StoreStats:
+    tables: dict[str, int] = field(default_factory=dict)
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_period: dict[str, int] = field(default_factory=dict)
+    by_source: dict[str, int] = field(default_factory=dict)
+    period: str = "month"
+
+
+def period_label(conn: Connection, column: ColumnElement, period: Period) -> ColumnElement:
+    """A text label of the period ``column`` falls in, in each database's own dialect."""
+    if conn.dialect.name == "postgresql":
+        return func.to_char(column, _PG_FORMATS[period])
+    return func.strftime(_SQLITE_FORMATS[period], column)
+
+
+def store_stats(engine: Engine, period: Period = "month") -> StoreStats:
+    """Counts of everything stored. Languages are those of customer turns, counted once
+    per interaction (its dominant language), because that is what staffing plans need."""
+    i, t = schema.interactions, schema.turns
+    stats = StoreStats(period=period)
+    with engine.connect() as conn:
+        stats.tables = {name: count_rows(conn, name) for name in TABLES}
+        stats.by_channel = _grouped(conn, select(i.c.channel, func.count()).group_by(i.c.channel))
+        stats.by_source = _grouped(conn, select(i.c.source, func.count()).group_by(i.c.source))
+        label = period_label(conn, i.c.started_at, period).label("p")
+        stats.by_period = dict(
+            sorted(_grouped(conn, select(label, func.count()).group_by(label)).items())
+        )
+        per_interaction = (
+            select(t.c.interaction_id, t.c.language, func.count().label("n"))
+            .where(t.c.speaker == "customer")
+            .group_by(t.c.interaction_id, t.c.language)
+            .subquery()
+        )
+        ranked = select(
+            per_interaction.c.language,
+            func.row_number()
+            .over(
+                partition_by=per_interaction.c.interaction_id,
+                order_by=(per_interaction.c.n.desc(), per_interaction.c.language),
+            )
+            .label("r"),
+        ).subquery()
+        stats.by_language = _grouped(
+            conn,
+            select(ranked.c.language, func.count()).where(ranked.c.r == 1).group_by(ranked.c.language),
+        )
+    return stats
+
+
+def _grouped(conn: Connection, query) -> dict[str, int]:  # noqa: ANN001
+    rows = conn.execute(query).all()
+    out = {("(none)" if key is None else str(key)): int(n) for key, n in rows}
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))) if rows else {}
