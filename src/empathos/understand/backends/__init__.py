@@ -1,0 +1,4 @@
+"""Built-in understand backends. Importing this package registers them by name
+(``lexicon``, ``default``, ``transformer``); nothing heavy loads until a model is built."""
+
+from empathos.understand.backends import lexicon  # noqa: F401
