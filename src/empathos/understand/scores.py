@@ -1,0 +1,64 @@
+"""From model probabilities to the per-turn numbers the rest of ``understand`` works with.
+
+A backend returns only probabilities (protocols.py); turning them into *valence* (how
+pleasant, −1…1) and *intensity* (how strongly felt, 0…1) is a fixed, documented mapping
+kept here, so that every backend is scored the same way and a change of mapping is one
+edit, visible in review.
+
+The per-emotion anchors are placed on Russell's circumplex of affect (Russell 1980,
+"A circumplex model of affect"): valence is the horizontal axis, intensity plays the
+role of arousal. They are hand-set orderings, not estimates: anger is the most
+unpleasant and most aroused customer state, neutral carries no feeling at all,
+gratitude the most pleasant. Valence and intensity are the *expected* anchor under the
+model's probabilities, so an uncertain model yields milder numbers — which is what we
+want: a peak should be a moment the model is sure about.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_LEVELS
+
+# emotion -> (valence −1…1, intensity 0…1)
+EMOTION_ANCHORS: dict[str, tuple[float, float]] = {
+    "anger": (-0.9, 1.0),
+    "frustration": (-0.7, 0.8),
+    "anxiety": (-0.6, 0.8),
+    "sadness": (-0.7, 0.5),
+    "confusion": (-0.3, 0.4),
+    "neutral": (0.0, 0.0),
+    "joy": (0.8, 0.7),
+    "gratitude": (0.9, 0.6),
+    "relief": (0.6, 0.5),
+}
+
+VALENCE = np.array([EMOTION_ANCHORS[e][0] for e in CX_EMOTIONS], dtype=float)
+INTENSITY = np.array([EMOTION_ANCHORS[e][1] for e in CX_EMOTIONS], dtype=float)
+
+
+def valence_intensity(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(n, 9)`` CX probabilities -> ``(valence[n], intensity[n])``, expected anchors.
+
+    Rows are renormalised first, so a backend whose rows sum to 0.999 is not penalised.
+    """
+    p = np.asarray(probs, dtype=float)
+    if p.ndim != 2 or p.shape[1] != len(CX_EMOTIONS):
+        raise ValueError(f"expected (n, {len(CX_EMOTIONS)}) probabilities, got {p.shape}")
+    s = p.sum(axis=1, keepdims=True)
+    s[s == 0] = 1.0
+    p = p / s
+    return p @ VALENCE, p @ INTENSITY
+
+
+def top_labels(probs: np.ndarray) -> list[str]:
+    """The most probable CX emotion of each row."""
+    return [CX_EMOTIONS[i] for i in np.asarray(probs).argmax(axis=1)]
+
+
+def empathy_levels(probs: np.ndarray) -> np.ndarray:
+    """``(n, 3, 3)`` empathy probabilities -> ``(n, 3)`` most probable level per mechanism."""
+    p = np.asarray(probs, dtype=float)
+    if p.ndim != 3 or p.shape[2] != len(EMPATHY_LEVELS):
+        raise ValueError(f"expected (n, 3, {len(EMPATHY_LEVELS)}) probabilities, got {p.shape}")
+    return np.asarray(EMPATHY_LEVELS)[p.argmax(axis=2)]
