@@ -185,3 +185,38 @@ def export(
     except IngestError as exc:
         fail(str(exc))
     console.print(f"wrote {rows:,} rows to {out}")
+
+
+@app.command()
+def analyze(
+    model: Annotated[str | None, typer.Option("--model", help="Registered emotion model (default: EMPATHOS_EMOTION_MODEL or 'default').")] = None,
+    empathy_model: Annotated[str | None, typer.Option("--empathy-model", help="Registered empathy model (default: EMPATHOS_EMPATHY_MODEL or 'default').")] = None,
+    rerun: Annotated[bool, typer.Option("--rerun", help="Recompute everything for these model versions.")] = False,
+    batch_size: Annotated[int, typer.Option(help="Turns per model call and per transaction.")] = 512,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Annotate every turn not yet annotated by the chosen model versions (emotion per
+    customer turn, empathy per employee turn), then score interactions (peak-end, effort)
+    and customer journeys. Incremental: a second run only does what is new."""
+    from empathos.understand.pipeline import analyze as run_analyze
+    from empathos.understand.protocols import UnknownModelError
+
+    try:
+        report = run_analyze(open_store(db), emotion_model=model, empathy_model=empathy_model,
+                             rerun=rerun, batch_size=batch_size, progress=not as_json)
+    except UnknownModelError as exc:
+        fail(str(exc.args[0]) if exc.args else str(exc))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    console.print(
+        f"{report.emotion_model} {report.emotion_version} / {report.empathy_model} {report.empathy_version}: "
+        f"{report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns annotated, "
+        f"{report.interactions_scored:,} interactions scored, {report.customers_updated:,} journeys updated "
+        f"in {report.seconds:.1f}s ({report.turns_per_second:,.0f} turns/s)"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -150,3 +151,103 @@ Index("ix_turns_speaker_lang", turns.c.speaker, turns.c.language)
 # Which table holds each importable kind, and how a re-import treats an existing key.
 IMMUTABLE = {"interactions", "turns", "outcomes", "transactions"}
 MASTER = {"customers", "employees", "pods"}
+
+# --------------------------------------------------------------------------- annotations
+# Written only by ``empathos.understand.pipeline`` (migration 0002). Every annotation
+# carries the model name and version that produced it, inside the primary key, so several
+# models coexist on the same turns and a rerun with a new model only *adds* rows
+# (ConvoKit style); comparing two models is a join, reverting one is a delete.
+MODEL = String(64)
+
+turn_emotions = Table(
+    "turn_emotions",
+    metadata,
+    Column("interaction_id", ID, primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("model", MODEL, primary_key=True),
+    Column("version", MODEL, primary_key=True),
+    Column("probabilities", JSON, nullable=False),  # in the order of CX_EMOTIONS
+    Column("label", String(32), nullable=False),
+    Column("valence", Float, nullable=False),
+    Column("intensity", Float, nullable=False),
+    ForeignKeyConstraint(
+        ["interaction_id", "seq"], ["turns.interaction_id", "turns.seq"], ondelete="CASCADE"
+    ),
+)
+
+turn_empathy = Table(
+    "turn_empathy",
+    metadata,
+    Column("interaction_id", ID, primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("model", MODEL, primary_key=True),
+    Column("version", MODEL, primary_key=True),
+    Column("emotional_reaction", Integer, nullable=False),  # level 0 none / 1 weak / 2 strong
+    Column("interpretation", Integer, nullable=False),
+    Column("exploration", Integer, nullable=False),
+    Column("probabilities", JSON, nullable=False),  # [mechanism][level]
+    ForeignKeyConstraint(
+        ["interaction_id", "seq"], ["turns.interaction_id", "turns.seq"], ondelete="CASCADE"
+    ),
+)
+
+# One row per interaction and (emotion model, empathy model) pair: ``model``/``version``
+# name the emotion model (peak-end, sentiment), ``empathy_model``/``empathy_version`` the
+# empathy model (agent empathy score). Effort signals need no model; they sit here so one
+# row says everything about the contact.
+interaction_scores = Table(
+    "interaction_scores",
+    metadata,
+    Column(
+        "interaction_id",
+        ID,
+        ForeignKey("interactions.interaction_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("model", MODEL, primary_key=True),
+    Column("version", MODEL, primary_key=True),
+    Column("empathy_model", MODEL, primary_key=True),
+    Column("empathy_version", MODEL, primary_key=True),
+    Column("customer_id", ID, index=True),
+    Column("n_customer_turns", Integer, nullable=False),
+    Column("n_employee_turns", Integer, nullable=False),
+    Column("experienced", Float),
+    Column("remembered", Float),
+    Column("peak_seq", BigInteger),
+    Column("peak_valence", Float),
+    Column("start_valence", Float),
+    Column("end_valence", Float),
+    Column("outcome", String(16)),
+    Column("sentiment_score", Float),
+    Column("empathy_score", Float),
+    Column("n_empathetic", Integer, nullable=False),
+    Column("n_unhelpful", Integer, nullable=False),
+    Column("repeats", Integer, nullable=False),
+    Column("recontact", Integer, nullable=False),  # 0/1: a prior contact within N days
+    Column("transfers", Integer, nullable=False),
+    Column("long_waits", Integer, nullable=False),
+    Column("max_wait_s", Float),
+    Column("channel_switch", Integer, nullable=False),  # 0/1
+    Column("effort_phrases", Integer, nullable=False),
+    Column("effort_score", Float, nullable=False),
+    Column("details", JSON, nullable=False),  # weights and thresholds used, for reproducibility
+    Column("computed_at", DateTime, nullable=False),
+)
+
+customer_journeys = Table(
+    "customer_journeys",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("model", MODEL, primary_key=True),
+    Column("version", MODEL, primary_key=True),
+    Column("memory", Float, nullable=False),
+    Column("balance", Float),
+    Column("n_interactions", Integer, nullable=False),
+    Column("n_negative", Integer, nullable=False),
+    Column("last_at", DateTime),
+    Column("details", JSON, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+)
+
+Index("ix_turn_emotions_model_version", turn_emotions.c.model, turn_emotions.c.version)
+Index("ix_turn_empathy_model_version", turn_empathy.c.model, turn_empathy.c.version)
