@@ -1,0 +1,61 @@
+"""Streaming JSONL output in the ingest formats of docs/formats.md.
+
+Records are written as they are produced (nothing accumulates in memory), with compact,
+key-ordered-as-built JSON so identical runs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+FILES: tuple[str, ...] = (
+    "interactions", "customers", "employees", "pods", "outcomes", "transactions", "truth_interactions",
+)
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class RecordWriter:
+    """One open file per record kind under ``out_dir``; use as a context manager."""
+
+    def __init__(self, out_dir: Path, kinds: tuple[str, ...] = FILES) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self._files: dict[str, IO[str]] = {
+            k: open(out_dir / f"{k}.jsonl", "w", encoding="utf-8", newline="\n", buffering=1 << 20) for k in kinds
+        }
+        self.counts: dict[str, int] = {k: 0 for k in kinds}
+
+    def write(self, kind: str, record: dict[str, Any]) -> None:
+        f = self._files.get(kind)
+        if f is None:
+            return
+        f.write(_dumps(record))
+        f.write("\n")
+        self.counts[kind] += 1
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+
+    def __enter__(self) -> RecordWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Clock:
+    """Simulation minutes → ISO timestamps, caching the date part (most calls share a day)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+
+    def at(self, minutes: float) -> datetime:
+        return self.start + timedelta(minutes=minutes)
+
+    def iso(self, minutes: float) -> str:
+        return (self.start + timedelta(seconds=int(minutes * 60))).isoformat()
