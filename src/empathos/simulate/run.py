@@ -2,7 +2,8 @@
 
 ``run_simulation(config, out_dir)`` is the one call the CLI, the demo and the benchmark
 use. The output directory then holds the ingest files of docs/formats.md (every record
-``"source": "simulated"``), ``truth_interactions.jsonl`` (per-turn labels) and
+``"source": "simulated"``; ``listen.ingest_dir(out_dir, engine)`` loads them),
+``truth/interactions.jsonl`` (per-turn true labels, kept out of ingest's way) and
 ``ground_truth.json`` (effect sizes, per-customer and per-employee latent truths, report).
 """
 
@@ -80,6 +81,8 @@ def run_simulation(config: SimulationConfig, out_dir: Path, progress: bool = Tru
         sim = Simulation(config, writer, on_day=on_day)
         _write_customers(sim, writer)
         sim.run()
+        if bar:
+            bar.update(task, completed=config.days)
         _write_staff(sim, writer)
         elapsed = time.perf_counter() - started
         report = _report(sim, out_dir, elapsed, dict(writer.counts))

@@ -14,6 +14,9 @@ from typing import IO, Any
 FILES: tuple[str, ...] = (
     "interactions", "customers", "employees", "pods", "outcomes", "transactions", "truth_interactions",
 )
+PATHS: dict[str, str] = {"truth_interactions": "truth/interactions.jsonl"}
+"""Where a kind is written, relative to the output directory (default ``<kind>.jsonl``). The
+per-turn truth lives in a subfolder so ``ingest_dir`` never mistakes it for interactions."""
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -22,11 +25,12 @@ class RecordWriter:
     """One open file per record kind under ``out_dir``; use as a context manager."""
 
     def __init__(self, out_dir: Path, kinds: tuple[str, ...] = FILES) -> None:
-        out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
-        self._files: dict[str, IO[str]] = {
-            k: open(out_dir / f"{k}.jsonl", "w", encoding="utf-8", newline="\n", buffering=1 << 20) for k in kinds
-        }
+        self._files: dict[str, IO[str]] = {}
+        for k in kinds:
+            path = out_dir / PATHS.get(k, f"{k}.jsonl")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._files[k] = open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         self.counts: dict[str, int] = {k: 0 for k in kinds}
 
     def write(self, kind: str, record: dict[str, Any]) -> None:
