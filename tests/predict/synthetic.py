@@ -8,6 +8,8 @@ from scipy.special import betaln, gammaln
 
 from empathos.predict.clv import BGNBDParams, GammaGammaParams
 
+DEFAULT_SPEND = GammaGammaParams(p=6.0, q=4.0, v=15.0)
+
 
 def simulate_bgnbd(
     params: BGNBDParams,
@@ -15,7 +17,7 @@ def simulate_bgnbd(
     seed: int,
     t_min: float = 26.0,
     t_max: float = 52.0,
-    spend: GammaGammaParams = GammaGammaParams(p=6.0, q=4.0, v=15.0),
+    spend: GammaGammaParams = DEFAULT_SPEND,
 ) -> pd.DataFrame:
     """Summary rows (customer_id, frequency, recency, T, monetary) from the BG/NBD story.
 

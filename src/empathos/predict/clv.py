@@ -311,8 +311,9 @@ def expected_purchases(
     r, alpha, a, b = params.r, params.alpha, _away_from_one(params.a), params.b
     x, t_x, T_, t_ = (np.asarray(v, dtype=float) for v in (frequency, recency, T, t))
     z = t_ / (alpha + T_ + t_)
+    ratio = ((alpha + T_) / (alpha + T_ + t_)) ** (r + x)
     numerator = (a + b + x - 1.0) / (a - 1.0) * (
-        1.0 - ((alpha + T_) / (alpha + T_ + t_)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1.0, z)
+        1.0 - ratio * hyp2f1(r + x, b + x, a + b + x - 1.0, z)
     )
     denominator = 1.0 + (x > 0) * (a / (b + np.maximum(x, 1.0) - 1.0)) * (
         (alpha + T_) / (alpha + t_x)

@@ -89,7 +89,9 @@ def _retention(attrition_risk: ArrayLike) -> np.ndarray:
     return 1.0 - risk
 
 
-def expected_remaining_tenure(attrition_risk: ArrayLike, config: ELVConfig | None = None) -> np.ndarray:
+def expected_remaining_tenure(
+    attrition_risk: ArrayLike, config: ELVConfig | None = None
+) -> np.ndarray:
     """Discounted expected number of periods still employed within the horizon: Σ ρ^k δ_k.
 
     With no discount and an infinite horizon this tends to ρ / (1 − ρ).
@@ -100,7 +102,9 @@ def expected_remaining_tenure(attrition_risk: ArrayLike, config: ELVConfig | Non
     return np.asarray((rho[..., None] ** k * discount_factors(cfg)).sum(axis=-1))
 
 
-def expected_replacement_cost(attrition_risk: ArrayLike, config: ELVConfig | None = None) -> np.ndarray:
+def expected_replacement_cost(
+    attrition_risk: ArrayLike, config: ELVConfig | None = None
+) -> np.ndarray:
     """R Σ ρ^(k−1)(1 − ρ) δ_k: the discounted replacement cost times the chance of leaving."""
     cfg = config or ELVConfig()
     rho = _retention(attrition_risk)
@@ -109,7 +113,9 @@ def expected_replacement_cost(attrition_risk: ArrayLike, config: ELVConfig | Non
     return np.asarray(cfg.replacement_cost * (leave_in_k * discount_factors(cfg)).sum(axis=-1))
 
 
-def value_protected_per_contact(mean_value_at_risk: ArrayLike, retention_uplift: ArrayLike) -> np.ndarray:
+def value_protected_per_contact(
+    mean_value_at_risk: ArrayLike, retention_uplift: ArrayLike
+) -> np.ndarray:
     """Value a contact protects: the mean value at risk of the customers an employee
     handles × how much a contact by this employee lowers their churn probability
     (an absolute uplift in [0, 1], measured against the control group by the learn stage).
