@@ -229,6 +229,8 @@ def simulate(
     preset_name: Annotated[str, typer.Option("--preset", help="Named configuration: default, demo, medium, small.")] = "default",
     employees: Annotated[int | None, typer.Option(help="Number of employees (default: sized to the load).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    store: Annotated[bool, typer.Option("--store", help="Also ingest the files into the store (--db).")] = False,
+    db: DbOption = None,
 ) -> None:
     """Simulate a contact centre (customers, pods, conversations, outcomes) and write the
     ingest files plus ground_truth.json into --out. See docs/simulate.md."""
@@ -247,7 +249,15 @@ def simulate(
     except ValueError as exc:
         fail(str(exc))
     report = run_simulation(config, out, progress=not as_json)
+    stored = []
+    if store:
+        from empathos.simulate.store import store_simulation
+
+        stored = [{"kind": r.kind, "accepted": r.records_accepted, "rejected": r.records_rejected}
+                  for r in store_simulation(out, open_store(db))]
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2))
+        typer.echo(json.dumps({**report.to_dict(), "stored": stored}, indent=2))
         return
     console.print(report.summary())
+    for r in stored:
+        console.print(f"stored {r['kind']}: {r['accepted']:,} accepted, {r['rejected']:,} rejected")

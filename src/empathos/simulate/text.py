@@ -175,7 +175,7 @@ class UtteranceCounter:
     lower bound and ``capped`` says so. That keeps a 1M-contact run within memory.
     """
 
-    def __init__(self, cap: int = 300_000) -> None:
+    def __init__(self, cap: int = 100_000) -> None:
         self.cap = cap
         self._seen: dict[str, set[int]] = {}
         self.total: dict[str, int] = {}

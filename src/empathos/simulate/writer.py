@@ -11,6 +11,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+try:  # orjson is a core dependency; ~3x faster than the stdlib on this hot path
+    import orjson
+
+    def dumps(record: dict[str, Any]) -> bytes:
+        return orjson.dumps(record)
+
+except ImportError:  # pragma: no cover - stdlib fallback, same bytes for our records' types
+    _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+    def dumps(record: dict[str, Any]) -> bytes:
+        return _encode(record).encode("utf-8")
+
 FILES: tuple[str, ...] = (
     "interactions", "customers", "employees", "pods", "outcomes", "transactions", "truth_interactions",
 )
@@ -18,27 +30,25 @@ PATHS: dict[str, str] = {"truth_interactions": "truth/interactions.jsonl"}
 """Where a kind is written, relative to the output directory (default ``<kind>.jsonl``). The
 per-turn truth lives in a subfolder so ``ingest_dir`` never mistakes it for interactions."""
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
 
 class RecordWriter:
     """One open file per record kind under ``out_dir``; use as a context manager."""
 
     def __init__(self, out_dir: Path, kinds: tuple[str, ...] = FILES) -> None:
         self.out_dir = out_dir
-        self._files: dict[str, IO[str]] = {}
+        self._files: dict[str, IO[bytes]] = {}
         for k in kinds:
             path = out_dir / PATHS.get(k, f"{k}.jsonl")
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._files[k] = open(path, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+            self._files[k] = open(path, "wb", buffering=1 << 20)
         self.counts: dict[str, int] = {k: 0 for k in kinds}
 
     def write(self, kind: str, record: dict[str, Any]) -> None:
         f = self._files.get(kind)
         if f is None:
             return
-        f.write(_dumps(record))
-        f.write("\n")
+        f.write(dumps(record))
+        f.write(b"\n")
         self.counts[kind] += 1
 
     def close(self) -> None:
