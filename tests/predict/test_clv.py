@@ -173,6 +173,22 @@ def test_rfm_summary_by_hand() -> None:
     assert (s.loc["b", "frequency"], s.loc["b", "T"], s.loc["b", "monetary"]) == (0, 0, 0)
 
 
+def test_fit_refuses_a_summary_in_another_time_unit() -> None:
+    tx = pd.DataFrame({"customer_id": ["a", "a"], "ts": pd.to_datetime(["2024-01-01",
+                                                                      "2024-01-10"]),
+                       "amount": [1.0, 2.0]})
+    daily = clv.rfm_summary(tx, "2024-02-01", time_unit_days=1.0)
+    assert daily.loc[0, "T"] == pytest.approx(31.0)
+    with pytest.raises(ValueError, match="units"):
+        clv.fit_clv(daily)  # default config is weekly; fails before any fitting
+
+
+def test_fit_refuses_no_customers() -> None:
+    empty = pd.DataFrame(columns=["customer_id", "frequency", "recency", "T", "monetary"])
+    with pytest.raises(ValueError, match="no customers"):
+        clv.fit_clv(empty)
+
+
 def test_transactions_frame_from_domain_objects() -> None:
     from datetime import datetime
 

@@ -194,7 +194,9 @@ def rfm_summary(
     )
     if amount_col:
         summary = summary.rename(columns={"monetary_value": "monetary"})
-    return summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    summary = summary.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    summary.attrs["time_unit_days"] = time_unit_days
+    return summary
 
 
 # --------------------------------------------------------------------------- fit
@@ -271,6 +273,10 @@ def fit_clv(summary: pd.DataFrame, config: CLVConfig | None = None) -> FittedCLV
     _require(summary, ("customer_id", "frequency", "recency", "T", "monetary"))
     if len(summary) == 0:
         raise ValueError("no customers to fit")
+    unit = summary.attrs.get("time_unit_days", config.time_unit_days)
+    if unit != config.time_unit_days:
+        raise ValueError(f"summary is in {unit}-day units but config.time_unit_days is "
+                         f"{config.time_unit_days}: α, horizon and discounting would be wrong")
     started = time.perf_counter()
     bgnbd = fit_bgnbd(summary, priors=config.priors, pytensor_mode=config.pytensor_mode)
     repeat = summary.loc[(summary["frequency"] > 0) & (summary["monetary"] > 0)]
