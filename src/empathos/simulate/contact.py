@@ -277,6 +277,9 @@ def _finish(sim: Simulation, cust: SimCustomer, conv: Conversation, need: str, s
     tally.contacts += 1
     tally.by_channel[channel] = tally.by_channel.get(channel, 0) + 1
     tally.wait_sum += waited
+    if channel in ("voice", "chat"):
+        tally.live_wait_sum += waited
+        tally.live_contacts += 1
     tally.abandoned += abandoned
     tally.resolved += resolved
     cust.n_contacts += 1

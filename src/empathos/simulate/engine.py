@@ -74,6 +74,8 @@ class Tally:
     employees_left: int = 0
     hires: int = 0
     wait_sum: float = 0.0
+    live_wait_sum: float = 0.0  # voice and chat only: email waits are hours and would dominate
+    live_contacts: int = 0
     by_channel: dict[str, int] = field(default_factory=dict)
 
 

@@ -42,6 +42,7 @@ class SimulationReport:
     fell_back: int
     language_mismatches: int
     mean_wait_min: float
+    mean_wait_live_min: float
     purchases: int
     churned_experience: int
     churned_dropout: int
@@ -63,7 +64,8 @@ class SimulationReport:
             f"{self.contacts:,} contacts ({self.contacts_per_second:,.0f}/s) from {self.customers:,} customers over "
             f"{self.days} days, {self.employees} employees in {self.pods} pods, policy {self.policy}\n"
             f"abandoned {self.abandoned / c:.1%}, resolved {self.resolved / c:.1%}, transfers {self.transfers:,}, "
-            f"bot resolved {self.bot_resolved:,}, mean wait {self.mean_wait_min:.1f} min\n"
+            f"bot resolved {self.bot_resolved:,}, mean wait {self.mean_wait_live_min:.1f} min on voice/chat "
+            f"({self.mean_wait_min:.1f} min over all channels)\n"
             f"purchases {self.purchases:,}; churned: {self.churned_experience:,} after contacts, "
             f"{self.churned_dropout:,} silent dropouts; employees left {self.employees_left}\n"
             f"written to {self.out_dir}"
@@ -135,7 +137,8 @@ def _report(sim: Simulation, out_dir: Path, elapsed: float, records: dict[str, i
         days=sim.config.days, employees=len(sim.employees), pods=len(sim.pods), contacts=t.contacts,
         abandoned=t.abandoned, transfers=t.transfers, bot_resolved=t.bot_resolved, bot_handoffs=t.bot_handoffs,
         resolved=t.resolved, fell_back=t.fell_back, language_mismatches=t.language_mismatch,
-        mean_wait_min=round(t.wait_sum / max(1, t.contacts), 3), purchases=t.purchases,
+        mean_wait_min=round(t.wait_sum / max(1, t.contacts), 3),
+        mean_wait_live_min=round(t.live_wait_sum / max(1, t.live_contacts), 3), purchases=t.purchases,
         churned_experience=t.churned_experience, churned_dropout=t.churned_dropout,
         employees_left=t.employees_left, hires=t.hires, seconds=round(elapsed, 3),
         contacts_per_second=round(t.contacts / elapsed, 1) if elapsed > 0 else 0.0,

@@ -92,9 +92,9 @@ BANK = {
     "ip": {
         "weak": ["Ich verstehe die Situation.", "Ich weiß, was Sie meinen.", "Gut, ich sehe, was passiert ist."],
         "strong": [
-            "Wenn ich Sie richtig verstehe: {issue}, und Sie haben nicht bekommen, wofür Sie bezahlt haben.",
+            "Wenn ich Sie richtig verstehe, geht es darum, dass {issue}, und Sie haben nicht bekommen, wofür Sie bezahlt haben.",
             "Sie kämpfen also damit, dass {issue}, und niemand hat es bisher gelöst.",
-            "Aus Ihrer Sicht gilt: {issue}, und Sie wollen einfach, dass es funktioniert.",
+            "Aus Ihrer Sicht ist das Problem, dass {issue}, und Sie wollen einfach, dass es funktioniert.",
         ],
     },
     "ex": {

@@ -228,7 +228,7 @@ BANK = {
     ],
     "bot_greet": ["Hi! I'm the virtual assistant. What can I do for you?", "Welcome! Tell me briefly what you need."],
     "bot_try": [
-        "Here is an article that may help with this: 'Common questions about {issue}'.",
+        "Here is an article that may help: 'What to do when {issue}'.",
         "I found these steps for you. Did they solve it?",
     ],
     "bot_handoff": ["I'll connect you with an agent.", "Let me find a human colleague for you."],
