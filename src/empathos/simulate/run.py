@@ -14,12 +14,13 @@ import time
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from empathos.simulate.config import SimulationConfig
 from empathos.simulate.engine import Simulation
 from empathos.simulate.phrasebank import LANGUAGES, template_count
-from empathos.simulate.writer import RecordWriter
+from empathos.simulate.writer import RecordWriter, dumps
 
 
 @dataclass(slots=True)
@@ -148,11 +149,10 @@ def _report(sim: Simulation, out_dir: Path, elapsed: float, records: dict[str, i
     )
 
 
-def _customer_truth(sim: Simulation) -> list[dict[str, Any]]:
-    out = []
+def _customer_truth(sim: Simulation) -> Iterator[dict[str, Any]]:
     for c in sim.customers:
         n = max(1, c.n_contacts)
-        out.append({
+        yield {
             "customer_id": c.customer_id, "lam_per_day": round(c.lam, 6), "p_dropout": round(c.p_dropout, 6),
             "contact_rate_per_day": round(c.contact_rate, 6), "spend_mean": round(c.spend_mean, 2),
             "churned": not c.alive, "churn_date": sim.clock.iso(c.churn_min) if c.churn_min is not None else None,
@@ -163,8 +163,7 @@ def _customer_truth(sim: Simulation) -> list[dict[str, Any]]:
             "mean_effort": round(c.sum_effort / n, 4) if c.n_contacts else None,
             "last_contact_churn_probability": round(c.last_churn_prob, 5),
             "mean_contact_churn_probability": round(c.sum_churn_prob / n, 5) if c.n_contacts else None,
-        })
-    return out
+        }
 
 
 def _employee_truth(sim: Simulation) -> list[dict[str, Any]]:
@@ -183,17 +182,22 @@ def _employee_truth(sim: Simulation) -> list[dict[str, Any]]:
 
 
 def _write_ground_truth(sim: Simulation, path: Path, report: SimulationReport) -> None:
-    """Effect sizes, config, latent truths. The report's timing fields are left out so two
-    runs with the same seed write byte-identical files."""
+    """Effect sizes, config, latent truths — one JSON object, with one customer or employee
+    per line, streamed so a 100k-customer run never holds the whole document. The report's
+    timing fields are left out so two runs with the same seed write byte-identical files."""
     rep = report.to_dict()
     for k in ("seconds", "contacts_per_second", "out_dir"):
         rep.pop(k)
-    truth = {
-        "source": "simulated",
-        "config": sim.config.to_dict(),
-        "effect_sizes": asdict(sim.config.effects),
-        "report": rep,
-        "customers": _customer_truth(sim),
-        "employees": _employee_truth(sim),
-    }
-    path.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    head = {"source": "simulated", "config": sim.config.to_dict(), "effect_sizes": asdict(sim.config.effects), "report": rep}
+    with path.open("wb") as f:
+        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode("utf-8"))  # drop the closing "\n}"
+        for key, rows in (("customers", _customer_truth(sim)), ("employees", iter(_employee_truth(sim)))):
+            f.write(f',\n "{key}": [\n'.encode())
+            first = True
+            for row in rows:
+                if not first:
+                    f.write(b",\n")
+                f.write(dumps(row))
+                first = False
+            f.write(b"\n ]")
+        f.write(b"\n}\n")

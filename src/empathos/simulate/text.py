@@ -90,6 +90,8 @@ def customer_opening(
         parts.append(fill(_pick(rng, bank["detail"]), s))
     if waited_min >= wait_complaint_min:
         parts.insert(0, fill(_pick(rng, bank["wait"]), s, minutes=int(round(waited_min))))
+    if rng.random() < 0.45:
+        parts.insert(0, _pick(rng, bank["hello"]))
     return " ".join(parts)
 
 
