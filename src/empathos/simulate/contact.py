@@ -9,6 +9,7 @@ true churn probability, the survey answers and the re-contact.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
@@ -136,6 +137,7 @@ def contact_process(sim: Simulation, cust: SimCustomer, need: str, channel: str,
 
     while not resolved:
         req.valence, req.intensity, req.transfers = st.valence, st.intensity, transfers
+        req.emotion = conv.emotion_now(st)
         patience = rng.expovariate(1.0 / PATIENCE_MIN[channel]) * cust.patience * (0.6 if transfers else 1.0)
         eid, waited = yield from sim.acquire(req, patience)
         waited_total += waited
@@ -168,8 +170,6 @@ def contact_process(sim: Simulation, cust: SimCustomer, need: str, channel: str,
 
 
 def _log1p(x: float) -> float:
-    import math
-
     return math.log1p(max(0.0, x))
 
 

@@ -22,7 +22,6 @@ from empathos.act.routing import ContactRequest, MemberState, PodState, RoutingP
 from empathos.simulate import outcomes as O
 from empathos.simulate.config import SimulationConfig
 from empathos.simulate.population import (
-    FUNCTION_SKILLS,
     OPEN_HOURS,
     SimCustomer,
     SimEmployee,
@@ -378,8 +377,3 @@ class Simulation:
         env.process(self.purchases())
         env.process(self.daily())
         env.run(until=self.horizon)
-
-
-def all_needs() -> list[str]:
-    """Every need any function can handle, sorted."""
-    return sorted({s for skills in FUNCTION_SKILLS.values() for s in skills})
