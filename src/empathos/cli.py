@@ -261,3 +261,27 @@ def simulate(
     console.print(report.summary())
     for r in stored:
         console.print(f"stored {r['kind']}: {r['accepted']:,} accepted, {r['rejected']:,} rejected")
+
+
+@app.command("eval")
+def eval_models(
+    task: Annotated[str, typer.Argument(help="emotion (GoEmotions test) or empathy (EPITOME test split).")],
+    model: Annotated[str, typer.Option("--model", help="Registered backend name, e.g. default, lexicon.")] = "default",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N dev/test items (smoke runs).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
+) -> None:
+    """Evaluate an understand backend on the shared test sets (macro-F1 per label and overall,
+    next to the published baselines). See docs/understand.md."""
+    from empathos.understand.evaluate import evaluate_emotion, evaluate_empathy, markdown_tables
+    from empathos.understand.protocols import UnknownModelError
+
+    if task not in ("emotion", "empathy"):
+        fail(f"unknown task {task!r}; choose emotion or empathy")
+    try:
+        result = evaluate_emotion(model, limit) if task == "emotion" else evaluate_empathy(model, limit)
+    except (UnknownModelError, FileNotFoundError, ImportError) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    typer.echo(markdown_tables([result], []) if task == "emotion" else markdown_tables([], [result]))

@@ -25,7 +25,7 @@ from empathos.listen.errors import IngestError, RecordError, Reject
 from empathos.listen.language import annotate_turns
 from empathos.listen.mapping import ColumnMapping, load_mapping
 from empathos.listen.readers import ByteCounter, Record, csv_header, first_jsonl_keys, iter_csv, iter_jsonl
-from empathos.listen.records import CONVERTERS, SIGNATURES, Rows
+from empathos.listen.records import CONVERTERS, LINE, SIGNATURES, Rows
 from empathos.store import schema
 from empathos.store.repository import WRITE_ORDER, upsert, widen_interaction_bounds
 
@@ -186,10 +186,12 @@ def _batches(
         try:
             if isinstance(record, RecordError):
                 raise record
+            record[LINE] = line_no
             rows = plan.convert(record)
         except RecordError as exc:
             report.records_rejected += 1
             if not raw and isinstance(record, dict):
+                record.pop(LINE, None)
                 raw = orjson.dumps(record, default=str).decode()[:2000]
             rejects.write(Reject(report.path, line_no, exc.field, exc.message, raw))
             continue

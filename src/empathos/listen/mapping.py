@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from empathos.listen.errors import IngestError, RecordError
-from empathos.listen.records import CONVERTERS, Rows
+from empathos.listen.records import CONVERTERS, KNOWN_FIELDS, Rows
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,11 @@ class ColumnMapping:
         validation; errors name the export's column so the user knows what to fix."""
         base = CONVERTERS[self.kind]
         theirs = {ours: col for ours, col in self.columns.items()}
+        known = KNOWN_FIELDS - set(self.columns.values())
 
         def convert(raw: Mapping[str, Any]) -> Rows:
-            record: dict[str, Any] = dict(self.defaults)
+            # Columns already named like our fields are used as they are.
+            record: dict[str, Any] = {**self.defaults, **{k: v for k, v in raw.items() if k in known}}
             for ours, col in theirs.items():
                 value = raw.get(col)
                 if value is None or (isinstance(value, str) and not value.strip()):

@@ -31,6 +31,7 @@ from empathos.listen.parse import (
 )
 
 Rows = dict[str, list[dict[str, Any]]]
+LINE = "_line"  # the reader's line number, passed along for defaults that depend on it
 
 
 def interaction_record(rec: Mapping[str, Any]) -> Rows:
@@ -103,9 +104,11 @@ def _interaction_row(
 
 
 def turn_record(rec: Mapping[str, Any]) -> Rows:
-    """A CSV row holding one turn; it also carries (and creates) its interaction."""
+    """A CSV row holding one turn; it also carries (and creates) its interaction. Without a
+    ``seq`` column the row's line number orders the turns (exports are chronological), which
+    is stable across re-imports of the same file."""
     interaction_id = as_id(required(rec, "interaction_id"), "interaction_id")
-    turn = turn_row(rec, interaction_id, default_seq=None)
+    turn = turn_row(rec, interaction_id, default_seq=rec.get(LINE))
     interaction = _interaction_row(rec, interaction_id, default_channel="chat")
     interaction["started_at"] = interaction["started_at"] or turn["ts"]
     return {"interactions": [interaction], "turns": [turn]}
@@ -203,6 +206,16 @@ CONVERTERS: dict[str, Callable[[Mapping[str, Any]], Rows]] = {
     "outcomes": outcome_record,
     "transactions": transaction_record,
 }
+
+KNOWN_FIELDS = frozenset(
+    {
+        "interaction_id", "customer_id", "channel", "started_at", "ended_at", "employee_id", "queue",
+        "need", "source", "attributes", "seq", "speaker", "text", "ts", "author_id", "language",
+        "name", "segment", "created_at", "function", "skills", "languages", "pod_id", "capacity",
+        "hired_at", "functions", "member_ids", "segments", "outcome_id", "kind", "value",
+        "transaction_id", "amount", "quantity", LINE,
+    }
+)
 
 # The key that tells each kind apart when a file's kind is guessed from its fields.
 SIGNATURES: dict[str, frozenset[str]] = {

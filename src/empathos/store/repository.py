@@ -57,14 +57,23 @@ def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) ->
         )
     else:
         stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    conn.execute(stmt, _dedupe(rows, keys))
+    conn.execute(stmt, _dedupe(rows, keys, fill=table_name == "interactions"))
 
 
-def _dedupe(rows: Sequence[dict[str, Any]], keys: list[str]) -> list[dict[str, Any]]:
-    """PostgreSQL refuses one statement that touches the same key twice; keep the first."""
+def _dedupe(rows: Sequence[dict[str, Any]], keys: list[str], fill: bool) -> list[dict[str, Any]]:
+    """PostgreSQL refuses one statement that touches the same key twice: keep the first
+    row of each key and, where ``fill``, let later rows fill its empty fields -- the same
+    rule the conflict clause applies to rows stored by earlier batches."""
     seen: dict[tuple, dict[str, Any]] = {}
     for row in rows:
-        seen.setdefault(tuple(row[k] for k in keys), row)
+        key = tuple(row[k] for k in keys)
+        kept = seen.get(key)
+        if kept is None:
+            seen[key] = dict(row) if fill else row
+        elif fill:
+            for name, value in row.items():
+                if kept.get(name) is None and value is not None:
+                    kept[name] = value
     return list(seen.values())
 
 
