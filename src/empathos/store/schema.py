@@ -249,5 +249,8 @@ customer_journeys = Table(
     Column("computed_at", DateTime, nullable=False),
 )
 
-Index("ix_turn_emotions_model_version", turn_emotions.c.model, turn_emotions.c.version)
-Index("ix_turn_empathy_model_version", turn_empathy.c.model, turn_empathy.c.version)
+# No (model, version) index on the annotation tables, on purpose: without statistics
+# SQLite prefers it over the primary key for "these interactions, this model" lookups and
+# then reads every row of the model on each batch (measured: quadratic). The primary key
+# (interaction_id, seq, model, version) serves the pipeline; a rerun's delete by model
+# is a single scan.

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, or_, select, tuple_, union
 
 from empathos.store.schema import (
     customer_journeys,
@@ -138,17 +138,32 @@ def _empathy_join(m: str, v: str):  # noqa: ANN202
     )
 
 
-def _pending_condition(em: EmotionModel, pm: EmpathyModel):  # noqa: ANN202
-    return or_(
-        and_(turns.c.speaker == "customer", turn_emotions.c.seq.is_(None)),
-        and_(turns.c.speaker == "employee", turn_empathy.c.seq.is_(None)),
+def _speaker(dialect: str):  # noqa: ANN202 - SQL expression
+    """``turns.speaker`` for a filter. On SQLite ``speaker || ''``: an expression no index
+    can serve, so its planner (which has no statistics) walks the primary key in keyset
+    order instead of the speaker index plus a sort of the whole table on every page.
+    PostgreSQL gets the plain column: it has statistics, and the expression would wreck
+    its row estimates (measured: seq scan + sort per page instead of a PK range scan)."""
+    return turns.c.speaker.concat("") if dialect == "sqlite" else turns.c.speaker
+
+
+def _pending(kind: str, em: EmotionModel, pm: EmpathyModel, dialect: str, *cols: Any):  # noqa: ANN202
+    """Turns of ``kind`` (customer or employee) not yet annotated by their model version.
+
+    One query per kind, each a plain anti-join, because an OR across the two joins
+    defeats both planners' anti-join estimates."""
+    if kind == "customer":
+        ann, on = turn_emotions, _emotion_join(em.name, em.version)
+    else:
+        ann, on = turn_empathy, _empathy_join(pm.name, pm.version)
+    return (
+        select(*cols)
+        .select_from(turns.outerjoin(ann, on))
+        .where(_speaker(dialect) == kind, ann.c.seq.is_(None))
     )
 
 
-def _pending_from(em: EmotionModel, pm: EmpathyModel):  # noqa: ANN202
-    return turns.outerjoin(turn_emotions, _emotion_join(em.name, em.version)).outerjoin(
-        turn_empathy, _empathy_join(pm.name, pm.version)
-    )
+KINDS = ("customer", "employee")
 
 
 def _pair(em: EmotionModel, pm: EmpathyModel):  # noqa: ANN202
@@ -192,12 +207,11 @@ def _rerun_delete(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> None:
 
 
 def _invalidate(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> None:
-    pending_ids = (
-        select(turns.c.interaction_id)
-        .select_from(_pending_from(em, pm))
-        .where(_pending_condition(em, pm))
-        .distinct()
-    )
+    d = conn.dialect.name
+    pending_ids = union(
+        *(_pending(k, em, pm, d, turns.c.interaction_id) for k in KINDS)
+    ).subquery()
+    pending_ids = select(pending_ids.c.interaction_id)
     touched_customers = (
         select(interactions.c.customer_id)
         .where(interactions.c.interaction_id.in_(pending_ids))
@@ -226,8 +240,11 @@ def _invalidate(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> None:
 
 
 def _count_pending(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> int:
-    q = select(func.count()).select_from(_pending_from(em, pm)).where(_pending_condition(em, pm))
-    return int(conn.execute(q).scalar_one())
+    d = conn.dialect.name
+    return sum(
+        int(conn.execute(select(func.count()).select_from(_pending(k, em, pm, d, turns.c.seq).subquery())).scalar_one())
+        for k in KINDS
+    )
 
 
 def seeker_texts(
@@ -296,12 +313,15 @@ def _annotate_batch(
         context: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
         for ids_chunk in _chunks(ids, 500):
             rows = conn.execute(
+                # no speaker filter in SQL: it would steer the planner to the speaker
+                # index instead of the primary key; bot turns are skipped below
                 select(turns.c.interaction_id, turns.c.seq, turns.c.speaker, turns.c.text)
                 .where(turns.c.interaction_id.in_(ids_chunk))
-                .where(turns.c.speaker.in_(("customer", "employee")))
                 .order_by(turns.c.interaction_id, turns.c.seq)
             )
             for row in rows:
+                if row.speaker not in ("customer", "employee"):
+                    continue
                 context[row.interaction_id].append((int(row.seq), row.speaker, row.text))
         wanted: dict[str, list[int]] = defaultdict(list)
         for r in empl:
@@ -350,38 +370,42 @@ def _annotate(
     report: AnalyzeReport,
     advance: Any,
 ) -> None:
-    last: tuple[str, int] | None = None
-    base = (
-        select(
-            turns.c.interaction_id,
-            turns.c.seq,
-            turns.c.speaker,
-            turns.c.text,
-            turns.c.language,
-        )
-        .select_from(_pending_from(em, pm))
-        .where(_pending_condition(em, pm))
-        .order_by(turns.c.interaction_id, turns.c.seq)
-        .limit(batch_size)
-    )
-    while True:
-        q = base
-        if last is not None:
-            q = q.where(
-                or_(
-                    turns.c.interaction_id > last[0],
-                    and_(turns.c.interaction_id == last[0], turns.c.seq > last[1]),
-                )
+    """Keyset pages over the primary key ``(interaction_id, seq)``: each page is an index
+    range scan from the last key, so the cost per page does not grow with the table."""
+    stats = _StatsKeeper(engine, turn_emotions, turn_empathy)
+    for kind in KINDS:
+        base = (
+            _pending(
+                kind,
+                em,
+                pm,
+                engine.dialect.name,
+                turns.c.interaction_id,
+                turns.c.seq,
+                turns.c.speaker,
+                turns.c.text,
+                turns.c.language,
             )
-        with engine.begin() as conn:
-            batch = conn.execute(q).all()
-            if not batch:
-                return
-            n_c, n_e = _annotate_batch(conn, batch, em, pm, cfg)
-        report.turns_emotion += n_c
-        report.turns_empathy += n_e
-        last = (batch[-1].interaction_id, int(batch[-1].seq))
-        advance(len(batch))
+            .order_by(turns.c.interaction_id, turns.c.seq)
+            .limit(batch_size)
+        )
+        last: tuple[str, int] | None = None
+        while True:
+            q = base if last is None else base.where(
+                tuple_(turns.c.interaction_id, turns.c.seq) > tuple_(*last)
+            )
+            with engine.begin() as conn:
+                batch = conn.execute(q).all()
+                if not batch:
+                    break
+                n_c, n_e = _annotate_batch(conn, batch, em, pm, cfg)
+            report.turns_emotion += n_c
+            report.turns_empathy += n_e
+            last = (batch[-1].interaction_id, int(batch[-1].seq))
+            advance(len(batch))
+            stats.wrote(len(batch))
+    if stats.written:
+        stats.refresh()
 
 
 def score_interaction(
@@ -580,6 +604,38 @@ def _score_batch(
     return len(rows)
 
 
+class _StatsKeeper:
+    """Keeps PostgreSQL's planner statistics current while a run fills a table.
+
+    A table that grows from empty inside one run keeps the statistics of an empty table
+    until autovacuum notices, and the planner then picks sequential scans for the
+    anti-joins that drive each page — quadratic in the table size (measured). So after
+    each doubling of the rows written, ``ANALYZE`` the table: O(log n) cheap samples.
+    SQLite needs nothing (its planner uses no statistics unless asked to)."""
+
+    def __init__(self, engine: Engine, *tables: Any) -> None:
+        self.engine = engine
+        self.tables = tables
+        self.written = 0
+        self.next_at = 1000
+        self.active = engine.dialect.name == "postgresql"
+
+    def wrote(self, n: int) -> None:
+        self.written += n
+        if self.active and self.written >= self.next_at:
+            self.refresh()
+            self.next_at = 2 * self.written
+
+    def refresh(self) -> None:
+        if not self.active:
+            return
+        from sqlalchemy import text
+
+        with self.engine.begin() as conn:
+            for t in self.tables:
+                conn.execute(text(f'ANALYZE "{t.name}"'))
+
+
 def _keyset(engine: Engine, query_for: Any, key: str, batch_size: int) -> Iterator[tuple[Connection, list[Any]]]:
     """Yield ``(connection in a transaction, batch)`` pages of ``query_for(last_key)``."""
     last: Any = None
@@ -621,9 +677,13 @@ def _score(
         )
         return q if last is None else q.where(interactions.c.interaction_id > last)
 
+    stats = _StatsKeeper(engine, interaction_scores)
     for conn, batch in _keyset(engine, query_for, "interaction_id", batch_size):
         report.interactions_scored += _score_batch(conn, batch, em, pm, cfg)
         advance(len(batch))
+        stats.wrote(len(batch))
+    if stats.written:
+        stats.refresh()
 
 
 def _journeys(
@@ -658,6 +718,7 @@ def _journeys(
         return q if last is None else q.where(interaction_scores.c.customer_id > last)
 
     details = {"half_life_days": cfg.half_life_days, "loss_aversion": cfg.loss_aversion}
+    stats = _StatsKeeper(engine, customer_journeys)
     for conn, batch in _keyset(engine, query_for, "customer_id", batch_size):
         customers = [r.customer_id for r in batch]
         events: dict[str, list[jny.JourneyEvent]] = defaultdict(list)
@@ -703,6 +764,7 @@ def _journeys(
             )
         conn.execute(insert(customer_journeys), out)
         report.customers_updated += len(out)
+        stats.wrote(len(out))
 
 
 # ---------------------------------------------------------------------------- entry point

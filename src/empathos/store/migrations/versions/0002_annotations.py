@@ -40,7 +40,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("interaction_id", "seq", "model", "version", name=op.f("pk_turn_emotions")),
     )
-    op.create_index("ix_turn_emotions_model_version", "turn_emotions", ["model", "version"])
 
     op.create_table(
         "turn_empathy",
@@ -60,7 +59,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("interaction_id", "seq", "model", "version", name=op.f("pk_turn_empathy")),
     )
-    op.create_index("ix_turn_empathy_model_version", "turn_empathy", ["model", "version"])
 
     op.create_table(
         "interaction_scores",
@@ -126,7 +124,5 @@ def downgrade() -> None:
     op.drop_table("customer_journeys")
     op.drop_index(op.f("ix_interaction_scores_customer_id"), table_name="interaction_scores")
     op.drop_table("interaction_scores")
-    op.drop_index("ix_turn_empathy_model_version", table_name="turn_empathy")
     op.drop_table("turn_empathy")
-    op.drop_index("ix_turn_emotions_model_version", table_name="turn_emotions")
     op.drop_table("turn_emotions")
