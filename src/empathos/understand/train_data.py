@@ -1,0 +1,99 @@
+"""The training and evaluation corpora: where they are, how they are read, how EPITOME is split.
+
+GoEmotions comes with its own train/dev/test split. EPITOME (Sharma et al., EMNLP 2020)
+comes without one, so we fix one: ``EPITOME_SPLIT`` — the (seeker, response) pairs sorted by
+response id, permuted by ``numpy.random.default_rng(13)``, cut 80/10/10. Every backend is
+trained on train, tuned on dev and reported on test of this one split.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from empathos.understand.emotions import labels_to_matrix, read_goemotions
+from empathos.understand.protocols import EMPATHY_MECHANISMS
+
+EPITOME_SEED = 13
+EPITOME_SPLIT = "epitome-reddit-seed13-80/10/10"
+GOEMOTIONS_SPLIT = "goemotions-original"
+_EPITOME_FILES = {
+    "emotional_reaction": "emotional-reactions-reddit.csv",
+    "interpretation": "interpretations-reddit.csv",
+    "exploration": "explorations-reddit.csv",
+}
+
+
+def shared_data_dir() -> Path:
+    """``$EMPATHOS_SHARED_DATA``, else ``../shared/data`` beside the repository checkout."""
+    env = os.environ.get("EMPATHOS_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class EmotionSplit:
+    texts: list[str]
+    y28: np.ndarray  # (n, 28) multi-hot
+
+
+def load_goemotions(split: str, data_dir: Path | None = None) -> EmotionSplit:
+    """One GoEmotions split (``train``, ``dev`` or ``test``)."""
+    path = (data_dir or shared_data_dir()) / "goemotions" / f"{split}.tsv"
+    if not path.exists():
+        raise FileNotFoundError(f"GoEmotions {split} not found at {path}")
+    texts, labels = read_goemotions(path)
+    return EmotionSplit(texts, labels_to_matrix(labels))
+
+
+@dataclass(frozen=True)
+class EmpathySplit:
+    seeker: list[str]
+    response: list[str]
+    levels: np.ndarray  # (n, 3) ints, columns in EMPATHY_MECHANISMS order
+    ids: list[str]
+
+
+def load_epitome(data_dir: Path | None = None) -> EmpathySplit:
+    """All EPITOME Reddit pairs with the three mechanism levels joined on the response id."""
+    base = (data_dir or shared_data_dir()) / "epitome"
+    rows: dict[str, dict] = {}
+    for j, mech in enumerate(EMPATHY_MECHANISMS):
+        path = base / _EPITOME_FILES[mech]
+        if not path.exists():
+            raise FileNotFoundError(f"EPITOME file not found at {path}")
+        with open(path, encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                key = f"{r['sp_id']}/{r['rp_id']}"
+                entry = rows.setdefault(
+                    key, {"seeker": r["seeker_post"], "response": r["response_post"], "levels": [0, 0, 0]}
+                )
+                entry["levels"][j] = int(r["level"])
+    ids = sorted(rows)
+    return EmpathySplit(
+        seeker=[rows[k]["seeker"] for k in ids],
+        response=[rows[k]["response"] for k in ids],
+        levels=np.array([rows[k]["levels"] for k in ids], dtype=np.int64),
+        ids=ids,
+    )
+
+
+def epitome_split(part: str, data_dir: Path | None = None) -> EmpathySplit:
+    """``train`` / ``dev`` / ``test`` of ``EPITOME_SPLIT``."""
+    full = load_epitome(data_dir)
+    n = len(full.ids)
+    perm = np.random.default_rng(EPITOME_SEED).permutation(n)
+    cut1, cut2 = int(0.8 * n), int(0.9 * n)
+    idx = {"train": perm[:cut1], "dev": perm[cut1:cut2], "test": perm[cut2:]}[part]
+    idx = np.sort(idx)
+    return EmpathySplit(
+        seeker=[full.seeker[i] for i in idx],
+        response=[full.response[i] for i in idx],
+        levels=full.levels[idx],
+        ids=[full.ids[i] for i in idx],
+    )
