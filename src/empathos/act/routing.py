@@ -169,7 +169,7 @@ class FifoSkillsPolicy:
     """
 
     overflow_after_min: float = 1.0
-    any_agent_after_min: float = 5.0
+    any_agent_after_min: float = 3.0
     name: str = "fifo"
 
     def route(self, contact: ContactRequest, state: PodState) -> RoutingDecision:

@@ -151,7 +151,7 @@ class SimulationConfig:
         default_factory=lambda: {"voice": 0.34, "chat": 0.3, "email": 0.14, "social": 0.06, "self_service": 0.16}
     )
     need_mix: dict[str, float] = field(default_factory=lambda: dict(NEED_MIX))
-    target_occupancy: float = 0.7
+    target_occupancy: float = 0.6
     survey_rate: float = 0.25
     """Share of completed contacts that get a CSAT survey (half of those also NPS)."""
     recontact_prob: float = 0.55

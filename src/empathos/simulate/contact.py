@@ -305,6 +305,7 @@ def _finish(sim: Simulation, cust: SimCustomer, conv: Conversation, need: str, s
 
     if cust.alive and not cust.churn_pending and rng.random() < p_churn:
         cust.churn_pending = True
+        cust.churn_trigger = iid
         delay = 0.0 if need == "cancellation" and resolved else rng.expovariate(1.0 / eff.churn_delay_days) * 1440.0
         env.process(sim.churn_later(cust, delay))
         return

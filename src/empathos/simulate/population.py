@@ -77,6 +77,7 @@ class SimCustomer:
     churn_pending: bool = False
     churn_min: float | None = None
     churn_cause: str | None = None
+    churn_trigger: str | None = None  # the contact after which the customer decided to leave
     memory: float = 0.0
     n_contacts: int = 0
     n_purchases: int = 0
@@ -250,12 +251,12 @@ def make_employees(config: SimulationConfig, rng: random.Random, pods: list[tupl
 
 
 def _cover_languages(config: SimulationConfig, rng: random.Random, staff: list[SimEmployee]) -> None:
-    """Hire for languages: each customer language is spoken by at least 2× its share of
-    staff (and by 3 people), so both shifts usually have a speaker — as a real multilingual
+    """Hire for languages: each customer language is spoken by at least 3× its share of
+    staff (and by 4 people), so both shifts usually have a speaker — as a real multilingual
     centre would staff it."""
     total = sum(config.languages.values())
     for lang, share in config.languages.items():
-        need = max(3, math.ceil(2.0 * share / total * len(staff)))
+        need = max(4, math.ceil(3.0 * share / total * len(staff)))
         speakers = sum(lang in e.languages for e in staff)
         others = [e for e in staff if lang not in e.languages]
         while speakers < need and others:

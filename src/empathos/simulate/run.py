@@ -17,6 +17,7 @@ from pathlib import Path
 from collections.abc import Iterator
 from typing import Any
 
+from empathos.act.routing import RoutingPolicy
 from empathos.simulate.config import SimulationConfig
 from empathos.simulate.engine import Simulation
 from empathos.simulate.phrasebank import LANGUAGES, template_count
@@ -73,15 +74,20 @@ class SimulationReport:
         )
 
 
-def run_simulation(config: SimulationConfig, out_dir: Path, progress: bool = True) -> SimulationReport:
-    """Simulate ``config`` and write everything to ``out_dir``; deterministic for a seed."""
+def run_simulation(
+    config: SimulationConfig, out_dir: Path, progress: bool = True, policy: RoutingPolicy | None = None
+) -> SimulationReport:
+    """Simulate ``config`` and write everything to ``out_dir``; deterministic for a seed.
+
+    The routing policy is ``get_policy(config.policy)`` unless an instance is passed (e.g. a
+    policy built with a model, or a "what if" variant to compare against ``fifo``)."""
     out_dir = Path(out_dir)
     started = time.perf_counter()
     bar = _progress_bar(progress)
     with RecordWriter(out_dir) as writer, (bar or nullcontext()):
         task = bar.add_task("simulating", total=config.days) if bar else None
         on_day = (lambda d: bar.update(task, completed=d)) if bar else None  # type: ignore[union-attr]
-        sim = Simulation(config, writer, on_day=on_day)
+        sim = Simulation(config, writer, policy=policy, on_day=on_day)
         _write_customers(sim, writer)
         sim.run()
         if bar:
@@ -156,7 +162,7 @@ def _customer_truth(sim: Simulation) -> Iterator[dict[str, Any]]:
             "customer_id": c.customer_id, "lam_per_day": round(c.lam, 6), "p_dropout": round(c.p_dropout, 6),
             "contact_rate_per_day": round(c.contact_rate, 6), "spend_mean": round(c.spend_mean, 2),
             "churned": not c.alive, "churn_date": sim.clock.iso(c.churn_min) if c.churn_min is not None else None,
-            "churn_cause": c.churn_cause, "n_contacts": c.n_contacts, "n_purchases": c.n_purchases,
+            "churn_cause": c.churn_cause, "churn_trigger_interaction_id": c.churn_trigger, "n_contacts": c.n_contacts, "n_purchases": c.n_purchases,
             "revenue": round(c.revenue, 2), "memory_final": round(c.memory, 4),
             "mean_remembered": round(c.sum_remembered / n, 4) if c.n_contacts else None,
             "mean_experienced": round(c.sum_experienced / n, 4) if c.n_contacts else None,
