@@ -94,3 +94,45 @@ def test_policy_does_not_mutate_state() -> None:
     before = (dict(s.free), s.members["e-1"].load)
     FifoSkillsPolicy().route(contact(), s)
     assert (dict(s.free), s.members["e-1"].load) == before
+
+
+# --- contract suite: every registered policy ------------------------------------------
+def _contract_state() -> PodState:
+    busy = member("e-busy", {"de", "en"}, {"billing"}, idle_since=0.0)
+    busy.load = 1
+    off = member("e-off", {"de"}, {"billing"}, idle_since=0.0)
+    off.on_shift = False
+    return state(
+        busy, off,
+        member("e-en", {"en"}, {"billing", "technical"}, idle_since=5.0, pod="pod-2"),
+        member("e-de", {"de"}, {"technical"}, idle_since=8.0),
+        member("e-pl", {"pl", "en"}, {"billing"}, idle_since=9.0, pod="pod-3"),
+    )
+
+
+CONTRACT_CONTACTS = [
+    contact(),
+    contact(language="en", need="technical"),
+    contact(language="pl", waited_min=30.0),
+    contact(language="fr", need="sales", waited_min=0.0),
+    contact(language="fr", need="sales", waited_min=60.0),
+    contact(channel="self_service"),
+    contact(channel="self_service", bot_tried=True, exclude_employee_ids=("e-en",)),
+]
+
+
+@pytest.mark.parametrize("name", available_policies())
+@pytest.mark.parametrize("request_", CONTRACT_CONTACTS)
+def test_policy_contract(name: str, request_: ContactRequest) -> None:
+    """Any policy: returns a RoutingDecision; assigns only a free, not excluded member, with
+    that member's pod; never both automation and a person; leaves the state untouched."""
+    s = _contract_state()
+    before = ({k: (m.load, m.on_shift, m.active) for k, m in s.members.items()}, list(s.free))
+    d = get_policy(name).route(request_, s)
+    assert isinstance(d, RoutingDecision)
+    assert not (d.to_automation and d.employee_id)
+    if d.employee_id is not None:
+        assert d.employee_id in s.free and d.employee_id not in request_.exclude_employee_ids
+        assert d.pod_id == s.members[d.employee_id].pod_id
+    assert all(k in s.members for k in d.scores)
+    assert ({k: (m.load, m.on_shift, m.active) for k, m in s.members.items()}, list(s.free)) == before

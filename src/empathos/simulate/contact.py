@@ -92,14 +92,14 @@ def contact_process(sim: Simulation, cust: SimCustomer, need: str, channel: str,
     amount = round(rng.gammavariate(3.0, cust.spend_mean / 3.0), 2)
     conv = Conversation(iid, cust.customer_id, lang, need, T.make_slots(rng, lang, sim.clock.at(t0), cust.product_idx, amount), sim.clock)
     st = initial_state(cust, need, attempt, eff, rng)
+    started_in = channel
+    if channel in LIVE_CHANNELS and not sim.is_open(t0):
+        channel = AFTER_HOURS[channel]  # closed: calls leave a callback ticket, chats meet the bot
     req = ContactRequest(
         contact_id=iid, customer_id=cust.customer_id, channel=channel, need=need, language=lang,
         segment=cust.segment, pod_id=cust.pod_id, valence=st.valence, intensity=st.intensity,
-        value=cust.spend_mean, attempt=attempt,
+        value=cust.spend_mean, attempt=attempt, emotion=conv.emotion_now(st),
     )
-    if channel in LIVE_CHANNELS and not sim.is_open(t0):
-        channel = AFTER_HOURS[channel]  # closed: calls leave a callback ticket, chats meet the bot
-    started_in = channel
     transfers = 0
     waited_total = 0.0
     served_by: list[str] = []
