@@ -56,7 +56,7 @@ BANK = {
         "gratitude": ["Vielen herzlichen Dank für Ihre Hilfe.", "Das weiß ich wirklich zu schätzen.", "Danke, das ist sehr nett von Ihnen.", "Danke, dass Sie sich die Zeit nehmen."],
         "relief": ["Puh, da bin ich erleichtert.", "Oh gut, ich hatte mir solche Sorgen gemacht.", "Da fällt mir ein Stein vom Herzen.", "Endlich kann ich durchatmen."],
     },
-    "hello": ["Hallo.", "Guten Tag,", "Moin.", "Hallo zusammen,", "Grüß Gott."],
+    "hello": ["Hallo.", "Guten Tag.", "Moin.", "Hallo zusammen.", "Grüß Gott."],
     "wait": [
         "Ich warte schon seit {minutes} Minuten.",
         "Ich hing {minutes} Minuten in der Warteschleife!",

@@ -102,7 +102,7 @@ BANK = {
             "Finally, I can relax.",
         ],
     },
-    "hello": ["Hi.", "Hello,", "Good morning.", "Hi there,", "Hey,"],
+    "hello": ["Hi.", "Hello.", "Good morning.", "Hi there.", "Hey."],
     "wait": [
         "I've been waiting for {minutes} minutes.",
         "I was on hold for {minutes} minutes before anyone answered!",

@@ -56,7 +56,7 @@ BANK = {
         "gratitude": ["Muchísimas gracias por su ayuda.", "Se lo agradezco de verdad.", "Gracias, es muy amable.", "Gracias por dedicarme su tiempo."],
         "relief": ["Uf, qué alivio.", "Menos mal, estaba muy preocupado.", "Me quita un peso de encima.", "Por fin puedo estar tranquila."],
     },
-    "hello": ["Hola.", "Buenas,", "Buenos días.", "Hola, qué tal,", "Buenas tardes."],
+    "hello": ["Hola.", "Buenas.", "Buenos días.", "Hola, ¿qué tal?", "Buenas tardes."],
     "wait": ["Llevo {minutes} minutos esperando.", "¡Estuve {minutes} minutos en espera!", "Han tardado {minutes} minutos en contestar."],
     "transferred": ["¿Otra transferencia? Ya lo he explicado todo.", "Por favor, no me pasen otra vez.", "¿Y ahora tengo que empezar de cero con otra persona?"],
     "detail": ["El número de pedido es {order}.", "Empezó el {date}.", "El importe fue {amount}.", "Es el {product}.", "Por cierto, soy cliente desde hace años."],

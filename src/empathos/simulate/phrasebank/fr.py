@@ -56,7 +56,7 @@ BANK = {
         "gratitude": ["Merci beaucoup pour votre aide.", "J'apprécie vraiment.", "Merci, c'est très gentil.", "Merci de prendre le temps."],
         "relief": ["Ouf, quel soulagement.", "Ah tant mieux, j'étais si inquiète.", "Ça m'enlève un poids.", "Enfin, je peux souffler."],
     },
-    "hello": ["Bonjour.", "Bonjour,", "Salut,", "Bonsoir.", "Bonjour madame, monsieur,"],
+    "hello": ["Bonjour.", "Bonjour à vous.", "Salut.", "Bonsoir.", "Bonjour madame, monsieur."],
     "wait": ["J'attends depuis {minutes} minutes.", "Je suis resté {minutes} minutes en attente !", "Vous avez mis {minutes} minutes à répondre."],
     "transferred": ["Encore un transfert ? J'ai déjà tout expliqué.", "S'il vous plaît, ne me renvoyez pas encore.", "Donc je dois tout recommencer avec quelqu'un d'autre ?"],
     "detail": ["Le numéro de commande est {order}.", "Ça a commencé le {date}.", "Le montant était de {amount}.", "Il s'agit du {product}.", "Je suis client depuis des années, au passage."],

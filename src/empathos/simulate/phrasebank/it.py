@@ -56,7 +56,7 @@ BANK = {
         "gratitude": ["Grazie mille per l'aiuto.", "Lo apprezzo davvero.", "Grazie, è molto gentile.", "Grazie per il tempo che mi dedica."],
         "relief": ["Uff, che sollievo.", "Meno male, ero così preoccupata.", "Mi toglie un peso.", "Finalmente posso stare tranquillo."],
     },
-    "hello": ["Salve.", "Buongiorno,", "Ciao,", "Buonasera.", "Salve a tutti,"],
+    "hello": ["Salve.", "Buongiorno.", "Ciao.", "Buonasera.", "Salve a tutti."],
     "wait": ["Aspetto da {minutes} minuti.", "Sono rimasto in attesa {minutes} minuti!", "Ci avete messo {minutes} minuti a rispondere."],
     "transferred": ["Un altro trasferimento? Ho già spiegato tutto.", "Per favore non passatemi di nuovo.", "Quindi devo ricominciare da capo con qualcun altro?"],
     "detail": ["Il numero d'ordine è {order}.", "È iniziato il {date}.", "L'importo era {amount}.", "Si tratta del {product}.", "Tra l'altro sono cliente da anni."],

@@ -57,7 +57,7 @@ BANK = {
         "gratitude": ["Bardzo dziękuję za pomoc.", "Naprawdę to doceniam.", "Dziękuję, to bardzo miłe.", "Dziękuję, że poświęcił pan czas."],
         "relief": ["Uff, co za ulga.", "No dobrze, tak się martwiłam.", "Kamień spadł mi z serca.", "Wreszcie mogę odetchnąć."],
     },
-    "hello": ["Dzień dobry.", "Witam,", "Cześć,", "Dobry wieczór.", "Dzień dobry państwu,"],
+    "hello": ["Dzień dobry.", "Witam.", "Cześć.", "Dobry wieczór.", "Dzień dobry państwu."],
     "wait": ["Czekam już {minutes} minut.", "Wisiałem na linii {minutes} minut!", "Odpowiedź zajęła wam {minutes} minut."],
     "transferred": ["Kolejne przełączenie? Wszystko już wyjaśniłem.", "Proszę mnie znowu nie przekazywać.", "Czyli mam zaczynać od nowa z kimś innym?"],
     "detail": ["Numer zamówienia to {order}.", "Zaczęło się {date}.", "Kwota wynosiła {amount}.", "Chodzi o produkt {product}.", "Nawiasem mówiąc, jestem klientem od lat."],
