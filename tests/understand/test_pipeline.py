@@ -350,3 +350,24 @@ def test_cli_analyze_is_incremental(tmp_path, monkeypatch) -> None:  # noqa: ANN
     assert "fake" in bad.output
     plain = runner.invoke(app, args[:-1])
     assert plain.exit_code == 0 and "0 customer turns" in plain.stdout
+
+
+# ---------------------------------------------------------------------------- a registered backend
+
+
+def test_the_registered_lexicon_backends_run_end_to_end(sqlite_store: Engine) -> None:
+    """Names resolve through the registry and real outputs fit the tables (the fakes
+    cannot prove that); model-independent numbers (effort) are what the fakes gave."""
+    seed(sqlite_store)
+    report = analyze(sqlite_store, "lexicon", "lexicon", progress=False)
+    assert (report.emotion_model, report.empathy_model) == ("lexicon", "lexicon")
+    assert (report.turns_emotion, report.turns_empathy, report.interactions_scored) == (6, 5, 4)
+    s = scores_by_id(sqlite_store, "lexicon", report.emotion_version)
+    assert s["c1-b"]["effort_phrases"] == 1 and s["c1-b"]["recontact"] == 1
+    with sqlite_store.connect() as conn:
+        v = dict(conn.execute(
+            select(turns.c.text, turn_emotions.c.valence)
+            .join(turn_emotions, (turn_emotions.c.interaction_id == turns.c.interaction_id)
+                  & (turn_emotions.c.seq == turns.c.seq))
+        ).all())  # fmt: skip
+    assert v["This is unacceptable, I am furious!"] < 0 < v["Great service, thanks!"]
