@@ -371,3 +371,24 @@ def test_the_registered_lexicon_backends_run_end_to_end(sqlite_store: Engine) ->
                   & (turn_emotions.c.seq == turns.c.seq))
         ).all())  # fmt: skip
     assert v["This is unacceptable, I am furious!"] < 0 < v["Great service, thanks!"]
+
+
+def test_customer_level_outcomes_match_the_latest_earlier_interaction() -> None:
+    from types import SimpleNamespace as R
+
+    from empathos.understand.pipeline import match_outcomes
+
+    scored = [
+        R(interaction_id="a", customer_id="C", started_at=T0),
+        R(interaction_id="b", customer_id="C", started_at=T0 + timedelta(days=10)),
+        R(interaction_id="z", customer_id="Z", started_at=T0),
+    ]
+    outs = [
+        R(interaction_id=None, customer_id="C", ts=T0 + timedelta(days=5), value=1.0),  # churn
+        R(interaction_id=None, customer_id="C", ts=T0 + timedelta(days=20), value=0.0),
+        R(interaction_id=None, customer_id="C", ts=T0 - timedelta(days=1), value=1.0),  # too early
+        R(interaction_id="z", customer_id=None, ts=None, value=4.0),  # csat on an interaction
+        R(interaction_id="gone", customer_id="C", ts=None, value=2.0),  # unknown interaction
+    ]
+    got = [(row.interaction_id, v) for row, v in match_outcomes(scored, outs)]
+    assert got == [("a", 1.0), ("b", 0.0), ("z", 4.0)]

@@ -862,6 +862,36 @@ def analyze(
 # ---------------------------------------------------------------------------- fitting from the store
 
 
+def match_outcomes(scored: Sequence[Any], outs: Sequence[Any]) -> list[tuple[Any, float]]:
+    """Pair each outcome with the scored interaction it judges.
+
+    ``scored`` rows have ``interaction_id, customer_id, started_at``; ``outs`` rows
+    ``interaction_id, customer_id, ts, value``. An outcome naming an interaction goes to
+    it; one naming only a customer goes to that customer's latest interaction that started
+    at or before the outcome (no information from the future; undated interactions count
+    as possible, dated ones first). Outcomes with no match are dropped.
+    """
+    by_id = {r.interaction_id: r for r in scored}
+    by_customer: dict[str, list[Any]] = defaultdict(list)
+    for r in scored:
+        if r.customer_id is not None:
+            by_customer[r.customer_id].append(r)
+    pairs: list[tuple[Any, float]] = []
+    for o in outs:
+        row = by_id.get(o.interaction_id) if o.interaction_id is not None else None
+        if o.interaction_id is None and o.customer_id in by_customer:
+            cands = [
+                r
+                for r in by_customer[o.customer_id]
+                if o.ts is None or r.started_at is None or r.started_at <= o.ts
+            ]
+            if cands:
+                row = max(cands, key=lambda r: (r.started_at or datetime.min, r.interaction_id))
+        if row is not None:
+            pairs.append((row, float(o.value)))
+    return pairs
+
+
 def fit_peak_end_from_store(
     engine: Engine,
     emotion_model: str,
@@ -916,25 +946,9 @@ def fit_peak_end_from_store(
                 outcomes.c.interaction_id, outcomes.c.customer_id, outcomes.c.ts, outcomes.c.value
             ).where(outcomes.c.kind == outcome_kind)
         ).all()
-    by_customer: dict[str, list[Any]] = defaultdict(list)
-    for r in scored.values():
-        if r.customer_id is not None:
-            by_customer[r.customer_id].append(r)
-    x: list[list[float]] = []
-    y: list[float] = []
-    for o in outs:
-        row = scored.get(o.interaction_id) if o.interaction_id is not None else None
-        if row is None and o.interaction_id is None and o.customer_id in by_customer:
-            cands = [
-                r
-                for r in by_customer[o.customer_id]
-                if o.ts is None or r.started_at is None or r.started_at <= o.ts
-            ]
-            if cands:
-                row = max(cands, key=lambda r: (r.started_at or datetime.min, r.interaction_id))
-        if row is not None:
-            x.append([float(getattr(row, t)) for t in terms])
-            y.append(float(o.value))
+    pairs = match_outcomes(list(scored.values()), outs)
+    x = [[float(getattr(row, t)) for t in terms] for row, _ in pairs]
+    y = [value for _, value in pairs]
     return pe.fit_peak_end_weights(
         np.array(x).reshape(len(x), len(terms)),
         y,
