@@ -50,7 +50,7 @@ def open_store(db: str | None):  # noqa: ANN201 - an Engine; imported lazily to 
 
 
 def fail(message: str) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}")
+    err_console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(code=2)
 
 
@@ -84,6 +84,8 @@ def ingest(
     """
     from empathos.listen import IngestError, ingest_dir, ingest_file
 
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
     engine = open_store(db)
     options = dict(batch_size=batch_size, detect_language=language)
     try:
@@ -129,9 +131,9 @@ def _print_ingest(reports) -> None:  # noqa: ANN001
     console.print(table)
     for r in reports:
         if r.records_rejected:
-            console.print(f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]")
+            console.print(f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]", soft_wrap=True)
             for line in r.first_rejects[:5]:
-                console.print(f"  {line}")
+                console.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 MIN_CONFIDENCE = 0.5
+MIN_CHARS = 12  # below this ("ok", "merci", "danke!") the model guesses, however confident
 MAX_CHARS = 400  # the first few hundred characters decide; long e-mails cost no more
 
 
@@ -58,7 +59,7 @@ def annotate_turns(turns: Sequence[dict[str, Any]]) -> None:
         else:
             lang, score = detect(turn["text"])
             turn["language"], turn["language_score"] = lang, score
-        if lang and score >= MIN_CONFIDENCE:
+        if lang and score >= MIN_CONFIDENCE and len(turn["text"].strip()) >= MIN_CHARS:
             by_interaction.setdefault(turn["interaction_id"], Counter())[lang] += 1
         else:
             unsure.append(turn)

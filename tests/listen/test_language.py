@@ -1,0 +1,44 @@
+"""Offline language identification on short support messages in the six core languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from empathos.listen.language import annotate_turns, detect
+
+MESSAGES = {
+    "en": "My internet has been down since yesterday and nobody calls me back",
+    "de": "Meine Rechnung ist schon wieder falsch, das ist das dritte Mal",
+    "es": "Hola, mi pedido no ha llegado todavía y necesito ayuda",
+    "it": "Il pacco non è arrivato e il tracking non funziona",
+    "pl": "Nie mogę się zalogować do konta od tygodnia",
+    "fr": "Bonjour, ma commande est en retard depuis deux semaines",
+    "nl": "Mijn bestelling is nog steeds niet aangekomen",
+}
+
+
+@pytest.mark.parametrize(("lang", "text"), MESSAGES.items())
+def test_detects_the_language_of_short_messages(lang: str, text: str) -> None:
+    found, score = detect(text)
+    assert found == lang and score > 0.5
+
+
+def test_shouting_is_not_mistaken_for_another_script() -> None:
+    assert detect("MY ORDER STILL HAS NOT ARRIVED AND I AM FURIOUS")[0] == "en"
+
+
+def test_empty_text_has_no_language() -> None:
+    assert detect("   ") == (None, 0.0)
+
+
+def test_unsure_turns_inherit_the_interactions_language() -> None:
+    turns = [
+        {"interaction_id": "a", "text": MESSAGES["de"]},
+        {"interaction_id": "a", "text": "Wo bleibt die Gutschrift für den falschen Betrag?"},
+        {"interaction_id": "a", "text": "ok"},
+        {"interaction_id": "b", "text": "Merci"},
+        {"interaction_id": "c", "text": "x", "language": "pl"},
+    ]
+    annotate_turns(turns)
+    assert [t["language"] for t in turns[:3]] == ["de", "de", "de"]
+    assert turns[4]["language"] == "pl" and turns[4]["language_score"] == 1.0

@@ -1,0 +1,51 @@
+"""The store on both databases: migrations are the schema, WAL on SQLite, upsert rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, select, text
+
+from empathos.store import init_db, make_engine, schema
+from empathos.store.engine import normalise_url
+from empathos.store.repository import upsert
+
+
+def test_migrations_produce_exactly_the_declared_schema(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+    assert diff == []
+
+
+def test_init_is_idempotent(engine: Engine) -> None:
+    first = init_db(engine)
+    assert init_db(engine) == first and first
+
+
+def test_sqlite_default_uses_wal(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    init_db(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_postgres_urls_use_psycopg3() -> None:
+    assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_interactions_are_enriched_never_overwritten(engine: Engine) -> None:
+    base = {"interaction_id": "i1", "channel": "chat", "customer_id": None, "employee_id": None,
+            "started_at": None, "ended_at": None, "queue": None, "need": None, "source": "real", "attributes": {}}
+    with engine.begin() as conn:
+        upsert(conn, "interactions", [base])
+        upsert(conn, "interactions", [{**base, "customer_id": "c1", "channel": "email"}])
+        upsert(conn, "interactions", [{**base, "customer_id": "c2", "started_at": datetime(2026, 1, 1)}])
+    with engine.connect() as conn:
+        row = conn.execute(select(schema.interactions)).one()
+    assert (row.customer_id, row.channel, row.started_at) == ("c1", "chat", datetime(2026, 1, 1))
