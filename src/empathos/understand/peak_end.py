@@ -419,6 +419,13 @@ def fit_peak_end_weights(
     Intervals are percentile bootstrap intervals (resampling interactions with
     replacement, ``n_boot`` times, fixed ``seed``): honest about small samples without
     assuming normal errors.
+
+    Caveat (measured, docs/understand_pipeline.md): the terms are *estimated* by an
+    emotion model, and a single turn's valence (peak, end) is noisier than the mean over
+    all turns. On simulated data with true weights 0.5 / 0.5 the fit recovers them from
+    the true terms but puts ~all weight on the mean when given a model's terms. A fitted
+    weight is psychology plus model error: good for predicting with that model's scores,
+    not evidence about what customers remember.
     """
     terms = tuple(terms)
     if len(features) and isinstance(features[0], PeakEndTerms):  # type: ignore[index]
