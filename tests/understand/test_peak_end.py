@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -14,9 +15,7 @@ from empathos.understand import peak_end as pe
 valence = st.floats(-1.0, 1.0, allow_nan=False, allow_infinity=False)
 unit = st.floats(0.0, 1.0, allow_nan=False, allow_infinity=False)
 weights = (
-    st.tuples(unit, unit, unit)
-    .filter(lambda t: sum(t) > 1e-3)
-    .map(lambda t: pe.PeakEndWeights(*t))
+    st.tuples(unit, unit, unit).filter(lambda t: sum(t) > 1e-3).map(lambda t: pe.PeakEndWeights(*t))
 )
 
 
@@ -158,7 +157,7 @@ def test_later_events_weigh_more(n) -> None:
         v = [0.0] * n
         v[k] = -0.9
         scores.append(pe.customer_sentiment_score(v))
-    assert all(a > b for a, b in zip(scores, scores[1:], strict=False))
+    assert all(a > b for a, b in pairwise(scores))
 
 
 @given(st.integers(0, 1000), st.integers(0, 1000))

@@ -26,7 +26,6 @@ from empathos.store.schema import (
 )
 from empathos.understand import protocols
 from empathos.understand.pipeline import (
-    AnalyzeConfig,
     analyze,
     fit_peak_end_from_store,
     seeker_texts,
@@ -39,7 +38,11 @@ T0 = datetime(2026, 3, 2, 10, 0, 0)
 # turns: (speaker, text, seconds after start, author)
 CONVERSATIONS = [
     (
-        "c1-a", "cust-1", "chat", 0, {},
+        "c1-a",
+        "cust-1",
+        "chat",
+        0,
+        {},
         [
             ("customer", "Hello, where is my parcel 4711?", 0, None),
             ("employee", "Sorry for the inconvenience, one moment.", 300, "emp-1"),
@@ -49,7 +52,11 @@ CONVERSATIONS = [
         ],
     ),
     (
-        "c1-b", "cust-1", "voice", 2, {"transfers": 1},
+        "c1-b",
+        "cust-1",
+        "voice",
+        2,
+        {"transfers": 1},
         [
             ("customer", "This is the third time I write about the refund", 0, None),
             ("bot", "Connecting you to an agent.", 5, None),
@@ -59,7 +66,11 @@ CONVERSATIONS = [
         ],
     ),
     (
-        "c2-a", "cust-2", "email", 1, {},
+        "c2-a",
+        "cust-2",
+        "email",
+        1,
+        {},
         [
             ("customer", "Great service, thanks!", 0, None),
             ("employee", "Happy to help.", 3600, "emp-1"),
@@ -69,7 +80,7 @@ CONVERSATIONS = [
 ]
 
 
-def seed(engine: Engine, conversations=CONVERSATIONS) -> None:  # noqa: ANN001
+def seed(engine: Engine, conversations=CONVERSATIONS) -> None:
     with engine.begin() as conn:
         for iid, cust, channel, day, attrs, ts in conversations:
             start = T0 + timedelta(days=day)
@@ -89,7 +100,7 @@ def seed(engine: Engine, conversations=CONVERSATIONS) -> None:  # noqa: ANN001
                 )  # fmt: skip
 
 
-def count(engine: Engine, table) -> int:  # noqa: ANN001
+def count(engine: Engine, table) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
@@ -104,7 +115,7 @@ def scores_by_id(engine: Engine, model: str = "fake", version: str = "1") -> dic
         return {r["interaction_id"]: dict(r) for r in rows}
 
 
-def run(engine: Engine, em=None, pm=None, **kw):  # noqa: ANN001, ANN201
+def run(engine: Engine, em=None, pm=None, **kw):
     em = em or FakeEmotionModel()
     pm = pm or FakeEmpathyModel()
     return analyze(engine, em, pm, progress=False, **kw), em, pm
@@ -170,7 +181,9 @@ def test_first_run_annotates_every_turn_and_scores_every_interaction(engine: Eng
 def test_empathy_sees_the_customer_turns_it_answers(engine: Engine) -> None:
     seed(engine)
     _, _, pm = run(engine)
-    pairs = {r: s for seekers, responses in pm.calls for s, r in zip(seekers, responses, strict=True)}
+    pairs = {
+        r: s for seekers, responses in pm.calls for s, r in zip(seekers, responses, strict=True)
+    }
     assert pairs["Sorry for the inconvenience, one moment."] == "Hello, where is my parcel 4711?"
     assert pairs["Let me look."] == "This is the third time I write about the refund"
     assert pairs["Done."] == "I am disappointed"
@@ -252,16 +265,19 @@ def _rounded(row: dict) -> dict:
 def test_batches_do_not_change_results(engine: Engine) -> None:
     seed(engine)
     run(engine, batch_size=1000)
-    big = {k: {c: v for c, v in r.items() if c != "computed_at"} for k, r in scores_by_id(engine).items()}
-    report, em, _ = run(engine, FakeEmotionModel(version="b"), batch_size=2)
+    big = {
+        k: {c: v for c, v in r.items() if c != "computed_at"}
+        for k, r in scores_by_id(engine).items()
+    }
+    _, em, _ = run(engine, FakeEmotionModel(version="b"), batch_size=2)
     small = {
         k: {c: v for c, v in r.items() if c not in ("computed_at", "version")}
         for k, r in scores_by_id(engine, version="b").items()
     }
     assert len(em.calls) > 1 and max(len(c) for c in em.calls) <= 2
-    for k in big:
-        big[k].pop("version")
-        assert _rounded(small[k]) == _rounded(big[k])
+    for k, row in big.items():
+        row.pop("version")
+        assert _rounded(small[k]) == _rounded(row)
 
 
 def test_a_crash_after_annotating_is_repaired_by_the_next_run(engine: Engine) -> None:
@@ -278,7 +294,7 @@ def test_a_crash_after_annotating_is_repaired_by_the_next_run(engine: Engine) ->
 # ---------------------------------------------------------------------------- errors
 
 
-def test_unknown_model_names_list_the_available_ones(engine: Engine, monkeypatch) -> None:  # noqa: ANN001
+def test_unknown_model_names_list_the_available_ones(engine: Engine, monkeypatch) -> None:
     monkeypatch.setitem(protocols._EMOTION, "fake-registered", FakeEmotionModel)
     with pytest.raises(protocols.UnknownModelError, match="fake-registered"):
         analyze(engine, "no-such-model", FakeEmpathyModel(), progress=False)
@@ -286,7 +302,7 @@ def test_unknown_model_names_list_the_available_ones(engine: Engine, monkeypatch
 
 def test_a_model_returning_the_wrong_shape_fails_loudly(engine: Engine) -> None:
     class Broken(FakeEmotionModel):
-        def predict_proba(self, texts, languages=None):  # noqa: ANN001, ANN201
+        def predict_proba(self, texts, languages=None):
             return np.ones((len(texts), 3)) / 3
 
     seed(engine)
@@ -327,7 +343,7 @@ def test_fit_from_store_uses_stored_scores_and_outcomes(engine: Engine) -> None:
 # ---------------------------------------------------------------------------- CLI
 
 
-def test_cli_analyze_is_incremental(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_cli_analyze_is_incremental(tmp_path, monkeypatch) -> None:
     from empathos.cli import app
 
     monkeypatch.setitem(protocols._EMOTION, "fake", FakeEmotionModel)
@@ -394,7 +410,9 @@ def test_customer_level_outcomes_match_the_latest_earlier_interaction() -> None:
     assert got == [("a", 1.0), ("b", 0.0), ("z", 4.0)]
 
 
-def test_scores_vs_truth_reports_perfect_agreement_with_its_own_numbers(sqlite_store, tmp_path) -> None:  # noqa: ANN001, E501
+def test_scores_vs_truth_reports_perfect_agreement_with_its_own_numbers(
+    sqlite_store, tmp_path
+) -> None:
     from empathos.understand.scores_vs_truth import compare_with_truth, format_report
 
     seed(sqlite_store)

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 # ---------------------------------------------------------------------------- configuration
 
@@ -182,7 +183,7 @@ def count_transfers(employee_ids: Sequence[str | None], recorded: int | None = N
     trace in the turns.
     """
     seen = [e for e in employee_ids if e]
-    changes = sum(1 for a, b in zip(seen, seen[1:], strict=False) if a != b)
+    changes = sum(1 for a, b in pairwise(seen) if a != b)
     return max(changes, int(recorded or 0))
 
 
@@ -289,19 +290,25 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         rf"\b{_ORD_EN}\s+time\b",
         r"\bhow many (?:more )?times\b",
         r"\b(?:again and again|over and over|yet again)\b",
-        r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) already (?:called|written|wrote|explained|told|"
-        r"sent|contacted|asked|emailed|e-mailed|reported|phoned|complained)\b",
+        (
+            r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) already (?:called|written|wrote|explained|told|"
+            r"sent|contacted|asked|emailed|e-mailed|reported|phoned|complained)\b"
+        ),
         r"\bkeep (?:calling|writing|asking|explaining|repeating|getting transferred)\b",
         r"\brepeat(?:ing)? myself\b",
         r"\bstill (?:waiting|not (?:resolved|fixed|solved|received|sorted))\b",
     ),
     "de": (
         rf"\bzum\s+{_ORD_DE}\s+mal\b",
-        r"\b(?:schon|bereits)\s+(?:zum\s+)?(?:zweimal|dreimal|viermal|fünfmal|mehrmals|mehrfach|"
-        r"x-mal|zigmal|\d+\s*mal|\d+\s*-mal)\b",
+        (
+            r"\b(?:schon|bereits)\s+(?:zum\s+)?(?:zweimal|dreimal|viermal|fünfmal|mehrmals|mehrfach|"
+            r"x-mal|zigmal|\d+\s*mal|\d+\s*-mal)\b"
+        ),
         r"\bwie oft (?:noch|muss ich|soll ich)\b",
-        r"\b(?:habe|hab)\s+(?:ich\s+)?(?:ihnen\s+|euch\s+|dir\s+)?(?:doch\s+)?(?:schon|bereits)\s+"
-        r"(?:\w+\s+){0,3}(?:angerufen|geschrieben|erklärt|gesagt|gemeldet|mitgeteilt|reklamiert)\b",
+        (
+            r"\b(?:habe|hab)\s+(?:ich\s+)?(?:ihnen\s+|euch\s+|dir\s+)?(?:doch\s+)?(?:schon|bereits)\s+"
+            r"(?:\w+\s+){0,3}(?:angerufen|geschrieben|erklärt|gesagt|gemeldet|mitgeteilt|reklamiert)\b"
+        ),
         r"\bwiederhole mich\b",
         r"\b(?:warte|warten) (?:immer noch|noch immer|seit)\b",
         r"\bimmer noch nicht (?:gelöst|erledigt|behoben|angekommen)\b",
@@ -310,16 +317,20 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         rf"\b{_ORD_ES}\s+vez\b",
         r"\bcu[aá]ntas veces\b",
         r"\buna y otra vez\b",
-        r"\bya\s+(?:les?\s+|os\s+|se lo\s+|lo\s+)?(?:he|hemos)\s+(?:\w+\s+){0,2}(?:llamado|escrito|"
-        r"explicado|dicho|contactado|enviado|reclamado)\b",
+        (
+            r"\bya\s+(?:les?\s+|os\s+|se lo\s+|lo\s+)?(?:he|hemos)\s+(?:\w+\s+){0,2}(?:llamado|escrito|"
+            r"explicado|dicho|contactado|enviado|reclamado)\b"
+        ),
         r"\bsigo esperando\b",
         r"\btodav[ií]a no (?:me )?(?:han|ha)\b",
     ),
     "it": (
         rf"\b{_ORD_IT}\s+volta\b",
         r"\bquante volte\b",
-        r"\bho gi[aà]\s+(?:\w+\s+){0,2}(?:scritto|chiamato|telefonato|spiegato|detto|contattato|"
-        r"inviato|segnalato)\b",
+        (
+            r"\bho gi[aà]\s+(?:\w+\s+){0,2}(?:scritto|chiamato|telefonato|spiegato|detto|contattato|"
+            r"inviato|segnalato)\b"
+        ),
         r"\bsto ancora aspettando\b",
         r"\bancora (?:nessuna risposta|non (?:risolto|arrivato))\b",
     ),
@@ -327,15 +338,19 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         rf"\bpo\s+raz\s+{_ORD_PL}\b",
         rf"\b(?:już\s+)?{_ORD_PL}\s+raz\b",
         r"\bile razy\b",
-        r"\bjuż\s+(?:\w+\s+){0,2}(?:dzwonił(?:em|am)|pisał(?:em|am)|pisaliśmy|tłumaczył(?:em|am)|"
-        r"wyjaśniał(?:em|am)|zgłaszał(?:em|am)|mówił(?:em|am)|reklamował(?:em|am))\b",
+        (
+            r"\bjuż\s+(?:\w+\s+){0,2}(?:dzwonił(?:em|am)|pisał(?:em|am)|pisaliśmy|tłumaczył(?:em|am)|"
+            r"wyjaśniał(?:em|am)|zgłaszał(?:em|am)|mówił(?:em|am)|reklamował(?:em|am))\b"
+        ),
         r"\b(?:nadal|ciągle|wciąż) czekam\b",
     ),
     "fr": (
         rf"\b{_ORD_FR}\s+fois\b",
         r"\bcombien de fois\b",
-        r"\bj['’]ai d[ée]j[aà]\s+(?:\w+\s+){0,2}(?:appel[ée]|[ée]crit|expliqu[ée]|dit|contact[ée]|"
-        r"envoy[ée]|signal[ée]|t[ée]l[ée]phon[ée]|r[ée]clam[ée])\b",
+        (
+            r"\bj['’]ai d[ée]j[aà]\s+(?:\w+\s+){0,2}(?:appel[ée]|[ée]crit|expliqu[ée]|dit|contact[ée]|"
+            r"envoy[ée]|signal[ée]|t[ée]l[ée]phon[ée]|r[ée]clam[ée])\b"
+        ),
         r"\btoujours (?:pas de r[ée]ponse|en attente|rien)\b",
         r"\bje (?:me )?r[ée]p[eè]te\b",
     ),

@@ -95,8 +95,10 @@ def emotional_memory(
     for e in evs:
         if e.at is not None and as_of is not None and e.at > as_of:
             continue
-        d = 1.0 if e.at is None or as_of is None else decay(
-            (as_of - e.at).total_seconds() / 86400.0, half_life_days
+        d = (
+            1.0
+            if e.at is None or as_of is None
+            else decay((as_of - e.at).total_seconds() / 86400.0, half_life_days)
         )
         memory += d * loss_weighted(e.remembered, loss_aversion)
         weight += d

@@ -492,7 +492,9 @@ def fit_peak_end_weights(
     if shares.sum() == 0:
         notes.append("no term has a positive coefficient: the data do not support peak-end weights")
     if n < 100:
-        notes.append(f"only {n} interactions with outcomes: intervals are wide, treat as indicative")
+        notes.append(
+            f"only {n} interactions with outcomes: intervals are wide, treat as indicative"
+        )
     return PeakEndFit(
         kind=resolved,
         terms=terms,

@@ -120,7 +120,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _emotion_join(m: str, v: str):  # noqa: ANN202 - SQL expression
+def _emotion_join(m: str, v: str):
     return and_(
         turn_emotions.c.interaction_id == turns.c.interaction_id,
         turn_emotions.c.seq == turns.c.seq,
@@ -129,7 +129,7 @@ def _emotion_join(m: str, v: str):  # noqa: ANN202 - SQL expression
     )
 
 
-def _empathy_join(m: str, v: str):  # noqa: ANN202
+def _empathy_join(m: str, v: str):
     return and_(
         turn_empathy.c.interaction_id == turns.c.interaction_id,
         turn_empathy.c.seq == turns.c.seq,
@@ -138,7 +138,7 @@ def _empathy_join(m: str, v: str):  # noqa: ANN202
     )
 
 
-def _speaker(dialect: str):  # noqa: ANN202 - SQL expression
+def _speaker(dialect: str):
     """``turns.speaker`` for a filter. On SQLite ``speaker || ''``: an expression no index
     can serve, so its planner (which has no statistics) walks the primary key in keyset
     order instead of the speaker index plus a sort of the whole table on every page.
@@ -147,7 +147,7 @@ def _speaker(dialect: str):  # noqa: ANN202 - SQL expression
     return turns.c.speaker.concat("") if dialect == "sqlite" else turns.c.speaker
 
 
-def _pending(kind: str, em: EmotionModel, pm: EmpathyModel, dialect: str, *cols: Any):  # noqa: ANN202
+def _pending(kind: str, em: EmotionModel, pm: EmpathyModel, dialect: str, *cols: Any):
     """Turns of ``kind`` (customer or employee) not yet annotated by their model version.
 
     One query per kind, each a plain anti-join, because an OR across the two joins
@@ -166,7 +166,7 @@ def _pending(kind: str, em: EmotionModel, pm: EmpathyModel, dialect: str, *cols:
 KINDS = ("customer", "employee")
 
 
-def _pair(em: EmotionModel, pm: EmpathyModel):  # noqa: ANN202
+def _pair(em: EmotionModel, pm: EmpathyModel):
     return and_(
         interaction_scores.c.model == em.name,
         interaction_scores.c.version == em.version,
@@ -208,9 +208,7 @@ def _rerun_delete(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> None:
 
 def _invalidate(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> None:
     d = conn.dialect.name
-    pending_ids = union(
-        *(_pending(k, em, pm, d, turns.c.interaction_id) for k in KINDS)
-    ).subquery()
+    pending_ids = union(*(_pending(k, em, pm, d, turns.c.interaction_id) for k in KINDS)).subquery()
     pending_ids = select(pending_ids.c.interaction_id)
     touched_customers = (
         select(interactions.c.customer_id)
@@ -242,7 +240,11 @@ def _invalidate(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> None:
 def _count_pending(conn: Connection, em: EmotionModel, pm: EmpathyModel) -> int:
     d = conn.dialect.name
     return sum(
-        int(conn.execute(select(func.count()).select_from(_pending(k, em, pm, d, turns.c.seq).subquery())).scalar_one())
+        int(
+            conn.execute(
+                select(func.count()).select_from(_pending(k, em, pm, d, turns.c.seq).subquery())
+            ).scalar_one()
+        )
         for k in KINDS
     )
 
@@ -391,8 +393,10 @@ def _annotate(
         )
         last: tuple[str, int] | None = None
         while True:
-            q = base if last is None else base.where(
-                tuple_(turns.c.interaction_id, turns.c.seq) > tuple_(*last)
+            q = (
+                base
+                if last is None
+                else base.where(tuple_(turns.c.interaction_id, turns.c.seq) > tuple_(*last))
             )
             with engine.begin() as conn:
                 batch = conn.execute(q).all()
@@ -572,9 +576,7 @@ def _score_batch(
                 )
             )
         )
-    flags = eff.contact_history(
-        contacts, cfg.effort.recontact_days, cfg.effort.channel_switch_days
-    )
+    flags = eff.contact_history(contacts, cfg.effort.recontact_days, cfg.effort.channel_switch_days)
     now = _now()
     details = cfg.details()
     rows = []
@@ -636,7 +638,9 @@ class _StatsKeeper:
                 conn.execute(text(f'ANALYZE "{t.name}"'))
 
 
-def _keyset(engine: Engine, query_for: Any, key: str, batch_size: int) -> Iterator[tuple[Connection, list[Any]]]:
+def _keyset(
+    engine: Engine, query_for: Any, key: str, batch_size: int
+) -> Iterator[tuple[Connection, list[Any]]]:
     """Yield ``(connection in a transaction, batch)`` pages of ``query_for(last_key)``."""
     last: Any = None
     while True:
@@ -662,7 +666,7 @@ def _score(
         and_(interaction_scores.c.interaction_id == interactions.c.interaction_id, _pair(em, pm)),
     )
 
-    def query_for(last: str | None):  # noqa: ANN202
+    def query_for(last: str | None):
         q = (
             select(
                 interactions.c.interaction_id,
@@ -703,7 +707,7 @@ def _journeys(
         ),
     )
 
-    def query_for(last: str | None):  # noqa: ANN202
+    def query_for(last: str | None):
         q = (
             select(interaction_scores.c.customer_id)
             .select_from(joined)
@@ -831,10 +835,10 @@ def analyze(
         console=Console(stderr=True),
         disable=not progress,
     ) as bar:
-        task = bar.add_task(f"annotate ({em.name} {em.version} / {pm.name} {pm.version})", total=n_pending)
-        _annotate(
-            engine, em, pm, cfg, batch_size, report, lambda n: bar.advance(task, n)
+        task = bar.add_task(
+            f"annotate ({em.name} {em.version} / {pm.name} {pm.version})", total=n_pending
         )
+        _annotate(engine, em, pm, cfg, batch_size, report, lambda n: bar.advance(task, n))
         with engine.connect() as conn:
             n_unscored = int(
                 conn.execute(

@@ -7,6 +7,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -38,7 +39,9 @@ def upgrade() -> None:
             name=op.f("fk_turn_emotions_interaction_id_turns"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("interaction_id", "seq", "model", "version", name=op.f("pk_turn_emotions")),
+        sa.PrimaryKeyConstraint(
+            "interaction_id", "seq", "model", "version", name=op.f("pk_turn_emotions")
+        ),
     )
 
     op.create_table(
@@ -57,7 +60,9 @@ def upgrade() -> None:
             name=op.f("fk_turn_empathy_interaction_id_turns"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("interaction_id", "seq", "model", "version", name=op.f("pk_turn_empathy")),
+        sa.PrimaryKeyConstraint(
+            "interaction_id", "seq", "model", "version", name=op.f("pk_turn_empathy")
+        ),
     )
 
     op.create_table(
@@ -98,11 +103,17 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint(
-            "interaction_id", "model", "version", "empathy_model", "empathy_version",
+            "interaction_id",
+            "model",
+            "version",
+            "empathy_model",
+            "empathy_version",
             name=op.f("pk_interaction_scores"),
         ),
     )
-    op.create_index(op.f("ix_interaction_scores_customer_id"), "interaction_scores", ["customer_id"])
+    op.create_index(
+        op.f("ix_interaction_scores_customer_id"), "interaction_scores", ["customer_id"]
+    )
 
     op.create_table(
         "customer_journeys",
@@ -116,7 +127,9 @@ def upgrade() -> None:
         sa.Column("last_at", sa.DateTime(), nullable=True),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("customer_id", "model", "version", name=op.f("pk_customer_journeys")),
+        sa.PrimaryKeyConstraint(
+            "customer_id", "model", "version", name=op.f("pk_customer_journeys")
+        ),
     )
 
 
