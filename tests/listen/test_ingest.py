@@ -157,10 +157,14 @@ def test_master_data_is_updated_and_facts_are_not(engine: Engine, tmp_path: Path
 def test_folder_import_orders_parents_first(engine: Engine, tmp_path: Path) -> None:
     write_jsonl(tmp_path / "a_outcomes.jsonl", [{"outcome_id": "o1", "kind": "csat", "value": 4, "interaction_id": "c-1"}])
     write_jsonl(tmp_path / "b_interactions.jsonl", [interaction(1)])
-    write_jsonl(tmp_path / "c_employees.jsonl", [{"employee_id": "e1", "skills": ["billing"], "languages": ["en", "de"]}])
+    write_jsonl(
+        tmp_path / "c_employees.jsonl",
+        [{"employee_id": "e1", "name": "Ana", "pod_id": "p1", "skills": ["billing"], "languages": ["en", "de"]}],
+    )
+    write_jsonl(tmp_path / "e_pods.jsonl", [{"pod_id": "p1", "name": "North", "member_ids": ["e1"]}])
     write_csv(tmp_path / "d_customers.csv", ["customer_id", "segment"], [["cu-1", "smb"]])
     reports = ingest_dir(tmp_path, engine)
-    assert [r.kind for r in reports] == ["customers", "employees", "interactions", "outcomes"]
+    assert [r.kind for r in reports] == ["customers", "employees", "pods", "interactions", "outcomes"]
     with engine.connect() as conn:
         assert conn.execute(select(schema.employees.c.languages)).scalar_one() == ["en", "de"]
     assert counts(engine)["outcomes"] == 1
@@ -186,3 +190,25 @@ def test_unknown_file_kind_is_a_clear_error(engine: Engine, tmp_path: Path) -> N
     path = write_csv(tmp_path / "odd.csv", ["foo", "bar"], [[1, 2]])
     with pytest.raises(IngestError, match="cannot tell what this file holds"):
         ingest_file(path, engine)
+
+
+def test_worker_processes_store_and_reject_exactly_what_one_process_does(tmp_path: Path) -> None:
+    from empathos.store import init_db
+    from tests.conftest import sqlite_engine
+
+    bad = interaction(5)
+    bad["turns"][0]["text"] = ""
+    records = [interaction(i) for i in range(3000)] + [bad, "{oops"] + [interaction(i) for i in range(3000, 4000)]
+    path = write_jsonl(tmp_path / "c.jsonl", records)
+    dumps = []
+    for workers in (0, 2):
+        (tmp_path / str(workers)).mkdir()
+        engine, _ = sqlite_engine(tmp_path / str(workers))
+        init_db(engine)
+        report = ingest_file(path, engine, workers=workers, batch_size=700, rejects_path=tmp_path / f"r{workers}.jsonl")
+        with engine.connect() as conn:
+            turns = conn.execute(select(schema.turns).order_by(schema.turns.c.interaction_id, schema.turns.c.seq)).all()
+        dumps.append((report.records_accepted, report.records_rejected, turns, read_rejects(tmp_path / f"r{workers}.jsonl")))
+        engine.dispose()
+    assert dumps[0] == dumps[1]
+    assert dumps[0][1] == 2 and [r["line"] for r in dumps[0][3]] == [3001, 3002]

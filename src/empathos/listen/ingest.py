@@ -9,7 +9,7 @@ in flight and never anything stored before.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +21,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from empathos.config import get_settings
 from empathos.listen import twitter
-from empathos.listen.errors import IngestError, RecordError, Reject
-from empathos.listen.language import annotate_turns
+from empathos.listen.errors import IngestError, Reject
+from empathos.listen.convert import Converted, ConverterSpec, Item, auto_workers, chunked, convert_all
 from empathos.listen.mapping import ColumnMapping, load_mapping
-from empathos.listen.readers import ByteCounter, Record, csv_header, first_jsonl_keys, iter_csv, iter_jsonl
-from empathos.listen.records import CONVERTERS, LINE, SIGNATURES, Rows
+from empathos.listen.readers import ByteCounter, csv_header, first_jsonl_keys, iter_csv, iter_jsonl_lines
+from empathos.listen.records import CONVERTERS, SIGNATURES
 from empathos.store import schema
 from empathos.store.repository import WRITE_ORDER, upsert, widen_interaction_bounds
 
@@ -33,6 +33,7 @@ KINDS = (*CONVERTERS, "twitter")
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 # A folder is imported in this order so that parents exist before what refers to them.
+CHUNK = 1000  # records per unit of work handed to a worker
 DIR_ORDER = ("customers", "employees", "pods", "interactions", "turns", "twitter", "outcomes", "transactions")
 
 
@@ -54,9 +55,12 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class _Plan:
-    kind: str
-    records: Callable[[ByteCounter], Iterator[Record]]
-    convert: Callable[[Mapping[str, Any]], Rows]
+    spec: ConverterSpec
+    items: Callable[[ByteCounter], Iterator[Item]]
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
 
 
 def guess_kind(path: Path) -> str:
@@ -79,20 +83,22 @@ def guess_kind(path: Path) -> str:
     )
 
 
-def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None) -> _Plan:
+def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None, detect: bool) -> _Plan:
+    suffix = path.suffix.lower()
     if mapping is not None:
-        if mapping.format == "jsonl":
-            return _Plan(mapping.kind, lambda c: iter_jsonl(path, c), mapping.converter())
-        return _Plan(mapping.kind, lambda c: iter_csv(path, mapping.delimiter, c), mapping.converter())
-    kind = kind or guess_kind(path)
-    if kind not in KINDS:
-        raise IngestError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    if kind == "twitter":
-        return _Plan(kind, lambda c: iter_csv(path, delimiter, c), twitter.converter(path))
-    if path.suffix.lower() in JSONL_SUFFIXES:
-        return _Plan(kind, lambda c: iter_jsonl(path, c), CONVERTERS[kind])
-    return _Plan(kind, lambda c: iter_csv(path, delimiter, c), CONVERTERS[kind])
+        spec = ConverterSpec(mapping.kind, mapping=mapping, detect_language=detect)
+        is_jsonl, delimiter = mapping.format == "jsonl", mapping.delimiter
+    else:
+        kind = kind or guess_kind(path)
+        if kind not in KINDS:
+            raise IngestError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+        index = twitter.thread_roots(path) if kind == "twitter" else None
+        spec = ConverterSpec(kind, thread_index=index, detect_language=detect)
+        is_jsonl = kind != "twitter" and suffix in JSONL_SUFFIXES
+        delimiter = "\t" if suffix == ".tsv" else ","
+    if is_jsonl:
+        return _Plan(spec, lambda c: ((n, raw, "") for n, raw in iter_jsonl_lines(path, c)))
+    return _Plan(spec, lambda c: iter_csv(path, delimiter, c))
 
 
 class _RejectWriter:
@@ -130,11 +136,13 @@ def ingest_file(
     rejects_path: str | Path | None = None,
     detect_language: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Import ``path`` into the store behind ``engine`` (see the module docstring).
 
-    ``progress(bytes_done, bytes_total)`` is called after each batch. The schema must
-    exist (``empathos.store.init_db``).
+    ``progress(bytes_done, bytes_total)`` is called after each batch. ``workers``
+    processes parse, validate and detect language (default: one per core for files of a
+    few MB and more, none for small ones). The schema must exist (``empathos.store.init_db``).
     """
     path = Path(path)
     if not path.is_file():
@@ -142,18 +150,20 @@ def ingest_file(
     settings = get_settings()
     if isinstance(mapping, str | Path):
         mapping = load_mapping(Path(mapping))
-    plan = _plan(path, kind, mapping)
     batch_size = batch_size or settings.batch_size
     detect = settings.detect_language if detect_language is None else detect_language
+    plan = _plan(path, kind, mapping, detect)
+    total = path.stat().st_size
+    workers = auto_workers(total) if workers is None else workers
     rejects = _RejectWriter(Path(rejects_path) if rejects_path else default_rejects_path(path))
     report = IngestReport(path=str(path), kind=plan.kind)
-    total = path.stat().st_size
     counter = ByteCounter()
     started = time.perf_counter()
     run_id = _start_run(engine, path, plan.kind)
     try:
-        for batch, first_line, last_line in _batches(plan, counter, batch_size, rejects, report):
-            _write_batch(engine, batch, plan.kind, detect, path, first_line, last_line)
+        converted = convert_all(plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers)
+        for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
+            _write_batch(engine, batch, plan.kind, path, first_line, last_line)
             report.batches += 1
             report.records_accepted += batch.records
             report.turns_stored += len(batch.rows.get("turns", ()))
@@ -178,28 +188,21 @@ class _Batch:
 
 
 def _batches(
-    plan: _Plan, counter: ByteCounter, batch_size: int, rejects: _RejectWriter, report: IngestReport
+    converted: Iterator[Converted], batch_size: int, rejects: _RejectWriter, report: IngestReport
 ) -> Iterator[tuple[_Batch, int, int]]:
     batch, first_line, last_line = _Batch(), 0, 0
-    for line_no, record, raw in plan.records(counter):
-        report.records_read += 1
-        try:
-            if isinstance(record, RecordError):
-                raise record
-            record[LINE] = line_no
-            rows = plan.convert(record)
-        except RecordError as exc:
-            report.records_rejected += 1
-            if not raw and isinstance(record, dict):
-                record.pop(LINE, None)
-                raw = orjson.dumps(record, default=str).decode()[:2000]
-            rejects.write(Reject(report.path, line_no, exc.field, exc.message, raw))
+    for part in converted:
+        report.records_read += part.read
+        report.records_rejected += len(part.rejects)
+        for line_no, field_name, message, raw in part.rejects:
+            rejects.write(Reject(report.path, line_no, field_name, message, raw))
+        if not part.accepted:
             continue
-        first_line = first_line or line_no
-        last_line = line_no
-        for table, table_rows in rows.items():
+        first_line = first_line or part.first_line
+        last_line = part.last_line
+        for table, table_rows in part.rows.items():
             batch.rows.setdefault(table, []).extend(table_rows)
-        batch.records += 1
+        batch.records += part.accepted
         if batch.records >= batch_size:
             yield batch, first_line, last_line
             batch, first_line = _Batch(), 0
@@ -207,12 +210,8 @@ def _batches(
         yield batch, first_line, last_line
 
 
-def _write_batch(
-    engine: Engine, batch: _Batch, kind: str, detect: bool, path: Path, first: int, last: int
-) -> None:
+def _write_batch(engine: Engine, batch: _Batch, kind: str, path: Path, first: int, last: int) -> None:
     turns = batch.rows.get("turns")
-    if turns and detect:
-        annotate_turns(turns)
     try:
         with engine.begin() as conn:
             for table in WRITE_ORDER:

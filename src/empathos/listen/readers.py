@@ -32,22 +32,30 @@ class ByteCounter:
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-def iter_jsonl(path: Path, counter: ByteCounter | None = None) -> Iterator[Record]:
+def iter_jsonl_lines(path: Path, counter: ByteCounter | None = None) -> Iterator[tuple[int, bytes]]:
+    """Non-blank lines with their numbers, unparsed: parsing happens where the record is
+    converted, which may be a worker process."""
     counter = counter or ByteCounter()
     with path.open("rb") as handle:
         for line_no, raw in enumerate(handle, start=1):
             counter.n += len(raw)
-            if not raw.strip():
-                continue
-            try:
-                value = orjson.loads(raw)
-            except orjson.JSONDecodeError as exc:
-                yield line_no, RecordError("(line)", f"not valid JSON: {exc}"), _raw(raw)
-                continue
-            if not isinstance(value, dict):
-                yield line_no, RecordError("(line)", "must be a JSON object"), _raw(raw)
-                continue
-            yield line_no, value, ""
+            if raw.strip():
+                yield line_no, raw
+
+
+def parse_jsonl_line(line_no: int, raw: bytes) -> Record:
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return line_no, RecordError("(line)", f"not valid JSON: {exc}"), _raw(raw)
+    if not isinstance(value, dict):
+        return line_no, RecordError("(line)", "must be a JSON object"), _raw(raw)
+    return line_no, value, ""
+
+
+def iter_jsonl(path: Path, counter: ByteCounter | None = None) -> Iterator[Record]:
+    for line_no, raw in iter_jsonl_lines(path, counter):
+        yield parse_jsonl_line(line_no, raw)
 
 
 def _raw(raw: bytes) -> str:

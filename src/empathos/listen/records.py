@@ -223,7 +223,7 @@ SIGNATURES: dict[str, frozenset[str]] = {
     "turns": frozenset({"interaction_id", "speaker", "text"}),
     "outcomes": frozenset({"outcome_id", "kind", "value"}),
     "transactions": frozenset({"transaction_id", "customer_id", "amount"}),
+    "employees": frozenset({"employee_id"}),  # before pods: employees carry pod_id and name too
     "pods": frozenset({"pod_id", "name"}),
-    "employees": frozenset({"employee_id"}),
     "customers": frozenset({"customer_id"}),
 }

@@ -64,7 +64,12 @@ def thread_roots(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 def converter(path: Path) -> Callable[[Mapping[str, Any]], Rows]:
     """Pass 1 over ``path``, then a converter that places each tweet in its thread."""
-    ids, roots = thread_roots(path)
+    return converter_from_index(*thread_roots(path))
+
+
+def converter_from_index(ids: np.ndarray, roots: np.ndarray) -> Callable[[Mapping[str, Any]], Rows]:
+    """The pass-2 converter for a thread index from :func:`thread_roots` (picklable inputs,
+    so ingest workers in other processes can rebuild it)."""
 
     def root_of(tweet: int) -> int:
         i = int(np.searchsorted(ids, tweet))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, func, select, update
+from sqlalchemy import Column, Connection, Dialect, MetaData, Table, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from empathos.store import schema
@@ -33,31 +34,112 @@ TABLES: dict[str, Table] = {
 WRITE_ORDER = ("customers", "employees", "pods", "interactions", "turns", "outcomes", "transactions")
 
 
-def _insert(conn: Connection, table: Table):  # noqa: ANN202 - dialect-specific Insert
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
-
-
 def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
     """Store ``rows`` in ``table_name`` idempotently (see the module docstring)."""
     if not rows:
         return
     table = TABLES[table_name]
-    stmt = _insert(conn, table)
+    keys = [c.name for c in table.primary_key.columns]
+    rows = _dedupe(rows, keys, fill=table_name == "interactions")
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        _copy_upsert(conn, table_name, rows)
+        return
+    statement = _upsert_statement(conn.dialect, table_name)
+    conn.exec_driver_sql(statement.sql, statement.parameters(rows))
+
+
+COPY_THRESHOLD = 200
+
+
+def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
+    """PostgreSQL's fast path: COPY the rows into a temporary table, then one
+    ``INSERT ... SELECT ... ON CONFLICT`` with the same rules as the row-wise statement.
+    ``executemany`` pays a round trip's worth of work per row; COPY streams them."""
+    table = TABLES[table_name]
+    names = [c.name for c in table.columns]
+    processors = [c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in table.columns]
+    staging = f"_empathos_stage_{table_name}"
+    statement = _copy_statement(conn.dialect, table_name, staging)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
+            f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {staging}")
+        with cursor.copy(f"COPY {staging} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(
+                    [p(row.get(n)) if p else row.get(n) for n, p in zip(names, processors)]
+                )
+        cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
+@lru_cache(maxsize=32)
+def _copy_statement(dialect: Dialect, table_name: str, staging: str) -> str:
+    table = TABLES[table_name]
+    source = Table(staging, MetaData(), *(Column(c.name, c.type) for c in table.columns))
+    stmt = _conflict_rule(
+        postgresql.insert(table).from_select([c.name for c in table.columns], select(source)), table_name
+    )
+    return str(stmt.compile(dialect=dialect))
+
+
+class _Compiled:
+    """An upsert compiled once per dialect and table, with the columns' own bind processors.
+
+    Ingest writes hundreds of thousands of rows a second; SQLAlchemy's per-row parameter
+    handling for ``executemany`` cost more than SQLite's own insert (profiled: 1.5 s vs
+    0.7 s for 60k turns). Converting rows with the same type processors SQLAlchemy would
+    use keeps the stored values identical while skipping that per-row machinery.
+    """
+
+    def __init__(self, dialect: Dialect, table: Table, stmt: Any) -> None:
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        self.names = list(compiled.positiontup) if self.positional else [c.name for c in table.columns]
+        self.processors = [
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
+        ]
+
+    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        pairs = list(zip(self.names, self.processors))
+        if self.positional:
+            return [tuple(p(row.get(n)) if p else row.get(n) for n, p in pairs) for row in rows]
+        return [{n: (p(row.get(n)) if p else row.get(n)) for n, p in pairs} for row in rows]
+
+
+@lru_cache(maxsize=64)
+def _cached_statement(dialect_name: str, table_name: str, dialect: Dialect) -> _Compiled:
+    table = TABLES[table_name]
+    stmt = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
+    stmt = stmt.values({c.name: bindparam(c.name) for c in table.columns})
+    return _Compiled(dialect, table, _conflict_rule(stmt, table_name))
+
+
+def _conflict_rule(stmt: Any, table_name: str) -> Any:
+    """What a key that is already stored means: see the module docstring."""
+    table = TABLES[table_name]
     keys = [c.name for c in table.primary_key.columns]
     if table_name in schema.MASTER:
-        stmt = stmt.on_conflict_do_update(
+        return stmt.on_conflict_do_update(
             index_elements=keys,
             set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys},
         )
-    elif table_name == "interactions":
+    if table_name == "interactions":
         fillable = [c.name for c in table.columns if c.nullable and c.name not in keys]
-        stmt = stmt.on_conflict_do_update(
+        return stmt.on_conflict_do_update(
             index_elements=keys,
             set_={name: func.coalesce(table.c[name], stmt.excluded[name]) for name in fillable},
         )
-    else:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    conn.execute(stmt, _dedupe(rows, keys, fill=table_name == "interactions"))
+    return stmt.on_conflict_do_nothing(index_elements=keys)
+
+
+def _upsert_statement(dialect: Dialect, table_name: str) -> _Compiled:
+    return _cached_statement(dialect.name, table_name, dialect)
 
 
 def _dedupe(rows: Sequence[dict[str, Any]], keys: list[str], fill: bool) -> list[dict[str, Any]]:
