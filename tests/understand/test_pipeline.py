@@ -434,3 +434,40 @@ def test_scores_vs_truth_reports_perfect_agreement_with_its_own_numbers(
     assert rep["peak_turn_agreement"] == 1.0
     assert "error" in rep["csat_fit_true_terms"]  # no CSAT stored: said, not crashed
     assert "not fitted" in format_report(rep)
+
+
+def test_auc_matches_its_definition() -> None:
+    from empathos.understand.scores_vs_truth import auc
+
+    assert auc(np.array([0.9, 0.8, 0.1, 0.2]), np.array([1, 1, 0, 0])) == 1.0
+    assert auc(np.array([0.1, 0.2, 0.9, 0.8]), np.array([1, 1, 0, 0])) == 0.0
+    assert auc(np.array([0.5, 0.5, 0.5]), np.array([1, 0, 0])) == 0.5  # ties count half
+    rng = np.random.default_rng(0)
+    s, y = rng.normal(size=300), rng.integers(0, 2, 300).astype(bool)
+    brute = np.mean([(a > b) + 0.5 * (a == b) for a in s[y] for b in s[~y]])
+    assert auc(s, y) == pytest.approx(brute)
+
+
+def test_journeys_vs_truth(sqlite_store, tmp_path) -> None:
+    from empathos.understand.scores_vs_truth import compare_journeys
+
+    extra = ("c4-a", "cust-4", "chat", 3, {}, [("customer", "I am worried", 0, None)])
+    seed(sqlite_store, [*CONVERSATIONS, extra])
+    run(sqlite_store)
+    with sqlite_store.connect() as conn:
+        j = {r.customer_id: r.memory for r in conn.execute(select(customer_journeys))}
+    assert j["cust-1"] < j["cust-4"] < 0 < j["cust-2"]
+    truth = [
+        {"customer_id": "cust-1", "memory_final": j["cust-1"], "churned": True,
+         "churn_cause": "experience"},
+        {"customer_id": "cust-2", "memory_final": j["cust-2"], "churned": False},
+        {"customer_id": "cust-4", "memory_final": j["cust-4"], "churned": True,
+         "churn_cause": "dropout"},  # a silent dropout is not an experience churner
+        {"customer_id": "cust-9", "memory_final": 0.0, "churned": False},
+    ]  # fmt: skip
+    (tmp_path / "ground_truth.json").write_text(json.dumps({"customers": truth}))
+    rep = compare_journeys(sqlite_store, tmp_path, "fake", "1")
+    assert rep["n"] == 3  # cust-3 remembers nothing yet, cust-9 has no journey
+    assert rep["pearson_memory"] == pytest.approx(1.0)
+    assert rep["experience_churners"] == 1
+    assert rep["auc_low_memory"] == rep["auc_low_true_memory"] == 1.0

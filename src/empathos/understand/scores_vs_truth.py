@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, select
 
-from empathos.store.schema import interaction_scores, outcomes
+from empathos.store.schema import customer_journeys, interaction_scores, outcomes
 from empathos.understand import peak_end as pe
 
 PAIRS = (
@@ -43,6 +43,66 @@ PAIRS = (
 def _true_peak_seq(truth: dict[str, Any]) -> int | None:
     cust = [t for t in truth.get("turns", []) if t.get("speaker") == "customer"]
     return max(cust, key=lambda t: t["intensity"])["seq"] if cust else None
+
+
+def auc(score: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve (Mann–Whitney, ties averaged): P(score of a positive >
+    score of a negative)."""
+    score = np.asarray(score, dtype=float)
+    pos = np.asarray(positive, dtype=bool)
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    order = np.argsort(score, kind="mergesort")
+    ranks = np.empty(len(score))
+    ranks[order] = np.arange(1, len(score) + 1)
+    for v in np.unique(score):  # average ranks of ties
+        tie = score == v
+        if tie.sum() > 1:
+            ranks[tie] = ranks[tie].mean()
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def compare_journeys(
+    engine: Engine, sim_dir: str | Path, model: str, version: str
+) -> dict[str, Any]:
+    """Stored journeys vs the simulator's per-customer truth: correlation of ``memory`` and
+    ``balance`` with its final journey memory (a different formula: retention 0.6 per
+    contact, negative ×1.5), and how well low memory ranks customers who churned *because
+    of their experience* (AUC), beside the same AUC for the true memory."""
+    path = Path(sim_dir) / "ground_truth.json"
+    truth = {c["customer_id"]: c for c in json.loads(path.read_text(encoding="utf-8"))["customers"]}
+    with engine.connect() as conn:
+        rows = [
+            r
+            for r in conn.execute(
+                select(customer_journeys).where(
+                    customer_journeys.c.model == model, customer_journeys.c.version == version
+                )
+            )
+            if r.n_interactions > 0 and r.customer_id in truth
+        ]
+    if len(rows) < 3:
+        return {"n": len(rows)}
+    mem = np.array([r.memory for r in rows])
+    bal = np.array([r.balance for r in rows])
+    true_mem = np.array([truth[r.customer_id]["memory_final"] for r in rows], dtype=float)
+    churned = np.array(
+        [
+            bool(truth[r.customer_id]["churned"])
+            and truth[r.customer_id].get("churn_cause") == "experience"
+            for r in rows
+        ]
+    )
+    return {
+        "n": len(rows),
+        "experience_churners": int(churned.sum()),
+        "pearson_memory": float(np.corrcoef(mem, true_mem)[0, 1]),
+        "pearson_balance": float(np.corrcoef(bal, true_mem)[0, 1]),
+        "auc_low_memory": auc(-mem, churned),
+        "auc_low_balance": auc(-bal, churned),
+        "auc_low_true_memory": auc(-true_mem, churned),
+    }
 
 
 def compare_with_truth(
@@ -103,6 +163,14 @@ def format_report(r: dict[str, Any]) -> str:
     for k, v in r["pearson"].items():
         lines.append(f"  pearson r, {k:<13} vs truth: {v:.3f}")
     lines.append(f"  trigger (peak) turn agreement: {r['peak_turn_agreement']:.3f}")
+    j = r.get("journeys")
+    if j and "pearson_memory" in j:
+        lines.append(
+            f"  journeys (n={j['n']}): r memory {j['pearson_memory']:.3f}, "
+            f"r balance {j['pearson_balance']:.3f} vs true memory; experience-churn AUC "
+            f"low memory {j['auc_low_memory']:.3f}, low balance {j['auc_low_balance']:.3f}, "
+            f"true memory {j['auc_low_true_memory']:.3f} ({j['experience_churners']} churners)"
+        )
     for key in ("csat_fit_true_terms", "csat_fit_model_terms"):
         f = r[key]
         if "error" in f:
@@ -125,7 +193,11 @@ def main(argv: list[str] | None = None) -> None:
     from empathos.store import make_engine
 
     db, sim_dir, model, version = (argv or sys.argv[1:])[:4]
-    print(format_report(compare_with_truth(make_engine(db), sim_dir, model, version)))
+    engine = make_engine(db)
+    report = compare_with_truth(engine, sim_dir, model, version)
+    if (Path(sim_dir) / "ground_truth.json").exists():
+        report["journeys"] = compare_journeys(engine, sim_dir, model, version)
+    print(format_report(report))
 
 
 if __name__ == "__main__":
