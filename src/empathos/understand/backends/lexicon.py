@@ -48,7 +48,8 @@ class LexiconEmotionModel:
         """``(n, 9)`` cue counts after negation handling (neutral column stays 0)."""
         out = np.zeros((len(texts), len(CX_EMOTIONS)))
         for i, raw in enumerate(texts):
-            t = normalise(raw or "")
+            raw = raw or ""
+            t = normalise(raw)
             for name, col, spans in zip(self._matcher.names, self._cols, self._matcher.spans(t)):
                 for start, _ in spans:
                     window = " ".join(t[:start].split()[-3:])
