@@ -29,7 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -561,20 +561,28 @@ def _score_batch(
     contacts = [
         eff.Contact(r.interaction_id, r.customer_id, r.channel, r.started_at) for r in batch
     ]
+    # Only earlier contacts inside the look-back window matter, so a customer id with a
+    # huge history (a catch-all "anonymous") costs a window, not its whole history.
+    starts = [r.started_at for r in batch if r.started_at is not None]
+    window = timedelta(days=max(cfg.effort.recontact_days, cfg.effort.channel_switch_days))
     for chunk in _chunks(customers, 500):
+        q = select(
+            interactions.c.interaction_id,
+            interactions.c.customer_id,
+            interactions.c.channel,
+            interactions.c.started_at,
+        ).where(
+            interactions.c.customer_id.in_(chunk),
+            interactions.c.interaction_id.not_in(ids),
+        )
+        if starts:
+            q = q.where(
+                interactions.c.started_at >= min(starts) - window,
+                interactions.c.started_at <= max(starts),
+            )
         contacts.extend(
             eff.Contact(r.interaction_id, r.customer_id, r.channel, r.started_at)
-            for r in conn.execute(
-                select(
-                    interactions.c.interaction_id,
-                    interactions.c.customer_id,
-                    interactions.c.channel,
-                    interactions.c.started_at,
-                ).where(
-                    interactions.c.customer_id.in_(chunk),
-                    interactions.c.interaction_id.not_in(ids),
-                )
-            )
+            for r in conn.execute(q)
         )
     flags = eff.contact_history(contacts, cfg.effort.recontact_days, cfg.effort.channel_switch_days)
     now = _now()
