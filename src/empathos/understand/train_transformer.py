@@ -48,7 +48,7 @@ def _additive(mask, dtype):  # noqa: ANN001, ANN202
     return (1.0 - mask[:, None, None, :].to(dtype)) * -1e9
 
 
-def main(epochs: int = 2, lr_top: float = 5e-5, lr_head: float = 2e-3,
+def main(epochs: int = 5, lr_top: float = 5e-5, lr_head: float = 2e-3,
          max_train: int | None = 6000, max_dev: int | None = 1500) -> dict:  # fmt: skip
     import copy
 
