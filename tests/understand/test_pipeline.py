@@ -124,9 +124,9 @@ def run(engine: Engine, em=None, pm=None, **kw):
 # ---------------------------------------------------------------------------- storage
 
 
-def test_migration_0002_matches_the_schema(engine: Engine) -> None:
+def test_migrations_match_the_schema(engine: Engine) -> None:
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert "0002" not in MigrationContext.configure(conn).get_current_heads()
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 

@@ -24,8 +24,12 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
-    """Apply migrations on an open connection (the caller owns the transaction)."""
+def upgrade(connection: Connection, revision: str = "heads") -> None:
+    """Apply migrations on an open connection (the caller owns the transaction).
+
+    ``heads``, not ``head``: each stage (act, learn, assess) owns a migration branch that
+    starts from the predictions revision, so stages can add tables independently.
+    """
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, revision)
@@ -38,4 +42,5 @@ def init_db(engine: Engine) -> str:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() or ""
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads))

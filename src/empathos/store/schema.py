@@ -254,3 +254,41 @@ customer_journeys = Table(
 # then reads every row of the model on each batch (measured: quadratic). The primary key
 # (interaction_id, seq, model, version) serves the pipeline; a rerun's delete by model
 # is a single scan.
+
+# --------------------------------------------------------------------------- predictions
+# Written only by ``empathos.predict.pipeline`` (migration 0003). One row per subject,
+# model, version and as-of date: a rerun for the same date replaces its own rows, a new
+# date or model version only adds, so scores over time stay comparable.
+customer_scores = Table(
+    "customer_scores",
+    metadata,
+    Column("customer_id", ID, primary_key=True),
+    Column("model", MODEL, primary_key=True),
+    Column("version", MODEL, primary_key=True),
+    Column("as_of", DateTime, primary_key=True),
+    Column("p_churn", Float, nullable=False),
+    Column("clv", Float),
+    Column("value_at_risk", Float),
+    Column("drivers", JSON, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+)
+
+employee_scores = Table(
+    "employee_scores",
+    metadata,
+    Column("employee_id", ID, primary_key=True),
+    Column("model", MODEL, primary_key=True),
+    Column("version", MODEL, primary_key=True),
+    Column("as_of", DateTime, primary_key=True),
+    Column("attrition_risk", Float, nullable=False),
+    Column("elv", Float),
+    Column("drivers", JSON, nullable=False),
+    Column("computed_at", DateTime, nullable=False),
+)
+
+
+# --------------------------------------------------------------------------- stage tables
+# Each later stage keeps its tables in its own module (on this same ``metadata``) with its
+# own Alembic branch, so the stages' schemas evolve independently. Imported here so that
+# ``schema.metadata`` is always the whole schema (migrations are compared against it).
+from empathos.store import tables_act, tables_assess, tables_learn  # noqa: E402, F401

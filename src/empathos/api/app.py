@@ -1,0 +1,49 @@
+"""The FastAPI application: REST + WebSocket for the live stages and the dashboard's pages.
+
+Nothing is built at import time: :func:`create_app` takes the settings (and, for tests
+and benchmarks, an engine) and returns a new app, so two apps on two databases can live in
+one process.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from empathos import __version__
+from empathos.config import Settings, get_settings
+
+#: Modules that each define ``router`` (an ``APIRouter``); included in this order.
+ROUTER_MODULES = (
+    "empathos.api.health",
+    "empathos.api.pods",
+    "empathos.api.contacts",
+    "empathos.api.learn",
+    "empathos.api.assess",
+    "empathos.web.routes",
+)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """A new Empathos app on ``engine`` (default: the settings' database, migrated)."""
+    from empathos.store import init_db, make_engine
+
+    settings = settings or get_settings()
+    if engine is None:
+        engine = make_engine(settings.database_url)
+        init_db(engine)
+    app = FastAPI(
+        title="Empathos",
+        version=__version__,
+        description=(
+            "The empathy flywheel of customer experience: listen, understand & predict, "
+            "act, learn. REST and WebSocket API; the dashboard is served at `/`."
+        ),
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    for name in ROUTER_MODULES:
+        app.include_router(importlib.import_module(name).router)
+    return app
