@@ -291,4 +291,11 @@ employee_scores = Table(
 # Each later stage keeps its tables in its own module (on this same ``metadata``) with its
 # own Alembic branch, so the stages' schemas evolve independently. Imported here so that
 # ``schema.metadata`` is always the whole schema (migrations are compared against it).
-from empathos.store import tables_act, tables_assess, tables_learn  # noqa: E402, F401
+from empathos.store import (  # noqa: E402, F401
+    tables_act,
+    tables_assess,
+    tables_feedback,
+    tables_learn,
+    tables_live,
+    tables_web,
+)
