@@ -109,7 +109,7 @@ SENTIMENT_GROUPS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 # Circumplex coordinates of each CX emotion (same order as CX_EMOTIONS).
-# The same anchors as ``understand/scores.py`` (the pipeline's copy); a test keeps them equal.
+# The one copy of the anchors; ``understand/scores.py`` turns probabilities into numbers with them.
 VALENCE: dict[str, float] = {
     "anger": -0.9,
     "frustration": -0.7,

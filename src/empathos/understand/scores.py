@@ -5,7 +5,7 @@ pleasant, −1…1) and *intensity* (how strongly felt, 0…1) is a fixed, docum
 kept here, so that every backend is scored the same way and a change of mapping is one
 edit, visible in review.
 
-The per-emotion anchors are placed on Russell's circumplex of affect (Russell 1980,
+The per-emotion anchors (``emotions.VALENCE`` / ``emotions.AROUSAL``) are placed on Russell's circumplex of affect (Russell 1980,
 "A circumplex model of affect"): valence is the horizontal axis, intensity plays the
 role of arousal. They are hand-set orderings, not estimates: anger is the most
 unpleasant and most aroused customer state, neutral carries no feeling at all,
@@ -18,23 +18,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from empathos.understand.emotions import AROUSAL_WEIGHTS, VALENCE_WEIGHTS
 from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_LEVELS
 
-# emotion -> (valence −1…1, intensity 0…1)
-EMOTION_ANCHORS: dict[str, tuple[float, float]] = {
-    "anger": (-0.9, 1.0),
-    "frustration": (-0.7, 0.8),
-    "anxiety": (-0.6, 0.8),
-    "sadness": (-0.7, 0.5),
-    "confusion": (-0.3, 0.4),
-    "neutral": (0.0, 0.0),
-    "joy": (0.8, 0.7),
-    "gratitude": (0.9, 0.6),
-    "relief": (0.6, 0.5),
-}
-
-VALENCE = np.array([EMOTION_ANCHORS[e][0] for e in CX_EMOTIONS], dtype=float)
-INTENSITY = np.array([EMOTION_ANCHORS[e][1] for e in CX_EMOTIONS], dtype=float)
+# The anchors live once, in emotions.py (the documented CX mapping); here they are only used.
+VALENCE = VALENCE_WEIGHTS
+INTENSITY = AROUSAL_WEIGHTS
 
 
 def valence_intensity(probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
