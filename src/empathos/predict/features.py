@@ -1,0 +1,288 @@
+"""Customer features for the churn model, as known at a moment (``as_of``).
+
+Why a separate module: the one rule that makes a churn model honest is that a feature
+may only use what was known at ``as_of``. Every query here filters on time — interactions
+that *ended* by ``as_of`` (or started, when the end is unknown), outcomes and transactions
+dated by ``as_of`` — and the labels come from a later window only. A test builds a store,
+adds rows after ``as_of`` and checks the features do not move.
+
+The stored ``customer_journeys`` row is the memory *at the customer's latest contact*,
+which may be after ``as_of``; using it would leak the future. So the emotional memory is
+recomputed here with the journey formula of ``understand.journey`` (same half-life and
+loss aversion) from the interactions up to ``as_of``.
+
+Feature groups (names matter: ``value_at_risk.AvoidableChurnConfig`` calls the emotional
+and effort ones *actionable* by name and prefix):
+
+* ``BASE_FEATURES``: recency/frequency/tenure/monetary and contact counts by need — what a
+  CRM knows without reading a conversation.
+* ``SURVEY_FEATURES``: mean CSAT/NPS answered so far (NaN when none).
+* ``EMOTIONAL_FEATURES``: the understand stage's outputs — remembered and experienced
+  score of the last contacts, emotional memory and balance, emotional outcomes, effort
+  signals, empathy received.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, and_, func, or_, select
+
+from empathos.store.schema import (
+    customers,
+    interaction_scores,
+    interactions,
+    outcomes,
+    transactions,
+)
+from empathos.understand import journey as jny
+
+__all__ = [
+    "BASE_FEATURES",
+    "EMOTIONAL_FEATURES",
+    "FEATURES",
+    "SURVEY_FEATURES",
+    "ScoreModel",
+    "churn_labels",
+    "customer_features",
+    "data_span",
+    "latest_score_model",
+]
+
+BASE_FEATURES: tuple[str, ...] = (
+    "tenure_days",
+    "purchase_recency_days",
+    "n_purchases",
+    "spend_total",
+    "spend_mean",
+    "n_contacts",
+    "n_contacts_30d",
+    "contact_recency_days",
+    "n_complaint_contacts",
+    "n_cancellation_contacts",
+    "last_need_cancellation",
+)
+SURVEY_FEATURES: tuple[str, ...] = ("survey_csat_mean", "survey_nps_mean")
+EMOTIONAL_FEATURES: tuple[str, ...] = (
+    "remembered_score",  # the last contact's peak-end score
+    "experienced_score",  # the last contact's mean valence
+    "emotion_remembered_mean_last3",
+    "emotion_remembered_min",
+    "emotional_memory",  # journey formula, recomputed as of as_of
+    "emotion_balance",
+    "emotional_outcome",  # last contact: +1 improved, 0 unchanged, -1 worsened
+    "outcome_worsened_share",
+    "effort_last",
+    "effort_mean",
+    "effort_recontacts",
+    "effort_transfers",
+    "empathy_received",  # mean agent empathy score over the contacts (-100..100)
+)
+FEATURES: tuple[str, ...] = BASE_FEATURES + SURVEY_FEATURES + EMOTIONAL_FEATURES
+
+_OUTCOME_CODE = {"improved": 1.0, "unchanged": 0.0, "worsened": -1.0}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreModel:
+    """Which understand models' interaction scores the features read."""
+
+    model: str
+    version: str
+    empathy_model: str
+    empathy_version: str
+
+    def label(self) -> str:
+        return f"{self.model}:{self.version}/{self.empathy_model}:{self.empathy_version}"
+
+
+def latest_score_model(engine: Engine) -> ScoreModel | None:
+    """The (emotion, empathy) model pair with the most scored interactions, or None."""
+    s = interaction_scores.c
+    q = (
+        select(s.model, s.version, s.empathy_model, s.empathy_version, func.count())
+        .group_by(s.model, s.version, s.empathy_model, s.empathy_version)
+        .order_by(func.count().desc(), s.model, s.version)
+        .limit(1)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(q).first()
+    return None if row is None else ScoreModel(row[0], row[1], row[2], row[3])
+
+
+def data_span(engine: Engine) -> tuple[datetime | None, datetime | None]:
+    """First and last interaction start in the store (to pick cut-offs)."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(func.min(interactions.c.started_at), func.max(interactions.c.started_at))
+        ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:  # noqa: ANN001 - a Select
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _known_by(as_of: datetime):  # noqa: ANN202 - a SQL condition
+    """Interactions whose end (or start, when the end is unknown) is at or before as_of."""
+    i = interactions.c
+    return or_(
+        and_(i.ended_at.is_not(None), i.ended_at <= as_of),
+        and_(i.ended_at.is_(None), i.started_at <= as_of),
+    )
+
+
+def _churned_by(engine: Engine, as_of: datetime) -> set[str]:
+    o = outcomes.c
+    q = select(o.customer_id).where(o.kind == "churn", o.ts <= as_of, o.customer_id.is_not(None))
+    return set(_frame(engine, q)["customer_id"])
+
+
+def customer_features(
+    engine: Engine,
+    as_of: datetime,
+    score_model: ScoreModel | None = None,
+    *,
+    half_life_days: float = jny.HALF_LIFE_DAYS,
+    loss_aversion: float = jny.LOSS_AVERSION,
+) -> pd.DataFrame:
+    """One row per customer active at ``as_of`` (known by then, not yet churned), indexed
+    by customer_id, with the columns of :data:`FEATURES` (NaN where nothing is known:
+    LightGBM handles missing values natively)."""
+    sm = score_model or latest_score_model(engine)
+    i, c, t, o = interactions.c, customers.c, transactions.c, outcomes.c
+
+    cust = _frame(engine, select(c.customer_id, c.created_at))
+    inter = _frame(
+        engine,
+        select(i.interaction_id, i.customer_id, i.started_at, i.need)
+        .where(i.customer_id.is_not(None), _known_by(as_of)),
+    )
+    tx = _frame(engine, select(t.customer_id, t.ts, t.amount).where(t.ts <= as_of))
+    surveys = _frame(
+        engine,
+        select(o.customer_id, o.kind, o.value)
+        .where(o.kind.in_(("csat", "nps")), o.ts <= as_of, o.customer_id.is_not(None)),
+    )
+    churned = _churned_by(engine, as_of)
+
+    ids = set(cust.loc[cust["created_at"].isna() | (cust["created_at"] <= as_of), "customer_id"])
+    ids |= set(inter["customer_id"]) | set(tx["customer_id"])
+    ids -= churned
+    index = pd.Index(sorted(ids), name="customer_id")
+    out = pd.DataFrame(index=index, columns=list(FEATURES), dtype=float)
+
+    def days(ts: pd.Series) -> pd.Series:
+        return (pd.Timestamp(as_of) - pd.to_datetime(ts)).dt.total_seconds() / 86400.0
+
+    # --- base: tenure, purchases, contacts -------------------------------------------
+    first_seen = pd.concat(
+        [
+            cust.set_index("customer_id")["created_at"].dropna().pipe(pd.to_datetime),
+            pd.to_datetime(inter.groupby("customer_id")["started_at"].min()),
+            pd.to_datetime(tx.groupby("customer_id")["ts"].min()),
+        ]
+    )
+    first_seen = first_seen[first_seen <= pd.Timestamp(as_of)].groupby(level=0).min()
+    out["tenure_days"] = days(first_seen).reindex(index)
+    if len(tx):
+        g = tx.groupby("customer_id")
+        out["purchase_recency_days"] = days(g["ts"].max()).reindex(index)
+        out["n_purchases"] = g.size().reindex(index)
+        out["spend_total"] = g["amount"].sum().reindex(index)
+        out["spend_mean"] = g["amount"].mean().reindex(index)
+    out[["n_purchases", "spend_total"]] = out[["n_purchases", "spend_total"]].fillna(0.0)
+    if len(inter):
+        inter = inter.assign(started_at=pd.to_datetime(inter["started_at"]))
+        g = inter.groupby("customer_id")
+        out["n_contacts"] = g.size().reindex(index)
+        recent = inter["started_at"] > pd.Timestamp(as_of) - pd.Timedelta(days=30)
+        out["n_contacts_30d"] = inter[recent].groupby("customer_id").size().reindex(index)
+        out["contact_recency_days"] = days(g["started_at"].max()).reindex(index)
+        for need, col in (("complaint", "n_complaint_contacts"),
+                          ("cancellation", "n_cancellation_contacts")):
+            out[col] = inter[inter["need"] == need].groupby("customer_id").size().reindex(index)
+        last = inter.sort_values(["started_at", "interaction_id"]).groupby("customer_id").last()
+        out["last_need_cancellation"] = (last["need"] == "cancellation").astype(float).reindex(index)
+    counts = ["n_contacts", "n_contacts_30d", "n_complaint_contacts", "n_cancellation_contacts"]
+    out[counts] = out[counts].fillna(0.0)
+
+    # --- surveys ---------------------------------------------------------------------
+    for kind, col in (("csat", "survey_csat_mean"), ("nps", "survey_nps_mean")):
+        rows = surveys[surveys["kind"] == kind]
+        if len(rows):
+            out[col] = rows.groupby("customer_id")["value"].mean().reindex(index)
+
+    # --- emotional: the understand stage's scores of the contacts known by as_of --------
+    if sm is not None and len(inter):
+        s = interaction_scores.c
+        scores = _frame(
+            engine,
+            select(s.interaction_id, s.experienced, s.remembered, s.outcome, s.empathy_score,
+                   s.effort_score, s.recontact, s.transfers)
+            .where(s.model == sm.model, s.version == sm.version,
+                   s.empathy_model == sm.empathy_model, s.empathy_version == sm.empathy_version),
+        )
+        ev = inter.merge(scores, on="interaction_id", how="inner")
+        ev = ev.sort_values(["customer_id", "started_at", "interaction_id"])
+        if len(ev):
+            _emotional(out, ev, as_of, half_life_days, loss_aversion)
+    return out.astype(float)
+
+
+def _emotional(out: pd.DataFrame, ev: pd.DataFrame, as_of: datetime,
+               half_life_days: float, loss_aversion: float) -> None:
+    index = out.index
+    for col in ("experienced", "remembered", "empathy_score", "effort_score"):
+        ev[col] = pd.to_numeric(ev[col], errors="coerce")
+    g = ev.groupby("customer_id")
+    out["effort_mean"] = g["effort_score"].mean().reindex(index)
+    out["effort_recontacts"] = g["recontact"].sum().reindex(index)
+    out["effort_transfers"] = g["transfers"].sum().reindex(index)
+    out["empathy_received"] = g["empathy_score"].mean().reindex(index)
+    last = g.last()  # the last contact (sorted by start)
+    out["effort_last"] = last["effort_score"].reindex(index)
+    code = ev["outcome"].map(_OUTCOME_CODE)
+    ev = ev.assign(outcome_code=code)
+    last_out = ev.dropna(subset=["outcome_code"]).groupby("customer_id")["outcome_code"]
+    out["emotional_outcome"] = last_out.last().reindex(index)
+    out["outcome_worsened_share"] = (last_out.apply(lambda x: float((x < 0).mean()))
+                                     .reindex(index))
+    rem = ev.dropna(subset=["remembered"])
+    if len(rem):
+        gr = rem.groupby("customer_id")
+        out["remembered_score"] = gr["remembered"].last().reindex(index)
+        out["experienced_score"] = gr["experienced"].last().reindex(index)
+        out["emotion_remembered_mean_last3"] = gr["remembered"].apply(
+            lambda x: float(x.iloc[-3:].mean())).reindex(index)
+        out["emotion_remembered_min"] = gr["remembered"].min().reindex(index)
+        # The journey formula of understand.journey, vectorised, evaluated at as_of.
+        age = (pd.Timestamp(as_of) - rem["started_at"]).dt.total_seconds() / 86400.0
+        d = np.power(0.5, np.maximum(age.to_numpy(float), 0.0) / half_life_days)
+        r = rem["remembered"].to_numpy(float)
+        v = np.where(r >= 0, r, loss_aversion * r)
+        acc = pd.DataFrame({"customer_id": rem["customer_id"].to_numpy(), "dv": d * v, "d": d})
+        sums = acc.groupby("customer_id")[["dv", "d"]].sum()
+        out["emotional_memory"] = sums["dv"].reindex(index)
+        out["emotion_balance"] = (sums["dv"] / sums["d"]).reindex(index)
+
+
+def churn_labels(engine: Engine, index: pd.Index, start: datetime,
+                 window_days: float) -> pd.Series:
+    """1 if the customer has a ``churn`` outcome in (start, start + window], else 0.
+
+    The label window lies entirely after the features' ``as_of`` (= ``start``), so a
+    model trained on it never sees its own future.
+    """
+    o = outcomes.c
+    end = start + timedelta(days=window_days)
+    q = select(o.customer_id).where(o.kind == "churn", o.ts > start, o.ts <= end,
+                                    o.customer_id.is_not(None))
+    churned = set(_frame(engine, q)["customer_id"])
+    return pd.Series([1 if cid in churned else 0 for cid in index], index=index, name="churn",
+                     dtype=int)
