@@ -1,5 +1,51 @@
-"""Tables owned by the web part (on the store's one ``metadata``; migration branch web)."""
+"""Tables owned by the web part (on the store's one ``metadata``; migration branch web).
+
+The dashboard must stay fast on millions of interactions, so its pages read a summary
+table, ``web_daily``: one row per day × channel × language × pod × source with the sums
+each page needs (means are sum / count, so any filter combination re-aggregates exactly).
+``web_refresh`` remembers what the summary was built from, so the dashboard can tell when
+it is stale and rebuild it (see :mod:`empathos.web.aggregates`).
+"""
 
 from __future__ import annotations
 
-from empathos.store.schema import ID, metadata  # noqa: F401
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Float, Integer, String, Table
+
+from empathos.store.schema import ID, MODEL, metadata
+
+web_daily = Table(
+    "web_daily",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("language", String(16), primary_key=True),
+    Column("pod_id", ID, primary_key=True),
+    Column("source", String(16), primary_key=True),
+    Column("n_interactions", Integer, nullable=False),
+    Column("n_automated", Integer, nullable=False),  # no employee: bot / self-service
+    Column("n_scored", Integer, nullable=False),
+    Column("sum_experienced", Float, nullable=False),
+    Column("sum_remembered", Float, nullable=False),
+    Column("n_improved", Integer, nullable=False),
+    Column("n_unchanged", Integer, nullable=False),
+    Column("n_worsened", Integer, nullable=False),
+    Column("sum_effort", Float, nullable=False),
+    Column("n_recontact", Integer, nullable=False),
+    Column("n_transfers", Integer, nullable=False),
+    Column("n_empathy", Integer, nullable=False),
+    Column("sum_empathy", Float, nullable=False),
+)
+
+web_refresh = Table(
+    "web_refresh",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("refreshed_at", DateTime, nullable=False),
+    Column("n_interactions", BigInteger, nullable=False),
+    Column("n_scores", BigInteger, nullable=False),
+    Column("n_customer_scores", BigInteger, nullable=False),
+    Column("score_model", MODEL),
+    Column("score_version", MODEL),
+    Column("seconds", Float, nullable=False),
+    Column("details", JSON, nullable=False),
+)

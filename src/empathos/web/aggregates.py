@@ -1,0 +1,486 @@
+"""Pre-aggregated queries that keep the dashboard fast on millions of interactions.
+
+A page never scans ``interactions``: it reads ``web_daily`` (one row per day × channel ×
+language × pod × source, holding *sums and counts*, so every mean under any filter
+combination is re-aggregated exactly, not averaged twice). :func:`refresh_aggregates`
+rebuilds the table inside the database with one ``INSERT … SELECT`` (no rows travel to
+Python) and records in ``web_refresh`` what it was built from; :func:`ensure_fresh` rebuilds
+it when the store has changed since. The same questions can be answered from the raw
+tables (``pre=False``) — the baseline of ``bench/dashboard_load.py`` and the oracle of the
+tests (both paths must agree).
+
+Dimensions, and why:
+
+* **day** of ``started_at`` (undated contacts are counted in ``details`` only);
+* **channel** of the interaction;
+* **language**: the customer's language from the customer file (``(unknown)`` without
+  one) — cheap and stable; the per-turn detected language would need a scan of all turns;
+* **pod**: the pod of the employee who handled the contact (``(none)`` for contacts no
+  employee handled: bot, self-service, abandoned — counted as *automated*);
+* **source**: real vs simulated, so every figure can say where it comes from.
+
+Emotional figures use one (emotion, empathy) model pair: the one that scored the most
+interactions (:func:`empathos.predict.features.latest_score_model`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Select,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.sql.elements import ColumnElement
+
+from empathos.store.schema import (
+    customer_scores,
+    customers,
+    employees,
+    interaction_scores,
+    interactions,
+)
+from empathos.store.tables_web import web_daily, web_refresh
+
+__all__ = [
+    "DayRow",
+    "Filters",
+    "Kpis",
+    "RefreshReport",
+    "breakdown",
+    "daily",
+    "ensure_fresh",
+    "filter_options",
+    "is_stale",
+    "kpis",
+    "predict_summary",
+    "refresh_aggregates",
+]
+
+REFRESH_NAME = "daily"
+SUM_COLUMNS = (
+    "n_interactions", "n_automated", "n_scored", "sum_experienced", "sum_remembered",
+    "n_improved", "n_unchanged", "n_worsened", "sum_effort", "n_recontact", "n_transfers",
+    "n_empathy", "sum_empathy",
+)
+DIMENSIONS = ("channel", "language", "pod_id", "source")
+AVOIDABLE_LIST = 100  # avoidable customers kept pre-ranked for the value page
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user narrowed the pages to (all optional; ``end`` is inclusive)."""
+
+    start: date | None = None
+    end: date | None = None
+    channel: str | None = None
+    language: str | None = None
+    pod: str | None = None
+
+    def active(self) -> dict[str, str]:
+        """The filters set, for display and for building links."""
+        out = {"start": self.start, "end": self.end, "channel": self.channel,
+               "language": self.language, "pod": self.pod}
+        return {k: str(v) for k, v in out.items() if v}
+
+
+@dataclass
+class Kpis:
+    """Sums over a filtered slice and the ratios the pages show (``None``: no data)."""
+
+    n_interactions: int = 0
+    n_automated: int = 0
+    n_scored: int = 0
+    sum_experienced: float = 0.0
+    sum_remembered: float = 0.0
+    n_improved: int = 0
+    n_unchanged: int = 0
+    n_worsened: int = 0
+    sum_effort: float = 0.0
+    n_recontact: int = 0
+    n_transfers: int = 0
+    n_empathy: int = 0
+    sum_empathy: float = 0.0
+
+    @staticmethod
+    def _ratio(a: float, b: float) -> float | None:
+        return a / b if b else None
+
+    @property
+    def experienced(self) -> float | None:
+        return self._ratio(self.sum_experienced, self.n_scored)
+
+    @property
+    def remembered(self) -> float | None:
+        return self._ratio(self.sum_remembered, self.n_scored)
+
+    @property
+    def effort(self) -> float | None:
+        return self._ratio(self.sum_effort, self.n_scored)
+
+    @property
+    def empathy(self) -> float | None:
+        return self._ratio(self.sum_empathy, self.n_empathy)
+
+    @property
+    def improved_share(self) -> float | None:
+        return self._ratio(self.n_improved, self.n_scored)
+
+    @property
+    def worsened_share(self) -> float | None:
+        return self._ratio(self.n_worsened, self.n_scored)
+
+    @property
+    def automated_share(self) -> float | None:
+        return self._ratio(self.n_automated, self.n_interactions)
+
+    @property
+    def analysed_share(self) -> float | None:
+        return self._ratio(self.n_scored, self.n_interactions)
+
+    @property
+    def recontact_share(self) -> float | None:
+        return self._ratio(self.n_recontact, self.n_scored)
+
+
+@dataclass
+class DayRow:
+    """One day's sums (a :class:`Kpis`) under the filters."""
+
+    day: date
+    kpis: Kpis
+
+
+@dataclass
+class RefreshReport:
+    """What one rebuild of the summary read and wrote."""
+
+    rows: int
+    n_interactions: int
+    n_scores: int
+    n_customer_scores: int
+    score_model: str | None
+    score_version: str | None
+    seconds: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- raw queries
+def _day(conn: Connection, column: ColumnElement) -> ColumnElement:
+    """The calendar day of a timestamp in each dialect (SQLite keeps dates as text)."""
+    if conn.dialect.name == "sqlite":
+        return func.date(column)
+    return cast(column, Date)
+
+
+def _score_model(conn: Connection) -> tuple[str, str, str, str] | None:
+    s = interaction_scores.c
+    row = conn.execute(
+        select(s.model, s.version, s.empathy_model, s.empathy_version, func.count())
+        .group_by(s.model, s.version, s.empathy_model, s.empathy_version)
+        .order_by(func.count().desc(), s.model, s.version).limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def _per_interaction(conn: Connection, model: tuple[str, str, str, str] | None) -> Select:
+    """One row per dated interaction with its dimensions and the values the sums need."""
+    i, s, e, c = interactions.c, interaction_scores.c, employees.c, customers.c
+    if model is None:
+        on = literal(False)
+    else:
+        on = and_(s.interaction_id == i.interaction_id, s.model == model[0],
+                  s.version == model[1], s.empathy_model == model[2],
+                  s.empathy_version == model[3])
+    scored = s.interaction_id.is_not(None)
+    return (
+        select(
+            _day(conn, i.started_at).label("day"),
+            i.channel.label("channel"),
+            func.coalesce(c.language, "(unknown)").label("language"),
+            func.coalesce(e.pod_id, "(none)").label("pod_id"),
+            i.source.label("source"),
+            i.started_at.label("started_at"),
+            case((i.employee_id.is_(None), 1), else_=0).label("automated"),
+            case((scored, 1), else_=0).label("scored"),
+            func.coalesce(s.experienced, 0.0).label("experienced"),
+            func.coalesce(s.remembered, 0.0).label("remembered"),
+            case((s.outcome == "improved", 1), else_=0).label("improved"),
+            case((s.outcome == "unchanged", 1), else_=0).label("unchanged"),
+            case((s.outcome == "worsened", 1), else_=0).label("worsened"),
+            func.coalesce(s.effort_score, 0.0).label("effort"),
+            func.coalesce(s.recontact, 0).label("recontact"),
+            func.coalesce(s.transfers, 0).label("transfers"),
+            case((s.empathy_score.is_not(None), 1), else_=0).label("has_empathy"),
+            func.coalesce(s.empathy_score, 0.0).label("empathy"),
+        )
+        .select_from(interactions)
+        .outerjoin(interaction_scores, on)
+        .outerjoin(employees, e.employee_id == i.employee_id)
+        .outerjoin(customers, c.customer_id == i.customer_id)
+        .where(i.started_at.is_not(None))
+    )
+
+
+def _sums(sub: Any) -> list[ColumnElement]:
+    """The summary's sum columns over a per-interaction subquery, in ``SUM_COLUMNS`` order."""
+    c = sub.c
+    return [
+        func.count().label("n_interactions"),
+        func.sum(c.automated).label("n_automated"),
+        func.sum(c.scored).label("n_scored"),
+        func.sum(c.experienced).label("sum_experienced"),
+        func.sum(c.remembered).label("sum_remembered"),
+        func.sum(c.improved).label("n_improved"),
+        func.sum(c.unchanged).label("n_unchanged"),
+        func.sum(c.worsened).label("n_worsened"),
+        func.sum(c.effort).label("sum_effort"),
+        func.sum(c.recontact).label("n_recontact"),
+        func.sum(c.transfers).label("n_transfers"),
+        func.sum(c.has_empathy).label("n_empathy"),
+        func.sum(c.empathy).label("sum_empathy"),
+    ]
+
+
+def _raw_filtered(conn: Connection, f: Filters) -> Any:
+    """The per-interaction subquery narrowed by the filters (raw path)."""
+    q = _per_interaction(conn, _score_model(conn))
+    i = interactions.c
+    if f.start:
+        q = q.where(i.started_at >= datetime.combine(f.start, datetime.min.time()))
+    if f.end:
+        q = q.where(i.started_at < datetime.combine(f.end + timedelta(days=1), datetime.min.time()))
+    sub = q.subquery()
+    conds = []
+    if f.channel:
+        conds.append(sub.c.channel == f.channel)
+    if f.language:
+        conds.append(sub.c.language == f.language)
+    if f.pod:
+        conds.append(sub.c.pod_id == f.pod)
+    return sub, conds
+
+
+def _pre_filtered(f: Filters) -> list[ColumnElement]:
+    w = web_daily.c
+    conds: list[ColumnElement] = []
+    if f.start:
+        conds.append(w.day >= f.start)
+    if f.end:
+        conds.append(w.day <= f.end)
+    if f.channel:
+        conds.append(w.channel == f.channel)
+    if f.language:
+        conds.append(w.language == f.language)
+    if f.pod:
+        conds.append(w.pod_id == f.pod)
+    return conds
+
+
+def _pre_sums() -> list[ColumnElement]:
+    return [func.sum(web_daily.c[name]).label(name) for name in SUM_COLUMNS]
+
+
+def _kpis(row: Any) -> Kpis:
+    m = row._mapping
+    values = {}
+    for name in SUM_COLUMNS:
+        v = m[name]
+        values[name] = (0 if v is None else (float(v) if name.startswith("sum_") else int(v)))
+    return Kpis(**values)
+
+
+def _as_date(v: Any) -> date:
+    return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
+
+
+# --------------------------------------------------------------------------- refresh
+def _counts(conn: Connection) -> tuple[int, int, int]:
+    return (
+        int(conn.execute(select(func.count()).select_from(interactions)).scalar_one()),
+        int(conn.execute(select(func.count()).select_from(interaction_scores)).scalar_one()),
+        int(conn.execute(select(func.count()).select_from(customer_scores)).scalar_one()),
+    )
+
+
+def refresh_aggregates(engine: Engine) -> RefreshReport:
+    """Rebuild the dashboard's summary from the store (call after analyze / predict).
+
+    A full rebuild in one transaction, computed by the database itself: simpler than an
+    incremental merge and still seconds on a million contacts (see the benchmark), and a
+    page reading meanwhile sees the old summary, never half of the new one.
+    """
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        model = _score_model(conn)
+        sub = _per_interaction(conn, model).subquery()
+        keys = [sub.c.day, *(sub.c[d] for d in DIMENSIONS)]
+        grouped = select(*keys, *_sums(sub)).group_by(*keys)
+        conn.execute(delete(web_daily))
+        conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
+        rows = int(conn.execute(select(func.count()).select_from(web_daily)).scalar_one())
+        n_int, n_scores, n_cs = _counts(conn)
+        undated = int(conn.execute(select(func.count()).select_from(interactions)
+                                   .where(interactions.c.started_at.is_(None))).scalar_one())
+        details = {"undated_interactions": undated, "predict": _predict_summary_raw(conn),
+                   "empathy_model": None if model is None else f"{model[2]}/{model[3]}"}
+        seconds = time.perf_counter() - t0
+        conn.execute(delete(web_refresh).where(web_refresh.c.name == REFRESH_NAME))
+        conn.execute(insert(web_refresh).values(
+            name=REFRESH_NAME, refreshed_at=datetime.now(UTC).replace(tzinfo=None),
+            n_interactions=n_int, n_scores=n_scores, n_customer_scores=n_cs,
+            score_model=None if model is None else model[0],
+            score_version=None if model is None else model[1],
+            seconds=seconds, details=details))
+    return RefreshReport(rows, n_int, n_scores, n_cs, None if model is None else model[0],
+                         None if model is None else model[1], seconds, details)
+
+
+def refresh_info(engine: Engine) -> dict[str, Any] | None:
+    """The last rebuild's record (``None`` if the summary was never built)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(web_refresh).where(web_refresh.c.name == REFRESH_NAME)).first()
+    return None if row is None else dict(row._mapping)
+
+
+def is_stale(engine: Engine) -> bool:
+    """True when interactions, their scores or the customer scores changed in number since
+    the last rebuild (counts are cheap and catch every ingest, analyze and predict run)."""
+    info = refresh_info(engine)
+    if info is None:
+        return True
+    with engine.connect() as conn:
+        now = _counts(conn)
+    return now != (info["n_interactions"], info["n_scores"], info["n_customer_scores"])
+
+
+def ensure_fresh(engine: Engine) -> RefreshReport | None:
+    """Rebuild the summary if it is stale; the report of the rebuild, or None."""
+    return refresh_aggregates(engine) if is_stale(engine) else None
+
+
+# --------------------------------------------------------------------------- page queries
+def kpis(engine: Engine, f: Filters, pre: bool = True) -> Kpis:
+    """The sums and ratios of the filtered slice."""
+    with engine.connect() as conn:
+        if pre:
+            q = select(*_pre_sums()).where(*_pre_filtered(f))
+        else:
+            sub, conds = _raw_filtered(conn, f)
+            q = select(*_sums(sub)).where(*conds)
+        row = conn.execute(q).first()
+    return _kpis(row) if row is not None else Kpis()
+
+
+def daily(engine: Engine, f: Filters, pre: bool = True) -> list[DayRow]:
+    """Per-day sums of the filtered slice, oldest first."""
+    with engine.connect() as conn:
+        if pre:
+            w = web_daily.c
+            q = (select(w.day, *_pre_sums()).where(*_pre_filtered(f))
+                 .group_by(w.day).order_by(w.day))
+        else:
+            sub, conds = _raw_filtered(conn, f)
+            q = (select(sub.c.day, *_sums(sub)).where(*conds)
+                 .group_by(sub.c.day).order_by(sub.c.day))
+        return [DayRow(_as_date(r[0]), _kpis(r)) for r in conn.execute(q)]
+
+
+def breakdown(engine: Engine, f: Filters, dimension: str, pre: bool = True) -> dict[str, Kpis]:
+    """Sums of the filtered slice per value of one dimension (channel, language, pod_id,
+    source), largest first."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}; one of {DIMENSIONS}")
+    with engine.connect() as conn:
+        if pre:
+            col = web_daily.c[dimension]
+            q = select(col, *_pre_sums()).where(*_pre_filtered(f)).group_by(col)
+        else:
+            sub, conds = _raw_filtered(conn, f)
+            col = sub.c[dimension]
+            q = select(col, *_sums(sub)).where(*conds).group_by(col)
+        out = {str(r[0]): _kpis(r) for r in conn.execute(q)}
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1].n_interactions, kv[0])))
+
+
+def filter_options(engine: Engine) -> dict[str, Any]:
+    """Values offered by the filter form, and the dated span of the data."""
+    w = web_daily.c
+    with engine.connect() as conn:
+        opts: dict[str, Any] = {
+            d: [str(v) for (v,) in conn.execute(select(w[d]).distinct().order_by(w[d]))]
+            for d in ("channel", "language", "pod_id", "source")
+        }
+        lo, hi = conn.execute(select(func.min(w.day), func.max(w.day))).first() or (None, None)
+    opts["first_day"] = None if lo is None else _as_date(lo)
+    opts["last_day"] = None if hi is None else _as_date(hi)
+    return opts
+
+
+# --------------------------------------------------------------------------- predict
+def _latest_run(conn: Connection) -> tuple[Any, str, str] | None:
+    cs = customer_scores.c
+    row = conn.execute(select(cs.as_of, cs.model, cs.version)
+                       .order_by(cs.computed_at.desc(), cs.as_of.desc()).limit(1)).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
+    """Totals of the latest predict run and its avoidable-churn list (ranked)."""
+    run = _latest_run(conn)
+    if run is None:
+        return None
+    cs, c = customer_scores.c, customers.c
+    rows = conn.execute(
+        select(cs.customer_id, cs.p_churn, cs.clv, cs.value_at_risk, cs.drivers,
+               c.language, c.segment, c.source)
+        .outerjoin(customers, c.customer_id == cs.customer_id)
+        .where(cs.as_of == run[0], cs.model == run[1], cs.version == run[2])
+    ).all()
+    total_clv = sum(r.clv or 0.0 for r in rows)
+    total_var = sum(r.value_at_risk or 0.0 for r in rows)
+    avoidable = [r for r in rows if (r.drivers or {}).get("avoidable")]
+    avoidable.sort(key=lambda r: (-(r.value_at_risk or 0.0), -r.p_churn, r.customer_id))
+    sources = sorted({str(r.source) for r in rows if r.source})
+    return {
+        "as_of": _iso(run[0]), "model": run[1], "version": run[2],
+        "customers": len(rows), "total_clv": total_clv, "total_value_at_risk": total_var,
+        "mean_p_churn": (sum(r.p_churn for r in rows) / len(rows)) if rows else None,
+        "n_avoidable": len(avoidable),
+        "avoidable_value_at_risk": sum(r.value_at_risk or 0.0 for r in avoidable),
+        "sources": sources,
+        "avoidable": [
+            {"customer_id": r.customer_id, "p_churn": r.p_churn, "clv": r.clv,
+             "value_at_risk": r.value_at_risk, "language": r.language, "segment": r.segment,
+             "drivers": [d[0] for d in (r.drivers or {}).get("top", [])][:3]}
+            for r in avoidable[:AVOIDABLE_LIST]
+        ],
+    }
+
+
+def _iso(v: Any) -> str | None:
+    return v.isoformat() if isinstance(v, datetime | date) else (None if v is None else str(v))
+
+
+def predict_summary(engine: Engine, pre: bool = True) -> dict[str, Any] | None:
+    """The value-at-risk totals and the avoidable-churn list of the latest predict run
+    (``None`` when ``empathos predict`` has not run)."""
+    if pre:
+        info = refresh_info(engine)
+        if info is not None:
+            return (info["details"] or {}).get("predict")
+    with engine.connect() as conn:
+        return _predict_summary_raw(conn)
