@@ -165,8 +165,10 @@ def contact_process(sim: Simulation, cust: SimCustomer, need: str, channel: str,
         _close(conv, st, emp, resolved, env.now, handle, rng, lang)
         break
 
-    _finish(sim, cust, conv, need, started_in, channel, attempt, t0, waited_total, transfers,
-            served_by, resolved, abandoned, bot_handoff)
+    outcome = _finish(sim, cust, conv, need, started_in, channel, attempt, t0, waited_total, transfers,
+                      served_by, resolved, abandoned, bot_handoff)
+    if sim.learn_hook is not None and outcome is not None:
+        sim.learn_hook(req, tuple(served_by), outcome)  # the contact's outcome closes the loop
 
 
 def _log1p(x: float) -> float:
@@ -240,9 +242,10 @@ def _close(conv: Conversation, st: EmotionState, emp: SimEmployee, resolved: boo
 
 def _finish(sim: Simulation, cust: SimCustomer, conv: Conversation, need: str, started_in: str, channel: str,
             attempt: int, t0: float, waited: float, transfers: int, served_by: list[str], resolved: bool,
-            abandoned: bool, bot_handoff: bool) -> None:
+            abandoned: bool, bot_handoff: bool) -> dict[str, float] | None:
     """Write the interaction, its truth and outcomes; update the customer's journey, the
-    employees' load; decide churn and re-contact."""
+    employees' load; decide churn and re-contact. Returns the contact's true outcome for a
+    learning policy (``None`` when the policy does not learn)."""
     env, rng, eff, cfg, w, tally = sim.env, sim.rng, sim.eff, sim.config, sim.writer, sim.tally
     now = env.now
     iid = conv.interaction_id
@@ -303,16 +306,22 @@ def _finish(sim: Simulation, cust: SimCustomer, conv: Conversation, need: str, s
             if rng.random() < 0.5:
                 w.write("outcomes", _outcome(sim, "nps", float(O.nps(eff, rng, remembered, cust.memory)), now + 31, iid, cust_id, last_emp))
 
+    outcome = None if sim.learn_hook is None else {
+        "remembered": remembered, "experienced": experienced, "peak": peak, "end": end,
+        "start": conv.valences[0] if conv.valences else 0.0, "effort": effort, "resolved": float(resolved),
+        "abandoned": float(abandoned), "transfers": float(transfers), "churn_probability": p_churn,
+    }
     if cust.alive and not cust.churn_pending and rng.random() < p_churn:
         cust.churn_pending = True
         cust.churn_trigger = iid
         delay = 0.0 if need == "cancellation" and resolved else rng.expovariate(1.0 / eff.churn_delay_days) * 1440.0
         env.process(sim.churn_later(cust, delay))
-        return
+        return outcome
     if (abandoned or not resolved) and rng.random() < cfg.recontact_prob:
         delay = rng.expovariate(1.0 / (0.15 if abandoned else 1.0)) * 1440.0
         ch = channel if rng.random() < 0.6 else ("voice" if channel != "voice" else "chat")
         env.process(sim.later_contact(delay, cust, need, ch, attempt + 1))
+    return outcome
 
 
 def _outcome(sim: Simulation, kind: str, value: float, ts: float, iid: str, cust_id: str, emp_id: str | None) -> dict[str, Any]:

@@ -95,6 +95,10 @@ class Simulation:
         self.writer = writer
         self.clock = Clock(config.start)
         self.policy = policy if policy is not None else get_policy(config.policy)
+        self.learn_hook: Callable[[ContactRequest, tuple[str, ...], dict[str, float]], None] | None = getattr(
+            self.policy, "learn", None
+        )
+        """A learning policy's ``learn(contact, served_by, outcome)``, called when each contact ends."""
         self.on_day = on_day
         self.tally = Tally()
         self.utterances = UtteranceCounter()

@@ -1,0 +1,411 @@
+"""Control groups by default: split traffic, route the control arm with the baseline, measure.
+
+Why: a new routing policy (``empathy``, ``bandit``) only earns the word "lift" when a
+share of the same traffic, in the same period, was handled the old way and the difference
+comes with a confidence interval and a test. This module
+
+* assigns every contact to an arm (:func:`assign_arm`) — by a deterministic hash of the
+  contact id (a fixed share, e.g. 20 % control), or by ON/OFF time slices as
+  behavioural-pairing vendors measure (e.g. 30-minute slices, 50:50 for a test then 80:20
+  while monitoring). Slices are drawn by a hash of their index, not strictly alternated:
+  strict alternation of 30-minute slices puts the same clock time in the same arm every
+  day (48 slices a day), which would confound the arm with the hour of day;
+* wraps a treatment and a control policy in :class:`ControlledPolicy`, itself a
+  ``RoutingPolicy`` (registered as ``controlled``), which routes the control arm with the
+  baseline, writes the arm into the decision's reason and keeps the assignments;
+* stores experiments and assignments (tables ``experiments`` / ``experiment_assignments``)
+  and computes an experiment's KPI report from the store (:func:`experiment_report`):
+  remembered score and emotional outcome from ``interaction_scores``, resolution and later
+  churn from ``outcomes`` — each KPI as a :class:`~empathos.learn.lift.LiftResult` with its
+  CI, test, sample sizes and data source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+
+from empathos.act.routing import (
+    ContactRequest,
+    PodState,
+    RoutingDecision,
+    RoutingPolicy,
+    get_policy,
+    register_policy,
+)
+from empathos.learn.lift import LiftResult, bootstrap_lift, proportion_lift, welch_lift
+
+__all__ = [
+    "CONTROL",
+    "TREATMENT",
+    "Assignment",
+    "ControlledPolicy",
+    "ExperimentConfig",
+    "ExperimentReport",
+    "LiftResult",
+    "assign_arm",
+    "bootstrap_lift",
+    "end_experiment",
+    "experiment_report",
+    "proportion_lift",
+    "start_experiment",
+    "store_assignments",
+    "welch_lift",
+]
+
+TREATMENT = "treatment"
+CONTROL = "control"
+
+
+@dataclass(frozen=True, slots=True)
+class ExperimentConfig:
+    """How an experiment splits traffic.
+
+    ``control_share`` of contacts (share mode) or of time slices (cycle mode, when
+    ``cycle_minutes`` is set) go to the control arm. ``salt`` makes two experiments'
+    splits independent of each other (default: the name).
+    """
+
+    name: str = "default"
+    treatment: str = "bandit"
+    control: str = "fifo"
+    control_share: float = 0.2
+    cycle_minutes: float | None = None
+    salt: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.control_share <= 1.0:
+            raise ValueError(f"control_share must be in [0, 1], got {self.control_share}")
+        if self.cycle_minutes is not None and self.cycle_minutes <= 0:
+            raise ValueError(f"cycle_minutes must be positive, got {self.cycle_minutes}")
+
+    @property
+    def key(self) -> str:
+        return self.salt if self.salt is not None else self.name
+
+
+def _unit_hash(*parts: object) -> float:
+    """A uniform number in [0, 1) from the parts; stable across processes and Python
+    versions (``hash()`` is salted per process, so it would not be reproducible)."""
+    h = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(h, "big") / 2.0**64
+
+
+def time_slice(now_min: float, cycle_minutes: float) -> int:
+    """Index of the ON/OFF slice that minute ``now_min`` falls in."""
+    return int(now_min // cycle_minutes)
+
+
+def assign_arm(contact_id: str, config: ExperimentConfig, now_min: float | None = None) -> str:
+    """The arm of one contact: ``"control"`` or ``"treatment"``; deterministic.
+
+    Share mode hashes the contact id; cycle mode hashes the time slice of ``now_min``
+    (minutes since the experiment's epoch), so every contact in a slice shares its arm.
+    """
+    if config.cycle_minutes is None:
+        u = _unit_hash(config.key, contact_id)
+    else:
+        if now_min is None:
+            raise ValueError("cycle mode needs the time of the contact (now_min)")
+        u = _unit_hash(config.key, "slice", time_slice(now_min, config.cycle_minutes))
+    return CONTROL if u < config.control_share else TREATMENT
+
+
+@dataclass(slots=True)
+class Assignment:
+    """One contact's arm, when it was first routed and to whom it went (if anyone)."""
+
+    contact_id: str
+    arm: str
+    at_min: float
+    employee_id: str | None = None
+
+
+@register_policy("controlled")
+class ControlledPolicy:
+    """Route the control arm with the baseline policy and the rest with the treatment.
+
+    A contact keeps the arm it got when first seen (a contact queued across a slice
+    boundary, or transferred, does not switch policy half-way). Each decision's reason
+    starts with ``[control]`` or ``[treatment]``. Outcomes (``learn``) go to the treatment
+    if it learns — from both arms when ``learn_from_control`` (the control arm's contacts
+    are valid observations of member × state → outcome, and learning from them does not
+    change how the control arm is routed).
+    """
+
+    def __init__(
+        self,
+        treatment: RoutingPolicy | str = "bandit",
+        control: RoutingPolicy | str = "fifo",
+        config: ExperimentConfig | None = None,
+        learn_from_control: bool = True,
+        record: bool = True,
+        **config_kwargs: Any,
+    ) -> None:
+        self.treatment = get_policy(treatment) if isinstance(treatment, str) else treatment
+        self.control = get_policy(control) if isinstance(control, str) else control
+        if config is None:
+            config = ExperimentConfig(treatment=self.treatment.name, control=self.control.name, **config_kwargs)
+        self.config = config
+        self.learn_from_control = learn_from_control
+        self.record = record
+        self.name = f"controlled:{self.treatment.name}/{self.control.name}"
+        self._open: dict[str, Assignment] = {}  # contacts routed and not yet finished
+        self.assignments: list[Assignment] = []
+        self._treatment_learn = getattr(self.treatment, "learn", None)
+        self._control_learn = getattr(self.control, "learn", None)
+
+    def arm_of(self, contact: ContactRequest, state: PodState) -> Assignment:
+        a = self._open.get(contact.contact_id)
+        if a is None:
+            a = Assignment(contact.contact_id, assign_arm(contact.contact_id, self.config, state.now), state.now)
+            self._open[contact.contact_id] = a
+            if self.record:
+                self.assignments.append(a)
+        return a
+
+    def route(self, contact: ContactRequest, state: PodState) -> RoutingDecision:
+        a = self.arm_of(contact, state)
+        policy = self.control if a.arm == CONTROL else self.treatment
+        d = policy.route(contact, state)
+        d.reason = f"[{a.arm}] {d.reason}"
+        if d.employee_id is not None:
+            a.employee_id = d.employee_id
+        return d
+
+    def learn(self, contact: ContactRequest, served_by: Sequence[str], outcome: Mapping[str, float]) -> None:
+        """The contact ended: close its assignment and pass the outcome on."""
+        a = self._open.pop(contact.contact_id, None)
+        arm = a.arm if a is not None else assign_arm(contact.contact_id, self.config, 0.0)
+        if self._treatment_learn is not None and (arm == TREATMENT or self.learn_from_control):
+            self._treatment_learn(contact, served_by, outcome)
+        if arm == CONTROL and self._control_learn is not None:
+            self._control_learn(contact, served_by, outcome)
+
+    def arms(self) -> dict[str, str]:
+        """contact id → arm, for every contact routed so far."""
+        return {a.contact_id: a.arm for a in self.assignments}
+
+
+# --------------------------------------------------------------------------- store
+
+
+def start_experiment(
+    engine: Engine,
+    config: ExperimentConfig,
+    started_at: datetime,
+    source: str = "real",
+    details: Mapping[str, Any] | None = None,
+) -> None:
+    """Record (or restart) an experiment. Restarting a name replaces its row and drops its
+    earlier assignments: an experiment is one contiguous, documented period."""
+    from empathos.store.tables_learn import experiments
+
+    row = {
+        "name": config.name, "treatment_policy": config.treatment, "control_policy": config.control,
+        "control_share": config.control_share, "cycle_minutes": config.cycle_minutes, "salt": config.key,
+        "started_at": started_at, "ended_at": None, "source": source, "details": dict(details or {}),
+    }
+    with engine.begin() as conn:
+        conn.execute(delete(experiments).where(experiments.c.name == config.name))
+        conn.execute(experiments.insert(), [row])
+
+
+def end_experiment(engine: Engine, name: str, ended_at: datetime) -> None:
+    """Close an experiment's period."""
+    from empathos.store.tables_learn import experiments
+
+    with engine.begin() as conn:
+        n = conn.execute(experiments.update().where(experiments.c.name == name).values(ended_at=ended_at)).rowcount
+    if n == 0:
+        raise KeyError(f"no experiment named {name!r}")
+
+
+def load_experiment(engine: Engine, name: str) -> dict[str, Any]:
+    """The stored row of experiment ``name``; an unknown name lists the known ones."""
+    from empathos.store.tables_learn import experiments
+
+    with engine.connect() as conn:
+        row = conn.execute(select(experiments).where(experiments.c.name == name)).mappings().first()
+        if row is None:
+            known = sorted(conn.execute(select(experiments.c.name)).scalars())
+            raise KeyError(f"no experiment named {name!r}; known: {', '.join(known) or 'none'}")
+    return dict(row)
+
+
+def store_assignments(
+    engine: Engine, name: str, assignments: Iterable[Assignment], epoch: datetime, chunk: int = 5000
+) -> int:
+    """Write the arms of ``assignments`` (minutes since ``epoch``) for experiment ``name``;
+    idempotent per contact (a second write of the same contact replaces the first)."""
+    from empathos.store.tables_learn import experiment_assignments as t
+
+    rows = [
+        {"experiment": name, "interaction_id": a.contact_id, "arm": a.arm,
+         "assigned_at": epoch + timedelta(minutes=a.at_min), "employee_id": a.employee_id}
+        for a in assignments
+    ]
+    rows = list({r["interaction_id"]: r for r in rows}.values())
+    with engine.begin() as conn:
+        for i in range(0, len(rows), chunk):
+            part = rows[i : i + chunk]
+            ids = [r["interaction_id"] for r in part]
+            conn.execute(delete(t).where(t.c.experiment == name, t.c.interaction_id.in_(ids)))
+            conn.execute(t.insert(), part)
+    return len(rows)
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(slots=True)
+class ExperimentReport:
+    """Every KPI of one experiment, treatment vs control, with the data it stands on."""
+
+    experiment: str
+    treatment_policy: str
+    control_policy: str
+    source: str
+    n_treatment: int
+    n_control: int
+    scores_model: str | None
+    churn_window_days: float
+    lifts: list[LiftResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["lifts"] = [x.to_dict() for x in self.lifts]
+        return d
+
+    def lift(self, kpi: str) -> LiftResult:
+        for x in self.lifts:
+            if x.kpi == kpi:
+                return x
+        raise KeyError(kpi)
+
+
+def _source_label(sources: Iterable[str | None]) -> str:
+    s = {x for x in sources if x}
+    if not s:
+        return "unknown"
+    return s.pop() if len(s) == 1 else "mixed(" + ",".join(sorted(s)) + ")"
+
+
+def _scores_model(conn: Any, ids_query: Any) -> tuple[str, str, str, str] | None:
+    """The (model, version, empathy model, empathy version) that scored most of the
+    experiment's contacts: one annotation per contact, named in the report."""
+    from empathos.store.schema import interaction_scores as s
+
+    row = conn.execute(
+        select(s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version, func.count().label("n"))
+        .where(s.c.interaction_id.in_(ids_query))
+        .group_by(s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def experiment_report(
+    engine: Engine,
+    name: str,
+    churn_window_days: float = 14.0,
+    bootstrap: bool = False,
+    confidence: float = 0.95,
+) -> ExperimentReport:
+    """Treatment vs control on the KPIs the store holds for experiment ``name``.
+
+    KPIs (each only when there are values for it): ``remembered`` (mean peak-end score,
+    Welch t), ``improved`` (share of contacts whose emotional outcome is *improved*,
+    two-proportion z), ``worsened``, ``resolved`` (share with a positive ``resolved``
+    outcome), ``churn_<N>d`` (share of contacts whose customer churned within N days after
+    the contact; only contacts with a full N-day window before the last stored event
+    count, so late contacts are not counted as "stayed" too early), ``csat`` (mean, Welch
+    t). ``bootstrap`` adds a bootstrap interval for the remembered score.
+    """
+    import pandas as pd
+
+    from empathos.store.schema import interaction_scores, interactions, outcomes
+    from empathos.store.tables_learn import experiment_assignments as ea
+
+    exp = load_experiment(engine, name)
+    with engine.connect() as conn:
+        ids = select(ea.c.interaction_id).where(ea.c.experiment == name)
+        arms = pd.DataFrame(conn.execute(
+            select(ea.c.interaction_id, ea.c.arm, interactions.c.source, interactions.c.customer_id,
+                   func.coalesce(interactions.c.ended_at, interactions.c.started_at).label("ended_at"))
+            .select_from(ea.join(interactions, interactions.c.interaction_id == ea.c.interaction_id))
+            .where(ea.c.experiment == name)
+        ).all(), columns=["interaction_id", "arm", "source", "customer_id", "ended_at"])
+        model = _scores_model(conn, ids)
+        scores = pd.DataFrame(columns=["interaction_id", "remembered", "outcome"])
+        if model is not None:
+            s = interaction_scores
+            scores = pd.DataFrame(conn.execute(
+                select(s.c.interaction_id, s.c.remembered, s.c.outcome).where(
+                    s.c.interaction_id.in_(ids), s.c.model == model[0], s.c.version == model[1],
+                    s.c.empathy_model == model[2], s.c.empathy_version == model[3])
+            ).all(), columns=["interaction_id", "remembered", "outcome"])
+        o = outcomes
+        per_contact = pd.DataFrame(conn.execute(
+            select(o.c.interaction_id, o.c.kind, o.c.value).where(
+                o.c.interaction_id.in_(ids), o.c.kind.in_(("resolved", "csat")))
+        ).all(), columns=["interaction_id", "kind", "value"])
+        churn = pd.DataFrame(conn.execute(
+            select(o.c.customer_id, func.min(o.c.ts)).where(
+                o.c.kind == "churn", o.c.customer_id.in_(select(interactions.c.customer_id).where(
+                    interactions.c.interaction_id.in_(ids)))).group_by(o.c.customer_id)
+        ).all(), columns=["customer_id", "churn_ts"])
+        last_event = conn.execute(select(func.max(o.c.ts))).scalar()
+        last_contact = conn.execute(select(func.max(interactions.c.started_at))).scalar()
+    horizon = max((t for t in (last_event, last_contact) if t is not None), default=None)
+    report = ExperimentReport(
+        experiment=name, treatment_policy=exp["treatment_policy"], control_policy=exp["control_policy"],
+        source=_source_label(arms["source"]) if len(arms) else exp["source"],
+        n_treatment=int((arms["arm"] == TREATMENT).sum()), n_control=int((arms["arm"] == CONTROL).sum()),
+        scores_model="/".join(model) if model else None, churn_window_days=churn_window_days,
+    )
+    if arms.empty:
+        return report
+    src = report.source
+
+    def split(frame: pd.DataFrame, col: str) -> tuple[Any, Any]:
+        f = frame.merge(arms[["interaction_id", "arm"]], on="interaction_id")
+        f = f[f[col].notna()]
+        return f.loc[f["arm"] == TREATMENT, col].astype(float), f.loc[f["arm"] == CONTROL, col].astype(float)
+
+    lifts: list[LiftResult] = []
+    if not scores.empty:
+        t, c = split(scores, "remembered")
+        lifts.append(welch_lift("remembered", t, c, src, confidence))
+        if bootstrap:
+            lifts.append(bootstrap_lift("remembered", t, c, src, confidence))
+        scored = scores[scores["outcome"].notna()].copy()
+        for label in ("improved", "worsened"):
+            scored[label] = (scored["outcome"] == label).astype(float)
+            t, c = split(scored, label)
+            lifts.append(proportion_lift(label, t, c, src, confidence))
+    for kind, fn in (("resolved", proportion_lift), ("csat", welch_lift)):
+        k = per_contact[per_contact["kind"] == kind].groupby("interaction_id", as_index=False)["value"].mean()
+        if not k.empty:
+            if kind == "resolved":
+                k["value"] = (k["value"] > 0).astype(float)
+            t, c = split(k, "value")
+            lifts.append(fn(kind, t, c, src, confidence))
+    if horizon is not None:
+        window = pd.Timedelta(days=churn_window_days)
+        f = arms[arms["ended_at"].notna()].merge(churn, on="customer_id", how="left")
+        f = f[pd.to_datetime(f["ended_at"]) + window <= pd.Timestamp(horizon)]
+        ts = pd.to_datetime(f["churn_ts"])
+        ended = pd.to_datetime(f["ended_at"])
+        f = f.assign(churned=((ts >= ended) & (ts <= ended + window)).astype(float))
+        t, c = split(f, "churned")
+        if len(t) and len(c):
+            lifts.append(proportion_lift(f"churn_{churn_window_days:g}d", t, c, src, confidence))
+    report.lifts = lifts
+    return report
