@@ -68,6 +68,8 @@ __all__ = [
     "kpis",
     "predict_summary",
     "refresh_aggregates",
+    "refresh_info",
+    "score_model",
 ]
 
 REFRESH_NAME = "daily"
@@ -186,7 +188,9 @@ def _day(conn: Connection, column: ColumnElement) -> ColumnElement:
     return cast(column, Date)
 
 
-def _score_model(conn: Connection) -> tuple[str, str, str, str] | None:
+def score_model(conn: Connection) -> tuple[str, str, str, str] | None:
+    """The (emotion, emotion version, empathy, empathy version) pair that scored the most
+    interactions: the figures of every page come from one model pair, never a mix."""
     s = interaction_scores.c
     row = conn.execute(
         select(s.model, s.version, s.empathy_model, s.empathy_version, func.count())
@@ -257,7 +261,7 @@ def _sums(sub: Any) -> list[ColumnElement]:
 
 def _raw_filtered(conn: Connection, f: Filters) -> Any:
     """The per-interaction subquery narrowed by the filters (raw path)."""
-    q = _per_interaction(conn, _score_model(conn))
+    q = _per_interaction(conn, score_model(conn))
     i = interactions.c
     if f.start:
         q = q.where(i.started_at >= datetime.combine(f.start, datetime.min.time()))
@@ -325,7 +329,7 @@ def refresh_aggregates(engine: Engine) -> RefreshReport:
     """
     t0 = time.perf_counter()
     with engine.begin() as conn:
-        model = _score_model(conn)
+        model = score_model(conn)
         sub = _per_interaction(conn, model).subquery()
         keys = [sub.c.day, *(sub.c[d] for d in DIMENSIONS)]
         grouped = select(*keys, *_sums(sub)).group_by(*keys)

@@ -1,7 +1,270 @@
-"""The dashboard's pages (server-rendered, every asset served locally: no CDN)."""
+"""The dashboard's pages (server-rendered, every asset served locally: no CDN).
+
+Each page is a GET with the same filter parameters (``start``, ``end``, ``channel``,
+``language``, ``pod``), so the filter form works without JavaScript and every view has a
+shareable URL. Figures travel as Plotly figure JSON inside the page and are drawn by the
+plotly.js that ships inside the installed ``plotly`` wheel, served at
+``/static/plotly.min.js``; each chart also has a data table for screen readers and for
+anyone without JavaScript.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+
+from empathos.web import aggregates as ag
+from empathos.web import charts, journeys, stages
+from empathos.web.format import register_filters
 
 router = APIRouter(include_in_schema=False)
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+register_filters(templates.env)
+
+#: The navigation, in flywheel order: (path, label).
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Overview"),
+    ("/journeys", "Journeys"),
+    ("/scores", "Remembered vs experienced"),
+    ("/value", "Value at risk"),
+    ("/pods", "Pods & live"),
+    ("/coaching", "Coaching"),
+    ("/experiments", "Experiments"),
+    ("/ooda", "OODA"),
+    ("/maturity", "Maturity"),
+    ("/balance", "Balance sheet"),
+    ("/pilot", "Pilot"),
+)
+FRESH_CHECK_S = 30.0  # how often a page may check whether the summary is stale
+
+
+# --------------------------------------------------------------------------- helpers
+def _engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def _fresh(request: Request) -> None:
+    """Rebuild the summary when the store changed; checked at most every FRESH_CHECK_S so
+    a busy dashboard does not count rows on every request."""
+    state = request.app.state
+    now = time.monotonic()
+    if now - getattr(state, "web_fresh_checked", -1e9) < FRESH_CHECK_S:
+        return
+    ag.ensure_fresh(_engine(request))
+    state.web_fresh_checked = now
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_filters(request: Request) -> ag.Filters:
+    """Filters from the query string; empty or malformed values mean "no filter"."""
+    q = request.query_params
+    return ag.Filters(start=_date(q.get("start")), end=_date(q.get("end")),
+                      channel=q.get("channel") or None, language=q.get("language") or None,
+                      pod=q.get("pod") or None)
+
+
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """A page in the base layout with the navigation, filters and data-source line."""
+    engine = _engine(request)
+    _fresh(request)
+    options = ag.filter_options(engine)
+    f = context.pop("filters", None) or parse_filters(request)
+    sources = options.get("source") or []
+    base = {
+        "request": request, "nav": NAV, "path": request.url.path, "filters": f,
+        "options": options, "sources": sources,
+        "query": str(request.url.query),
+        "figures": context.pop("figures", {}),
+    }
+    return templates.TemplateResponse(request, template, base | context)
+
+
+def _fig(figures: dict[str, str], key: str, fig: charts.Figure) -> None:
+    figures[key] = charts.to_json(fig)
+
+
+# --------------------------------------------------------------------------- static
+@router.get("/static/plotly.min.js")
+def plotly_js() -> FileResponse:
+    """plotly.js from the installed plotly wheel: offline, same version as the Python side."""
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return FileResponse(path, media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
+@router.get("/static/{name}")
+def static_file(name: str) -> Response:
+    """The dashboard's own CSS/JS (flat folder; no path traversal possible)."""
+    path = STATIC / name
+    if "/" in name or name.startswith(".") or not path.is_file():
+        raise HTTPException(404)
+    kind = {"css": "text/css", "js": "text/javascript", "svg": "image/svg+xml"}.get(
+        path.suffix.lstrip("."), "application/octet-stream")
+    return FileResponse(path, media_type=kind, headers={"Cache-Control": "public, max-age=3600"})
+
+
+# --------------------------------------------------------------------------- pages
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> HTMLResponse:
+    """The flywheel at a glance: one panel per stage with its KPIs."""
+    engine, f = _engine(request), parse_filters(request)
+    _fresh(request)
+    k = ag.kpis(engine, f)
+    days = ag.daily(engine, f)
+    by_channel = ag.breakdown(engine, f, "channel")
+    figures: dict[str, str] = {}
+    if days:
+        _fig(figures, "volume", charts.lines(
+            "Contacts per day", [d.day for d in days],
+            {"contacts": [d.kpis.n_interactions for d in days]}, "contacts"))
+    if by_channel:
+        _fig(figures, "channels", charts.bars(
+            "Contacts by channel", list(by_channel), [v.n_interactions for v in by_channel.values()],
+            "contacts"))
+    return render(request, "overview.html", filters=f, figures=figures, k=k, days=days,
+                  by_channel=by_channel, predict=ag.predict_summary(engine),
+                  act=stages.act_summary(engine), learn=stages.learn_summary(engine))
+
+
+@router.get("/journeys", response_class=HTMLResponse)
+def journeys_page(request: Request) -> HTMLResponse:
+    """A contact's emotional trajectory (peak and end marked) and its customer's journey."""
+    engine, f = _engine(request), parse_filters(request)
+    iid = (request.query_params.get("interaction") or "").strip()
+    cid = (request.query_params.get("customer") or "").strip()
+    figures: dict[str, str] = {}
+    traj = journeys.contact_trajectory(engine, iid) if iid else None
+    if traj is not None:
+        cid = cid or (traj.interaction.get("customer_id") or "")
+        pts = [t for t in traj.turns if t["speaker"] == "customer" and t["valence"] is not None]
+        if pts:
+            _fig(figures, "trajectory", charts.trajectory(
+                f"Contact {iid}: valence per customer turn",
+                [t["seq"] for t in pts], [t["valence"] for t in pts], traj.peak, traj.end))
+    journey = journeys.customer_journey(engine, cid) if cid else None
+    if journey is not None and journey.contacts:
+        _fig(figures, "journey", charts.lines(
+            f"Customer {cid}: remembered and experienced score per contact",
+            [c["started_at"] for c in journey.contacts],
+            {"remembered (peak–end)": [c["remembered"] for c in journey.contacts],
+             "experienced (mean)": [c["experienced"] for c in journey.contacts]}, "score"))
+    return render(request, "journeys.html", filters=f, figures=figures, iid=iid, cid=cid,
+                  traj=traj, journey=journey, not_found=bool(iid) and traj is None,
+                  picks=journeys.contacts_to_pick(engine, f))
+
+
+@router.get("/scores", response_class=HTMLResponse)
+def scores_page(request: Request) -> HTMLResponse:
+    """Remembered (peak–end) vs experienced (mean) score per day, and endings."""
+    engine, f = _engine(request), parse_filters(request)
+    _fresh(request)
+    days = [d for d in ag.daily(engine, f) if d.kpis.n_scored]
+    figures: dict[str, str] = {}
+    if days:
+        x = [d.day for d in days]
+        _fig(figures, "scores", charts.lines(
+            "Remembered vs experienced score per day", x,
+            {"remembered (peak–end)": [d.kpis.remembered for d in days],
+             "experienced (mean valence)": [d.kpis.experienced for d in days]}, "score"))
+        _fig(figures, "outcomes", charts.lines(
+            "Emotional outcome: share of contacts per day", x,
+            {"improved": [d.kpis.improved_share for d in days],
+             "worsened": [d.kpis.worsened_share for d in days]}, "share",
+            colours=(charts.GREEN, charts.RED)))
+    return render(request, "scores.html", filters=f, figures=figures, days=days,
+                  k=ag.kpis(engine, f))
+
+
+@router.get("/value", response_class=HTMLResponse)
+def value_page(request: Request) -> HTMLResponse:
+    """Value at risk of the latest predict run and the avoidable-churn list."""
+    engine, f = _engine(request), parse_filters(request)
+    _fresh(request)
+    summary = ag.predict_summary(engine)
+    rows = []
+    figures: dict[str, str] = {}
+    if summary:
+        rows = [r for r in summary["avoidable"] if not f.language or r["language"] == f.language]
+        top = rows[:15]
+        if top:
+            _fig(figures, "avoidable", charts.bars(
+                "Avoidable churn: value at risk of the top customers", [r["customer_id"] for r in top],
+                [r["value_at_risk"] for r in top], "value at risk", colour=charts.RED,
+                horizontal=True))
+    return render(request, "value.html", filters=f, figures=figures, summary=summary, rows=rows)
+
+
+@router.get("/pods", response_class=HTMLResponse)
+def pods_page(request: Request) -> HTMLResponse:
+    """Pods, their members and contacts, and the live contacts with assist cards."""
+    engine, f = _engine(request), parse_filters(request)
+    _fresh(request)
+    by_pod = ag.breakdown(engine, f, "pod_id")
+    figures: dict[str, str] = {}
+    if by_pod:
+        _fig(figures, "pods", charts.grouped_bars(
+            "Remembered vs experienced score by pod", list(by_pod),
+            {"experienced": [v.experienced for v in by_pod.values()],
+             "remembered": [v.remembered for v in by_pod.values()]}, "score"))
+    return render(request, "pods.html", filters=f, figures=figures, by_pod=by_pod,
+                  pods=stages.pods(engine), live=stages.live(request))
+
+
+def _stage_page(request: Request, template: str, result: stages.StageResult) -> HTMLResponse:
+    return render(request, template, filters=parse_filters(request),
+                  figures={k: charts.to_json(v) for k, v in result.figures.items()},
+                  stage=result)
+
+
+@router.get("/coaching", response_class=HTMLResponse)
+def coaching_page(request: Request) -> HTMLResponse:
+    """Coaching views: which behaviours (endings, empathy) each employee can improve."""
+    return _stage_page(request, "stage.html", stages.coaching(request, parse_filters(request)))
+
+
+@router.get("/experiments", response_class=HTMLResponse)
+def experiments_page(request: Request) -> HTMLResponse:
+    """Experiments: treatment vs control with the measured lift and its interval."""
+    return _stage_page(request, "stage.html", stages.experiments(request, parse_filters(request)))
+
+
+@router.get("/ooda", response_class=HTMLResponse)
+def ooda_page(request: Request) -> HTMLResponse:
+    """OODA: observe (KPIs), orient (benchmarks), decide (ranked actions), act."""
+    return _stage_page(request, "stage.html", stages.ooda(request, parse_filters(request)))
+
+
+@router.get("/maturity", response_class=HTMLResponse)
+def maturity_page(request: Request) -> HTMLResponse:
+    """Maturity stage per pillar with its evidence, and the blind spots found."""
+    return _stage_page(request, "stage.html", stages.maturity(request))
+
+
+@router.get("/balance", response_class=HTMLResponse)
+def balance_page(request: Request) -> HTMLResponse:
+    """The empathy balance sheet: CLV/ELV, value at risk, value protected, ROI."""
+    return _stage_page(request, "stage.html", stages.balance(request))
+
+
+@router.get("/pilot", response_class=HTMLResponse)
+def pilot_page(request: Request) -> HTMLResponse:
+    """Pilot planner: expected lift of a policy on a pod and the sample size to detect it."""
+    return _stage_page(request, "stage.html", stages.pilot(request))

@@ -1,0 +1,143 @@
+"""Data for the emotional-journeys page: one contact's trajectory and one customer's memory.
+
+These read a handful of rows by primary key (turns and annotations of one interaction,
+scores of one customer), so they need no pre-aggregation. The list of contacts to pick
+from is limited to the last day of the chosen period, which the ``started_at`` index
+serves without scanning the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select
+
+from empathos.store.schema import (
+    customer_journeys,
+    customers,
+    interaction_scores,
+    interactions,
+    turn_emotions,
+    turns,
+)
+from empathos.web.aggregates import Filters, score_model
+
+__all__ = ["ContactTrajectory", "CustomerJourney", "contact_trajectory", "customer_journey",
+           "contacts_to_pick"]
+
+
+@dataclass
+class ContactTrajectory:
+    """One interaction: its turns with their emotion, its scores, its peak and end."""
+
+    interaction: dict[str, Any]
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    scores: dict[str, Any] | None = None
+    peak: tuple[int, float] | None = None
+    end: tuple[int, float] | None = None
+    model: str | None = None
+
+
+@dataclass
+class CustomerJourney:
+    """A customer's stored memory and their contacts, oldest first."""
+
+    customer: dict[str, Any] | None
+    memory: dict[str, Any] | None
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+
+
+def contact_trajectory(engine: Engine, interaction_id: str) -> ContactTrajectory | None:
+    """The trajectory of valence over the customer turns of one interaction (None if unknown)."""
+    with engine.connect() as conn:
+        row = conn.execute(select(interactions).where(
+            interactions.c.interaction_id == interaction_id)).first()
+        if row is None:
+            return None
+        out = ContactTrajectory(interaction=dict(row._mapping))
+        model = score_model(conn)
+        te = turn_emotions.c
+        on = and_(te.interaction_id == turns.c.interaction_id, te.seq == turns.c.seq)
+        if model is not None:
+            on = and_(on, te.model == model[0], te.version == model[1])
+            out.model = f"{model[0]}/{model[1]}"
+        q = (select(turns.c.seq, turns.c.speaker, turns.c.text, turns.c.language,
+                    te.label, te.valence, te.intensity)
+             .outerjoin(turn_emotions, on)
+             .where(turns.c.interaction_id == interaction_id).order_by(turns.c.seq))
+        out.turns = [dict(r._mapping) for r in conn.execute(q)] if model else [
+            dict(r._mapping) | {"label": None, "valence": None, "intensity": None}
+            for r in conn.execute(select(turns.c.seq, turns.c.speaker, turns.c.text,
+                                         turns.c.language)
+                                  .where(turns.c.interaction_id == interaction_id)
+                                  .order_by(turns.c.seq))]
+        if model is not None:
+            s = interaction_scores.c
+            sc = conn.execute(select(interaction_scores).where(
+                s.interaction_id == interaction_id, s.model == model[0], s.version == model[1],
+                s.empathy_model == model[2], s.empathy_version == model[3])).first()
+            out.scores = None if sc is None else dict(sc._mapping)
+    scored = [t for t in out.turns if t["speaker"] == "customer" and t["valence"] is not None]
+    if scored:
+        last = scored[-1]
+        out.end = (int(last["seq"]), float(last["valence"]))
+        peak_seq = (out.scores or {}).get("peak_seq")
+        match = [t for t in scored if peak_seq is not None and int(t["seq"]) == int(peak_seq)]
+        if match:
+            out.peak = (int(match[0]["seq"]), float(match[0]["valence"]))
+    return out
+
+
+def customer_journey(engine: Engine, customer_id: str, limit: int = 200) -> CustomerJourney:
+    """The customer's row, stored journey memory and latest ``limit`` scored contacts."""
+    with engine.connect() as conn:
+        c = conn.execute(select(customers).where(customers.c.customer_id == customer_id)).first()
+        model = score_model(conn)
+        memory = None
+        contacts: list[dict[str, Any]] = []
+        if model is not None:
+            cj = customer_journeys.c
+            m = conn.execute(select(customer_journeys).where(
+                cj.customer_id == customer_id, cj.model == model[0],
+                cj.version == model[1])).first()
+            memory = None if m is None else dict(m._mapping)
+            i, s = interactions.c, interaction_scores.c
+            q = (select(i.interaction_id, i.channel, i.started_at, s.experienced, s.remembered,
+                        s.outcome, s.effort_score)
+                 .join(interaction_scores, and_(
+                     s.interaction_id == i.interaction_id, s.model == model[0],
+                     s.version == model[1], s.empathy_model == model[2],
+                     s.empathy_version == model[3]))
+                 .where(i.customer_id == customer_id)
+                 .order_by(i.started_at.desc()).limit(limit))
+            contacts = [dict(r._mapping) for r in conn.execute(q)][::-1]
+    return CustomerJourney(None if c is None else dict(c._mapping), memory, contacts)
+
+
+def contacts_to_pick(engine: Engine, f: Filters, n: int = 15) -> list[dict[str, Any]]:
+    """The worst-remembered contacts of the last day of the period (channel filter applied):
+    where a CX lead starts reading transcripts."""
+    i, s = interactions.c, interaction_scores.c
+    with engine.connect() as conn:
+        model = score_model(conn)
+        if model is None:
+            return []
+        last = conn.execute(select(func.max(i.started_at)).where(
+            *([i.started_at < datetime.combine(f.end + timedelta(days=1), datetime.min.time())]
+              if f.end else []))).scalar()
+        if last is None:
+            return []
+        since = datetime.combine(last.date(), datetime.min.time())
+        q = (select(i.interaction_id, i.customer_id, i.channel, i.started_at, s.remembered,
+                    s.experienced, s.outcome)
+             .join(interaction_scores, and_(
+                 s.interaction_id == i.interaction_id, s.model == model[0],
+                 s.version == model[1], s.empathy_model == model[2],
+                 s.empathy_version == model[3]))
+             .where(i.started_at >= since, i.started_at <= last)
+             .order_by(s.remembered, i.interaction_id).limit(n))
+        if f.channel:
+            q = q.where(i.channel == f.channel)
+        return [dict(r._mapping) for r in conn.execute(q)]
