@@ -1,0 +1,188 @@
+"""The empathy balance sheet: customers and employees as assets, and what protecting them earns.
+
+Lines (formulas in docs/assess.md):
+
+* **CLV total** — Σ CLV over the latest ``empathos predict`` run (``customer_scores``);
+* **value at risk** — Σ P(churn) × CLV, and the part of it the avoidable-churn rule says
+  an action can change;
+* **ELV total** and **ELV at risk** — Σ ELV and Σ attrition risk × ELV (``employee_scores``);
+* **value protected by measured actions** — from the newest experiment with a churn lift
+  (learn stage): relative churn reduction r = −lift / control rate, protected =
+  r × value at risk × coverage (coverage = share of the book the action reaches; 1.0 =
+  rolled out to everyone). No measured churn lift → 0, with the note "no measured action
+  yet": an assumed effect is never booked;
+* **programme cost** — user input; **ROI** = (protected − cost) / cost.
+
+Uncertainty: the lift and the control rate are drawn from normals matching their 95 %
+intervals (Monte Carlo, fixed seed), giving the interval and P(ROI > 0). The CLV and
+churn models' own uncertainty is *not* propagated (predict stores point estimates) — the
+report says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, and_, func, select
+
+from empathos.assess.lifts import MeasuredLift, read_experiments
+from empathos.store.schema import customer_scores, customers, employee_scores
+
+__all__ = ["BalanceSheet", "Interval", "balance_sheet", "monte_carlo_protected"]
+
+NO_ACTION_NOTE = "no measured action yet"
+N_DRAWS = 20_000
+
+
+@dataclass(slots=True)
+class Interval:
+    """A point estimate with its 95 % interval (all None when undefined)."""
+
+    point: float | None
+    low: float | None = None
+    high: float | None = None
+
+
+@dataclass(slots=True)
+class BalanceSheet:
+    as_of: datetime | None
+    source: str  # real, simulated, mixed, none: where the scored customers come from
+    sources: dict[str, int]
+    n_customers: int = 0
+    clv_total: float = 0.0
+    value_at_risk: float = 0.0
+    avoidable_value_at_risk: float = 0.0
+    mean_p_churn: float = 0.0
+    n_employees: int = 0
+    elv_total: float = 0.0
+    elv_at_risk: float = 0.0
+    churn_model: str | None = None
+    lift_used: MeasuredLift | None = None
+    other_lifts: list[MeasuredLift] = field(default_factory=list)
+    coverage: float = 1.0
+    value_protected: Interval = field(default_factory=lambda: Interval(0.0, 0.0, 0.0))
+    programme_cost: float = 0.0
+    roi: Interval = field(default_factory=lambda: Interval(None))
+    p_roi_positive: float | None = None
+    draws: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["as_of"] = self.as_of.isoformat() if self.as_of else None
+        return d
+
+
+def _latest_customer_run(conn: Any) -> tuple[datetime, str, str] | None:
+    cs = customer_scores.c
+    row = conn.execute(select(cs.as_of, cs.model, cs.version)
+                       .order_by(cs.computed_at.desc(), cs.as_of.desc()).limit(1)).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
+    run = _latest_customer_run(conn)
+    if run is None:
+        bs.notes.append("no customer scores: run `empathos predict` first")
+        return
+    cs = customer_scores.c
+    where = and_(cs.as_of == run[0], cs.model == run[1], cs.version == run[2])
+    bs.as_of, bs.churn_model = run[0], f"{run[1]} {run[2]}"
+    n, clv, var, p = conn.execute(select(func.count(), func.sum(cs.clv), func.sum(cs.value_at_risk),
+                                         func.avg(cs.p_churn)).where(where)).one()
+    bs.n_customers, bs.clv_total, bs.value_at_risk = int(n), float(clv or 0), float(var or 0)
+    bs.mean_p_churn = float(p or 0)
+    for drivers, v in conn.execute(select(cs.drivers, cs.value_at_risk).where(where, cs.value_at_risk.is_not(None))):
+        if (drivers or {}).get("avoidable"):
+            bs.avoidable_value_at_risk += float(v)
+    src = select(func.coalesce(customers.c.source, "unknown"), func.count()).select_from(
+        customer_scores.outerjoin(customers, customers.c.customer_id == cs.customer_id)).where(where)
+    bs.sources = {str(k): int(v) for k, v in conn.execute(src.group_by(func.coalesce(customers.c.source, "unknown")))}
+    kinds = [k for k, v in bs.sources.items() if v]
+    bs.source = kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none")
+
+
+def _employee_lines(conn: Any, bs: BalanceSheet) -> None:
+    es = employee_scores.c
+    latest = conn.execute(select(func.max(es.as_of))).scalar()
+    if latest is None:
+        bs.notes.append("no employee scores: ELV is 0 until `empathos predict` scores employees")
+        return
+    n, elv, risk = conn.execute(select(func.count(), func.sum(es.elv), func.sum(es.attrition_risk * es.elv))
+                                .where(es.as_of == latest)).one()
+    bs.n_employees, bs.elv_total, bs.elv_at_risk = int(n), float(elv or 0), float(risk or 0)
+
+
+def monte_carlo_protected(lift: MeasuredLift, value_at_risk: float, coverage: float,
+                          draws: int = N_DRAWS, seed: int = 0) -> np.ndarray:
+    """Draws of value protected = −lift / control × value at risk × coverage.
+
+    The lift is drawn from N(lift, se) with se from its 95 % CI; the control churn rate
+    from N(control, √(c(1−c)/n_control)) (its binomial standard error), floored at a tiny
+    positive rate so the ratio stays defined."""
+    rng = np.random.default_rng(seed)
+    d = rng.normal(lift.lift, lift.se, draws) if lift.se > 0 else np.full(draws, lift.lift)
+    c0 = float(lift.control or 0.0)
+    n_c = lift.n_control or 0
+    c_se = math.sqrt(c0 * (1 - c0) / n_c) if n_c > 0 and 0 < c0 < 1 else 0.0
+    c = rng.normal(c0, c_se, draws) if c_se > 0 else np.full(draws, c0)
+    c = np.maximum(c, 1e-6)
+    return -d / c * value_at_risk * coverage
+
+
+def _pick_churn_lift(lifts: list[MeasuredLift]) -> MeasuredLift | None:
+    """The newest experiment's churn lift (``read_experiments`` lists newest first)."""
+    return next((x for x in lifts if x.is_churn and x.control and x.control > 0), None)
+
+
+def _value_lines(bs: BalanceSheet, lifts: list[MeasuredLift], cost: float, seed: int) -> None:
+    bs.lift_used = _pick_churn_lift(lifts)
+    bs.other_lifts = [x for x in lifts if x is not bs.lift_used]
+    if bs.lift_used is None:
+        bs.notes.append(NO_ACTION_NOTE + ": value protected is 0 (an effect is booked only once measured "
+                        "against a control group)")
+        draws = np.zeros(N_DRAWS)
+    else:
+        x = bs.lift_used
+        r = -x.lift / float(x.control)  # type: ignore[arg-type]
+        draws = monte_carlo_protected(x, bs.value_at_risk, bs.coverage, seed=seed)
+        lo, hi = np.quantile(draws, [0.025, 0.975])
+        bs.value_protected = Interval(r * bs.value_at_risk * bs.coverage, float(lo), float(hi))
+        bs.draws = len(draws)
+    if cost > 0:
+        roi = (draws - cost) / cost
+        point = ((bs.value_protected.point or 0.0) - cost) / cost
+        lo, hi = np.quantile(roi, [0.025, 0.975])
+        bs.roi = Interval(point, float(lo), float(hi))
+        bs.p_roi_positive = float((roi > 0).mean())
+    else:
+        bs.notes.append("no programme cost given: ROI undefined")
+    bs.notes.append("the interval covers the measured lift's uncertainty only; CLV and churn-risk model "
+                    "uncertainty is not propagated (predict stores point estimates)")
+
+
+def balance_sheet(engine: Engine, cost: float = 0.0, coverage: float = 1.0,
+                  lifts: list[MeasuredLift] | None = None, seed: int = 0) -> BalanceSheet:
+    """The balance sheet of the store's latest scores.
+
+    ``lifts`` overrides the learn stage's measured lifts (e.g. to replay a finished
+    experiment); by default they are read from the store."""
+    if cost < 0:
+        raise ValueError("the programme cost cannot be negative")
+    if not 0 < coverage <= 1:
+        raise ValueError("coverage must be in (0, 1]")
+    bs = BalanceSheet(as_of=None, source="none", sources={}, programme_cost=float(cost), coverage=coverage)
+    with engine.connect() as conn:
+        _customer_lines(conn, bs)
+        _employee_lines(conn, bs)
+    if lifts is None:
+        exp = read_experiments(engine)
+        lifts = exp.lifts
+        if exp.note:
+            bs.notes.append(exp.note)
+    _value_lines(bs, list(lifts), float(cost), seed)
+    return bs
