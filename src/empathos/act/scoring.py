@@ -174,7 +174,7 @@ def _reason(m: MemberState, request: ContactRequest, parts: dict[str, float], sc
     if parts["skill"] > 0.0:
         has.append(f"has the {request.need} skill")
     head = f"{m.employee_id} " + (" and ".join(has) if has else "is free but unqualified (overflow)")
-    top = sorted((p for p in _PART_PHRASES if parts[p] > 0.0), key=lambda p: -parts[p])[:3]
+    top = sorted([p for p in _PART_PHRASES if parts[p] > 0.0], key=parts.__getitem__, reverse=True)[:3]
     emotion = _ADJECTIVE.get(request.emotion or "", "a distressed" if request.valence < 0 else "a calm")
     fmt = {"mech": strongest.replace("_", " "), "emotion": emotion, "competence": m.competence}
     said = [_PART_PHRASES[p].format(**fmt) for p in top]
@@ -207,13 +207,18 @@ def score_member(request: ContactRequest, m: MemberState, state: PodState, confi
         "availability": c.w_availability * (0.5 * spare + 0.5 * idle),
     }
     score = sum(parts.values())
-    free = m.available
+    free = m.available and m.employee_id in state.free
     why_not = _ineligible_reason(m, request, c, speaks, skilled, free)
     eligible = not why_not
-    strongest = MECHANISMS[max(range(3), key=lambda i: weights[i] * usage[i])]
+    if eligible:
+        a, b, d = weights[0] * usage[0], weights[1] * usage[1], weights[2] * usage[2]
+        strongest = MECHANISMS[0 if a >= b and a >= d else (1 if b >= d else 2)]
+        reason = _reason(m, request, parts, score, True, "", strongest)
+    else:
+        reason = f"{m.employee_id} {why_not} (score {score:.2f})."
     return MemberScore(
         employee_id=m.employee_id, pod_id=m.pod_id, score=score, parts=parts, eligible=eligible,
-        reason=_reason(m, request, parts, score, eligible, why_not, strongest), idle_since=m.idle_since,
+        reason=reason, idle_since=m.idle_since,
     )
 
 
@@ -256,3 +261,61 @@ def choose_pod(request: ContactRequest, state: PodState) -> str | None:
         if best is None or key < best:
             best, best_pod = key, pod_id
     return best_pod
+
+
+def fast_scores(
+    request: ContactRequest,
+    state: PodState,
+    config: ScoringConfig = ScoringConfig(),  # noqa: B008 - frozen, immutable default
+    rapport: Mapping[str, float] | None = None,
+) -> tuple[dict[str, float], str | None]:
+    """Every member's score (the same floats as :func:`score_members`) and the id of the
+    best eligible member, or ``None`` — without building parts or sentences.
+
+    Why a second path: a router needs all scores but explains only the winner; building
+    a dict and a sentence per member made the ``empathy`` policy ~7× slower than ``fifo``
+    in the simulator. A test checks both paths agree exactly; keep the formula in step
+    with :func:`score_member`."""
+    c = config
+    demand = empathy_demand(request)
+    weights = mechanism_weights(request)
+    lang, need, pod = request.language, request.need, request.pod_id
+    excluded, free, now, du = request.exclude_employee_ids, state.free, state.now, c.default_usage
+    w_emp = c.w_empathy * demand
+    scores: dict[str, float] = {}
+    best: str | None = None
+    best_key: tuple[float, float, str] | None = None
+    w_skill, w_lang, w_comp, w_rap, w_pod = c.w_skill, c.w_language, c.w_competence, c.w_rapport, c.w_pod
+    norm = c.idle_norm_min
+    wer, wip, wex = weights
+    for eid, m in state.members.items():
+        speaks = lang in m.languages
+        skilled = need in m.skills
+        emp = m.empathy
+        if emp:
+            fit = (wer * emp.get("emotional_reaction", du) + wip * emp.get("interpretation", du)
+                   + wex * emp.get("exploration", du))
+        else:
+            fit = wer * du + wip * du + wex * du
+        load, cap = m.load, m.capacity
+        spare = (1.0 - load / cap if load < cap else 0.0) if cap > 0 else 0.0
+        if load == 0:
+            gap = now - m.idle_since
+            idle = 0.0 if gap <= 0.0 else (1.0 if gap >= norm else gap / norm)
+        else:
+            idle = 0.0
+        if rapport:
+            r = rapport.get(eid, 0.0)
+            r = -1.0 if r < -1.0 else (1.0 if r > 1.0 else r)
+        else:
+            r = 0.0
+        s = (0 + w_skill * skilled) + w_lang * speaks
+        s = s + w_emp * fit + w_comp * m.competence + w_rap * r
+        s = s + w_pod * (pod is not None and m.pod_id == pod) + c.w_availability * (0.5 * spare + 0.5 * idle)
+        scores[eid] = s
+        if (eid in free and m.available and eid not in excluded
+                and (speaks or not c.require_language) and (skilled or not c.require_skill)):
+            key = (-s, m.idle_since, eid)
+            if best_key is None or key < best_key:
+                best_key, best = key, eid
+    return scores, best
