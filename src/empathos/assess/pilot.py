@@ -1,0 +1,251 @@
+"""The pilot planner: what would a routing policy do in one pod, and how long to prove it?
+
+Method (docs/assess.md):
+
+1. calibrate the simulator on the store (``calibrate.py``): customers, contact and
+   purchase rates, language/need/channel/segment mix, number of pods — scaled down to
+   ``max_customers`` for speed;
+2. for each seed, simulate ``weeks`` weeks twice on the *same seed*: once with the chosen
+   policy routing the chosen pod's customers (every other pod keeps ``fifo``), once with
+   ``fifo`` everywhere — common random numbers, so the difference is the policy's;
+3. read the simulator's ground truth for the pod's customers: the remembered (peak–end)
+   score of each contact, each contact's true churn probability, and which customers
+   left after a contact;
+4. the expected lift = treatment − control on each KPI with its 95 % CI (Welch t for
+   means, two-proportion z for the churn rate, over all seeds' contacts/customers), and
+   the per-seed differences beside it;
+5. the sample size a real pilot needs to detect that lift (two-sided, α 0.05, power 0.8,
+   ``power.py``) and the weeks it takes at the pod's real contact volume with a 50:50
+   split.
+
+Everything here is simulated and the result says so; its value is the *plan* (which
+pod, how long, what to expect), which a real, measured experiment (learn stage) confirms.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine
+
+from empathos.act.routing import (
+    ContactRequest,
+    PodState,
+    RoutingDecision,
+    RoutingPolicy,
+    available_policies,
+    get_policy,
+)
+from empathos.assess.calibrate import Calibration, calibrate
+from empathos.assess.power import sample_size_means, sample_size_proportions
+
+__all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "load_policies", "run_pilot"]
+
+BASELINE = "fifo"
+POLICY_MODULES = ("empathos.act", "empathos.learn.bandit")  # where policies register themselves
+
+
+def load_policies() -> list[str]:
+    """Import the modules that register routing policies; the names available afterwards."""
+    for name in POLICY_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a stage not installed: its policy is simply not offered
+            pass
+    return available_policies()
+
+
+class PodPilotPolicy:
+    """Route the pilot pod's customers with ``treatment``, everyone else with ``baseline``.
+
+    Outcomes of the pod's contacts go to the treatment's ``learn`` (a learning policy,
+    e.g. the bandit, learns only from the contacts it routed)."""
+
+    def __init__(self, treatment: RoutingPolicy, pod_id: str, baseline: RoutingPolicy | None = None) -> None:
+        self.treatment = treatment
+        self.baseline = baseline or get_policy(BASELINE)
+        self.pod_id = pod_id
+        self.name = f"pilot:{treatment.name}@{pod_id}"
+        self._learn = getattr(treatment, "learn", None)
+
+    def route(self, contact: ContactRequest, state: PodState) -> RoutingDecision:
+        policy = self.treatment if contact.pod_id == self.pod_id else self.baseline
+        return policy.route(contact, state)
+
+    def learn(self, contact: ContactRequest, served_by: Any, outcome: Any) -> None:
+        if self._learn is not None and contact.pod_id == self.pod_id:
+            self._learn(contact, served_by, outcome)
+
+
+@dataclass(slots=True)
+class KpiLift:
+    """Treatment vs control on one KPI of the pilot pod (simulated ground truth)."""
+
+    kpi: str
+    unit: str  # contact or customer
+    treatment: float
+    control: float
+    lift: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    test: str
+    n_treatment: int
+    n_control: int
+    per_seed: list[float] = field(default_factory=list)
+    sd: float | None = None  # pooled SD (means) used for the sample size
+    n_per_arm_needed: int | None = None
+    weeks_needed: float | None = None
+
+
+@dataclass(slots=True)
+class PilotResult:
+    pod: str
+    sim_pod: str
+    policy: str
+    baseline: str
+    weeks: int
+    seeds: list[int]
+    source: str
+    customers_in_store: int
+    customers_simulated: int
+    scale: float
+    pod_customers_simulated: int
+    pod_contacts_per_week: float  # at the company's real scale
+    calibration: dict[str, Any]
+    kpis: list[KpiLift]
+    notes: list[str]
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def kpi(self, name: str) -> KpiLift:
+        for k in self.kpis:
+            if k.kpi == name:
+                return k
+        raise KeyError(name)
+
+
+@dataclass(slots=True)
+class _Arm:
+    """What one simulated run says about the pilot pod."""
+
+    remembered: np.ndarray
+    churn_probability: np.ndarray
+    churned: np.ndarray  # 0/1 per pod customer (left after a contact)
+    contacts: int
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open("rb") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def read_arm(out_dir: Path, sim_pod: str) -> _Arm:
+    """The pod's contacts and customers from a run's ground truth."""
+    pod_customers = {c["customer_id"] for c in _read_jsonl(out_dir / "customers.jsonl")
+                     if (c.get("attributes") or {}).get("pod_id") == sim_pod}
+    truth = [t for t in _read_jsonl(out_dir / "truth" / "interactions.jsonl") if t["customer_id"] in pod_customers]
+    gt = json.loads((out_dir / "ground_truth.json").read_text("utf-8"))
+    churned = [1.0 if c["churn_cause"] == "experience" else 0.0 for c in gt["customers"]
+               if c["customer_id"] in pod_customers]
+    return _Arm(np.array([t["remembered"] for t in truth], dtype=float),
+                np.array([t["churn_probability"] for t in truth], dtype=float),
+                np.array(churned, dtype=float), len(truth))
+
+
+def _simulate(cal: Calibration, seed: int, policy: RoutingPolicy, sim_pod: str, work: Path, tag: str) -> _Arm:
+    from empathos.simulate import run_simulation
+
+    out = work / f"{tag}-{seed}"
+    run_simulation(replace(cal.config, seed=seed), out, progress=False, policy=policy)
+    return read_arm(out, sim_pod)
+
+
+def _kpi(name: str, unit: str, t: list[np.ndarray], c: list[np.ndarray], proportion: bool) -> KpiLift:
+    from empathos.learn.lift import proportion_lift, welch_lift
+
+    tt, cc = np.concatenate(t), np.concatenate(c)
+    fn = proportion_lift if proportion else welch_lift
+    r = fn(name, tt, cc, "simulated")
+    per_seed = [float(a.mean() - b.mean()) for a, b in zip(t, c, strict=True) if a.size and b.size]
+    sd = None
+    if not proportion and tt.size > 1 and cc.size > 1:
+        sd = math.sqrt((tt.var(ddof=1) * (tt.size - 1) + cc.var(ddof=1) * (cc.size - 1)) / (tt.size + cc.size - 2))
+    return KpiLift(name, unit, r.treatment_mean, r.control_mean, r.diff, r.ci_low, r.ci_high, r.p_value, r.test,
+                   r.n_treatment, r.n_control, per_seed, sd)
+
+
+def _sample_sizes(k: KpiLift, per_week_real: float) -> None:
+    if k.sd is not None:
+        k.n_per_arm_needed = sample_size_means(k.lift, k.sd)
+    elif 0 <= k.control <= 1 and 0 <= k.treatment <= 1:
+        k.n_per_arm_needed = sample_size_proportions(k.control, k.treatment)
+    if k.n_per_arm_needed is not None and per_week_real > 0:
+        k.weeks_needed = 2 * k.n_per_arm_needed / per_week_real  # 50:50 split of the pod's volume
+
+
+def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6, seeds: tuple[int, ...] = (1, 2, 3),
+              max_customers: int = 3000, work_dir: Path | None = None) -> PilotResult:
+    """Simulate ``policy`` in ``pod`` against ``fifo`` on the store's own parameters."""
+    t0 = time.perf_counter()
+    names = load_policies()
+    if policy not in names:
+        raise ValueError(f"unknown routing policy {policy!r}; available: {', '.join(names)}")
+    if weeks < 1 or not seeds:
+        raise ValueError("a pilot needs at least one week and one seed")
+    cal = calibrate(engine, weeks=weeks, max_customers=max_customers)
+    sim_pod = cal.sim_pod(pod) if cal.pod_ids else pod
+    n_sim_pods = cal.config.pods
+    if not cal.pod_ids and not (pod.startswith("pod-") and pod[4:].isdigit()
+                                and (n_sim_pods is None or int(pod[4:]) <= n_sim_pods)):
+        raise ValueError(f"the store has no pods; name a simulator pod such as pod-1, not {pod!r}")
+    treat: list[_Arm] = []
+    ctrl: list[_Arm] = []
+    with tempfile.TemporaryDirectory(prefix="empathos-pilot-", dir=work_dir) as tmp:
+        work = Path(tmp)
+        for seed in seeds:
+            pilot = PodPilotPolicy(get_policy(policy), sim_pod)
+            treat.append(_simulate(cal, seed, pilot, sim_pod, work, "treatment"))
+            ctrl.append(_simulate(cal, seed, get_policy(BASELINE), sim_pod, work, "control"))
+    contacts_per_week_sim = sum(a.contacts for a in ctrl) / len(ctrl) / weeks
+    per_week_real = contacts_per_week_sim / cal.scale
+    kpis = [
+        _kpi("remembered", "contact", [a.remembered for a in treat], [a.remembered for a in ctrl], False),
+        _kpi("contact_churn_probability", "contact", [a.churn_probability for a in treat],
+             [a.churn_probability for a in ctrl], False),
+        _kpi("churned", "customer", [a.churned for a in treat], [a.churned for a in ctrl], True),
+    ]
+    pod_customers_real = len(ctrl[0].churned) / cal.scale
+    for k in kpis:
+        _sample_sizes(k, per_week_real if k.unit == "contact" else 0.0)
+        if k.unit == "customer" and k.n_per_arm_needed is not None:
+            k.weeks_needed = None  # customers, not contacts: see the note below
+    notes = list(cal.notes)
+    notes.append("all figures are simulated: the simulator calibrated on the store; a real pilot "
+                 "(learn stage, control group) measures the actual lift")
+    churn = kpis[2]
+    if churn.n_per_arm_needed is not None:
+        notes.append(f"detecting the churn-rate lift needs {churn.n_per_arm_needed:,} customers per arm; "
+                     f"the pod owns about {pod_customers_real:,.0f} customers")
+    if policy == BASELINE:
+        notes.append("the policy is the baseline itself: any difference is noise")
+    return PilotResult(
+        pod=pod, sim_pod=sim_pod, policy=policy, baseline=BASELINE, weeks=weeks, seeds=list(seeds),
+        source="simulated", customers_in_store=cal.customers_in_store, customers_simulated=cal.config.customers,
+        scale=cal.scale, pod_customers_simulated=len(ctrl[0].churned), pod_contacts_per_week=per_week_real,
+        calibration={**cal.measured, "languages": cal.config.languages, "need_mix": cal.config.need_mix,
+                     "channels": cal.config.channels, "segments": cal.config.segments, "pods": cal.config.pods,
+                     "contacts_per_customer_day_simulated": cal.config.contacts_per_customer_day},
+        kpis=kpis, notes=notes, seconds=time.perf_counter() - t0,
+    )
+
