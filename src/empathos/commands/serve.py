@@ -1,9 +1,47 @@
-"""`empathos` commands of the serve stage (thin wrappers over library calls)."""
+"""`empathos serve`: the REST/WebSocket API (and the dashboard) with uvicorn."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Attach this stage's commands to ``app``."""
+    from empathos.cli import DbOption, console, fail
+
+    @app.command()
+    def serve(
+        host: Annotated[str, typer.Option(help="Interface to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+        db: DbOption = None,
+        emotion_model: Annotated[
+            str | None,
+            typer.Option("--emotion-model", help="Emotion backend for live turns (default: the settings')."),
+        ] = None,
+        log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+        access_log: Annotated[bool, typer.Option(help="Log every request (off for load tests).")] = True,
+    ) -> None:
+        """Serve the API: POST /contacts, turns, assist cards, pods, the WebSocket stream,
+        OpenAPI docs at /docs. One process: the live desk keeps contacts in its memory."""
+        import uvicorn
+
+        from empathos.api import create_app
+        from empathos.config import Settings
+        from empathos.store import init_db, make_engine
+
+        overrides: dict[str, str] = {}
+        if db:
+            overrides["database_url"] = db
+        if emotion_model:
+            overrides["emotion_model"] = emotion_model
+        settings = Settings(**overrides)
+        try:
+            engine = make_engine(settings.database_url)
+            init_db(engine)
+        except Exception as exc:  # noqa: BLE001 - a clear message instead of a traceback
+            fail(f"cannot open the store {settings.database_url!r}: {exc}")
+        console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
+        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level=log_level,
+                    access_log=access_log)
