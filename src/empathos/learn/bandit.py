@@ -225,7 +225,7 @@ class BanditPolicy:
         self.n_decisions += 1
         self.n_capped += capped
         reason = "thompson sample among eligible members"
-        if chosen != greedy:
+        if chosen != greedy and gap > 1e-12:  # a tie with the greedy member costs nothing
             self.n_explored += 1
             rec = Exploration(contact.contact_id, chosen, greedy, gap, state.now)
             self.explorations.append(rec)

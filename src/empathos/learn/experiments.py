@@ -375,7 +375,7 @@ def experiment_report(
     src = report.source
 
     def split(frame: pd.DataFrame, col: str) -> tuple[Any, Any]:
-        f = frame.merge(arms[["interaction_id", "arm"]], on="interaction_id")
+        f = frame.drop(columns=["arm"], errors="ignore").merge(arms[["interaction_id", "arm"]], on="interaction_id")
         f = f[f[col].notna()]
         return f.loc[f["arm"] == TREATMENT, col].astype(float), f.loc[f["arm"] == CONTROL, col].astype(float)
 

@@ -1,0 +1,368 @@
+"""Online routing in the simulator: does the Thompson-sampling bandit beat FIFO, and how fast?
+
+    .venv/bin/python bench/learn_curve.py [--preset demo] [--seeds 7,8,9] [--days 60] [--workers 2]
+
+For each seed the same simulated company (``preset``, default ``demo``: 5,000 customers,
+60 days, ~26k contacts, 30 employees in 5 pods) is run once per policy:
+
+* ``fifo`` — the skills-based FIFO baseline (longest-idle qualified member);
+* ``bandit`` — ``empathos.learn.bandit.BanditPolicy`` learning online from the *true*
+  remembered score of each contact (the simulator's ground truth, delivered when the
+  contact ends);
+* ``bandit_noisy`` — the same, but learning from the true score + N(0, 0.3²) noise, a
+  stand-in for learning from the understand stage's *estimated* score (its error on the
+  simulated text is of that order; see docs/understand.md);
+* ``controlled`` — ``ControlledPolicy(bandit, fifo)`` with 20 % of contacts (by hash) in a
+  FIFO control arm: the lift as it would be measured in production, inside one run;
+* ``empathy`` — the act stage's policy, when it is registered;
+* ``competence_oracle`` — reference only: among the same eligible members, the one with
+  the highest *true* competence (the simulator exposes it); an upper-ish bound of what
+  picking members can gain here, not a deployable policy.
+
+Measured on the simulator's ground truth (every contact's true remembered score, true
+churn probability, resolution; customers who churned after a contact): per policy the
+means over seeds, the lift over FIFO pooled over seeds with a Welch t CI (two-proportion z
+for rates), the learning curve (mean remembered score per block of contacts seen, in the
+order contacts end) and the number of contacts after which the bandit's curve stays above
+FIFO's. Runs are independent processes (``--workers``). All figures are SIMULATED.
+
+Writes bench/results/learn_curve.json and bench/results/learn_curve.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+BLOCK = 1000
+"""Contacts per learning-curve block."""
+ROLL = 2000
+"""Window of the rolling mean in the plot."""
+
+
+@dataclass
+class Recorder:
+    """Wraps a policy: passes decisions through and records each contact's true outcome
+    (in the order contacts end) before handing it to the policy's own ``learn``."""
+
+    inner: Any
+    name: str = ""
+    rows: list[tuple[str, float, float, float, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.name = self.inner.name
+        self._learn = getattr(self.inner, "learn", None)
+
+    def route(self, contact: Any, state: Any) -> Any:
+        return self.inner.route(contact, state)
+
+    def learn(self, contact: Any, served_by: Sequence[str], outcome: Mapping[str, float]) -> None:
+        self.rows.append((contact.contact_id, outcome["remembered"], outcome["churn_probability"],
+                          outcome["resolved"], len(served_by)))
+        if self._learn is not None:
+            self._learn(contact, served_by, outcome)
+
+
+@dataclass
+class CompetenceOracle:
+    """Reference, not a policy to deploy: fifo's eligible set, highest true competence."""
+
+    name: str = "competence_oracle"
+
+    def __post_init__(self) -> None:
+        from empathos.act.routing import FifoSkillsPolicy
+
+        self.fifo = FifoSkillsPolicy()
+
+    def route(self, contact: Any, state: Any) -> Any:
+        d = self.fifo.route(contact, state)
+        if d.employee_id is None or d.fell_back or len(d.scores) < 2:
+            return d
+        best = max(d.scores, key=lambda e: state.members[e].competence)
+        d.employee_id, d.pod_id = best, state.members[best].pod_id
+        d.reason = "highest true competence (oracle)"
+        return d
+
+
+def build_policy(name: str, seed: int) -> Any:
+    from empathos.act.routing import get_policy
+    from empathos.learn.bandit import BanditPolicy
+    from empathos.learn.experiments import ControlledPolicy, ExperimentConfig
+
+    if name == "bandit":
+        return BanditPolicy(seed=seed)
+    if name == "bandit_noisy":
+        noise = random.Random(seed + 1000)
+        p = BanditPolicy(seed=seed, reward=lambda o: float(o["remembered"]) + noise.gauss(0.0, 0.3))
+        p.name = "bandit_noisy"
+        return p
+    if name == "controlled":
+        cfg = ExperimentConfig(name=f"bench-{seed}", treatment="bandit", control="fifo", control_share=0.2)
+        return ControlledPolicy(BanditPolicy(seed=seed), "fifo", config=cfg)
+    if name == "competence_oracle":
+        return CompetenceOracle()
+    return get_policy(name)
+
+
+def available(names: list[str]) -> list[str]:
+    """Drop policies that are not registered (``empathy`` lives in another part)."""
+    import empathos.learn.bandit  # noqa: F401  registers "bandit"
+    from empathos.act.routing import available_policies
+
+    try:
+        import empathos.act.policies  # noqa: F401  registers "empathy" when present
+    except Exception as exc:  # noqa: BLE001 - a broken optional policy must not stop the bench
+        print(f"note: empathos.act.policies not importable ({exc}); skipping empathy", file=sys.stderr)
+    known = set(available_policies()) | {"bandit_noisy", "controlled", "competence_oracle"}
+    return [n for n in names if n in known]
+
+
+def run_one(args: tuple[str, str, int, int | None]) -> dict[str, Any]:
+    """One simulation; returns per-contact outcomes (end order) and the run's report."""
+    policy_name, preset_name, seed, days = args
+    import empathos.learn.bandit  # noqa: F401  registers "bandit"
+    from empathos.simulate import preset, run_simulation
+
+    overrides: dict[str, Any] = {"seed": seed}
+    if days:
+        overrides["days"] = days
+    cfg = preset(preset_name, **overrides)
+    policy = build_policy(policy_name, seed)
+    rec = Recorder(policy)
+    out = Path(tempfile.mkdtemp(prefix=f"learncurve_{policy_name}_{seed}_"))
+    t0 = time.perf_counter()
+    try:
+        report = run_simulation(cfg, out, progress=False, policy=rec)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    wall = time.perf_counter() - t0
+    arms = policy.arms() if hasattr(policy, "arms") else {}
+    inner = getattr(policy, "treatment", policy)
+    return {
+        "policy": policy_name, "seed": seed, "wall_s": round(wall, 2), "report": report.to_dict(),
+        "ids": [r[0] for r in rec.rows], "remembered": [r[1] for r in rec.rows],
+        "p_churn": [r[2] for r in rec.rows], "resolved": [r[3] for r in rec.rows],
+        "served": [r[4] for r in rec.rows], "arms": [arms.get(r[0], "") for r in rec.rows] if arms else [],
+        "bandit_stats": inner.stats() if hasattr(inner, "stats") else None,
+    }
+
+
+def block_means(values: Sequence[float], block: int = BLOCK) -> list[float]:
+    a = np.asarray(values, dtype=float)
+    n = len(a) // block
+    return [float(a[i * block:(i + 1) * block].mean()) for i in range(n)]
+
+
+def rolling(values: Sequence[float], window: int = ROLL) -> np.ndarray:
+    a = np.asarray(values, dtype=float)
+    c = np.cumsum(np.insert(a, 0, 0.0))
+    return (c[window:] - c[:-window]) / window
+
+
+def crossover(treat_blocks: list[float], base_blocks: list[float]) -> int | None:
+    """Contacts seen after which every later block of the treatment beats the baseline
+    (None: it never stays ahead)."""
+    n = min(len(treat_blocks), len(base_blocks))
+    ahead = [treat_blocks[i] > base_blocks[i] for i in range(n)]
+    for i in range(n):
+        if all(ahead[i:]):
+            return i * BLOCK
+    return None
+
+
+def summarise(runs: list[dict[str, Any]], policies: list[str], seeds: list[int]) -> dict[str, Any]:
+    from empathos.learn.lift import proportion_lift, welch_lift
+
+    by = {(r["policy"], r["seed"]): r for r in runs}
+    rows = []
+    for p in policies:
+        rs = [by[(p, s)] for s in seeds]
+        rep = [r["report"] for r in rs]
+        customers = sum(x["customers"] for x in rep)
+        rows.append({
+            "policy": p, "seeds": len(rs),
+            "contacts": int(np.mean([x["contacts"] for x in rep])),
+            "remembered": float(np.mean(np.concatenate([r["remembered"] for r in rs]))),
+            "p_churn_per_contact": float(np.mean(np.concatenate([r["p_churn"] for r in rs]))),
+            "resolved": float(np.mean(np.concatenate([r["resolved"] for r in rs]))),
+            "churned_after_contact_share": sum(x["churned_experience"] for x in rep) / customers,
+            "abandoned_share": sum(x["abandoned"] for x in rep) / max(1, sum(x["contacts"] for x in rep)),
+            "mean_wait_live_min": float(np.mean([x["mean_wait_live_min"] for x in rep])),
+            "employees_left": float(np.mean([x["employees_left"] for x in rep])),
+            "wall_s": float(np.mean([r["wall_s"] for r in rs])),
+            "explore_rate": (float(np.mean([r["bandit_stats"]["explore_rate"] for r in rs]))
+                             if rs[0]["bandit_stats"] else None),
+        })
+    lifts: dict[str, list[dict[str, Any]]] = {}
+    curves: dict[str, Any] = {}
+    base = [by[("fifo", s)] for s in seeds]
+    nb0 = min(len(r["remembered"]) for r in base) // BLOCK
+    base_blocks = np.mean([block_means(r["remembered"])[:nb0] for r in base], axis=0).tolist()
+    for p in policies:
+        if p == "fifo":
+            continue
+        rs = [by[(p, s)] for s in seeds]
+        cat = lambda runs_, k: np.concatenate([r[k] for r in runs_])  # noqa: E731
+        cust_t = [by[(p, s)]["report"] for s in seeds]
+        cust_c = [r["report"] for r in base]
+        churn_t = np.concatenate([np.r_[np.ones(x["churned_experience"]), np.zeros(x["customers"] - x["churned_experience"])] for x in cust_t])
+        churn_c = np.concatenate([np.r_[np.ones(x["churned_experience"]), np.zeros(x["customers"] - x["churned_experience"])] for x in cust_c])
+        lifts[p] = [
+            welch_lift("remembered", cat(rs, "remembered"), cat(base, "remembered"), "simulated").to_dict(),
+            welch_lift("p_churn_per_contact", cat(rs, "p_churn"), cat(base, "p_churn"), "simulated").to_dict(),
+            proportion_lift("resolved", cat(rs, "resolved"), cat(base, "resolved"), "simulated").to_dict(),
+            proportion_lift("customers_churned_after_contact", churn_t, churn_c, "simulated").to_dict(),
+        ]
+        nb = min(len(block_means(r["remembered"])) for r in rs)
+        blocks = np.mean([block_means(r["remembered"])[:nb] for r in rs], axis=0).tolist()
+        curves[p] = {"blocks": blocks, "crossover_contacts": crossover(blocks, base_blocks)}
+    curves["fifo"] = {"blocks": base_blocks, "crossover_contacts": None}
+    within = within_run_lifts([by[("controlled", s)] for s in seeds]) if "controlled" in policies else None
+    return {"table": rows, "lift_vs_fifo_runs": lifts, "curves": curves, "controlled_within_run": within}
+
+
+def within_run_lifts(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Treatment vs control inside the controlled runs (pooled over seeds, and by seed)."""
+    from empathos.learn.lift import proportion_lift, welch_lift
+
+    def arms(r: dict[str, Any], key: str) -> tuple[np.ndarray, np.ndarray]:
+        v, a = np.asarray(r[key], dtype=float), np.asarray(r["arms"])
+        return v[a == "treatment"], v[a == "control"]
+
+    pooled_t = {k: np.concatenate([arms(r, k)[0] for r in runs]) for k in ("remembered", "p_churn", "resolved")}
+    pooled_c = {k: np.concatenate([arms(r, k)[1] for r in runs]) for k in ("remembered", "p_churn", "resolved")}
+    out: dict[str, Any] = {
+        "control_share_observed": float(len(pooled_c["remembered"]) /
+                                        (len(pooled_c["remembered"]) + len(pooled_t["remembered"]))),
+        "pooled": [
+            welch_lift("remembered", pooled_t["remembered"], pooled_c["remembered"], "simulated").to_dict(),
+            welch_lift("p_churn_per_contact", pooled_t["p_churn"], pooled_c["p_churn"], "simulated").to_dict(),
+            proportion_lift("resolved", pooled_t["resolved"], pooled_c["resolved"], "simulated").to_dict(),
+        ],
+        "by_seed": [{"seed": r["seed"], **welch_lift("remembered", *arms(r, "remembered"), "simulated").to_dict()}
+                    for r in runs],
+    }
+    # after the first half of the contacts (the bandit has learned): the steady-state lift
+    late_t, late_c = [], []
+    for r in runs:
+        half = len(r["remembered"]) // 2
+        t, c = arms({**r, "remembered": r["remembered"][half:], "arms": r["arms"][half:]}, "remembered")
+        late_t.append(t)
+        late_c.append(c)
+    out["pooled_second_half"] = welch_lift("remembered", np.concatenate(late_t), np.concatenate(late_c),
+                                           "simulated").to_dict()
+    return out
+
+
+def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    by = {(r["policy"], r["seed"]): r for r in runs}
+    fig, ax = plt.subplots(figsize=(10, 5))
+    styles = {"fifo": "k-", "bandit": "C0-", "bandit_noisy": "C0--", "controlled": "C2-",
+              "empathy": "C1-", "competence_oracle": "0.6"}
+    for p in policies:
+        curves = [rolling(by[(p, s)]["remembered"]) for s in seeds]
+        n = min(len(c) for c in curves)
+        mean = np.mean([c[:n] for c in curves], axis=0)
+        x = np.arange(n) + ROLL
+        ax.plot(x, mean, styles.get(p, "-"), lw=1.4 if p in ("fifo", "bandit") else 1.0, label=p)
+    ax.set_xlabel("contacts seen (in the order they end)")
+    ax.set_ylabel(f"true remembered score, rolling mean of {ROLL:,} contacts")
+    ax.set_title(f"Online routing vs FIFO — SIMULATED, mean of {len(seeds)} seeds")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def fmt(x: float | None, spec: str = ".4f") -> str:
+    return "—" if x is None else format(x, spec)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--preset", default="demo")
+    ap.add_argument("--days", type=int, default=None, help="override the preset's days")
+    ap.add_argument("--seeds", default="7,8,9")
+    ap.add_argument("--policies", default="fifo,bandit,bandit_noisy,controlled,empathy,competence_oracle")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-plot", action="store_true")
+    args = ap.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    wanted = args.policies.split(",")
+    if "fifo" not in wanted:
+        wanted.insert(0, "fifo")
+    policies = available(wanted)
+    jobs = [(p, args.preset, s, args.days) for s in seeds for p in policies]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+        runs = list(pool.map(run_one, jobs))
+    wall = time.perf_counter() - t0
+    summary = summarise(runs, policies, seeds)
+
+    print(f"\nOnline routing vs FIFO — SIMULATED ({args.preset}, seeds {args.seeds}; {len(runs)} runs, {wall:.0f} s)\n")
+    print("| policy | contacts/run | remembered | P(churn)/contact | resolved | churned after contact | abandoned | live wait min | explore rate | s/run |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in summary["table"]:
+        print(f"| {r['policy']} | {r['contacts']:,} | {r['remembered']:+.4f} | {r['p_churn_per_contact']:.4f} | "
+              f"{r['resolved']:.3f} | {r['churned_after_contact_share']:.2%} | {r['abandoned_share']:.2%} | "
+              f"{r['mean_wait_live_min']:.2f} | {fmt(r['explore_rate'], '.2f')} | {r['wall_s']:.1f} |")
+    print("\nLift over FIFO (separate runs, pooled over seeds; 95% CI):\n")
+    print("| policy | KPI | diff | 95% CI | test | p | n policy | n fifo | contacts to stay ahead |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for p, ls in summary["lift_vs_fifo_runs"].items():
+        cross = summary["curves"][p]["crossover_contacts"]
+        for i, x in enumerate(ls):
+            c = ("never" if cross is None else f"{cross:,}") if i == 0 else ""
+            print(f"| {p} | {x['kpi']} | {x['diff']:+.4f} | [{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | "
+                  f"{x['p_value']:.2g} | {x['n_treatment']:,} | {x['n_control']:,} | {c} |")
+    w = summary["controlled_within_run"]
+    if w:
+        print(f"\nControlled run (bandit, 20% FIFO control by hash; observed control share {w['control_share_observed']:.3f}):\n")
+        print("| KPI | treatment | control | diff | 95% CI | test | p | n treat | n control |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for x in w["pooled"] + [dict(w["pooled_second_half"], kpi="remembered (2nd half)")]:
+            print(f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
+                  f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
+                  f"{x['n_treatment']:,} | {x['n_control']:,} |")
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    png = RESULTS / "learn_curve.png"
+    plotted = False if args.no_plot else plot(runs, policies, seeds, png)
+    result = {
+        "source": "simulated", "preset": args.preset, "days": args.days, "seeds": seeds, "policies": policies,
+        "block_contacts": BLOCK, "rolling_window": ROLL, "wall_s": round(wall, 1), "workers": args.workers,
+        "python": platform.python_version(), **summary,
+        "bandit_stats": {f"{r['policy']}:{r['seed']}": r["bandit_stats"] for r in runs if r["bandit_stats"]},
+        "plot": str(png.relative_to(ROOT)) if plotted else None,
+    }
+    out = RESULTS / "learn_curve.json"
+    out.write_text(json.dumps(result, indent=1))
+    print(f"\nwrote {out.relative_to(ROOT)}" + (f" and {png.relative_to(ROOT)}" if plotted else ""))
+
+
+if __name__ == "__main__":
+    main()
