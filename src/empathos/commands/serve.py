@@ -1,7 +1,5 @@
 """`empathos serve`: the REST/WebSocket API (and the dashboard) with uvicorn."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
