@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +50,19 @@ class LinearHead:
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 
 
+def artefact_dir(stem: str) -> Path:
+    """Where ``<stem>.npz`` is loaded from: ``$EMPATHOS_MODELS_DIR`` when it holds one (heads
+    promoted by ``empathos retrain``, see ``empathos.learn.retrain``), else ``models/``."""
+    promoted = os.environ.get("EMPATHOS_MODELS_DIR")
+    if promoted and (Path(promoted) / f"{stem}.npz").exists():
+        return Path(promoted)
+    return MODELS_DIR
+
+
 def load_artefact(stem: str) -> tuple[dict[str, np.ndarray], dict]:
-    """``models/<stem>.npz`` and its ``models/<stem>.json`` card; a clear error if not built."""
-    npz, card = MODELS_DIR / f"{stem}.npz", MODELS_DIR / f"{stem}.json"
+    """``<stem>.npz`` and its ``<stem>.json`` card (see :func:`artefact_dir`); a clear error if not built."""
+    base = artefact_dir(stem)
+    npz, card = base / f"{stem}.npz", base / f"{stem}.json"
     if not npz.exists():
         raise FileNotFoundError(
             f"{npz} is missing; rebuild it with `python -m empathos.understand.train`"
