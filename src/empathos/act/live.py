@@ -436,8 +436,8 @@ class _Writer:
     def pending(self) -> int:
         return len(self._pending) + self._q.qsize()
 
-    def close(self) -> None:
-        self.flush(2.0)
+    def close(self, timeout: float = 2.0) -> None:
+        self.flush(timeout)
         self._stop.set()
         self._thread.join(2.0)
 
@@ -466,6 +466,7 @@ class LiveContact:
     status: str = "open"
     attempt: int = 0
     customer_language: str | None = None
+    last_emotion: EmotionRead | None = None
 
     def row(self, now: datetime) -> dict[str, Any]:
         return {
@@ -537,6 +538,7 @@ class LiveDesk:
         self._refreshing: Future | None = None
         self._emp_lang: dict[str, str] = {}
         self._listeners: dict[str, list[Callable[[dict[str, Any]], None]]] = {}
+        self._waiting: OrderedDict[str, float] = OrderedDict()  # queued contacts, oldest first
         self.refresh_pods(wait=True)
 
     # ------------------------------------------------------------------ pod state
@@ -661,7 +663,10 @@ class LiveDesk:
             self._assign(d.employee_id, +1)
             c.lead = LeadState.start(d.employee_id, use_need, mood, turn=1)
             c.pod_id, c.to_automation = d.pod_id or ed.pod_id, d.to_automation
+            c.last_emotion = emotion
             self._contacts[c.contact_id] = c
+            if d.queued:
+                self._waiting[c.contact_id] = time.monotonic()
         whys = [w for w in (rec_why, emotion.why, pod_why) if w]
         if d.fell_back:
             whys.append("routing fell back: " + d.reason)
@@ -670,7 +675,7 @@ class LiveDesk:
             "to_automation": d.to_automation, "pod_id": c.pod_id, "employee_id": d.employee_id,
             "rule": ed.triage.rule, "reason": d.reason, "fell_back": bool(whys),
             "fallback_reason": "; ".join(whys) or None,
-            "inputs": {"request": {k: getattr(req, k) for k in req.__slots__ if k != "exclude_employee_ids"},
+            "inputs": {"request": self._request_json(req),
                        "triage": ed.triage.inputs, "triage_fired": list(ed.triage.fired),
                        "need_cues": list(guess.cues), "emotion_model": emotion.model,
                        "rapport": record.rapport, "record_found": record.found},
@@ -751,7 +756,11 @@ class LiveDesk:
             event["fallback_reason"] = decision["fallback_reason"]
             if change.handover:
                 event["lead_change"] = self._record_handover(c, change, seq, now, need_before)
+        if emotion is not None:
+            c.last_emotion = emotion
         self._writer.put(live_contacts, c.row(now))
+        if change is not None and change.handover:
+            self._serve_queue()
         event["card"] = self.card(contact_id)
         self._notify(c.contact_id, event)
         if event.get("lead_change"):
@@ -805,10 +814,59 @@ class LiveDesk:
         with self._lock:
             if c.status == "open":
                 c.status = "closed"
+                self._waiting.pop(contact_id, None)
                 self._assign(c.lead.lead_id, -1)
         self._writer.put(live_contacts, c.row(self.clock()))
+        self._serve_queue()
         return {"contact_id": contact_id, "status": c.status, "lead_id": c.lead.lead_id,
                 "handovers": c.lead.handovers, "turns": len(c.turns)}
+
+    def _serve_queue(self) -> None:
+        """Offer freed capacity to waiting contacts, longest waiting first (the policy may
+        widen to overflow as ``waited_min`` grows). Each assignment is a decision (kind
+        ``assign``) and a ``lead_change`` event from nobody."""
+        assigned = []
+        with self._lock:
+            if not self._waiting:
+                return
+            state, why = self._pod_state()
+            for cid, since in list(self._waiting.items()):
+                if not state.free:
+                    break
+                c = self._contacts[cid]
+                req = self._request(c, c.last_emotion)
+                req.waited_min = (time.monotonic() - since) / 60.0
+                ed = self.policy.decide(req, state, explain=True)
+                d = ed.decision
+                if d.employee_id is None:
+                    continue
+                del self._waiting[cid]
+                self._assign(d.employee_id, +1)
+                c.lead = replace(c.lead, lead_id=d.employee_id, need=c.need, mood=c.mood)
+                c.pod_id = d.pod_id
+                assigned.append((c, ed, req, why))
+        now = self.clock()
+        for c, ed, req, why in assigned:
+            d = ed.decision
+            whys = [w for w in (why, "routing fell back: " + d.reason if d.fell_back else "") if w]
+            decision = {
+                "contact_id": c.contact_id, "seq": len(c.turns), "kind": "assign", "at": now,
+                "policy": self.policy.name, "to_automation": False, "pod_id": c.pod_id,
+                "employee_id": d.employee_id, "rule": ed.triage.rule, "reason": d.reason,
+                "fell_back": bool(whys), "fallback_reason": "; ".join(whys) or None,
+                "inputs": {"request": self._request_json(req), "waited_min": req.waited_min},
+                "scores": _scores_json(ed.members), "latency_ms": None,
+            }
+            c.decisions.append(decision)
+            self._writer.put(routing_decisions, decision)
+            self._writer.put(live_contacts, c.row(now))
+            self._notify(c.contact_id, {"type": "lead_change", "contact_id": c.contact_id, "seq": len(c.turns),
+                                        "at": now.isoformat(), "from_id": None, "to_id": d.employee_id,
+                                        "trigger": ["assigned"], "reason": d.reason})
+
+    @staticmethod
+    def _request_json(req: ContactRequest) -> dict[str, Any]:
+        return {k: getattr(req, k) for k in req.__slots__ if k != "exclude_employee_ids"}
 
     def card(self, contact_id: str, lang: str | None = None) -> dict[str, Any]:
         """The assist card, in ``lang`` or else the lead's language setting, else English."""
@@ -901,7 +959,7 @@ class LiveDesk:
             "writes_dropped": self._writer.dropped, "write_error": self._writer.last_error,
         }
 
-    def close(self) -> None:
-        """Flush what can be flushed and stop the background threads."""
-        self._writer.close()
+    def close(self, timeout: float = 2.0) -> None:
+        """Flush what can be flushed within ``timeout`` s and stop the background threads."""
+        self._writer.close(timeout)
         self._deadline.pool.shutdown(wait=False, cancel_futures=True)
