@@ -67,3 +67,20 @@ retrain_runs = Table(
     Column("new_version", MODEL),
     Column("details", JSON, nullable=False),
 )
+
+# Competitor / industry figures imported by ``empathos ooda --benchmarks FILE`` (the
+# "orient" step of ``empathos.learn.ooda``; CSV format in docs/learn_loop.md). A re-import
+# of the same (metric, source, period, segment) replaces the earlier value.
+benchmarks = Table(
+    "benchmarks",
+    metadata,
+    Column("benchmark_id", Integer, primary_key=True, autoincrement=True),
+    Column("metric", String(64), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("period", String(32), nullable=False),
+    Column("segment", String(64), nullable=False, default=""),  # "" = all customers
+    Column("file", Text),
+    Column("imported_at", DateTime, nullable=False),
+)
+Index("ix_benchmarks_metric", benchmarks.c.metric)
