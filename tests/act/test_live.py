@@ -33,8 +33,18 @@ def make_desk(engine: Engine, **kw) -> LiveDesk:
 
 @pytest.fixture
 def desk(engine) -> Iterator[LiveDesk]:
+    """On SQLite and PostgreSQL (for what the store sees)."""
     fill(engine)
     d = make_desk(engine)
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def sqlite_desk(sqlite_store) -> Iterator[LiveDesk]:
+    """SQLite only (for the desk's own logic; keeps the suite fast)."""
+    fill(sqlite_store)
+    d = make_desk(sqlite_store)
     yield d
     d.close()
 
@@ -62,8 +72,8 @@ def test_open_routes_and_stores_the_decision_with_every_members_score(desk, engi
     assert contact["lead_id"] == d["employee_id"] and contact["status"] == "open"
 
 
-def test_self_service_calm_simple_goes_to_the_bot(desk) -> None:
-    d = desk.open_contact("c-new", "self_service", "Wo ist meine Bestellung A-1?", language="de")
+def test_self_service_calm_simple_goes_to_the_bot(sqlite_desk) -> None:
+    d = sqlite_desk.open_contact("c-new", "self_service", "Wo ist meine Bestellung A-1?", language="de")
     assert d["need"] == "delivery" and d["to_automation"] and d["employee_id"] is None
     assert d["rule"] == "calm_simple"
 
@@ -97,19 +107,19 @@ def test_need_change_moves_the_lead_with_a_note_in_the_new_leads_language(desk, 
     assert decisions[1]["rule"] == "handover" and "too soon" in decisions[2]["reason"]
 
 
-def test_capacity_is_tracked_and_freed_on_close(desk) -> None:
-    opened = [desk.open_contact("c-new", "voice", "Ich möchte mich über Bestellung 7 beschweren.", language="de")
+def test_capacity_is_tracked_and_freed_on_close(sqlite_desk) -> None:
+    opened = [sqlite_desk.open_contact("c-new", "voice", "Ich möchte mich über Bestellung 7 beschweren.", language="de")
               for _ in range(3)]
     assert [d["employee_id"] for d in opened[:2]] == ["e-care", "e-care"]  # the only complaint skill
     waiting = opened[2]["contact_id"]
     assert opened[2]["employee_id"] is None and "waiting for a qualified member" in opened[2]["reason"]
     pushed = []
-    desk.subscribe(waiting, pushed.append)
-    desk.close_contact(opened[0]["contact_id"])  # frees e-care: the waiting contact gets it
-    assert desk.card(waiting)["lead_id"] == "e-care"
-    assert [d["kind"] for d in desk.decisions(waiting)] == ["open", "assign"]
+    sqlite_desk.subscribe(waiting, pushed.append)
+    sqlite_desk.close_contact(opened[0]["contact_id"])  # frees e-care: the waiting contact gets it
+    assert sqlite_desk.card(waiting)["lead_id"] == "e-care"
+    assert [d["kind"] for d in sqlite_desk.decisions(waiting)] == ["open", "assign"]
     assert pushed and pushed[0]["type"] == "lead_change" and pushed[0]["to_id"] == "e-care"
-    again = desk.open_contact("c-new", "voice", "Ich möchte mich über Bestellung 8 beschweren.", language="de")
+    again = sqlite_desk.open_contact("c-new", "voice", "Ich möchte mich über Bestellung 8 beschweren.", language="de")
     assert again["employee_id"] is None  # e-care is full again
 
 
@@ -170,7 +180,8 @@ class SlowModel:
         return p
 
 
-def test_failing_emotion_model_falls_back_to_the_lexicon_then_opens_the_breaker(engine) -> None:
+def test_failing_emotion_model_falls_back_to_the_lexicon_then_opens_the_breaker(sqlite_store) -> None:
+    engine = sqlite_store
     fill(engine)
     desk = make_desk(engine, emotion_model=BrokenModel(), config=LiveConfig(breaker_failures=2))
     try:
@@ -186,7 +197,8 @@ def test_failing_emotion_model_falls_back_to_the_lexicon_then_opens_the_breaker(
         desk.close()
 
 
-def test_slow_emotion_model_is_cut_off_at_its_deadline(engine) -> None:
+def test_slow_emotion_model_is_cut_off_at_its_deadline(sqlite_store) -> None:
+    engine = sqlite_store
     fill(engine)
     config = LiveConfig(emotion_timeout_s=0.05, breaker_failures=5)
     desk = make_desk(engine, emotion_model=SlowModel(2.0), config=config)

@@ -38,7 +38,9 @@ from empathos.store.schema import (
     customers,
     interaction_scores,
     interactions,
+    pods,
 )
+from empathos.store.tables_act import pod_customers
 from empathos.understand import peak_end as pe
 
 I18N_DIR = Path(__file__).with_name("i18n")
@@ -163,6 +165,24 @@ def _latest_scores(conn: Connection, customer_id: str, limit: int) -> list[Any]:
     return out
 
 
+def _owner_pod(conn: Connection, customer_id: str, cust: Any) -> str | None:
+    """The pod that owns the customer: a named assignment (``pod_customers``), else the
+    customer's own ``attributes.pod_id`` (the simulator's), else the first pod (by id)
+    whose ``segments`` include the customer's segment."""
+    named = conn.execute(select(pod_customers.c.pod_id).where(pod_customers.c.customer_id == customer_id)).scalar()
+    if named:
+        return str(named)
+    attrs = (cust.attributes if cust is not None and isinstance(cust.attributes, dict) else {}) or {}
+    if attrs.get("pod_id"):
+        return str(attrs["pod_id"])
+    segment = cust.segment if cust is not None else None
+    if segment:
+        for pod_id, segments in conn.execute(select(pods.c.pod_id, pods.c.segments).order_by(pods.c.pod_id)):
+            if segment in (segments or []):
+                return str(pod_id)
+    return None
+
+
 def load_customer_record(engine: Engine, customer_id: str, last_n: int = 5, history: int = 200) -> CustomerRecord:
     """Read one customer's record: master data, last contacts, journey, predictions, rapport.
 
@@ -178,18 +198,18 @@ def load_customer_record(engine: Engine, customer_id: str, last_n: int = 5, hist
             select(customer_scores).where(customer_scores.c.customer_id == customer_id)
             .order_by(customer_scores.c.as_of.desc(), customer_scores.c.computed_at.desc()).limit(1)
         ).first()
+        owner = _owner_pod(conn, customer_id, cust)
     by_member: dict[str, list[float]] = defaultdict(list)
     for r in rows:
         if r.employee_id and r.remembered is not None:
             by_member[r.employee_id].append(float(r.remembered))
-    attrs = (cust.attributes or {}) if cust is not None else {}
     return CustomerRecord(
         customer_id=customer_id,
         found=cust is not None or bool(rows),
         language=cust.language if cust is not None else None,
         segment=cust.segment if cust is not None else None,
         source=cust.source if cust is not None else None,
-        pod_id=attrs.get("pod_id"),
+        pod_id=owner,
         last_contacts=tuple(
             PastContact(r.interaction_id, r.started_at, r.channel, r.need, r.employee_id,
                         r.remembered, r.experienced, r.outcome)

@@ -15,10 +15,22 @@ import threading
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 router = APIRouter(tags=["contacts"])
+
+
+class _JSON(Response):
+    """orjson bytes straight from the desk's dicts (datetimes included), no re-validation."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        import orjson
+
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
 
 _desk_lock = threading.Lock()
 
@@ -170,7 +182,7 @@ def _not_found(exc: Exception) -> HTTPException:
 
 
 @router.post("/contacts", summary="Route a new contact", response_model=DecisionOut, status_code=201)
-def open_contact(body: OpenContact, request: Request) -> ORJSONResponse:
+def open_contact(body: OpenContact, request: Request) -> _JSON:
     """Triage (bot or person), pod and lead for a new contact from its first message and
     the customer's record; the decision with every member's score and the reason."""
     desk = get_desk(request.app)
@@ -178,17 +190,17 @@ def open_contact(body: OpenContact, request: Request) -> ORJSONResponse:
         out = desk.open_contact(body.customer_id, body.channel, body.text, body.language, body.need, body.contact_id)
     except ValueError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
-    return ORJSONResponse(out, status_code=201)
+    return _JSON(out, status_code=201)
 
 
 @router.post("/contacts/{contact_id}/turns", summary="Add a turn to a live contact", response_model=TurnOut)
-def add_turn(contact_id: str, body: TurnIn, request: Request) -> ORJSONResponse:
+def add_turn(contact_id: str, body: TurnIn, request: Request) -> _JSON:
     """Record a turn; a customer turn is read for emotion and need, and the lead is
     re-decided (hysteresis, handover limits). Returns the new card."""
     from empathos.act.live import UnknownContact
 
     try:
-        return ORJSONResponse(get_desk(request.app).add_turn(contact_id, body.speaker, body.text))
+        return _JSON(get_desk(request.app).add_turn(contact_id, body.speaker, body.text))
     except UnknownContact as exc:
         raise _not_found(exc) from None
     except ValueError as exc:
@@ -200,36 +212,36 @@ def card(
     contact_id: str,
     request: Request,
     lang: str | None = Query(default=None, description="Card language (en, de); default: the lead's setting."),
-) -> ORJSONResponse:
+) -> _JSON:
     """Historical, contextual, predictive and ending-well sections in the employee's language."""
     from empathos.act.live import UnknownContact
 
     try:
-        return ORJSONResponse(get_desk(request.app).card(contact_id, lang))
+        return _JSON(get_desk(request.app).card(contact_id, lang))
     except UnknownContact as exc:
         raise _not_found(exc) from None
 
 
 @router.get("/contacts/{contact_id}/decisions", summary="Every decision on a contact, with inputs",
             response_model=list[DecisionOut])
-def decisions(contact_id: str, request: Request) -> ORJSONResponse:
+def decisions(contact_id: str, request: Request) -> _JSON:
     """The opening route and each lead re-evaluation: inputs, every member's score, the
     rule and reason, and whether it fell back (the supervisor's audit view)."""
     from empathos.act.live import UnknownContact
 
     try:
-        return ORJSONResponse(get_desk(request.app).decisions(contact_id))
+        return _JSON(get_desk(request.app).decisions(contact_id))
     except UnknownContact as exc:
         raise _not_found(exc) from None
 
 
 @router.post("/contacts/{contact_id}/close", summary="End a live contact", response_model=ClosedOut)
-def close(contact_id: str, request: Request) -> ORJSONResponse:
+def close(contact_id: str, request: Request) -> _JSON:
     """Close the contact and free its lead's capacity."""
     from empathos.act.live import UnknownContact
 
     try:
-        return ORJSONResponse(get_desk(request.app).close_contact(contact_id))
+        return _JSON(get_desk(request.app).close_contact(contact_id))
     except UnknownContact as exc:
         raise _not_found(exc) from None
 
