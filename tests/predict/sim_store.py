@@ -60,3 +60,20 @@ def simulated_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, P
     engine = make_engine(f"sqlite:///{copy}")
     init_db(engine)
     return engine, root / "sim"
+
+
+def copy_store(source: Engine, target: Engine) -> None:
+    """Copy every row of ``source`` into the (migrated, empty) ``target`` — how the
+    simulated SQLite store reaches a PostgreSQL schema without simulating it again."""
+    from sqlalchemy import select
+
+    from empathos.store.schema import metadata
+
+    skip = {"alembic_version"}
+    with source.connect() as src, target.begin() as dst:
+        for table in metadata.sorted_tables:
+            if table.name in skip:
+                continue
+            rows = [dict(r._mapping) for r in src.execute(select(table))]
+            for start in range(0, len(rows), 5000):
+                dst.execute(table.insert(), rows[start:start + 5000])

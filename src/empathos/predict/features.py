@@ -251,15 +251,17 @@ def _emotional(out: pd.DataFrame, ev: pd.DataFrame, as_of: datetime,
     ev = ev.assign(outcome_code=code)
     last_out = ev.dropna(subset=["outcome_code"]).groupby("customer_id")["outcome_code"]
     out["emotional_outcome"] = last_out.last().reindex(index)
-    out["outcome_worsened_share"] = (last_out.apply(lambda x: float((x < 0).mean()))
+    worsened = ev.dropna(subset=["outcome_code"]).assign(
+        worsened=lambda d: (d["outcome_code"] < 0).astype(float))
+    out["outcome_worsened_share"] = (worsened.groupby("customer_id")["worsened"].mean()
                                      .reindex(index))
     rem = ev.dropna(subset=["remembered"])
     if len(rem):
         gr = rem.groupby("customer_id")
         out["remembered_score"] = gr["remembered"].last().reindex(index)
         out["experienced_score"] = gr["experienced"].last().reindex(index)
-        out["emotion_remembered_mean_last3"] = gr["remembered"].apply(
-            lambda x: float(x.iloc[-3:].mean())).reindex(index)
+        out["emotion_remembered_mean_last3"] = (gr.tail(3).groupby("customer_id")["remembered"]
+                                                .mean().reindex(index))
         out["emotion_remembered_min"] = gr["remembered"].min().reindex(index)
         # The journey formula of understand.journey, vectorised, evaluated at as_of.
         age = (pd.Timestamp(as_of) - rem["started_at"]).dt.total_seconds() / 86400.0

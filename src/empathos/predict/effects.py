@@ -1,0 +1,138 @@
+"""Propensity and advocacy: how the remembered score relates to what customers did next.
+
+A table of effect sizes with bootstrap confidence intervals — an *association* in the data,
+not a causal claim (customers who had a good contact may differ in other ways; the learn
+stage's control groups measure causes). For each scored contact we look at the window
+after it (default 30 days) and record: purchases made, whether a complaint contact
+followed, whether the customer churned; and the CSAT/NPS answer given *for* that contact.
+
+Effect size per outcome: the OLS slope of the outcome on the remembered score
+standardised over contacts (outcome change per +1 SD of remembered score) and Pearson's r.
+Confidence intervals: percentile bootstrap **over customers** (a customer's contacts are
+resampled together, because they are not independent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from empathos.predict.features import ScoreModel, latest_score_model
+from empathos.store.schema import interaction_scores, interactions, outcomes, transactions
+
+__all__ = ["EffectRow", "contact_outcomes", "effect_table"]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectRow:
+    outcome: str
+    n_contacts: int
+    n_customers: int
+    slope_per_sd: float
+    slope_ci: tuple[float, float]
+    r: float
+    r_ci: tuple[float, float]
+    mean_outcome: float
+
+
+def _frame(engine: Engine, query) -> pd.DataFrame:  # noqa: ANN001
+    with engine.connect() as conn:
+        res = conn.execute(query)
+        return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+
+
+def contact_outcomes(engine: Engine, window_days: float = 30.0,
+                     score_model: ScoreModel | None = None) -> pd.DataFrame:
+    """One row per scored contact with a remembered score whose window is fully observed:
+    remembered, purchases / complaint / churn in the window after it, csat / nps for it."""
+    sm = score_model or latest_score_model(engine)
+    if sm is None:
+        return pd.DataFrame()
+    s, i, o, t = interaction_scores.c, interactions.c, outcomes.c, transactions.c
+    contacts = _frame(engine, select(i.interaction_id, i.customer_id, i.started_at, i.need,
+                                     s.remembered)
+                      .select_from(interactions.join(interaction_scores,
+                                                     s.interaction_id == i.interaction_id))
+                      .where(s.model == sm.model, s.version == sm.version,
+                             s.empathy_model == sm.empathy_model,
+                             s.empathy_version == sm.empathy_version,
+                             s.remembered.is_not(None), i.customer_id.is_not(None)))
+    if contacts.empty:
+        return contacts
+    contacts["started_at"] = pd.to_datetime(contacts["started_at"])
+    end = contacts["started_at"].max()
+    w = pd.Timedelta(days=window_days)
+    contacts = contacts[contacts["started_at"] + w <= end].copy()
+    outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id, o.customer_id)
+                  .where(o.kind.in_(("csat", "nps", "churn"))))
+    tx = _frame(engine, select(t.customer_id, t.ts))
+    allc = _frame(engine, select(i.customer_id, i.started_at, i.need)
+                  .where(i.need == "complaint", i.customer_id.is_not(None)))
+
+    def count_after(events: pd.DataFrame, ts_col: str) -> np.ndarray:
+        if events.empty:
+            return np.zeros(len(contacts))
+        ev = pd.DataFrame({"customer_id": events["customer_id"],
+                           "event_ts": pd.to_datetime(events[ts_col])})
+        m = contacts[["interaction_id", "customer_id", "started_at"]].merge(
+            ev, on="customer_id", how="left")
+        inside = (m["event_ts"] > m["started_at"]) & (m["event_ts"] <= m["started_at"] + w)
+        counts = inside.groupby(m["interaction_id"]).sum()
+        return counts.reindex(contacts["interaction_id"]).fillna(0).to_numpy(float)
+
+    contacts["purchases"] = count_after(tx, "ts")
+    contacts["complaint"] = (count_after(allc, "started_at") > 0).astype(float)
+    churn = outs[outs["kind"] == "churn"][["customer_id", "ts"]]
+    contacts["churn"] = (count_after(churn, "ts") > 0).astype(float)
+    for kind in ("csat", "nps"):
+        answers = outs[(outs["kind"] == kind) & outs["interaction_id"].notna()]
+        val = answers.groupby("interaction_id")["value"].mean()
+        contacts[kind] = contacts["interaction_id"].map(val).astype(float)
+    return contacts.reset_index(drop=True)
+
+
+def _stats(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    sx = x.std()
+    if len(x) < 3 or sx == 0 or y.std() == 0:
+        return float("nan"), float("nan")
+    z = (x - x.mean()) / sx
+    slope = float(np.dot(z, y - y.mean()) / np.dot(z, z))
+    return slope, float(np.corrcoef(x, y)[0, 1])
+
+
+def effect_table(frame: pd.DataFrame, outcomes_: tuple[str, ...] = (
+        "purchases", "csat", "nps", "complaint", "churn"),
+        n_boot: int = 500, seed: int = 0, level: float = 0.95) -> list[EffectRow]:
+    """Effect of +1 SD of remembered score on each outcome, with bootstrap CIs."""
+    rng = np.random.default_rng(seed)
+    rows: list[EffectRow] = []
+    lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    for name in outcomes_:
+        if name not in frame:
+            continue
+        d = frame.dropna(subset=[name, "remembered"])
+        if len(d) < 10:
+            continue
+        x, y = d["remembered"].to_numpy(float), d[name].to_numpy(float)
+        slope, r = _stats(x, y)
+        groups = d.groupby("customer_id").indices
+        keys = list(groups)
+        idx_lists = [groups[k] for k in keys]
+        boots = []
+        for _ in range(n_boot):
+            pick = rng.integers(0, len(keys), len(keys))
+            idx = np.concatenate([idx_lists[k] for k in pick])
+            boots.append(_stats(x[idx], y[idx]))
+        b = np.asarray(boots, dtype=float)
+        rows.append(EffectRow(
+            outcome=name, n_contacts=len(d), n_customers=len(keys), slope_per_sd=slope,
+            slope_ci=(float(np.nanpercentile(b[:, 0], lo)), float(np.nanpercentile(b[:, 0], hi))),
+            r=r, r_ci=(float(np.nanpercentile(b[:, 1], lo)), float(np.nanpercentile(b[:, 1], hi))),
+            mean_outcome=float(y.mean()),
+        ))
+    return rows
+
+
