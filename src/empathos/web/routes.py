@@ -31,19 +31,23 @@ STATIC = HERE / "static"
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 register_filters(templates.env)
 
+#: Pages live under this prefix (the API owns /pods, /contacts, /assess, ...); the
+#: overview is also served at ``/``.
+PAGES = "/dashboard"
+
 #: The navigation, in flywheel order: (path, label).
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),
-    ("/journeys", "Journeys"),
-    ("/scores", "Remembered vs experienced"),
-    ("/value", "Value at risk"),
-    ("/pods", "Pods & live"),
-    ("/coaching", "Coaching"),
-    ("/experiments", "Experiments"),
-    ("/ooda", "OODA"),
-    ("/maturity", "Maturity"),
-    ("/balance", "Balance sheet"),
-    ("/pilot", "Pilot"),
+    (PAGES + "/journeys", "Journeys"),
+    (PAGES + "/scores", "Remembered vs experienced"),
+    (PAGES + "/value", "Value at risk"),
+    (PAGES + "/pods", "Pods & live"),
+    (PAGES + "/coaching", "Coaching"),
+    (PAGES + "/experiments", "Experiments"),
+    (PAGES + "/ooda", "OODA"),
+    (PAGES + "/maturity", "Maturity"),
+    (PAGES + "/balance", "Balance sheet"),
+    (PAGES + "/pilot", "Pilot"),
 )
 FRESH_CHECK_S = 30.0  # how often a page may check whether the summary is stale
 
@@ -123,6 +127,7 @@ def static_file(name: str) -> Response:
 
 # --------------------------------------------------------------------------- pages
 @router.get("/", response_class=HTMLResponse)
+@router.get(PAGES, response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     """The flywheel at a glance: one panel per stage with its KPIs."""
     engine, f = _engine(request), parse_filters(request)
@@ -144,7 +149,7 @@ def overview(request: Request) -> HTMLResponse:
                   act=stages.act_summary(engine), learn=stages.learn_summary(engine))
 
 
-@router.get("/journeys", response_class=HTMLResponse)
+@router.get(PAGES + "/journeys", response_class=HTMLResponse)
 def journeys_page(request: Request) -> HTMLResponse:
     """A contact's emotional trajectory (peak and end marked) and its customer's journey."""
     engine, f = _engine(request), parse_filters(request)
@@ -171,7 +176,7 @@ def journeys_page(request: Request) -> HTMLResponse:
                   picks=journeys.contacts_to_pick(engine, f))
 
 
-@router.get("/scores", response_class=HTMLResponse)
+@router.get(PAGES + "/scores", response_class=HTMLResponse)
 def scores_page(request: Request) -> HTMLResponse:
     """Remembered (peak–end) vs experienced (mean) score per day, and endings."""
     engine, f = _engine(request), parse_filters(request)
@@ -193,7 +198,7 @@ def scores_page(request: Request) -> HTMLResponse:
                   k=ag.kpis(engine, f))
 
 
-@router.get("/value", response_class=HTMLResponse)
+@router.get(PAGES + "/value", response_class=HTMLResponse)
 def value_page(request: Request) -> HTMLResponse:
     """Value at risk of the latest predict run and the avoidable-churn list."""
     engine, f = _engine(request), parse_filters(request)
@@ -212,7 +217,7 @@ def value_page(request: Request) -> HTMLResponse:
     return render(request, "value.html", filters=f, figures=figures, summary=summary, rows=rows)
 
 
-@router.get("/pods", response_class=HTMLResponse)
+@router.get(PAGES + "/pods", response_class=HTMLResponse)
 def pods_page(request: Request) -> HTMLResponse:
     """Pods, their members and contacts, and the live contacts with assist cards."""
     engine, f = _engine(request), parse_filters(request)
@@ -234,37 +239,37 @@ def _stage_page(request: Request, template: str, result: stages.StageResult) -> 
                   stage=result)
 
 
-@router.get("/coaching", response_class=HTMLResponse)
+@router.get(PAGES + "/coaching", response_class=HTMLResponse)
 def coaching_page(request: Request) -> HTMLResponse:
     """Coaching views: which behaviours (endings, empathy) each employee can improve."""
     return _stage_page(request, "stage.html", stages.coaching(request, parse_filters(request)))
 
 
-@router.get("/experiments", response_class=HTMLResponse)
+@router.get(PAGES + "/experiments", response_class=HTMLResponse)
 def experiments_page(request: Request) -> HTMLResponse:
     """Experiments: treatment vs control with the measured lift and its interval."""
     return _stage_page(request, "stage.html", stages.experiments(request, parse_filters(request)))
 
 
-@router.get("/ooda", response_class=HTMLResponse)
+@router.get(PAGES + "/ooda", response_class=HTMLResponse)
 def ooda_page(request: Request) -> HTMLResponse:
     """OODA: observe (KPIs), orient (benchmarks), decide (ranked actions), act."""
     return _stage_page(request, "stage.html", stages.ooda(request, parse_filters(request)))
 
 
-@router.get("/maturity", response_class=HTMLResponse)
+@router.get(PAGES + "/maturity", response_class=HTMLResponse)
 def maturity_page(request: Request) -> HTMLResponse:
     """Maturity stage per pillar with its evidence, and the blind spots found."""
     return _stage_page(request, "stage.html", stages.maturity(request))
 
 
-@router.get("/balance", response_class=HTMLResponse)
+@router.get(PAGES + "/balance", response_class=HTMLResponse)
 def balance_page(request: Request) -> HTMLResponse:
     """The empathy balance sheet: CLV/ELV, value at risk, value protected, ROI."""
     return _stage_page(request, "stage.html", stages.balance(request))
 
 
-@router.get("/pilot", response_class=HTMLResponse)
+@router.get(PAGES + "/pilot", response_class=HTMLResponse)
 def pilot_page(request: Request) -> HTMLResponse:
     """Pilot planner: expected lift of a policy on a pod and the sample size to detect it."""
     return _stage_page(request, "stage.html", stages.pilot(request))
