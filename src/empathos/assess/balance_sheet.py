@@ -99,9 +99,10 @@ def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
     for drivers, v in conn.execute(select(cs.drivers, cs.value_at_risk).where(where, cs.value_at_risk.is_not(None))):
         if (drivers or {}).get("avoidable"):
             bs.avoidable_value_at_risk += float(v)
-    src = select(func.coalesce(customers.c.source, "unknown"), func.count()).select_from(
-        customer_scores.outerjoin(customers, customers.c.customer_id == cs.customer_id)).where(where)
-    bs.sources = {str(k): int(v) for k, v in conn.execute(src.group_by(func.coalesce(customers.c.source, "unknown")))}
+    src = (select(customers.c.source, func.count())
+           .select_from(customer_scores.outerjoin(customers, customers.c.customer_id == cs.customer_id))
+           .where(where).group_by(customers.c.source))
+    bs.sources = {str(k or "unknown"): int(v) for k, v in conn.execute(src)}
     kinds = [k for k, v in bs.sources.items() if v]
     bs.source = kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none")
 

@@ -118,7 +118,7 @@ class PilotResult:
     customers_in_store: int
     customers_simulated: int
     scale: float
-    pod_customers_simulated: int
+    pod_customers_simulated: int  # mean over seeds (each seed draws its own population)
     pod_contacts_per_week: float  # at the company's real scale
     calibration: dict[str, Any]
     kpis: list[KpiLift]
@@ -225,7 +225,8 @@ def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6,
              [a.churn_probability for a in ctrl], False),
         _kpi("churned", "customer", [a.churned for a in treat], [a.churned for a in ctrl], True),
     ]
-    pod_customers_real = len(ctrl[0].churned) / cal.scale
+    pod_customers = round(sum(len(a.churned) for a in ctrl) / len(ctrl))  # the population differs per seed
+    pod_customers_real = pod_customers / cal.scale
     for k in kpis:
         _sample_sizes(k, per_week_real if k.unit == "contact" else 0.0)
         if k.unit == "customer" and k.n_per_arm_needed is not None:
@@ -242,7 +243,7 @@ def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6,
     return PilotResult(
         pod=pod, sim_pod=sim_pod, policy=policy, baseline=BASELINE, weeks=weeks, seeds=list(seeds),
         source="simulated", customers_in_store=cal.customers_in_store, customers_simulated=cal.config.customers,
-        scale=cal.scale, pod_customers_simulated=len(ctrl[0].churned), pod_contacts_per_week=per_week_real,
+        scale=cal.scale, pod_customers_simulated=pod_customers, pod_contacts_per_week=per_week_real,
         calibration={**cal.measured, "languages": cal.config.languages, "need_mix": cal.config.need_mix,
                      "channels": cal.config.channels, "segments": cal.config.segments, "pods": cal.config.pods,
                      "contacts_per_customer_day_simulated": cal.config.contacts_per_customer_day},

@@ -1,0 +1,70 @@
+"""The assess API on both databases: questionnaire, assessment, balance sheet, pilot."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from empathos.api.app import create_app
+from tests.assess import seed
+
+
+@pytest.fixture
+def client(engine: Engine) -> TestClient:
+    seed.seed_all(engine)
+    return TestClient(create_app(engine=engine))
+
+
+def test_questionnaire_assessment_and_latest(client: TestClient) -> None:
+    q = client.get("/assess/questionnaire").json()
+    assert list(q["pillars"]) == ["business_value", "culture", "leadership", "technology"]
+    assert client.get("/assess/latest").status_code == 404
+    answers = {x["id"]: x["options"][-1]["id"] for x in q["questions"]}
+    answers["le_structure"] = "silos"
+    r = client.post("/assess", json={"answers": answers})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["source"] == "simulated" and body["assessment_id"] is not None
+    assert body["pillars"]["business_value"]["data_stage"] == "engagement"
+    spots = {b["key"]: b for b in body["blind_spots"]}
+    assert spots["static_management"]["detected"] and spots["static_management"]["answer_signals"]
+    latest = client.get("/assess/latest").json()
+    assert latest["assessment_id"] == body["assessment_id"] and latest["answers"] == answers
+    unsaved = client.post("/assess", json={"answers": {}, "save": False}).json()
+    assert unsaved["assessment_id"] is None
+    assert client.get("/assess/latest").json()["assessment_id"] == body["assessment_id"]
+    bad = client.post("/assess", json={"answers": {"bv_goal": "maybe"}})
+    assert bad.status_code == 422 and "unknown option" in bad.json()["detail"]
+
+
+def test_balance_sheet_json_and_html(client: TestClient) -> None:
+    r = client.get("/assess/balance-sheet", params={"cost": 100})
+    assert r.status_code == 200
+    bs = r.json()
+    assert bs["n_customers"] == seed.SCORED and bs["source"] == "simulated"
+    assert bs["programme_cost"] == 100 and bs["roi"]["point"] == -1.0
+    html = client.get("/assess/balance-sheet.html", params={"cost": 100})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "<svg" in html.text and not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html.text)
+    assert client.get("/assess/balance-sheet", params={"cost": -5}).status_code == 422
+
+
+def test_pilot_endpoint(client: TestClient) -> None:
+    r = client.post("/assess/pilot", json={"pod": "p1", "policy": "fifo", "weeks": 1, "seeds": 1, "max_customers": 50})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["source"] == "simulated" and body["sim_pod"] == "pod-1"
+    assert [k["kpi"] for k in body["kpis"]] == ["remembered", "contact_churn_probability", "churned"]
+    assert client.post("/assess/pilot", json={"pod": "p9", "policy": "fifo"}).status_code == 422
+    assert client.post("/assess/pilot", json={"pod": "p1", "policy": "nope"}).status_code == 422
+
+
+def test_openapi_documents_every_assess_endpoint(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, method in [("/assess/questionnaire", "get"), ("/assess", "post"), ("/assess/latest", "get"),
+                         ("/assess/balance-sheet", "get"), ("/assess/balance-sheet.html", "get"),
+                         ("/assess/pilot", "post")]:
+        assert paths[path][method]["summary"]
