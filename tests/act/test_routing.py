@@ -136,3 +136,9 @@ def test_policy_contract(name: str, request_: ContactRequest) -> None:
         assert d.pod_id == s.members[d.employee_id].pod_id
     assert all(k in s.members for k in d.scores)
     assert ({k: (m.load, m.on_shift, m.active) for k, m in s.members.items()}, list(s.free)) == before
+
+
+def test_contract_suite_covers_the_empathy_policy() -> None:
+    """The suite above is parametrized over the registry at collection time; importing any
+    act module registers ``empathy`` (empathos/act/__init__.py), so it must be covered."""
+    assert {"fifo", "empathy"} <= set(available_policies())

@@ -163,6 +163,16 @@ def test_choose_pod_owner_first_else_best_staffed_pod() -> None:
     assert choose_pod(contact(), PodState()) is None
 
 
+def test_config_from_yaml_section(tmp_path) -> None:  # noqa: ANN001
+    f = tmp_path / "routing.yaml"
+    f.write_text("scoring:\n  w_empathy: 0.35\n  require_skill: false\n", encoding="utf-8")
+    cfg = ScoringConfig.from_yaml(f)
+    assert cfg.w_empathy == 0.35 and cfg.require_skill is False
+    f.write_text("scoring:\n  require_skill: maybe\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="routing.yaml: scoring: .*require_skill"):
+        ScoringConfig.from_yaml(f)
+
+
 def test_config_from_dict_rejects_unknown_weights() -> None:
     assert ScoringConfig.from_dict({"w_empathy": 0.4}).w_empathy == 0.4
     with pytest.raises(ValueError, match="w_empaty"):

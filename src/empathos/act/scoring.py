@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from empathos.act.routing import ContactRequest, MemberState, PodState
@@ -96,7 +97,29 @@ class ScoringConfig:
         unknown = sorted(set(data) - valid)
         if unknown:
             raise ValueError(f"unknown scoring setting(s) {unknown}; valid: {sorted(valid)}")
-        return cls(**{k: type(getattr(cls, k))(v) for k, v in data.items()})
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            kind = type(getattr(cls, key))
+            if kind is bool and not isinstance(value, bool):
+                raise ValueError(f"scoring setting {key!r} must be true or false, got {value!r}")
+            try:
+                kwargs[key] = kind(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"scoring setting {key!r} must be a number, got {value!r}") from None
+        return cls(**kwargs)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, section: str = "scoring") -> ScoringConfig:
+        """Read the ``section`` mapping of a YAML file (the whole file if it has none)."""
+        import yaml
+
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(doc, dict):
+            raise ValueError(f"{path}: expected a mapping at the top level")
+        try:
+            return cls.from_dict(doc.get(section, doc))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: {section}: {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
