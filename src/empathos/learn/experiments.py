@@ -50,9 +50,11 @@ __all__ = [
     "LiftResult",
     "assign_arm",
     "bootstrap_lift",
+    "build_policy",
     "end_experiment",
     "experiment_report",
     "proportion_lift",
+    "simulate_experiment",
     "start_experiment",
     "store_assignments",
     "welch_lift",
@@ -116,6 +118,20 @@ def assign_arm(contact_id: str, config: ExperimentConfig, now_min: float | None 
     return CONTROL if u < config.control_share else TREATMENT
 
 
+def build_policy(name: str, **kwargs: Any) -> RoutingPolicy:
+    """``get_policy`` after importing the modules that register the policies of the act and
+    learn stages (``empathy``, ``bandit``), so a policy named in a config or on the
+    command line is found whichever module the caller happened to import."""
+    import importlib
+
+    for module in ("empathos.act.policies", "empathos.learn.bandit"):
+        try:
+            importlib.import_module(module)
+        except ImportError:  # a part that is not installed/written yet
+            continue
+    return get_policy(name, **kwargs)
+
+
 @dataclass(slots=True)
 class Assignment:
     """One contact's arm, when it was first routed and to whom it went (if anyone)."""
@@ -147,8 +163,8 @@ class ControlledPolicy:
         record: bool = True,
         **config_kwargs: Any,
     ) -> None:
-        self.treatment = get_policy(treatment) if isinstance(treatment, str) else treatment
-        self.control = get_policy(control) if isinstance(control, str) else control
+        self.treatment = build_policy(treatment) if isinstance(treatment, str) else treatment
+        self.control = build_policy(control) if isinstance(control, str) else control
         if config is None:
             config = ExperimentConfig(treatment=self.treatment.name, control=self.control.name, **config_kwargs)
         self.config = config
@@ -409,3 +425,35 @@ def experiment_report(
             lifts.append(proportion_lift(f"churn_{churn_window_days:g}d", t, c, src, confidence))
     report.lifts = lifts
     return report
+
+
+def simulate_experiment(
+    engine: Engine,
+    sim_config: Any,
+    config: ExperimentConfig,
+    out_dir: Any,
+    treatment: RoutingPolicy | None = None,
+) -> ControlledPolicy:
+    """Run a controlled experiment in the simulator and put everything in the store.
+
+    Simulates ``sim_config`` with ``ControlledPolicy(treatment, control)``, ingests the
+    output (``store_simulation``), records the experiment (source ``simulated``, period =
+    the simulated days) and every contact's arm. Annotate the contacts afterwards
+    (``understand.pipeline.analyze``) and :func:`experiment_report` measures the lift on
+    the *estimated* scores, as it would on real data. Returns the policy (its assignments,
+    and the treatment's learning state)."""
+    from pathlib import Path
+
+    from empathos.simulate import run_simulation
+    from empathos.simulate.store import store_simulation
+
+    policy = ControlledPolicy(treatment if treatment is not None else config.treatment, config.control, config=config)
+    report = run_simulation(sim_config, Path(out_dir), progress=False, policy=policy)
+    store_simulation(Path(out_dir), engine)
+    start = sim_config.start
+    start_experiment(engine, config, start, source="simulated",
+                     details={"seed": sim_config.seed, "customers": sim_config.customers, "days": sim_config.days,
+                              "contacts": report.contacts, "policy": policy.name})
+    end_experiment(engine, config.name, start + timedelta(days=sim_config.days))
+    store_assignments(engine, config.name, policy.assignments, epoch=start)
+    return policy
