@@ -1,7 +1,189 @@
-"""REST endpoints of the learn part of the API."""
+"""REST endpoints of the learn part of the API: label feedback, coaching, OODA.
+
+Thin views over ``empathos.learn`` (the CLI calls the same functions): a correction is
+validated and stored by ``learn.feedback``; coaching and OODA reports are computed from
+the store on request and say where their figures come from (real vs simulated) and on
+how many contacts they stand.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
 
 router = APIRouter(tags=["learn"])
+
+Role = Literal["employee", "supervisor"]
+
+
+class EmotionFeedbackIn(BaseModel):
+    interaction_id: str
+    seq: int = Field(description="The customer turn's sequence number in the interaction.")
+    label: str = Field(description="The right CX emotion: anger, frustration, anxiety, sadness, confusion, "
+                                   "neutral, joy, gratitude or relief.")  # fmt: skip
+    author_id: str = Field(description="Who corrects (an employee or supervisor id).")
+    author_role: Role = "employee"
+    note: str | None = None
+    model: str | None = Field(default=None, description="The emotion model whose label is corrected (default: "
+                                                        "whichever annotated the turn).")  # fmt: skip
+
+
+class EmpathyFeedbackIn(BaseModel):
+    interaction_id: str
+    seq: int = Field(description="The employee turn's sequence number in the interaction.")
+    levels: dict[str, int] = Field(description="mechanism -> level (0 none, 1 weak, 2 strong) for one or more of "
+                                               "emotional_reaction, interpretation, exploration.")  # fmt: skip
+    author_id: str
+    author_role: Role = "employee"
+    note: str | None = None
+    model: str | None = None
+
+
+class FeedbackOut(BaseModel):
+    feedback_id: int
+    kind: str
+    interaction_id: str
+    seq: int
+    mechanism: str | None
+    old_value: str | None
+    new_value: str
+    model: str | None
+    version: str | None
+    author_id: str
+    author_role: str
+    note: str | None
+    created_at: datetime
+
+
+class CoachingOut(BaseModel):
+    subject: str
+    subject_id: str
+    name: str | None
+    pod_id: str | None
+    window: dict[str, Any]
+    source: str = Field(description="Where the figures come from: real, simulated or mixed (from interactions.source).")
+    n_contacts: int
+    n_replies: int
+    figures: dict[str, Any]
+    mechanisms: dict[str, Any]
+    peers: dict[str, Any]
+    examples: dict[str, Any]
+    trend: list[dict[str, Any]]
+    members: list[dict[str, Any]]
+    scores_model: str | None
+    note: str
+
+
+class OodaOut(BaseModel):
+    source: str
+    observe: dict[str, Any]
+    current: dict[str, Any]
+    orient: list[dict[str, Any]]
+    decide: list[dict[str, Any]]
+    act: str
+    notes: list[str]
+
+
+class ActIn(BaseModel):
+    action: str = Field(description="Name of a ranked action that changes the routing policy (e.g. empathy-routing).")
+    control_share: float = Field(default=0.2, ge=0.0, le=1.0, description="Share of contacts routed by fifo.")
+    cycle_minutes: float | None = Field(default=None, gt=0, description="ON/OFF time slices instead of a share.")
+
+
+class ActOut(BaseModel):
+    experiment: str
+    treatment: str
+    control: str
+    control_share: float
+    cycle_minutes: float | None
+    started_at: str
+
+
+def _feedback_error(exc: Exception) -> HTTPException:
+    return HTTPException(status_code=getattr(exc, "status", 422),
+                         detail=[{"loc": ["body", *str(getattr(exc, "field", "")).split(".")], "msg": str(exc)}])  # fmt: skip
+
+
+@router.post("/feedback/emotion", summary="Correct the emotion label of a customer turn",
+             response_model=FeedbackOut, status_code=201)  # fmt: skip
+def post_emotion_feedback(body: EmotionFeedbackIn, request: Request) -> dict[str, Any]:
+    from empathos.learn.feedback import FeedbackError, correct_emotion
+
+    try:
+        rec = correct_emotion(request.app.state.engine, body.interaction_id, body.seq, body.label, body.author_id,
+                              body.author_role, body.note, body.model)  # fmt: skip
+    except FeedbackError as exc:
+        raise _feedback_error(exc) from exc
+    return rec.to_dict()
+
+
+@router.post("/feedback/empathy", summary="Correct empathy levels of an employee turn (per mechanism)",
+             response_model=list[FeedbackOut], status_code=201)  # fmt: skip
+def post_empathy_feedback(body: EmpathyFeedbackIn, request: Request) -> list[dict[str, Any]]:
+    from empathos.learn.feedback import FeedbackError, correct_empathy
+
+    try:
+        recs = correct_empathy(request.app.state.engine, body.interaction_id, body.seq, body.levels, body.author_id,
+                               body.author_role, body.note, body.model)  # fmt: skip
+    except FeedbackError as exc:
+        raise _feedback_error(exc) from exc
+    return [r.to_dict() for r in recs]
+
+
+@router.get("/feedback", summary="List stored label corrections, newest first", response_model=list[FeedbackOut])
+def get_feedback(
+    request: Request,
+    kind: Literal["emotion", "empathy"] | None = None,
+    interaction_id: str | None = None,
+    author_id: str | None = None,
+    limit: int = Query(100, ge=1, le=10000),
+) -> list[dict[str, Any]]:
+    from empathos.learn.feedback import list_feedback
+
+    return [r.to_dict() for r in list_feedback(request.app.state.engine, kind, interaction_id, author_id, limit)]
+
+
+@router.get("/coaching/pods/{pod_id}", summary="Coaching report of a pod: endings, behaviours, members, peers",
+            response_model=CoachingOut)  # fmt: skip
+def get_pod_coaching(pod_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)) -> dict[str, Any]:
+    from empathos.learn.coaching import CoachingConfig, CoachingError, coach_pod
+
+    try:
+        return coach_pod(request.app.state.engine, pod_id, CoachingConfig(weeks=weeks)).to_dict()
+    except CoachingError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/coaching/{employee_id}", summary="Coaching report of an employee: endings, behaviours, peers, examples",
+            response_model=CoachingOut)  # fmt: skip
+def get_employee_coaching(employee_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)) -> dict[str, Any]:
+    from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee
+
+    try:
+        return coach_employee(request.app.state.engine, employee_id, CoachingConfig(weeks=weeks)).to_dict()
+    except CoachingError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+@router.get("/ooda", summary="OODA: KPIs over time, benchmarks comparison, ranked actions with expected value",
+            response_model=OodaOut)  # fmt: skip
+def get_ooda(request: Request, weeks: int = Query(12, ge=1, le=520), days: int = Query(30, ge=1, le=3650)) -> dict[str, Any]:
+    from empathos.learn.ooda import ooda_report
+
+    return ooda_report(request.app.state.engine, weeks, days).to_dict()
+
+
+@router.post("/ooda/act", summary="Apply a ranked action: start a measured experiment of its routing policy",
+             response_model=ActOut, status_code=201)  # fmt: skip
+def post_ooda_act(body: ActIn, request: Request) -> dict[str, Any]:
+    from empathos.learn.ooda import apply_action
+
+    try:
+        return apply_action(request.app.state.engine, body.action, body.control_share, body.cycle_minutes)
+    except KeyError as exc:
+        raise HTTPException(status_code=404, detail=str(exc.args[0])) from exc
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc

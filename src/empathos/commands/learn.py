@@ -1,4 +1,5 @@
-"""`empathos` commands of the learn stage (thin wrappers over library calls)."""
+"""`empathos` commands of the learn stage (thin wrappers over library calls):
+``coach``, ``ooda``, ``retrain`` and the ``experiment`` sub-app."""
 
 from __future__ import annotations
 
@@ -7,7 +8,234 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach this stage's commands to ``app``."""
+    register_loop(app)
     register_experiments(app)
+
+
+def _typed(fn, names: dict):  # noqa: ANN001, ANN202
+    """``fn`` with its string annotations evaluated (this module has ``from __future__
+    import annotations``; Typer needs the real ``Annotated`` objects, and ``DbOption`` is
+    imported lazily inside ``register``)."""
+    import typing
+
+    fn.__annotations__ = typing.get_type_hints(fn, localns=names, include_extras=True)
+    return fn
+
+
+def register_loop(app: typer.Typer) -> None:
+    """``empathos coach``, ``empathos ooda``, ``empathos retrain`` (docs/learn_loop.md)."""
+    from pathlib import Path
+    from typing import Annotated
+
+    from empathos.cli import DbOption, console, fail, open_store
+
+    names = {"Annotated": Annotated, "DbOption": DbOption, "typer": typer, "Path": Path}
+
+    def coach(
+        subject: Annotated[str, typer.Argument(help="Employee id (or pod id with --pod).")],
+        pod: Annotated[bool, typer.Option("--pod", help="SUBJECT is a pod id: report the pod and its members.")] = False,
+        weeks: Annotated[int, typer.Option(help="Window: the last N weeks of contacts.")] = 12,
+        min_contacts: Annotated[int, typer.Option(help="Peers with fewer contacts are left out of percentiles.")] = 5,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+        db: DbOption = None,
+    ) -> None:
+        """How an employee's (or pod's) contacts END: end scores, emotional outcomes, empathy
+        mechanisms, sympathy-only replies, peer percentiles, anonymised best/worst endings and
+        the weekly trend. Behaviours only, never the employee's emotions."""
+        import json
+
+        from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee, coach_pod
+
+        cfg = CoachingConfig(weeks=weeks, min_contacts=min_contacts)
+        try:
+            rep = (coach_pod if pod else coach_employee)(open_store(db), subject, cfg)
+        except CoachingError as exc:
+            fail(str(exc))
+        if as_json:
+            console.print_json(json.dumps(rep.to_dict(), default=str, ensure_ascii=False))
+            return
+        _print_coaching(console, rep)
+
+    def ooda(
+        benchmarks: Annotated[Path | None, typer.Option(help="Import this benchmark CSV first (metric,value,source,period,segment).")] = None,
+        act: Annotated[str | None, typer.Option("--act", help="Apply this ranked action: start a measured experiment of its routing policy.")] = None,
+        control_share: Annotated[float, typer.Option(help="With --act: share of contacts routed by fifo (control).")] = 0.2,
+        weeks: Annotated[int, typer.Option(help="Observe: weekly KPIs over the last N weeks.")] = 12,
+        days: Annotated[int, typer.Option(help="Orient: our current KPIs over the last N days.")] = 30,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+        db: DbOption = None,
+    ) -> None:
+        """OODA: observe the KPIs over time, orient against benchmarks, decide on actions ranked
+        by expected value (value at risk x measured effect), act by starting an experiment."""
+        import json
+
+        from empathos.learn.ooda import BenchmarkError, apply_action, import_benchmarks, ooda_report
+
+        engine = open_store(db)
+        if benchmarks is not None:
+            if not benchmarks.exists():
+                fail(f"{benchmarks}: no such file")
+            try:
+                n = import_benchmarks(engine, benchmarks)
+            except BenchmarkError as exc:
+                fail(f"benchmark file not imported:\n{exc}")
+            console.print(f"imported {n} benchmark rows from {benchmarks}")
+        if act is not None:
+            try:
+                started = apply_action(engine, act, control_share)
+            except (KeyError, ValueError) as exc:
+                fail(str(exc.args[0]) if exc.args else str(exc))
+            console.print(f"started experiment [bold]{started['experiment']}[/]: {started['treatment']} vs "
+                          f"{started['control']} ({started['control_share']:.0%} control); measure it with "
+                          f"`empathos experiment report {started['experiment']}`")
+            return
+        rep = ooda_report(engine, weeks, days)
+        if as_json:
+            console.print_json(json.dumps(rep.to_dict(), default=str))
+            return
+        _print_ooda(console, rep)
+
+    def retrain(
+        kind: Annotated[str, typer.Argument(help="emotion, empathy or all.")] = "all",
+        limit_train: Annotated[int | None, typer.Option(help="Train on the first N texts only (quick look; 'before' is then a refit on the same subset).")] = None,
+        limit_eval: Annotated[int | None, typer.Option(help="Score on the first N dev/test texts only.")] = None,
+        models_dir: Annotated[Path | None, typer.Option(help="Where promoted heads go (default: $EMPATHOS_MODELS_DIR or ./empathos-models).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        db: DbOption = None,
+    ) -> None:
+        """Retrain the default understand heads with the stored label corrections, score before
+        and after on the fixed test sets, and promote the new version only if not worse."""
+        import json
+
+        from empathos.learn.retrain import RetrainOptions
+        from empathos.learn.retrain import retrain as run
+
+        if kind not in ("emotion", "empathy", "all"):
+            fail(f"kind must be emotion, empathy or all, not {kind!r}")
+        opts = RetrainOptions(limit_train=limit_train, limit_eval=limit_eval, models_dir=models_dir)
+        results = run(open_store(db), kind, opts)
+        if as_json:
+            console.print_json(json.dumps([r.to_dict() for r in results], default=str))
+            return
+        for r in results:
+            if r.score_before is None:
+                console.print(f"[bold]{r.kind}[/]: {r.reason}")
+                continue
+            verdict = "[green]promoted[/]" if r.promoted else "[red]not promoted[/]"
+            console.print(f"[bold]{r.kind}[/] ({r.n_corrections} corrections, {r.metric}, n_test={r.n_test}): "
+                          f"before {r.score_before:.4f} ({r.baseline}) -> after {r.score_after:.4f}: {verdict}"
+                          + (f" as v{r.new_version} at {r.path}" if r.promoted else "") + f" [{r.seconds:.0f} s]")
+        if any(r.promoted for r in results) and models_dir is None:
+            console.print("the default backend loads promoted heads when EMPATHOS_MODELS_DIR points at that folder")
+
+    app.command("coach")(_typed(coach, names))
+    app.command("ooda")(_typed(ooda, names))
+    app.command("retrain")(_typed(retrain, names))
+
+
+def _fmt(x: object, pct: bool = False) -> str:
+    if x is None:
+        return "—"
+    if isinstance(x, float):
+        return f"{x:.0%}" if pct else f"{x:+.3f}" if -1.0 <= x <= 1.0 else f"{x:,.2f}"
+    return str(x)
+
+
+def _print_coaching(console, rep) -> None:  # noqa: ANN001 - a rich Console and a CoachingReport
+    """The coaching report as Rich tables (turn texts escaped: masks like [name] are not markup)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    who = f"{rep.subject} {rep.subject_id}" + (f" ({rep.name})" if rep.name else "")
+    console.print(f"[bold]Coaching — {who}[/]  data: [bold]{rep.source}[/]; {rep.n_contacts} contacts, "
+                  f"{rep.n_replies} replies; window {rep.window.get('from')} .. {rep.window.get('to')}")
+    console.print(f"[dim]{rep.note} Scores: {rep.scores_model}[/]")
+    pct = {"improved_share", "unchanged_share", "worsened_share", "any_mechanism_share", "sympathy_only_share"}
+    t = Table(title="How the contacts end, and what was done")
+    t.add_column("figure")
+    t.add_column("value")
+    for pool in rep.peers:
+        t.add_column(f"percentile in {pool} (n={rep.peers[pool]['n_peers']})")
+    for k, v in {**rep.figures, **{f"replies with {m}": v for m, v in rep.mechanisms.items() if not m.endswith('_strong')}}.items():
+        cells = []
+        for pool in rep.peers:
+            p = rep.peers[pool].get(k)
+            cells.append("—" if not isinstance(p, dict) or p["percentile"] is None else
+                         f"{p['percentile']:.0f} ({'higher' if p['higher_is_better'] else 'lower'} is better)")
+        t.add_row(k, _fmt(v, k in pct or k.startswith("replies with")), *cells)
+    console.print(t)
+    if rep.members:
+        m = Table(title="Members")
+        for col in ("employee", "name", "contacts", "end valence", "improved", "worsened", "any mechanism", "sympathy-only"):
+            m.add_column(col)
+        for r in rep.members:
+            m.add_row(r["employee_id"], r["name"] or "", str(r["n_contacts"]), _fmt(r["end_valence"]),
+                      _fmt(r["improved_share"], True), _fmt(r["worsened_share"], True),
+                      _fmt(r["any_mechanism_share"], True), _fmt(r["sympathy_only_share"], True))
+        console.print(m)
+    if rep.trend:
+        w = Table(title="Weekly trend")
+        for col in ("week", "contacts", "end valence", "remembered", "improved", "worsened", "any mechanism", "sympathy-only"):
+            w.add_column(col)
+        for r in rep.trend:
+            w.add_row(r["week"], str(r["n_contacts"]), _fmt(r["end_valence"]), _fmt(r["remembered"]),
+                      _fmt(r["improved_share"], True), _fmt(r["worsened_share"], True),
+                      _fmt(r["any_mechanism_share"], True), _fmt(r["sympathy_only_share"], True))
+        console.print(w)
+    for kind in ("best", "worst"):
+        for ex in rep.examples.get(kind, []):
+            console.print(f"[bold]{kind} ending[/] {ex['interaction_id']} ({ex['started_at']}): end valence "
+                          f"{ex['end_valence']:+.2f}, outcome {ex['outcome']}")
+            for turn in ex["last_turns"]:
+                tag = turn.get("emotion") or (
+                    "/".join(f"{k[:3]}={v}" for k, v in turn["empathy"].items()) if "empathy" in turn else "")
+                console.print(f"   {turn['speaker']:>8}: {escape(turn['text'])}  [dim]{tag}[/]", soft_wrap=True)
+
+
+def _print_ooda(console, rep) -> None:  # noqa: ANN001 - a rich Console and an OodaReport
+    """The OODA report as Rich tables."""
+    from rich.table import Table
+
+    cur = rep.current
+    console.print(f"[bold]OODA[/]  data: [bold]{rep.source}[/]; {cur.get('n_contacts', 0)} contacts in the last "
+                  f"{(cur.get('window') or {}).get('days', '?')} days")
+    for note in rep.notes:
+        console.print(f"[yellow]{note}[/]")
+    o = Table(title="Observe: KPIs per week")
+    for col in ("week", "contacts", "automation", "remembered", "experienced", "churned", "CSAT (n)"):
+        o.add_column(col)
+    for r in rep.observe.get("weekly", []):
+        o.add_row(r["week"], str(r["contacts"]), _fmt(r["automation_share"], True), _fmt(r["remembered_score"]),
+                  _fmt(r["experienced_score"]), str(r["churned_customers"]), f"{_fmt(r['csat'])} ({r['n_csat']})")
+    console.print(o)
+    var = rep.observe.get("value_at_risk", [])
+    if var:
+        v = var[-1]
+        console.print(f"value at risk ({v['model']} v{v['version']}, as of {v['as_of']}): "
+                      f"{v['value_at_risk'] or 0:,.0f} over {v['customers']} customers")
+    else:
+        console.print("value at risk: no stored predictions (run `empathos predict`)")
+    k = Table(title="Orient: our KPIs vs benchmarks")
+    for col in ("metric", "segment", "ours (n)", "benchmark", "source", "period", "gap", "verdict"):
+        k.add_column(col)
+    for r in rep.orient:
+        k.add_row(r["metric"], r["segment"] or "all", f"{_fmt(r['ours'])} ({r['n']})", _fmt(r["benchmark"]),
+                  r["benchmark_source"], r["period"], _fmt(r["gap"]), r["verdict"] or "—")
+    if rep.orient:
+        console.print(k)
+    else:
+        console.print("orient: no benchmarks stored (import with `empathos ooda --benchmarks FILE`)")
+    d = Table(title="Decide: actions ranked by expected value (value kept if churn falls)")
+    for col in ("#", "action", "policy", "customers", "value at risk", "expected value [interval]", "effect basis"):
+        d.add_column(col)
+    for a in rep.decide:
+        ev = "unmeasured" if a["expected_value"] is None else (
+            f"{a['expected_value']:,.0f} [{a['ev_low']:,.0f}, {a['ev_high']:,.0f}]")
+        basis = a["effect"]["basis"] + f" (n={a['effect']['n']}, {a['effect']['source']})" if a["effect"] else a["note"]
+        d.add_row(str(a["rank"]), a["name"], a["policy"] or "—", str(a["n_customers"]), f"{a['value_at_risk']:,.0f}",
+                  ev, basis)
+    console.print(d)
+    console.print(f"[dim]Act: {rep.act}[/]")
 
 
 def register_experiments(app: typer.Typer) -> None:
