@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -70,6 +71,21 @@ def test_open_routes_and_stores_the_decision_with_every_members_score(desk, engi
     assert row["inputs"]["request"]["attempt"] == 1  # billing contact 2 days before NOW
     (contact,) = rows(engine, live_contacts, d["contact_id"])
     assert contact["lead_id"] == d["employee_id"] and contact["status"] == "open"
+
+
+def test_deferred_explanations_match_the_decision_and_the_eligibility_rule(sqlite_desk) -> None:
+    from empathos.act.scoring import score_members
+
+    d = sqlite_desk.open_contact("c-hist", "chat", BILLING)
+    full = sqlite_desk.decisions(d["contact_id"])[0]["scores"]
+    assert {s["employee_id"]: s["score"] for s in full} == pytest.approx(d["member_scores"])
+    assert full[0]["employee_id"] == d["employee_id"] and full[0]["eligible"]
+    state, _ = sqlite_desk._pod_state()
+    c = sqlite_desk.contact(d["contact_id"])
+    for need, lang in (("billing", "en"), ("sales", "de"), ("complaint", "de"), ("technical", "de")):
+        req = replace(sqlite_desk._request(c, c.last_emotion), need=need, language=lang)
+        expected = {s.employee_id for s in score_members(req, state) if s.eligible}
+        assert {e for e, m in state.members.items() if sqlite_desk._eligible(req, m)} == expected
 
 
 def test_self_service_calm_simple_goes_to_the_bot(sqlite_desk) -> None:

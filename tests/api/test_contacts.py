@@ -47,7 +47,7 @@ def test_open_card_decisions(client: TestClient) -> None:
     assert r.status_code == 201, r.text
     d = r.json()
     assert d["kind"] == "open" and d["need"] == "billing" and d["employee_id"] in {"e-bill", "e-tech", "e-care"}
-    assert len(d["scores"]) == 4 and all("parts" in s and s["reason"] for s in d["scores"])
+    assert set(d["member_scores"]) == {"e-bill", "e-sales", "e-tech", "e-care"}
     cid = d["contact_id"]
     de = client.get(f"/contacts/{cid}/card", params={"lang": "de"}).json()
     en = client.get(f"/contacts/{cid}/card", params={"lang": "en"}).json()
@@ -59,6 +59,9 @@ def test_open_card_decisions(client: TestClient) -> None:
     decisions = client.get(f"/contacts/{cid}/decisions").json()
     assert [x["kind"] for x in decisions] == ["open", "turn"]
     assert decisions[0]["inputs"]["request"]["customer_id"] == "c-hist"
+    scores = decisions[0]["scores"]
+    assert len(scores) == 4 and all(s["reason"] for s in scores)
+    assert {s["employee_id"]: s["score"] for s in scores} == pytest.approx(d["member_scores"])
     closed = client.post(f"/contacts/{cid}/close").json()
     assert closed["status"] == "closed" and closed["turns"] == 2
     assert client.post(f"/contacts/{cid}/turns", json={"speaker": "customer", "text": "hi"}).status_code == 409

@@ -53,7 +53,7 @@ import threading
 import time
 import uuid
 from collections import Counter, OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field, replace
@@ -75,7 +75,7 @@ from empathos.act.lead import LeadConfig, LeadDecision, LeadState, evaluate_lead
 from empathos.act.need import detect_need
 from empathos.act.policies import EmpathyDecision, EmpathyPolicy
 from empathos.act.routing import ContactRequest, MemberState, PodState
-from empathos.act.scoring import ScoringConfig, score_members
+from empathos.act.scoring import ScoringConfig, fast_scores, score_members
 from empathos.act.triage import TriageConfig
 from empathos.store.schema import employees
 from empathos.store.tables_live import lead_changes, live_contacts, live_turns, routing_decisions
@@ -322,12 +322,41 @@ class RecordCache:
             return entry[1], f"{why}; used the cached record from before"
         return CustomerRecord(customer_id), f"{why}; routed without the customer's history"
 
+    def peek(self, customer_id: str) -> CustomerRecord | None:
+        """The cached record, fresh or not, without touching the store."""
+        entry = self._cache.get(customer_id)
+        return entry[1] if entry is not None else None
+
     def invalidate(self, customer_id: str | None = None) -> None:
         with self._lock:
             if customer_id is None:
                 self._cache.clear()
             else:
                 self._cache.pop(customer_id, None)
+
+
+class _RapportView(Mapping):
+    """customer id -> {employee id -> rapport}, read from the record cache: the shape the
+    ``empathy`` policy takes, without copying anything per decision."""
+
+    def __init__(self, records: RecordCache) -> None:
+        self._records = records
+
+    def __getitem__(self, customer_id: str) -> Mapping[str, float]:
+        r = self._records.peek(customer_id)
+        if r is None:
+            raise KeyError(customer_id)
+        return r.rapport
+
+    def get(self, customer_id: str, default: Any = None) -> Any:  # noqa: D102 - Mapping
+        r = self._records.peek(customer_id)
+        return r.rapport if r is not None else default
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(list(self._records._cache))
+
+    def __len__(self) -> int:
+        return len(self._records._cache)
 
 
 def default_pod_loader(engine: Engine) -> PodState:
@@ -409,6 +438,9 @@ class _Writer:
         for table, row in rows:
             if table is live_contacts:
                 contacts[row["contact_id"]] = row  # the latest state of each contact wins
+            elif table is routing_decisions:
+                inserts.setdefault(table, []).append(
+                    {k: v for k, v in materialise(row).items() if k != "member_scores"})
             else:
                 inserts.setdefault(table, []).append(row)
         with self.engine.begin() as conn:
@@ -491,6 +523,23 @@ def _scores_json(members: list[Any]) -> list[dict[str, Any]]:
              "eligible": s.eligible, "reason": s.reason} for s in members]
 
 
+def materialise(decision: dict[str, Any]) -> dict[str, Any]:
+    """Fill ``scores`` (every member's parts, eligibility and reason) of a decision whose
+    explanation was deferred; idempotent and safe to race (both sides compute the same)."""
+    deferred = decision.get("_explain")
+    if deferred is not None:
+        req, members, snap, pod_members, now, rapport, scoring = deferred
+        view = PodState(now=now, pod_members=pod_members)
+        for eid, m in members.items():
+            load, idle = snap[eid]
+            view.members[eid] = replace(m, load=load, idle_since=idle)
+            if view.members[eid].available:
+                view.free[eid] = None
+        decision["scores"] = _scores_json(score_members(req, view, scoring, rapport))
+        decision.pop("_explain", None)
+    return decision
+
+
 def new_contact_id() -> str:
     """A random 128-bit id. Not from ``uuid4``: ``os.urandom`` measured ~1 ms per call on
     this VM, a quarter of the routing budget; contact ids need uniqueness, not secrecy."""
@@ -524,7 +573,8 @@ class LiveDesk:
         self.store_breaker = Breaker("database", self.config.breaker_failures, self.config.breaker_cooldown_s)
         self.emotions = EmotionReader(emotion_model or self.settings.emotion_model, self.config, self._deadline)
         self.records = RecordCache(engine, self.config, self._deadline, self.store_breaker)
-        self.policy = EmpathyPolicy(triage_config=self.config.triage, scoring=self.config.scoring)
+        self.policy = EmpathyPolicy(triage_config=self.config.triage, scoring=self.config.scoring,
+                                    rapport=_RapportView(self.records))
         self._writer = _Writer(engine, self.config)
         self._pod_loader = pod_loader
         self._lock = threading.RLock()
@@ -658,8 +708,9 @@ class LiveDesk:
             if c.contact_id in self._contacts:
                 raise ValueError(f"contact {c.contact_id!r} already exists")
             state, pod_why = self._pod_state()
-            ed: EmpathyDecision = self.policy.decide(req, state, explain=True)
+            ed: EmpathyDecision = self.policy.decide(req, state, explain=False)
             d = ed.decision
+            deferred = self._defer(req, state, record.rapport)
             self._assign(d.employee_id, +1)
             c.lead = LeadState.start(d.employee_id, use_need, mood, turn=1)
             c.pod_id, c.to_automation = d.pod_id or ed.pod_id, d.to_automation
@@ -679,7 +730,7 @@ class LiveDesk:
                        "triage": ed.triage.inputs, "triage_fired": list(ed.triage.fired),
                        "need_cues": list(guess.cues), "emotion_model": emotion.model,
                        "rapport": record.rapport, "record_found": record.found},
-            "scores": _scores_json(ed.members),
+            "scores": None, "member_scores": d.scores, "_explain": deferred,
             "latency_ms": (time.perf_counter() - t0) * 1000.0,
         }
         c.decisions.append(decision)
@@ -697,7 +748,7 @@ class LiveDesk:
 
     @staticmethod
     def _public_decision(decision: dict[str, Any], emotion: EmotionRead, c: LiveContact) -> dict[str, Any]:
-        out = {k: v for k, v in decision.items() if k not in ("inputs",)}
+        out = {k: v for k, v in decision.items() if k not in ("inputs", "_explain", "scores")}
         out["at"] = decision["at"].isoformat()
         out["need"], out["mood"], out["language"] = c.need, c.mood, c.language
         out["emotion"] = {"label": emotion.label, "valence": emotion.valence, "intensity": emotion.intensity,
@@ -747,7 +798,7 @@ class LiveDesk:
                            "emotion": asdict(emotion) if emotion else None, "lead_score": change.lead_score,
                            "challenger_id": change.challenger_id, "challenger_score": change.challenger_score,
                            "handovers": c.lead.handovers, "request_need": req.need},
-                "scores": _scores_json(members),
+                "scores": None, "member_scores": members[0], "_explain": members[1],
                 "latency_ms": (time.perf_counter() - t0) * 1000.0,
             }
             c.decisions.append(decision)
@@ -784,8 +835,9 @@ class LiveDesk:
             m = state.members[lead]
             view.members[lead] = replace(m, load=max(0, m.load - 1))
             state = view
-        members = score_members(req, state, self.config.scoring, c.record.rapport)
-        eligible = {s.employee_id: s.score for s in members if s.eligible}
+        scores, _ = fast_scores(req, state, self.config.scoring, c.record.rapport)
+        eligible = {eid: sc for eid, sc in scores.items() if self._eligible(req, state.members[eid])}
+        deferred = self._defer(req, state, c.record.rapport)
         change = evaluate_lead(c.lead, seq, need, mood, eligible, self.config.lead)
         if change.handover:
             self._assign(change.from_id, -1)
@@ -795,7 +847,7 @@ class LiveDesk:
                 c.pod_id = new.pod_id
             c.to_automation = False
         c.lead = change.state
-        return change, members, why, req
+        return change, (scores, deferred), why, req
 
     def _record_handover(self, c: LiveContact, change: LeadDecision, seq: int, now: datetime,
                          need_before: str) -> dict[str, Any]:
@@ -836,7 +888,8 @@ class LiveDesk:
                 c = self._contacts[cid]
                 req = self._request(c, c.last_emotion)
                 req.waited_min = (time.monotonic() - since) / 60.0
-                ed = self.policy.decide(req, state, explain=True)
+                ed = self.policy.decide(req, state, explain=False)
+                deferred = self._defer(req, state, c.record.rapport)
                 d = ed.decision
                 if d.employee_id is None:
                     continue
@@ -844,9 +897,9 @@ class LiveDesk:
                 self._assign(d.employee_id, +1)
                 c.lead = replace(c.lead, lead_id=d.employee_id, need=c.need, mood=c.mood)
                 c.pod_id = d.pod_id
-                assigned.append((c, ed, req, why))
+                assigned.append((c, ed, req, why, deferred))
         now = self.clock()
-        for c, ed, req, why in assigned:
+        for c, ed, req, why, deferred in assigned:
             d = ed.decision
             whys = [w for w in (why, "routing fell back: " + d.reason if d.fell_back else "") if w]
             decision = {
@@ -855,7 +908,7 @@ class LiveDesk:
                 "employee_id": d.employee_id, "rule": ed.triage.rule, "reason": d.reason,
                 "fell_back": bool(whys), "fallback_reason": "; ".join(whys) or None,
                 "inputs": {"request": self._request_json(req), "waited_min": req.waited_min},
-                "scores": _scores_json(ed.members), "latency_ms": None,
+                "scores": None, "member_scores": d.scores, "_explain": deferred, "latency_ms": None,
             }
             c.decisions.append(decision)
             self._writer.put(routing_decisions, decision)
@@ -863,6 +916,22 @@ class LiveDesk:
             self._notify(c.contact_id, {"type": "lead_change", "contact_id": c.contact_id, "seq": len(c.turns),
                                         "at": now.isoformat(), "from_id": None, "to_id": d.employee_id,
                                         "trigger": ["assigned"], "reason": d.reason})
+
+    def _eligible(self, req: ContactRequest, m: MemberState) -> bool:
+        """The eligibility rule of ``scoring.score_member`` (free, not excluded, language
+        and skill unless relaxed); a test checks both agree."""
+        c = self.config.scoring
+        return (m.available and m.employee_id not in req.exclude_employee_ids
+                and (req.language in m.languages or not c.require_language)
+                and (req.need in m.skills or not c.require_skill))
+
+    def _defer(self, req: ContactRequest, state: PodState, rapport: dict[str, float]) -> tuple:
+        """What it takes to rebuild every member's explained score later, off the hot path:
+        the request, the members as they were (load and idle time change afterwards) and
+        the clock. The writer thread (or a reader of the decisions) materialises it."""
+        members = state.members
+        return (req, members, {e: (m.load, m.idle_since) for e, m in members.items()}, state.pod_members,
+                state.now, rapport, self.config.scoring)
 
     @staticmethod
     def _request_json(req: ContactRequest) -> dict[str, Any]:
@@ -882,7 +951,7 @@ class LiveDesk:
         """Every decision on this contact, oldest first (from memory, else the store)."""
         c = self._contacts.get(contact_id)
         if c is not None:
-            return [{**d, "at": d["at"].isoformat()} for d in c.decisions]
+            return [{**materialise(d), "at": d["at"].isoformat()} for d in c.decisions]
         self.flush()
         with self.engine.connect() as conn:
             rows = conn.execute(select(routing_decisions).where(routing_decisions.c.contact_id == contact_id)

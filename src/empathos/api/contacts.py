@@ -107,7 +107,11 @@ class DecisionOut(BaseModel):
     fell_back: bool
     fallback_reason: str | None
     latency_ms: float | None
-    scores: list[MemberScoreOut]
+    member_scores: dict[str, float] | None = Field(
+        default=None, description="Every member's score (higher = better), as decided.")
+    scores: list[MemberScoreOut] | None = Field(
+        default=None, description="Every member's score with its parts and reason (in the audit view "
+        "GET /contacts/{id}/decisions; built off the hot path).")
     inputs: dict[str, Any] | None = None
     need: str | None = None
     mood: str | None = None
