@@ -40,7 +40,7 @@ def test_validation_raises_only_record_errors(kind: str, record: dict) -> None:
 
 
 turn = st.fixed_dictionaries(
-    {"speaker": st.sampled_from(["customer", "employee", "bot"]), "text": st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=40).filter(str.strip)}
+    {"speaker": st.sampled_from(["customer", "employee", "bot"]), "text": st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)}
 )
 good = st.builds(
     lambda i, turns: {"interaction_id": f"i{i}", "channel": "chat", "turns": turns},
@@ -80,4 +80,24 @@ def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory,
         with engine.connect() as conn:
             assert count_rows(conn, "interactions") == len(expected)
             assert count_rows(conn, "turns") == sum(expected.values())
+    engine.dispose()
+
+
+def test_a_lone_surrogate_is_rejected_by_line_and_the_rest_stored(tmp_path: Path) -> None:
+    """Valid for Python's json, not Unicode: UTF-8 stores cannot hold it, so it is a reject."""
+    engine, _ = sqlite_engine(tmp_path)
+    init_db(engine)
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        '{"interaction_id": "s1", "channel": "chat", "turns": [{"speaker": "customer", "text": "ok \\udcb9"}]}\n'
+        '{"interaction_id": "s2", "channel": "chat", "turns": [{"speaker": "customer", "text": "fine"}]}\n',
+        encoding="utf-8",
+    )
+    rejects = tmp_path / "r.jsonl"
+    report = ingest_file(path, engine, kind="interactions", rejects_path=rejects, detect_language=False)
+    assert (report.records_accepted, report.records_rejected) == (1, 1)
+    reject = json.loads(rejects.read_text(encoding="utf-8").splitlines()[0])
+    assert reject["line"] == 1 and "surrogate" in json.dumps(reject)
+    with engine.connect() as conn:
+        assert count_rows(conn, "interactions") == 1
     engine.dispose()
