@@ -14,8 +14,16 @@ from tests.assess import seed
 
 @pytest.fixture
 def client(engine: Engine) -> TestClient:
+    """On both databases: the endpoints that write (assessments) or read JSON columns."""
     seed.seed_all(engine)
     return TestClient(create_app(engine=engine))
+
+
+@pytest.fixture
+def sqlite_client(sqlite_store: Engine) -> TestClient:
+    """SQLite only: endpoints whose queries the library tests already run on both databases."""
+    seed.seed_all(sqlite_store)
+    return TestClient(create_app(engine=sqlite_store))
 
 
 def test_questionnaire_assessment_and_latest(client: TestClient) -> None:
@@ -40,7 +48,8 @@ def test_questionnaire_assessment_and_latest(client: TestClient) -> None:
     assert bad.status_code == 422 and "unknown option" in bad.json()["detail"]
 
 
-def test_balance_sheet_json_and_html(client: TestClient) -> None:
+def test_balance_sheet_json_and_html(sqlite_client: TestClient) -> None:
+    client = sqlite_client
     r = client.get("/assess/balance-sheet", params={"cost": 100})
     assert r.status_code == 200
     bs = r.json()
@@ -52,7 +61,8 @@ def test_balance_sheet_json_and_html(client: TestClient) -> None:
     assert client.get("/assess/balance-sheet", params={"cost": -5}).status_code == 422
 
 
-def test_pilot_endpoint(client: TestClient) -> None:
+def test_pilot_endpoint(sqlite_client: TestClient) -> None:
+    client = sqlite_client
     r = client.post("/assess/pilot", json={"pod": "p1", "policy": "fifo", "weeks": 1, "seeds": 1, "max_customers": 50})
     assert r.status_code == 200, r.text
     body = r.json()
@@ -62,8 +72,8 @@ def test_pilot_endpoint(client: TestClient) -> None:
     assert client.post("/assess/pilot", json={"pod": "p1", "policy": "nope"}).status_code == 422
 
 
-def test_openapi_documents_every_assess_endpoint(client: TestClient) -> None:
-    paths = client.get("/openapi.json").json()["paths"]
+def test_openapi_documents_every_assess_endpoint(sqlite_client: TestClient) -> None:
+    paths = sqlite_client.get("/openapi.json").json()["paths"]
     for path, method in [("/assess/questionnaire", "get"), ("/assess", "post"), ("/assess/latest", "get"),
                          ("/assess/balance-sheet", "get"), ("/assess/balance-sheet.html", "get"),
                          ("/assess/pilot", "post")]:

@@ -35,7 +35,8 @@ def test_totals_come_from_the_latest_scores(engine: Engine) -> None:
     assert (bs.roi.point, bs.roi.low, bs.roi.high, bs.p_roi_positive) == (-1.0, -1.0, -1.0, 0.0)
 
 
-def test_empty_store_and_bad_inputs(engine: Engine) -> None:
+def test_empty_store_and_bad_inputs(sqlite_store: Engine) -> None:
+    engine = sqlite_store
     bs = balance_sheet(engine)
     assert bs.source == "none" and bs.n_customers == 0 and bs.roi.point is None
     assert any("empathos predict" in n for n in bs.notes)

@@ -94,7 +94,7 @@ def test_answers_alone_on_an_empty_store(engine: Engine) -> None:
         assert all(p.data_stage is None and p.stage == stage for p in m.pillars.values())
 
 
-def test_evidence_reads_coverage_outcomes_scores_pods_and_automation(engine: Engine) -> None:
+def test_evidence_and_data_ladder_on_the_seeded_store(engine: Engine) -> None:
     seed.seed_all(engine)
     ev = gather_evidence(engine)
     assert ev.n_interactions == seed.N_CONTACTS and ev.source == "simulated"
@@ -104,11 +104,7 @@ def test_evidence_reads_coverage_outcomes_scores_pods_and_automation(engine: Eng
     assert ev.customers_scored == seed.SCORED and ev.employees_scored == 4
     assert ev.n_pods == 2 and ev.mean_functions_per_pod == 2 and ev.employees_in_pods_share == 1.0
     assert ev.experiments == 0 and ev.measured_lifts == 0
-
-
-def test_data_ladder_on_the_seeded_store(engine: Engine) -> None:
-    seed.seed_all(engine)
-    m = assess_maturity(Q, {}, gather_evidence(engine))
+    m = assess_maturity(Q, {}, ev)
     # outcomes + 30 of 40 customers scored (75 %) -> engagement; no experiment -> not empathy
     assert m.pillars["business_value"].data_stage == "engagement"
     # 60 % analysed (>= 10 %) but no empathy annotations -> interaction

@@ -91,7 +91,8 @@ def test_fifo_against_itself_shows_exactly_no_lift(sqlite_store: Engine) -> None
     assert any("baseline itself" in n for n in r.notes)
 
 
-def test_a_tiny_pilot_of_another_policy(engine: Engine) -> None:
+def test_a_tiny_pilot_of_another_policy(sqlite_store: Engine) -> None:
+    engine = sqlite_store  # the store queries run on PostgreSQL in the calibration test
     seed.seed_customers_and_staff(engine)
     seed.seed_contacts(engine)
     policy = next(p for p in ("empathy", "bandit") if p in load_policies())
