@@ -36,7 +36,7 @@ SCORED = 30
 CLV = [100.0 + 10 * k for k in range(SCORED)]
 P_CHURN = [0.01 * (k % 10 + 1) for k in range(SCORED)]
 AVOIDABLE = {k for k in range(SCORED) if k % 3 == 0}
-ELV = [1000.0, 2000.0, 3000.0, 4000.0]
+ELV = [1000.0, 2000.0, 3000.0, -400.0]  # one employee costs more than they protect
 ATTRITION = [0.1, 0.2, 0.1, 0.05]
 LANGS = ["en", "de", "en", "xx"]  # xx: a language the simulator cannot speak
 

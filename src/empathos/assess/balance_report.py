@@ -61,7 +61,7 @@ def rows(bs: BalanceSheet) -> list[Row]:
         Row("  of which avoidable", money(bs.avoidable_value_at_risk), "customers whose top churn drivers an action can change",
             bs.avoidable_value_at_risk),
         Row("Employee lifetime value (ELV)", money(bs.elv_total), f"sum over {bs.n_employees:,} scored employees", bs.elv_total),
-        Row("ELV at risk", money(bs.elv_at_risk), "sum of attrition risk x ELV", bs.elv_at_risk),
+        Row("ELV at risk", money(bs.elv_at_risk), "sum of attrition risk x ELV (negative ELV counts 0)", bs.elv_at_risk),
         Row("Value protected by measured actions", vp_text,
             f"measured churn lift x value at risk x coverage {bs.coverage:.0%}" if bs.lift_used else "no measured action yet",
             vp.point),

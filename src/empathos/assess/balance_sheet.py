@@ -5,7 +5,7 @@ Lines (formulas in docs/assess.md):
 * **CLV total** — Σ CLV over the latest ``empathos predict`` run (``customer_scores``);
 * **value at risk** — Σ P(churn) × CLV, and the part of it the avoidable-churn rule says
   an action can change;
-* **ELV total** and **ELV at risk** — Σ ELV and Σ attrition risk × ELV (``employee_scores``);
+* **ELV total** and **ELV at risk** — Σ ELV and Σ attrition risk × max(ELV, 0) (``employee_scores``);
 * **value protected by measured actions** — from the newest experiment with a churn lift
   (learn stage): relative churn reduction r = −lift / control rate, protected =
   r × value at risk × coverage (coverage = share of the book the action reaches; 1.0 =
@@ -113,9 +113,15 @@ def _employee_lines(conn: Any, bs: BalanceSheet) -> None:
     if latest is None:
         bs.notes.append("no employee scores: ELV is 0 until `empathos predict` scores employees")
         return
-    n, elv, risk = conn.execute(select(func.count(), func.sum(es.elv), func.sum(es.attrition_risk * es.elv))
-                                .where(es.as_of == latest)).one()
-    bs.n_employees, bs.elv_total, bs.elv_at_risk = int(n), float(elv or 0), float(risk or 0)
+    rows = conn.execute(select(es.attrition_risk, es.elv).where(es.as_of == latest)).all()
+    bs.n_employees = len(rows)
+    bs.elv_total = sum(float(e or 0) for _, e in rows)
+    # A negative ELV (the employee costs more than the value they protect) is not lost
+    # when they leave, so it adds nothing at risk rather than offsetting the others.
+    bs.elv_at_risk = sum(float(r) * max(0.0, float(e or 0)) for r, e in rows)
+    negative = sum(1 for _, e in rows if e is not None and e < 0)
+    if negative:
+        bs.notes.append(f"{negative} employee(s) with a negative ELV: counted in the ELV total, not at risk")
 
 
 def monte_carlo_protected(lift: MeasuredLift, value_at_risk: float, coverage: float,
