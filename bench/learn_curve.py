@@ -132,9 +132,24 @@ def available(names: list[str]) -> list[str]:
     return [n for n in names if n in known]
 
 
-def run_one(args: tuple[str, str, int, int | None]) -> dict[str, Any]:
-    """One simulation; returns per-contact outcomes (end order) and the run's report."""
-    policy_name, preset_name, seed, days = args
+def run_one(args: tuple[str, str, int, int | None, str | None]) -> dict[str, Any]:
+    """One simulation; returns per-contact outcomes (end order) and the run's report.
+    With a cache folder, a finished run is kept there and reused (a long bench that is
+    interrupted resumes where it stopped)."""
+    policy_name, preset_name, seed, days, cache = args
+    cached = Path(cache) / f"{preset_name}_{days}_{policy_name}_{seed}.json" if cache else None
+    if cached is not None and cached.exists():
+        return json.loads(cached.read_text())
+    result = _simulate(policy_name, preset_name, seed, days)
+    if cached is not None:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result))
+    print(f"  {policy_name} seed {seed}: {result['report']['contacts']:,} contacts, {result['wall_s']:.0f} s",
+          file=sys.stderr, flush=True)
+    return result
+
+
+def _simulate(policy_name: str, preset_name: str, seed: int, days: int | None) -> dict[str, Any]:
     import empathos.learn.bandit  # noqa: F401  registers "bandit"
     from empathos.simulate import preset, run_simulation
 
@@ -310,13 +325,14 @@ def main() -> None:
     ap.add_argument("--policies", default="fifo,bandit,bandit_noisy,controlled,empathy,competence_oracle")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-plot", action="store_true")
+    ap.add_argument("--cache", default=None, help="keep each finished run here and reuse it (resumable)")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     wanted = args.policies.split(",")
     if "fifo" not in wanted:
         wanted.insert(0, "fifo")
     policies = available(wanted)
-    jobs = [(p, args.preset, s, args.days) for s in seeds for p in policies]
+    jobs = [(p, args.preset, s, args.days, args.cache) for s in seeds for p in policies]
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         runs = list(pool.map(run_one, jobs))

@@ -38,6 +38,7 @@ from empathos.act.routing import (
     get_policy,
     register_policy,
 )
+from empathos.learn import bandit as _bandit  # noqa: F401  registers "bandit", the default treatment
 from empathos.learn.lift import LiftResult, bootstrap_lift, proportion_lift, welch_lift
 
 __all__ = [
