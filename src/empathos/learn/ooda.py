@@ -256,12 +256,12 @@ def observe(engine: Engine, weeks: int = 12) -> dict[str, Any]:
     since = until - timedelta(weeks=weeks)
     c = _contacts(engine, since, until, None)
     ts = pd.to_datetime(c["started_at"])
-    c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.weekday, unit="D")
+    c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.dayofweek, unit="D")
     o = outcomes.c
     outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id).where(o.kind.in_(["churn", "csat"]),
                                                                                o.ts >= since))  # fmt: skip
     ots = pd.to_datetime(outs["ts"])
-    outs["week"] = ots.dt.normalize() - pd.to_timedelta(ots.dt.weekday, unit="D")
+    outs["week"] = ots.dt.normalize() - pd.to_timedelta(ots.dt.dayofweek, unit="D")
     weekly = []
     for wk, g in c.groupby("week"):
         ow = outs[outs["week"] == wk]
