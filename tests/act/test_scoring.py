@@ -68,7 +68,7 @@ requests_st = st.builds(
 rapport_st = st.one_of(st.none(), st.dictionaries(st.text("abcdef", min_size=1, max_size=4), st.floats(-2.0, 2.0)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(members_st, requests_st, rapport_st)
 def test_parts_sum_to_score_and_order_is_eligible_then_best(members: list[MemberState], r: ContactRequest,
                                                             rapport: dict[str, float] | None) -> None:
@@ -89,7 +89,7 @@ def test_parts_sum_to_score_and_order_is_eligible_then_best(members: list[Member
     assert s == before  # pure
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(members_st, requests_st, rapport_st, st.booleans(), st.booleans())
 def test_fast_path_gives_the_same_scores_and_winner(members: list[MemberState], r: ContactRequest,
                                                     rapport: dict[str, float] | None, req_lang: bool,
