@@ -158,16 +158,37 @@ class Breaker:
 
 
 class _Deadline:
-    """Run a call in a worker thread and wait at most ``timeout`` seconds for it."""
+    """Run calls in a small worker pool and wait at most ``timeout`` seconds for each.
 
-    def __init__(self, workers: int = 4) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="live-deadline")
+    The pool never queues: when all ``workers`` are busy a call fails at once ("busy"),
+    because work queued behind a slow dependency would run long after its caller gave up
+    and starve the requests that come next (measured: a 4-thread pool with an unbounded
+    queue in front of a slowed model let the backlog eat the CPU, p50 went to 50 ms). A
+    busy pool is not counted against the breaker; timeouts and errors are."""
+
+    def __init__(self, name: str, workers: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"live-{name}")
+        self._slots = threading.BoundedSemaphore(workers)
+
+    def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return fn(*args)
+        finally:
+            self._slots.release()
+
+    def submit_background(self, fn: Callable[[], Any]) -> Future | None:
+        """Run ``fn`` on a free worker, or not at all when none is free (retried later)."""
+        if not self._slots.acquire(blocking=False):
+            return None
+        return self.pool.submit(self._run, fn)
 
     def call(self, fn: Callable[..., Any], timeout: float, breaker: Breaker, *args: Any) -> tuple[bool, Any, str]:
-        """``(ok, value, why_not)``; a timeout or an exception counts against ``breaker``."""
+        """``(ok, value, why_not)``; after a timeout ``value`` is the still-running future."""
         if not breaker.allow():
             return False, None, f"{breaker.name} circuit open after repeated failures ({breaker.last_error})"
-        fut: Future = self.pool.submit(fn, *args)
+        if not self._slots.acquire(blocking=False):
+            return False, None, f"{breaker.name} busy (all workers in use)"
+        fut: Future = self.pool.submit(self._run, fn, *args)
         try:
             value = fut.result(timeout=timeout)
         except FutureTimeout:
@@ -258,6 +279,12 @@ class EmotionReader:
         v, i = valence_intensity(p)
         return CX_EMOTIONS[int(p[0].argmax())], float(v[0]), float(i[0])
 
+    def _remember(self, key: tuple[str, str | None], value: tuple[str, float, float], model: Any) -> EmotionRead:
+        out = EmotionRead(*value, model=getattr(model, "name", "model"))
+        with self._lock:
+            self._cache.put(key, out)
+        return out
+
     def read(self, text: str, language: str | None) -> EmotionRead:
         key = (text, language)
         with self._lock:
@@ -273,10 +300,10 @@ class EmotionReader:
             else:
                 ok, value, why = self._deadline.call(self._read, self._timeout, self.breaker, model, text, language)
             if ok:
-                out = EmotionRead(*value, model=getattr(model, "name", "model"))
-                with self._lock:
-                    self._cache.put(key, out)
-                return out
+                return self._remember(key, value, model)
+            if isinstance(value, Future):  # timed out: its answer still fills the cache
+                value.add_done_callback(
+                    lambda f, k=key, m=model: f.exception() is None and self._remember(k, f.result(), m))
         label, v, i = self._read(self._fallback, text, language)
         return EmotionRead(label, v, i, model="lexicon", fell_back=True, why=why)
 
@@ -569,9 +596,11 @@ class LiveDesk:
         self.settings = settings or get_settings()
         self.config = config or LiveConfig()
         self.clock = clock
-        self._deadline = _Deadline()
+        self._deadline = _Deadline("store", workers=4)
+        self._model_deadline = _Deadline("model", workers=2)
         self.store_breaker = Breaker("database", self.config.breaker_failures, self.config.breaker_cooldown_s)
-        self.emotions = EmotionReader(emotion_model or self.settings.emotion_model, self.config, self._deadline)
+        self.emotions = EmotionReader(emotion_model or self.settings.emotion_model, self.config,
+                                      self._model_deadline)
         self.records = RecordCache(engine, self.config, self._deadline, self.store_breaker)
         self.policy = EmpathyPolicy(triage_config=self.config.triage, scoring=self.config.scoring,
                                     rapport=_RapportView(self.records))
@@ -625,7 +654,7 @@ class LiveDesk:
                 self._install(*value)
 
             self._state_at = time.monotonic()
-            self._refreshing = self._deadline.pool.submit(job)
+            self._refreshing = self._deadline.submit_background(job)
 
     def _install(self, state: PodState, languages: dict[str, str]) -> None:
         """Adopt a freshly loaded state, with the loads this desk tracks."""
@@ -1031,4 +1060,5 @@ class LiveDesk:
     def close(self, timeout: float = 2.0) -> None:
         """Flush what can be flushed within ``timeout`` s and stop the background threads."""
         self._writer.close(timeout)
-        self._deadline.pool.shutdown(wait=False, cancel_futures=True)
+        for d in (self._deadline, self._model_deadline):
+            d.pool.shutdown(wait=False, cancel_futures=True)
