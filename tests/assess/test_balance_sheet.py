@@ -4,7 +4,6 @@ measured lifts, ROI with its Monte Carlo interval, and the HTML / PDF reports.""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import numpy as np
 import pytest
