@@ -113,6 +113,22 @@ def test_pdf_report_has_pages_and_the_source(sqlite_store: Engine) -> None:
     assert pdf.startswith(b"%PDF-")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
     assert pdf.rstrip().endswith(b"%%EOF")
+    text = pdf_text(pdf)
+    assert "Data source: SIMULATED" in text and f"{sum(seed.CLV):,.0f}" in text and "churn_14d" in text
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The strings drawn on the pages (fpdf2 deflates its content streams)."""
+    import zlib
+
+    out = []
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            content = zlib.decompress(m.group(1))
+        except zlib.error:
+            continue
+        out += re.findall(rb"\((.*?)\) ?Tj", content)
+    return b" ".join(out).decode("latin-1")
 
 
 def test_pdf_survives_text_outside_latin1(sqlite_store: Engine) -> None:
