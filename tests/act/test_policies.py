@@ -103,3 +103,18 @@ def test_simulation_runs_with_the_empathy_policy(tmp_path: Path) -> None:
                          policy=get_policy("empathy"))
     assert rep.policy == "empathy" and rep.contacts > 0 and rep.resolved > 0
     assert (tmp_path / "interactions.jsonl").stat().st_size > 0
+
+
+def test_bot_bridges_soft_cases_only_when_nobody_qualified_is_free() -> None:
+    busy = member("e-busy", skills=("complaint",))
+    busy.load = 1
+    complaint = contact(channel="self_service", need="complaint", emotion="neutral", valence=0.0, intensity=0.3)
+    d = EmpathyPolicy().route(complaint, state(busy))
+    assert d.to_automation and d.fell_back and "bot tries first" in d.reason  # soft rule: complex_need
+    assert EmpathyPolicy(bot_when_busy=False).route(complaint, state(busy)).queued
+    intense = contact(channel="self_service", need="complaint", emotion="anger", valence=-0.8, intensity=0.9)
+    assert EmpathyPolicy().route(intense, state(busy)).queued  # high intensity waits for a person
+    assert EmpathyPolicy().route(contact(channel="self_service", need="complaint", bot_tried=True), state(busy)).queued
+    free = member("e-free", skills=("complaint",))
+    d = EmpathyPolicy().route(complaint, state(busy, free))
+    assert d.employee_id == "e-free" and not d.to_automation and not d.fell_back

@@ -14,6 +14,11 @@ Decision steps (each one recorded in :class:`EmpathyDecision`):
 4. Fallback like ``fifo``: nobody qualified free → wait ``overflow_after_min`` minutes,
    then the best free member who speaks the language (skill relaxed), after
    ``any_agent_after_min`` any free member (language speakers first); ``fell_back=True``.
+   With ``bot_when_busy`` (default), a self-service contact that the triage sent to a
+   person only on soft rules (complex need, negative valence, a distress label — not high
+   intensity, value at risk, a repeat or a transfer) goes to the bot first when nobody
+   qualified is free, as the bot-first baseline would (``fell_back=True``); the staffing a
+   bot-first centre is sized for otherwise overflows.
    If scoring itself raises (bad input, a broken estimate), the decision is the ``fifo``
    baseline's with ``fell_back=True`` and the error named in the reason, so routing still
    answers.
@@ -44,6 +49,10 @@ from empathos.act.scoring import (
 from empathos.act.triage import TriageConfig, TriageDecision, triage
 
 
+#: Triage rules that may yield to the bot when no qualified member is free (``bot_when_busy``).
+SOFT_RULES: frozenset[str] = frozenset({"complex_need", "negative_valence", "distress_emotion"})
+
+
 @dataclass(slots=True)
 class EmpathyDecision:
     """Everything the empathy router decided and why: what a supervisor view or the
@@ -69,6 +78,7 @@ class EmpathyPolicy:
     overflow_after_min: float = 1.0
     any_agent_after_min: float = 3.0
     rapport: Mapping[str, Mapping[str, float]] | None = None
+    bot_when_busy: bool = True
     name: str = "empathy"
 
     def route(self, contact: ContactRequest, state: PodState) -> RoutingDecision:
@@ -108,6 +118,10 @@ class EmpathyPolicy:
             d = RoutingDecision(pod_id=best.pod_id, employee_id=best.employee_id, scores=scores,
                                 reason=f"{why}; best-fitting qualified member ({where}): {best.reason}")
             return EmpathyDecision(d, t, pod, members)
+        if self.bot_when_busy and self._bot_may_bridge(contact, t):
+            d = RoutingDecision(to_automation=True, scores=scores, fell_back=True,
+                                reason=f"{why}; no qualified member free: the bot tries first (soft rules only)")
+            return EmpathyDecision(d, t, pod, members)
         if contact.waited_min < self.overflow_after_min:
             d = RoutingDecision(pod_id=pod, scores=scores, reason=f"{why}; waiting for a qualified member")
             return EmpathyDecision(d, t, pod, members)
@@ -121,6 +135,14 @@ class EmpathyPolicy:
         d = RoutingDecision(pod_id=best.pod_id, employee_id=best.employee_id, scores=scores, fell_back=True,
                             reason=f"{why}; overflow, no qualified member free: {best.reason}")
         return EmpathyDecision(d, t, pod, members)
+
+    def _bot_may_bridge(self, contact: ContactRequest, t: TriageDecision) -> bool:
+        """With nobody qualified free, may the bot take a contact the triage gave a person?
+        Only where a bot serves the channel and has not tried yet, and only when every rule
+        that fired is a soft one (complex need, negative valence, distress label): a very
+        intense, valuable, repeat or transferred contact waits for a person."""
+        return (contact.channel in self.triage_config.automation_channels and not contact.bot_tried
+                and bool(t.fired) and set(t.fired) <= SOFT_RULES)
 
     @staticmethod
     def _explain(contact: ContactRequest, state: PodState, eid: str, config: ScoringConfig,
