@@ -22,7 +22,7 @@ from empathos.act.pods import (
     save_pods,
 )
 from empathos.act.routing import ContactRequest, get_policy
-from empathos.store.schema import employees, interactions, outcomes, turn_empathy, turns
+from empathos.store.schema import employees, interactions, outcomes, pods, turn_empathy, turns
 from empathos.store.tables_act import pod_customers
 
 EXAMPLE = Path(__file__).parents[2] / "src" / "empathos" / "act" / "examples" / "pods.yaml"
@@ -101,6 +101,9 @@ def test_store_round_trip_moves_members_and_customers_keeps_other_employee_field
     assert got is not None and [m.employee_id for m in got.members] == ["e-anna"] and got.customers == ["cu-000042"]
     assert [m.employee_id for m in get_pod(engine, "pod-consumer").members] == ["e-marco", "e-sophie"]  # type: ignore[union-attr]
     assert get_pod(engine, "pod-premium").customers == ["cu-000777"]  # type: ignore[union-attr]
+    with engine.connect() as conn:
+        lists = dict(conn.execute(select(pods.c.pod_id, pods.c.member_ids)).all())
+    assert lists["pod-consumer"] == ["e-marco", "e-sophie"] and lists["pod-business"] == ["e-anna"]
     with engine.connect() as conn:
         assert conn.execute(select(employees.c.pod_id).where(employees.c.employee_id == "e-tom")).scalar_one() is None
 

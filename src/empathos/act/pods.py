@@ -232,6 +232,12 @@ def _save_pod(conn: Connection, spec: PodSpec) -> None:
                 conn.execute(select(emp_t).where(emp_t.c.employee_id.in_(member_ids)))} if member_ids else {}
     rows = [_employee_row(m, spec.pod_id, existing.get(m.employee_id)) for m in spec.members]
     upsert(conn, "employees", rows)
+    moved = set(member_ids)
+    for other, listed in conn.execute(select(pods_t.c.pod_id, pods_t.c.member_ids)
+                                      .where(pods_t.c.pod_id != spec.pod_id)):
+        if moved & set(listed or []):  # keep other pods' member lists true to the move
+            keep = [e for e in listed if e not in moved]
+            conn.execute(update(pods_t).where(pods_t.c.pod_id == other).values(member_ids=keep))
     leavers = update(emp_t).where(emp_t.c.pod_id == spec.pod_id)
     if member_ids:
         leavers = leavers.where(emp_t.c.employee_id.not_in(member_ids))
