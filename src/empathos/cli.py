@@ -318,6 +318,19 @@ def predict_cmd(
         f"mean P(churn) {report.mean_p_churn:.3f}, total CLV {report.total_clv:,.0f}, "
         f"value at risk {report.total_value_at_risk:,.0f}; {len(report.avoidable)} avoidable in the top list"
     )
+    sources = ", ".join(f"{n:,} {src}" for src, n in sorted(report.sources.items()))
+    console.print(f"data: {sources} customers (simulated = from `empathos simulate`, not real)")
+    if report.effects:
+        from rich.table import Table
+
+        table = Table(title="remembered score vs what followed (30 days after a contact): effect of +1 SD, "
+                      "95% bootstrap CI over customers; an association, not a cause")
+        for col in ("outcome", "contacts", "customers", "mean", "per +1 SD", "95% CI", "r"):
+            table.add_column(col, justify="left" if col == "outcome" else "right")
+        for e in report.effects:
+            table.add_row(e["outcome"], f"{e['n_contacts']:,}", f"{e['n_customers']:,}", f"{e['mean_outcome']:.3f}",
+                          f"{e['slope_per_sd']:+.3f}", f"{e['slope_ci'][0]:+.3f}..{e['slope_ci'][1]:+.3f}", f"{e['r']:+.2f}")
+        console.print(table)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
 

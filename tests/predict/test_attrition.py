@@ -53,6 +53,7 @@ def _store(engine: Engine) -> None:
             dict(employee_id="gone", hired_at=datetime(2025, 1, 1),
                  attributes={"left_at": "2026-02-20T00:00:00"}),
             dict(employee_id="future", hired_at=datetime(2026, 4, 1), attributes={}),
+            dict(employee_id="unknown_hire", hired_at=None, attributes={"left_at": None}),
         ])
         _contact(conn, "i1", "calm", day, "neutral", 0.2, 0.2, (1, 1, 0))
         _contact(conn, "i2", "loaded", day, "anger", -0.8, 0.9, (0, 0, 0))
@@ -72,7 +73,9 @@ def _store(engine: Engine) -> None:
 def test_features_use_the_window_only(engine: Engine) -> None:
     _store(engine)
     f = attr.employee_features(engine, AS_OF, None, EMO, EMP)
-    assert list(f.index) == ["calm", "loaded"]  # left before as_of / hired after: not scored
+    # left before as_of / hired after: not scored; no hire date: scored, with no contacts
+    assert list(f.index) == ["calm", "loaded", "unknown_hire"]
+    assert f.loc["unknown_hire", "contacts_handled"] == 0
     assert f.loc["calm", "contacts_handled"] == 1
     assert f.loc["loaded", "contacts_handled"] == 3
     assert f.loc["calm", "emotional_load_share"] == 0.0

@@ -72,7 +72,8 @@ class AttritionConfig:
         "pulse_mean": -0.6,
     })
     value_per_contact: float = 0.0  # 0: derive it from the value at risk handled
-    retention_uplift: float = 0.02  # per-contact churn reduction a good agent achieves (placeholder)
+    # per-contact churn reduction a good agent achieves (placeholder; the learn stage measures it)
+    retention_uplift: float = 0.02
     elv: elv_mod.ELVConfig = field(default_factory=elv_mod.ELVConfig)
 
 
@@ -93,9 +94,11 @@ def employee_features(engine: Engine, as_of: datetime, config: AttritionConfig |
     emps = _frame(engine, select(e.employee_id, e.hired_at, e.attributes))
 
     def active(row: pd.Series) -> bool:
-        left = (row["attributes"] or {}).get("left_at") if isinstance(row["attributes"], dict) else None
-        hired_ok = row["hired_at"] is None or pd.Timestamp(row["hired_at"]) <= pd.Timestamp(as_of)
-        return hired_ok and (left is None or pd.Timestamp(left) > pd.Timestamp(as_of))
+        attrs = row["attributes"] if isinstance(row["attributes"], dict) else {}
+        left = attrs.get("left_at")
+        hired = row["hired_at"]
+        hired_ok = pd.isna(hired) or pd.Timestamp(hired) <= pd.Timestamp(as_of)
+        return hired_ok and (not left or pd.Timestamp(left) > pd.Timestamp(as_of))
 
     emps = emps[emps.apply(active, axis=1)] if len(emps) else emps
     index = pd.Index(sorted(emps["employee_id"]) if len(emps) else [], name="employee_id")
@@ -118,7 +121,8 @@ def employee_features(engine: Engine, as_of: datetime, config: AttritionConfig |
         emo = _frame(engine, q)
         if len(emo):
             emo["neg"] = emo["label"].isin(NEGATIVE_EMOTIONS)
-            emo["load"] = np.clip(-emo["valence"].astype(float), 0, None) * emo["intensity"].astype(float)
+            neg_valence = np.clip(-emo["valence"].astype(float), 0, None)
+            emo["load"] = neg_valence * emo["intensity"].astype(float)
             per_contact = emo.groupby(["employee_id", "interaction_id"]).agg(
                 neg=("neg", "max"), load=("load", "mean"))
             g = per_contact.groupby(level="employee_id")

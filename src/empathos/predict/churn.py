@@ -277,6 +277,9 @@ class ChurnEvaluation:
     model: ChurnModel | None = None
     test_X: pd.DataFrame | None = None
     test_y: pd.Series | None = None
+    train_X: pd.DataFrame | None = None
+    train_y: pd.Series | None = None
+    predictions: dict[str, np.ndarray] = field(default_factory=dict)  # per feature set, on test_X
     train_dates: list[str] = field(default_factory=list)
     test_dates: list[str] = field(default_factory=list)
 
@@ -333,9 +336,11 @@ def evaluate_churn(engine: Engine, split_at: datetime, config: ChurnConfig | Non
     p = model.predict_proba(Xte)
     base = float(ytr.mean())
     ablation: dict[str, dict[str, float]] = {}
+    predictions: dict[str, np.ndarray] = {}
     for name, cols in (feature_sets or FEATURE_SETS).items():
         m = model if cols == feat.FEATURES else fit_churn(Xtr, ytr, cols, cfg, split_at)
         pp = m.predict_proba(Xte)
+        predictions[name] = pp
         ablation[name] = {"auc": float(roc_auc_score(yte, pp)),
                           "brier": float(brier_score_loss(yte, pp)), "n_features": len(cols)}
     return ChurnEvaluation(
@@ -345,7 +350,7 @@ def evaluate_churn(engine: Engine, split_at: datetime, config: ChurnConfig | Non
         brier=float(brier_score_loss(yte, p)),
         brier_base_rate=float(brier_score_loss(yte, np.full(len(yte), base))),
         reliability=reliability_table(yte.to_numpy(), p), ablation=ablation,
-        model=model, test_X=Xte, test_y=yte,
+        model=model, test_X=Xte, test_y=yte, train_X=Xtr, train_y=ytr, predictions=predictions,
         train_dates=[x.isoformat() for x in train_dates],
         test_dates=[x.isoformat() for x in test_dates],
     )

@@ -208,7 +208,8 @@ def customer_features(
                           ("cancellation", "n_cancellation_contacts")):
             out[col] = inter[inter["need"] == need].groupby("customer_id").size().reindex(index)
         last = inter.sort_values(["started_at", "interaction_id"]).groupby("customer_id").last()
-        out["last_need_cancellation"] = (last["need"] == "cancellation").astype(float).reindex(index)
+        last_cancel = (last["need"] == "cancellation").astype(float)
+        out["last_need_cancellation"] = last_cancel.reindex(index)
     counts = ["n_contacts", "n_contacts_30d", "n_complaint_contacts", "n_cancellation_contacts"]
     out[counts] = out[counts].fillna(0.0)
 

@@ -35,6 +35,7 @@ from empathos.predict import features as feat
 from empathos.predict.value_at_risk import AvoidableChurnConfig, avoidable_churn, value_at_risk
 from empathos.store.schema import (
     customer_scores,
+    customers,
     employee_scores,
     interactions,
     transactions,
@@ -61,6 +62,8 @@ class PredictReport:
     total_value_at_risk: float = 0.0
     clv_model: str = ""
     clv_note: str = ""
+    window_days: float = 0.0
+    sources: dict[str, int] = field(default_factory=dict)  # scored customers by data source
     avoidable: list[dict[str, Any]] = field(default_factory=list)
     effects: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -174,6 +177,8 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
                          "actionable": [d.name for d in a.actionable_drivers],
                          "actionable_share": a.actionable_share} for a in avoid[:20]]
     report.customers_scored = len(X)
+    report.window_days = cfg.window_days
+    report.sources = _sources(engine, X.index)
     report.mean_p_churn = float(np.mean(p)) if len(p) else 0.0
     report.total_clv = float(clv_values.fillna(0.0).sum())
     report.total_value_at_risk = float(var.sum()) if len(var) else 0.0
@@ -249,6 +254,20 @@ def store_scores(engine: Engine, customer_rows: list[dict[str, Any]],
             conn.execute(customer_scores.insert(), customer_rows[start:start + 2000])
         if employee_rows:
             conn.execute(employee_scores.insert(), employee_rows)
+
+
+def _sources(engine: Engine, ids: pd.Index) -> dict[str, int]:
+    """How many of the scored customers come from each data source (real, simulated, ...),
+    so every report can say where its figures come from. Customers seen only in
+    interactions or transactions (no customers row) count as "unknown"."""
+    with engine.connect() as conn:
+        res = conn.execute(select(customers.c.customer_id, customers.c.source))
+        by_id = dict(res.fetchall())
+    counts: dict[str, int] = {}
+    for cid in ids:
+        src = by_id.get(cid) or "unknown"
+        counts[src] = counts.get(src, 0) + 1
+    return counts
 
 
 def _mean_var_handled(engine: Engine, as_of: datetime, cfg: attr.AttritionConfig,
