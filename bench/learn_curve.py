@@ -53,22 +53,36 @@ BLOCK = 1000
 """Contacts per learning-curve block."""
 ROLL = 2000
 """Window of the rolling mean in the plot."""
+CACHE_VERSION = "v2"
+"""Bumped when what a run records changes, so a stale cache is not reused."""
+
+
+TYPICAL_Z = (1.0, 0.3, 0.4)
+"""Member features of a typical contact (intercept, negativity, intensity) at which the
+bandit's per-member effect is read for the estimate-vs-truth curve."""
 
 
 @dataclass
 class Recorder:
     """Wraps a policy: passes decisions through and records each contact's true outcome
-    (in the order contacts end) before handing it to the policy's own ``learn``."""
+    (in the order contacts end) before handing it to the policy's own ``learn``. For a
+    bandit it also records, every ``BLOCK`` contacts, how well its member estimates rank
+    the members' true competence (Spearman; the simulator exposes the truth)."""
 
     inner: Any
     name: str = ""
     rows: list[tuple[str, float, float, float, int]] = field(default_factory=list)
+    rank_curve: list[tuple[int, float, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.name = self.inner.name
         self._learn = getattr(self.inner, "learn", None)
+        bandit = getattr(self.inner, "treatment", self.inner)
+        self._bandit = bandit if hasattr(bandit, "members") else None
+        self._state: Any = None
 
     def route(self, contact: Any, state: Any) -> Any:
+        self._state = state
         return self.inner.route(contact, state)
 
     def learn(self, contact: Any, served_by: Sequence[str], outcome: Mapping[str, float]) -> None:
@@ -76,6 +90,20 @@ class Recorder:
                           outcome["resolved"], len(served_by)))
         if self._learn is not None:
             self._learn(contact, served_by, outcome)
+        if self._bandit is not None and len(self.rows) % BLOCK == 0 and self._state is not None:
+            self.rank_curve.append((len(self.rows), *self._rank_agreement()))
+
+    def _rank_agreement(self) -> tuple[float, int]:
+        from scipy.stats import spearmanr
+
+        z = np.asarray(TYPICAL_Z)
+        members = self._state.members
+        pairs = [(float(z @ m.mean), members[e].competence) for e, m in self._bandit.members.items()
+                 if m.n >= 5 and e in members]
+        if len(pairs) < 3:
+            return float("nan"), len(pairs)
+        est, true = zip(*pairs)
+        return float(spearmanr(est, true).statistic), len(pairs)
 
 
 @dataclass
@@ -137,7 +165,7 @@ def run_one(args: tuple[str, str, int, int | None, str | None]) -> dict[str, Any
     With a cache folder, a finished run is kept there and reused (a long bench that is
     interrupted resumes where it stopped)."""
     policy_name, preset_name, seed, days, cache = args
-    cached = Path(cache) / f"{preset_name}_{days}_{policy_name}_{seed}.json" if cache else None
+    cached = Path(cache) / f"{preset_name}_{days}_{policy_name}_{seed}_{CACHE_VERSION}.json" if cache else None
     if cached is not None and cached.exists():
         return json.loads(cached.read_text())
     result = _simulate(policy_name, preset_name, seed, days)
@@ -174,6 +202,7 @@ def _simulate(policy_name: str, preset_name: str, seed: int, days: int | None) -
         "p_churn": [r[2] for r in rec.rows], "resolved": [r[3] for r in rec.rows],
         "served": [r[4] for r in rec.rows], "arms": [arms.get(r[0], "") for r in rec.rows] if arms else [],
         "bandit_stats": inner.stats() if hasattr(inner, "stats") else None,
+        "rank_curve": rec.rank_curve,
     }
 
 
@@ -247,6 +276,13 @@ def summarise(runs: list[dict[str, Any]], policies: list[str], seeds: list[int])
         blocks = np.mean([block_means(r["remembered"])[:nb] for r in rs], axis=0).tolist()
         curves[p] = {"blocks": blocks, "crossover_contacts": crossover(blocks, base_blocks)}
     curves["fifo"] = {"blocks": base_blocks, "crossover_contacts": None}
+    for p in policies:
+        rc = [by[(p, s)].get("rank_curve") or [] for s in seeds]
+        if all(rc):
+            n = min(len(x) for x in rc)
+            curves[p]["competence_rank_corr"] = [
+                {"contacts": rc[0][i][0], "spearman_mean": float(np.nanmean([x[i][1] for x in rc])),
+                 "members_min": int(min(x[i][2] for x in rc))} for i in range(n)]
     within = within_run_lifts([by[("controlled", s)] for s in seeds]) if "controlled" in policies else None
     return {"table": rows, "lift_vs_fifo_runs": lifts, "curves": curves, "controlled_within_run": within}
 
@@ -281,10 +317,38 @@ def within_run_lifts(runs: list[dict[str, Any]]) -> dict[str, Any]:
         late_c.append(c)
     out["pooled_second_half"] = welch_lift("remembered", np.concatenate(late_t), np.concatenate(late_c),
                                            "simulated").to_dict()
+    out["cumulative"] = cumulative_lift(runs)
+    ahead = [c["contacts_per_seed"] for c in out["cumulative"] if c["ci_low"] > 0]
+    out["contacts_until_ci_excludes_zero"] = _first_lasting(out["cumulative"])
+    out["any_look_significant"] = bool(ahead)
     return out
 
 
-def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], path: Path) -> bool:
+def cumulative_lift(runs: list[dict[str, Any]], step: int = 2000) -> list[dict[str, Any]]:
+    """Treatment − control on the remembered score over the first n contacts of each
+    controlled run (pooled over seeds), for growing n: when the measured lift appears."""
+    out = []
+    n_max = min(len(r["remembered"]) for r in runs)
+    for n in range(step, n_max + 1, step):
+        t = np.concatenate([np.asarray(r["remembered"][:n])[np.asarray(r["arms"][:n]) == "treatment"] for r in runs])
+        c = np.concatenate([np.asarray(r["remembered"][:n])[np.asarray(r["arms"][:n]) == "control"] for r in runs])
+        from empathos.learn.lift import welch_lift
+
+        x = welch_lift("remembered", t, c, "simulated")
+        out.append({"contacts_per_seed": n, "diff": x.diff, "ci_low": x.ci_low, "ci_high": x.ci_high,
+                    "p_value": x.p_value, "n_treatment": x.n_treatment, "n_control": x.n_control})
+    return out
+
+
+def _first_lasting(curve: list[dict[str, Any]]) -> int | None:
+    """Contacts per seed from which the cumulative CI excludes zero at every later look."""
+    for i, c in enumerate(curve):
+        if all(x["ci_low"] > 0 for x in curve[i:]):
+            return c["contacts_per_seed"]
+    return None
+
+
+def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], summary: dict[str, Any], path: Path) -> bool:
     try:
         import matplotlib
 
@@ -293,7 +357,7 @@ def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], path
     except ImportError:
         return False
     by = {(r["policy"], r["seed"]): r for r in runs}
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(17, 5))
     styles = {"fifo": "k-", "bandit": "C0-", "bandit_noisy": "C0--", "controlled": "C2-",
               "empathy": "C1-", "competence_oracle": "0.6"}
     for p in policies:
@@ -304,11 +368,36 @@ def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], path
         ax.plot(x, mean, styles.get(p, "-"), lw=1.4 if p in ("fifo", "bandit") else 1.0, label=p)
     ax.set_xlabel("contacts seen (in the order they end)")
     ax.set_ylabel(f"true remembered score, rolling mean of {ROLL:,} contacts")
-    ax.set_title(f"Online routing vs FIFO — SIMULATED, mean of {len(seeds)} seeds")
+    ax.set_title(f"separate runs, mean of {len(seeds)} seeds")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="lower left", fontsize=8)
+    w = summary.get("controlled_within_run")
+    if w:
+        cum = w["cumulative"]
+        x = [c["contacts_per_seed"] for c in cum]
+        ax2.plot(x, [c["diff"] for c in cum], "C2-", label="treatment − control")
+        ax2.fill_between(x, [c["ci_low"] for c in cum], [c["ci_high"] for c in cum], color="C2", alpha=0.2,
+                         label="95% Welch CI")
+        ax2.axhline(0, color="k", lw=0.8)
+        ax2.set_xlabel("first n contacts of each controlled run")
+        ax2.set_ylabel("lift in remembered score (pooled over seeds)")
+        ax2.set_title("within-run lift: bandit vs 20% FIFO control")
+        ax2.grid(alpha=0.3)
+        ax2.legend(fontsize=8)
+    for p in policies:
+        rc = summary["curves"].get(p, {}).get("competence_rank_corr")
+        if rc:
+            ax3.plot([c["contacts"] for c in rc], [c["spearman_mean"] for c in rc], styles.get(p, "-"), label=p)
+    ax3.axhline(0, color="k", lw=0.8)
+    ax3.set_ylim(-0.2, 1.0)
+    ax3.set_xlabel("contacts seen")
+    ax3.set_ylabel("Spearman(member estimate, true competence)")
+    ax3.set_title("what the bandit has learned about members")
+    ax3.grid(alpha=0.3)
+    ax3.legend(fontsize=8)
+    fig.suptitle(f"Online routing vs FIFO — SIMULATED (demo company, {len(seeds)} seeds)")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
     return True
 
@@ -365,9 +454,25 @@ def main() -> None:
                   f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
                   f"{x['n_treatment']:,} | {x['n_control']:,} |")
 
+        print("\nCumulative within-run lift (remembered, pooled over seeds) after the first n contacts of each run:\n")
+        print("| n per seed | diff | 95% CI | p | n treat | n control |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for c in w["cumulative"][::2]:
+            print(f"| {c['contacts_per_seed']:,} | {c['diff']:+.4f} | [{c['ci_low']:+.4f}, {c['ci_high']:+.4f}] | "
+                  f"{c['p_value']:.2g} | {c['n_treatment']:,} | {c['n_control']:,} |")
+        first = w["contacts_until_ci_excludes_zero"]
+        print(f"\nCI excludes 0 at every later look from: {'never' if first is None else f'{first:,} contacts per seed'}"
+              " (repeated looks: read as indicative, not as a sequential test)")
+    for p, cv in summary["curves"].items():
+        rc = cv.get("competence_rank_corr")
+        if rc:
+            marks = [c for c in rc if c["contacts"] in (1000, 2000, 5000, 10000, 20000)]
+            print(f"{p}: Spearman(member estimate, true competence) " +
+                  ", ".join(f"{c['spearman_mean']:.2f} after {c['contacts']:,}" for c in marks))
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     png = RESULTS / "learn_curve.png"
-    plotted = False if args.no_plot else plot(runs, policies, seeds, png)
+    plotted = False if args.no_plot else plot(runs, policies, seeds, summary, png)
     result = {
         "source": "simulated", "preset": args.preset, "days": args.days, "seeds": seeds, "policies": policies,
         "block_contacts": BLOCK, "rolling_window": ROLL, "wall_s": round(wall, 1), "workers": args.workers,
