@@ -89,6 +89,7 @@ def test_fifo_against_itself_shows_exactly_no_lift(sqlite_store: Engine) -> None
     assert remembered.lift == 0.0 and remembered.per_seed == [0.0]  # same seed, same policy: same world
     assert remembered.n_per_arm_needed is None
     assert any("baseline itself" in n for n in r.notes)
+    assert any("employees per pod" in n for n in r.notes)  # 40 customers leave a tiny staff
 
 
 def test_a_tiny_pilot_of_another_policy(sqlite_store: Engine) -> None:

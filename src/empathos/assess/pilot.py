@@ -50,6 +50,7 @@ from empathos.assess.power import sample_size_means, sample_size_proportions
 __all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "load_policies", "run_pilot"]
 
 BASELINE = "fifo"
+MIN_MEMBERS_PER_POD = 3  # below this a policy barely has a choice of member
 POLICY_MODULES = ("empathos.act", "empathos.learn.bandit")  # where policies register themselves
 
 
@@ -143,6 +144,7 @@ class _Arm:
     churn_probability: np.ndarray
     churned: np.ndarray  # 0/1 per pod customer (left after a contact)
     contacts: int
+    employees_per_pod: float = 0.0
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -167,8 +169,10 @@ def _simulate(cal: Calibration, seed: int, policy: RoutingPolicy, sim_pod: str, 
     from empathos.simulate import run_simulation
 
     out = work / f"{tag}-{seed}"
-    run_simulation(replace(cal.config, seed=seed), out, progress=False, policy=policy)
-    return read_arm(out, sim_pod)
+    report = run_simulation(replace(cal.config, seed=seed), out, progress=False, policy=policy)
+    arm = read_arm(out, sim_pod)
+    arm.employees_per_pod = report.employees / max(1, report.pods)
+    return arm
 
 
 def _kpi(name: str, unit: str, t: list[np.ndarray], c: list[np.ndarray], proportion: bool) -> KpiLift:
@@ -238,6 +242,10 @@ def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6,
     if churn.n_per_arm_needed is not None:
         notes.append(f"detecting the churn-rate lift needs {churn.n_per_arm_needed:,} customers per arm; "
                      f"the pod owns about {pod_customers_real:,.0f} customers")
+    per_pod = sum(a.employees_per_pod for a in ctrl) / len(ctrl)
+    if per_pod < MIN_MEMBERS_PER_POD:
+        notes.append(f"only {per_pod:.1f} employees per pod in the scaled-down simulation: a routing policy "
+                     f"has little to choose from; raise max_customers for a more faithful pilot")
     if policy == BASELINE:
         notes.append("the policy is the baseline itself: any difference is noise")
     return PilotResult(
