@@ -304,6 +304,11 @@ class EmotionReader:
             if isinstance(value, Future):  # timed out: its answer still fills the cache
                 value.add_done_callback(
                     lambda f, k=key, m=model: f.exception() is None and self._remember(k, f.result(), m))
+            elif value is None and (self.breaker.last_error or "").startswith("timeout"):
+                # slow, not broken: score it in the background when a worker is free, so a
+                # repeated text gets the model's answer from the cache next time
+                self._deadline.submit_background(
+                    lambda k=key, m=model, t=text, lg=language: self._remember(k, self._read(m, t, lg), m))
         label, v, i = self._read(self._fallback, text, language)
         return EmotionRead(label, v, i, model="lexicon", fell_back=True, why=why)
 
@@ -345,6 +350,10 @@ class RecordCache:
             return value, ""
         if isinstance(value, Future):  # timed out: let it finish into the cache
             value.add_done_callback(lambda f: f.exception() is None and self._store(customer_id, f.result()))
+        elif value is None and (self.breaker.last_error or "").startswith("timeout"):
+            # slow, not down: read it in the background when a worker is free
+            self._deadline.submit_background(
+                lambda: self._store(customer_id, load_customer_record(self.engine, customer_id)))
         if entry is not None:
             return entry[1], f"{why}; used the cached record from before"
         return CustomerRecord(customer_id), f"{why}; routed without the customer's history"
@@ -466,8 +475,8 @@ class _Writer:
             if table is live_contacts:
                 contacts[row["contact_id"]] = row  # the latest state of each contact wins
             elif table is routing_decisions:
-                inserts.setdefault(table, []).append(
-                    {k: v for k, v in materialise(row).items() if k != "member_scores"})
+                materialise(row)
+                inserts.setdefault(table, []).append({k: row[k] for k in _DECISION_COLUMNS})
             else:
                 inserts.setdefault(table, []).append(row)
         with self.engine.begin() as conn:
@@ -550,11 +559,15 @@ def _scores_json(members: list[Any]) -> list[dict[str, Any]]:
              "eligible": s.eligible, "reason": s.reason} for s in members]
 
 
+_DECISION_COLUMNS = tuple(c.name for c in routing_decisions.columns if c.name != "decision_id")
+_PUBLIC_KEYS = tuple(k for k in (*_DECISION_COLUMNS, "member_scores") if k not in ("inputs", "scores"))
+
+
 def materialise(decision: dict[str, Any]) -> dict[str, Any]:
     """Fill ``scores`` (every member's parts, eligibility and reason) of a decision whose
     explanation was deferred; idempotent and safe to race (both sides compute the same)."""
     deferred = decision.get("_explain")
-    if deferred is not None:
+    if deferred is not None and decision.get("scores") is None:
         req, members, snap, pod_members, now, rapport, scoring = deferred
         view = PodState(now=now, pod_members=pod_members)
         for eid, m in members.items():
@@ -563,7 +576,8 @@ def materialise(decision: dict[str, Any]) -> dict[str, Any]:
             if view.members[eid].available:
                 view.free[eid] = None
         decision["scores"] = _scores_json(score_members(req, view, scoring, rapport))
-        decision.pop("_explain", None)
+    # only existing keys are reassigned (never added or popped): readers may iterate meanwhile
+    decision["_explain"] = None
     return decision
 
 
@@ -777,7 +791,7 @@ class LiveDesk:
 
     @staticmethod
     def _public_decision(decision: dict[str, Any], emotion: EmotionRead, c: LiveContact) -> dict[str, Any]:
-        out = {k: v for k, v in decision.items() if k not in ("inputs", "_explain", "scores")}
+        out = {k: decision[k] for k in _PUBLIC_KEYS}
         out["at"] = decision["at"].isoformat()
         out["need"], out["mood"], out["language"] = c.need, c.mood, c.language
         out["emotion"] = {"label": emotion.label, "valence": emotion.valence, "intensity": emotion.intensity,
@@ -980,7 +994,7 @@ class LiveDesk:
         """Every decision on this contact, oldest first (from memory, else the store)."""
         c = self._contacts.get(contact_id)
         if c is not None:
-            return [{**materialise(d), "at": d["at"].isoformat()} for d in c.decisions]
+            return [self._audit(materialise(d)) for d in list(c.decisions)]
         self.flush()
         with self.engine.connect() as conn:
             rows = conn.execute(select(routing_decisions).where(routing_decisions.c.contact_id == contact_id)
@@ -988,6 +1002,12 @@ class LiveDesk:
         if not rows:
             raise UnknownContact(contact_id)
         return [{**dict(r), "at": r["at"].isoformat()} for r in rows]
+
+    @staticmethod
+    def _audit(d: dict[str, Any]) -> dict[str, Any]:
+        out = {k: d[k] for k in (*_DECISION_COLUMNS, "member_scores") if k in d}
+        out["at"] = d["at"].isoformat()
+        return out
 
     def _reload(self, contact_id: str) -> LiveContact:
         """A contact flushed by an earlier process: rebuild it from the store."""
