@@ -80,8 +80,13 @@ def test_pod_pilot_policy_routes_only_the_pods_customers_with_the_treatment() ->
 
 
 def test_fifo_against_itself_shows_exactly_no_lift(sqlite_store: Engine) -> None:
+    from empathos.store.schema import pods
+
     seed.seed_customers_and_staff(sqlite_store)
     seed.seed_contacts(sqlite_store)
+    with sqlite_store.begin() as conn:  # eight pods for a tiny book: a handful of staff each
+        conn.execute(pods.insert(), [{"pod_id": f"p{k}", "name": f"Pod {k}", "functions": ["service"],
+                                      "member_ids": [], "segments": []} for k in range(3, 9)])
     r = run_pilot(sqlite_store, "p1", "fifo", weeks=2, seeds=(1,), max_customers=40)
     assert r.source == "simulated" and r.sim_pod == "pod-1" and r.customers_simulated == seed.N_CUSTOMERS
     remembered = r.kpi("remembered")
@@ -89,7 +94,7 @@ def test_fifo_against_itself_shows_exactly_no_lift(sqlite_store: Engine) -> None
     assert remembered.lift == 0.0 and remembered.per_seed == [0.0]  # same seed, same policy: same world
     assert remembered.n_per_arm_needed is None
     assert any("baseline itself" in n for n in r.notes)
-    assert any("employees per pod" in n for n in r.notes)  # 40 customers leave a tiny staff
+    assert any("employees per pod" in n for n in r.notes)  # the simulator's minimum staff over 8 pods
 
 
 def test_a_tiny_pilot_of_another_policy(sqlite_store: Engine) -> None:
