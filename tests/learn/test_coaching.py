@@ -28,8 +28,8 @@ def build_small_store(engine: Engine, source: str = "simulated") -> None:
     """Two employees in one pod, one in another; contacts that end well or badly.
 
     e-good answers with empathy (fake model: "sorry to hear"/"i understand" -> emotional
-    reaction 2, "?" -> exploration 1) and customers end happy; e-sym answers with sympathy
-    only and customers end angry. Customer turns carry the customer's name, an e-mail and an
+    reaction 2, "?" -> exploration 1) and frustrated customers end happy; e-sym answers with
+    sympathy only and neutral customers end angry (worsened). Customer turns carry the customer's name, an e-mail and an
     order number, so the examples must mask them."""
     with engine.begin() as conn:
         conn.execute(insert(pods), [
@@ -55,7 +55,8 @@ def build_small_store(engine: Engine, source: str = "simulated") -> None:
             start = T0 + timedelta(days=k)  # 18 days: three ISO weeks
             rows.append({"interaction_id": iid, "customer_id": f"cu-{k}", "channel": "chat", "started_at": start,
                          "ended_at": start + timedelta(minutes=5), "employee_id": emp, "source": source, "attributes": {}})
-            texts = [("customer", f"Hi, Hildegard Kowalczyk{k} here (hk{k}@example.com), order ORD-{4400 + k} still not arrived, third time I write",
+            opening = "a question about my delivery" if emp == "e-sym" else "still not arrived, third time I write"
+            texts = [("customer", f"Hi, Hildegard Kowalczyk{k} here (hk{k}@example.com), order ORD-{4400 + k} {opening}",
                       f"cu-{k}"), ("employee", reply, emp), ("customer", end, f"cu-{k}")]
             for seq, (speaker, text, author) in enumerate(texts):
                 trows.append({"interaction_id": iid, "seq": seq, "speaker": speaker, "text": text,
