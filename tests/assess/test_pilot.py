@@ -40,6 +40,7 @@ def test_calibration_reads_the_company_from_the_store(engine: Engine) -> None:
     cfg = cal.config
     assert cal.customers_in_store == seed.N_CUSTOMERS and cfg.customers == 20 and cal.scale == 0.5
     assert cfg.days == 14 and cfg.pods == 2
+    assert cfg.employees == 2 and cal.measured["employees_in_store"] == 4  # 4 staff x scale 0.5
     assert cfg.languages == pytest.approx({"en": 2 / 3, "de": 1 / 3})  # 'xx' has no phrase bank
     assert any("languages" in n and "25%" in n for n in cal.notes)
     assert cfg.need_mix == pytest.approx({"billing": 66 / 100, "technical": 34 / 100})
@@ -94,7 +95,7 @@ def test_fifo_against_itself_shows_exactly_no_lift(sqlite_store: Engine) -> None
     assert remembered.lift == 0.0 and remembered.per_seed == [0.0]  # same seed, same policy: same world
     assert remembered.n_per_arm_needed is None
     assert any("baseline itself" in n for n in r.notes)
-    assert any("employees per pod" in n for n in r.notes)  # the simulator's minimum staff over 8 pods
+    assert any("employees per pod" in n for n in r.notes)  # 4 employees (one per pod at least) over 8 pods
 
 
 def test_a_tiny_pilot_of_another_policy(sqlite_store: Engine) -> None:

@@ -8,8 +8,8 @@ cannot represent (a language without a phrase bank, a need it does not know) is 
 with a note; anything the store lacks keeps the simulator's default, also with a note.
 
 Scaling: the book of customers is scaled down to ``max_customers`` (rates per customer
-stay as measured; staff is sized by the simulator to the scaled load), so a pilot runs in
-seconds. Counts per week are scaled back up by the same factor when turned into pilot
+stay as measured; the staff by the same factor, keeping the company's customers per
+employee), so a pilot runs in seconds. Counts per week are scaled back up by the same factor when turned into pilot
 durations.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from empathos.simulate.config import NEED_MIX, SimulationConfig, preset
-from empathos.store.schema import customers, interactions, pods, transactions
+from empathos.store.schema import customers, employees, interactions, pods, transactions
 
 __all__ = ["Calibration", "calibrate"]
 
@@ -128,6 +128,7 @@ def calibrate(engine: Engine, weeks: int = 6, max_customers: int = 3000, seed: i
         if n_customers == 0:
             n_customers = int(conn.execute(select(func.count(func.distinct(interactions.c.customer_id)))).scalar() or 0)
         pod_ids = _pod_order([str(p) for p in conn.execute(select(pods.c.pod_id)).scalars()])
+        n_staff = int(conn.execute(select(func.count()).select_from(employees)).scalar() or 0)
         rates = _rates(conn, n_customers, notes)
         langs = _mix(conn.execute(select(customers.c.language, func.count()).group_by(customers.c.language)).all(),
                      SIM_LANGUAGES, "languages", notes)
@@ -150,6 +151,13 @@ def calibrate(engine: Engine, weeks: int = 6, max_customers: int = 3000, seed: i
     for key, value in (("languages", langs), ("need_mix", needs), ("channels", channels), ("segments", segments)):
         if value:
             overrides[key] = value
+    scale = sim_customers / n_customers
+    if n_staff:
+        # The company's own staffing ratio (customers per employee), scaled with the book.
+        overrides["employees"] = max(len(pod_ids) or 1, round(n_staff * scale))
+        rates["employees_in_store"] = n_staff
+    else:
+        notes.append("no employees in the store: the simulator sizes staff to the load")
     if pod_ids:
         overrides["pods"] = len(pod_ids)
     else:
@@ -157,8 +165,8 @@ def calibrate(engine: Engine, weeks: int = 6, max_customers: int = 3000, seed: i
     config = replace(preset("default"), **overrides)
     if "contacts_per_customer_day" in rates and match_volume:
         config = _match_volume(config, rates["contacts_per_customer_day"], rates)
-    scale = sim_customers / n_customers
     if scale < 1:
-        notes.append(f"scaled down: {sim_customers:,} of {n_customers:,} customers simulated (x{scale:.3f}); "
-                     "rates per customer as measured, staff sized to the scaled load")
+        notes.append(f"scaled down: {sim_customers:,} of {n_customers:,} customers and "
+                     f"{overrides.get('employees', 'load-sized')} employees simulated (x{scale:.3f}); "
+                     "rates per customer as measured")
     return Calibration(config, n_customers, scale, pod_ids, measured=rates, notes=notes)
