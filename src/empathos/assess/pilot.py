@@ -198,6 +198,45 @@ def _sample_sizes(k: KpiLift, per_week_real: float) -> None:
         k.weeks_needed = 2 * k.n_per_arm_needed / per_week_real  # 50:50 split of the pod's volume
 
 
+def _check(pod: str, cal: Calibration) -> str:
+    """The simulator pod standing for ``pod``; refuses what cannot be piloted."""
+    if cal.pod_ids:
+        return cal.sim_pod(pod)
+    n = cal.config.pods
+    if not (pod.startswith("pod-") and pod[4:].isdigit() and (n is None or int(pod[4:]) <= n)):
+        raise ValueError(f"the store has no pods; name a simulator pod such as pod-1, not {pod!r}")
+    return pod
+
+
+def _run_arms(cal: Calibration, policy: str, sim_pod: str, seeds: tuple[int, ...],
+              work_dir: Path | None) -> tuple[list[_Arm], list[_Arm]]:
+    """Treatment (policy in the pod, fifo elsewhere) and control (fifo) on each seed."""
+    treat: list[_Arm] = []
+    ctrl: list[_Arm] = []
+    with tempfile.TemporaryDirectory(prefix="empathos-pilot-", dir=work_dir) as tmp:
+        work = Path(tmp)
+        for seed in seeds:
+            treat.append(_simulate(cal, seed, PodPilotPolicy(get_policy(policy), sim_pod), sim_pod, work, "treatment"))
+            ctrl.append(_simulate(cal, seed, get_policy(BASELINE), sim_pod, work, "control"))
+    return treat, ctrl
+
+
+def _notes(cal: Calibration, policy: str, churn: KpiLift, pod_customers_real: float, per_pod: float) -> list[str]:
+    notes = list(cal.notes)
+    notes.append("all figures are simulated: the simulator calibrated on the store; a real pilot "
+                 "(learn stage, control group) measures the actual lift")
+    if churn.n_per_arm_needed is not None:
+        notes.append(f"detecting the churn-rate lift needs {churn.n_per_arm_needed:,} customers per arm; "
+                     f"the pod owns about {pod_customers_real:,.0f} customers")
+    if per_pod < MIN_MEMBERS_PER_POD:
+        why = "the company's own ratio" if cal.scale >= 1 else "raise max_customers for a more faithful pilot"
+        notes.append(f"only {per_pod:.1f} employees per pod in the simulation ({why}): a routing policy "
+                     "has little choice of member")
+    if policy == BASELINE:
+        notes.append("the policy is the baseline itself: any difference is noise")
+    return notes
+
+
 def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6, seeds: tuple[int, ...] = (1, 2, 3),
               max_customers: int = 3000, work_dir: Path | None = None) -> PilotResult:
     """Simulate ``policy`` in ``pod`` against ``fifo`` on the store's own parameters."""
@@ -208,53 +247,27 @@ def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6,
     if weeks < 1 or not seeds:
         raise ValueError("a pilot needs at least one week and one seed")
     cal = calibrate(engine, weeks=weeks, max_customers=max_customers)
-    sim_pod = cal.sim_pod(pod) if cal.pod_ids else pod
-    n_sim_pods = cal.config.pods
-    if not cal.pod_ids and not (pod.startswith("pod-") and pod[4:].isdigit()
-                                and (n_sim_pods is None or int(pod[4:]) <= n_sim_pods)):
-        raise ValueError(f"the store has no pods; name a simulator pod such as pod-1, not {pod!r}")
-    treat: list[_Arm] = []
-    ctrl: list[_Arm] = []
-    with tempfile.TemporaryDirectory(prefix="empathos-pilot-", dir=work_dir) as tmp:
-        work = Path(tmp)
-        for seed in seeds:
-            pilot = PodPilotPolicy(get_policy(policy), sim_pod)
-            treat.append(_simulate(cal, seed, pilot, sim_pod, work, "treatment"))
-            ctrl.append(_simulate(cal, seed, get_policy(BASELINE), sim_pod, work, "control"))
-    contacts_per_week_sim = sum(a.contacts for a in ctrl) / len(ctrl) / weeks
-    per_week_real = contacts_per_week_sim / cal.scale
+    sim_pod = _check(pod, cal)
+    treat, ctrl = _run_arms(cal, policy, sim_pod, seeds, work_dir)
+    per_week_real = sum(a.contacts for a in ctrl) / len(ctrl) / weeks / cal.scale
     kpis = [
         _kpi("remembered", "contact", [a.remembered for a in treat], [a.remembered for a in ctrl], False),
         _kpi("contact_churn_probability", "contact", [a.churn_probability for a in treat],
              [a.churn_probability for a in ctrl], False),
         _kpi("churned", "customer", [a.churned for a in treat], [a.churned for a in ctrl], True),
     ]
-    pod_customers = round(sum(len(a.churned) for a in ctrl) / len(ctrl))  # the population differs per seed
-    pod_customers_real = pod_customers / cal.scale
-    for k in kpis:
+    for k in kpis:  # weeks only for contact KPIs; the churn rate is counted in customers
         _sample_sizes(k, per_week_real if k.unit == "contact" else 0.0)
-        if k.unit == "customer" and k.n_per_arm_needed is not None:
-            k.weeks_needed = None  # customers, not contacts: see the note below
-    notes = list(cal.notes)
-    notes.append("all figures are simulated: the simulator calibrated on the store; a real pilot "
-                 "(learn stage, control group) measures the actual lift")
-    churn = kpis[2]
-    if churn.n_per_arm_needed is not None:
-        notes.append(f"detecting the churn-rate lift needs {churn.n_per_arm_needed:,} customers per arm; "
-                     f"the pod owns about {pod_customers_real:,.0f} customers")
+    pod_customers = round(sum(len(a.churned) for a in ctrl) / len(ctrl))  # the population differs per seed
     per_pod = sum(a.employees_per_pod for a in ctrl) / len(ctrl)
-    if per_pod < MIN_MEMBERS_PER_POD:
-        notes.append(f"only {per_pod:.1f} employees per pod in the scaled-down simulation: a routing policy "
-                     f"has little to choose from; raise max_customers for a more faithful pilot")
-    if policy == BASELINE:
-        notes.append("the policy is the baseline itself: any difference is noise")
     return PilotResult(
         pod=pod, sim_pod=sim_pod, policy=policy, baseline=BASELINE, weeks=weeks, seeds=list(seeds),
         source="simulated", customers_in_store=cal.customers_in_store, customers_simulated=cal.config.customers,
         scale=cal.scale, pod_customers_simulated=pod_customers, pod_contacts_per_week=per_week_real,
         calibration={**cal.measured, "languages": cal.config.languages, "need_mix": cal.config.need_mix,
                      "channels": cal.config.channels, "segments": cal.config.segments, "pods": cal.config.pods,
+                     "employees": cal.config.employees,
                      "contacts_per_customer_day_simulated": cal.config.contacts_per_customer_day},
-        kpis=kpis, notes=notes, seconds=time.perf_counter() - t0,
+        kpis=kpis, notes=_notes(cal, policy, kpis[2], pod_customers / cal.scale, per_pod),
+        seconds=time.perf_counter() - t0,
     )
-
