@@ -50,7 +50,7 @@ def test_assess_interactive_asks_the_unanswered_questions(tmp_path: Path) -> Non
     r = runner.invoke(app, ["assess", "--interactive", "--json", "--db", url],
                       input="4\nat_risk\n" + "skip\n" * (n - 2))
     assert r.exit_code == 0, r.output
-    out = json.loads(r.output[r.output.index("{\n"):])
+    out = json.loads(r.stdout)  # the prompts went to stderr
     assert out["answers"] == {"bv_goal": "value", "bv_value_measured": "at_risk"}
 
 

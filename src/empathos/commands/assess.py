@@ -13,7 +13,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach this stage's commands to ``app``."""
-    from empathos.cli import DbOption, console, fail, open_store
+    from empathos.cli import DbOption, console, err_console, fail, open_store
 
     @app.command("assess")
     def assess_cmd(
@@ -37,7 +37,7 @@ def register(app: typer.Typer) -> None:
                     fail(f"{answers}: no such file")
                 given = load_answers(answers)
             if interactive:
-                given = {**given, **_ask(q, given, console)}
+                given = {**given, **_ask(q, given, err_console)}  # prompts on stderr: stdout stays data
             result = run_assessment(open_store(db), given, q, save=save)
         except AnswerError as exc:
             fail(str(exc))
