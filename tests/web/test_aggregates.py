@@ -105,3 +105,7 @@ def test_empty_store(engine: Engine) -> None:
     k = ag.kpis(engine, ag.Filters())
     assert k.n_interactions == 0 and k.remembered is None
     assert ag.daily(engine, ag.Filters()) == [] and ag.predict_summary(engine) is None
+
+
+def test_filter_options_agree(tiny: Engine) -> None:
+    assert ag.filter_options(tiny) == ag.filter_options(tiny, pre=False)

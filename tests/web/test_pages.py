@@ -23,7 +23,14 @@ EXPECTED = {
     "/dashboard/journeys?interaction=nope": ["No contact with id"],
     "/dashboard/scores": ["Remembered vs experienced score", 'id="fig-scores"', "+0.02", "+0.04"],
     "/dashboard/value": ["Value at risk and avoidable churn", "530", "cu-1", "remembered_score"],
-    "/dashboard/pods": ["Pods and live contacts", "pod-a", "Employee e-1", 'id="fig-pods"'],
+    "/dashboard/pods": ["Pods and live contacts", "pod-a", "Employee e-1", 'id="fig-pods"',
+                        "no contact is open right now"],
+    "/dashboard/experiments": ["no experiment has been started"],
+    "/dashboard/balance?cost=100": ["Balance sheet", "530", "Programme cost", "balance-sheet.html?cost=100"],
+    "/dashboard/maturity": ["no assessment yet", "<fieldset>", "<legend>"],
+    "/dashboard/pilot": ["Simulate the pilot", "pod-a"],
+    "/dashboard/coaching": ["Coaching · Pod A"],
+    "/dashboard/ooda": ["Observe: weekly KPIs"],
 }
 
 
@@ -69,6 +76,22 @@ def test_filters_narrow_the_figures(engine: Engine) -> None:
     html = _page_ok(client, "/dashboard/value?language=de")
     assert "No avoidable churn in this selection." in html  # cu-1 (the avoidable one) is en
     _page_ok(client, "/?start=not-a-date&end=")  # malformed filters are ignored, not a 500
+
+
+def test_questionnaire_submits_an_assessment(engine: Engine) -> None:
+    from empathos.assess.questionnaire import load_questionnaire
+
+    data.fill(engine)
+    client = TestClient(create_app(engine=engine))
+    q = load_questionnaire()
+    answers = {f"q-{x.id}": x.options[-1].id for x in q.questions}
+    r = client.post("/dashboard/maturity", data=answers, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/dashboard/maturity"
+    html = _page_ok(client, "/dashboard/maturity")
+    assert "Overall stage" in html and "Blind spots found" in html
+    assert html.count(" checked") == len(q.questions)  # the answers are shown again
+    r = client.post("/dashboard/maturity", data={"q-nope": "x"}, follow_redirects=True)
+    assert "Not assessed." in r.text
 
 
 @pytest.mark.parametrize("path", [p for p, _ in NAV])

@@ -203,8 +203,8 @@ def score_model(conn: Connection) -> tuple[str, str, str, str] | None:
 def _per_interaction(conn: Connection, model: tuple[str, str, str, str] | None) -> Select:
     """One row per dated interaction with its dimensions and the values the sums need."""
     i, s, e, c = interactions.c, interaction_scores.c, employees.c, customers.c
-    if model is None:
-        on = literal(False)
+    if model is None:  # keep the key equality: SQLite loops over every row on a bare "ON 0"
+        on = and_(s.interaction_id == i.interaction_id, literal(False))
     else:
         on = and_(s.interaction_id == i.interaction_id, s.model == model[0],
                   s.version == model[1], s.empathy_model == model[2],
@@ -308,6 +308,8 @@ def _kpis(row: Any) -> Kpis:
 
 
 def _as_date(v: Any) -> date:
+    if isinstance(v, datetime):
+        return v.date()
     return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
 
 
@@ -420,15 +422,22 @@ def breakdown(engine: Engine, f: Filters, dimension: str, pre: bool = True) -> d
     return dict(sorted(out.items(), key=lambda kv: (-kv[1].n_interactions, kv[0])))
 
 
-def filter_options(engine: Engine) -> dict[str, Any]:
+def filter_options(engine: Engine, pre: bool = True) -> dict[str, Any]:
     """Values offered by the filter form, and the dated span of the data."""
     w = web_daily.c
+    i = interactions.c
     with engine.connect() as conn:
-        opts: dict[str, Any] = {
-            d: [str(v) for (v,) in conn.execute(select(w[d]).distinct().order_by(w[d]))]
-            for d in ("channel", "language", "pod_id", "source")
-        }
-        lo, hi = conn.execute(select(func.min(w.day), func.max(w.day))).first() or (None, None)
+        if pre:
+            cols = {d: w[d] for d in ("channel", "language", "pod_id", "source")}
+            opts: dict[str, Any] = {
+                d: [str(v) for (v,) in conn.execute(select(c).distinct().order_by(c))]
+                for d, c in cols.items()}
+            lo, hi = conn.execute(select(func.min(w.day), func.max(w.day))).first() or (None, None)
+        else:
+            sub = _per_interaction(conn, None).subquery()
+            opts = {d: [str(v) for (v,) in conn.execute(
+                select(sub.c[d]).distinct().order_by(sub.c[d]))] for d in DIMENSIONS}
+            lo, hi = conn.execute(select(func.min(i.started_at), func.max(i.started_at))).first()
     opts["first_day"] = None if lo is None else _as_date(lo)
     opts["last_day"] = None if hi is None else _as_date(hi)
     return opts

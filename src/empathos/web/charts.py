@@ -102,3 +102,14 @@ def trajectory(title: str, seqs: Sequence[int], valences: Sequence[float],
     layout = _layout(title, "valence (−1 … 1)", "turn (sequence number)")
     layout["yaxis"]["range"] = [-1.1, 1.1]
     return {"data": data, "layout": layout}
+
+
+def lift_bars(title: str, labels: Sequence[Any], diffs: Sequence[float],
+              lows: Sequence[float], highs: Sequence[float]) -> Figure:
+    """Lift per KPI with its (possibly asymmetric) confidence interval as error bars."""
+    trace = {"type": "bar", "name": "lift", "x": list(labels), "y": list(diffs),
+             "marker": {"color": BLUE},
+             "error_y": {"type": "data", "symmetric": False, "visible": True,
+                         "array": [h - d for h, d in zip(highs, diffs, strict=True)],
+                         "arrayminus": [d - lo for d, lo in zip(diffs, lows, strict=True)]}}
+    return {"data": [trace], "layout": _layout(title, "treatment − control")}

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from urllib.parse import parse_qs, quote
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
@@ -57,10 +59,18 @@ def _engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
+def _pre(request: Request) -> bool:
+    """Read the pre-aggregated summary (default) or the raw tables (the benchmark's
+    baseline: ``app.state.web_pre_aggregate = False``)."""
+    return bool(getattr(request.app.state, "web_pre_aggregate", True))
+
+
 def _fresh(request: Request) -> None:
     """Rebuild the summary when the store changed; checked at most every FRESH_CHECK_S so
     a busy dashboard does not count rows on every request."""
     state = request.app.state
+    if not _pre(request):
+        return
     now = time.monotonic()
     if now - getattr(state, "web_fresh_checked", -1e9) < FRESH_CHECK_S:
         return
@@ -87,7 +97,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     """A page in the base layout with the navigation, filters and data-source line."""
     engine = _engine(request)
     _fresh(request)
-    options = ag.filter_options(engine)
+    options = ag.filter_options(engine, pre=_pre(request))
     f = context.pop("filters", None) or parse_filters(request)
     sources = options.get("source") or []
     base = {
@@ -132,9 +142,9 @@ def overview(request: Request) -> HTMLResponse:
     """The flywheel at a glance: one panel per stage with its KPIs."""
     engine, f = _engine(request), parse_filters(request)
     _fresh(request)
-    k = ag.kpis(engine, f)
-    days = ag.daily(engine, f)
-    by_channel = ag.breakdown(engine, f, "channel")
+    k = ag.kpis(engine, f, pre=_pre(request))
+    days = ag.daily(engine, f, pre=_pre(request))
+    by_channel = ag.breakdown(engine, f, "channel", pre=_pre(request))
     figures: dict[str, str] = {}
     if days:
         _fig(figures, "volume", charts.lines(
@@ -145,7 +155,7 @@ def overview(request: Request) -> HTMLResponse:
             "Contacts by channel", list(by_channel), [v.n_interactions for v in by_channel.values()],
             "contacts"))
     return render(request, "overview.html", filters=f, figures=figures, k=k, days=days,
-                  by_channel=by_channel, predict=ag.predict_summary(engine),
+                  by_channel=by_channel, predict=ag.predict_summary(engine, pre=_pre(request)),
                   act=stages.act_summary(engine), learn=stages.learn_summary(engine))
 
 
@@ -181,7 +191,7 @@ def scores_page(request: Request) -> HTMLResponse:
     """Remembered (peak–end) vs experienced (mean) score per day, and endings."""
     engine, f = _engine(request), parse_filters(request)
     _fresh(request)
-    days = [d for d in ag.daily(engine, f) if d.kpis.n_scored]
+    days = [d for d in ag.daily(engine, f, pre=_pre(request)) if d.kpis.n_scored]
     figures: dict[str, str] = {}
     if days:
         x = [d.day for d in days]
@@ -195,7 +205,7 @@ def scores_page(request: Request) -> HTMLResponse:
              "worsened": [d.kpis.worsened_share for d in days]}, "share",
             colours=(charts.GREEN, charts.RED)))
     return render(request, "scores.html", filters=f, figures=figures, days=days,
-                  k=ag.kpis(engine, f))
+                  k=ag.kpis(engine, f, pre=_pre(request)))
 
 
 @router.get(PAGES + "/value", response_class=HTMLResponse)
@@ -203,7 +213,7 @@ def value_page(request: Request) -> HTMLResponse:
     """Value at risk of the latest predict run and the avoidable-churn list."""
     engine, f = _engine(request), parse_filters(request)
     _fresh(request)
-    summary = ag.predict_summary(engine)
+    summary = ag.predict_summary(engine, pre=_pre(request))
     rows = []
     figures: dict[str, str] = {}
     if summary:
@@ -222,7 +232,7 @@ def pods_page(request: Request) -> HTMLResponse:
     """Pods, their members and contacts, and the live contacts with assist cards."""
     engine, f = _engine(request), parse_filters(request)
     _fresh(request)
-    by_pod = ag.breakdown(engine, f, "pod_id")
+    by_pod = ag.breakdown(engine, f, "pod_id", pre=_pre(request))
     figures: dict[str, str] = {}
     if by_pod:
         _fig(figures, "pods", charts.grouped_bars(
@@ -259,8 +269,29 @@ def ooda_page(request: Request) -> HTMLResponse:
 
 @router.get(PAGES + "/maturity", response_class=HTMLResponse)
 def maturity_page(request: Request) -> HTMLResponse:
-    """Maturity stage per pillar with its evidence, and the blind spots found."""
-    return _stage_page(request, "stage.html", stages.maturity(request))
+    """Maturity stage per pillar with its evidence, the blind spots, and the questionnaire."""
+    result = stages.maturity(request)
+    return render(request, "maturity.html", filters=parse_filters(request),
+                  figures={k: charts.to_json(v) for k, v in result.figures.items()},
+                  stage=result, error=request.query_params.get("error"))
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """An urlencoded form body (parsed here: no python-multipart dependency needed)."""
+    body = (await request.body()).decode("utf-8", "replace")
+    return {k: v[-1] for k, v in parse_qs(body).items()}
+
+
+@router.post(PAGES + "/maturity", response_class=HTMLResponse)
+async def maturity_submit(request: Request) -> Response:
+    """Assess from the submitted answers, then show the result (POST → redirect → GET)."""
+    answers = {k.removeprefix("q-"): v for k, v in (await _form(request)).items()
+               if k.startswith("q-") and v}
+    try:
+        await run_in_threadpool(stages.run_maturity, request, answers)
+    except (ValueError, LookupError) as exc:
+        return RedirectResponse(f"{PAGES}/maturity?error={quote(str(exc))}", status_code=303)
+    return RedirectResponse(f"{PAGES}/maturity", status_code=303)
 
 
 @router.get(PAGES + "/balance", response_class=HTMLResponse)
@@ -273,3 +304,11 @@ def balance_page(request: Request) -> HTMLResponse:
 def pilot_page(request: Request) -> HTMLResponse:
     """Pilot planner: expected lift of a policy on a pod and the sample size to detect it."""
     return _stage_page(request, "stage.html", stages.pilot(request))
+
+
+@router.post(PAGES + "/pilot", response_class=HTMLResponse)
+async def pilot_run(request: Request) -> HTMLResponse:
+    """Run the pilot simulation for the submitted pod and policy (takes 1–2 minutes)."""
+    values = await _form(request)
+    result = await run_in_threadpool(stages.pilot, request, values)
+    return _stage_page(request, "stage.html", result)
