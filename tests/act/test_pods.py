@@ -3,6 +3,7 @@ databases, the router's pod state (measured empathy and competence), CLI-free AP
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -200,3 +201,26 @@ def test_api_crud_with_validation_errors_naming_fields(engine: Engine) -> None:
     assert client.get("/pods").json() == {"pods": []}
     paths = client.get("/openapi.json").json()["paths"]
     assert {"get", "post"} <= set(paths["/pods"]) and {"get", "put", "delete"} <= set(paths["/pods/{pod_id}"])
+
+
+def test_cli_pods_load_check_list_and_field_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from empathos.cli import app
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    r = runner.invoke(app, ["pods", "load", str(EXAMPLE), "--check", "--db", db])
+    assert r.exit_code == 0 and "valid (3 pods, 6 members)" in r.output
+    r = runner.invoke(app, ["pods", "list", "--json", "--db", db])
+    assert r.exit_code == 0 and r.output.strip() == "[]"  # --check stored nothing
+    r = runner.invoke(app, ["pods", "load", str(EXAMPLE), "--db", db])
+    assert r.exit_code == 0 and "stored 3 pods, 6 members, 2 named customers" in r.output
+    r = runner.invoke(app, ["pods", "list", "--json", "--db", db])
+    listed = json.loads(r.output)
+    assert [p["pod_id"] for p in listed] == ["pod-business", "pod-consumer", "pod-premium"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pods:\n  - pod_id: p\n    name: P\n    members:\n      - employee_id: e1\n        languages: [en]\n"
+                   "        capacity: 0\n", encoding="utf-8")
+    r = runner.invoke(app, ["pods", "load", str(bad), "--db", db])
+    assert r.exit_code == 2 and "pods[0] (p).members[0] (e1).capacity" in r.output
