@@ -1,5 +1,5 @@
 """Pods: YAML definitions with field-naming errors, the store round trip on both
-databases, the router's pod state (measured empathy and competence), CLI-free API CRUD."""
+databases, the router's pod state (measured empathy and competence), the CLI and the API CRUD."""
 
 from __future__ import annotations
 
