@@ -169,3 +169,37 @@ def test_works_inside_a_small_simulation(tmp_path: Path) -> None:
     assert bandit.n_learned >= served > 0  # every served contact credited (transfers: each member)
     assert bandit.n_decisions > 0 and len(bandit.members) >= 2
     assert bandit.stats()["explore_rate"] < 1.0
+
+
+def test_warm_start_learns_from_the_stored_history(sqlite_store, tmp_path: Path) -> None:  # noqa: ANN001
+    """Stored, annotated contacts teach a fresh bandit; its member estimates then track
+    the members' mean stored remembered score (what it was taught)."""
+    from sqlalchemy import select
+
+    from empathos.learn.bandit import warm_start
+    from empathos.simulate import SimulationConfig, run_simulation
+    from empathos.simulate.store import store_simulation
+    from empathos.store.schema import interaction_scores, interactions
+    from empathos.understand.pipeline import analyze
+
+    run_simulation(SimulationConfig(customers=300, days=7, seed=8, contacts_per_customer_day=0.08), tmp_path / "sim", progress=False)
+    store_simulation(tmp_path / "sim", sqlite_store)
+    analyze(sqlite_store, "lexicon", "lexicon", progress=False)
+    with sqlite_store.connect() as conn:
+        rows = conn.execute(select(interactions.c.employee_id, interaction_scores.c.remembered).select_from(
+            interactions.join(interaction_scores, interaction_scores.c.interaction_id == interactions.c.interaction_id))
+            .where(interactions.c.employee_id.is_not(None), interaction_scores.c.remembered.is_not(None))).all()
+    bandit = BanditPolicy(seed=0)
+    assert warm_start(bandit, sqlite_store) == len(rows) > 50
+    assert bandit.n_learned == len(rows) and set(bandit.members) == {r[0] for r in rows}
+    by_member: dict[str, list[float]] = {}
+    for eid, rem in rows:
+        by_member.setdefault(eid, []).append(rem)
+    busy = [e for e, v in by_member.items() if len(v) >= 8]
+    typical = contact(0, valence=-0.2, intensity=0.4)
+    est = [bandit.predict_one(typical, e) for e in busy]
+    true = [float(np.mean(by_member[e])) for e in busy]
+    r = np.corrcoef(est, true)[0, 1]
+    assert len(busy) >= 4 and r > 0.5, (len(busy), r)
+    with pytest.raises(ValueError):
+        warm_start(bandit, sqlite_store, reward="retention")

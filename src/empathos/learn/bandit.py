@@ -290,3 +290,70 @@ class BanditPolicy:
             "explore_rate": self.n_explored / self.n_decisions if self.n_decisions else 0.0,
             "learned": self.n_learned, "members": len(self.members),
         }
+
+
+def warm_start(
+    policy: BanditPolicy,
+    engine: object,
+    since: object | None = None,
+    reward: str = "remembered",
+) -> int:
+    """Teach ``policy`` from stored history: every scored interaction with an employee,
+    oldest first, as if its outcome had just arrived. Returns the number learned.
+
+    Why: a router that starts from its prior explores for thousands of contacts; the store
+    already knows how past contacts ended. The state is what a router would have seen — the
+    first customer turn's emotion (``turn_emotions`` of the annotation model that scored
+    the contact) and the interaction's need, channel, attempt and transfers — and the
+    reward the stored ``remembered`` score (``reward="remembered"``) or the emotional
+    outcome (``"emotional_outcome"``: improved +1, unchanged 0, worsened −1). Contacts a
+    transfer passed through several members credit the last (the only one stored on the
+    interaction). Uses only what the store holds; no simulator truth.
+    """
+    from sqlalchemy import select
+
+    from empathos.store.schema import interaction_scores as s
+    from empathos.store.schema import interactions as i
+    from empathos.store.schema import turn_emotions as te
+
+    if reward not in ("remembered", "emotional_outcome"):
+        raise ValueError(f"warm_start learns remembered or emotional_outcome, not {reward!r}")
+    outcome_value = {"improved": 1.0, "unchanged": 0.0, "worsened": -1.0}
+    q = (
+        select(i.c.interaction_id, i.c.customer_id, i.c.employee_id, i.c.channel, i.c.need, i.c.attributes,
+               s.c.remembered, s.c.outcome, s.c.model, s.c.version)
+        .select_from(i.join(s, s.c.interaction_id == i.c.interaction_id))
+        .where(i.c.employee_id.is_not(None), s.c.remembered.is_not(None))
+        .order_by(i.c.ended_at, i.c.interaction_id)
+    )
+    if since is not None:
+        q = q.where(i.c.started_at >= since)
+    learned = 0
+    seen: set[str] = set()
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        rows = conn.execute(q).all()
+        first_turn: dict[tuple[str, str, str], tuple[float, float]] = {}
+        for model, version in {(r.model, r.version) for r in rows}:
+            for iid, val, inten in conn.execute(
+                select(te.c.interaction_id, te.c.valence, te.c.intensity)
+                .where(te.c.model == model, te.c.version == version)
+                .order_by(te.c.interaction_id, te.c.seq.desc())
+            ):
+                first_turn[(iid, model, version)] = (val, inten)  # descending seq: the first turn wins
+    for r in rows:
+        if r.interaction_id in seen:  # one score row per contact (several empathy models)
+            continue
+        seen.add(r.interaction_id)
+        y = r.remembered if reward == "remembered" else outcome_value.get(r.outcome)
+        if y is None:
+            continue
+        val, inten = first_turn.get((r.interaction_id, r.model, r.version), (0.0, 0.0))
+        attrs = r.attributes or {}
+        c = ContactRequest(
+            contact_id=r.interaction_id, customer_id=r.customer_id or "", channel=r.channel, need=r.need or "",
+            language="", valence=float(val), intensity=float(inten), attempt=int(attrs.get("attempt", 0) or 0),
+            transfers=int(attrs.get("transfers", 0) or 0),
+        )
+        policy.learn_one(c, r.employee_id, float(y))
+        learned += 1
+    return learned
