@@ -123,6 +123,39 @@ def predict(engine: Engine) -> None:
     )
 
 
+def risk(engine: Engine) -> None:
+    """Churn risk, value at risk and the avoidable list from the predict pipeline."""
+    from empathos.predict.pipeline import predict as run_predict
+
+    step("3 predict: churn risk, value at risk, employees (simulated customers)")
+    # Score as of the end of the simulated month: the hand-written samples are dated
+    # later, and the default (the latest contact in the store) would leave the simulated
+    # customers' churn labels and purchases in the past.
+    i = schema.interactions.c
+    with engine.connect() as conn:
+        as_of = conn.execute(select(func.max(i.started_at)).where(i.source == "simulated")).scalar()
+    report = run_predict(engine, as_of=as_of, progress=False, effects_boot=100)
+    sources = ", ".join(f"{n:,} {src}" for src, n in sorted(report.sources.items()))
+    console.print(
+        f"  {report.customers_scored:,} customers scored ({sources}) with {report.churn_model}, trained on "
+        f"{report.n_train:,} customer-snapshots ({report.n_train_positive} churned within {report.window_days:.0f} days)"
+    )
+    share = report.total_value_at_risk / report.total_clv if report.total_clv else 0.0
+    console.print(
+        f"  mean P(churn in {report.window_days:.0f} days) {report.mean_p_churn:.3f}; value at risk "
+        f"{report.total_value_at_risk:,.0f} of a total CLV of {report.total_clv:,.0f} ({share:.1%}); "
+        f"{report.employees_scored} employees scored (attrition index, ELV)"
+    )
+    table = Table(title="top 5 avoidable churn: value at risk whose drivers an action can change (simulated)")
+    for col in ("customer", "value at risk", "actionable drivers"):
+        table.add_column(col, justify="right" if col == "value at risk" else "left")
+    for a in report.avoidable[:5]:
+        table.add_row(a["customer_id"], f"{a['value_at_risk']:,.0f}", ", ".join(a["actionable"]))
+    console.print(table)
+    for note in report.notes:
+        console.print(f"  [yellow]note:[/] {note}")
+
+
 def main(seed: int = 7) -> None:
     started = time.perf_counter()
     if OUT.exists():
@@ -134,6 +167,7 @@ def main(seed: int = 7) -> None:
     listen(engine, OUT / "simulated", seed)
     understand(engine)
     predict(engine)
+    risk(engine)
     step("store")
     from empathos.listen.stats import store_stats
 
