@@ -6,7 +6,7 @@ baseline, measured in the same run, on synthetic pod states of 20, 100 and 300 m
 What is timed (per call, median of ``--repeat`` rounds of a batch of calls):
 ``fifo.route``, ``empathy.route`` (fast path: every member's score, only the winner
 explained), ``empathy.decide`` (the full explanation: every member's parts and sentence),
-``score_members`` and ``fast_scores``. Each figure is also given as a ratio to
+``score_members`` (all members, and ``limit=5``) and ``fast_scores``. Each figure is also given as a ratio to
 ``fifo.route`` on the same state. Times are CPU time of this process per call. Members and contacts are drawn at random (languages,
 skills, empathy styles, load) — synthetic, not real or simulated contact data. The HTTP
 path (server, JSON, store) is measured by ``bench/route_load.py``.
@@ -100,14 +100,15 @@ def main() -> None:
             "empathy.route": lambda c: empathy.route(c, s),
             "empathy.decide": lambda c: empathy.decide(c, s),  # type: ignore[attr-defined]
             "score_members": lambda c: score_members(c, s),
+            "score_members[:5]": lambda c: score_members(c, s, limit=5),
             "fast_scores": lambda c: fast_scores(c, s),
         }, batch, args.repeat)
         base = timings["fifo.route"]
         for name, us in timings.items():
             rows.append({"members": n, "call": name, "us_per_call": round(us, 1), "x_fifo": round(us / base, 1)})
-    print(f"{'members':>7}  {'call':<15} {'CPU µs/call':>11} {'× fifo':>7}")
+    print(f"{'members':>7}  {'call':<17} {'CPU µs/call':>11} {'× fifo':>7}")
     for r in rows:
-        print(f"{r['members']:>7}  {r['call']:<15} {r['us_per_call']:>11.1f} {r['x_fifo']:>7.1f}")
+        print(f"{r['members']:>7}  {r['call']:<17} {r['us_per_call']:>11.1f} {r['x_fifo']:>7.1f}")
     out = ROOT / "bench" / "results" / "route_policy.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({

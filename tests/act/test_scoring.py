@@ -102,6 +102,14 @@ def test_fast_path_gives_the_same_scores_and_winner(members: list[MemberState], 
     assert best == (full[0].employee_id if full[0].eligible else None)
 
 
+@settings(max_examples=50, deadline=None)
+@given(members_st, requests_st, rapport_st, st.integers(0, 14))
+def test_limit_gives_the_head_of_the_full_list(members: list[MemberState], r: ContactRequest,
+                                               rapport: dict[str, float] | None, limit: int) -> None:
+    s = state(*members)
+    assert score_members(r, s, rapport=rapport, limit=limit) == score_members(r, s, rapport=rapport)[:limit]
+
+
 def test_language_and_skill_make_a_member_ineligible_with_a_readable_reason() -> None:
     s = state(member("e-fr", langs=("fr",)), member("e-sales", skills=("sales",)), member("e-ok"))
     out = {x.employee_id: x for x in score_members(contact(), s)}

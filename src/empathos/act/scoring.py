@@ -250,17 +250,41 @@ def score_members(
     state: PodState,
     config: ScoringConfig = ScoringConfig(),  # noqa: B008 - frozen, immutable default
     rapport: Mapping[str, float] | None = None,
+    limit: int | None = None,
 ) -> list[MemberScore]:
     """Score every member of ``state`` for ``request``, best first.
 
     Order: eligible before ineligible, then higher score, then longer idle, then id (so
     the order is deterministic). ``rapport`` maps employee id → −1 … 1. Pure: reads the
-    state, never changes it."""
+    state, never changes it.
+
+    ``limit``: return only the best ``limit`` members — the same list as
+    ``score_members(...)[:limit]`` — ranked with :func:`fast_scores` first so that only
+    those are explained (parts and sentence). Why: explaining costs ~7 µs per member, the
+    ranking ~1 µs; per-turn callers with hundreds of members need the top few."""
     demand = empathy_demand(request)
     weights = mechanism_weights(request)
+    if limit is not None:
+        return [score_member(request, state.members[eid], state, config, rapport, demand, weights)
+                for eid in _ranked_ids(request, state, config, rapport)[: max(0, limit)]]
     out = [score_member(request, m, state, config, rapport, demand, weights) for m in state.members.values()]
     out.sort(key=lambda s: (not s.eligible, -s.score, s.idle_since, s.employee_id))
     return out
+
+
+def _ranked_ids(request: ContactRequest, state: PodState, config: ScoringConfig,
+                rapport: Mapping[str, float] | None) -> list[str]:
+    """Member ids in :func:`score_members` order, from the fast path's scores."""
+    scores, _ = fast_scores(request, state, config, rapport)
+    lang, need, excluded, free = request.language, request.need, request.exclude_employee_ids, state.free
+    keys = []
+    for eid, m in state.members.items():
+        eligible = (eid in free and m.available and eid not in excluded
+                    and (lang in m.languages or not config.require_language)
+                    and (need in m.skills or not config.require_skill))
+        keys.append((not eligible, -scores[eid], m.idle_since, eid))
+    keys.sort()
+    return [k[3] for k in keys]
 
 
 def choose_pod(request: ContactRequest, state: PodState) -> str | None:
