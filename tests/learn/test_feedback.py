@@ -149,26 +149,26 @@ def _goemotions_turns(engine: Engine, n: int) -> list[tuple[str, str]]:
 
 @pytest.mark.slow
 def test_wrong_corrections_are_not_promoted_right_ones_are(sqlite_store: Engine, tmp_path: Path) -> None:
-    """Real encoder, real GoEmotions, a subset: 150 deliberately wrong labels (by an
+    """Real encoder, real GoEmotions, a subset: 100 deliberately wrong labels (by an
     employee) make the test macro-F1 worse and are not promoted; a supervisor then
     corrects them to the gold labels, which does not make it worse, and is promoted."""
     from empathos.understand.protocols import CX_EMOTIONS
 
     engine = sqlite_store
-    gold = _goemotions_turns(engine, 150)
+    gold = _goemotions_turns(engine, 100)
     rng = np.random.default_rng(0)
     for iid, label in gold:
         wrong = CX_EMOTIONS[(CX_EMOTIONS.index(label) + 1 + int(rng.integers(8))) % 9]
         correct_emotion(engine, iid, 0, wrong, "e1", "employee")
-    opts = RetrainOptions(limit_train=500, limit_eval=400, models_dir=tmp_path / "models")
+    opts = RetrainOptions(limit_train=300, limit_eval=300, models_dir=tmp_path / "models")
     (bad,) = retrain(engine, "emotion", opts)
-    assert bad.n_corrections == 150 and bad.score_after < bad.score_before
+    assert bad.n_corrections == 100 and bad.score_after < bad.score_before
     assert not bad.promoted and bad.new_version is None and not (tmp_path / "models").exists()
 
     for iid, label in gold:
         correct_emotion(engine, iid, 0, label, "sup", "supervisor")
     (good,) = retrain(engine, "emotion", opts)
-    assert good.n_corrections == 150 and good.score_before == bad.score_before
+    assert good.n_corrections == 100 and good.score_before == bad.score_before
     assert good.score_after >= good.score_before and good.promoted
     assert good.new_version == "2" and (tmp_path / "models" / "emotion-default.npz").exists()
     assert (tmp_path / "models" / "emotion-default-v2.json").exists()
