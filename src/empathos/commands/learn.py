@@ -122,7 +122,8 @@ def register_loop(app: typer.Typer) -> None:
                 console.print(f"[bold]{r.kind}[/]: {r.reason}")
                 continue
             verdict = "[green]promoted[/]" if r.promoted else "[red]not promoted[/]"
-            console.print(f"[bold]{r.kind}[/] ({r.n_corrections} corrections, {r.metric}, n_test={r.n_test}): "
+            console.print(f"[bold]{r.kind}[/] ({r.n_corrections} corrections from {r.corrections_source} contacts; "
+                          f"test: {r.data} (real public data), {r.metric}, n_test={r.n_test}): "
                           f"before {r.score_before:.4f} ({r.baseline}) -> after {r.score_after:.4f}: {verdict}"
                           + (f" as v{r.new_version} at {r.path}" if r.promoted else "") + f" [{r.seconds:.0f} s]")
         if any(r.promoted for r in results) and models_dir is None:

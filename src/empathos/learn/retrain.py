@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, func, insert, select
 
 from empathos.learn.feedback import FeedbackRecord, all_feedback, effective
 from empathos.store.schema import turns
@@ -89,6 +89,7 @@ class RetrainResult:
     data: str = ""
     seconds: float = 0.0
     reason: str = ""
+    corrections_source: str = ""  # real / simulated / mixed: the interactions the corrected turns belong to
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,6 +147,26 @@ def empathy_corrections(engine: Engine) -> dict[str, tuple[list[str], list[str],
     return out
 
 
+def corrections_source(engine: Engine, kind: str) -> str:
+    """Where the corrected turns come from (``interactions.source`` of their contacts)."""
+    from empathos.store.schema import interactions
+    from empathos.store.tables_feedback import label_feedback
+
+    q = (
+        select(interactions.c.source, func.count())
+        .where(interactions.c.interaction_id.in_(
+            select(label_feedback.c.interaction_id).where(label_feedback.c.kind == kind)))
+        .group_by(interactions.c.source)
+    )  # fmt: skip
+    with engine.connect() as conn:
+        counts = {src or "unknown": int(n) for src, n in conn.execute(q)}
+    if not counts:
+        return "no corrections"
+    if len(counts) == 1:
+        return next(iter(counts))
+    return "mixed (" + ", ".join(f"{n} contacts {k}" for k, n in sorted(counts.items())) + ")"
+
+
 def _turn_texts(engine: Engine, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
     out: dict[tuple[str, int], str] = {}
     ids = sorted({i for i, _ in keys})
@@ -199,6 +220,7 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
     if not texts_fb:
         res.reason = "no emotion corrections stored: nothing to retrain"
         return res
+    res.corrections_source = corrections_source(engine, "emotion")
     np.random.seed(SEED)
     deployed_arrays, card = _load_current(EMOTION_ARTEFACT, opt, load_artefact)
     res.base_version = str(card.get("version", "1"))
@@ -256,6 +278,7 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
     if not n_fb:
         res.reason = "no empathy corrections stored: nothing to retrain"
         return res
+    res.corrections_source = corrections_source(engine, "empathy")
     np.random.seed(SEED)
     deployed_arrays, card = _load_current(EMPATHY_ARTEFACT, opt, load_artefact)
     res.base_version = str(card.get("version", "1"))
@@ -368,7 +391,7 @@ def _record(engine: Engine, res: RetrainResult) -> None:
             score_after=res.score_after, promoted=int(res.promoted), base_version=res.base_version,
             new_version=res.new_version,
             details={**res.details, "baseline": res.baseline, "n_train": res.n_train, "n_test": res.n_test,
-                     "path": res.path},
+                     "path": res.path, "data": res.data, "corrections_source": res.corrections_source},
         ))  # fmt: skip
 
 
