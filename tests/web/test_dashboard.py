@@ -165,3 +165,20 @@ def test_text_contrast_meets_wcag_aa(page, live_server: str) -> None:  # noqa: A
         page.locator("details").first.evaluate("d => d.open = true") if page.locator(
             "details").count() else None
         assert page.evaluate(CONTRAST_JS) == [], path
+
+
+def test_questionnaire_in_the_browser(page, live_server: str, artifacts: Path) -> None:  # noqa: ANN001
+    page.goto(live_server + "/dashboard/maturity")
+    fieldsets = page.locator("form.questionnaire fieldset")
+    n = fieldsets.count()
+    assert n >= 4  # at least one question per pillar
+    for k in range(n):  # answer every question by clicking the label of its last option
+        fieldsets.nth(k).locator("label").last.click()
+    page.click("button:has-text('Assess')")
+    page.wait_for_load_state()
+    assert page.url.endswith("/dashboard/maturity")
+    assert page.locator("dt:has-text('Overall stage')").count() == 1
+    assert _charts_rendered(page) == 1
+    assert page.locator("form.questionnaire input:checked").count() == n
+    _shot(page, artifacts, "maturity_assessed")
+    assert page.errors == []
