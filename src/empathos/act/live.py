@@ -312,6 +312,10 @@ class EmotionReader:
         label, v, i = self._read(self._fallback, text, language)
         return EmotionRead(label, v, i, model="lexicon", fell_back=True, why=why)
 
+    def cached(self, text: str, language: str | None) -> bool:
+        """Whether reading ``text`` needs no model call (cached, or the model is the lexicon)."""
+        return self._model is self._fallback or (text, language) in self._cache
+
     def stats(self) -> dict[str, Any]:
         model, why = self._current_model()
         return {"model": self.model_name, "ready": model is not None, "why": why, "cache_hits": self.hits,
@@ -797,6 +801,23 @@ class LiveDesk:
         out["emotion"] = {"label": emotion.label, "valence": emotion.valence, "intensity": emotion.intensity,
                           "model": emotion.model}
         return out
+
+    def answers_from_memory(self, customer_id: str | None, text: str | None, language: str | None = None,
+                            contact_id: str | None = None) -> bool:
+        """True when a call for these arguments needs no store read and no model call (the
+        record is cached and fresh, the text's emotion is cached, the contact is in memory):
+        the API then runs it inline on the event loop instead of hopping to a thread."""
+        if contact_id is not None:
+            c = self._contacts.get(contact_id)
+            if c is None:
+                return False
+            customer_id, language = None, language or c.language
+        if customer_id is not None:
+            entry = self.records._cache.get(customer_id)
+            if entry is None or entry[0] <= time.monotonic():
+                return False
+            language = language or entry[1].language or "en"
+        return text is None or self.emotions.cached(text, language)
 
     def contact(self, contact_id: str) -> LiveContact:
         """The live contact (reloaded from the store when not in memory)."""
