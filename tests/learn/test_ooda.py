@@ -175,3 +175,39 @@ def test_api_and_cli(engine: Engine, tmp_path: Path) -> None:
         out = CliRunner().invoke(app, ["ooda", "--days", "60", "--db", str(engine.url)], env={"COLUMNS": "200"})
         assert out.exit_code == 0, out.output
         assert "data: simulated" in out.output and "Decide" in out.output and "automation_share" in out.output
+
+
+def test_decide_prefers_a_measured_experiment(engine: Engine) -> None:
+    """An experiment of the 'empathy' policy with churn measured in both arms gives the
+    empathy-routing action a causal effect: Δp = control churn share − treatment share."""
+    from datetime import timedelta
+
+    from empathos.learn.experiments import Assignment, ExperimentConfig, start_experiment, store_assignments
+    from empathos.store.schema import outcomes
+    from tests.learn.test_coaching import T0
+
+    build_small_store(engine)
+    vals = _scores(engine)
+    start_experiment(engine, ExperimentConfig(name="exp1", treatment="empathy", control="fifo"), T0, source="simulated")
+    treat = [k for k in range(18) if k % 3 == 0]  # e-good's contacts
+    ctrl = [k for k in range(18) if k % 3 == 1]  # e-sym's contacts
+    store_assignments(engine, "exp1", [Assignment(f"i-{k:02d}", "treatment", k * 1440.0, "e-good") for k in treat]
+                      + [Assignment(f"i-{k:02d}", "control", k * 1440.0, "e-sym") for k in ctrl], T0)  # fmt: skip
+    churned = [ctrl[0], ctrl[1], ctrl[2], ctrl[3], treat[0]]  # 4 of 6 control, 1 of 6 treatment
+    with engine.begin() as conn:
+        conn.execute(insert(outcomes), [
+            {"outcome_id": f"ch-{k}", "kind": "churn", "value": 1.0, "ts": T0 + timedelta(days=k + 2),
+             "customer_id": f"cu-{k}", "source": "simulated"} for k in churned
+        ] + [{"outcome_id": "late", "kind": "resolved", "value": 1.0, "ts": T0 + timedelta(days=60),
+              "customer_id": "cu-0", "source": "simulated"}])  # fmt: skip
+    act = {a.name: a for a in decide(engine)}["empathy-routing"]
+    assert act.effect is not None and act.effect["causal"] is True and "exp1" in act.effect["basis"]
+    assert act.effect["delta_p"] == pytest.approx(4 / 6 - 1 / 6)
+    assert act.effect["n"] == 12 and act.effect["source"] == "simulated"
+    assert act.effect["low"] <= act.effect["delta_p"] <= act.effect["high"]
+    # every targeted customer's P(churn) (<= 0.22) is below Δp = 0.5: the whole value at risk is kept
+    assert act.n_customers > 0
+    assert act.expected_value == pytest.approx(act.value_at_risk, abs=0.01)
+    assert act.ev_low <= act.expected_value <= act.ev_high
+    assert act.note == ""
+    assert max(p for p, _ in vals.values()) < 0.5
