@@ -49,5 +49,8 @@ def register(app: typer.Typer) -> None:
             fail(f"cannot open the store {settings.database_url!r}: {exc}")
         sys.setswitchinterval(switch_interval_ms / 1000.0)
         console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
-        uvicorn.run(create_app(settings, engine=engine), host=host, port=port, log_level=log_level,
-                    access_log=access_log)
+        api = create_app(settings, engine=engine)
+        uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
+        desk = getattr(api.state, "live_desk", None)
+        if desk is not None:  # write what the live desk still holds before exiting
+            desk.close(timeout=10.0)
