@@ -148,7 +148,9 @@ def _goemotions_turns(engine: Engine, n: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.slow
-def test_wrong_corrections_are_not_promoted_right_ones_are(sqlite_store: Engine, tmp_path: Path) -> None:
+def test_wrong_corrections_are_not_promoted_right_ones_are(
+    sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Real encoder, real GoEmotions, a subset: 100 deliberately wrong labels (by an
     employee) make the test macro-F1 worse and are not promoted; a supervisor then
     corrects them to the gold labels, which does not make it worse, and is promoted."""
@@ -176,3 +178,11 @@ def test_wrong_corrections_are_not_promoted_right_ones_are(sqlite_store: Engine,
     with engine.connect() as conn:
         runs = conn.execute(select(retrain_runs.c.promoted, retrain_runs.c.score_after).order_by(retrain_runs.c.run_id)).all()
     assert [r.promoted for r in runs] == [0, 1]
+    # the loop closes: with EMPATHOS_MODELS_DIR set, the default backend serves version 2
+    from empathos.understand.backends.default import DefaultEmotionModel
+
+    monkeypatch.setenv("EMPATHOS_MODELS_DIR", str(tmp_path / "models"))
+    served = DefaultEmotionModel()
+    assert served.version == "2" and served.card["test_after"] == good.score_after
+    monkeypatch.delenv("EMPATHOS_MODELS_DIR")
+    assert DefaultEmotionModel().version == "1"  # the packaged heads are untouched
