@@ -97,6 +97,14 @@ def test_staleness_and_rebuild(tiny: Engine) -> None:
     assert report is not None and report.n_interactions == 7
     assert ag.kpis(tiny, ag.Filters(channel="email")).n_interactions == 1
     assert not ag.is_stale(tiny)
+    # a rerun that replaces scores (same row count, newer computed_at) is noticed too
+    with tiny.begin() as conn:
+        conn.execute(schema.interaction_scores.update()
+                     .where(schema.interaction_scores.c.interaction_id == "i-1")
+                     .values(remembered=0.5, computed_at=data.DAY2))
+    assert ag.is_stale(tiny)
+    ag.ensure_fresh(tiny)
+    assert ag.kpis(tiny, ag.Filters()).sum_remembered == pytest.approx(0.5 + 0.4 + 0.1 + 0.7 - 0.3)
 
 
 def test_empty_store(engine: Engine) -> None:

@@ -322,6 +322,16 @@ def _counts(conn: Connection) -> tuple[int, int, int]:
     )
 
 
+def _fingerprint(conn: Connection) -> dict[str, Any]:
+    """What the summary depends on: row counts, plus the newest ``computed_at`` of the
+    scores, so a rerun that *replaces* rows (same count) is noticed too."""
+    n_int, n_scores, n_cs = _counts(conn)
+    newest = [conn.execute(select(func.max(t.c.computed_at))).scalar()
+              for t in (interaction_scores, customer_scores)]
+    return {"n_interactions": n_int, "n_scores": n_scores, "n_customer_scores": n_cs,
+            "scores_at": _iso(newest[0]), "customer_scores_at": _iso(newest[1])}
+
+
 def refresh_aggregates(engine: Engine) -> RefreshReport:
     """Rebuild the dashboard's summary from the store (call after analyze / predict).
 
@@ -338,10 +348,11 @@ def refresh_aggregates(engine: Engine) -> RefreshReport:
         conn.execute(delete(web_daily))
         conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
         rows = int(conn.execute(select(func.count()).select_from(web_daily)).scalar_one())
-        n_int, n_scores, n_cs = _counts(conn)
+        fp = _fingerprint(conn)
+        n_int, n_scores, n_cs = fp["n_interactions"], fp["n_scores"], fp["n_customer_scores"]
         undated = int(conn.execute(select(func.count()).select_from(interactions)
                                    .where(interactions.c.started_at.is_(None))).scalar_one())
-        details = {"undated_interactions": undated, "predict": _predict_summary_raw(conn),
+        details = {"undated_interactions": undated, "fingerprint": fp, "predict": _predict_summary_raw(conn),
                    "empathy_model": None if model is None else f"{model[2]}/{model[3]}"}
         seconds = time.perf_counter() - t0
         conn.execute(delete(web_refresh).where(web_refresh.c.name == REFRESH_NAME))
@@ -363,14 +374,14 @@ def refresh_info(engine: Engine) -> dict[str, Any] | None:
 
 
 def is_stale(engine: Engine) -> bool:
-    """True when interactions, their scores or the customer scores changed in number since
-    the last rebuild (counts are cheap and catch every ingest, analyze and predict run)."""
+    """True when interactions, their scores or the customer scores changed since the last
+    rebuild: a different row count (ingest) or a newer ``computed_at`` (analyze, predict)."""
     info = refresh_info(engine)
     if info is None:
         return True
     with engine.connect() as conn:
-        now = _counts(conn)
-    return now != (info["n_interactions"], info["n_scores"], info["n_customer_scores"])
+        now = _fingerprint(conn)
+    return now != (info["details"] or {}).get("fingerprint")
 
 
 def ensure_fresh(engine: Engine) -> RefreshReport | None:
