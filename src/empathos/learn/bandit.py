@@ -62,12 +62,13 @@ NEEDS: tuple[str, ...] = ("billing", "technical", "sales", "complaint", "cancell
 CHANNELS: tuple[str, ...] = ("voice", "chat", "email", "social", "self_service")
 _NEED_INDEX = {n: i for i, n in enumerate(NEEDS)}
 _CHANNEL_INDEX = {c: i for i, c in enumerate(CHANNELS)}
-STATE_DIM = 6 + len(NEEDS) + len(CHANNELS)
+STATE_DIM = 7 + len(NEEDS) + len(CHANNELS)
 MEMBER_DIM = 3
 
 
 def state_features(c: ContactRequest) -> np.ndarray:
-    """x for the shared baseline g: what is known of the contact when it is routed."""
+    """x for the shared baseline g: what is known of the contact when it is routed
+    (emotion, attempt, transfers, minutes waited so far, need, channel)."""
     x = np.zeros(STATE_DIM)
     x[0] = 1.0
     x[1] = c.valence
@@ -75,12 +76,13 @@ def state_features(c: ContactRequest) -> np.ndarray:
     x[3] = max(0.0, -c.valence)
     x[4] = min(c.attempt, 3)
     x[5] = min(c.transfers, 2)
+    x[6] = math.log1p(max(0.0, c.waited_min))  # a long wait sours the contact whoever answers
     i = _NEED_INDEX.get(c.need)
     if i is not None:
-        x[6 + i] = 1.0
+        x[7 + i] = 1.0
     j = _CHANNEL_INDEX.get(c.channel)
     if j is not None:
-        x[6 + len(NEEDS) + j] = 1.0
+        x[7 + len(NEEDS) + j] = 1.0
     return x
 
 
@@ -183,7 +185,8 @@ class BanditPolicy:
         self.n_explored = 0  # of which not the greedy member
         self.n_capped = 0  # draws overridden by the regret bound
         self.n_learned = 0
-        self._pending: dict[str, list[tuple[str, ContactRequest]]] = {}
+        self._pending: dict[str, list[tuple[str, ContactRequest, bool]]] = {}
+        self._state: PodState | None = None  # the last state seen: who is qualified for what
         self._max_pending = 200_000
 
     # --- model ---------------------------------------------------------------------
@@ -209,10 +212,11 @@ class BanditPolicy:
 
     # --- policy --------------------------------------------------------------------
     def route(self, contact: ContactRequest, state: PodState) -> RoutingDecision:
+        self._state = state
         d = self.fallback.route(contact, state)
         if d.employee_id is None or d.fell_back or len(d.scores) < 2:
             if d.employee_id is not None:
-                self._remember(contact, d.employee_id)
+                self._remember(contact, d.employee_id, qualified=not d.fell_back)
             return d
         try:
             chosen, scores, greedy, gap, capped = self._choose(contact, list(d.scores))
@@ -258,15 +262,17 @@ class BanditPolicy:
             chosen, gap = greedy, 0.0
         return chosen, scores, greedy, gap, capped
 
-    def _remember(self, contact: ContactRequest, employee_id: str) -> None:
+    def _remember(self, contact: ContactRequest, employee_id: str, qualified: bool = True) -> None:
         """Keep the contact's state as it was when this member was chosen (the caller
-        mutates the request afterwards: waits and transfers change it)."""
+        mutates the request afterwards: waits and transfers change it), and whether the
+        member was qualified (an overflow pick is not evidence about fit)."""
         snap = ContactRequest(
             contact_id=contact.contact_id, customer_id=contact.customer_id, channel=contact.channel,
             need=contact.need, language=contact.language, valence=contact.valence,
             intensity=contact.intensity, attempt=contact.attempt, transfers=contact.transfers,
+            waited_min=contact.waited_min,
         )
-        self._pending.setdefault(contact.contact_id, []).append((employee_id, snap))
+        self._pending.setdefault(contact.contact_id, []).append((employee_id, snap, qualified))
         if len(self._pending) > self._max_pending:  # outcomes that never came back
             self._pending.pop(next(iter(self._pending)))
 
@@ -274,14 +280,22 @@ class BanditPolicy:
         """A contact ended: every member who served it learns its reward, with the state
         the contact was in when they were chosen (or its final state for contacts another
         policy routed, e.g. the control arm)."""
-        routed = dict(self._pending.pop(contact.contact_id, ()))
+        routed = {eid: (snap, ok) for eid, snap, ok in self._pending.pop(contact.contact_id, ())}
         if not served_by:
             return
         r = self.reward_fn(outcome)
         if not math.isfinite(r):
             return
         for eid in served_by:
-            self.learn_one(routed.get(eid, contact), eid, r)
+            snap, qualified = routed.get(eid, (contact, self._qualified(contact, eid)))
+            if qualified:  # overflow picks (no skill or language) would blame the member for the queue
+                self.learn_one(snap, eid, r)
+
+    def _qualified(self, contact: ContactRequest, employee_id: str) -> bool:
+        """Had the member the need's skill and the customer's language (for contacts
+        another policy routed; unknown members count as qualified)."""
+        m = self._state.members.get(employee_id) if self._state is not None else None
+        return m is None or (contact.need in m.skills and contact.language in m.languages)
 
     def stats(self) -> dict[str, float]:
         """How much the policy explored and learned (for reports and logs)."""
