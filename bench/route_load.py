@@ -20,7 +20,9 @@ with the same server's trivial ``GET /health`` as the ceiling, in the same run.
    emotion from the caches, triage, pod, every member scored, lead, decision queued for the
    store) and ``GET /health`` (no work: the HTTP stack's floor); then both unpaced (max).
 5. In-process: the same decisions timed directly on a ``LiveDesk`` (no HTTP), and a
-   cProfile of them, to say what dominates the latency.
+   cProfile of them, to say what dominates the latency. With ``--profile-server`` (needs
+   ``pip install py-spy``, a bench-only tool) the server is sampled by py-spy during one
+   more POST run: the share of samples per thread (event loop vs store writer …).
 
 Bodies: ``--pool`` distinct first messages (the simulator's multilingual openings) for
 random customers; after the warm-up the emotion cache answers them, as it would for the
@@ -224,6 +226,37 @@ def run_wrk(port: int, method: str, path: str, bodies: Path, rate: float | None,
     }
 
 
+def spy_summary(raw: Path) -> dict:
+    """Share of py-spy samples per server thread, and inside the store writer per step."""
+    from collections import Counter
+
+    threads: Counter = Counter()
+    writer: Counter = Counter()
+    total = 0
+    steps = ("materialise", "Connection.execute", "_upsert_contacts", "JSONEncoder.iterencode", "do_commit")
+    for line in raw.read_text().splitlines():
+        stack, n = line.rsplit(" ", 1)
+        parts = stack.split(";")
+        total += int(n)
+        name = parts[0].split(": ", 1)[-1].strip(") ")
+        threads[name] += int(n)
+        if "live-writer" in parts[0]:
+            for step in steps:
+                if any(step in f for f in parts[1:]):
+                    writer[step] += int(n)
+    wt = sum(v for k, v in threads.items() if "live-writer" in k) or 1
+    return {"samples": total,
+            "threads": {k: v / total for k, v in threads.most_common(10)},
+            "writer_steps": {k: v / wt for k, v in writer.items()}}
+
+
+def py_spy() -> str | None:
+    for cand in (Path(sys.executable).with_name("py-spy"), shutil.which("py-spy")):
+        if cand and Path(cand).exists():
+            return str(cand)
+    return None
+
+
 # ---------------------------------------------------------------------------- in-process
 
 
@@ -291,6 +324,8 @@ def main() -> None:
     ap.add_argument("--unique", action="store_true", help="also a run with a unique text per request")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--profile-server", action="store_true",
+                    help="sample the server with py-spy (if installed) during one more POST run")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -306,6 +341,7 @@ def main() -> None:
     port = free_port()
     proc = start_server(url, port, args.emotion_model, workdir / "server.log")
     rows: list[dict] = []
+    server_profile: dict | None = None
     try:
         wait_emotion_ready(port)
         warm(port, bodies)
@@ -319,6 +355,14 @@ def main() -> None:
                       f"p50 {r['p50_ms']:.2f} ms, p99 {r['p99_ms']:.2f} ms", flush=True)
         for method, path in (("POST", "/contacts"), ("GET", "/health")):
             rows.append(run_wrk(port, method, path, bodies_path, None, args.seconds, workdir))
+        if args.profile_server and py_spy():
+            spy = subprocess.Popen([py_spy(), "record", "-p", str(proc.pid), "-d", str(int(args.seconds) + 2),
+                                    "-r", "200", "-f", "raw", "--threads", "-o", str(workdir / "spy.txt")],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            run_wrk(port, "POST", "/contacts", bodies_path, rates[len(rates) // 2], args.seconds, workdir)
+            spy.wait(timeout=args.seconds + 60)
+            if (workdir / "spy.txt").exists():
+                server_profile = spy_summary(workdir / "spy.txt")
         if args.unique:
             rows.append(run_wrk(port, "POST", "/contacts", bodies_path, rates[0], args.seconds, workdir, unique=True))
         server_health = get_json(port, "/live/health")
@@ -352,6 +396,11 @@ def main() -> None:
         print(f"{rates[0]:>9.0f} {'POST unique':<15} {uniq['achieved_rate']:>10.0f} {uniq['p50_ms']:>8.2f} "
               f"{uniq['p99_ms']:>8.2f} {uniq['max_ms']:>8.2f} {uniq['errors'] + uniq['non2xx']:>6}")
         table.append(uniq)
+    if server_profile:
+        print("server threads (py-spy share of samples): " + ", ".join(
+            f"{k} {v:.0%}" for k, v in list(server_profile["threads"].items())[:5]))
+        print("  inside the store writer: " + ", ".join(
+            f"{k} {v:.0%}" for k, v in server_profile["writer_steps"].items()))
     print(f"\nin-process LiveDesk.open_contact: p50 {inproc['p50_ms']:.3f} ms, p99 {inproc['p99_ms']:.3f} ms "
           f"({inproc['members']} members scored per decision)")
     print("top own time per decision (cProfile):")
@@ -369,6 +418,7 @@ def main() -> None:
         "rows": table,
         "in_process": inproc,
         "server_live_health": server_health,
+        "server_profile_py_spy": server_profile,
         "goal": {"p99_ms_at_1000_per_s": 5.0,
                  "measured_p99_ms_at_1000": goal["p99_ms"] if goal else None,
                  "achieved_rate_at_1000": goal["achieved_rate"] if goal else None,

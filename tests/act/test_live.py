@@ -156,6 +156,27 @@ def test_a_new_desk_resumes_a_flushed_contact(desk, engine) -> None:
         other.close()
 
 
+def test_a_bad_row_does_not_block_later_writes(sqlite_store) -> None:
+    """A client reuses a contact id from before a restart: its first turn collides with the
+    stored one. That row is rejected and counted; everything else is written."""
+    fill(sqlite_store)
+    first = make_desk(sqlite_store)
+    first.open_contact("c-hist", "chat", BILLING, contact_id="reused")
+    assert first.flush()
+    first.close()
+    second = make_desk(sqlite_store)
+    try:
+        second.open_contact("c-hist", "chat", BILLING, contact_id="reused")
+        other = second.open_contact("c-new", "chat", "Wo ist meine Bestellung?", language="de")
+        assert second.flush()
+        h = second.health()
+        assert h["writes_rejected"] == 1 and h["writes_pending"] == 0
+        assert len(rows(sqlite_store, live_turns, other["contact_id"])) == 1
+        assert len(rows(sqlite_store, routing_decisions, "reused")) == 2  # both decisions kept
+    finally:
+        second.close()
+
+
 def test_need_rule_recognises_the_simulators_openings() -> None:
     """Sanity check of the keyword rule on the (hand-written) phrase banks, all six languages."""
     fill_in = {"product": "Router X", "order": "A-1", "amount": "12 EUR", "date": "3 May", "minutes": 5,

@@ -62,6 +62,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DataError, IntegrityError
 
 from empathos.act.card import (
     CustomerRecord,
@@ -428,7 +429,7 @@ class _Writer:
         self.engine, self.config = engine, config
         self._q: queue.Queue = queue.Queue()
         self._pending: list[tuple[Any, dict[str, Any]]] = []
-        self.dropped = self.written = 0
+        self.dropped = self.written = self.rejected = 0
         self.last_error: str | None = None
         self._idle = threading.Event()
         self._idle.set()
@@ -467,10 +468,28 @@ class _Writer:
                 self.last_error = None
                 if self._q.empty():
                     self._idle.set()
-            except Exception as exc:  # noqa: BLE001 - keep the rows, retry later
+            except (IntegrityError, DataError) as exc:  # a bad row: write the others, drop it
+                self.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
+                self._write_one_by_one()
+            except Exception as exc:  # noqa: BLE001 - the store is down: keep the rows, retry later
                 self.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
                 log.warning("live writer: %s (%d rows pending)", self.last_error, len(self._pending))
                 self._stop.wait(min(2.0, self.config.breaker_cooldown_s))
+
+    def _write_one_by_one(self) -> None:
+        """After a constraint error: each row alone, so one bad row (e.g. a client reusing a
+        contact id from before a restart) cannot block every later write. Rejected rows
+        are counted and logged, never retried."""
+        for item in self._pending:
+            try:
+                self._write([item])
+                self.written += 1
+            except (IntegrityError, DataError) as exc:
+                self.rejected += 1
+                log.warning("live writer: rejected a %s row: %s", item[0].name, str(exc)[:200])
+        self._pending = []
+        if self._q.empty():
+            self._idle.set()
 
     def _write(self, rows: list[tuple[Any, dict[str, Any]]]) -> None:
         contacts: dict[str, dict[str, Any]] = {}
@@ -1095,7 +1114,8 @@ class LiveDesk:
             "store": self.store_breaker.status(),
             "records": {"hits": self.records.hits, "misses": self.records.misses},
             "writes_pending": self._writer.pending, "writes_done": self._writer.written,
-            "writes_dropped": self._writer.dropped, "write_error": self._writer.last_error,
+            "writes_dropped": self._writer.dropped, "writes_rejected": self._writer.rejected,
+            "write_error": self._writer.last_error,
         }
 
     def close(self, timeout: float = 2.0) -> None:
