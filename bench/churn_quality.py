@@ -284,9 +284,33 @@ def effects_vs_truth(engine: Any, score_model: feat.ScoreModel) -> list[dict[str
 # ------------------------------------------------------------------- main
 
 
+def reuse(work: Path, customers: int, days: int, seed: int) -> Any:
+    """The store an earlier run left in ``--keep`` (simulated and analysed already)."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import func, select
+
+    from empathos.simulate import preset
+    from empathos.store import make_engine
+    from empathos.store.schema import turn_emotions, turn_empathy
+
+    engine = make_engine(f"sqlite:///{work / 'store.db'}")
+    cfg = preset("small", seed=seed, customers=customers, days=days)
+    with engine.connect() as conn:
+        n_emo = conn.execute(select(func.count()).select_from(turn_emotions)).scalar()
+        n_emp = conn.execute(select(func.count()).select_from(turn_empathy)).scalar()
+    gt = json.loads((work / "sim" / "ground_truth.json").read_text(encoding="utf-8"))
+    if gt["config"]["customers"] != customers or gt["config"]["days"] != days:
+        raise SystemExit("--reuse: the kept store was simulated with another size")
+    return engine, cfg, {"reused": 0.0}, SimpleNamespace(turns_emotion=n_emo, turns_empathy=n_emp)
+
+
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    engine, cfg, timings, areport = simulate_and_analyze(work, args.model, args.customers,
-                                                          args.days, args.seed)
+    if args.reuse:
+        engine, cfg, timings, areport = reuse(work, args.customers, args.days, args.seed)
+    else:
+        engine, cfg, timings, areport = simulate_and_analyze(work, args.model, args.customers,
+                                                              args.days, args.seed)
     sm = feat.latest_score_model(engine)
     split = cfg.start + timedelta(days=args.split_day)
     ccfg = ch.ChurnConfig(window_days=args.window, train_snapshots=args.train_snapshots)
@@ -393,7 +417,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split-day", type=int, default=None,
                         help="day of the time split (default: 55%% of the days)")
     parser.add_argument("--keep", type=Path, default=None, help="keep the store/sim here")
+    parser.add_argument("--reuse", action="store_true",
+                        help="skip simulate/analyze: evaluate the store left in --keep")
     args = parser.parse_args(argv)
+    if args.reuse and not args.keep:
+        parser.error("--reuse needs --keep DIR")
     if args.split_day is None:
         args.split_day = int(round(args.days * 0.55))
     RESULTS.mkdir(parents=True, exist_ok=True)
