@@ -100,3 +100,22 @@ def test_empty_store_says_so(sqlite_store: Engine, path: str) -> None:
     r = client.get(path)
     assert r.status_code == 200
     assert "No data yet" in r.text or "no interactions stored yet" in r.text
+
+
+def test_live_contacts_show_their_assist_card(engine: Engine) -> None:
+    from empathos.config import Settings
+
+    data.fill(engine)
+    app = create_app(settings=Settings(emotion_model="lexicon", empathy_model="lexicon"),
+                     engine=engine)
+    client = TestClient(app)
+    r = client.post("/contacts", json={"customer_id": "cu-1", "channel": "chat",
+                                       "text": "My order is late again and nobody answers."})
+    assert r.status_code == 201, r.text
+    app.state.live_desk.flush()
+    html = _page_ok(client, "/dashboard/pods")
+    assert "Open contacts, newest first" in html and r.json()["contact_id"] in html
+    card = html.split("Assist card ·", 1)[1]
+    assert card.count("<h4>") >= 3  # historical, contextual, predictive parts at least
+    assert "My order is late again and nobody answers." in card  # the live turn reached it
+    app.state.live_desk.close()

@@ -43,6 +43,7 @@ class StageResult:
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     form: dict[str, Any] | None = None
+    cards: list[dict[str, Any]] = field(default_factory=list)  # live assist cards
 
 
 def load(module: str, name: str) -> Callable[..., Any] | None:
@@ -160,10 +161,16 @@ def live(request: Request, limit: int = 12) -> StageResult:
         except Exception as exc:  # noqa: BLE001 - one missing card must not break the page
             out.notes.append(f"{r['contact_id']}: no card ({exc})")
             continue
-        flat = [{"part": k, "content": _fmt(v)} for k, v in card.items()
-                if k in ("historical", "contextual", "predictive", "ending", "handoff")]
-        out.tables.append(_dict_table(f"Assist card of {r['contact_id']} "
-                                      f"(lead {r['lead_id'] or '—'})", flat))
+        parts = []
+        for key in ("historical", "contextual", "predictive", "ending", "handoff"):
+            part = card.get(key)
+            if isinstance(part, dict):
+                parts.append({"title": part.get("title") or key,
+                              "lines": [str(x) for x in part.get("lines") or []]})
+            elif part:
+                parts.append({"title": key, "lines": [_fmt(part)]})
+        out.cards.append({"contact_id": r["contact_id"], "lead_id": r["lead_id"],
+                          "pod_id": r["pod_id"], "parts": parts})
     return out
 
 
