@@ -53,6 +53,10 @@ def test_contact_outcomes_counts_the_window_after_each_contact(engine: Engine) -
                  customer_id="b", interaction_id="b1"),
             dict(outcome_id="c1", kind="churn", value=1.0, ts=T0 + timedelta(days=5),
                  customer_id="b", interaction_id=None),
+            dict(outcome_id="k1", kind="complaint", value=1.0, ts=T0 + timedelta(days=2),
+                 customer_id="b", interaction_id=None),
+            dict(outcome_id="e1", kind="ces", value=6.0, ts=T0 + timedelta(days=1),
+                 customer_id="b", interaction_id="b1"),
         ])
     f = eff.contact_outcomes(engine, window_days=30, score_model=SM).set_index("interaction_id")
     assert sorted(f.index) == ["a1", "a2", "b1"]
@@ -60,6 +64,8 @@ def test_contact_outcomes_counts_the_window_after_each_contact(engine: Engine) -
     assert f.loc["a2", "purchases"] == 2  # days 20 and 35
     assert f.loc["a1", "complaint"] == 1 and f.loc["a2", "complaint"] == 0
     assert f.loc["b1", "churn"] == 1 and f.loc["a1", "churn"] == 0
+    assert f.loc["b1", "complaint"] == 1  # a filed complaint, no complaint contact
+    assert f.loc["b1", "ces"] == 6.0 and np.isnan(f.loc["a1", "ces"])
     assert f.loc["a1", "csat"] == 5.0 and np.isnan(f.loc["a2", "csat"])
     assert f.loc["b1", "nps"] == 2.0
 

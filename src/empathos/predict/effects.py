@@ -3,8 +3,9 @@
 A table of effect sizes with bootstrap confidence intervals — an *association* in the data,
 not a causal claim (customers who had a good contact may differ in other ways; the learn
 stage's control groups measure causes). For each scored contact we look at the window
-after it (default 30 days) and record: purchases made, whether a complaint contact
-followed, whether the customer churned; and the CSAT/NPS answer given *for* that contact.
+after it (default 30 days) and record: purchases made, whether a complaint followed (a
+contact about one or a ``complaint`` outcome), whether the customer churned; and the
+CSAT / NPS / CES answer given *for* that contact (CES only where the data has it).
 
 Effect size per outcome: the OLS slope of the outcome on the remembered score
 standardised over contacts (outcome change per +1 SD of remembered score) and Pearson's r.
@@ -67,7 +68,7 @@ def contact_outcomes(engine: Engine, window_days: float = 30.0,
     w = pd.Timedelta(days=window_days)
     contacts = contacts[contacts["started_at"] + w <= end].copy()
     outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id, o.customer_id)
-                  .where(o.kind.in_(("csat", "nps", "churn"))))
+                  .where(o.kind.in_(("csat", "nps", "ces", "churn", "complaint"))))
     tx = _frame(engine, select(t.customer_id, t.ts))
     allc = _frame(engine, select(i.customer_id, i.started_at, i.need)
                   .where(i.need == "complaint", i.customer_id.is_not(None)))
@@ -84,10 +85,15 @@ def contact_outcomes(engine: Engine, window_days: float = 30.0,
         return counts.reindex(contacts["interaction_id"]).fillna(0).to_numpy(float)
 
     contacts["purchases"] = count_after(tx, "ts")
-    contacts["complaint"] = (count_after(allc, "started_at") > 0).astype(float)
+    # a complaint is a contact about one, or a complaint outcome (e.g. a filed ticket)
+    filed = outs[outs["kind"] == "complaint"][["customer_id", "ts"]].rename(
+        columns={"ts": "started_at"})
+    complaints = pd.concat([allc[["customer_id", "started_at"]], filed], ignore_index=True)
+    complaints = complaints[complaints["customer_id"].notna()]
+    contacts["complaint"] = (count_after(complaints, "started_at") > 0).astype(float)
     churn = outs[outs["kind"] == "churn"][["customer_id", "ts"]]
     contacts["churn"] = (count_after(churn, "ts") > 0).astype(float)
-    for kind in ("csat", "nps"):
+    for kind in ("csat", "nps", "ces"):
         answers = outs[(outs["kind"] == kind) & outs["interaction_id"].notna()]
         val = answers.groupby("interaction_id")["value"].mean()
         contacts[kind] = contacts["interaction_id"].map(val).astype(float)
@@ -104,7 +110,7 @@ def _stats(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 
 
 def effect_table(frame: pd.DataFrame, outcomes_: tuple[str, ...] = (
-        "purchases", "csat", "nps", "complaint", "churn"),
+        "purchases", "csat", "nps", "ces", "complaint", "churn"),
         n_boot: int = 500, seed: int = 0, level: float = 0.95) -> list[EffectRow]:
     """Effect of +1 SD of remembered score on each outcome, with bootstrap CIs."""
     rng = np.random.default_rng(seed)
