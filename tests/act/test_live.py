@@ -177,6 +177,25 @@ def test_a_bad_row_does_not_block_later_writes(sqlite_store) -> None:
         second.close()
 
 
+def test_process_writer_stores_the_same_rows(sqlite_store) -> None:
+    """The write-behind in a child process (what `empathos serve` uses) writes the same rows,
+    explanations included."""
+    fill(sqlite_store)
+    desk = make_desk(sqlite_store, writer="process")
+    try:
+        d = desk.open_contact("c-hist", "chat", BILLING)
+        desk.add_turn(d["contact_id"], "employee", "Let me check.")
+        desk.add_turn(d["contact_id"], "customer", SALES)
+        assert desk.flush(timeout=30)
+        assert desk.health()["writes_pending"] == 0 and desk.health()["writes_done"] >= 8
+        decisions = rows(sqlite_store, routing_decisions, d["contact_id"])
+        assert [r["kind"] for r in decisions] == ["open", "turn"]
+        assert {s["employee_id"]: s["score"] for s in decisions[0]["scores"]} == pytest.approx(d["member_scores"])
+        assert len(rows(sqlite_store, lead_changes, d["contact_id"])) == 1
+    finally:
+        desk.close()
+
+
 def test_need_rule_recognises_the_simulators_openings() -> None:
     """Sanity check of the keyword rule on the (hand-written) phrase banks, all six languages."""
     fill_in = {"product": "Router X", "order": "A-1", "amount": "12 EUR", "date": "3 May", "minutes": 5,

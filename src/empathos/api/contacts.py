@@ -36,7 +36,9 @@ _desk_lock = threading.Lock()
 
 
 def get_desk(app: Any) -> Any:
-    """The app's live desk, built on first use (so creating an app stays cheap)."""
+    """The app's live desk, built on first use (so creating an app stays cheap).
+    ``app.state.live_writer = "process"`` (set by ``empathos serve``) puts its store writer
+    in a child process."""
     desk = getattr(app.state, "live_desk", None)
     if desk is None:
         with _desk_lock:
@@ -44,7 +46,8 @@ def get_desk(app: Any) -> Any:
             if desk is None:
                 from empathos.act.live import LiveDesk
 
-                desk = LiveDesk(app.state.engine, app.state.settings)
+                desk = LiveDesk(app.state.engine, app.state.settings,
+                                writer=getattr(app.state, "live_writer", "thread"))
                 app.state.live_desk = desk
     return desk
 

@@ -50,6 +50,7 @@ def register(app: typer.Typer) -> None:
         sys.setswitchinterval(switch_interval_ms / 1000.0)
         console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
         api = create_app(settings, engine=engine)
+        api.state.live_writer = "process"  # the store writer off this process's GIL
         uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
         desk = getattr(api.state, "live_desk", None)
         if desk is not None:  # write what the live desk still holds before exiting
