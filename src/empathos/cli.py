@@ -297,8 +297,9 @@ def predict_cmd(
     db: DbOption = None,
 ) -> None:
     """Score every customer (churn risk, CLV, value at risk, drivers) and employee
-    (attrition risk, ELV) as of a date and store the scores with their model versions.
-    See docs/predict.md."""
+    (attrition risk, ELV) as of a date and store the scores with their model versions;
+    print a summary, the data sources and the remembered-score effect table (effect sizes
+    with confidence intervals). See docs/predict.md."""
     from datetime import datetime
 
     from empathos.predict.pipeline import predict
