@@ -13,12 +13,14 @@ The model (river style: ``predict_one`` / ``learn_one``), for contact state x an
     reward ≈ g(x) + h_m(z)
 
 * ``g`` — a shared Bayesian linear regression on the state (valence, intensity, need,
-  channel, attempt, transfers): how well *any* contact in this state ends. It absorbs
+  channel, attempt, transfers, minutes waited): how well *any* contact in this state ends. It absorbs
   differences of case mix, so a member who only takes complaints is not judged worse for it.
 * ``h_m`` — one small Bayesian linear regression per member on z = (1, negativity,
   intensity): how much better or worse than the baseline this member ends contacts, and
   how that changes with the customer's negative state. The two are fitted by online
-  backfitting (each learns the residual of the other).
+  backfitting (each learns the residual of the other). Only *qualified* routings teach
+  (the member had the skill and the language): an overflow pick made because nobody
+  qualified was free says more about the queue than about the member.
 
 Decision: among the *eligible* free members (the customer's language and the need's skill
 — exactly the ``fifo`` baseline's qualified set), sample s_m ~ N(z·μ_m, min(zᵀΣ_m z, cap²))
