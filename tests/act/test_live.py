@@ -196,6 +196,22 @@ def test_process_writer_stores_the_same_rows(sqlite_store) -> None:
         desk.close()
 
 
+def test_closed_contacts_are_evicted_and_reloaded_from_the_store(sqlite_store) -> None:
+    fill(sqlite_store)
+    desk = make_desk(sqlite_store, config=LiveConfig(store_timeout_s=5.0, emotion_timeout_s=5.0,
+                                                     closed_in_memory=2))
+    try:
+        ids = [desk.open_contact("c-hist", "chat", BILLING)["contact_id"] for _ in range(3)]
+        for cid in ids:
+            desk.close_contact(cid)
+        assert desk.health()["contacts_in_memory"] == 2  # the oldest closed one was evicted
+        assert desk.flush()
+        card = desk.card(ids[0], "en")  # … and comes back from the store
+        assert card["status"] == "closed" and card["n_turns"] == 1
+    finally:
+        desk.close()
+
+
 def test_need_rule_recognises_the_simulators_openings() -> None:
     """Sanity check of the keyword rule on the (hand-written) phrase banks, all six languages."""
     fill_in = {"product": "Router X", "order": "A-1", "amount": "12 EUR", "date": "3 May", "minutes": 5,

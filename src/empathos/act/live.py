@@ -110,6 +110,10 @@ class LiveConfig:
     write_batch: int = 1000
     write_interval_s: float = 0.05
     write_queue_max: int = 200_000
+    closed_in_memory: int = 10_000
+    """Closed contacts kept in memory (oldest evicted first; the store still has them and
+    a later read reloads one), so a long-running desk's memory stays bounded by its open
+    contacts."""
     lead: LeadConfig = field(default_factory=LeadConfig)
     triage: TriageConfig = field(default_factory=TriageConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
@@ -753,6 +757,7 @@ class LiveDesk:
         self._emp_lang: dict[str, str] = {}
         self._listeners: dict[str, list[Callable[[dict[str, Any]], None]]] = {}
         self._waiting: OrderedDict[str, float] = OrderedDict()  # queued contacts, oldest first
+        self._closed: OrderedDict[str, None] = OrderedDict()  # closed contacts still in memory
         self.refresh_pods(wait=True)
 
     # ------------------------------------------------------------------ pod state
@@ -1049,6 +1054,11 @@ class LiveDesk:
                 c.status = "closed"
                 self._waiting.pop(contact_id, None)
                 self._assign(c.lead.lead_id, -1)
+                self._closed[contact_id] = None
+                while len(self._closed) > self.config.closed_in_memory:
+                    old, _ = self._closed.popitem(last=False)
+                    self._contacts.pop(old, None)
+                    self._listeners.pop(old, None)
         self._writer.put(live_contacts, c.row(self.clock()))
         self._serve_queue()
         return {"contact_id": contact_id, "status": c.status, "lead_id": c.lead.lead_id,
@@ -1173,6 +1183,8 @@ class LiveDesk:
             existing = self._contacts.setdefault(contact_id, c)
             if existing is c and c.status == "open":
                 self._assign(c.lead.lead_id, +1)
+            elif existing is c:
+                self._closed[contact_id] = None
         return existing
 
     # ------------------------------------------------------------------ streaming & ops
