@@ -310,3 +310,17 @@ def test_experiment_commands(tmp_path: Path) -> None:
     assert r.exit_code == 0 and '"n_control": 0' in r.output
     r = runner.invoke(app, ["experiment", "report", "missing", "--db", db])
     assert r.exit_code == 2
+
+
+def test_slice_experiments_are_analysed_over_slices(sqlite_store: Engine) -> None:
+    """In ON/OFF mode the unit of analysis is the slice: sizes count slices, not contacts."""
+    _seed_store(sqlite_store)  # 60 contacts, one an hour from T0
+    cfg = ExperimentConfig(name="exp-cyc", control_share=0.5, cycle_minutes=120.0)
+    start_experiment(sqlite_store, cfg, T0, source="simulated")
+    arms = [TREATMENT if (i // 2) % 2 == 0 else CONTROL for i in range(60)]  # 2 contacts per slice
+    store_assignments(sqlite_store, "exp-cyc", [Assignment(f"i-{i:03d}", arms[i], 60.0 * i) for i in range(60)], T0)
+    rep = experiment_report(sqlite_store, "exp-cyc")
+    rem = rep.lift("remembered")
+    assert rem.test == "welch_t over 120-min slices"
+    assert (rem.n_treatment, rem.n_control) == (15, 15) and (rep.n_treatment, rep.n_control) == (30, 30)
+    assert all("slices" in x.test for x in rep.lifts)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -343,7 +343,10 @@ def experiment_report(
     outcome), ``churn_<N>d`` (share of contacts whose customer churned within N days after
     the contact; only contacts with a full N-day window before the last stored event
     count, so late contacts are not counted as "stayed" too early), ``csat`` (mean, Welch
-    t). ``bootstrap`` adds a bootstrap interval for the remembered score.
+    t). ``bootstrap`` adds a bootstrap interval for the remembered score. In ON/OFF slice
+    mode the slice, not the contact, was randomised, so every KPI is compared over slice
+    means (Welch t, labelled "over N-min slices", sizes = slices): contacts of one slice
+    share its queue and staff, and counting them as independent would overstate certainty.
     """
     import pandas as pd
 
@@ -355,10 +358,11 @@ def experiment_report(
         ids = select(ea.c.interaction_id).where(ea.c.experiment == name)
         arms = pd.DataFrame(conn.execute(
             select(ea.c.interaction_id, ea.c.arm, interactions.c.source, interactions.c.customer_id,
-                   func.coalesce(interactions.c.ended_at, interactions.c.started_at).label("ended_at"))
+                   func.coalesce(interactions.c.ended_at, interactions.c.started_at).label("ended_at"),
+                   ea.c.assigned_at)
             .select_from(ea.join(interactions, interactions.c.interaction_id == ea.c.interaction_id))
             .where(ea.c.experiment == name)
-        ).all(), columns=["interaction_id", "arm", "source", "customer_id", "ended_at"])
+        ).all(), columns=["interaction_id", "arm", "source", "customer_id", "ended_at", "assigned_at"])
         model = _scores_model(conn, ids)
         scores = pd.DataFrame(columns=["interaction_id", "remembered", "outcome"])
         if model is not None:
@@ -390,24 +394,45 @@ def experiment_report(
     if arms.empty:
         return report
     src = report.source
+    cycle = exp["cycle_minutes"]
+    keep = ["interaction_id", "arm"]
+    if cycle:  # ON/OFF slices: the slice is the unit of randomisation, so it is the unit of analysis
+        minutes = (pd.to_datetime(arms["assigned_at"]) - pd.Timestamp(exp["started_at"])).dt.total_seconds() / 60.0
+        arms["unit"] = (minutes // cycle).astype("float")
+        keep.append("unit")
 
     def split(frame: pd.DataFrame, col: str) -> tuple[Any, Any]:
-        f = frame.drop(columns=["arm"], errors="ignore").merge(arms[["interaction_id", "arm"]], on="interaction_id")
+        f = frame.drop(columns=["arm", "unit"], errors="ignore").merge(arms[keep], on="interaction_id")
         f = f[f[col].notna()]
+        if cycle:
+            f = f.groupby(["unit", "arm"], as_index=False)[col].mean()
         return f.loc[f["arm"] == TREATMENT, col].astype(float), f.loc[f["arm"] == CONTROL, col].astype(float)
+
+    def by_unit(fn: Any) -> Any:
+        """With slices, every KPI is a mean over slice means: Welch t, labelled as such."""
+        if not cycle:
+            return fn
+
+        def over_slices(kpi: str, t: Any, c: Any, source: str, confidence: float = 0.95) -> LiftResult:
+            r = (bootstrap_lift if fn is bootstrap_lift else welch_lift)(kpi, t, c, source, confidence)
+            return replace(r, test=f"{r.test} over {cycle:g}-min slices")
+
+        return over_slices
+
+    welch_lift_, proportion_lift_, bootstrap_lift_ = by_unit(welch_lift), by_unit(proportion_lift), by_unit(bootstrap_lift)
 
     lifts: list[LiftResult] = []
     if not scores.empty:
         t, c = split(scores, "remembered")
-        lifts.append(welch_lift("remembered", t, c, src, confidence))
+        lifts.append(welch_lift_("remembered", t, c, src, confidence))
         if bootstrap:
-            lifts.append(bootstrap_lift("remembered", t, c, src, confidence))
+            lifts.append(bootstrap_lift_("remembered", t, c, src, confidence))
         scored = scores[scores["outcome"].notna()].copy()
         for label in ("improved", "worsened"):
             scored[label] = (scored["outcome"] == label).astype(float)
             t, c = split(scored, label)
-            lifts.append(proportion_lift(label, t, c, src, confidence))
-    for kind, fn in (("resolved", proportion_lift), ("csat", welch_lift)):
+            lifts.append(proportion_lift_(label, t, c, src, confidence))
+    for kind, fn in (("resolved", proportion_lift_), ("csat", welch_lift_)):
         k = per_contact[per_contact["kind"] == kind].groupby("interaction_id", as_index=False)["value"].mean()
         if not k.empty:
             if kind == "resolved":
@@ -423,7 +448,7 @@ def experiment_report(
         f = f.assign(churned=((ts >= ended) & (ts <= ended + window)).astype(float))
         t, c = split(f, "churned")
         if len(t) and len(c):
-            lifts.append(proportion_lift(f"churn_{churn_window_days:g}d", t, c, src, confidence))
+            lifts.append(proportion_lift_(f"churn_{churn_window_days:g}d", t, c, src, confidence))
     report.lifts = lifts
     return report
 
