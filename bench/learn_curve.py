@@ -1,6 +1,7 @@
 """Online routing in the simulator: does the Thompson-sampling bandit beat FIFO, and how fast?
 
     .venv/bin/python bench/learn_curve.py [--preset demo] [--seeds 7,8,9] [--days 60] [--workers 2]
+                                         [--store-report 5000,60] [--cache DIR]
 
 For each seed the same simulated company (``preset``, default ``demo``: 5,000 customers,
 60 days, ~26k contacts, 30 employees in 5 pods) is run once per policy:
@@ -25,6 +26,11 @@ means over seeds, the lift over FIFO pooled over seeds with a Welch t CI (two-pr
 for rates), the learning curve (mean remembered score per block of contacts seen, in the
 order contacts end) and the number of contacts after which the bandit's curve stays above
 FIFO's. Runs are independent processes (``--workers``). All figures are SIMULATED.
+
+``--store-report CUSTOMERS,DAYS`` adds the production path: one controlled run ingested
+into a fresh SQLite store, annotated by the lexicon models, and measured by
+``experiment_report`` from the store alone (estimated scores, stored outcomes).
+``--cache DIR`` keeps finished runs so an interrupted bench resumes.
 
 Writes bench/results/learn_curve.json and bench/results/learn_curve.png.
 """
