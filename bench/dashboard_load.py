@@ -135,7 +135,7 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
     client = TestClient(app)
     rows = [{"n": n, "what": "refresh_aggregates", "pre_s": refresh_s, "raw_s": None,
              "speedup": None, "summary_rows": report.rows},
-            {"n": n, "what": "staleness check (3 counts)", "pre_s": stale_s, "raw_s": None,
+            {"n": n, "what": "staleness check", "pre_s": stale_s, "raw_s": None,
              "speedup": None}]
     for path in PAGES:
         for query in ("", month):
