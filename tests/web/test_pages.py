@@ -119,3 +119,32 @@ def test_live_contacts_show_their_assist_card(engine: Engine) -> None:
     assert card.count("<h4>") >= 3  # historical, contextual, predictive parts at least
     assert "My order is late again and nobody answers." in card  # the live turn reached it
     app.state.live_desk.close()
+
+
+def test_experiment_shows_treatment_vs_control(engine: Engine) -> None:
+    from empathos.learn.experiments import (
+        Assignment,
+        ExperimentConfig,
+        experiment_report,
+        start_experiment,
+        store_assignments,
+    )
+
+    data.fill(engine)
+    start_experiment(engine, ExperimentConfig(name="pilot-1", treatment="empathy"),
+                     data.T0, source="simulated")
+    arms = {"i-1": "control", "i-2": "treatment", "i-3": "control", "i-4": "treatment",
+            "i-5": "control"}
+    store_assignments(engine, "pilot-1", [Assignment(i, a, 0.0) for i, a in arms.items()],
+                      data.T0)
+    client = TestClient(create_app(engine=engine))
+    html = _page_ok(client, "/dashboard/experiments")
+    report = experiment_report(engine, "pilot-1")
+    remembered = report.lift("remembered")
+    assert "pilot-1: empathy (treatment) vs fifo (control)" in html
+    assert 'id="fig-treatment_vs_control"' in html and 'id="fig-lift_with_interval"' in html
+    # treatment (i-2, i-4) vs control (i-1, i-3, i-5) remembered means, as the library says
+    assert remembered.treatment_mean == pytest.approx((0.4 + 0.7) / 2)
+    assert f"{remembered.diff:.3g}" in html
+    overview = _page_ok(client, "/")
+    assert "Lift · " in overview and "pilot-1 (empathy vs fifo)" in overview
