@@ -2,13 +2,18 @@
 
 It imports the hand-written multilingual sample conversations (labelled as such), simulates
 a mid-size company (labelled ``simulated``), annotates every turn with the default
-understand models, fits CLV on the simulated purchases, and prints a short report. Every
-figure printed says whether it comes from simulated or sample data.
+understand models, fits CLV and churn risk, routes one live contact through the empathy
+pods with its assist card, coaches a pod's endings, runs the OODA loop and the maturity
+assessment with the balance sheet, and prints a short report. Every figure printed says
+whether it comes from simulated or sample data. It ends by serving the dashboard on that
+store (``--no-serve`` or ``EMPATHOS_DEMO_SERVE=0`` stops after the report).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 import time
 from importlib import resources
 from pathlib import Path
@@ -156,7 +161,109 @@ def risk(engine: Engine) -> None:
         console.print(f"  [yellow]note:[/] {note}")
 
 
-def main(seed: int = 7) -> None:
+def act(engine: Engine) -> None:
+    """One live contact: triage, pod, lead with every member's score, and the assist card."""
+    from empathos.act.live import LiveDesk
+
+    step("4 act: a live contact routed through the empathy pods (simulated customer)")
+    p = schema.customer_scores.c
+    with engine.connect() as conn:
+        customer = conn.execute(
+            select(p.customer_id).order_by(p.value_at_risk.desc().nulls_last()).limit(1)
+        ).scalar()
+    desk = LiveDesk(engine)
+    try:
+        text = "This is the third time I write about the wrong invoice. I am really angry, fix it now."
+        decision = desk.open_contact(customer, "chat", text, language="en")
+        console.print(f"  customer {customer} (highest value at risk) writes: [italic]{text}[/]")
+        console.print(f"  decision: {_decision_line(decision)}")
+        card = desk.card(decision["contact_id"], lang="en")
+        for section in ("historical", "contextual", "predictive", "ending_well"):
+            if section in card:
+                console.print(f"  card/{section}: {_short(card[section])}")
+    finally:
+        desk.close()
+
+
+def _decision_line(decision: dict) -> str:
+    emo = decision.get("emotion") or {}
+    who = "automation" if decision.get("to_automation") else f"pod {decision.get('pod_id')}, lead {decision.get('employee_id')}"
+    line = (f"{who}; need {decision.get('need')}, emotion {emo.get('label')} "
+            f"(valence {emo.get('valence', 0):+.2f}); rule {decision.get('rule')}: {decision.get('reason')}")
+    if decision.get("fell_back"):
+        line += f" [fell back: {decision.get('fallback_reason')}]"
+    return line
+
+
+def _short(value: object, width: int = 150) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def learn(engine: Engine) -> None:
+    """How one pod's contacts end, and the OODA loop's ranked actions."""
+    from empathos.learn.coaching import CoachingConfig, coach_pod
+    from empathos.learn.ooda import ooda_report
+
+    step("5 learn: coaching on endings and the OODA loop (simulated)")
+    e, i = schema.employees.c, schema.interactions.c
+    with engine.connect() as conn:  # the pod that handled the most contacts
+        pod = conn.execute(
+            select(e.pod_id).join_from(schema.interactions, schema.employees, i.employee_id == e.employee_id)
+            .where(e.pod_id.is_not(None)).group_by(e.pod_id).order_by(func.count().desc()).limit(1)
+        ).scalar()
+    if pod:
+        # The window reaches back a year: the hand-written samples are dated after the
+        # simulated month, and coaching's default window is the 12 weeks before the newest contact.
+        rep = coach_pod(engine, pod, CoachingConfig(weeks=52))
+        fig = {k: v for k, v in rep.figures.items() if isinstance(v, float)}
+        shown = ", ".join(f"{k} {v:.2f}" for k, v in list(fig.items())[:6])
+        console.print(f"  pod {pod}: {rep.n_contacts:,} contacts ({rep.source}); {shown}")
+    report = ooda_report(engine)
+    for a in report.decide[:3]:
+        ev = "unmeasured" if a["expected_value"] is None else f"expected value {a['expected_value']:,.0f}"
+        console.print(f"  action {a['rank']}: {a['name']} ({a['n_customers']:,} customers, {ev}) {a['note']}")
+
+
+def assess(engine: Engine) -> None:
+    """Maturity from what the data shows, blind spots, and the balance sheet report."""
+    from empathos.assess.assessment import run_assessment
+    from empathos.assess.balance_report import render_html
+    from empathos.assess.balance_sheet import balance_sheet
+
+    step("6 assess: maturity from the data, blind spots, empathy balance sheet (simulated)")
+    result = run_assessment(engine, {}, save=True)
+    d = result.as_dict()
+    pillars = ", ".join(f"{k} {v['stage']}" for k, v in d["pillars"].items())
+    console.print(f"  overall {d['overall_stage']} (data only, no answers): {pillars}")
+    spots = [b.title for b in result.blind_spots if b.detected]
+    console.print(f"  blind spots: {', '.join(spots) or 'none detected'}")
+    bs = balance_sheet(engine, cost=250_000)
+    html = OUT / "balance_sheet.html"
+    html.write_text(render_html(bs), encoding="utf-8")
+    console.print(
+        f"  CLV {bs.clv_total:,.0f}, ELV {bs.elv_total:,.0f}, value at risk {bs.value_at_risk:,.0f}; "
+        f"report {html}"
+    )
+
+
+def serve(url: str) -> None:
+    """Refresh the dashboard's summary and serve it until Ctrl-C."""
+    import uvicorn
+
+    from empathos.api import create_app
+    from empathos.config import Settings
+    from empathos.web.aggregates import refresh_aggregates
+
+    engine = make_engine(url)
+    refresh_aggregates(engine)
+    port = int(os.environ.get("EMPATHOS_DEMO_PORT", "8000"))
+    console.print(f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  (API docs: /docs; Ctrl-C stops)")
+    uvicorn.run(create_app(Settings(database_url=url), engine=engine), host="127.0.0.1", port=port,
+                log_level="warning")
+
+
+def main(seed: int = 7, serve_dashboard: bool = True) -> None:
     started = time.perf_counter()
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -168,6 +275,9 @@ def main(seed: int = 7) -> None:
     understand(engine)
     predict(engine)
     risk(engine)
+    act(engine)
+    learn(engine)
+    assess(engine)
     step("store")
     from empathos.listen.stats import store_stats
 
@@ -179,7 +289,9 @@ def main(seed: int = 7) -> None:
         f"\nDone in {time.perf_counter() - started:.0f}s. The store is {url}; try "
         f"[bold]empathos stats --db {url}[/]"
     )
+    if serve_dashboard:
+        serve(url)
 
 
 if __name__ == "__main__":
-    main()
+    main(serve_dashboard="--no-serve" not in sys.argv and os.environ.get("EMPATHOS_DEMO_SERVE", "1") != "0")
