@@ -261,7 +261,7 @@ def observe(engine: Engine, weeks: int = 12) -> dict[str, Any]:
     outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id).where(o.kind.in_(["churn", "csat"]),
                                                                                o.ts >= since))  # fmt: skip
     ots = pd.to_datetime(outs["ts"])
-    outs["week"] = ots.dt.normalize() - pd.to_timedelta(ots.dt.dayofweek, unit="D")
+    outs["week"] = ots.dt.normalize() - pd.to_timedelta(ots.dt.day_of_week, unit="D")
     weekly = []
     for wk, g in c.groupby("week"):
         ow = outs[outs["week"] == wk]
