@@ -250,7 +250,7 @@ def weekly(contacts: pd.DataFrame, replies: pd.DataFrame) -> list[dict[str, Any]
     """Ending and behaviour figures per ISO week (weeks start on Monday)."""
     if contacts.empty:
         return []
-    week = lambda ts: (pd.to_datetime(ts).dt.normalize() - pd.to_timedelta(pd.to_datetime(ts).dt.dayofweek, unit="D"))  # noqa: E731
+    week = lambda ts: (pd.to_datetime(ts).dt.normalize() - pd.to_timedelta(pd.to_datetime(ts).dt.day_of_week, unit="D"))  # noqa: E731
     c = contacts.assign(week=week(contacts["started_at"]))
     r = replies.assign(week=week(replies["started_at"])) if not replies.empty else replies
     out = []

@@ -256,7 +256,7 @@ def observe(engine: Engine, weeks: int = 12) -> dict[str, Any]:
     since = until - timedelta(weeks=weeks)
     c = _contacts(engine, since, until, None)
     ts = pd.to_datetime(c["started_at"])
-    c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.dayofweek, unit="D")
+    c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")
     o = outcomes.c
     outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id).where(o.kind.in_(["churn", "csat"]),
                                                                                o.ts >= since))  # fmt: skip
