@@ -4,13 +4,14 @@ the fallbacks when the emotion model or the database is slow or down."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from empathos.act.live import LiveConfig, LiveDesk, UnknownContact
 from empathos.act.need import detect_need
@@ -345,3 +346,40 @@ class _hold_lock:
     def __exit__(self, *exc) -> None:
         self.conn.rollback()
         self.conn.close()
+
+
+def test_a_contact_opened_without_its_history_takes_it_when_the_late_read_lands(engine) -> None:
+    """The customer's first store read misses its deadline (held back here until after the
+    decision; in CI a loaded machine or a fresh PostgreSQL connection was enough for the
+    default 30 ms): the contact is routed without history, and its card shows the
+    history and predictions as soon as the late read has filled the cache."""
+    fill(engine)
+    desk = make_desk(engine, config=LiveConfig(store_timeout_s=0.05, emotion_timeout_s=5.0))
+    gate = threading.Event()
+
+    def hold_store_reads(conn, cursor, statement, params, context, executemany) -> None:
+        if threading.current_thread().name.startswith("live-store") and statement.lstrip().upper().startswith("SELECT"):
+            gate.wait(5.0)
+
+    event.listen(engine, "before_cursor_execute", hold_store_reads)
+    try:
+        d = desk.open_contact("c-hist", "chat", BILLING)
+        assert d["fell_back"] and "routed without the customer's history" in d["fallback_reason"]
+        before = desk.card(d["contact_id"], lang="en")
+        assert before["historical"]["lines"][0] == "No earlier contacts on record."
+        gate.set()
+        deadline = time.monotonic() + 5.0
+        while desk.records.peek("c-hist") is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        card = desk.card(d["contact_id"], lang="en")
+        assert [c["interaction_id"] for c in card["historical"]["contacts"]] == ["i-3", "i-2", "i-1"]
+        assert "remembered -0.20" in card["historical"]["lines"][0]
+        assert card["predictive"]["churn_risk"] == pytest.approx(0.3)
+        assert "Churn risk 30%" in card["predictive"]["lines"]
+        assert card["predictive"]["next_best_action"] == "first_time"  # billing again, 2 days on
+        ev = desk.add_turn(d["contact_id"], "customer", "Still waiting for the refund.")
+        assert ev["card"]["historical"]["contacts"] == card["historical"]["contacts"]
+    finally:
+        gate.set()
+        event.remove(engine, "before_cursor_execute", hold_store_reads)
+        desk.close()

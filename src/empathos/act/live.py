@@ -29,7 +29,8 @@ what failed         fallback
 ==================  =========================================================================
 emotion model       the ``lexicon`` backend (keyword cues, microseconds, six languages)
 customer record     the last cached record even if stale, else an empty record (no history,
-                    no rapport, no predictions): routing by language, skill, need, emotion
+                    no rapport, no predictions): routing by language, skill, need, emotion;
+                    the contact takes the real record once the late read has cached it
 pod state           the last loaded state; with none, nobody to route to: the contact queues
 database writes     kept in the write-behind queue and retried; beyond ``write_queue_max``
                     the oldest are dropped and counted (``health()['writes_dropped']``)
@@ -652,6 +653,9 @@ class LiveContact:
     attempt: int = 0
     customer_language: str | None = None
     last_emotion: EmotionRead | None = None
+    record_fell_back: bool = False
+    """Opened on a fallback record (the store read missed its deadline or failed): the
+    customer's record is adopted from the cache once a late read has put it there."""
 
     def row(self, now: datetime) -> dict[str, Any]:
         return {
@@ -869,7 +873,7 @@ class LiveDesk:
             contact_id=contact_id or new_contact_id(), customer_id=customer_id, channel=channel, language=lang,
             need=use_need, mood=mood, lead=LeadState.start(None, use_need, mood), pod_id=None,
             to_automation=False, record=record, opened_at=now, attempt=record.attempt(use_need, now),
-            customer_language=record.language,
+            customer_language=record.language, record_fell_back=bool(rec_why),
         )
         c.turns.append(TurnEmotion(1, "customer", text, emotion.label, emotion.valence, emotion.intensity))
         req = self._request(c, emotion)
@@ -946,7 +950,25 @@ class LiveDesk:
         c = self._contacts.get(contact_id)
         if c is None:
             c = self._reload(contact_id)
+        if c.record_fell_back:
+            self._adopt_record(c)
         return c
+
+    def _adopt_record(self, c: LiveContact) -> None:
+        """Give a contact opened on a fallback record the customer's real one as soon as a
+        late store read has cached it. Without this the contact kept the empty record for
+        its whole life: its card said "no earlier contacts" and "no predictions" although
+        the store had both, whenever the first read of a customer missed its deadline
+        (30 ms by default: a loaded machine, or a fresh PostgreSQL connection, is enough).
+        Memory only, no store read here, so the hot path stays as fast as before."""
+        record = self.records.peek(c.customer_id)
+        if record is None:
+            return
+        with self._lock:
+            if c.record_fell_back:
+                c.record, c.record_fell_back = record, False
+                c.customer_language = c.customer_language or record.language
+                c.attempt = max(c.attempt, record.attempt(c.need, c.opened_at))
 
     def add_turn(self, contact_id: str, speaker: str, text: str) -> dict[str, Any]:
         """Record one turn; on a customer turn read its emotion and need and re-decide the lead."""
@@ -1171,12 +1193,12 @@ class LiveDesk:
         s = dict(row.state or {})
         attempt = int(s.pop("attempt", 0))
         s["previous_leads"] = tuple(s.get("previous_leads") or ())
-        record, _ = self.records.get(row.customer_id)
+        record, rec_why = self.records.get(row.customer_id)
         c = LiveContact(
             contact_id=row.contact_id, customer_id=row.customer_id, channel=row.channel,
             language=row.language or "en", need=row.need or DEFAULT_NEED, mood=row.mood or "calm",
             lead=LeadState(**s), pod_id=row.pod_id, to_automation=bool(row.to_automation), record=record,
-            opened_at=row.opened_at, status=row.status, attempt=attempt,
+            opened_at=row.opened_at, status=row.status, attempt=attempt, record_fell_back=bool(rec_why),
             turns=[TurnEmotion(t.seq, t.speaker, t.text, t.emotion, t.valence, t.intensity) for t in turns],
         )
         with self._lock:
