@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from empathos.config import get_settings
 from empathos.listen import twitter
 from empathos.listen.errors import IngestError, Reject
-from empathos.listen.convert import Converted, ConverterSpec, Item, auto_workers, chunked, convert_all
+from empathos.listen.convert import Converted, ConverterSpec, Item, auto_workers, chunked, convert_all, relaxed_gc
 from empathos.listen.mapping import ColumnMapping, load_mapping
 from empathos.listen.readers import ByteCounter, csv_header, first_jsonl_keys, iter_csv, iter_jsonl_lines
 from empathos.listen.records import CONVERTERS, SIGNATURES
@@ -161,14 +161,15 @@ def ingest_file(
     started = time.perf_counter()
     run_id = _start_run(engine, path, plan.kind)
     try:
-        converted = convert_all(plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers)
-        for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
-            _write_batch(engine, batch, plan.kind, path, first_line, last_line)
-            report.batches += 1
-            report.records_accepted += batch.records
-            report.turns_stored += len(batch.rows.get("turns", ()))
-            if progress:
-                progress(counter.n, total)
+        with relaxed_gc():
+            converted = convert_all(plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers)
+            for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
+                _write_batch(engine, batch, plan.kind, path, first_line, last_line)
+                report.batches += 1
+                report.records_accepted += batch.records
+                report.turns_stored += len(batch.rows.get("turns", ()))
+                if progress:
+                    progress(counter.n, total)
     except BaseException:
         _finish_run(engine, run_id, report, "failed")
         raise
