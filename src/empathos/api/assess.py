@@ -13,6 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from empathos.assess.lifts import MeasuredLift
+
 router = APIRouter(prefix="/assess", tags=["assess"])
 
 
@@ -92,19 +94,8 @@ class IntervalOut(BaseModel):
     high: float | None = None
 
 
-class LiftOut(BaseModel):
-    experiment_id: str
-    metric: str
-    lift: float
-    ci_low: float
-    ci_high: float
-    control: float | None = None
-    treatment: float | None = None
-    n_control: int | None = None
-    n_treatment: int | None = None
-    policy: str | None = None
-    source: str | None = None
-    test: str | None = None
+# A measured lift: the library's dataclass is the response model (no second copy to drift).
+LiftOut = MeasuredLift
 
 
 class BalanceSheetOut(BaseModel):

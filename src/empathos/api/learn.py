@@ -14,6 +14,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from empathos.learn.feedback import FeedbackRecord
+
 router = APIRouter(tags=["learn"])
 
 Role = Literal["employee", "supervisor"]
@@ -42,20 +44,9 @@ class EmpathyFeedbackIn(BaseModel):
     model: str | None = None
 
 
-class FeedbackOut(BaseModel):
-    feedback_id: int
-    kind: str
-    interaction_id: str
-    seq: int
-    mechanism: str | None
-    old_value: str | None
-    new_value: str
-    model: str | None
-    version: str | None
-    author_id: str
-    author_role: str
-    note: str | None
-    created_at: datetime
+# One stored correction: the library's own dataclass is the response model (FastAPI
+# documents dataclasses like pydantic models), so the API cannot drift from the library.
+FeedbackOut = FeedbackRecord
 
 
 class CoachingOut(BaseModel):
