@@ -28,13 +28,7 @@ def member(eid: str, langs: set[str] = frozenset({"en"}), skills: set[str] = fro
 
 
 def pod_state(*members: MemberState, now: float = 100.0) -> PodState:
-    s = PodState(now=now)
-    for m in members:
-        s.members[m.employee_id] = m
-        s.pod_members.setdefault(m.pod_id, []).append(m.employee_id)
-        if m.available:
-            s.free[m.employee_id] = None
-    return s
+    return PodState.from_members(members, now=now)
 
 
 def contact(i: int = 1, **kw: object) -> ContactRequest:

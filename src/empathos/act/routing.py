@@ -13,7 +13,7 @@ of available ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -83,6 +83,18 @@ class PodState:
     pod_members: dict[str, list[str]] = field(default_factory=dict)
     free: dict[str, None] = field(default_factory=dict)  # ordered set of available ids
     queue_length: int = 0
+
+    @classmethod
+    def from_members(cls, members: Iterable[MemberState], now: float = 0.0) -> PodState:
+        """A state holding ``members`` (grouped by pod; the available ones free, in the
+        given order) -- how a caller with its own roster, or a test, builds one."""
+        state = cls(now=now)
+        for m in members:
+            state.members[m.employee_id] = m
+            state.pod_members.setdefault(m.pod_id, []).append(m.employee_id)
+            if m.available:
+                state.free[m.employee_id] = None
+        return state
 
     def free_members(self) -> list[MemberState]:
         """The available members, longest idle first."""
