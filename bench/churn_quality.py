@@ -368,7 +368,7 @@ def print_report(r: dict[str, Any]) -> None:
           f"{ev['window_days']:.0f}-day window")
     print(f"train {ev['n_train']:,} customer-snapshots ({ev['n_train_positive']} churners); "
           f"test {ev['n_test']:,} ({ev['n_test_positive']} churners)\n")
-    print(f"| feature set | features | AUC | Brier |\n| --- | ---: | ---: | ---: |")
+    print("| feature set | features | AUC | Brier |\n| --- | ---: | ---: | ---: |")
     for name, a in ev["ablation"].items():
         print(f"| {name} | {a['n_features']} | {a['auc']:.3f} | {a['brier']:.4f} |")
     print(f"| predict the training churn rate | 0 | 0.500 | {ev['brier_base_rate']:.4f} |")
@@ -397,7 +397,7 @@ def print_report(r: dict[str, Any]) -> None:
         print(f"| {e['outcome']} | {e['n_contacts']:,} | {e['slope_per_sd']:+.3f} | "
               f"{e['slope_ci'][0]:+.3f}..{e['slope_ci'][1]:+.3f} | {e['slope_per_unit']:+.2f} | "
               f"{e['r']:+.2f} |")
-    print(f"(simulator: CSAT = 3.2 + 1.6 x remembered + noise, rounded to 1..5)")
+    print("(simulator: CSAT = 3.2 + 1.6 x remembered + noise, rounded to 1..5)")
     a = r["attrition"]
     print(f"\nemployees: attrition index vs true stress, spearman {a['spearman_risk_vs_true_stress']:+.2f} "
           f"over {a['n_employees']} employees ({a['n_left_in_simulation']} left in the simulation)")

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
-import pytest
 from sqlalchemy import Engine, insert
 
 from empathos.predict import effects as eff

@@ -10,13 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from empathos.understand.emotions import (
-    AROUSAL_WEIGHTS,
     EKMAN_GROUPS,
     GO_TO_CX,
     GO_TO_CX_MATRIX,
     GOEMOTIONS_LABELS,
     SENTIMENT_GROUPS,
-    VALENCE_WEIGHTS,
     go_to_cx,
     intensity,
     valence,
