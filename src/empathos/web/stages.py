@@ -8,8 +8,6 @@ number the library did not compute.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,16 +42,6 @@ class StageResult:
     notes: list[str] = field(default_factory=list)
     form: dict[str, Any] | None = None
     cards: list[dict[str, Any]] = field(default_factory=list)  # live assist cards
-
-
-def load(module: str, name: str) -> Callable[..., Any] | None:
-    """``module.name`` if that stage has landed it, else None (never raises ImportError)."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    fn = getattr(mod, name, None)
-    return fn if callable(fn) else None
 
 
 def pending(title: str, intro: str, what: str) -> StageResult:
@@ -136,8 +124,8 @@ def live(request: Request, limit: int = 12) -> StageResult:
     title, intro = "Live contacts", ("Contacts in progress and the assist card the lead "
                                      "employee sees (historical, contextual, predictive).")
     table = _table("live_contacts")
-    if table is None or load("empathos.act.live", "LiveDesk") is None:
-        return pending(title, intro, "the live-contacts stage has not landed: no live contacts.")
+    if table is None:
+        return pending(title, intro, "no live contacts: the live desk has not stored any yet.")
     engine = request.app.state.engine
     c = table.c
     with engine.connect() as conn:
@@ -188,9 +176,10 @@ def _experiment_names(engine: Engine, n: int = 5) -> list[dict[str, Any]]:
 
 def learn_summary(engine: Engine) -> dict[str, Any] | None:
     """The measured lifts of the latest experiment (None: no experiment yet)."""
-    report_fn = load("empathos.learn.experiments", "experiment_report")
+    from empathos.learn.experiments import experiment_report as report_fn
+
     names = _experiment_names(engine, 1)
-    if report_fn is None or not names:
+    if not names:
         return None
     try:
         rep = report_fn(engine, names[0]["name"])
@@ -208,9 +197,8 @@ def coaching(request: Request, f: Filters) -> StageResult:
     title = "Coaching"
     intro = ("Per pod and employee: the behaviours to coach (empathy mechanisms, how contacts "
              "end), from what people do, never what they feel.")
-    coach_pod = load("empathos.learn.coaching", "coach_pod")
-    if coach_pod is None:
-        return pending(title, intro, "the coaching library has not landed yet.")
+    from empathos.learn.coaching import coach_pod
+
     engine = request.app.state.engine
     pod_ids = [p["pod_id"] for p in pods(engine)]
     pod = f.pod if f.pod in pod_ids else (pod_ids[0] if pod_ids else None)
@@ -248,9 +236,8 @@ def experiments(request: Request, f: Filters) -> StageResult:
     title = "Experiments"
     intro = ("Every change is measured against a control group handled the old way: "
              "treatment vs control per KPI, the lift and its confidence interval.")
-    report_fn = load("empathos.learn.experiments", "experiment_report")
-    if report_fn is None:
-        return pending(title, intro, "the experiments library has not landed yet.")
+    from empathos.learn.experiments import experiment_report as report_fn
+
     engine = request.app.state.engine
     names = _experiment_names(engine)
     if not names:
@@ -291,9 +278,8 @@ def ooda(request: Request, f: Filters) -> StageResult:
     title = "OODA"
     intro = ("Observe (KPIs), orient (benchmarks against competitors and the industry), "
              "decide (actions ranked by expected value), act (a measured experiment).")
-    report_fn = load("empathos.learn.ooda", "ooda_report")
-    if report_fn is None:
-        return pending(title, intro, "the OODA library has not landed yet.")
+    from empathos.learn.ooda import ooda_report as report_fn
+
     try:
         rep = report_fn(request.app.state.engine)
     except Exception as exc:  # noqa: BLE001 - e.g. an empty store
@@ -330,10 +316,9 @@ def maturity(request: Request) -> StageResult:
     intro = ("Where the company stands on transactional → interaction → engagement → empathy, "
              "per pillar, combining your answers with what the data shows, and the blind "
              "spots found with what to do next.")
-    load_q = load("empathos.assess.questionnaire", "load_questionnaire")
-    latest = load("empathos.assess.assessment", "latest_assessment")
-    if load_q is None or latest is None:
-        return pending(title, intro, "the assessment library has not landed yet.")
+    from empathos.assess.assessment import latest_assessment as latest
+    from empathos.assess.questionnaire import load_questionnaire as load_q
+
     out = StageResult(title, intro, available=True)
     out.form = {"questionnaire": load_q().as_dict()}
     result = latest(request.app.state.engine)
@@ -370,10 +355,9 @@ def maturity(request: Request) -> StageResult:
 
 def run_maturity(request: Request, answers: dict[str, str]) -> None:
     """Assess from the submitted answers (stored, so the page shows it after a redirect)."""
-    run = load("empathos.assess.assessment", "run_assessment")
-    if run is None:
-        raise LookupError("the assessment library has not landed yet")
-    run(request.app.state.engine, answers, save=True)
+    from empathos.assess.assessment import run_assessment
+
+    run_assessment(request.app.state.engine, answers, save=True)
 
 
 def balance(request: Request) -> StageResult:
@@ -381,10 +365,9 @@ def balance(request: Request) -> StageResult:
     title = "Empathy balance sheet"
     intro = ("CLV and ELV totals, value at risk, value protected by measured actions, the "
              "programme's cost (your input) and the ROI with its uncertainty.")
-    sheet_fn = load("empathos.assess.balance_sheet", "balance_sheet")
-    rows_fn = load("empathos.assess.balance_report", "rows")
-    if sheet_fn is None or rows_fn is None:
-        return pending(title, intro, "the balance-sheet library has not landed yet.")
+    from empathos.assess.balance_report import rows as rows_fn
+    from empathos.assess.balance_sheet import balance_sheet as sheet_fn
+
     q = request.query_params
     cost = _float(q.get("cost"), 0.0, 0.0, None)
     coverage = _float(q.get("coverage"), 1.0, 1e-6, 1.0)
@@ -425,11 +408,10 @@ def _float(v: str | None, default: float, lo: float, hi: float | None) -> float:
     return x
 
 
-def pilot_form(request: Request, values: dict[str, str] | None = None) -> dict[str, Any] | None:
-    """The pilot form: pod, policy, weeks (None when the planner has not landed)."""
-    policies = load("empathos.assess.pilot", "load_policies")
-    if policies is None:
-        return None
+def pilot_form(request: Request, values: dict[str, str] | None = None) -> dict[str, Any]:
+    """The pilot form: pod, policy, weeks."""
+    from empathos.assess.pilot import load_policies as policies
+
     values = values or {}
     pod_ids = [p["pod_id"] for p in pods(request.app.state.engine)] or [
         f"pod-{k}" for k in range(1, 5)]
@@ -454,14 +436,13 @@ def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult
              "parameters (calibrated from the store) against fifo, giving the expected lift "
              "and the sample size needed to detect it. A run takes about 1–2 minutes.")
     form = pilot_form(request, values)
-    if form is None:
-        return pending(title, intro, "the pilot planner has not landed yet.")
     if not values:
         out = pending(title, intro, "no pilot simulated in this session yet: choose a pod and "
                       "a policy and press the button.")
         out.form = form
         return out
-    run = load("empathos.assess.pilot", "run_pilot")
+    from empathos.assess.pilot import run_pilot as run
+
     try:
         weeks = max(1, min(26, int(values.get("weeks", "6"))))
         seeds = max(1, min(5, int(values.get("seeds", "3"))))
