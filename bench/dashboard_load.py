@@ -51,17 +51,48 @@ def generate(url: str, n: int, seed: int = 3, chunk: int = 50_000) -> float:
     n_cust = max(10, n // 10)
     employees = [(f"e-{k:04d}", f"pod-{k % 10}") for k in range(200)]
     with engine.begin() as conn:
-        conn.execute(s.pods.insert(), [{"pod_id": f"pod-{p}", "name": f"Pod {p}",
-                                        "functions": ["service"], "member_ids": [],
-                                        "segments": []} for p in range(10)])
-        conn.execute(s.employees.insert(), [
-            {"employee_id": e, "pod_id": p, "skills": [], "languages": [], "capacity": 3,
-             "source": "simulated", "attributes": {}} for e, p in employees])
+        conn.execute(
+            s.pods.insert(),
+            [
+                {
+                    "pod_id": f"pod-{p}",
+                    "name": f"Pod {p}",
+                    "functions": ["service"],
+                    "member_ids": [],
+                    "segments": [],
+                }
+                for p in range(10)
+            ],
+        )
+        conn.execute(
+            s.employees.insert(),
+            [
+                {
+                    "employee_id": e,
+                    "pod_id": p,
+                    "skills": [],
+                    "languages": [],
+                    "capacity": 3,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+                for e, p in employees
+            ],
+        )
         for a in range(0, n_cust, chunk):
-            conn.execute(s.customers.insert(), [
-                {"customer_id": f"cu-{c:07d}", "language": rnd.choice(LANGUAGES),
-                 "segment": "consumer", "source": "simulated", "attributes": {}}
-                for c in range(a, min(n_cust, a + chunk))])
+            conn.execute(
+                s.customers.insert(),
+                [
+                    {
+                        "customer_id": f"cu-{c:07d}",
+                        "language": rnd.choice(LANGUAGES),
+                        "segment": "consumer",
+                        "source": "simulated",
+                        "attributes": {},
+                    }
+                    for c in range(a, min(n_cust, a + chunk))
+                ],
+            )
     for a in range(0, n, chunk):
         inter, scores = [], []
         for k in range(a, min(n, a + chunk)):
@@ -69,21 +100,52 @@ def generate(url: str, n: int, seed: int = 3, chunk: int = 50_000) -> float:
             cid = f"cu-{rnd.randrange(n_cust):07d}"
             at = START + timedelta(seconds=rnd.randrange(365 * 86400))
             emp = None if rnd.random() < 0.2 else rnd.choice(employees)[0]
-            inter.append({"interaction_id": iid, "customer_id": cid,
-                          "channel": rnd.choice(CHANNELS), "started_at": at, "ended_at": at,
-                          "employee_id": emp, "source": "simulated", "attributes": {}})
+            inter.append(
+                {
+                    "interaction_id": iid,
+                    "customer_id": cid,
+                    "channel": rnd.choice(CHANNELS),
+                    "started_at": at,
+                    "ended_at": at,
+                    "employee_id": emp,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+            )
             exp = rnd.gauss(0, 0.3)
-            scores.append({
-                "interaction_id": iid, "model": "lexicon", "version": "1",
-                "empathy_model": "lexicon", "empathy_version": "1", "customer_id": cid,
-                "n_customer_turns": 4, "n_employee_turns": 4, "experienced": exp,
-                "remembered": exp + rnd.gauss(0, 0.2), "peak_seq": 2, "peak_valence": exp,
-                "start_valence": exp, "end_valence": exp, "outcome": rnd.choice(OUTCOMES),
-                "sentiment_score": None, "empathy_score": rnd.uniform(-100, 100),
-                "n_empathetic": 1, "n_unhelpful": 0, "repeats": 0,
-                "recontact": int(rnd.random() < 0.3), "transfers": int(rnd.random() < 0.1),
-                "long_waits": 0, "max_wait_s": None, "channel_switch": 0, "effort_phrases": 0,
-                "effort_score": rnd.random(), "details": {}, "computed_at": START})
+            scores.append(
+                {
+                    "interaction_id": iid,
+                    "model": "lexicon",
+                    "version": "1",
+                    "empathy_model": "lexicon",
+                    "empathy_version": "1",
+                    "customer_id": cid,
+                    "n_customer_turns": 4,
+                    "n_employee_turns": 4,
+                    "experienced": exp,
+                    "remembered": exp + rnd.gauss(0, 0.2),
+                    "peak_seq": 2,
+                    "peak_valence": exp,
+                    "start_valence": exp,
+                    "end_valence": exp,
+                    "outcome": rnd.choice(OUTCOMES),
+                    "sentiment_score": None,
+                    "empathy_score": rnd.uniform(-100, 100),
+                    "n_empathetic": 1,
+                    "n_unhelpful": 0,
+                    "repeats": 0,
+                    "recontact": int(rnd.random() < 0.3),
+                    "transfers": int(rnd.random() < 0.1),
+                    "long_waits": 0,
+                    "max_wait_s": None,
+                    "channel_switch": 0,
+                    "effort_phrases": 0,
+                    "effort_score": rnd.random(),
+                    "details": {},
+                    "computed_at": START,
+                }
+            )
         with engine.begin() as conn:
             conn.execute(s.interactions.insert(), inter)
             conn.execute(s.interaction_scores.insert(), scores)
@@ -92,11 +154,22 @@ def generate(url: str, n: int, seed: int = 3, chunk: int = 50_000) -> float:
         rows = []
         for c in range(a, min(n_cust, a + chunk)):
             p, clv = rnd.betavariate(1, 20), rnd.lognormvariate(6, 1)
-            rows.append({"customer_id": f"cu-{c:07d}", "model": "churn.bench", "version": "1",
-                         "as_of": as_of, "p_churn": p, "clv": clv, "value_at_risk": p * clv,
-                         "drivers": {"top": [["remembered_score", 0.1]],
-                                     "avoidable": rnd.random() < 0.3},
-                         "computed_at": as_of})
+            rows.append(
+                {
+                    "customer_id": f"cu-{c:07d}",
+                    "model": "churn.bench",
+                    "version": "1",
+                    "as_of": as_of,
+                    "p_churn": p,
+                    "clv": clv,
+                    "value_at_risk": p * clv,
+                    "drivers": {
+                        "top": [["remembered_score", 0.1]],
+                        "avoidable": rnd.random() < 0.3,
+                    },
+                    "computed_at": as_of,
+                }
+            )
         with engine.begin() as conn:
             conn.execute(s.customer_scores.insert(), rows)
     engine.dispose()
@@ -133,10 +206,17 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
     month = f"?channel=chat&start={(last - timedelta(days=29)).date()}&end={last.date()}"
     app = create_app(engine=engine)
     client = TestClient(app)
-    rows = [{"n": n, "what": "refresh_aggregates", "pre_s": refresh_s, "raw_s": None,
-             "speedup": None, "summary_rows": report.rows},
-            {"n": n, "what": "staleness check", "pre_s": stale_s, "raw_s": None,
-             "speedup": None}]
+    rows = [
+        {
+            "n": n,
+            "what": "refresh_aggregates",
+            "pre_s": refresh_s,
+            "raw_s": None,
+            "speedup": None,
+            "summary_rows": report.rows,
+        },
+        {"n": n, "what": "staleness check", "pre_s": stale_s, "raw_s": None, "speedup": None},
+    ]
     for path in PAGES:
         for query in ("", month):
             app.state.web_pre_aggregate = True
@@ -144,8 +224,15 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
             pre = _median_get(client, path + query, repeats)
             app.state.web_pre_aggregate = False
             raw = _median_get(client, path + query, repeats)
-            rows.append({"n": n, "what": path + (" (chat, 30 days)" if query else ""),
-                         "pre_s": pre, "raw_s": raw, "speedup": raw / pre})
+            rows.append(
+                {
+                    "n": n,
+                    "what": path + (" (chat, 30 days)" if query else ""),
+                    "pre_s": pre,
+                    "raw_s": raw,
+                    "speedup": raw / pre,
+                }
+            )
     engine.dispose()
     return rows
 
@@ -173,10 +260,19 @@ def main() -> None:
         print(f"{r['n']:>9,}  {r['what']:<36} {r['pre_s']:>9.3f} {raw:>9} {sp:>8}")
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "dashboard_load.json"
-    out.write_text(json.dumps({
-        "data": "synthetic (bulk-inserted by bench/dashboard_load.py, not real customers)",
-        "database": "sqlite", "cpu_count": os.cpu_count(), "repeats": args.repeats,
-        "generate_seconds": gen, "rows": rows}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "data": "synthetic (bulk-inserted by bench/dashboard_load.py, not real customers)",
+                "database": "sqlite",
+                "cpu_count": os.cpu_count(),
+                "repeats": args.repeats,
+                "generate_seconds": gen,
+                "rows": rows,
+            },
+            indent=2,
+        )
+    )
     print(f"\nwrote {out}")
 
 

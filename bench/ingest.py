@@ -47,7 +47,12 @@ def make_file(path: Path, turns: int, per_interaction: int = 6, seed: int = 1) -
                 }
                 for k in range(per_interaction)
             ]
-            rec = {"interaction_id": f"b{i}", "customer_id": f"cu{i % 5000}", "channel": "chat", "turns": items}
+            rec = {
+                "interaction_id": f"b{i}",
+                "customer_id": f"cu{i % 5000}",
+                "channel": "chat",
+                "turns": items,
+            }
             handle.write(json.dumps(rec) + "\n")
 
 
@@ -61,12 +66,17 @@ def child(args: argparse.Namespace) -> None:
         db = sqlite3.connect(args.url)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE t (iid TEXT, seq INT, speaker TEXT, text TEXT, ts TEXT, PRIMARY KEY (iid, seq))")
+        db.execute(
+            "CREATE TABLE t (iid TEXT, seq INT, speaker TEXT, text TEXT, ts TEXT, PRIMARY KEY (iid, seq))"
+        )
         start, rows, n = time.perf_counter(), [], 0
         with open(args.file, "rb") as handle:
             for line in handle:
                 rec = orjson.loads(line)
-                rows.extend((rec["interaction_id"], k, t["speaker"], t["text"], t["ts"]) for k, t in enumerate(rec["turns"]))
+                rows.extend(
+                    (rec["interaction_id"], k, t["speaker"], t["text"], t["ts"])
+                    for k, t in enumerate(rec["turns"])
+                )
                 if len(rows) >= 30_000:
                     db.executemany("INSERT OR IGNORE INTO t VALUES (?,?,?,?,?)", rows)
                     db.commit()
@@ -83,7 +93,9 @@ def child(args: argparse.Namespace) -> None:
         engine = make_engine(args.url)
         init_db(engine)
         start = time.perf_counter()
-        report = ingest_file(args.file, engine, detect_language=args.mode == "lang", rejects_path=os.devnull)
+        report = ingest_file(
+            args.file, engine, detect_language=args.mode == "lang", rejects_path=os.devnull
+        )
         seconds = time.perf_counter() - start
         n = report.turns_stored
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -93,7 +105,9 @@ def child(args: argparse.Namespace) -> None:
 def run_child(mode: str, url: str, file: Path) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode, "--url", url, "--file", str(file)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     figures["turns_per_s"] = figures["turns"] / figures["seconds"]
@@ -118,9 +132,16 @@ def drop_pg_schema(pg_url: str, schema: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--turns", type=int, default=300_000)
-    parser.add_argument("--pg-url", default=os.environ.get("EMPATHOS_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get(
+            "EMPATHOS_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"
+        ),
+    )
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--child", choices=["baseline", "nolang", "lang"])
     parser.add_argument("--url")
@@ -145,7 +166,13 @@ def main() -> None:
         rows.append({"target": "sqlite3 executemany (baseline)", "size": "1x", **base})
         for mode in ("nolang", "lang"):
             r = run_child(mode, f"sqlite:///{sqlite(mode)}", small)
-            rows.append({"target": f"empathos -> SQLite ({'with' if mode == 'lang' else 'no'} language)", "size": "1x", **r})
+            rows.append(
+                {
+                    "target": f"empathos -> SQLite ({'with' if mode == 'lang' else 'no'} language)",
+                    "size": "1x",
+                    **r,
+                }
+            )
         r = run_child("lang", f"sqlite:///{sqlite('big')}", big)
         rows.append({"target": "empathos -> SQLite (with language)", "size": "4x", **r})
         if not args.no_pg:
@@ -155,15 +182,27 @@ def main() -> None:
                     r = run_child(mode, url, small)
                 finally:
                     drop_pg_schema(args.pg_url, schema)
-                rows.append({"target": f"empathos -> PostgreSQL ({'with' if mode == 'lang' else 'no'} language)", "size": "1x", **r})
+                rows.append(
+                    {
+                        "target": f"empathos -> PostgreSQL ({'with' if mode == 'lang' else 'no'} language)",
+                        "size": "1x",
+                        **r,
+                    }
+                )
     for r in rows:
         r["ratio_to_baseline"] = r["turns_per_s"] / base["turns_per_s"]
-    print(f"{'target':<45} {'size':>4} {'turns':>9} {'turns/s':>10} {'x baseline':>10} {'peak MB':>8}")
+    print(
+        f"{'target':<45} {'size':>4} {'turns':>9} {'turns/s':>10} {'x baseline':>10} {'peak MB':>8}"
+    )
     for r in rows:
-        print(f"{r['target']:<45} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} {r['ratio_to_baseline']:>10.2f} {r['peak_rss_mb']:>8.0f}")
+        print(
+            f"{r['target']:<45} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} {r['ratio_to_baseline']:>10.2f} {r['peak_rss_mb']:>8.0f}"
+        )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "ingest.json"
-    out.write_text(json.dumps({"turns": args.turns, "cpu_count": os.cpu_count(), "rows": rows}, indent=2))
+    out.write_text(
+        json.dumps({"turns": args.turns, "cpu_count": os.cpu_count(), "rows": rows}, indent=2)
+    )
     print(f"wrote {out}")
 
 

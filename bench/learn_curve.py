@@ -92,8 +92,15 @@ class Recorder:
         return self.inner.route(contact, state)
 
     def learn(self, contact: Any, served_by: Sequence[str], outcome: Mapping[str, float]) -> None:
-        self.rows.append((contact.contact_id, outcome["remembered"], outcome["churn_probability"],
-                          outcome["resolved"], len(served_by)))
+        self.rows.append(
+            (
+                contact.contact_id,
+                outcome["remembered"],
+                outcome["churn_probability"],
+                outcome["resolved"],
+                len(served_by),
+            )
+        )
         if self._learn is not None:
             self._learn(contact, served_by, outcome)
         if self._bandit is not None and len(self.rows) % BLOCK == 0 and self._state is not None:
@@ -104,8 +111,11 @@ class Recorder:
 
         z = np.asarray(TYPICAL_Z)
         members = self._state.members
-        pairs = [(float(z @ m.mean), members[e].competence) for e, m in self._bandit.members.items()
-                 if m.n >= 5 and e in members]
+        pairs = [
+            (float(z @ m.mean), members[e].competence)
+            for e, m in self._bandit.members.items()
+            if m.n >= 5 and e in members
+        ]
         if len(pairs) < 3:
             return float("nan"), len(pairs)
         est, true = zip(*pairs)
@@ -146,7 +156,9 @@ def build_policy(name: str, seed: int) -> Any:
         p.name = "bandit_noisy"
         return p
     if name == "controlled":
-        cfg = ExperimentConfig(name=f"bench-{seed}", treatment="bandit", control="fifo", control_share=0.2)
+        cfg = ExperimentConfig(
+            name=f"bench-{seed}", treatment="bandit", control="fifo", control_share=0.2
+        )
         return ControlledPolicy(BanditPolicy(seed=seed), "fifo", config=cfg)
     if name == "competence_oracle":
         return CompetenceOracle()
@@ -161,7 +173,9 @@ def available(names: list[str]) -> list[str]:
     try:
         import empathos.act.policies  # noqa: F401  registers "empathy" when present
     except Exception as exc:  # noqa: BLE001 - a broken optional policy must not stop the bench
-        print(f"note: empathos.act.policies not importable ({exc}); skipping empathy", file=sys.stderr)
+        print(
+            f"note: empathos.act.policies not importable ({exc}); skipping empathy", file=sys.stderr
+        )
     known = set(available_policies()) | {"bandit_noisy", "controlled", "competence_oracle"}
     return [n for n in names if n in known]
 
@@ -171,15 +185,22 @@ def run_one(args: tuple[str, str, int, int | None, str | None]) -> dict[str, Any
     With a cache folder, a finished run is kept there and reused (a long bench that is
     interrupted resumes where it stopped)."""
     policy_name, preset_name, seed, days, cache = args
-    cached = Path(cache) / f"{preset_name}_{days}_{policy_name}_{seed}_{CACHE_VERSION}.json" if cache else None
+    cached = (
+        Path(cache) / f"{preset_name}_{days}_{policy_name}_{seed}_{CACHE_VERSION}.json"
+        if cache
+        else None
+    )
     if cached is not None and cached.exists():
         return json.loads(cached.read_text())
     result = _simulate(policy_name, preset_name, seed, days)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(result))
-    print(f"  {policy_name} seed {seed}: {result['report']['contacts']:,} contacts, {result['wall_s']:.0f} s",
-          file=sys.stderr, flush=True)
+    print(
+        f"  {policy_name} seed {seed}: {result['report']['contacts']:,} contacts, {result['wall_s']:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
     return result
 
 
@@ -203,10 +224,16 @@ def _simulate(policy_name: str, preset_name: str, seed: int, days: int | None) -
     arms = policy.arms() if hasattr(policy, "arms") else {}
     inner = getattr(policy, "treatment", policy)
     return {
-        "policy": policy_name, "seed": seed, "wall_s": round(wall, 2), "report": report.to_dict(),
-        "ids": [r[0] for r in rec.rows], "remembered": [r[1] for r in rec.rows],
-        "p_churn": [r[2] for r in rec.rows], "resolved": [r[3] for r in rec.rows],
-        "served": [r[4] for r in rec.rows], "arms": [arms.get(r[0], "") for r in rec.rows] if arms else [],
+        "policy": policy_name,
+        "seed": seed,
+        "wall_s": round(wall, 2),
+        "report": report.to_dict(),
+        "ids": [r[0] for r in rec.rows],
+        "remembered": [r[1] for r in rec.rows],
+        "p_churn": [r[2] for r in rec.rows],
+        "resolved": [r[3] for r in rec.rows],
+        "served": [r[4] for r in rec.rows],
+        "arms": [arms.get(r[0], "") for r in rec.rows] if arms else [],
         "bandit_stats": inner.stats() if hasattr(inner, "stats") else None,
         "rank_curve": rec.rank_curve,
     }
@@ -215,7 +242,7 @@ def _simulate(policy_name: str, preset_name: str, seed: int, days: int | None) -
 def block_means(values: Sequence[float], block: int = BLOCK) -> list[float]:
     a = np.asarray(values, dtype=float)
     n = len(a) // block
-    return [float(a[i * block:(i + 1) * block].mean()) for i in range(n)]
+    return [float(a[i * block : (i + 1) * block].mean()) for i in range(n)]
 
 
 def rolling(values: Sequence[float], window: int = ROLL) -> np.ndarray:
@@ -244,20 +271,28 @@ def summarise(runs: list[dict[str, Any]], policies: list[str], seeds: list[int])
         rs = [by[(p, s)] for s in seeds]
         rep = [r["report"] for r in rs]
         customers = sum(x["customers"] for x in rep)
-        rows.append({
-            "policy": p, "seeds": len(rs),
-            "contacts": int(np.mean([x["contacts"] for x in rep])),
-            "remembered": float(np.mean(np.concatenate([r["remembered"] for r in rs]))),
-            "p_churn_per_contact": float(np.mean(np.concatenate([r["p_churn"] for r in rs]))),
-            "resolved": float(np.mean(np.concatenate([r["resolved"] for r in rs]))),
-            "churned_after_contact_share": sum(x["churned_experience"] for x in rep) / customers,
-            "abandoned_share": sum(x["abandoned"] for x in rep) / max(1, sum(x["contacts"] for x in rep)),
-            "mean_wait_live_min": float(np.mean([x["mean_wait_live_min"] for x in rep])),
-            "employees_left": float(np.mean([x["employees_left"] for x in rep])),
-            "wall_s": float(np.mean([r["wall_s"] for r in rs])),
-            "explore_rate": (float(np.mean([r["bandit_stats"]["explore_rate"] for r in rs]))
-                             if rs[0]["bandit_stats"] else None),
-        })
+        rows.append(
+            {
+                "policy": p,
+                "seeds": len(rs),
+                "contacts": int(np.mean([x["contacts"] for x in rep])),
+                "remembered": float(np.mean(np.concatenate([r["remembered"] for r in rs]))),
+                "p_churn_per_contact": float(np.mean(np.concatenate([r["p_churn"] for r in rs]))),
+                "resolved": float(np.mean(np.concatenate([r["resolved"] for r in rs]))),
+                "churned_after_contact_share": sum(x["churned_experience"] for x in rep)
+                / customers,
+                "abandoned_share": sum(x["abandoned"] for x in rep)
+                / max(1, sum(x["contacts"] for x in rep)),
+                "mean_wait_live_min": float(np.mean([x["mean_wait_live_min"] for x in rep])),
+                "employees_left": float(np.mean([x["employees_left"] for x in rep])),
+                "wall_s": float(np.mean([r["wall_s"] for r in rs])),
+                "explore_rate": (
+                    float(np.mean([r["bandit_stats"]["explore_rate"] for r in rs]))
+                    if rs[0]["bandit_stats"]
+                    else None
+                ),
+            }
+        )
     lifts: dict[str, list[dict[str, Any]]] = {}
     curves: dict[str, Any] = {}
     base = [by[("fifo", s)] for s in seeds]
@@ -270,13 +305,37 @@ def summarise(runs: list[dict[str, Any]], policies: list[str], seeds: list[int])
         cat = lambda runs_, k: np.concatenate([r[k] for r in runs_])  # noqa: E731
         cust_t = [by[(p, s)]["report"] for s in seeds]
         cust_c = [r["report"] for r in base]
-        churn_t = np.concatenate([np.r_[np.ones(x["churned_experience"]), np.zeros(x["customers"] - x["churned_experience"])] for x in cust_t])
-        churn_c = np.concatenate([np.r_[np.ones(x["churned_experience"]), np.zeros(x["customers"] - x["churned_experience"])] for x in cust_c])
+        churn_t = np.concatenate(
+            [
+                np.r_[
+                    np.ones(x["churned_experience"]),
+                    np.zeros(x["customers"] - x["churned_experience"]),
+                ]
+                for x in cust_t
+            ]
+        )
+        churn_c = np.concatenate(
+            [
+                np.r_[
+                    np.ones(x["churned_experience"]),
+                    np.zeros(x["customers"] - x["churned_experience"]),
+                ]
+                for x in cust_c
+            ]
+        )
         lifts[p] = [
-            welch_lift("remembered", cat(rs, "remembered"), cat(base, "remembered"), "simulated").to_dict(),
-            welch_lift("p_churn_per_contact", cat(rs, "p_churn"), cat(base, "p_churn"), "simulated").to_dict(),
-            proportion_lift("resolved", cat(rs, "resolved"), cat(base, "resolved"), "simulated").to_dict(),
-            proportion_lift("customers_churned_after_contact", churn_t, churn_c, "simulated").to_dict(),
+            welch_lift(
+                "remembered", cat(rs, "remembered"), cat(base, "remembered"), "simulated"
+            ).to_dict(),
+            welch_lift(
+                "p_churn_per_contact", cat(rs, "p_churn"), cat(base, "p_churn"), "simulated"
+            ).to_dict(),
+            proportion_lift(
+                "resolved", cat(rs, "resolved"), cat(base, "resolved"), "simulated"
+            ).to_dict(),
+            proportion_lift(
+                "customers_churned_after_contact", churn_t, churn_c, "simulated"
+            ).to_dict(),
         ]
         nb = min(len(block_means(r["remembered"])) for r in rs)
         blocks = np.mean([block_means(r["remembered"])[:nb] for r in rs], axis=0).tolist()
@@ -287,10 +346,24 @@ def summarise(runs: list[dict[str, Any]], policies: list[str], seeds: list[int])
         if all(rc):
             n = min(len(x) for x in rc)
             curves[p]["competence_rank_corr"] = [
-                {"contacts": rc[0][i][0], "spearman_mean": float(np.nanmean([x[i][1] for x in rc])),
-                 "members_min": int(min(x[i][2] for x in rc))} for i in range(n)]
-    within = within_run_lifts([by[("controlled", s)] for s in seeds]) if "controlled" in policies else None
-    return {"table": rows, "lift_vs_fifo_runs": lifts, "curves": curves, "controlled_within_run": within}
+                {
+                    "contacts": rc[0][i][0],
+                    "spearman_mean": float(np.nanmean([x[i][1] for x in rc])),
+                    "members_min": int(min(x[i][2] for x in rc)),
+                }
+                for i in range(n)
+            ]
+    within = (
+        within_run_lifts([by[("controlled", s)] for s in seeds])
+        if "controlled" in policies
+        else None
+    )
+    return {
+        "table": rows,
+        "lift_vs_fifo_runs": lifts,
+        "curves": curves,
+        "controlled_within_run": within,
+    }
 
 
 def within_run_lifts(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -301,28 +374,50 @@ def within_run_lifts(runs: list[dict[str, Any]]) -> dict[str, Any]:
         v, a = np.asarray(r[key], dtype=float), np.asarray(r["arms"])
         return v[a == "treatment"], v[a == "control"]
 
-    pooled_t = {k: np.concatenate([arms(r, k)[0] for r in runs]) for k in ("remembered", "p_churn", "resolved")}
-    pooled_c = {k: np.concatenate([arms(r, k)[1] for r in runs]) for k in ("remembered", "p_churn", "resolved")}
+    pooled_t = {
+        k: np.concatenate([arms(r, k)[0] for r in runs])
+        for k in ("remembered", "p_churn", "resolved")
+    }
+    pooled_c = {
+        k: np.concatenate([arms(r, k)[1] for r in runs])
+        for k in ("remembered", "p_churn", "resolved")
+    }
     out: dict[str, Any] = {
-        "control_share_observed": float(len(pooled_c["remembered"]) /
-                                        (len(pooled_c["remembered"]) + len(pooled_t["remembered"]))),
+        "control_share_observed": float(
+            len(pooled_c["remembered"])
+            / (len(pooled_c["remembered"]) + len(pooled_t["remembered"]))
+        ),
         "pooled": [
-            welch_lift("remembered", pooled_t["remembered"], pooled_c["remembered"], "simulated").to_dict(),
-            welch_lift("p_churn_per_contact", pooled_t["p_churn"], pooled_c["p_churn"], "simulated").to_dict(),
-            proportion_lift("resolved", pooled_t["resolved"], pooled_c["resolved"], "simulated").to_dict(),
+            welch_lift(
+                "remembered", pooled_t["remembered"], pooled_c["remembered"], "simulated"
+            ).to_dict(),
+            welch_lift(
+                "p_churn_per_contact", pooled_t["p_churn"], pooled_c["p_churn"], "simulated"
+            ).to_dict(),
+            proportion_lift(
+                "resolved", pooled_t["resolved"], pooled_c["resolved"], "simulated"
+            ).to_dict(),
         ],
-        "by_seed": [{"seed": r["seed"], **welch_lift("remembered", *arms(r, "remembered"), "simulated").to_dict()}
-                    for r in runs],
+        "by_seed": [
+            {
+                "seed": r["seed"],
+                **welch_lift("remembered", *arms(r, "remembered"), "simulated").to_dict(),
+            }
+            for r in runs
+        ],
     }
     # after the first half of the contacts (the bandit has learned): the steady-state lift
     late_t, late_c = [], []
     for r in runs:
         half = len(r["remembered"]) // 2
-        t, c = arms({**r, "remembered": r["remembered"][half:], "arms": r["arms"][half:]}, "remembered")
+        t, c = arms(
+            {**r, "remembered": r["remembered"][half:], "arms": r["arms"][half:]}, "remembered"
+        )
         late_t.append(t)
         late_c.append(c)
-    out["pooled_second_half"] = welch_lift("remembered", np.concatenate(late_t), np.concatenate(late_c),
-                                           "simulated").to_dict()
+    out["pooled_second_half"] = welch_lift(
+        "remembered", np.concatenate(late_t), np.concatenate(late_c), "simulated"
+    ).to_dict()
     out["cumulative"] = cumulative_lift(runs)
     ahead = [c["contacts_per_seed"] for c in out["cumulative"] if c["ci_low"] > 0]
     out["contacts_until_ci_excludes_zero"] = _first_lasting(out["cumulative"])
@@ -336,13 +431,29 @@ def cumulative_lift(runs: list[dict[str, Any]], step: int = 2000) -> list[dict[s
     out = []
     n_max = min(len(r["remembered"]) for r in runs)
     for n in range(step, n_max + 1, step):
-        t = np.concatenate([np.asarray(r["remembered"][:n])[np.asarray(r["arms"][:n]) == "treatment"] for r in runs])
-        c = np.concatenate([np.asarray(r["remembered"][:n])[np.asarray(r["arms"][:n]) == "control"] for r in runs])
+        t = np.concatenate(
+            [
+                np.asarray(r["remembered"][:n])[np.asarray(r["arms"][:n]) == "treatment"]
+                for r in runs
+            ]
+        )
+        c = np.concatenate(
+            [np.asarray(r["remembered"][:n])[np.asarray(r["arms"][:n]) == "control"] for r in runs]
+        )
         from empathos.learn.lift import welch_lift
 
         x = welch_lift("remembered", t, c, "simulated")
-        out.append({"contacts_per_seed": n, "diff": x.diff, "ci_low": x.ci_low, "ci_high": x.ci_high,
-                    "p_value": x.p_value, "n_treatment": x.n_treatment, "n_control": x.n_control})
+        out.append(
+            {
+                "contacts_per_seed": n,
+                "diff": x.diff,
+                "ci_low": x.ci_low,
+                "ci_high": x.ci_high,
+                "p_value": x.p_value,
+                "n_treatment": x.n_treatment,
+                "n_control": x.n_control,
+            }
+        )
     return out
 
 
@@ -354,7 +465,13 @@ def _first_lasting(curve: list[dict[str, Any]]) -> int | None:
     return None
 
 
-def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], summary: dict[str, Any], path: Path) -> bool:
+def plot(
+    runs: list[dict[str, Any]],
+    policies: list[str],
+    seeds: list[int],
+    summary: dict[str, Any],
+    path: Path,
+) -> bool:
     try:
         import matplotlib
 
@@ -364,8 +481,14 @@ def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], summ
         return False
     by = {(r["policy"], r["seed"]): r for r in runs}
     fig, (ax, ax2, ax3) = plt.subplots(1, 3, figsize=(17, 5))
-    styles = {"fifo": "k-", "bandit": "C0-", "bandit_noisy": "C0--", "controlled": "C2-",
-              "empathy": "C1-", "competence_oracle": "0.6"}
+    styles = {
+        "fifo": "k-",
+        "bandit": "C0-",
+        "bandit_noisy": "C0--",
+        "controlled": "C2-",
+        "empathy": "C1-",
+        "competence_oracle": "0.6",
+    }
     for p in policies:
         curves = [rolling(by[(p, s)]["remembered"]) for s in seeds]
         n = min(len(c) for c in curves)
@@ -382,8 +505,14 @@ def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], summ
         cum = w["cumulative"]
         x = [c["contacts_per_seed"] for c in cum]
         ax2.plot(x, [c["diff"] for c in cum], "C2-", label="treatment − control")
-        ax2.fill_between(x, [c["ci_low"] for c in cum], [c["ci_high"] for c in cum], color="C2", alpha=0.2,
-                         label="95% Welch CI")
+        ax2.fill_between(
+            x,
+            [c["ci_low"] for c in cum],
+            [c["ci_high"] for c in cum],
+            color="C2",
+            alpha=0.2,
+            label="95% Welch CI",
+        )
         ax2.axhline(0, color="k", lw=0.8)
         ax2.set_xlabel("first n contacts of each controlled run")
         ax2.set_ylabel("lift in remembered score (pooled over seeds)")
@@ -393,7 +522,12 @@ def plot(runs: list[dict[str, Any]], policies: list[str], seeds: list[int], summ
     for p in policies:
         rc = summary["curves"].get(p, {}).get("competence_rank_corr")
         if rc:
-            ax3.plot([c["contacts"] for c in rc], [c["spearman_mean"] for c in rc], styles.get(p, "-"), label=p)
+            ax3.plot(
+                [c["contacts"] for c in rc],
+                [c["spearman_mean"] for c in rc],
+                styles.get(p, "-"),
+                label=p,
+            )
     ax3.axhline(0, color="k", lw=0.8)
     ax3.set_ylim(-0.2, 1.0)
     ax3.set_xlabel("contacts seen")
@@ -421,14 +555,23 @@ def store_report(seed: int, customers: int, days: int) -> dict[str, Any]:
     try:
         engine = make_engine(f"sqlite:///{tmp / 'store.db'}")
         init_db(engine)
-        cfg = ExperimentConfig(name=f"bench-store-{seed}", treatment="bandit", control="fifo", control_share=0.2)
+        cfg = ExperimentConfig(
+            name=f"bench-store-{seed}", treatment="bandit", control="fifo", control_share=0.2
+        )
         t0 = time.perf_counter()
-        simulate_experiment(engine, preset("demo", seed=seed, customers=customers, days=days), cfg, tmp / "sim")
+        simulate_experiment(
+            engine, preset("demo", seed=seed, customers=customers, days=days), cfg, tmp / "sim"
+        )
         analyze(engine, "lexicon", "lexicon", progress=False)
         rep = experiment_report(engine, cfg.name, churn_window_days=14, bootstrap=True)
         engine.dispose()
-        return {"seed": seed, "customers": customers, "days": days, "wall_s": round(time.perf_counter() - t0, 1),
-                **rep.to_dict()}
+        return {
+            "seed": seed,
+            "customers": customers,
+            "days": days,
+            "wall_s": round(time.perf_counter() - t0, 1),
+            **rep.to_dict(),
+        }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -442,13 +585,21 @@ def main() -> None:
     ap.add_argument("--preset", default="demo")
     ap.add_argument("--days", type=int, default=None, help="override the preset's days")
     ap.add_argument("--seeds", default="7,8,9")
-    ap.add_argument("--policies", default="fifo,bandit,bandit_noisy,controlled,empathy,competence_oracle")
+    ap.add_argument(
+        "--policies", default="fifo,bandit,bandit_noisy,controlled,empathy,competence_oracle"
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--no-plot", action="store_true")
-    ap.add_argument("--cache", default=None, help="keep each finished run here and reuse it (resumable)")
-    ap.add_argument("--store-report", default=None, metavar="CUSTOMERS,DAYS",
-                    help="also run one controlled experiment through the store (ingest, lexicon analyze, "
-                         "experiment_report on estimated scores), e.g. 2000,30; slow")
+    ap.add_argument(
+        "--cache", default=None, help="keep each finished run here and reuse it (resumable)"
+    )
+    ap.add_argument(
+        "--store-report",
+        default=None,
+        metavar="CUSTOMERS,DAYS",
+        help="also run one controlled experiment through the store (ingest, lexicon analyze, "
+        "experiment_report on estimated scores), e.g. 2000,30; slow",
+    )
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     wanted = args.policies.split(",")
@@ -462,69 +613,105 @@ def main() -> None:
     wall = time.perf_counter() - t0
     summary = summarise(runs, policies, seeds)
 
-    print(f"\nOnline routing vs FIFO — SIMULATED ({args.preset}, seeds {args.seeds}; {len(runs)} runs, {wall:.0f} s)\n")
-    print("| policy | contacts/run | remembered | P(churn)/contact | resolved | churned after contact | abandoned | live wait min | explore rate | s/run |")
+    print(
+        f"\nOnline routing vs FIFO — SIMULATED ({args.preset}, seeds {args.seeds}; {len(runs)} runs, {wall:.0f} s)\n"
+    )
+    print(
+        "| policy | contacts/run | remembered | P(churn)/contact | resolved | churned after contact | abandoned | live wait min | explore rate | s/run |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in summary["table"]:
-        print(f"| {r['policy']} | {r['contacts']:,} | {r['remembered']:+.4f} | {r['p_churn_per_contact']:.4f} | "
-              f"{r['resolved']:.3f} | {r['churned_after_contact_share']:.2%} | {r['abandoned_share']:.2%} | "
-              f"{r['mean_wait_live_min']:.2f} | {fmt(r['explore_rate'], '.2f')} | {r['wall_s']:.1f} |")
+        print(
+            f"| {r['policy']} | {r['contacts']:,} | {r['remembered']:+.4f} | {r['p_churn_per_contact']:.4f} | "
+            f"{r['resolved']:.3f} | {r['churned_after_contact_share']:.2%} | {r['abandoned_share']:.2%} | "
+            f"{r['mean_wait_live_min']:.2f} | {fmt(r['explore_rate'], '.2f')} | {r['wall_s']:.1f} |"
+        )
     print("\nLift over FIFO (separate runs, pooled over seeds; 95% CI):\n")
-    print("| policy | KPI | diff | 95% CI | test | p | n policy | n fifo | contacts to stay ahead |")
+    print(
+        "| policy | KPI | diff | 95% CI | test | p | n policy | n fifo | contacts to stay ahead |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for p, ls in summary["lift_vs_fifo_runs"].items():
         cross = summary["curves"][p]["crossover_contacts"]
         for i, x in enumerate(ls):
             c = ("never" if cross is None else f"{cross:,}") if i == 0 else ""
-            print(f"| {p} | {x['kpi']} | {x['diff']:+.4f} | [{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | "
-                  f"{x['p_value']:.2g} | {x['n_treatment']:,} | {x['n_control']:,} | {c} |")
+            print(
+                f"| {p} | {x['kpi']} | {x['diff']:+.4f} | [{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | "
+                f"{x['p_value']:.2g} | {x['n_treatment']:,} | {x['n_control']:,} | {c} |"
+            )
     w = summary["controlled_within_run"]
     if w:
-        print(f"\nControlled run (bandit, 20% FIFO control by hash; observed control share {w['control_share_observed']:.3f}):\n")
+        print(
+            f"\nControlled run (bandit, 20% FIFO control by hash; observed control share {w['control_share_observed']:.3f}):\n"
+        )
         print("| KPI | treatment | control | diff | 95% CI | test | p | n treat | n control |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for x in w["pooled"] + [dict(w["pooled_second_half"], kpi="remembered (2nd half)")]:
-            print(f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
-                  f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
-                  f"{x['n_treatment']:,} | {x['n_control']:,} |")
+            print(
+                f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
+                f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
+                f"{x['n_treatment']:,} | {x['n_control']:,} |"
+            )
 
-        print("\nCumulative within-run lift (remembered, pooled over seeds) after the first n contacts of each run:\n")
+        print(
+            "\nCumulative within-run lift (remembered, pooled over seeds) after the first n contacts of each run:\n"
+        )
         print("| n per seed | diff | 95% CI | p | n treat | n control |")
         print("| --- | --- | --- | --- | --- | --- |")
         for c in w["cumulative"][::2]:
-            print(f"| {c['contacts_per_seed']:,} | {c['diff']:+.4f} | [{c['ci_low']:+.4f}, {c['ci_high']:+.4f}] | "
-                  f"{c['p_value']:.2g} | {c['n_treatment']:,} | {c['n_control']:,} |")
+            print(
+                f"| {c['contacts_per_seed']:,} | {c['diff']:+.4f} | [{c['ci_low']:+.4f}, {c['ci_high']:+.4f}] | "
+                f"{c['p_value']:.2g} | {c['n_treatment']:,} | {c['n_control']:,} |"
+            )
         first = w["contacts_until_ci_excludes_zero"]
-        print(f"\nCI excludes 0 at every later look from: {'never' if first is None else f'{first:,} contacts per seed'}"
-              " (repeated looks: read as indicative, not as a sequential test)")
+        print(
+            f"\nCI excludes 0 at every later look from: {'never' if first is None else f'{first:,} contacts per seed'}"
+            " (repeated looks: read as indicative, not as a sequential test)"
+        )
     for p, cv in summary["curves"].items():
         rc = cv.get("competence_rank_corr")
         if rc:
             marks = [c for c in rc if c["contacts"] in (1000, 2000, 5000, 10000, 20000)]
-            print(f"{p}: Spearman(member estimate, true competence) " +
-                  ", ".join(f"{c['spearman_mean']:.2f} after {c['contacts']:,}" for c in marks))
+            print(
+                f"{p}: Spearman(member estimate, true competence) "
+                + ", ".join(f"{c['spearman_mean']:.2f} after {c['contacts']:,}" for c in marks)
+            )
 
     stored = None
     if args.store_report:
         n_cust, n_days = (int(x) for x in args.store_report.split(","))
         stored = store_report(seeds[0], n_cust, n_days)
-        print(f"\nKPI report from the store ({stored['customers']:,} customers, {stored['days']} days, seed {stored['seed']};"
-              f" scores: {stored['scores_model']}; data: {stored['source']}; {stored['wall_s']:.0f} s):\n")
+        print(
+            f"\nKPI report from the store ({stored['customers']:,} customers, {stored['days']} days, seed {stored['seed']};"
+            f" scores: {stored['scores_model']}; data: {stored['source']}; {stored['wall_s']:.0f} s):\n"
+        )
         print("| KPI | treatment | control | diff | 95% CI | test | p | n treat | n control |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for x in stored["lifts"]:
-            print(f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
-                  f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
-                  f"{x['n_treatment']:,} | {x['n_control']:,} |")
+            print(
+                f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
+                f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
+                f"{x['n_treatment']:,} | {x['n_control']:,} |"
+            )
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     png = RESULTS / "learn_curve.png"
     plotted = False if args.no_plot else plot(runs, policies, seeds, summary, png)
     result = {
-        "source": "simulated", "preset": args.preset, "days": args.days, "seeds": seeds, "policies": policies,
-        "block_contacts": BLOCK, "rolling_window": ROLL, "wall_s": round(wall, 1), "workers": args.workers,
-        "python": platform.python_version(), **summary,
-        "bandit_stats": {f"{r['policy']}:{r['seed']}": r["bandit_stats"] for r in runs if r["bandit_stats"]},
+        "source": "simulated",
+        "preset": args.preset,
+        "days": args.days,
+        "seeds": seeds,
+        "policies": policies,
+        "block_contacts": BLOCK,
+        "rolling_window": ROLL,
+        "wall_s": round(wall, 1),
+        "workers": args.workers,
+        "python": platform.python_version(),
+        **summary,
+        "bandit_stats": {
+            f"{r['policy']}:{r['seed']}": r["bandit_stats"] for r in runs if r["bandit_stats"]
+        },
         "plot": str(png.relative_to(ROOT)) if plotted else None,
         "store_report": stored,
     }

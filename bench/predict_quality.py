@@ -216,19 +216,27 @@ def print_report(sample: dict[str, Any], master: dict[str, Any] | None, check: d
     for res in [sample] + ([master] if master else []):
         h, c = res["holdout_total"], res["customer_level"]
         print(f"\nholdout weeks 40-78, {res['label']} ({res['customers']} customers)")
-        print(f"  total repeat purchases: actual {h['actual']:.0f}, BG/NBD "
-              f"{h['predicted_bgnbd']:.1f} ({h['error_pct_bgnbd']:+.1f}%), naive "
-              f"{h['predicted_naive']:.1f} ({h['error_pct_naive']:+.1f}%)")
-        print(f"  per customer: MAE BG/NBD {c['mae_bgnbd']:.3f} vs naive {c['mae_naive']:.3f}; "
-              f"RMSE {c['rmse_bgnbd']:.3f} vs {c['rmse_naive']:.3f}; r={c['pearson_bgnbd']:.3f}")
+        print(
+            f"  total repeat purchases: actual {h['actual']:.0f}, BG/NBD "
+            f"{h['predicted_bgnbd']:.1f} ({h['error_pct_bgnbd']:+.1f}%), naive "
+            f"{h['predicted_naive']:.1f} ({h['error_pct_naive']:+.1f}%)"
+        )
+        print(
+            f"  per customer: MAE BG/NBD {c['mae_bgnbd']:.3f} vs naive {c['mae_naive']:.3f}; "
+            f"RMSE {c['rmse_bgnbd']:.3f} vs {c['rmse_naive']:.3f}; r={c['pearson_bgnbd']:.3f}"
+        )
         print("  x_cal  customers  actual  BG/NBD   naive")
         for row in res["by_calibration_frequency"]:
-            print(f"  {row['calibration_frequency']:>5}  {row['customers']:>9}  "
-                  f"{_fmt(row['actual_mean'])}  {_fmt(row['predicted_mean'])}  "
-                  f"{_fmt(row['naive_mean'])}")
+            print(
+                f"  {row['calibration_frequency']:>5}  {row['customers']:>9}  "
+                f"{_fmt(row['actual_mean'])}  {_fmt(row['predicted_mean'])}  "
+                f"{_fmt(row['naive_mean'])}"
+            )
         s = res["seconds"]
-        print(f"  seconds: summary {s['summary']:.2f}, fit {s['fit_bgnbd_plus_gg']:.2f}, "
-              f"score {s['score_all_customers']:.2f}")
+        print(
+            f"  seconds: summary {s['summary']:.2f}, fit {s['fit_bgnbd_plus_gg']:.2f}, "
+            f"score {s['score_all_customers']:.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,10 +275,14 @@ def main(argv: list[str] | None = None) -> int:
         "sample": sample,
         "tracking_sample": {k: tracking[k] for k in tracking},
         "tracking_at": {
-            "week39": {"actual": tracking["actual_cumulative"][38],
-                       "predicted": tracking["predicted_cumulative"][38]},
-            "week78": {"actual": tracking["actual_cumulative"][77],
-                       "predicted": tracking["predicted_cumulative"][77]},
+            "week39": {
+                "actual": tracking["actual_cumulative"][38],
+                "predicted": tracking["predicted_cumulative"][38],
+            },
+            "week78": {
+                "actual": tracking["actual_cumulative"][77],
+                "predicted": tracking["predicted_cumulative"][77],
+            },
         },
         "master": master,
         "plot": str(png.relative_to(ROOT)) if plotted else None,
@@ -282,9 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     out = RESULTS / "predict_quality.json"
     out.write_text(json.dumps(payload, indent=2))
-    print(f"\ncumulative repeat purchases, week 78: actual "
-          f"{payload['tracking_at']['week78']['actual']:.0f}, predicted "
-          f"{payload['tracking_at']['week78']['predicted']:.1f}")
+    print(
+        f"\ncumulative repeat purchases, week 78: actual "
+        f"{payload['tracking_at']['week78']['actual']:.0f}, predicted "
+        f"{payload['tracking_at']['week78']['predicted']:.1f}"
+    )
     print(f"wrote {out.relative_to(ROOT)}" + (f" and {png.relative_to(ROOT)}" if plotted else ""))
     return 0
 

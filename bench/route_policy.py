@@ -40,12 +40,19 @@ def pod_state(n: int, rng: random.Random) -> PodState:
     for i in range(n):
         eid, pod = f"e-{i:04d}", f"pod-{i // 8 + 1}"
         m = MemberState(
-            employee_id=eid, pod_id=pod, function="service",
+            employee_id=eid,
+            pod_id=pod,
+            function="service",
             skills=frozenset(rng.sample(NEEDS, rng.randint(2, 5))),
             languages=frozenset(rng.sample(LANGS, rng.randint(1, 3))),
-            capacity=rng.choice([1, 1, 2]), idle_since=rng.uniform(0, 600), competence=rng.random(),
-            empathy={"emotional_reaction": rng.random(), "interpretation": rng.random(),
-                     "exploration": rng.random()},
+            capacity=rng.choice([1, 1, 2]),
+            idle_since=rng.uniform(0, 600),
+            competence=rng.random(),
+            empathy={
+                "emotional_reaction": rng.random(),
+                "interpretation": rng.random(),
+                "exploration": rng.random(),
+            },
         )
         m.load = 0 if rng.random() < 0.6 else m.capacity
         s.members[eid] = m
@@ -58,16 +65,23 @@ def pod_state(n: int, rng: random.Random) -> PodState:
 def contacts(n_pods: int, rng: random.Random, k: int = 64) -> list[ContactRequest]:
     return [
         ContactRequest(
-            contact_id=f"c-{j}", customer_id=f"cu-{j}", channel=rng.choice(["voice", "chat", "email"]),
-            need=rng.choice(NEEDS), language=rng.choice(LANGS), pod_id=f"pod-{rng.randint(1, n_pods)}",
-            emotion=rng.choice(EMOTIONS), valence=rng.uniform(-1, 0.5), intensity=rng.random(),
+            contact_id=f"c-{j}",
+            customer_id=f"cu-{j}",
+            channel=rng.choice(["voice", "chat", "email"]),
+            need=rng.choice(NEEDS),
+            language=rng.choice(LANGS),
+            pod_id=f"pod-{rng.randint(1, n_pods)}",
+            emotion=rng.choice(EMOTIONS),
+            valence=rng.uniform(-1, 0.5),
+            intensity=rng.random(),
         )
         for j in range(k)
     ]
 
 
-def per_call_us(fns: dict[str, Callable[[ContactRequest], object]], batch: list[ContactRequest],
-                repeat: int) -> dict[str, float]:
+def per_call_us(
+    fns: dict[str, Callable[[ContactRequest], object]], batch: list[ContactRequest], repeat: int
+) -> dict[str, float]:
     """Median over ``repeat`` rounds of the mean CPU µs per call over the batch.
 
     CPU time of this process (``process_time``), not wall time: on a shared machine a
@@ -95,27 +109,48 @@ def main() -> None:
     for n in (20, 100, 300):
         s = pod_state(n, rng)
         batch = contacts(len(s.pod_members), rng)
-        timings = per_call_us({
-            "fifo.route": lambda c: fifo.route(c, s),
-            "empathy.route": lambda c: empathy.route(c, s),
-            "empathy.decide": lambda c: empathy.decide(c, s),  # type: ignore[attr-defined]
-            "score_members": lambda c: score_members(c, s),
-            "score_members[:5]": lambda c: score_members(c, s, limit=5),
-            "fast_scores": lambda c: fast_scores(c, s),
-        }, batch, args.repeat)
+        timings = per_call_us(
+            {
+                "fifo.route": lambda c: fifo.route(c, s),
+                "empathy.route": lambda c: empathy.route(c, s),
+                "empathy.decide": lambda c: empathy.decide(c, s),  # type: ignore[attr-defined]
+                "score_members": lambda c: score_members(c, s),
+                "score_members[:5]": lambda c: score_members(c, s, limit=5),
+                "fast_scores": lambda c: fast_scores(c, s),
+            },
+            batch,
+            args.repeat,
+        )
         base = timings["fifo.route"]
         for name, us in timings.items():
-            rows.append({"members": n, "call": name, "us_per_call": round(us, 1), "x_fifo": round(us / base, 1)})
+            rows.append(
+                {
+                    "members": n,
+                    "call": name,
+                    "us_per_call": round(us, 1),
+                    "x_fifo": round(us / base, 1),
+                }
+            )
     print(f"{'members':>7}  {'call':<17} {'CPU µs/call':>11} {'× fifo':>7}")
     for r in rows:
         print(f"{r['members']:>7}  {r['call']:<17} {r['us_per_call']:>11.1f} {r['x_fifo']:>7.1f}")
     out = ROOT / "bench" / "results" / "route_policy.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "data": "synthetic pod states (random members and contacts), not real or simulated contacts",
-        "python": platform.python_version(), "machine": platform.machine(), "repeat": args.repeat,
-        "seed": args.seed, "clock": "process_time (CPU time of this process)", "rows": rows,
-    }, indent=1), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {
+                "data": "synthetic pod states (random members and contacts), not real or simulated contacts",
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "repeat": args.repeat,
+                "seed": args.seed,
+                "clock": "process_time (CPU time of this process)",
+                "rows": rows,
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     print(f"written to {out.relative_to(ROOT)}")
 
 

@@ -52,10 +52,16 @@ def measure(name: str, config: SimulationConfig, keep: Path | None) -> dict[str,
     wall = time.perf_counter() - wall0
     cpu = time.process_time() - cpu0
     row = {
-        "size": name, "customers": config.customers, "days": config.days, "employees": report.employees,
-        "contacts": report.contacts, "turns_distinct_en_customer": report.distinct_utterances.get("en:customer", 0),
-        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-        "contacts_per_s": round(report.contacts / wall, 1), "contacts_per_cpu_s": round(report.contacts / cpu, 1),
+        "size": name,
+        "customers": config.customers,
+        "days": config.days,
+        "employees": report.employees,
+        "contacts": report.contacts,
+        "turns_distinct_en_customer": report.distinct_utterances.get("en:customer", 0),
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "contacts_per_s": round(report.contacts / wall, 1),
+        "contacts_per_cpu_s": round(report.contacts / cpu, 1),
         "mb_written": round(_dir_mb(out), 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "distinct_utterances": report.distinct_utterances,
@@ -68,7 +74,9 @@ def measure(name: str, config: SimulationConfig, keep: Path | None) -> dict[str,
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="demo,50k", help=f"comma-separated, from {', '.join(SIZES)}")
-    ap.add_argument("--million", action="store_true", help="also measure the ~1M-contact run (minutes)")
+    ap.add_argument(
+        "--million", action="store_true", help="also measure the ~1M-contact run (minutes)"
+    )
     ap.add_argument("--keep", type=Path, default=None, help="keep the outputs under this folder")
     args = ap.parse_args(argv)
     names = [s for s in args.sizes.split(",") if s]
@@ -92,17 +100,28 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'size':>6} {'customers':>9} {'days':>4} {'staff':>5} {'contacts':>9} {'wall s':>7} {'cpu s':>7} {'contacts/s':>10} {'/cpu s':>8} {'MB':>7} {'RSS MB':>7}"
     print(header)
     for r in rows:
-        print(f"{r['size']:>6} {r['customers']:>9,} {r['days']:>4} {r['employees']:>5} {r['contacts']:>9,} {r['wall_s']:>7} "
-              f"{r['cpu_s']:>7} {r['contacts_per_s']:>10,.0f} {r['contacts_per_cpu_s']:>8,.0f} {r['mb_written']:>7} {r['peak_rss_mb']:>7}")
-    print(f"1M contacts: {estimate['cpu_minutes']} CPU minutes, {estimate['wall_minutes']} wall minutes here "
-          f"({estimate['basis']}); single-threaded.")
+        print(
+            f"{r['size']:>6} {r['customers']:>9,} {r['days']:>4} {r['employees']:>5} {r['contacts']:>9,} {r['wall_s']:>7} "
+            f"{r['cpu_s']:>7} {r['contacts_per_s']:>10,.0f} {r['contacts_per_cpu_s']:>8,.0f} {r['mb_written']:>7} {r['peak_rss_mb']:>7}"
+        )
+    print(
+        f"1M contacts: {estimate['cpu_minutes']} CPU minutes, {estimate['wall_minutes']} wall minutes here "
+        f"({estimate['basis']}); single-threaded."
+    )
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {
-        "benchmark": "simulate_speed", "data": "simulated", "python": platform.python_version(),
-        "machine": platform.machine(), "cpus": __import__("os").cpu_count(), "rows": rows, "one_million": estimate,
+        "benchmark": "simulate_speed",
+        "data": "simulated",
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+        "rows": rows,
+        "one_million": estimate,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    (RESULTS / "simulate_speed.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "simulate_speed.json").write_text(
+        json.dumps(payload, indent=2) + "\n", encoding="utf-8"
+    )
     return 0
 
 

@@ -40,15 +40,21 @@ def replace_section(doc: Path, name: str, body: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--emotion", nargs="*", default=None, help="emotion backends (default: all)")
-    parser.add_argument("--empathy", nargs="*", default=None, help="empathy backends (default: all)")
+    parser.add_argument(
+        "--emotion", nargs="*", default=None, help="emotion backends (default: all)"
+    )
+    parser.add_argument(
+        "--empathy", nargs="*", default=None, help="empathy backends (default: all)"
+    )
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/understand.md")
     args = parser.parse_args()
     emotion, empathy, skipped = [], [], {}
     for name in args.emotion if args.emotion is not None else available_emotion_models():
         try:
             emotion.append(evaluate_emotion(name))
-            print(f"emotion {name}: CX macro-F1 {emotion[-1]['cx']['macro_f1']:.3f}", file=sys.stderr)
+            print(
+                f"emotion {name}: CX macro-F1 {emotion[-1]['cx']['macro_f1']:.3f}", file=sys.stderr
+            )
         except (ImportError, FileNotFoundError) as exc:
             skipped[f"emotion/{name}"] = str(exc)
     for name in args.empathy if args.empathy is not None else available_empathy_models():
@@ -61,10 +67,19 @@ def main() -> None:
         tables += "\nSkipped: " + "; ".join(f"{k} ({v})" for k, v in skipped.items()) + "\n"
     print(tables)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({
-        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": platform.python_version(),
-        "emotion": emotion, "empathy": empathy, "skipped": skipped,
-    }, indent=2) + "\n")  # fmt: skip
+    OUT.write_text(
+        json.dumps(
+            {
+                "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "python": platform.python_version(),
+                "emotion": emotion,
+                "empathy": empathy,
+                "skipped": skipped,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     if not args.no_doc:
         replace_section(DOC, "quality", tables)
     print(f"wrote {OUT}", file=sys.stderr)

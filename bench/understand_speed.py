@@ -56,7 +56,13 @@ def worker(kind: str, name: str, n: int, n1: int) -> dict:
         from empathos.understand.backends.transformer import base_model_path
 
         torch.set_num_threads(2)
-        pipe = pipeline("text-classification", model=base_model_path(), device=-1, truncation=True, max_length=64)
+        pipe = pipeline(
+            "text-classification",
+            model=base_model_path(),
+            device=-1,
+            truncation=True,
+            max_length=64,
+        )
         fn = lambda b: pipe(b, batch_size=len(b))  # noqa: E731
     elif kind == "emotion":
         from empathos.understand.protocols import get_emotion_model
@@ -71,10 +77,12 @@ def worker(kind: str, name: str, n: int, n1: int) -> dict:
     load_s = time.perf_counter() - t0
     texts = _texts(n)
     result = {
-        "kind": kind, "backend": name, "load_s": round(load_s, 2),
+        "kind": kind,
+        "backend": name,
+        "load_s": round(load_s, 2),
         "turns_per_s_batch1": round(_time(fn, texts[:n1], 1), 1),
         "turns_per_s_batch64": round(_time(fn, texts, 64), 1),
-    }  # fmt: skip
+    }
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
@@ -97,14 +105,30 @@ def main() -> None:
     load_before = os.getloadavg()
     for kind, name in jobs:
         proc = subprocess.run(
-            [sys.executable, __file__, "--worker", kind, name, "--n", str(args.n), "--n1", str(args.n1)],
-            capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
-        )  # fmt: skip
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                kind,
+                name,
+                "--n",
+                str(args.n),
+                "--n1",
+                str(args.n1),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
+        )
         if proc.returncode != 0:
-            skipped[f"{kind}/{name}"] = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
+            skipped[f"{kind}/{name}"] = (
+                proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"
+            )
             continue
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    header = "| kind | backend | turns/s (batch 1) | turns/s (batch 64) | peak RSS (MB) | load (s) |"
+    header = (
+        "| kind | backend | turns/s (batch 1) | turns/s (batch 64) | peak RSS (MB) | load (s) |"
+    )
     lines = [header, "| --- | --- | --- | --- | --- | --- |"]
     lines += [
         f"| {r['kind']} | {r['backend']} | {r['turns_per_s_batch1']:,.0f} | {r['turns_per_s_batch64']:,.0f} "
@@ -121,11 +145,22 @@ def main() -> None:
     table = "\n".join(lines) + footer + "\n"
     print(table)
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({
-        "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "cpus": cpus,
-        "loadavg_before": load_before, "loadavg_after": os.getloadavg(), "n": args.n, "n1": args.n1,
-        "rows": rows, "skipped": skipped,
-    }, indent=2) + "\n")  # fmt: skip
+    OUT.write_text(
+        json.dumps(
+            {
+                "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "cpus": cpus,
+                "loadavg_before": load_before,
+                "loadavg_after": os.getloadavg(),
+                "n": args.n,
+                "n1": args.n1,
+                "rows": rows,
+                "skipped": skipped,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     doc = ROOT / "docs" / "understand.md"
     sys.path.insert(0, str(ROOT / "bench"))
     from understand_quality import replace_section

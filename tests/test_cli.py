@@ -29,7 +29,9 @@ def test_ingest_stats_export_roundtrip(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", "turns", str(out), "--db", db])
     assert result.exit_code == 0, result.output
     table = pq.read_table(out)
-    assert table.num_rows == 40 and {"text", "language", "channel", "customer_id"} <= set(table.column_names)
+    assert table.num_rows == 40 and {"text", "language", "channel", "customer_id"} <= set(
+        table.column_names
+    )
     csv_out = tmp_path / "customers.csv"
     assert runner.invoke(app, ["export", "customers", str(csv_out), "--db", db]).exit_code == 0
     assert csv_out.read_text().count("\n") == 9
@@ -45,7 +47,11 @@ def test_bad_file_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
 def test_rejects_are_reported_with_file_line_and_field(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"interaction_id": "x", "channel": "fax", "turns": [{"speaker": "customer", "text": "hi"}]}\n')
-    result = runner.invoke(app, ["ingest", str(bad), "--db", db, "--rejects", str(tmp_path / "r.jsonl")])
+    bad.write_text(
+        '{"interaction_id": "x", "channel": "fax", "turns": [{"speaker": "customer", "text": "hi"}]}\n'
+    )
+    result = runner.invoke(
+        app, ["ingest", str(bad), "--db", db, "--rejects", str(tmp_path / "r.jsonl")]
+    )
     assert result.exit_code == 0, result.output
     assert "bad.jsonl:1: field 'channel'" in result.output

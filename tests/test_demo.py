@@ -16,7 +16,9 @@ from tests.web.conftest import _build
 
 
 @pytest.fixture()
-def demo_store(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def demo_store(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     db = _build(tmp_path_factory.getbasetemp() / "web_sim")  # shared with the web tests
     copy = tmp_path / "store.db"
     shutil.copy(db, copy)
@@ -43,4 +45,4 @@ def test_act_learn_assess_steps_report_on_the_store(demo_store) -> None:  # noqa
     assert "action 1:" in out
     assert "overall " in out and "blind spots:" in out
     html = (demo.OUT / "balance_sheet.html").read_text(encoding="utf-8")
-    assert "simulated" in html.lower() and "<script src=\"http" not in html
+    assert "simulated" in html.lower() and '<script src="http' not in html

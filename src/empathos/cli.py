@@ -36,7 +36,9 @@ def main() -> None:
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL (default: EMPATHOS_DATABASE_URL or sqlite:///empathos.db)."),
+    typer.Option(
+        "--db", help="Database URL (default: EMPATHOS_DATABASE_URL or sqlite:///empathos.db)."
+    ),
 ]
 
 
@@ -61,19 +63,31 @@ def init(db: DbOption = None) -> None:
 
     engine = make_engine(db)
     revision = init_db(engine)
-    console.print(f"store ready at [bold]{engine.url.render_as_string(hide_password=True)}[/] (schema {revision})")
+    console.print(
+        f"store ready at [bold]{engine.url.render_as_string(hide_password=True)}[/] (schema {revision})"
+    )
 
 
 @app.command()
 def ingest(
-    path: Annotated[Path, typer.Argument(help="A file, or a folder whose JSONL/CSV files are all imported.")],
+    path: Annotated[
+        Path, typer.Argument(help="A file, or a folder whose JSONL/CSV files are all imported.")
+    ],
     kind: Annotated[
         str | None,
-        typer.Option(help="interactions, turns, twitter, customers, employees, pods, outcomes or transactions (default: guessed)."),
+        typer.Option(
+            help="interactions, turns, twitter, customers, employees, pods, outcomes or transactions (default: guessed)."
+        ),
     ] = None,
-    mapping: Annotated[Path | None, typer.Option(help="YAML/TOML column mapping for any other export.")] = None,
-    rejects: Annotated[Path | None, typer.Option(help="Where bad records go (default: ./NAME.rejects.jsonl).")] = None,
-    batch_size: Annotated[int | None, typer.Option(help="Records per transaction (default 5000).")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML/TOML column mapping for any other export.")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where bad records go (default: ./NAME.rejects.jsonl).")
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Records per transaction (default 5000).")
+    ] = None,
     language: Annotated[bool, typer.Option(help="Detect each turn's language.")] = True,
     db: DbOption = None,
 ) -> None:
@@ -94,12 +108,21 @@ def ingest(
                 if kind or mapping or rejects:
                     fail("--kind, --mapping and --rejects apply to one file, not a folder")
                 task = bar.add_task(f"{path}", total=None)
-                reports = ingest_dir(path, engine, progress=lambda done, total: bar.update(task, completed=done, total=total), **options)
+                reports = ingest_dir(
+                    path,
+                    engine,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    **options,
+                )
             else:
                 task = bar.add_task(path.name, total=path.stat().st_size if path.exists() else None)
                 reports = [
                     ingest_file(
-                        path, engine, kind=kind, mapping=mapping, rejects_path=rejects,
+                        path,
+                        engine,
+                        kind=kind,
+                        mapping=mapping,
+                        rejects_path=rejects,
                         progress=lambda done, total: bar.update(task, completed=done, total=total),
                         **options,
                     )
@@ -113,8 +136,12 @@ def _progress():  # noqa: ANN202
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
     return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=err_console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=False,
     )
 
 
@@ -126,19 +153,31 @@ def _print_ingest(reports) -> None:  # noqa: ANN001
         table.add_column(col, justify="right" if col not in ("file", "kind") else "left")
     for r in reports:
         rate = r.records_read / r.seconds if r.seconds else 0.0
-        table.add_row(Path(r.path).name, r.kind, f"{r.records_read:,}", f"{r.records_accepted:,}",
-                      f"{r.turns_stored:,}", f"{r.records_rejected:,}", f"{rate:,.0f}")
+        table.add_row(
+            Path(r.path).name,
+            r.kind,
+            f"{r.records_read:,}",
+            f"{r.records_accepted:,}",
+            f"{r.turns_stored:,}",
+            f"{r.records_rejected:,}",
+            f"{rate:,.0f}",
+        )
     console.print(table)
     for r in reports:
         if r.records_rejected:
-            console.print(f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]", soft_wrap=True)
+            console.print(
+                f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]",
+                soft_wrap=True,
+            )
             for line in r.first_rejects[:5]:
                 console.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command()
 def stats(
-    period: Annotated[str, typer.Option(help="Group interactions by day, week or month.")] = "month",
+    period: Annotated[
+        str, typer.Option(help="Group interactions by day, week or month.")
+    ] = "month",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -164,16 +203,33 @@ def stats(
             table.add_row(key, f"{value:,}")
         return table
 
-    console.print(Columns([small("rows per table", result.tables), small("interactions by channel", result.by_channel),
-                           small("interactions by language", result.by_language), small("interactions by source", result.by_source)]))
+    console.print(
+        Columns(
+            [
+                small("rows per table", result.tables),
+                small("interactions by channel", result.by_channel),
+                small("interactions by language", result.by_language),
+                small("interactions by source", result.by_source),
+            ]
+        )
+    )
     console.print(small(f"interactions by {period}", result.by_period))
 
 
 @app.command()
 def export(
-    table: Annotated[str, typer.Argument(help="turns, interactions, customers, employees, pods, outcomes or transactions.")],
-    out: Annotated[Path, typer.Argument(help="Output file; .csv writes CSV, anything else Parquet.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="parquet or csv (default: from the suffix).")] = None,
+    table: Annotated[
+        str,
+        typer.Argument(
+            help="turns, interactions, customers, employees, pods, outcomes or transactions."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Argument(help="Output file; .csv writes CSV, anything else Parquet.")
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="parquet or csv (default: from the suffix).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Export a table to Parquet or CSV (turns come with their channel and customer)."""
@@ -191,10 +247,26 @@ def export(
 
 @app.command()
 def analyze(
-    model: Annotated[str | None, typer.Option("--model", help="Registered emotion model (default: EMPATHOS_EMOTION_MODEL or 'default').")] = None,
-    empathy_model: Annotated[str | None, typer.Option("--empathy-model", help="Registered empathy model (default: EMPATHOS_EMPATHY_MODEL or 'default').")] = None,
-    rerun: Annotated[bool, typer.Option("--rerun", help="Recompute everything for these model versions.")] = False,
-    batch_size: Annotated[int, typer.Option(help="Turns per model call and per transaction.")] = 512,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Registered emotion model (default: EMPATHOS_EMOTION_MODEL or 'default').",
+        ),
+    ] = None,
+    empathy_model: Annotated[
+        str | None,
+        typer.Option(
+            "--empathy-model",
+            help="Registered empathy model (default: EMPATHOS_EMPATHY_MODEL or 'default').",
+        ),
+    ] = None,
+    rerun: Annotated[
+        bool, typer.Option("--rerun", help="Recompute everything for these model versions.")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option(help="Turns per model call and per transaction.")
+    ] = 512,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -206,8 +278,14 @@ def analyze(
 
     engine = open_store(db)
     try:
-        report = run_analyze(engine, emotion_model=model, empathy_model=empathy_model,
-                             rerun=rerun, batch_size=batch_size, progress=not as_json)
+        report = run_analyze(
+            engine,
+            emotion_model=model,
+            empathy_model=empathy_model,
+            rerun=rerun,
+            batch_size=batch_size,
+            progress=not as_json,
+        )
     except UnknownModelError as exc:
         fail(str(exc.args[0]) if exc.args else str(exc))
     _refresh_dashboard(engine)
@@ -222,7 +300,6 @@ def analyze(
     )
 
 
-
 def _refresh_dashboard(engine) -> None:  # noqa: ANN001 - an Engine
     """Rebuild the dashboard's summary now, so its first page load after a run is fast
     (seconds here instead of on the first request; 47 s at 1M contacts, docs/dashboard.md)."""
@@ -233,15 +310,29 @@ def _refresh_dashboard(engine) -> None:  # noqa: ANN001 - an Engine
 
 @app.command()
 def simulate(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write the simulated files into.")] = Path("data/simulated"),
-    customers: Annotated[int | None, typer.Option(help="Number of customers (default: from the preset).")] = None,
-    days: Annotated[int | None, typer.Option(help="Days to simulate (default: from the preset).")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes byte-identical files.")] = 7,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write the simulated files into.")
+    ] = Path("data/simulated"),
+    customers: Annotated[
+        int | None, typer.Option(help="Number of customers (default: from the preset).")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(help="Days to simulate (default: from the preset).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed writes byte-identical files.")
+    ] = 7,
     policy: Annotated[str, typer.Option(help="Registered routing policy, e.g. fifo.")] = "fifo",
-    preset_name: Annotated[str, typer.Option("--preset", help="Named configuration: default, demo, medium, small.")] = "default",
-    employees: Annotated[int | None, typer.Option(help="Number of employees (default: sized to the load).")] = None,
+    preset_name: Annotated[
+        str, typer.Option("--preset", help="Named configuration: default, demo, medium, small.")
+    ] = "default",
+    employees: Annotated[
+        int | None, typer.Option(help="Number of employees (default: sized to the load).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    store: Annotated[bool, typer.Option("--store", help="Also ingest the files into the store (--db).")] = False,
+    store: Annotated[
+        bool, typer.Option("--store", help="Also ingest the files into the store (--db).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Simulate a contact centre (customers, pods, conversations, outcomes) and write the
@@ -266,8 +357,10 @@ def simulate(
     if store:
         from empathos.simulate.store import store_simulation
 
-        stored = [{"kind": r.kind, "accepted": r.records_accepted, "rejected": r.records_rejected}
-                  for r in store_simulation(out, open_store(db))]
+        stored = [
+            {"kind": r.kind, "accepted": r.records_accepted, "rejected": r.records_rejected}
+            for r in store_simulation(out, open_store(db))
+        ]
     if as_json:
         typer.echo(json.dumps({**report.to_dict(), "stored": stored}, indent=2))
         return
@@ -278,9 +371,15 @@ def simulate(
 
 @app.command("eval")
 def eval_models(
-    task: Annotated[str, typer.Argument(help="emotion (GoEmotions test) or empathy (EPITOME test split).")],
-    model: Annotated[str, typer.Option("--model", help="Registered backend name, e.g. default, lexicon.")] = "default",
-    limit: Annotated[int | None, typer.Option(help="Score only the first N dev/test items (smoke runs).")] = None,
+    task: Annotated[
+        str, typer.Argument(help="emotion (GoEmotions test) or empathy (EPITOME test split).")
+    ],
+    model: Annotated[
+        str, typer.Option("--model", help="Registered backend name, e.g. default, lexicon.")
+    ] = "default",
+    limit: Annotated[
+        int | None, typer.Option(help="Score only the first N dev/test items (smoke runs).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON.")] = False,
 ) -> None:
     """Evaluate an understand backend on the shared test sets (macro-F1 per label and overall,
@@ -291,18 +390,27 @@ def eval_models(
     if task not in ("emotion", "empathy"):
         fail(f"unknown task {task!r}; choose emotion or empathy")
     try:
-        result = evaluate_emotion(model, limit) if task == "emotion" else evaluate_empathy(model, limit)
+        result = (
+            evaluate_emotion(model, limit) if task == "emotion" else evaluate_empathy(model, limit)
+        )
     except (UnknownModelError, FileNotFoundError, ImportError) as exc:
         fail(str(exc))
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
-    typer.echo(markdown_tables([result], []) if task == "emotion" else markdown_tables([], [result]))
+    typer.echo(
+        markdown_tables([result], []) if task == "emotion" else markdown_tables([], [result])
+    )
 
 
 @app.command("predict")
 def predict_cmd(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Score as of this date/time (default: the latest contact or purchase).")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Score as of this date/time (default: the latest contact or purchase)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -336,13 +444,22 @@ def predict_cmd(
     if report.effects:
         from rich.table import Table
 
-        table = Table(title="remembered score vs what followed (30 days after a contact): effect of +1 SD, "
-                      "95% bootstrap CI over customers; an association, not a cause")
+        table = Table(
+            title="remembered score vs what followed (30 days after a contact): effect of +1 SD, "
+            "95% bootstrap CI over customers; an association, not a cause"
+        )
         for col in ("outcome", "contacts", "customers", "mean", "per +1 SD", "95% CI", "r"):
             table.add_column(col, justify="left" if col == "outcome" else "right")
         for e in report.effects:
-            table.add_row(e["outcome"], f"{e['n_contacts']:,}", f"{e['n_customers']:,}", f"{e['mean_outcome']:.3f}",
-                          f"{e['slope_per_sd']:+.3f}", f"{e['slope_ci'][0]:+.3f}..{e['slope_ci'][1]:+.3f}", f"{e['r']:+.2f}")
+            table.add_row(
+                e["outcome"],
+                f"{e['n_contacts']:,}",
+                f"{e['n_customers']:,}",
+                f"{e['mean_outcome']:.3f}",
+                f"{e['slope_per_sd']:+.3f}",
+                f"{e['slope_ci'][0]:+.3f}..{e['slope_ci'][1]:+.3f}",
+                f"{e['r']:+.2f}",
+            )
         console.print(table)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
@@ -350,8 +467,13 @@ def predict_cmd(
 
 @app.command()
 def customers(
-    top_risk: Annotated[int, typer.Option("--top-risk", help="How many customers to list, ranked by value at risk.")] = 20,
-    avoidable: Annotated[bool, typer.Option("--avoidable", help="Only customers whose top drivers an action can change.")] = False,
+    top_risk: Annotated[
+        int, typer.Option("--top-risk", help="How many customers to list, ranked by value at risk.")
+    ] = 20,
+    avoidable: Annotated[
+        bool,
+        typer.Option("--avoidable", help="Only customers whose top drivers an action can change."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -367,15 +489,34 @@ def customers(
         return
     from rich.table import Table
 
-    table = Table(title=f"top {len(rows)} by value at risk, as of {rows[0]['as_of']:%Y-%m-%d} ({rows[0]['model']})")
-    for col in ("#", "customer", "P(churn)", "CLV", "value at risk", "avoidable", "top drivers (+ raises risk)"):
-        table.add_column(col, justify="right" if col in ("#", "P(churn)", "CLV", "value at risk") else "left")
+    table = Table(
+        title=f"top {len(rows)} by value at risk, as of {rows[0]['as_of']:%Y-%m-%d} ({rows[0]['model']})"
+    )
+    for col in (
+        "#",
+        "customer",
+        "P(churn)",
+        "CLV",
+        "value at risk",
+        "avoidable",
+        "top drivers (+ raises risk)",
+    ):
+        table.add_column(
+            col, justify="right" if col in ("#", "P(churn)", "CLV", "value at risk") else "left"
+        )
     for k, r in enumerate(rows, 1):
         d = r["drivers"] or {}
         drivers = ", ".join(f"{name} {value:+.2f}" for name, value in d.get("top", [])[:3])
-        money = (lambda v: "-" if v is None else f"{v:,.0f}")
-        table.add_row(str(k), r["customer_id"], f"{r['p_churn']:.3f}", money(r["clv"]), money(r["value_at_risk"]),
-                      "yes" if d.get("avoidable") else "", drivers)
+        money = lambda v: "-" if v is None else f"{v:,.0f}"
+        table.add_row(
+            str(k),
+            r["customer_id"],
+            f"{r['p_churn']:.3f}",
+            money(r["clv"]),
+            money(r["value_at_risk"]),
+            "yes" if d.get("avoidable") else "",
+            drivers,
+        )
     console.print(table)
 
 

@@ -51,7 +51,6 @@ class Settings(BaseSettings):
         default=Path("."), description="Where reject files and exports go when no path is given."
     )
 
-
     @classmethod
     def settings_customise_sources(
         cls,
@@ -62,7 +61,12 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Arguments beat the environment, which beats ``.env``, which beats ``empathos.toml``."""
-        return (init_settings, env_settings, dotenv_settings, TomlConfigSettingsSource(settings_cls))
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            TomlConfigSettingsSource(settings_cls),
+        )
 
 
 @lru_cache(maxsize=1)

@@ -47,7 +47,9 @@ def listen(engine: Engine, sim_dir: Path, seed: int) -> None:
 
     step("1 listen: sample conversations (hand-written, 6 languages)")
     for r in ingest_dir(samples_dir(), engine, rejects_path=None):
-        console.print(f"  {Path(r.path).name}: {r.records_accepted} records, {r.records_rejected} rejected")
+        console.print(
+            f"  {Path(r.path).name}: {r.records_accepted} records, {r.records_rejected} rejected"
+        )
     step("1 listen: simulating a company (source = simulated)")
     report = run_simulation(preset("demo", seed=seed, **DEMO_SIZE), sim_dir, progress=True)
     console.print(report.summary())
@@ -78,7 +80,11 @@ def _remembered_table(engine: Engine, model: str, version: str) -> None:
     s, i = schema.interaction_scores, schema.interactions
     query = (
         select(
-            i.c.source, s.c.outcome, func.count(), func.avg(s.c.experienced), func.avg(s.c.remembered),
+            i.c.source,
+            s.c.outcome,
+            func.count(),
+            func.avg(s.c.experienced),
+            func.avg(s.c.remembered),
             func.avg(s.c.effort_score),
         )
         .join_from(s, i, s.c.interaction_id == i.c.interaction_id)
@@ -92,8 +98,12 @@ def _remembered_table(engine: Engine, model: str, version: str) -> None:
     with engine.connect() as conn:
         for source, outcome, n, exp, rem, eff in conn.execute(query):
             table.add_row(
-                "sample" if source == "real" else source, str(outcome), f"{n:,}",
-                _fmt(exp), _fmt(rem), _fmt(eff),
+                "sample" if source == "real" else source,
+                str(outcome),
+                f"{n:,}",
+                _fmt(exp),
+                _fmt(rem),
+                _fmt(eff),
             )
     console.print(table)
 
@@ -110,7 +120,10 @@ def predict(engine: Engine) -> None:
     step("3 predict: customer lifetime value (BG/NBD + Gamma-Gamma) on simulated purchases")
     t = schema.transactions
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(select(t.c.customer_id, t.c.ts, t.c.amount)).all(), columns=["customer_id", "ts", "amount"])
+        frame = pd.DataFrame(
+            conn.execute(select(t.c.customer_id, t.c.ts, t.c.amount)).all(),
+            columns=["customer_id", "ts", "amount"],
+        )
     if frame.empty:
         console.print("  no transactions")
         return
@@ -151,7 +164,9 @@ def risk(engine: Engine) -> None:
         f"{report.total_value_at_risk:,.0f} of a total CLV of {report.total_clv:,.0f} ({share:.1%}); "
         f"{report.employees_scored} employees scored (attrition index, ELV)"
     )
-    table = Table(title="top 5 avoidable churn: value at risk whose drivers an action can change (simulated)")
+    table = Table(
+        title="top 5 avoidable churn: value at risk whose drivers an action can change (simulated)"
+    )
     for col in ("customer", "value at risk", "actionable drivers"):
         table.add_column(col, justify="right" if col == "value at risk" else "left")
     for a in report.avoidable[:5]:
@@ -173,7 +188,9 @@ def act(engine: Engine) -> None:
         ).scalar()
     desk = LiveDesk(engine)
     try:
-        text = "This is the third time I write about the wrong invoice. I am really angry, fix it now."
+        text = (
+            "This is the third time I write about the wrong invoice. I am really angry, fix it now."
+        )
         decision = desk.open_contact(customer, "chat", text, language="en")
         console.print(f"  customer {customer} (highest value at risk) writes: [italic]{text}[/]")
         console.print(f"  decision: {_decision_line(decision)}")
@@ -187,9 +204,15 @@ def act(engine: Engine) -> None:
 
 def _decision_line(decision: dict) -> str:
     emo = decision.get("emotion") or {}
-    who = "automation" if decision.get("to_automation") else f"pod {decision.get('pod_id')}, lead {decision.get('employee_id')}"
-    line = (f"{who}; need {decision.get('need')}, emotion {emo.get('label')} "
-            f"(valence {emo.get('valence', 0):+.2f}); rule {decision.get('rule')}: {decision.get('reason')}")
+    who = (
+        "automation"
+        if decision.get("to_automation")
+        else f"pod {decision.get('pod_id')}, lead {decision.get('employee_id')}"
+    )
+    line = (
+        f"{who}; need {decision.get('need')}, emotion {emo.get('label')} "
+        f"(valence {emo.get('valence', 0):+.2f}); rule {decision.get('rule')}: {decision.get('reason')}"
+    )
     if decision.get("fell_back"):
         line += f" [fell back: {decision.get('fallback_reason')}]"
     return line
@@ -209,8 +232,12 @@ def learn(engine: Engine) -> None:
     e, i = schema.employees.c, schema.interactions.c
     with engine.connect() as conn:  # the pod that handled the most contacts
         pod = conn.execute(
-            select(e.pod_id).join_from(schema.interactions, schema.employees, i.employee_id == e.employee_id)
-            .where(e.pod_id.is_not(None)).group_by(e.pod_id).order_by(func.count().desc()).limit(1)
+            select(e.pod_id)
+            .join_from(schema.interactions, schema.employees, i.employee_id == e.employee_id)
+            .where(e.pod_id.is_not(None))
+            .group_by(e.pod_id)
+            .order_by(func.count().desc())
+            .limit(1)
         ).scalar()
     if pod:
         # The window reaches back a year: the hand-written samples are dated after the
@@ -221,8 +248,14 @@ def learn(engine: Engine) -> None:
         console.print(f"  pod {pod}: {rep.n_contacts:,} contacts ({rep.source}); {shown}")
     report = ooda_report(engine)
     for a in report.decide[:3]:
-        ev = "unmeasured" if a["expected_value"] is None else f"expected value {a['expected_value']:,.0f}"
-        console.print(f"  action {a['rank']}: {a['name']} ({a['n_customers']:,} customers, {ev}) {a['note']}")
+        ev = (
+            "unmeasured"
+            if a["expected_value"] is None
+            else f"expected value {a['expected_value']:,.0f}"
+        )
+        console.print(
+            f"  action {a['rank']}: {a['name']} ({a['n_customers']:,} customers, {ev}) {a['note']}"
+        )
 
 
 def assess(engine: Engine) -> None:
@@ -258,9 +291,15 @@ def serve(url: str) -> None:
     engine = make_engine(url)
     refresh_aggregates(engine)
     port = int(os.environ.get("EMPATHOS_DEMO_PORT", "8000"))
-    console.print(f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  (API docs: /docs; Ctrl-C stops)")
-    uvicorn.run(create_app(Settings(database_url=url), engine=engine), host="127.0.0.1", port=port,
-                log_level="warning")
+    console.print(
+        f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  (API docs: /docs; Ctrl-C stops)"
+    )
+    uvicorn.run(
+        create_app(Settings(database_url=url), engine=engine),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+    )
 
 
 def main(seed: int = 7, serve_dashboard: bool = True) -> None:
@@ -294,4 +333,7 @@ def main(seed: int = 7, serve_dashboard: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    main(serve_dashboard="--no-serve" not in sys.argv and os.environ.get("EMPATHOS_DEMO_SERVE", "1") != "0")
+    main(
+        serve_dashboard="--no-serve" not in sys.argv
+        and os.environ.get("EMPATHOS_DEMO_SERVE", "1") != "0"
+    )

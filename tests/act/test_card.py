@@ -72,7 +72,10 @@ def test_card_sections_in_english_and_german(engine) -> None:
     assert en["contextual"]["trigger_seq"] == 3  # the most intense customer turn
     assert [t["seq"] for t in en["contextual"]["trajectory"]] == [1, 3, 5]
     assert en["predictive"]["churn_risk"] == pytest.approx(0.3)
-    assert "Churn risk 30%" in en["predictive"]["lines"] and "Abwanderungsrisiko 30 %" in de["predictive"]["lines"]
+    assert (
+        "Churn risk 30%" in en["predictive"]["lines"]
+        and "Abwanderungsrisiko 30 %" in de["predictive"]["lines"]
+    )
     assert en["predictive"]["next_best_action"] == "first_time"
     assert en["contextual"]["lines"] != de["contextual"]["lines"]
 
@@ -84,13 +87,19 @@ def test_unknown_language_falls_back_to_english_and_says_so() -> None:
 
 
 def test_ending_guidance_follows_peak_and_end() -> None:
-    record = CustomerRecord("c", journey={"balance": -0.5, "n_interactions": 2, "n_negative": 2, "memory": -1})
+    record = CustomerRecord(
+        "c", journey={"balance": -0.5, "n_interactions": 2, "n_negative": 2, "memory": -1}
+    )
     lines = ending_guidance("en", TURNS, record)
     assert lines[0].startswith("The low point was turn 3 (angry)")
-    assert any("recovering" in x for x in lines) and any("memory of us is negative" in x for x in lines)
+    assert any("recovering" in x for x in lines) and any(
+        "memory of us is negative" in x for x in lines
+    )
     still_bad = ending_guidance("en", TURNS[:3], CustomerRecord("c"))
     assert any(x.startswith("The customer is still angry") for x in still_bad)
-    calm = ending_guidance("en", [TurnEmotion(1, "customer", "hi", "neutral", 0.0, 0.1)], CustomerRecord("c"))
+    calm = ending_guidance(
+        "en", [TurnEmotion(1, "customer", "hi", "neutral", 0.0, 0.1)], CustomerRecord("c")
+    )
     assert len(calm) == 3  # only summarise / anything else / personal close
 
 
@@ -108,14 +117,23 @@ def test_ending_guidance_follows_peak_and_end() -> None:
     ],
 )
 def test_next_best_action_rules(need, mood, attempt, scores, journey, action) -> None:
-    assert next_best_action(CustomerRecord("c", scores=scores, journey=journey), need, mood, attempt) == action
+    assert (
+        next_best_action(CustomerRecord("c", scores=scores, journey=journey), need, mood, attempt)
+        == action
+    )
 
 
 def test_handoff_note_in_the_receiving_employees_language() -> None:
-    lang, note = handoff_note("de", "e-bill", "billing", "sales", "distressed", TURNS, ("need", "mood"), 0.8, 0.5)
+    lang, note = handoff_note(
+        "de", "e-bill", "billing", "sales", "distressed", TURNS, ("need", "mood"), 0.8, 0.5
+    )
     assert lang == "de"
     assert note.splitlines()[0] == "Übergabe von e-bill"
-    assert "Rechnung → Vertrieb / Upgrade" in note and "Beitrag 3" in note and "0,80 gegenüber 0,50" in note
+    assert (
+        "Rechnung → Vertrieb / Upgrade" in note
+        and "Beitrag 3" in note
+        and "0,80 gegenüber 0,50" in note
+    )
     _, en = handoff_note("en", None, "billing", "billing", "calm", TURNS[:1])
     assert en.splitlines()[0] == "Handover from the bot"
 

@@ -46,7 +46,10 @@ def test_limits_always_hold(steps, config) -> None:
         if d.handover:
             assert d.trigger, "a handover without a change of need or mood"
             assert d.to_id != d.from_id
-            assert d.challenger_score >= (d.lead_score if d.lead_score is not None else -1e9) + config.margin
+            assert (
+                d.challenger_score
+                >= (d.lead_score if d.lead_score is not None else -1e9) + config.margin
+            )
 
 
 @settings(max_examples=200, deadline=None)
@@ -117,8 +120,13 @@ def test_ineligible_lead_is_replaced_on_a_change() -> None:
 
 @pytest.mark.parametrize(
     ("valence", "intensity", "mood"),
-    [(-0.8, 0.9, DISTRESSED), (-0.4, 0.2, DISTRESSED), (-0.2, 0.7, DISTRESSED),
-     (-0.2, 0.3, CALM), (0.5, 0.9, CALM)],
+    [
+        (-0.8, 0.9, DISTRESSED),
+        (-0.4, 0.2, DISTRESSED),
+        (-0.2, 0.7, DISTRESSED),
+        (-0.2, 0.3, CALM),
+        (0.5, 0.9, CALM),
+    ],
 )
 def test_mood_of(valence, intensity, mood) -> None:
     assert mood_of(valence, intensity) == mood

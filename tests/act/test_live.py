@@ -83,14 +83,21 @@ def test_deferred_explanations_match_the_decision_and_the_eligibility_rule(sqlit
     assert full[0]["employee_id"] == d["employee_id"] and full[0]["eligible"]
     state, _ = sqlite_desk._pod_state()
     c = sqlite_desk.contact(d["contact_id"])
-    for need, lang in (("billing", "en"), ("sales", "de"), ("complaint", "de"), ("technical", "de")):
+    for need, lang in (
+        ("billing", "en"),
+        ("sales", "de"),
+        ("complaint", "de"),
+        ("technical", "de"),
+    ):
         req = replace(sqlite_desk._request(c, c.last_emotion), need=need, language=lang)
         expected = {s.employee_id for s in score_members(req, state) if s.eligible}
         assert {e for e, m in state.members.items() if sqlite_desk._eligible(req, m)} == expected
 
 
 def test_self_service_calm_simple_goes_to_the_bot(sqlite_desk) -> None:
-    d = sqlite_desk.open_contact("c-new", "self_service", "Wo ist meine Bestellung A-1?", language="de")
+    d = sqlite_desk.open_contact(
+        "c-new", "self_service", "Wo ist meine Bestellung A-1?", language="de"
+    )
     assert d["need"] == "delivery" and d["to_automation"] and d["employee_id"] is None
     assert d["rule"] == "calm_simple"
 
@@ -102,7 +109,11 @@ def test_need_change_moves_the_lead_with_a_note_in_the_new_leads_language(desk, 
     ev = desk.add_turn(cid, "customer", SALES)
     assert ev["need"] == "sales"
     change = ev["lead_change"]
-    assert change["from_id"] == first and change["to_id"] in {"e-sales", "e-care"} and ev["lead_id"] == change["to_id"]
+    assert (
+        change["from_id"] == first
+        and change["to_id"] in {"e-sales", "e-care"}
+        and ev["lead_id"] == change["to_id"]
+    )
     assert change["trigger"] == ["need"]
     expected_lang = {"e-sales": "en", "e-care": "de"}[change["to_id"]]
     assert change["note_language"] == expected_lang
@@ -117,7 +128,12 @@ def test_need_change_moves_the_lead_with_a_note_in_the_new_leads_language(desk, 
     assert desk.flush()
     assert len(rows(engine, lead_changes, cid)) == 1
     assert [r["seq"] for r in rows(engine, live_turns, cid)] == [1, 2, 3, 4]
-    assert [r["emotion"] is None for r in rows(engine, live_turns, cid)] == [False, True, False, False]
+    assert [r["emotion"] is None for r in rows(engine, live_turns, cid)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
     kinds = [r["kind"] for r in rows(engine, routing_decisions, cid)]
     assert kinds == ["open", "turn", "turn"]  # employee turns are not re-decided
     decisions = desk.decisions(cid)
@@ -125,18 +141,29 @@ def test_need_change_moves_the_lead_with_a_note_in_the_new_leads_language(desk, 
 
 
 def test_capacity_is_tracked_and_freed_on_close(sqlite_desk) -> None:
-    opened = [sqlite_desk.open_contact("c-new", "voice", "Ich möchte mich über Bestellung 7 beschweren.", language="de")
-              for _ in range(3)]
-    assert [d["employee_id"] for d in opened[:2]] == ["e-care", "e-care"]  # the only complaint skill
+    opened = [
+        sqlite_desk.open_contact(
+            "c-new", "voice", "Ich möchte mich über Bestellung 7 beschweren.", language="de"
+        )
+        for _ in range(3)
+    ]
+    assert [d["employee_id"] for d in opened[:2]] == [
+        "e-care",
+        "e-care",
+    ]  # the only complaint skill
     waiting = opened[2]["contact_id"]
-    assert opened[2]["employee_id"] is None and "waiting for a qualified member" in opened[2]["reason"]
+    assert (
+        opened[2]["employee_id"] is None and "waiting for a qualified member" in opened[2]["reason"]
+    )
     pushed = []
     sqlite_desk.subscribe(waiting, pushed.append)
     sqlite_desk.close_contact(opened[0]["contact_id"])  # frees e-care: the waiting contact gets it
     assert sqlite_desk.card(waiting)["lead_id"] == "e-care"
     assert [d["kind"] for d in sqlite_desk.decisions(waiting)] == ["open", "assign"]
     assert pushed and pushed[0]["type"] == "lead_change" and pushed[0]["to_id"] == "e-care"
-    again = sqlite_desk.open_contact("c-new", "voice", "Ich möchte mich über Bestellung 8 beschweren.", language="de")
+    again = sqlite_desk.open_contact(
+        "c-new", "voice", "Ich möchte mich über Bestellung 8 beschweren.", language="de"
+    )
     assert again["employee_id"] is None  # e-care is full again
 
 
@@ -191,7 +218,9 @@ def test_process_writer_stores_the_same_rows(sqlite_store) -> None:
         assert desk.health()["writes_pending"] == 0 and desk.health()["writes_done"] >= 8
         decisions = rows(sqlite_store, routing_decisions, d["contact_id"])
         assert [r["kind"] for r in decisions] == ["open", "turn"]
-        assert {s["employee_id"]: s["score"] for s in decisions[0]["scores"]} == pytest.approx(d["member_scores"])
+        assert {s["employee_id"]: s["score"] for s in decisions[0]["scores"]} == pytest.approx(
+            d["member_scores"]
+        )
         assert len(rows(sqlite_store, lead_changes, d["contact_id"])) == 1
     finally:
         desk.close()
@@ -199,8 +228,10 @@ def test_process_writer_stores_the_same_rows(sqlite_store) -> None:
 
 def test_closed_contacts_are_evicted_and_reloaded_from_the_store(sqlite_store) -> None:
     fill(sqlite_store)
-    desk = make_desk(sqlite_store, config=LiveConfig(store_timeout_s=5.0, emotion_timeout_s=5.0,
-                                                     closed_in_memory=2))
+    desk = make_desk(
+        sqlite_store,
+        config=LiveConfig(store_timeout_s=5.0, emotion_timeout_s=5.0, closed_in_memory=2),
+    )
     try:
         ids = [desk.open_contact("c-hist", "chat", BILLING)["contact_id"] for _ in range(3)]
         for cid in ids:
@@ -215,8 +246,15 @@ def test_closed_contacts_are_evicted_and_reloaded_from_the_store(sqlite_store) -
 
 def test_need_rule_recognises_the_simulators_openings() -> None:
     """Sanity check of the keyword rule on the (hand-written) phrase banks, all six languages."""
-    fill_in = {"product": "Router X", "order": "A-1", "amount": "12 EUR", "date": "3 May", "minutes": 5,
-               "agent": "Ann", "issue": "it"}
+    fill_in = {
+        "product": "Router X",
+        "order": "A-1",
+        "amount": "12 EUR",
+        "date": "3 May",
+        "minutes": 5,
+        "agent": "Ann",
+        "issue": "it",
+    }
     total = hits = 0
     for bank in BANKS.values():
         for need, texts in bank["open"].items():
@@ -253,13 +291,17 @@ class SlowModel:
         return p
 
 
-def test_failing_emotion_model_falls_back_to_the_lexicon_then_opens_the_breaker(sqlite_store) -> None:
+def test_failing_emotion_model_falls_back_to_the_lexicon_then_opens_the_breaker(
+    sqlite_store,
+) -> None:
     engine = sqlite_store
     fill(engine)
     desk = make_desk(engine, emotion_model=BrokenModel(), config=LiveConfig(breaker_failures=2))
     try:
         first = desk.open_contact("c-hist", "chat", "I am furious, my bill is wrong!")
-        assert first["fell_back"] and "emotion model failed (RuntimeError" in first["fallback_reason"]
+        assert (
+            first["fell_back"] and "emotion model failed (RuntimeError" in first["fallback_reason"]
+        )
         assert first["emotion"]["model"] == "lexicon" and first["emotion"]["label"] == "anger"
         assert first["employee_id"] is not None  # routing still answered
         desk.open_contact("c-hist", "chat", "Still furious about my bill!")
@@ -287,19 +329,29 @@ def test_slow_emotion_model_is_cut_off_at_its_deadline(sqlite_store) -> None:
         desk.close()
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql+psycopg://empathos@127.0.0.1:9/none",  # nobody listens on port 9
-    "sqlite:////nonexistent-dir/empathos.db",  # the file cannot be opened
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://empathos@127.0.0.1:9/none",  # nobody listens on port 9
+        "sqlite:////nonexistent-dir/empathos.db",  # the file cannot be opened
+    ],
+)
 def test_database_down_still_answers_and_says_why(url: str) -> None:
     """A database that is down: no pod state, no record — routing still answers (the
     contact queues, or goes to the bot when triage says so) and names the fallback."""
-    down = make_engine(url, **({"connect_args": {"connect_timeout": 2}} if url.startswith("postgresql") else {}))
-    desk = LiveDesk(down, emotion_model="lexicon", clock=lambda: NOW, config=LiveConfig(store_timeout_s=0.2))
+    down = make_engine(
+        url, **({"connect_args": {"connect_timeout": 2}} if url.startswith("postgresql") else {})
+    )
+    desk = LiveDesk(
+        down, emotion_model="lexicon", clock=lambda: NOW, config=LiveConfig(store_timeout_s=0.2)
+    )
     try:
         d = desk.open_contact("c-1", "chat", "My invoice is wrong.")
         assert d["fell_back"] and d["employee_id"] is None
-        assert "database failed" in d["fallback_reason"] or "database circuit open" in d["fallback_reason"]
+        assert (
+            "database failed" in d["fallback_reason"]
+            or "database circuit open" in d["fallback_reason"]
+        )
         assert "without the customer's history" in d["fallback_reason"]
         bot = desk.open_contact("c-2", "self_service", "Where is my order A-17?")
         assert bot["to_automation"]
@@ -315,7 +367,9 @@ def test_slow_database_uses_the_cached_pod_state_and_skips_the_history(engine) -
     """A real lock makes the store hang: the record read hits its deadline, routing goes on
     with the pod state it already has."""
     if engine.dialect.name == "sqlite":
-        pytest.skip("SQLite in WAL mode never blocks readers; its failure path is the down-database test")
+        pytest.skip(
+            "SQLite in WAL mode never blocks readers; its failure path is the down-database test"
+        )
     fill(engine)
     desk = make_desk(engine, config=LiveConfig(store_timeout_s=0.1))
     try:
@@ -358,7 +412,9 @@ def test_a_contact_opened_without_its_history_takes_it_when_the_late_read_lands(
     gate = threading.Event()
 
     def hold_store_reads(conn, cursor, statement, params, context, executemany) -> None:
-        if threading.current_thread().name.startswith("live-store") and statement.lstrip().upper().startswith("SELECT"):
+        if threading.current_thread().name.startswith(
+            "live-store"
+        ) and statement.lstrip().upper().startswith("SELECT"):
             gate.wait(5.0)
 
     event.listen(engine, "before_cursor_execute", hold_store_reads)
@@ -372,7 +428,11 @@ def test_a_contact_opened_without_its_history_takes_it_when_the_late_read_lands(
         while desk.records.peek("c-hist") is None and time.monotonic() < deadline:
             time.sleep(0.01)
         card = desk.card(d["contact_id"], lang="en")
-        assert [c["interaction_id"] for c in card["historical"]["contacts"]] == ["i-3", "i-2", "i-1"]
+        assert [c["interaction_id"] for c in card["historical"]["contacts"]] == [
+            "i-3",
+            "i-2",
+            "i-1",
+        ]
         assert "remembered -0.20" in card["historical"]["lines"][0]
         assert card["predictive"]["churn_risk"] == pytest.approx(0.3)
         assert "Churn risk 30%" in card["predictive"]["lines"]

@@ -11,10 +11,24 @@ EXPLORER = {"emotional_reaction": 0.2, "interpretation": 0.7, "exploration": 0.8
 REACTOR = {"emotional_reaction": 0.8, "interpretation": 0.2, "exploration": 0.1}
 
 
-def member(eid: str, *, pod: str = "pod-1", langs: tuple[str, ...] = ("de",), skills: tuple[str, ...] = ("billing",),
-           empathy: dict[str, float] | None = None, idle_since: float = 0.0) -> MemberState:
-    return MemberState(employee_id=eid, pod_id=pod, function="service", skills=frozenset(skills),
-                       languages=frozenset(langs), idle_since=idle_since, empathy=dict(empathy or {}))
+def member(
+    eid: str,
+    *,
+    pod: str = "pod-1",
+    langs: tuple[str, ...] = ("de",),
+    skills: tuple[str, ...] = ("billing",),
+    empathy: dict[str, float] | None = None,
+    idle_since: float = 0.0,
+) -> MemberState:
+    return MemberState(
+        employee_id=eid,
+        pod_id=pod,
+        function="service",
+        skills=frozenset(skills),
+        languages=frozenset(langs),
+        idle_since=idle_since,
+        empathy=dict(empathy or {}),
+    )
 
 
 def state(*members: MemberState, now: float = 100.0) -> PodState:
@@ -22,8 +36,14 @@ def state(*members: MemberState, now: float = 100.0) -> PodState:
 
 
 def contact(**kw: object) -> ContactRequest:
-    base: dict[str, object] = {"contact_id": "c-1", "customer_id": "cu-1", "channel": "voice",
-                               "need": "billing", "language": "de", "pod_id": "pod-1"}
+    base: dict[str, object] = {
+        "contact_id": "c-1",
+        "customer_id": "cu-1",
+        "channel": "voice",
+        "need": "billing",
+        "language": "de",
+        "pod_id": "pod-1",
+    }
     return ContactRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -34,17 +54,24 @@ def test_registered_as_empathy() -> None:
 
 def test_calm_self_service_goes_to_the_bot_upset_one_to_a_person() -> None:
     s = state(member("e-1", skills=("account",)))
-    calm = contact(channel="self_service", need="account", emotion="neutral", valence=0.1, intensity=0.2)
+    calm = contact(
+        channel="self_service", need="account", emotion="neutral", valence=0.1, intensity=0.2
+    )
     d = EmpathyPolicy().route(calm, s)
     assert d.to_automation and d.employee_id is None and "calm_simple" in d.reason
-    upset = contact(channel="self_service", need="account", emotion="anger", valence=-0.7, intensity=0.8)
+    upset = contact(
+        channel="self_service", need="account", emotion="anger", valence=-0.7, intensity=0.8
+    )
     d = EmpathyPolicy().route(upset, s)
     assert not d.to_automation and d.employee_id == "e-1" and "triage high_intensity" in d.reason
 
 
 def test_anxious_customer_gets_the_explorer_with_every_member_scored() -> None:
-    s = state(member("e-react", empathy=REACTOR, idle_since=0.0), member("e-explore", empathy=EXPLORER, idle_since=90.0),
-              member("e-fr", langs=("fr",)))
+    s = state(
+        member("e-react", empathy=REACTOR, idle_since=0.0),
+        member("e-explore", empathy=EXPLORER, idle_since=90.0),
+        member("e-fr", langs=("fr",)),
+    )
     d = EmpathyPolicy().route(contact(emotion="anxiety", valence=-0.5, intensity=0.7), s)
     assert d.employee_id == "e-explore" and d.pod_id == "pod-1" and not d.fell_back
     assert set(d.scores) == {"e-react", "e-explore", "e-fr"}
@@ -55,7 +82,9 @@ def test_anxious_customer_gets_the_explorer_with_every_member_scored() -> None:
 
 
 def test_decide_explains_the_same_decision_route_makes() -> None:
-    s = state(member("e-1", empathy=REACTOR), member("e-2", empathy=EXPLORER), member("e-3", pod="pod-2"))
+    s = state(
+        member("e-1", empathy=REACTOR), member("e-2", empathy=EXPLORER), member("e-3", pod="pod-2")
+    )
     c = contact(emotion="frustration", valence=-0.4, intensity=0.6)
     p = EmpathyPolicy()
     full = p.decide(c, s)
@@ -67,7 +96,10 @@ def test_decide_explains_the_same_decision_route_makes() -> None:
 
 
 def test_waits_then_overflows_like_fifo_and_says_it_fell_back() -> None:
-    s = state(member("e-en", langs=("en",), idle_since=0.0), member("e-de-tech", skills=("technical",), idle_since=20.0))
+    s = state(
+        member("e-en", langs=("en",), idle_since=0.0),
+        member("e-de-tech", skills=("technical",), idle_since=20.0),
+    )
     p = EmpathyPolicy(overflow_after_min=1.0, any_agent_after_min=5.0)
     waiting = p.route(contact(waited_min=0.0), s)
     assert waiting.queued and waiting.pod_id == "pod-1" and "waiting" in waiting.reason
@@ -86,15 +118,21 @@ def test_scoring_failure_falls_back_to_fifo_and_says_so() -> None:
     s = state(member("e-1"), member("e-2", idle_since=50.0))
     broken = EmpathyPolicy(rapport={"cu-1": {"e-1": "not a number"}})  # type: ignore[dict-item]
     d = broken.route(contact(), s)
-    assert d.employee_id == "e-1" and d.fell_back and "empathy scoring failed (TypeError" in d.reason
+    assert (
+        d.employee_id == "e-1" and d.fell_back and "empathy scoring failed (TypeError" in d.reason
+    )
     assert broken.decide(contact(), s).error is not None
 
 
 def test_simulation_runs_with_the_empathy_policy(tmp_path: Path) -> None:
     from empathos.simulate import preset, run_simulation
 
-    rep = run_simulation(preset("small", seed=3, customers=300, days=3), tmp_path, progress=False,
-                         policy=get_policy("empathy"))
+    rep = run_simulation(
+        preset("small", seed=3, customers=300, days=3),
+        tmp_path,
+        progress=False,
+        policy=get_policy("empathy"),
+    )
     assert rep.policy == "empathy" and rep.contacts > 0 and rep.resolved > 0
     assert (tmp_path / "interactions.jsonl").stat().st_size > 0
 
@@ -102,13 +140,23 @@ def test_simulation_runs_with_the_empathy_policy(tmp_path: Path) -> None:
 def test_bot_bridges_soft_cases_only_when_nobody_qualified_is_free() -> None:
     busy = member("e-busy", skills=("complaint",))
     busy.load = 1
-    complaint = contact(channel="self_service", need="complaint", emotion="neutral", valence=0.0, intensity=0.3)
+    complaint = contact(
+        channel="self_service", need="complaint", emotion="neutral", valence=0.0, intensity=0.3
+    )
     d = EmpathyPolicy().route(complaint, state(busy))
-    assert d.to_automation and d.fell_back and "bot tries first" in d.reason  # soft rule: complex_need
+    assert (
+        d.to_automation and d.fell_back and "bot tries first" in d.reason
+    )  # soft rule: complex_need
     assert EmpathyPolicy(bot_when_busy=False).route(complaint, state(busy)).queued
-    intense = contact(channel="self_service", need="complaint", emotion="anger", valence=-0.8, intensity=0.9)
+    intense = contact(
+        channel="self_service", need="complaint", emotion="anger", valence=-0.8, intensity=0.9
+    )
     assert EmpathyPolicy().route(intense, state(busy)).queued  # high intensity waits for a person
-    assert EmpathyPolicy().route(contact(channel="self_service", need="complaint", bot_tried=True), state(busy)).queued
+    assert (
+        EmpathyPolicy()
+        .route(contact(channel="self_service", need="complaint", bot_tried=True), state(busy))
+        .queued
+    )
     free = member("e-free", skills=("complaint",))
     d = EmpathyPolicy().route(complaint, state(busy, free))
     assert d.employee_id == "e-free" and not d.to_automation and not d.fell_back

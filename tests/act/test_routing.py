@@ -5,14 +5,28 @@ from __future__ import annotations
 import pytest
 
 from empathos.act.routing import (
-    ContactRequest, FifoSkillsPolicy, MemberState, PodState, RoutingDecision, RoutingPolicy,
-    available_policies, get_policy,
+    ContactRequest,
+    FifoSkillsPolicy,
+    MemberState,
+    PodState,
+    RoutingDecision,
+    RoutingPolicy,
+    available_policies,
+    get_policy,
 )
 
 
-def member(eid: str, langs: set[str], skills: set[str], idle_since: float = 0.0, pod: str = "pod-1") -> MemberState:
-    return MemberState(employee_id=eid, pod_id=pod, function="service", skills=frozenset(skills),
-                       languages=frozenset(langs), idle_since=idle_since)
+def member(
+    eid: str, langs: set[str], skills: set[str], idle_since: float = 0.0, pod: str = "pod-1"
+) -> MemberState:
+    return MemberState(
+        employee_id=eid,
+        pod_id=pod,
+        function="service",
+        skills=frozenset(skills),
+        languages=frozenset(langs),
+        idle_since=idle_since,
+    )
 
 
 def state(*members: MemberState, now: float = 100.0) -> PodState:
@@ -20,7 +34,13 @@ def state(*members: MemberState, now: float = 100.0) -> PodState:
 
 
 def contact(**kw: object) -> ContactRequest:
-    base: dict[str, object] = {"contact_id": "c-1", "customer_id": "cu-1", "channel": "voice", "need": "billing", "language": "de"}
+    base: dict[str, object] = {
+        "contact_id": "c-1",
+        "customer_id": "cu-1",
+        "channel": "voice",
+        "need": "billing",
+        "language": "de",
+    }
     return ContactRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -45,12 +65,18 @@ def test_picks_a_member_with_language_and_skill_over_longer_idle_unqualified() -
 
 
 def test_longest_idle_qualified_member_wins() -> None:
-    s = state(member("e-1", {"de"}, {"billing"}, idle_since=30.0), member("e-2", {"de"}, {"billing"}, idle_since=5.0))
+    s = state(
+        member("e-1", {"de"}, {"billing"}, idle_since=30.0),
+        member("e-2", {"de"}, {"billing"}, idle_since=5.0),
+    )
     assert FifoSkillsPolicy().route(contact(), s).employee_id == "e-2"
 
 
 def test_waits_for_a_qualified_member_then_overflows_by_language_then_to_anyone() -> None:
-    s = state(member("e-en", {"en"}, {"billing"}, idle_since=0.0), member("e-de", {"de"}, {"technical"}, idle_since=20.0))
+    s = state(
+        member("e-en", {"en"}, {"billing"}, idle_since=0.0),
+        member("e-de", {"de"}, {"technical"}, idle_since=20.0),
+    )
     policy = FifoSkillsPolicy(overflow_after_min=1.0, any_agent_after_min=5.0)
     assert policy.route(contact(waited_min=0.0), s).queued
     d = policy.route(contact(waited_min=2.0), s)
@@ -75,11 +101,17 @@ def test_nobody_free_means_queue() -> None:
 def test_self_service_goes_to_the_bot_first_then_to_people() -> None:
     s = state(member("e-1", {"de"}, {"billing"}))
     assert FifoSkillsPolicy().route(contact(channel="self_service"), s).to_automation
-    assert FifoSkillsPolicy().route(contact(channel="self_service", bot_tried=True), s).employee_id == "e-1"
+    assert (
+        FifoSkillsPolicy().route(contact(channel="self_service", bot_tried=True), s).employee_id
+        == "e-1"
+    )
 
 
 def test_excluded_member_is_not_chosen_again_after_a_transfer() -> None:
-    s = state(member("e-1", {"de"}, {"billing"}, idle_since=0.0), member("e-2", {"de"}, {"billing"}, idle_since=9.0))
+    s = state(
+        member("e-1", {"de"}, {"billing"}, idle_since=0.0),
+        member("e-2", {"de"}, {"billing"}, idle_since=9.0),
+    )
     assert FifoSkillsPolicy().route(contact(exclude_employee_ids=("e-1",)), s).employee_id == "e-2"
 
 
@@ -97,7 +129,8 @@ def _contract_state() -> PodState:
     off = member("e-off", {"de"}, {"billing"}, idle_since=0.0)
     off.on_shift = False
     return state(
-        busy, off,
+        busy,
+        off,
         member("e-en", {"en"}, {"billing", "technical"}, idle_since=5.0, pod="pod-2"),
         member("e-de", {"de"}, {"technical"}, idle_since=8.0),
         member("e-pl", {"pl", "en"}, {"billing"}, idle_since=9.0, pod="pod-3"),
@@ -129,7 +162,10 @@ def test_policy_contract(name: str, request_: ContactRequest) -> None:
         assert d.employee_id in s.free and d.employee_id not in request_.exclude_employee_ids
         assert d.pod_id == s.members[d.employee_id].pod_id
     assert all(k in s.members for k in d.scores)
-    assert ({k: (m.load, m.on_shift, m.active) for k, m in s.members.items()}, list(s.free)) == before
+    assert (
+        {k: (m.load, m.on_shift, m.active) for k, m in s.members.items()},
+        list(s.free),
+    ) == before
 
 
 def test_contract_suite_covers_the_empathy_policy() -> None:

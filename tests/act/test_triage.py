@@ -16,9 +16,17 @@ CALM_EMOTIONS = ["neutral", "joy", "gratitude", "relief", "confusion", None]
 
 
 def request(**kw: object) -> ContactRequest:
-    base: dict[str, object] = {"contact_id": "c-1", "customer_id": "cu-1", "channel": "self_service",
-                               "need": "account", "language": "en", "emotion": "neutral",
-                               "valence": 0.0, "intensity": 0.2, "value": 40.0}
+    base: dict[str, object] = {
+        "contact_id": "c-1",
+        "customer_id": "cu-1",
+        "channel": "self_service",
+        "need": "account",
+        "language": "en",
+        "emotion": "neutral",
+        "valence": 0.0,
+        "intensity": 0.2,
+        "value": 40.0,
+    }
     return ContactRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -88,19 +96,40 @@ def test_value_at_risk_uses_churn_risk_when_known() -> None:
 
 
 def test_every_rule_that_fired_is_listed_first_one_decides() -> None:
-    d = triage(request(channel="voice", need="complaint", emotion="anger", valence=-0.8, intensity=0.9, attempt=2))
+    d = triage(
+        request(
+            channel="voice",
+            need="complaint",
+            emotion="anger",
+            valence=-0.8,
+            intensity=0.9,
+            attempt=2,
+        )
+    )
     assert d.rule == "channel_not_automated"
-    assert d.fired == ("channel_not_automated", "repeat_contact", "high_intensity", "negative_valence",
-                       "distress_emotion", "complex_need")
+    assert d.fired == (
+        "channel_not_automated",
+        "repeat_contact",
+        "high_intensity",
+        "negative_valence",
+        "distress_emotion",
+        "complex_need",
+    )
 
 
 def test_config_is_configurable_from_a_dict_and_yaml(tmp_path: Path) -> None:
-    cfg = TriageConfig.from_dict({"automation_channels": ["self_service", "chat"], "max_intensity": 0.8})
-    assert cfg.automation_channels == frozenset({"self_service", "chat"}) and cfg.max_intensity == 0.8
+    cfg = TriageConfig.from_dict(
+        {"automation_channels": ["self_service", "chat"], "max_intensity": 0.8}
+    )
+    assert (
+        cfg.automation_channels == frozenset({"self_service", "chat"}) and cfg.max_intensity == 0.8
+    )
     assert triage(request(channel="chat", intensity=0.7), cfg).automate
     assert not triage(request(channel="chat", intensity=0.7)).automate
     f = tmp_path / "routing.yaml"
-    f.write_text("triage:\n  max_value_at_risk: 50\n  automatable_needs: [delivery]\n", encoding="utf-8")
+    f.write_text(
+        "triage:\n  max_value_at_risk: 50\n  automatable_needs: [delivery]\n", encoding="utf-8"
+    )
     cfg = TriageConfig.from_yaml(f)
     assert cfg.max_value_at_risk == 50.0 and cfg.automatable_needs == frozenset({"delivery"})
     assert TriageConfig.from_dict(cfg.to_dict()) == cfg  # round trip

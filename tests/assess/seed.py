@@ -43,22 +43,59 @@ LANGS = ["en", "de", "en", "xx"]  # xx: a language the simulator cannot speak
 
 def seed_customers_and_staff(engine: Engine, with_pods: bool = True) -> None:
     with engine.begin() as conn:
-        conn.execute(customers.insert(), [
-            {"customer_id": f"c{k:03d}", "name": f"C {k}", "segment": "consumer" if k % 4 else "premium",
-             "language": LANGS[k % 4], "created_at": T0, "source": "simulated", "attributes": {}}
-            for k in range(N_CUSTOMERS)
-        ])
-        conn.execute(employees.insert(), [
-            {"employee_id": f"e{k}", "name": f"E {k}", "function": ("service", "sales")[k % 2],
-             "skills": ["billing"], "languages": ["en", "de"], "pod_id": (f"p{k // 2 + 1}" if with_pods else None),
-             "capacity": 1, "hired_at": T0, "source": "simulated", "attributes": {}}
-            for k in range(4)
-        ])
+        conn.execute(
+            customers.insert(),
+            [
+                {
+                    "customer_id": f"c{k:03d}",
+                    "name": f"C {k}",
+                    "segment": "consumer" if k % 4 else "premium",
+                    "language": LANGS[k % 4],
+                    "created_at": T0,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+                for k in range(N_CUSTOMERS)
+            ],
+        )
+        conn.execute(
+            employees.insert(),
+            [
+                {
+                    "employee_id": f"e{k}",
+                    "name": f"E {k}",
+                    "function": ("service", "sales")[k % 2],
+                    "skills": ["billing"],
+                    "languages": ["en", "de"],
+                    "pod_id": (f"p{k // 2 + 1}" if with_pods else None),
+                    "capacity": 1,
+                    "hired_at": T0,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+                for k in range(4)
+            ],
+        )
         if with_pods:
-            conn.execute(pods.insert(), [
-                {"pod_id": "p1", "name": "Pod 1", "functions": ["service", "sales"], "member_ids": ["e0", "e1"], "segments": ["consumer"]},
-                {"pod_id": "p2", "name": "Pod 2", "functions": ["service", "sales"], "member_ids": ["e2", "e3"], "segments": ["premium"]},
-            ])
+            conn.execute(
+                pods.insert(),
+                [
+                    {
+                        "pod_id": "p1",
+                        "name": "Pod 1",
+                        "functions": ["service", "sales"],
+                        "member_ids": ["e0", "e1"],
+                        "segments": ["consumer"],
+                    },
+                    {
+                        "pod_id": "p2",
+                        "name": "Pod 2",
+                        "functions": ["service", "sales"],
+                        "member_ids": ["e2", "e3"],
+                        "segments": ["premium"],
+                    },
+                ],
+            )
 
 
 def seed_contacts(engine: Engine) -> None:
@@ -68,33 +105,99 @@ def seed_contacts(engine: Engine) -> None:
         bot = k < N_BOT
         abandoned = N_BOT <= k < N_BOT + N_ABANDONED
         start = T0 + timedelta(hours=7 * k)
-        rows.append({
-            "interaction_id": iid, "customer_id": f"c{k % N_CUSTOMERS:03d}",
-            "channel": "chat" if bot else ("voice" if k % 2 else "email"),
-            "started_at": start, "ended_at": start + timedelta(minutes=9),
-            "employee_id": None if (bot or abandoned) else f"e{k % 4}", "queue": "billing",
-            "need": "billing" if k % 3 else "technical", "source": "simulated",
-            "attributes": {"started_in": "self_service"} if bot else ({"abandoned": True} if abandoned else {}),
-        })
+        rows.append(
+            {
+                "interaction_id": iid,
+                "customer_id": f"c{k % N_CUSTOMERS:03d}",
+                "channel": "chat" if bot else ("voice" if k % 2 else "email"),
+                "started_at": start,
+                "ended_at": start + timedelta(minutes=9),
+                "employee_id": None if (bot or abandoned) else f"e{k % 4}",
+                "queue": "billing",
+                "need": "billing" if k % 3 else "technical",
+                "source": "simulated",
+                "attributes": {"started_in": "self_service"}
+                if bot
+                else ({"abandoned": True} if abandoned else {}),
+            }
+        )
         turn_rows += [
-            {"interaction_id": iid, "seq": 0, "speaker": "customer", "text": "my bill is wrong", "ts": start},
-            {"interaction_id": iid, "seq": 1, "speaker": "employee", "text": "let me look", "ts": start},
+            {
+                "interaction_id": iid,
+                "seq": 0,
+                "speaker": "customer",
+                "text": "my bill is wrong",
+                "ts": start,
+            },
+            {
+                "interaction_id": iid,
+                "seq": 1,
+                "speaker": "employee",
+                "text": "let me look",
+                "ts": start,
+            },
         ]
         if k < N_ANALYSED:
-            score_rows.append({
-                "interaction_id": iid, "model": "lexicon", "version": "1", "empathy_model": "lexicon",
-                "empathy_version": "1", "customer_id": f"c{k % N_CUSTOMERS:03d}", "n_customer_turns": 1,
-                "n_employee_turns": 1, "experienced": 0.1, "remembered": 0.1, "outcome": "unchanged",
-                "n_empathetic": 0, "n_unhelpful": 0, "repeats": 0, "recontact": 0, "transfers": 0,
-                "long_waits": 0, "channel_switch": 0, "effort_phrases": 0, "effort_score": 0.0,
-                "details": {}, "computed_at": T0,
-            })
-    out = [{"outcome_id": f"csat{k}", "kind": "csat", "value": 4.0, "ts": T0, "interaction_id": f"i{k:03d}",
-            "customer_id": f"c{k:03d}", "source": "simulated"} for k in range(20)]
-    out += [{"outcome_id": f"churn{k}", "kind": "churn", "value": 1.0, "ts": T0 + timedelta(days=20),
-             "customer_id": f"c{k:03d}", "source": "simulated"} for k in range(3)]
-    out += [{"outcome_id": f"pulse{k}", "kind": "pulse", "value": 3.0, "ts": T0, "employee_id": f"e{k}",
-             "source": "simulated"} for k in range(4)]
+            score_rows.append(
+                {
+                    "interaction_id": iid,
+                    "model": "lexicon",
+                    "version": "1",
+                    "empathy_model": "lexicon",
+                    "empathy_version": "1",
+                    "customer_id": f"c{k % N_CUSTOMERS:03d}",
+                    "n_customer_turns": 1,
+                    "n_employee_turns": 1,
+                    "experienced": 0.1,
+                    "remembered": 0.1,
+                    "outcome": "unchanged",
+                    "n_empathetic": 0,
+                    "n_unhelpful": 0,
+                    "repeats": 0,
+                    "recontact": 0,
+                    "transfers": 0,
+                    "long_waits": 0,
+                    "channel_switch": 0,
+                    "effort_phrases": 0,
+                    "effort_score": 0.0,
+                    "details": {},
+                    "computed_at": T0,
+                }
+            )
+    out = [
+        {
+            "outcome_id": f"csat{k}",
+            "kind": "csat",
+            "value": 4.0,
+            "ts": T0,
+            "interaction_id": f"i{k:03d}",
+            "customer_id": f"c{k:03d}",
+            "source": "simulated",
+        }
+        for k in range(20)
+    ]
+    out += [
+        {
+            "outcome_id": f"churn{k}",
+            "kind": "churn",
+            "value": 1.0,
+            "ts": T0 + timedelta(days=20),
+            "customer_id": f"c{k:03d}",
+            "source": "simulated",
+        }
+        for k in range(3)
+    ]
+    out += [
+        {
+            "outcome_id": f"pulse{k}",
+            "kind": "pulse",
+            "value": 3.0,
+            "ts": T0,
+            "employee_id": f"e{k}",
+            "source": "simulated",
+        }
+        for k in range(4)
+    ]
     keys = ("interaction_id", "customer_id", "employee_id")
     out = [{**{k: None for k in keys}, **o} for o in out]  # one key set per executemany
     with engine.begin() as conn:
@@ -107,17 +210,39 @@ def seed_contacts(engine: Engine) -> None:
 def seed_scores(engine: Engine) -> None:
     as_of = T0 + timedelta(days=30)
     with engine.begin() as conn:
-        conn.execute(customer_scores.insert(), [
-            {"customer_id": f"c{k:03d}", "model": "churn.test", "version": "1", "as_of": as_of,
-             "p_churn": P_CHURN[k], "clv": CLV[k], "value_at_risk": P_CHURN[k] * CLV[k],
-             "drivers": {"top": [], "avoidable": k in AVOIDABLE}, "computed_at": as_of}
-            for k in range(SCORED)
-        ])
-        conn.execute(employee_scores.insert(), [
-            {"employee_id": f"e{k}", "model": "attrition.test", "version": "1", "as_of": as_of,
-             "attrition_risk": ATTRITION[k], "elv": ELV[k], "drivers": {}, "computed_at": as_of}
-            for k in range(4)
-        ])
+        conn.execute(
+            customer_scores.insert(),
+            [
+                {
+                    "customer_id": f"c{k:03d}",
+                    "model": "churn.test",
+                    "version": "1",
+                    "as_of": as_of,
+                    "p_churn": P_CHURN[k],
+                    "clv": CLV[k],
+                    "value_at_risk": P_CHURN[k] * CLV[k],
+                    "drivers": {"top": [], "avoidable": k in AVOIDABLE},
+                    "computed_at": as_of,
+                }
+                for k in range(SCORED)
+            ],
+        )
+        conn.execute(
+            employee_scores.insert(),
+            [
+                {
+                    "employee_id": f"e{k}",
+                    "model": "attrition.test",
+                    "version": "1",
+                    "as_of": as_of,
+                    "attrition_risk": ATTRITION[k],
+                    "elv": ELV[k],
+                    "drivers": {},
+                    "computed_at": as_of,
+                }
+                for k in range(4)
+            ],
+        )
 
 
 def seed_all(engine: Engine) -> None:

@@ -57,24 +57,38 @@ def test_balance_sheet_json_and_html(sqlite_client: TestClient) -> None:
     assert bs["programme_cost"] == 100 and bs["roi"]["point"] == -1.0
     html = client.get("/assess/balance-sheet.html", params={"cost": 100})
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
-    assert "<svg" in html.text and not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html.text)
+    assert "<svg" in html.text and not re.search(
+        r"""(src|href)\s*=\s*["']?(https?:)?//""", html.text
+    )
     assert client.get("/assess/balance-sheet", params={"cost": -5}).status_code == 422
 
 
 def test_pilot_endpoint(sqlite_client: TestClient) -> None:
     client = sqlite_client
-    r = client.post("/assess/pilot", json={"pod": "p1", "policy": "fifo", "weeks": 1, "seeds": 1, "max_customers": 50})
+    r = client.post(
+        "/assess/pilot",
+        json={"pod": "p1", "policy": "fifo", "weeks": 1, "seeds": 1, "max_customers": 50},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["source"] == "simulated" and body["sim_pod"] == "pod-1"
-    assert [k["kpi"] for k in body["kpis"]] == ["remembered", "contact_churn_probability", "churned"]
+    assert [k["kpi"] for k in body["kpis"]] == [
+        "remembered",
+        "contact_churn_probability",
+        "churned",
+    ]
     assert client.post("/assess/pilot", json={"pod": "p9", "policy": "fifo"}).status_code == 422
     assert client.post("/assess/pilot", json={"pod": "p1", "policy": "nope"}).status_code == 422
 
 
 def test_openapi_documents_every_assess_endpoint(sqlite_client: TestClient) -> None:
     paths = sqlite_client.get("/openapi.json").json()["paths"]
-    for path, method in [("/assess/questionnaire", "get"), ("/assess", "post"), ("/assess/latest", "get"),
-                         ("/assess/balance-sheet", "get"), ("/assess/balance-sheet.html", "get"),
-                         ("/assess/pilot", "post")]:
+    for path, method in [
+        ("/assess/questionnaire", "get"),
+        ("/assess", "post"),
+        ("/assess/latest", "get"),
+        ("/assess/balance-sheet", "get"),
+        ("/assess/balance-sheet.html", "get"),
+        ("/assess/pilot", "post"),
+    ]:
         assert paths[path][method]["summary"]

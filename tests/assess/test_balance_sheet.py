@@ -14,20 +14,39 @@ from empathos.assess.balance_sheet import NO_ACTION_NOTE, balance_sheet, monte_c
 from empathos.assess.lifts import MeasuredLift, read_experiments
 from tests.assess import seed
 
-CHURN_LIFT = MeasuredLift("exp-1", "churn_14d", lift=-0.01, ci_low=-0.018, ci_high=-0.002, control=0.05,
-                          treatment=0.04, n_control=4000, n_treatment=16000, policy="empathy", source="simulated")
+CHURN_LIFT = MeasuredLift(
+    "exp-1",
+    "churn_14d",
+    lift=-0.01,
+    ci_low=-0.018,
+    ci_high=-0.002,
+    control=0.05,
+    treatment=0.04,
+    n_control=4000,
+    n_treatment=16000,
+    policy="empathy",
+    source="simulated",
+)
 VAR = sum(p * c for p, c in zip(seed.P_CHURN, seed.CLV, strict=True))
 
 
 def test_totals_come_from_the_latest_scores(engine: Engine) -> None:
     seed.seed_all(engine)
     bs = balance_sheet(engine, cost=1000.0)
-    assert bs.n_customers == seed.SCORED and bs.source == "simulated" and bs.sources == {"simulated": seed.SCORED}
+    assert (
+        bs.n_customers == seed.SCORED
+        and bs.source == "simulated"
+        and bs.sources == {"simulated": seed.SCORED}
+    )
     assert bs.clv_total == pytest.approx(sum(seed.CLV))
     assert bs.value_at_risk == pytest.approx(VAR)
-    assert bs.avoidable_value_at_risk == pytest.approx(sum(seed.P_CHURN[k] * seed.CLV[k] for k in seed.AVOIDABLE))
+    assert bs.avoidable_value_at_risk == pytest.approx(
+        sum(seed.P_CHURN[k] * seed.CLV[k] for k in seed.AVOIDABLE)
+    )
     assert bs.elv_total == pytest.approx(sum(seed.ELV))
-    assert bs.elv_at_risk == pytest.approx(0.1 * 1000 + 0.2 * 2000 + 0.1 * 3000)  # the negative ELV adds nothing
+    assert bs.elv_at_risk == pytest.approx(
+        0.1 * 1000 + 0.2 * 2000 + 0.1 * 3000
+    )  # the negative ELV adds nothing
     assert any("negative ELV" in n for n in bs.notes)
     # no experiment: nothing is booked as protected, and the ROI says so
     assert bs.lift_used is None and bs.value_protected.point == 0.0
@@ -77,30 +96,49 @@ def test_monte_carlo_interval_tracks_the_lift_uncertainty() -> None:
 
 
 def test_lifts_are_read_from_the_learn_experiments(engine: Engine) -> None:
-    from empathos.learn.experiments import Assignment, ExperimentConfig, experiment_report, start_experiment, store_assignments
+    from empathos.learn.experiments import (
+        Assignment,
+        ExperimentConfig,
+        experiment_report,
+        start_experiment,
+        store_assignments,
+    )
 
     seed.seed_all(engine)
     assert read_experiments(engine).rows == 0
-    start_experiment(engine, ExperimentConfig(name="pilot-1", treatment="empathy", control="fifo"),
-                     seed.T0, source="simulated")
-    arms = [Assignment(f"i{k:03d}", "control" if k % 2 == 0 else "treatment", 7 * 60 * k) for k in range(seed.N_CONTACTS)]
+    start_experiment(
+        engine,
+        ExperimentConfig(name="pilot-1", treatment="empathy", control="fifo"),
+        seed.T0,
+        source="simulated",
+    )
+    arms = [
+        Assignment(f"i{k:03d}", "control" if k % 2 == 0 else "treatment", 7 * 60 * k)
+        for k in range(seed.N_CONTACTS)
+    ]
     store_assignments(engine, "pilot-1", arms, seed.T0)
     learn_lift = experiment_report(engine, "pilot-1").lift("churn_14d")
     exp = read_experiments(engine)
     assert exp.rows == 1 and exp.latest_at == seed.T0
     churn = [x for x in exp.lifts if x.metric == "churn_14d"]
     assert len(churn) == 1 and churn[0].lift == pytest.approx(learn_lift.diff)
-    assert (churn[0].ci_low, churn[0].ci_high) == pytest.approx((learn_lift.ci_low, learn_lift.ci_high))
+    assert (churn[0].ci_low, churn[0].ci_high) == pytest.approx(
+        (learn_lift.ci_low, learn_lift.ci_high)
+    )
     bs = balance_sheet(engine, cost=10.0)
     assert bs.lift_used == churn[0]
-    assert bs.value_protected.point == pytest.approx(-learn_lift.diff / learn_lift.control_mean * VAR)
+    assert bs.value_protected.point == pytest.approx(
+        -learn_lift.diff / learn_lift.control_mean * VAR
+    )
 
 
 def test_html_report_is_self_contained_and_names_the_source(sqlite_store: Engine) -> None:
     seed.seed_all(sqlite_store)
     html = render_html(balance_sheet(sqlite_store, cost=20.0, lifts=[CHURN_LIFT]))
     assert html.lstrip().lower().startswith("<!doctype html>")
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I), "external resource"
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I), (
+        "external resource"
+    )
     assert "<link" not in html.lower() and "@import" not in html
     assert "<svg" in html and "<style>" in html
     assert "SIMULATED" in html
@@ -114,7 +152,9 @@ def test_pdf_report_has_pages_and_the_source(sqlite_store: Engine) -> None:
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
     assert pdf.rstrip().endswith(b"%%EOF")
     text = pdf_text(pdf)
-    assert "Data source: SIMULATED" in text and f"{sum(seed.CLV):,.0f}" in text and "churn_14d" in text
+    assert (
+        "Data source: SIMULATED" in text and f"{sum(seed.CLV):,.0f}" in text and "churn_14d" in text
+    )
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -22,7 +22,12 @@ DATA_TRIGGERS: dict[str, dict] = {
     "cost_cutting": {"automation_share": 0.45, "customers_with_clv": 0, "customers_scored": 100},
     "investors_over_customers": {"outcome_kinds": {"churn": 2, "pulse": 5}},
     "no_personalisation": {"analysed_share": 0.2},
-    "data_unused": {"experiments": 0, "routing_decisions": 0, "measured_lifts": 0, "latest_experiment_at": None},
+    "data_unused": {
+        "experiments": 0,
+        "routing_decisions": 0,
+        "measured_lifts": 0,
+        "latest_experiment_at": None,
+    },
     "static_plans": {"latest_experiment_at": datetime(2025, 6, 1)},
     "static_management": {"mean_functions_per_pod": 1.0},
 }
@@ -89,7 +94,10 @@ def test_blind_spots_of_the_seeded_store(engine: Engine) -> None:
     seed.seed_all(engine)
     spots = by_key(find_blind_spots(Q, {}, gather_evidence(engine)))
     # 30 customers scored but no experiment or routing decision uses them
-    assert spots["data_unused"].detected and "30 customers scored" in spots["data_unused"].data_signals[0]
+    assert (
+        spots["data_unused"].detected
+        and "30 customers scored" in spots["data_unused"].data_signals[0]
+    )
     assert spots["static_plans"].detected  # no experiment at all
     assert not spots["static_management"].detected  # two pods, two functions each
     assert not spots["no_personalisation"].detected  # 60 % analysed, customers scored, pods

@@ -47,8 +47,11 @@ def test_assess_interactive_asks_the_unanswered_questions(tmp_path: Path) -> Non
 
     n = len(load_questionnaire().questions)
     # first question: option 4 by number, second: by id, the rest skipped
-    r = runner.invoke(app, ["assess", "--interactive", "--json", "--db", url],
-                      input="4\nat_risk\n" + "skip\n" * (n - 2))
+    r = runner.invoke(
+        app,
+        ["assess", "--interactive", "--json", "--db", url],
+        input="4\nat_risk\n" + "skip\n" * (n - 2),
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)  # the prompts went to stderr
     assert out["answers"] == {"bv_goal": "value", "bv_value_measured": "at_risk"}
@@ -57,7 +60,10 @@ def test_assess_interactive_asks_the_unanswered_questions(tmp_path: Path) -> Non
 def test_balance_sheet_writes_html_and_pdf(tmp_path: Path) -> None:
     url = seeded_url(tmp_path)
     html, pdf = tmp_path / "bs.html", tmp_path / "bs.pdf"
-    r = runner.invoke(app, ["balance-sheet", "--cost", "250000", "--html", str(html), "--pdf", str(pdf), "--db", url])
+    r = runner.invoke(
+        app,
+        ["balance-sheet", "--cost", "250000", "--html", str(html), "--pdf", str(pdf), "--db", url],
+    )
     assert r.exit_code == 0, r.output
     assert "simulated" in r.output.lower() and "no measured action yet" in r.output
     assert html.read_text().lstrip().startswith("<!doctype html>")
@@ -66,8 +72,25 @@ def test_balance_sheet_writes_html_and_pdf(tmp_path: Path) -> None:
 
 def test_pilot_command(tmp_path: Path) -> None:
     url = seeded_url(tmp_path)
-    r = runner.invoke(app, ["pilot", "--pod", "p1", "--policy", "fifo", "--weeks", "1", "--seeds", "1",
-                            "--max-customers", "40", "--db", url], env={"COLUMNS": "200"})
+    r = runner.invoke(
+        app,
+        [
+            "pilot",
+            "--pod",
+            "p1",
+            "--policy",
+            "fifo",
+            "--weeks",
+            "1",
+            "--seeds",
+            "1",
+            "--max-customers",
+            "40",
+            "--db",
+            url,
+        ],
+        env={"COLUMNS": "200"},
+    )
     assert r.exit_code == 0, r.output
     assert "SIMULATED" in r.output and "remembered" in r.output
     r = runner.invoke(app, ["pilot", "--pod", "p1", "--policy", "nope", "--db", url])

@@ -36,11 +36,26 @@ def strong_evidence() -> Evidence:
     from datetime import datetime
 
     return Evidence(
-        n_interactions=1000, n_customers=100, n_employees=10, sources={"real": 1000}, analysed_share=1.0,
-        emotion_turn_share=1.0, empathy_turn_share=1.0, outcome_kinds={"csat": 10, "churn": 2, "pulse": 5},
-        customers_scored=100, customers_with_clv=100, employees_scored=10, n_pods=2, mean_functions_per_pod=3,
-        employees_in_pods_share=1.0, experiments=1, measured_lifts=2, coaching_rows=5, routing_decisions=50,
-        latest_experiment_at=datetime(2026, 1, 1), latest_contact_at=datetime(2026, 1, 20),
+        n_interactions=1000,
+        n_customers=100,
+        n_employees=10,
+        sources={"real": 1000},
+        analysed_share=1.0,
+        emotion_turn_share=1.0,
+        empathy_turn_share=1.0,
+        outcome_kinds={"csat": 10, "churn": 2, "pulse": 5},
+        customers_scored=100,
+        customers_with_clv=100,
+        employees_scored=10,
+        n_pods=2,
+        mean_functions_per_pod=3,
+        employees_in_pods_share=1.0,
+        experiments=1,
+        measured_lifts=2,
+        coaching_rows=5,
+        routing_decisions=50,
+        latest_experiment_at=datetime(2026, 1, 1),
+        latest_contact_at=datetime(2026, 1, 20),
     )
 
 
@@ -52,8 +67,14 @@ def test_shipped_questionnaire_covers_every_pillar_with_scored_options() -> None
         for q in questions:
             assert sorted(o.score for o in q.options) == [0, 1, 2, 3]
     probed = {q.blind_spot for q in Q.questions if q.blind_spot}
-    assert probed == {"cost_cutting", "investors_over_customers", "no_personalisation", "data_unused",
-                      "static_plans", "static_management"}
+    assert probed == {
+        "cost_cutting",
+        "investors_over_customers",
+        "no_personalisation",
+        "data_unused",
+        "static_plans",
+        "static_management",
+    }
 
 
 def test_unknown_question_or_option_is_refused() -> None:
@@ -73,7 +94,9 @@ def test_answers_file_with_or_without_answers_key(tmp_path: Path) -> None:
 
 
 def test_answer_score_is_the_mean_of_the_pillars_answered_questions() -> None:
-    scores = pillar_answer_scores(Q, {"bv_goal": "cost", "bv_lift": "control", "cu_endings": "sometimes"})
+    scores = pillar_answer_scores(
+        Q, {"bv_goal": "cost", "bv_lift": "control", "cu_endings": "sometimes"}
+    )
     assert scores["business_value"] == pytest.approx(1.5)  # (0 + 3) / 2
     assert scores["culture"] == pytest.approx(2.0)
     assert scores["leadership"] is None and scores["technology"] is None
@@ -99,7 +122,9 @@ def test_evidence_and_data_ladder_on_the_seeded_store(engine: Engine) -> None:
     ev = gather_evidence(engine)
     assert ev.n_interactions == seed.N_CONTACTS and ev.source == "simulated"
     assert ev.analysed_share == pytest.approx(seed.N_ANALYSED / seed.N_CONTACTS)
-    assert ev.automation_share == pytest.approx(seed.N_BOT / seed.N_CONTACTS)  # abandoned ones are not the bot's
+    assert ev.automation_share == pytest.approx(
+        seed.N_BOT / seed.N_CONTACTS
+    )  # abandoned ones are not the bot's
     assert ev.outcome_kinds == {"csat": 20, "churn": 3, "pulse": 4}
     assert ev.customers_scored == seed.SCORED and ev.employees_scored == 4
     assert ev.n_pods == 2 and ev.mean_functions_per_pod == 2 and ev.employees_in_pods_share == 1.0
@@ -117,7 +142,9 @@ def test_evidence_and_data_ladder_on_the_seeded_store(engine: Engine) -> None:
 
 
 def test_a_rung_counts_only_when_every_rung_below_holds() -> None:
-    ev = replace(strong_evidence(), customers_scored=0, customers_with_clv=0)  # experiments but nobody scored
+    ev = replace(
+        strong_evidence(), customers_scored=0, customers_with_clv=0
+    )  # experiments but nobody scored
     stage, items = data_ladder("business_value", ev)
     assert stage == 1
     assert [i.met for i in items] == [True, False, True]
@@ -125,7 +152,9 @@ def test_a_rung_counts_only_when_every_rung_below_holds() -> None:
 
 
 def test_gap_is_reported_when_answers_claim_more_than_the_data_shows() -> None:
-    weak = replace(strong_evidence(), experiments=0, measured_lifts=0, customers_scored=0, customers_with_clv=0)
+    weak = replace(
+        strong_evidence(), experiments=0, measured_lifts=0, customers_scored=0, customers_with_clv=0
+    )
     m = assess_maturity(Q, answers_at(3), weak)
     bv = m.pillars["business_value"]
     assert bv.answer_score == 3 and bv.data_stage == "interaction"
@@ -140,7 +169,9 @@ def test_run_assessment_stores_it_and_latest_returns_it(engine: Engine) -> None:
     assert latest_assessment(engine) is None
     first = run_assessment(engine, {"bv_goal": "cost"})
     second = run_assessment(engine, answers_at(2))
-    assert second.assessment_id and first.assessment_id and second.assessment_id > first.assessment_id
+    assert (
+        second.assessment_id and first.assessment_id and second.assessment_id > first.assessment_id
+    )
     latest = latest_assessment(engine)
     assert latest is not None
     assert latest["assessment_id"] == second.assessment_id

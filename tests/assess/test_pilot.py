@@ -44,7 +44,9 @@ def test_calibration_reads_the_company_from_the_store(engine: Engine) -> None:
     assert cfg.languages == pytest.approx({"en": 2 / 3, "de": 1 / 3})  # 'xx' has no phrase bank
     assert any("languages" in n and "25%" in n for n in cal.notes)
     assert cfg.need_mix == pytest.approx({"billing": 66 / 100, "technical": 34 / 100})
-    assert cfg.channels["self_service"] == pytest.approx(seed.N_BOT / seed.N_CONTACTS)  # where they started
+    assert cfg.channels["self_service"] == pytest.approx(
+        seed.N_BOT / seed.N_CONTACTS
+    )  # where they started
     assert cal.measured["contacts_per_customer_day"] > 0 and cfg.contacts_per_customer_day > 0
     assert cal.sim_pod("p2") == "pod-2"
     with pytest.raises(ValueError, match="unknown pod"):
@@ -86,16 +88,35 @@ def test_fifo_against_itself_shows_exactly_no_lift(sqlite_store: Engine) -> None
     seed.seed_customers_and_staff(sqlite_store)
     seed.seed_contacts(sqlite_store)
     with sqlite_store.begin() as conn:  # eight pods for a tiny book: a handful of staff each
-        conn.execute(pods.insert(), [{"pod_id": f"p{k}", "name": f"Pod {k}", "functions": ["service"],
-                                      "member_ids": [], "segments": []} for k in range(3, 9)])
+        conn.execute(
+            pods.insert(),
+            [
+                {
+                    "pod_id": f"p{k}",
+                    "name": f"Pod {k}",
+                    "functions": ["service"],
+                    "member_ids": [],
+                    "segments": [],
+                }
+                for k in range(3, 9)
+            ],
+        )
     r = run_pilot(sqlite_store, "p1", "fifo", weeks=2, seeds=(1,), max_customers=40)
-    assert r.source == "simulated" and r.sim_pod == "pod-1" and r.customers_simulated == seed.N_CUSTOMERS
+    assert (
+        r.source == "simulated"
+        and r.sim_pod == "pod-1"
+        and r.customers_simulated == seed.N_CUSTOMERS
+    )
     remembered = r.kpi("remembered")
     assert remembered.n_treatment == remembered.n_control > 0
-    assert remembered.lift == 0.0 and remembered.per_seed == [0.0]  # same seed, same policy: same world
+    assert remembered.lift == 0.0 and remembered.per_seed == [
+        0.0
+    ]  # same seed, same policy: same world
     assert remembered.n_per_arm_needed is None
     assert any("baseline itself" in n for n in r.notes)
-    assert any("employees per pod" in n for n in r.notes)  # 4 employees (one per pod at least) over 8 pods
+    assert any(
+        "employees per pod" in n for n in r.notes
+    )  # 4 employees (one per pod at least) over 8 pods
 
 
 def test_a_tiny_pilot_of_another_policy(sqlite_store: Engine) -> None:

@@ -21,10 +21,20 @@ from empathos.act.routing import (
 from empathos.learn.bandit import BanditPolicy, BayesLinear
 
 
-def member(eid: str, langs: set[str] = frozenset({"en"}), skills: set[str] = frozenset({"billing"}),
-           idle_since: float = 0.0) -> MemberState:
-    return MemberState(employee_id=eid, pod_id="pod-1", function="service", skills=frozenset(skills),
-                       languages=frozenset(langs), idle_since=idle_since)
+def member(
+    eid: str,
+    langs: set[str] = frozenset({"en"}),
+    skills: set[str] = frozenset({"billing"}),
+    idle_since: float = 0.0,
+) -> MemberState:
+    return MemberState(
+        employee_id=eid,
+        pod_id="pod-1",
+        function="service",
+        skills=frozenset(skills),
+        languages=frozenset(langs),
+        idle_since=idle_since,
+    )
 
 
 def pod_state(*members: MemberState, now: float = 100.0) -> PodState:
@@ -32,8 +42,13 @@ def pod_state(*members: MemberState, now: float = 100.0) -> PodState:
 
 
 def contact(i: int = 1, **kw: object) -> ContactRequest:
-    base: dict[str, object] = {"contact_id": f"c-{i}", "customer_id": f"cu-{i}", "channel": "chat",
-                               "need": "billing", "language": "en"}
+    base: dict[str, object] = {
+        "contact_id": f"c-{i}",
+        "customer_id": f"cu-{i}",
+        "channel": "chat",
+        "need": "billing",
+        "language": "en",
+    }
     return ContactRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -79,13 +94,21 @@ def test_learns_the_planted_best_member_faster_than_random() -> None:
         assert total_b - total_r > 0.15 * 600, (seed, total_b, total_r)
         late = picks[300:]
         assert late.count("e-2") / len(late) > 0.8
-        assert bandit.predict_one(contact(0), "e-2") > max(bandit.predict_one(contact(0), e) for e in MEANS if e != "e-2")
+        assert bandit.predict_one(contact(0), "e-2") > max(
+            bandit.predict_one(contact(0), e) for e in MEANS if e != "e-2"
+        )
 
 
-def route_and_learn(bandit: BanditPolicy, c: ContactRequest, state: PodState, rng: random.Random) -> str:
+def route_and_learn(
+    bandit: BanditPolicy, c: ContactRequest, state: PodState, rng: random.Random
+) -> str:
     eid = bandit.route(c, state).employee_id
     assert eid is not None
-    bandit.learn(c, (eid,), {"remembered": MEANS[eid] + rng.gauss(0.0, 0.3), "churn_probability": 0.0, "resolved": 1.0})
+    bandit.learn(
+        c,
+        (eid,),
+        {"remembered": MEANS[eid] + rng.gauss(0.0, 0.3), "churn_probability": 0.0, "resolved": 1.0},
+    )
     return eid
 
 
@@ -114,16 +137,29 @@ def test_no_exploration_when_the_bound_is_zero() -> None:
 
 
 members_st = st.lists(
-    st.tuples(st.sets(st.sampled_from(["en", "de"]), min_size=1), st.sets(st.sampled_from(["billing", "sales"])),
-              st.booleans(), st.floats(0, 50)),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.sets(st.sampled_from(["en", "de"]), min_size=1),
+        st.sets(st.sampled_from(["billing", "sales"])),
+        st.booleans(),
+        st.floats(0, 50),
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
 @settings(max_examples=120, deadline=None)
-@given(members_st, st.sampled_from(["en", "de"]), st.sampled_from(["billing", "sales"]),
-       st.sampled_from([0.0, 2.0, 10.0]), st.booleans(), st.sampled_from(["chat", "self_service"]))
-def test_respects_eligibility_and_falls_back_like_fifo(members, language, need, waited, exclude_first, channel) -> None:  # noqa: ANN001
+@given(
+    members_st,
+    st.sampled_from(["en", "de"]),
+    st.sampled_from(["billing", "sales"]),
+    st.sampled_from([0.0, 2.0, 10.0]),
+    st.booleans(),
+    st.sampled_from(["chat", "self_service"]),
+)
+def test_respects_eligibility_and_falls_back_like_fifo(
+    members, language, need, waited, exclude_first, channel
+) -> None:  # noqa: ANN001
     ms = []
     for i, (langs, skills, busy, idle) in enumerate(members):
         m = member(f"e-{i}", langs, skills, idle_since=idle)
@@ -131,12 +167,22 @@ def test_respects_eligibility_and_falls_back_like_fifo(members, language, need, 
         ms.append(m)
     state = pod_state(*ms)
     excluded = ("e-0",) if exclude_first else ()
-    c = contact(language=language, need=need, waited_min=waited, exclude_employee_ids=excluded, channel=channel)
+    c = contact(
+        language=language,
+        need=need,
+        waited_min=waited,
+        exclude_employee_ids=excluded,
+        channel=channel,
+    )
     bandit = BanditPolicy(seed=1)
     fifo = FifoSkillsPolicy().route(c, state)
     d = bandit.route(c, state)
     if fifo.employee_id is None or fifo.fell_back:  # queue, automation or overflow: fifo's decision
-        assert (d.employee_id, d.to_automation, d.fell_back) == (fifo.employee_id, fifo.to_automation, fifo.fell_back)
+        assert (d.employee_id, d.to_automation, d.fell_back) == (
+            fifo.employee_id,
+            fifo.to_automation,
+            fifo.fell_back,
+        )
         return
     chosen = state.members[d.employee_id]
     assert d.employee_id in state.free and d.employee_id not in excluded
@@ -175,7 +221,9 @@ def test_works_inside_a_small_simulation(tmp_path: Path) -> None:
     from empathos.simulate import SimulationConfig, run_simulation
 
     bandit = BanditPolicy(seed=2)
-    report = run_simulation(SimulationConfig(customers=300, days=10, seed=3), tmp_path, progress=False, policy=bandit)
+    report = run_simulation(
+        SimulationConfig(customers=300, days=10, seed=3), tmp_path, progress=False, policy=bandit
+    )
     assert report.policy == "bandit" and report.contacts > 100
     served = report.contacts - report.abandoned - report.bot_resolved
     # served contacts are credited to their qualified members (overflow picks are not evidence of fit)
@@ -195,13 +243,27 @@ def test_warm_start_learns_from_the_stored_history(sqlite_store, tmp_path: Path)
     from empathos.store.schema import interaction_scores, interactions
     from empathos.understand.pipeline import analyze
 
-    run_simulation(SimulationConfig(customers=300, days=7, seed=8, contacts_per_customer_day=0.08), tmp_path / "sim", progress=False)
+    run_simulation(
+        SimulationConfig(customers=300, days=7, seed=8, contacts_per_customer_day=0.08),
+        tmp_path / "sim",
+        progress=False,
+    )
     store_simulation(tmp_path / "sim", sqlite_store)
     analyze(sqlite_store, "lexicon", "lexicon", progress=False)
     with sqlite_store.connect() as conn:
-        rows = conn.execute(select(interactions.c.employee_id, interaction_scores.c.remembered).select_from(
-            interactions.join(interaction_scores, interaction_scores.c.interaction_id == interactions.c.interaction_id))
-            .where(interactions.c.employee_id.is_not(None), interaction_scores.c.remembered.is_not(None))).all()
+        rows = conn.execute(
+            select(interactions.c.employee_id, interaction_scores.c.remembered)
+            .select_from(
+                interactions.join(
+                    interaction_scores,
+                    interaction_scores.c.interaction_id == interactions.c.interaction_id,
+                )
+            )
+            .where(
+                interactions.c.employee_id.is_not(None),
+                interaction_scores.c.remembered.is_not(None),
+            )
+        ).all()
     bandit = BanditPolicy(seed=0)
     assert warm_start(bandit, sqlite_store) == len(rows) > 50
     assert bandit.n_learned == len(rows) and set(bandit.members) == {r[0] for r in rows}

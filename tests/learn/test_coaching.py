@@ -13,7 +13,13 @@ from sqlalchemy import Engine, func, insert, select
 from typer.testing import CliRunner
 
 from empathos.learn.anonymise import Anonymiser
-from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee, coach_pod, percentile
+from empathos.learn.coaching import (
+    CoachingConfig,
+    CoachingError,
+    coach_employee,
+    coach_pod,
+    percentile,
+)
 from empathos.store import init_db, make_engine
 from empathos.store.schema import customers, employees, interactions, pods, turns
 from empathos.understand.pipeline import analyze
@@ -32,40 +38,142 @@ def build_small_store(engine: Engine, source: str = "simulated") -> None:
     sympathy only and neutral customers end angry (worsened). Customer turns carry the customer's name, an e-mail and an
     order number, so the examples must mask them."""
     with engine.begin() as conn:
-        conn.execute(insert(pods), [
-            {"pod_id": "pod-a", "name": "Pod A", "functions": [], "member_ids": ["e-good", "e-sym"], "segments": []},
-            {"pod_id": "pod-b", "name": "Pod B", "functions": [], "member_ids": ["e-other"], "segments": []},
-        ])  # fmt: skip
-        conn.execute(insert(employees), [
-            {"employee_id": "e-good", "name": "Greta Good", "pod_id": "pod-a", "skills": [], "languages": [], "source": source, "attributes": {}},
-            {"employee_id": "e-sym", "name": "Samuel Sym", "pod_id": "pod-a", "skills": [], "languages": [], "source": source, "attributes": {}},
-            {"employee_id": "e-other", "name": "Otto Other", "pod_id": "pod-b", "skills": [], "languages": [], "source": source, "attributes": {}},
-        ])  # fmt: skip
-        conn.execute(insert(customers), [
-            {"customer_id": f"cu-{k}", "name": f"Hildegard Kowalczyk{k}", "segment": "consumer" if k % 2 else "business",
-             "source": source, "attributes": {}}
-            for k in range(18)
-        ])  # fmt: skip
+        conn.execute(
+            insert(pods),
+            [
+                {
+                    "pod_id": "pod-a",
+                    "name": "Pod A",
+                    "functions": [],
+                    "member_ids": ["e-good", "e-sym"],
+                    "segments": [],
+                },
+                {
+                    "pod_id": "pod-b",
+                    "name": "Pod B",
+                    "functions": [],
+                    "member_ids": ["e-other"],
+                    "segments": [],
+                },
+            ],
+        )
+        conn.execute(
+            insert(employees),
+            [
+                {
+                    "employee_id": "e-good",
+                    "name": "Greta Good",
+                    "pod_id": "pod-a",
+                    "skills": [],
+                    "languages": [],
+                    "source": source,
+                    "attributes": {},
+                },
+                {
+                    "employee_id": "e-sym",
+                    "name": "Samuel Sym",
+                    "pod_id": "pod-a",
+                    "skills": [],
+                    "languages": [],
+                    "source": source,
+                    "attributes": {},
+                },
+                {
+                    "employee_id": "e-other",
+                    "name": "Otto Other",
+                    "pod_id": "pod-b",
+                    "skills": [],
+                    "languages": [],
+                    "source": source,
+                    "attributes": {},
+                },
+            ],
+        )
+        conn.execute(
+            insert(customers),
+            [
+                {
+                    "customer_id": f"cu-{k}",
+                    "name": f"Hildegard Kowalczyk{k}",
+                    "segment": "consumer" if k % 2 else "business",
+                    "source": source,
+                    "attributes": {},
+                }
+                for k in range(18)
+            ],
+        )
         rows, trows = [], []
-        plan = [("e-good", EMPATHIC, "great, thank you, perfect"), ("e-sym", SYMPATHY, "this is unacceptable, I am furious"),
-                ("e-other", "Done.", "ok")]  # fmt: skip
+        plan = [
+            ("e-good", EMPATHIC, "great, thank you, perfect"),
+            ("e-sym", SYMPATHY, "this is unacceptable, I am furious"),
+            ("e-other", "Done.", "ok"),
+        ]
         for k in range(18):
             emp, reply, end = plan[k % 3]
             iid = f"i-{k:02d}"
             start = T0 + timedelta(days=k)  # 18 days: three ISO weeks
-            rows.append({"interaction_id": iid, "customer_id": f"cu-{k}", "channel": "chat", "started_at": start,
-                         "ended_at": start + timedelta(minutes=5), "employee_id": emp, "source": source, "attributes": {}})
-            opening = "a question about my delivery" if emp == "e-sym" else "still not arrived, third time I write"
-            texts = [("customer", f"Hi, Hildegard Kowalczyk{k} here (hk{k}@example.com), order ORD-{4400 + k} {opening}",
-                      f"cu-{k}"), ("employee", reply, emp), ("customer", end, f"cu-{k}")]
+            rows.append(
+                {
+                    "interaction_id": iid,
+                    "customer_id": f"cu-{k}",
+                    "channel": "chat",
+                    "started_at": start,
+                    "ended_at": start + timedelta(minutes=5),
+                    "employee_id": emp,
+                    "source": source,
+                    "attributes": {},
+                }
+            )
+            opening = (
+                "a question about my delivery"
+                if emp == "e-sym"
+                else "still not arrived, third time I write"
+            )
+            texts = [
+                (
+                    "customer",
+                    f"Hi, Hildegard Kowalczyk{k} here (hk{k}@example.com), order ORD-{4400 + k} {opening}",
+                    f"cu-{k}",
+                ),
+                ("employee", reply, emp),
+                ("customer", end, f"cu-{k}"),
+            ]
             for seq, (speaker, text, author) in enumerate(texts):
-                trows.append({"interaction_id": iid, "seq": seq, "speaker": speaker, "text": text,
-                              "ts": start + timedelta(seconds=30 * seq), "author_id": author, "language": "en"})
+                trows.append(
+                    {
+                        "interaction_id": iid,
+                        "seq": seq,
+                        "speaker": speaker,
+                        "text": text,
+                        "ts": start + timedelta(seconds=30 * seq),
+                        "author_id": author,
+                        "language": "en",
+                    }
+                )
         # one bot-only contact: automation, no employee
-        rows.append({"interaction_id": "i-bot", "customer_id": "cu-0", "channel": "self_service", "started_at": T0,
-                     "ended_at": T0, "employee_id": None, "source": source, "attributes": {}})
-        trows.append({"interaction_id": "i-bot", "seq": 0, "speaker": "customer", "text": "where is my parcel", "ts": T0,
-                      "author_id": "cu-0", "language": "en"})  # fmt: skip
+        rows.append(
+            {
+                "interaction_id": "i-bot",
+                "customer_id": "cu-0",
+                "channel": "self_service",
+                "started_at": T0,
+                "ended_at": T0,
+                "employee_id": None,
+                "source": source,
+                "attributes": {},
+            }
+        )
+        trows.append(
+            {
+                "interaction_id": "i-bot",
+                "seq": 0,
+                "speaker": "customer",
+                "text": "where is my parcel",
+                "ts": T0,
+                "author_id": "cu-0",
+                "language": "en",
+            }
+        )
         conn.execute(insert(interactions), rows)
         conn.execute(insert(turns), trows)
     analyze(engine, FakeEmotionModel(), FakeEmpathyModel(), progress=False)
@@ -97,7 +205,12 @@ def test_employee_report_exact_figures_and_peers(engine: Engine) -> None:
 def test_examples_are_anonymised(engine: Engine) -> None:
     build_small_store(engine)
     rep = coach_employee(engine, "e-sym", CoachingConfig(min_contacts=1, n_examples=2))
-    shown = [t["text"] for kind in ("best", "worst") for ex in rep.examples[kind] for t in ex["last_turns"]]
+    shown = [
+        t["text"]
+        for kind in ("best", "worst")
+        for ex in rep.examples[kind]
+        for t in ex["last_turns"]
+    ]
     assert shown, "examples expected"
     joined = " ".join(shown)
     assert "Hildegard" not in joined and "Kowalczyk" not in joined
@@ -126,14 +239,18 @@ def test_api_and_cli(engine: Engine, tmp_path: Path) -> None:
     build_small_store(engine)
     client = TestClient(create_app(engine=engine))
     r = client.get("/coaching/e-good", params={"weeks": 12})
-    assert r.status_code == 200 and r.json()["n_contacts"] == 6 and r.json()["source"] == "simulated"
+    assert (
+        r.status_code == 200 and r.json()["n_contacts"] == 6 and r.json()["source"] == "simulated"
+    )
     assert client.get("/coaching/pods/pod-a").json()["n_contacts"] == 12
     assert client.get("/coaching/nobody").status_code == 404
     assert client.get("/coaching/pods/nobody").status_code == 404
     if engine.dialect.name == "sqlite":
         from empathos.cli import app
 
-        out = CliRunner().invoke(app, ["coach", "e-sym", "--db", str(engine.url)], env={"COLUMNS": "200"})
+        out = CliRunner().invoke(
+            app, ["coach", "e-sym", "--db", str(engine.url)], env={"COLUMNS": "200"}
+        )
         assert out.exit_code == 0, out.output
         assert "data: simulated" in out.output and "sympathy_only_share" in out.output
         assert "Hildegard" not in out.output and "[email]" in out.output
@@ -141,11 +258,16 @@ def test_api_and_cli(engine: Engine, tmp_path: Path) -> None:
 
 def test_anonymiser_rules() -> None:
     a = Anonymiser(["Thomas B.", "Lena Müller"])
-    assert a.mask("Hi, this is Thomas, order ORD-12345 for £42.50.") == "Hi, this is [name], order [number] for [number]."
+    assert (
+        a.mask("Hi, this is Thomas, order ORD-12345 for £42.50.")
+        == "Hi, this is [name], order [number] for [number]."
+    )
     assert a.mask("mail lena.mueller@shop.de or www.shop.de/x") == "mail [email] or [url]"
     assert a.mask("LENA MÜLLER called") == "[name] [name] called"
     assert a.mask("Frau Schmidt, Herr Weber") == "Frau [name], Herr [name]"
-    assert a.mask("Czy pan to wyjaśni?") == "Czy pan to wyjaśni?"  # Polish 'pan' + lowercase is no name
+    assert (
+        a.mask("Czy pan to wyjaśni?") == "Czy pan to wyjaśni?"
+    )  # Polish 'pan' + lowercase is no name
     assert a.mask("B. is an initial") == "B. is an initial"
 
 
@@ -166,18 +288,24 @@ def test_on_a_simulated_store(tmp_path: Path) -> None:
 
     engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
     init_db(engine)
-    run_simulation(preset("small", seed=5, customers=120, days=21), tmp_path / "sim", progress=False)
+    run_simulation(
+        preset("small", seed=5, customers=120, days=21), tmp_path / "sim", progress=False
+    )
     store_simulation(tmp_path / "sim", engine)
     analyze(engine, "lexicon", "lexicon", progress=False)
     with engine.connect() as conn:
         emp = conn.execute(
-            select(interactions.c.employee_id, func.count()).where(interactions.c.employee_id.is_not(None))
-            .group_by(interactions.c.employee_id).order_by(func.count().desc())
-        ).first()  # fmt: skip
+            select(interactions.c.employee_id, func.count())
+            .where(interactions.c.employee_id.is_not(None))
+            .group_by(interactions.c.employee_id)
+            .order_by(func.count().desc())
+        ).first()
         names = [n for n in conn.execute(select(customers.c.name)).scalars() if n]
     rep = coach_employee(engine, emp[0], CoachingConfig(weeks=52))
     assert rep.source == "simulated" and rep.n_contacts == emp[1]
     assert 0 <= rep.peers["company"]["end_valence"]["percentile"] <= 100
-    texts = " ".join(t["text"] for k in ("best", "worst") for ex in rep.examples[k] for t in ex["last_turns"])
+    texts = " ".join(
+        t["text"] for k in ("best", "worst") for ex in rep.examples[k] for t in ex["last_turns"]
+    )
     assert not re.search(r"\d", texts)
     assert not any(part in texts for n in names for part in n.split() if len(part) > 2)

@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from empathos.act.routing import ContactRequest, FifoSkillsPolicy, MemberState, PodState, RoutingDecision
+from empathos.act.routing import (
+    ContactRequest,
+    FifoSkillsPolicy,
+    MemberState,
+    PodState,
+    RoutingDecision,
+)
 from empathos.learn.experiments import (
     CONTROL,
     TREATMENT,
@@ -62,13 +68,18 @@ def test_cycle_mode_switches_whole_time_slices(cycle: float, share: float) -> No
     per_slice = []
     for k in range(slices):
         start = k * cycle
-        arms = {assign_arm(f"c-{k}-{j}", cfg, now_min=start + t) for j, t in enumerate((0.0, cycle / 3, cycle - 1e-6))}
+        arms = {
+            assign_arm(f"c-{k}-{j}", cfg, now_min=start + t)
+            for j, t in enumerate((0.0, cycle / 3, cycle - 1e-6))
+        }
         assert len(arms) == 1  # every contact in a slice shares its arm
         per_slice.append(arms.pop())
     observed = per_slice.count(CONTROL) / slices
     assert abs(observed - share) < 5 * math.sqrt(share * (1 - share) / slices)
     # not a fixed alternation: the same clock time does not always land in the same arm
-    same_slot = {assign_arm(f"c-{d}", cfg, now_min=d * 1440.0 + 1.0) for d in range(200)}  # 00:00 on 200 days
+    same_slot = {
+        assign_arm(f"c-{d}", cfg, now_min=d * 1440.0 + 1.0) for d in range(200)
+    }  # 00:00 on 200 days
     assert same_slot == {CONTROL, TREATMENT}
     with pytest.raises(ValueError, match="now_min"):
         assign_arm("c-1", cfg)
@@ -80,8 +91,14 @@ def test_cycle_mode_switches_whole_time_slices(cycle: float, share: float) -> No
 def pod_state(now: float = 10.0) -> PodState:
     s = PodState(now=now)
     for i in range(3):
-        m = MemberState(employee_id=f"e-{i}", pod_id="p", function="service", skills=frozenset({"billing"}),
-                        languages=frozenset({"en"}), idle_since=float(i))
+        m = MemberState(
+            employee_id=f"e-{i}",
+            pod_id="p",
+            function="service",
+            skills=frozenset({"billing"}),
+            languages=frozenset({"en"}),
+            idle_since=float(i),
+        )
         s.members[m.employee_id] = m
         s.pod_members.setdefault("p", []).append(m.employee_id)
         s.free[m.employee_id] = None
@@ -100,7 +117,9 @@ class LastIdle:
         eid = list(state.free)[-1]
         return RoutingDecision(pod_id="p", employee_id=eid, reason="last idle")
 
-    def learn(self, contact: ContactRequest, served_by: tuple[str, ...], outcome: dict[str, float]) -> None:
+    def learn(
+        self, contact: ContactRequest, served_by: tuple[str, ...], outcome: dict[str, float]
+    ) -> None:
         self.learned.append(contact.contact_id)
 
 
@@ -110,7 +129,9 @@ def test_controlled_policy_routes_control_with_the_baseline_and_labels_the_arm()
     state = pod_state()
     seen = {CONTROL: 0, TREATMENT: 0}
     for i in range(400):
-        c = ContactRequest(contact_id=f"c-{i}", customer_id="cu", channel="chat", need="billing", language="en")
+        c = ContactRequest(
+            contact_id=f"c-{i}", customer_id="cu", channel="chat", need="billing", language="en"
+        )
         d = p.route(c, state)
         arm = assign_arm(c.contact_id, p.config, state.now)
         seen[arm] += 1
@@ -125,7 +146,9 @@ def test_controlled_policy_routes_control_with_the_baseline_and_labels_the_arm()
 def test_a_contact_keeps_its_arm_across_a_slice_boundary() -> None:
     p = ControlledPolicy(LastIdle(), FifoSkillsPolicy(), control_share=0.5, cycle_minutes=30.0)
     state = pod_state(now=0.0)
-    c = ContactRequest(contact_id="c-1", customer_id="cu", channel="chat", need="billing", language="en")
+    c = ContactRequest(
+        contact_id="c-1", customer_id="cu", channel="chat", need="billing", language="en"
+    )
     first = p.route(c, state).reason.split("]")[0]
     for t in range(30, 3000, 30):  # re-routed while waiting, across many slices
         state.now = float(t)
@@ -139,7 +162,9 @@ def test_controlled_policy_inside_a_small_simulation(tmp_path: Path) -> None:
 
     bandit = BanditPolicy(seed=1)
     p = ControlledPolicy(bandit, "fifo", control_share=0.25)
-    report = run_simulation(SimulationConfig(customers=300, days=10, seed=4), tmp_path, progress=False, policy=p)
+    report = run_simulation(
+        SimulationConfig(customers=300, days=10, seed=4), tmp_path, progress=False, policy=p
+    )
     arms = p.arms()
     assert report.policy == "controlled:bandit/fifo"
     share = sum(a == CONTROL for a in arms.values()) / len(arms)
@@ -157,14 +182,21 @@ def test_ci_covers_the_true_difference_about_95_percent_of_the_time(test: str) -
     for _ in range(reps):
         if test == "welch_t":
             true = 0.1
-            t, c = rng.normal(0.1, 0.5, 300), rng.normal(0.0, 0.3, 150)  # unequal variances and sizes
+            t, c = (
+                rng.normal(0.1, 0.5, 300),
+                rng.normal(0.0, 0.3, 150),
+            )  # unequal variances and sizes
         else:
             true = 0.08
             t, c = (rng.random(400) < 0.38).astype(float), (rng.random(300) < 0.30).astype(float)
         r = lift("kpi", t, c, "simulated", test=test)
         cover += r.ci_low <= true <= r.ci_high
         detected += r.p_value < 0.05
-        assert r.test == test and r.source == "simulated" and (r.n_treatment, r.n_control) == (len(t), len(c))
+        assert (
+            r.test == test
+            and r.source == "simulated"
+            and (r.n_treatment, r.n_control) == (len(t), len(c))
+        )
     assert 0.92 <= cover / reps <= 0.98
     assert detected / reps > 0.4  # some power at these sizes
 
@@ -184,7 +216,10 @@ def test_bootstrap_ci_covers_and_matches_welch_roughly() -> None:
 
 def test_no_effect_means_no_claim_and_too_little_data_means_no_number() -> None:
     rng = np.random.default_rng(1)
-    false_pos = sum(welch_lift("k", rng.normal(0, 1, 100), rng.normal(0, 1, 100), "real").significant for _ in range(400))
+    false_pos = sum(
+        welch_lift("k", rng.normal(0, 1, 100), rng.normal(0, 1, 100), "real").significant
+        for _ in range(400)
+    )
     assert false_pos / 400 < 0.09
     r = welch_lift("k", [1.0], [0.0, 1.0], "real")
     assert math.isnan(r.ci_low) and math.isnan(r.p_value) and not r.significant
@@ -213,24 +248,84 @@ def _seed_store(engine: Engine, n: int = 60) -> dict[str, list[float]]:
         at = T0 + timedelta(hours=i)
         rem = (0.2 if arm == TREATMENT else -0.1) + 0.01 * (i % 7)
         values[arm].append(rem)
-        inter.append({"interaction_id": iid, "customer_id": f"cu-{i}", "channel": "chat", "started_at": at,
-                      "ended_at": at + timedelta(minutes=5), "employee_id": "e-1", "queue": None, "need": "billing",
-                      "source": "simulated", "attributes": {}})
-        scores.append({"interaction_id": iid, "model": "lexicon", "version": "1", "empathy_model": "lexicon",
-                       "empathy_version": "1", "customer_id": f"cu-{i}", "n_customer_turns": 2, "n_employee_turns": 2,
-                       "experienced": rem, "remembered": rem, "outcome": "improved" if arm == TREATMENT or i % 4 == 1 else "worsened",
-                       "n_empathetic": 0, "n_unhelpful": 0, "repeats": 0, "recontact": 0, "transfers": 0,
-                       "long_waits": 0, "channel_switch": 0, "effort_phrases": 0, "effort_score": 0.0, "details": {},
-                       "computed_at": T0})
-        outs.append({"outcome_id": f"o-r-{i}", "kind": "resolved", "value": 1.0 if arm == TREATMENT else float(i % 3 == 0),
-                     "ts": at + timedelta(minutes=6), "interaction_id": iid, "customer_id": f"cu-{i}",
-                     "employee_id": "e-1", "source": "simulated"})
+        inter.append(
+            {
+                "interaction_id": iid,
+                "customer_id": f"cu-{i}",
+                "channel": "chat",
+                "started_at": at,
+                "ended_at": at + timedelta(minutes=5),
+                "employee_id": "e-1",
+                "queue": None,
+                "need": "billing",
+                "source": "simulated",
+                "attributes": {},
+            }
+        )
+        scores.append(
+            {
+                "interaction_id": iid,
+                "model": "lexicon",
+                "version": "1",
+                "empathy_model": "lexicon",
+                "empathy_version": "1",
+                "customer_id": f"cu-{i}",
+                "n_customer_turns": 2,
+                "n_employee_turns": 2,
+                "experienced": rem,
+                "remembered": rem,
+                "outcome": "improved" if arm == TREATMENT or i % 4 == 1 else "worsened",
+                "n_empathetic": 0,
+                "n_unhelpful": 0,
+                "repeats": 0,
+                "recontact": 0,
+                "transfers": 0,
+                "long_waits": 0,
+                "channel_switch": 0,
+                "effort_phrases": 0,
+                "effort_score": 0.0,
+                "details": {},
+                "computed_at": T0,
+            }
+        )
+        outs.append(
+            {
+                "outcome_id": f"o-r-{i}",
+                "kind": "resolved",
+                "value": 1.0 if arm == TREATMENT else float(i % 3 == 0),
+                "ts": at + timedelta(minutes=6),
+                "interaction_id": iid,
+                "customer_id": f"cu-{i}",
+                "employee_id": "e-1",
+                "source": "simulated",
+            }
+        )
         assigns.append(Assignment(iid, arm, 60.0 * i, "e-1"))
     for i in (0, 1):  # one churn in each arm, 2 days after the contact
-        outs.append({"outcome_id": f"o-c-{i}", "kind": "churn", "value": 1.0, "ts": T0 + timedelta(hours=i, days=2),
-                     "interaction_id": None, "customer_id": f"cu-{i}", "employee_id": None, "source": "simulated"})
-    outs.append({"outcome_id": "o-late", "kind": "resolved", "value": 1.0, "ts": T0 + timedelta(days=40),
-                 "interaction_id": None, "customer_id": "cu-x", "employee_id": None, "source": "simulated"})
+        outs.append(
+            {
+                "outcome_id": f"o-c-{i}",
+                "kind": "churn",
+                "value": 1.0,
+                "ts": T0 + timedelta(hours=i, days=2),
+                "interaction_id": None,
+                "customer_id": f"cu-{i}",
+                "employee_id": None,
+                "source": "simulated",
+            }
+        )
+    outs.append(
+        {
+            "outcome_id": "o-late",
+            "kind": "resolved",
+            "value": 1.0,
+            "ts": T0 + timedelta(days=40),
+            "interaction_id": None,
+            "customer_id": "cu-x",
+            "employee_id": None,
+            "source": "simulated",
+        }
+    )
     with engine.begin() as conn:
         conn.execute(interactions.insert(), inter)
         conn.execute(interaction_scores.insert(), scores)
@@ -250,7 +345,11 @@ def test_experiment_is_stored_and_reported_with_cis_on_both_databases(engine: En
     with engine.connect() as conn:
         exp = conn.execute(select(experiments)).mappings().one()
         n_rows = conn.execute(select(experiment_assignments)).all()
-    assert exp["ended_at"] == T0 + timedelta(days=3) and exp["control_share"] == 0.5 and exp["details"] == {"note": "test"}
+    assert (
+        exp["ended_at"] == T0 + timedelta(days=3)
+        and exp["control_share"] == 0.5
+        and exp["details"] == {"note": "test"}
+    )
     assert len(n_rows) == 60
 
     rep = experiment_report(engine, "exp-1", churn_window_days=14, bootstrap=True)
@@ -268,14 +367,19 @@ def test_experiment_is_stored_and_reported_with_cis_on_both_databases(engine: En
     resolved = rep.lift("resolved")
     assert resolved.treatment_mean == 1.0 and resolved.control_mean == pytest.approx(10 / 30)
     churn = rep.lift("churn_14d")  # every contact has a full 14-day window before the last event
-    assert (churn.treatment_mean, churn.control_mean) == (pytest.approx(1 / 30), pytest.approx(1 / 30))
+    assert (churn.treatment_mean, churn.control_mean) == (
+        pytest.approx(1 / 30),
+        pytest.approx(1 / 30),
+    )
     assert rep.to_dict()["lifts"][0]["kpi"] == "remembered"
 
     with pytest.raises(KeyError, match="known: exp-1"):
         experiment_report(engine, "nope")
 
 
-def test_a_simulated_experiment_end_to_end_through_the_store(sqlite_store: Engine, tmp_path: Path) -> None:
+def test_a_simulated_experiment_end_to_end_through_the_store(
+    sqlite_store: Engine, tmp_path: Path
+) -> None:
     """Simulator → controlled routing → store → analyze → report: the lift is measured on
     the *estimated* scores, and the report names its data source and sizes."""
     from empathos.simulate import SimulationConfig
@@ -284,7 +388,9 @@ def test_a_simulated_experiment_end_to_end_through_the_store(sqlite_store: Engin
     from empathos.learn.experiments import simulate_experiment
 
     cfg = ExperimentConfig(name="sim-exp", treatment="bandit", control="fifo", control_share=0.3)
-    policy = simulate_experiment(sqlite_store, SimulationConfig(customers=120, days=6, seed=5), cfg, tmp_path / "sim")
+    policy = simulate_experiment(
+        sqlite_store, SimulationConfig(customers=120, days=6, seed=5), cfg, tmp_path / "sim"
+    )
     analyze(sqlite_store, "lexicon", "lexicon", progress=False)
     rep = experiment_report(sqlite_store, "sim-exp", churn_window_days=3)
     assert rep.source == "simulated" and rep.scores_model is not None
@@ -293,7 +399,12 @@ def test_a_simulated_experiment_end_to_end_through_the_store(sqlite_store: Engin
     kpis = {x.kpi for x in rep.lifts}
     assert {"remembered", "improved", "worsened", "resolved", "churn_3d"} <= kpis
     for x in rep.lifts:
-        assert x.n_treatment > 0 and x.n_control > 0 and x.ci_low <= x.diff <= x.ci_high and 0 <= x.p_value <= 1
+        assert (
+            x.n_treatment > 0
+            and x.n_control > 0
+            and x.ci_low <= x.diff <= x.ci_high
+            and 0 <= x.p_value <= 1
+        )
 
 
 def test_experiment_commands(tmp_path: Path) -> None:
@@ -303,7 +414,20 @@ def test_experiment_commands(tmp_path: Path) -> None:
 
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
-    r = runner.invoke(app, ["experiment", "start", "cli-exp", "--cycle-minutes", "30", "--control-share", "0.5", "--db", db])
+    r = runner.invoke(
+        app,
+        [
+            "experiment",
+            "start",
+            "cli-exp",
+            "--cycle-minutes",
+            "30",
+            "--control-share",
+            "0.5",
+            "--db",
+            db,
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "30-minute ON/OFF slices" in r.output
     r = runner.invoke(app, ["experiment", "report", "cli-exp", "--json", "--db", db])
@@ -318,9 +442,17 @@ def test_slice_experiments_are_analysed_over_slices(sqlite_store: Engine) -> Non
     cfg = ExperimentConfig(name="exp-cyc", control_share=0.5, cycle_minutes=120.0)
     start_experiment(sqlite_store, cfg, T0, source="simulated")
     arms = [TREATMENT if (i // 2) % 2 == 0 else CONTROL for i in range(60)]  # 2 contacts per slice
-    store_assignments(sqlite_store, "exp-cyc", [Assignment(f"i-{i:03d}", arms[i], 60.0 * i) for i in range(60)], T0)
+    store_assignments(
+        sqlite_store,
+        "exp-cyc",
+        [Assignment(f"i-{i:03d}", arms[i], 60.0 * i) for i in range(60)],
+        T0,
+    )
     rep = experiment_report(sqlite_store, "exp-cyc")
     rem = rep.lift("remembered")
     assert rem.test == "welch_t over 120-min slices"
-    assert (rem.n_treatment, rem.n_control) == (15, 15) and (rep.n_treatment, rep.n_control) == (30, 30)
+    assert (rem.n_treatment, rem.n_control) == (15, 15) and (rep.n_treatment, rep.n_control) == (
+        30,
+        30,
+    )
     assert all("slices" in x.test for x in rep.lifts)

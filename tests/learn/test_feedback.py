@@ -29,26 +29,77 @@ def seed(engine: Engine) -> None:
     """One interaction: customer turn 0 (annotated 'neutral' by model m v3), employee turn 1
     (annotated 0/0/1 by model p v2), customer turn 2 (not annotated)."""
     with engine.begin() as conn:
-        conn.execute(insert(interactions).values(interaction_id="i1", customer_id="c1", channel="chat",
-                                                 started_at=T0, employee_id="e1", source="simulated", attributes={}))  # fmt: skip
-        conn.execute(insert(turns), [
-            {"interaction_id": "i1", "seq": 0, "speaker": "customer", "text": "Third time I write, nothing arrived."},
-            {"interaction_id": "i1", "seq": 1, "speaker": "employee", "text": "Sorry for the inconvenience."},
-            {"interaction_id": "i1", "seq": 2, "speaker": "customer", "text": "Whatever."},
-        ])  # fmt: skip
-        conn.execute(insert(turn_emotions).values(interaction_id="i1", seq=0, model="m", version="3",
-                                                  probabilities=[0.0] * 9, label="neutral", valence=0.0, intensity=0.0))  # fmt: skip
-        conn.execute(insert(turn_empathy).values(interaction_id="i1", seq=1, model="p", version="2", emotional_reaction=0,
-                                                 interpretation=0, exploration=1, probabilities=[[1, 0, 0]] * 3))  # fmt: skip
+        conn.execute(
+            insert(interactions).values(
+                interaction_id="i1",
+                customer_id="c1",
+                channel="chat",
+                started_at=T0,
+                employee_id="e1",
+                source="simulated",
+                attributes={},
+            )
+        )
+        conn.execute(
+            insert(turns),
+            [
+                {
+                    "interaction_id": "i1",
+                    "seq": 0,
+                    "speaker": "customer",
+                    "text": "Third time I write, nothing arrived.",
+                },
+                {
+                    "interaction_id": "i1",
+                    "seq": 1,
+                    "speaker": "employee",
+                    "text": "Sorry for the inconvenience.",
+                },
+                {"interaction_id": "i1", "seq": 2, "speaker": "customer", "text": "Whatever."},
+            ],
+        )
+        conn.execute(
+            insert(turn_emotions).values(
+                interaction_id="i1",
+                seq=0,
+                model="m",
+                version="3",
+                probabilities=[0.0] * 9,
+                label="neutral",
+                valence=0.0,
+                intensity=0.0,
+            )
+        )
+        conn.execute(
+            insert(turn_empathy).values(
+                interaction_id="i1",
+                seq=1,
+                model="p",
+                version="2",
+                emotional_reaction=0,
+                interpretation=0,
+                exploration=1,
+                probabilities=[[1, 0, 0]] * 3,
+            )
+        )
 
 
 def test_corrections_are_stored_with_old_value_and_model(engine: Engine) -> None:
     seed(engine)
     rec = correct_emotion(engine, "i1", 0, "frustration", "e1", "employee", note="repeat contact")
-    assert (rec.old_value, rec.new_value, rec.model, rec.version) == ("neutral", "frustration", "m", "3")
-    recs = correct_empathy(engine, "i1", 1, {"exploration": 0, "emotional_reaction": 0}, "sup", "supervisor")
-    assert {(r.mechanism, r.old_value, r.new_value) for r in recs} == {("exploration", "1", "0"),
-                                                                        ("emotional_reaction", "0", "0")}  # fmt: skip
+    assert (rec.old_value, rec.new_value, rec.model, rec.version) == (
+        "neutral",
+        "frustration",
+        "m",
+        "3",
+    )
+    recs = correct_empathy(
+        engine, "i1", 1, {"exploration": 0, "emotional_reaction": 0}, "sup", "supervisor"
+    )
+    assert {(r.mechanism, r.old_value, r.new_value) for r in recs} == {
+        ("exploration", "1", "0"),
+        ("emotional_reaction", "0", "0"),
+    }
     assert all(r.model == "p" and r.version == "2" and r.author_role == "supervisor" for r in recs)
     unannotated = correct_emotion(engine, "i1", 2, "neutral", "e1")
     assert unannotated.old_value is None and unannotated.model is None
@@ -68,10 +119,18 @@ def test_corrections_are_stored_with_old_value_and_model(engine: Engine) -> None
         (lambda e: correct_emotion(e, "nope", 0, "anger", "e1"), "seq", 404),
         (lambda e: correct_emotion(e, "i1", 0, "anger", " "), "author_id", 422),
         (lambda e: correct_emotion(e, "i1", 0, "anger", "e1", "boss"), "author_role", 422),
-        (lambda e: correct_empathy(e, "i1", 1, {"exploration": 3}, "e1"), "levels.exploration", 422),
+        (
+            lambda e: correct_empathy(e, "i1", 1, {"exploration": 3}, "e1"),
+            "levels.exploration",
+            422,
+        ),
         (lambda e: correct_empathy(e, "i1", 1, {"warmth": 1}, "e1"), "levels.warmth", 422),
         (lambda e: correct_empathy(e, "i1", 1, {}, "e1"), "levels", 422),
-        (lambda e: correct_empathy(e, "i1", 0, {"exploration": 1}, "e1"), "seq", 422),  # a customer turn
+        (
+            lambda e: correct_empathy(e, "i1", 0, {"exploration": 1}, "e1"),
+            "seq",
+            422,
+        ),  # a customer turn
     ],
 )
 def test_invalid_corrections_name_the_field(engine: Engine, call, field: str, status: int) -> None:  # noqa: ANN001
@@ -98,19 +157,44 @@ def test_api_round_trip(engine: Engine) -> None:
 
     seed(engine)
     client = TestClient(create_app(engine=engine))
-    r = client.post("/feedback/emotion", json={"interaction_id": "i1", "seq": 0, "label": "anger",
-                                               "author_id": "e1", "author_role": "employee"})  # fmt: skip
+    r = client.post(
+        "/feedback/emotion",
+        json={
+            "interaction_id": "i1",
+            "seq": 0,
+            "label": "anger",
+            "author_id": "e1",
+            "author_role": "employee",
+        },
+    )
     assert r.status_code == 201 and r.json()["old_value"] == "neutral" and r.json()["model"] == "m"
-    r = client.post("/feedback/empathy", json={"interaction_id": "i1", "seq": 1, "author_id": "sup",
-                                               "author_role": "supervisor", "levels": {"interpretation": 2}})  # fmt: skip
+    r = client.post(
+        "/feedback/empathy",
+        json={
+            "interaction_id": "i1",
+            "seq": 1,
+            "author_id": "sup",
+            "author_role": "supervisor",
+            "levels": {"interpretation": 2},
+        },
+    )
     assert r.status_code == 201 and [x["mechanism"] for x in r.json()] == ["interpretation"]
-    bad = client.post("/feedback/emotion", json={"interaction_id": "i1", "seq": 0, "label": "meh", "author_id": "e1"})
+    bad = client.post(
+        "/feedback/emotion",
+        json={"interaction_id": "i1", "seq": 0, "label": "meh", "author_id": "e1"},
+    )
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "label"]
-    missing = client.post("/feedback/empathy", json={"interaction_id": "i1", "seq": 7, "author_id": "e1",
-                                                     "levels": {"exploration": 1}})  # fmt: skip
+    missing = client.post(
+        "/feedback/empathy",
+        json={"interaction_id": "i1", "seq": 7, "author_id": "e1", "levels": {"exploration": 1}},
+    )
     assert missing.status_code == 404
     listed = client.get("/feedback", params={"kind": "empathy"}).json()
-    assert len(listed) == 1 and listed[0]["new_value"] == "2" and listed[0]["author_role"] == "supervisor"
+    assert (
+        len(listed) == 1
+        and listed[0]["new_value"] == "2"
+        and listed[0]["author_role"] == "supervisor"
+    )
     assert len(client.get("/feedback").json()) == 2
     assert "/feedback/emotion" in client.get("/openapi.json").json()["paths"]
 
@@ -126,7 +210,9 @@ def test_promotion_rule() -> None:
 
 def test_nothing_to_retrain_without_corrections(sqlite_store: Engine, tmp_path: Path) -> None:
     res = retrain(sqlite_store, "all", RetrainOptions(models_dir=tmp_path / "m"))
-    assert [r.score_before for r in res] == [None, None] and "no emotion corrections" in res[0].reason
+    assert [r.score_before for r in res] == [None, None] and "no emotion corrections" in res[
+        0
+    ].reason
     assert not (tmp_path / "m").exists()
 
 
@@ -139,12 +225,29 @@ def _goemotions_turns(engine: Engine, n: int) -> list[tuple[str, str]]:
     tr = load_goemotions("train")
     pool = [i for i in range(5000, len(tr.texts)) if tr.y28[i].sum() == 1][:n]
     with engine.begin() as conn:
-        conn.execute(insert(interactions), [{"interaction_id": f"g{k}", "channel": "chat", "source": "real",
-                                             "started_at": T0 + timedelta(minutes=k), "attributes": {}}
-                                            for k in range(len(pool))])  # fmt: skip
-        conn.execute(insert(turns), [{"interaction_id": f"g{k}", "seq": 0, "speaker": "customer", "text": tr.texts[i]}
-                                     for k, i in enumerate(pool)])  # fmt: skip
-    return [(f"g{k}", GO_TO_CX[GOEMOTIONS_LABELS[int(tr.y28[i].argmax())]]) for k, i in enumerate(pool)]
+        conn.execute(
+            insert(interactions),
+            [
+                {
+                    "interaction_id": f"g{k}",
+                    "channel": "chat",
+                    "source": "real",
+                    "started_at": T0 + timedelta(minutes=k),
+                    "attributes": {},
+                }
+                for k in range(len(pool))
+            ],
+        )
+        conn.execute(
+            insert(turns),
+            [
+                {"interaction_id": f"g{k}", "seq": 0, "speaker": "customer", "text": tr.texts[i]}
+                for k, i in enumerate(pool)
+            ],
+        )
+    return [
+        (f"g{k}", GO_TO_CX[GOEMOTIONS_LABELS[int(tr.y28[i].argmax())]]) for k, i in enumerate(pool)
+    ]
 
 
 @pytest.mark.slow
@@ -176,7 +279,11 @@ def test_wrong_corrections_are_not_promoted_right_ones_are(
     assert good.new_version == "2" and (tmp_path / "models" / "emotion-default.npz").exists()
     assert (tmp_path / "models" / "emotion-default-v2.json").exists()
     with engine.connect() as conn:
-        runs = conn.execute(select(retrain_runs.c.promoted, retrain_runs.c.score_after).order_by(retrain_runs.c.run_id)).all()
+        runs = conn.execute(
+            select(retrain_runs.c.promoted, retrain_runs.c.score_after).order_by(
+                retrain_runs.c.run_id
+            )
+        ).all()
     assert [r.promoted for r in runs] == [0, 1]
     # the loop closes: with EMPATHOS_MODELS_DIR set, the default backend serves version 2
     from empathos.understand.backends.default import DefaultEmotionModel

@@ -29,7 +29,14 @@ from empathos.learn.ooda import (
 from empathos.store.schema import customer_scores, customers
 from tests.learn.test_coaching import build_small_store
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "empathos" / "learn" / "examples" / "benchmarks_example.csv"
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "empathos"
+    / "learn"
+    / "examples"
+    / "benchmarks_example.csv"
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -39,11 +46,14 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_errors_name_line_and_field(tmp_path: Path) -> None:
-    p = write(tmp_path, "metric,value,source,period,segment\n"
-                        "csat,4.1,survey,2026,\n"
-                        "happiness,3,survey,2026,\n"
-                        "nps,lots,survey,2026,\n"
-                        "churn_rate_monthly,0.02,,2026,\n")  # fmt: skip
+    p = write(
+        tmp_path,
+        "metric,value,source,period,segment\n"
+        "csat,4.1,survey,2026,\n"
+        "happiness,3,survey,2026,\n"
+        "nps,lots,survey,2026,\n"
+        "churn_rate_monthly,0.02,,2026,\n",
+    )
     with pytest.raises(BenchmarkError) as err:
         read_benchmarks(p)
     assert err.value.errors[0][:2] == (3, "metric")
@@ -101,8 +111,15 @@ def test_expected_value_and_ranking() -> None:
     def item(name: str, ev: float | None, var: float, low: float | None = None) -> RankedAction:
         return RankedAction(0, name, "", None, 1, var, ev, low, None, None)
 
-    ranked = rank([item("small", 10.0, 50.0, 1.0), item("none-big", None, 900.0), item("big", 30.0, 60.0, -5.0),
-                   item("none-small", None, 10.0), item("tie", 10.0, 40.0, 2.0)])  # fmt: skip
+    ranked = rank(
+        [
+            item("small", 10.0, 50.0, 1.0),
+            item("none-big", None, 900.0),
+            item("big", 30.0, 60.0, -5.0),
+            item("none-small", None, 10.0),
+            item("tie", 10.0, 40.0, 2.0),
+        ]
+    )
     assert [a.name for a in ranked] == ["big", "tie", "small", "none-big", "none-small"]
     assert [a.rank for a in ranked] == [1, 2, 3, 4, 5]
 
@@ -111,11 +128,23 @@ def _scores(engine: Engine) -> dict[str, tuple[float, float]]:
     with engine.begin() as conn:
         ids = sorted(conn.execute(select(customers.c.customer_id)).scalars())
         vals = {c: (0.05 + 0.01 * k, 100.0 + 10 * k) for k, c in enumerate(ids)}
-        conn.execute(insert(customer_scores), [
-            {"customer_id": c, "model": "t", "version": "1", "as_of": datetime(2026, 3, 25), "p_churn": p, "clv": v,
-             "value_at_risk": p * v, "drivers": {}, "computed_at": datetime(2026, 3, 25)}
-            for c, (p, v) in vals.items()
-        ])  # fmt: skip
+        conn.execute(
+            insert(customer_scores),
+            [
+                {
+                    "customer_id": c,
+                    "model": "t",
+                    "version": "1",
+                    "as_of": datetime(2026, 3, 25),
+                    "p_churn": p,
+                    "clv": v,
+                    "value_at_risk": p * v,
+                    "drivers": {},
+                    "computed_at": datetime(2026, 3, 25),
+                }
+                for c, (p, v) in vals.items()
+            ],
+        )
     return vals
 
 
@@ -128,11 +157,15 @@ def test_decide_addresses_the_targeted_value_at_risk(engine: Engine) -> None:
     worsened = {f"cu-{k}" for k in range(18) if k % 3 == 1}
     rw = actions["recover-worsened"]
     assert rw.n_customers == len(worsened)
-    assert rw.value_at_risk == pytest.approx(round(sum(p * v for c, (p, v) in vals.items() if c in worsened), 2))
+    assert rw.value_at_risk == pytest.approx(
+        round(sum(p * v for c, (p, v) in vals.items() if c in worsened), 2)
+    )
     assert actions["bandit-routing"].n_customers == 18
     ranks = sorted(a.rank for a in actions.values())
     assert ranks == list(range(1, len(ACTIONS) + 1))
-    for a in actions.values():  # no experiment stored: every figure is labelled as not causal or unmeasured
+    for a in (
+        actions.values()
+    ):  # no experiment stored: every figure is labelled as not causal or unmeasured
         assert a.effect is None or a.effect["causal"] is False
 
 
@@ -140,11 +173,17 @@ def test_act_starts_a_measured_experiment(engine: Engine) -> None:
     from empathos.store.tables_learn import experiments
 
     build_small_store(engine)
-    started = apply_action(engine, "empathy-routing", control_share=0.3, started_at=datetime(2026, 4, 1, 9, 0))
+    started = apply_action(
+        engine, "empathy-routing", control_share=0.3, started_at=datetime(2026, 4, 1, 9, 0)
+    )
     assert started["experiment"] == "ooda-empathy-routing-202604010900"
     with engine.connect() as conn:
         row = conn.execute(select(experiments)).mappings().one()
-    assert (row["treatment_policy"], row["control_policy"], row["control_share"]) == ("empathy", "fifo", 0.3)
+    assert (row["treatment_policy"], row["control_policy"], row["control_share"]) == (
+        "empathy",
+        "fifo",
+        0.3,
+    )
     assert row["source"] == "simulated" and row["details"]["action"] == "empathy-routing"
     with pytest.raises(ValueError, match="not a routing policy change"):
         apply_action(engine, "coach-endings")
@@ -172,9 +211,15 @@ def test_api_and_cli(engine: Engine, tmp_path: Path) -> None:
         bad = write(tmp_path, "metric,value,source,period\nnps,high,s,2026\n")
         out = CliRunner().invoke(app, ["ooda", "--benchmarks", str(bad), "--db", str(engine.url)])
         assert out.exit_code == 2 and ":2: value:" in out.output
-        out = CliRunner().invoke(app, ["ooda", "--days", "60", "--db", str(engine.url)], env={"COLUMNS": "200"})
+        out = CliRunner().invoke(
+            app, ["ooda", "--days", "60", "--db", str(engine.url)], env={"COLUMNS": "200"}
+        )
         assert out.exit_code == 0, out.output
-        assert "data: simulated" in out.output and "Decide" in out.output and "automation_share" in out.output
+        assert (
+            "data: simulated" in out.output
+            and "Decide" in out.output
+            and "automation_share" in out.output
+        )
 
 
 def test_decide_prefers_a_measured_experiment(engine: Engine) -> None:
@@ -182,24 +227,58 @@ def test_decide_prefers_a_measured_experiment(engine: Engine) -> None:
     empathy-routing action a causal effect: Δp = control churn share − treatment share."""
     from datetime import timedelta
 
-    from empathos.learn.experiments import Assignment, ExperimentConfig, start_experiment, store_assignments
+    from empathos.learn.experiments import (
+        Assignment,
+        ExperimentConfig,
+        start_experiment,
+        store_assignments,
+    )
     from empathos.store.schema import outcomes
     from tests.learn.test_coaching import T0
 
     build_small_store(engine)
     vals = _scores(engine)
-    start_experiment(engine, ExperimentConfig(name="exp1", treatment="empathy", control="fifo"), T0, source="simulated")
+    start_experiment(
+        engine,
+        ExperimentConfig(name="exp1", treatment="empathy", control="fifo"),
+        T0,
+        source="simulated",
+    )
     treat = [k for k in range(18) if k % 3 == 0]  # e-good's contacts
     ctrl = [k for k in range(18) if k % 3 == 1]  # e-sym's contacts
-    store_assignments(engine, "exp1", [Assignment(f"i-{k:02d}", "treatment", k * 1440.0, "e-good") for k in treat]
-                      + [Assignment(f"i-{k:02d}", "control", k * 1440.0, "e-sym") for k in ctrl], T0)  # fmt: skip
+    store_assignments(
+        engine,
+        "exp1",
+        [Assignment(f"i-{k:02d}", "treatment", k * 1440.0, "e-good") for k in treat]
+        + [Assignment(f"i-{k:02d}", "control", k * 1440.0, "e-sym") for k in ctrl],
+        T0,
+    )
     churned = [ctrl[0], ctrl[1], ctrl[2], ctrl[3], treat[0]]  # 4 of 6 control, 1 of 6 treatment
     with engine.begin() as conn:
-        conn.execute(insert(outcomes), [
-            {"outcome_id": f"ch-{k}", "kind": "churn", "value": 1.0, "ts": T0 + timedelta(days=k + 2),
-             "customer_id": f"cu-{k}", "source": "simulated"} for k in churned
-        ] + [{"outcome_id": "late", "kind": "resolved", "value": 1.0, "ts": T0 + timedelta(days=60),
-              "customer_id": "cu-0", "source": "simulated"}])  # fmt: skip
+        conn.execute(
+            insert(outcomes),
+            [
+                {
+                    "outcome_id": f"ch-{k}",
+                    "kind": "churn",
+                    "value": 1.0,
+                    "ts": T0 + timedelta(days=k + 2),
+                    "customer_id": f"cu-{k}",
+                    "source": "simulated",
+                }
+                for k in churned
+            ]
+            + [
+                {
+                    "outcome_id": "late",
+                    "kind": "resolved",
+                    "value": 1.0,
+                    "ts": T0 + timedelta(days=60),
+                    "customer_id": "cu-0",
+                    "source": "simulated",
+                }
+            ],
+        )
     act = {a.name: a for a in decide(engine)}["empathy-routing"]
     assert act.effect is not None and act.effect["causal"] is True and "exp1" in act.effect["basis"]
     assert act.effect["delta_p"] == pytest.approx(4 / 6 - 1 / 6)

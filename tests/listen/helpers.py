@@ -17,7 +17,13 @@ def interaction(i: int, n_turns: int = 3, **extra: Any) -> dict[str, Any]:
         }
         for k in range(n_turns)
     ]
-    return {"interaction_id": f"c-{i}", "customer_id": f"cu-{i % 7}", "channel": "chat", "turns": turns, **extra}
+    return {
+        "interaction_id": f"c-{i}",
+        "customer_id": f"cu-{i % 7}",
+        "channel": "chat",
+        "turns": turns,
+        **extra,
+    }
 
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:

@@ -26,19 +26,28 @@ def test_killed_import_keeps_whole_batches_and_resumes_cleanly(tmp_path: Path) -
     path = tmp_path / "big.jsonl"
     with path.open("w") as handle:
         for i in range(N):
-            turns = [{"speaker": "customer", "text": f"problem {i}"}, {"speaker": "employee", "text": "I see."}]
-            handle.write(json.dumps({"interaction_id": f"c{i}", "channel": "chat", "turns": turns}) + "\n")
+            turns = [
+                {"speaker": "customer", "text": f"problem {i}"},
+                {"speaker": "employee", "text": "I see."},
+            ]
+            handle.write(
+                json.dumps({"interaction_id": f"c{i}", "channel": "chat", "turns": turns}) + "\n"
+            )
     engine, url = sqlite_engine(tmp_path)
     env = {**os.environ, "EMPATHOS_DATABASE_URL": url, "EMPATHOS_BATCH_SIZE": str(BATCH)}
     cmd = [sys.executable, "-m", "empathos", "ingest", str(path), "--no-language"]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     stored = 0
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
         try:
             with engine.connect() as conn:
-                stored = conn.execute(select(func.count()).select_from(schema.interactions)).scalar_one()
+                stored = conn.execute(
+                    select(func.count()).select_from(schema.interactions)
+                ).scalar_one()
         except Exception:  # noqa: BLE001 - the schema may not exist yet
             continue
         if stored >= 3 * BATCH:

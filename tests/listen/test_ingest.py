@@ -15,15 +15,26 @@ from tests.listen.helpers import interaction, read_rejects, write_csv, write_jso
 
 def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t: count_rows(conn, t) for t in ("interactions", "turns", "customers", "outcomes", "transactions")}
+        return {
+            t: count_rows(conn, t)
+            for t in ("interactions", "turns", "customers", "outcomes", "transactions")
+        }
 
 
-def test_jsonl_loads_good_records_and_rejects_bad_ones_with_line_and_field(engine: Engine, tmp_path: Path) -> None:
+def test_jsonl_loads_good_records_and_rejects_bad_ones_with_line_and_field(
+    engine: Engine, tmp_path: Path
+) -> None:
     bad_speaker = interaction(2)
     bad_speaker["turns"][1]["speaker"] = "robot"
     path = write_jsonl(
         tmp_path / "conv.jsonl",
-        [interaction(1), bad_speaker, "{not json", interaction(3), {"interaction_id": "x", "channel": "chat"}],
+        [
+            interaction(1),
+            bad_speaker,
+            "{not json",
+            interaction(3),
+            {"interaction_id": "x", "channel": "chat"},
+        ],
     )
     rejects = tmp_path / "rejects.jsonl"
     report = ingest_file(path, engine, rejects_path=rejects)
@@ -45,7 +56,9 @@ def test_reimport_stores_nothing_twice(engine: Engine, tmp_path: Path) -> None:
 def test_interaction_times_default_to_its_turns(engine: Engine, tmp_path: Path) -> None:
     ingest_file(write_jsonl(tmp_path / "c.jsonl", [interaction(4, n_turns=4)]), engine)
     with engine.connect() as conn:
-        start, end = conn.execute(select(schema.interactions.c.started_at, schema.interactions.c.ended_at)).one()
+        start, end = conn.execute(
+            select(schema.interactions.c.started_at, schema.interactions.c.ended_at)
+        ).one()
     assert (start.minute, end.minute) == (0, 3)
 
 
@@ -54,7 +67,15 @@ def test_csv_turn_rows_build_interactions_across_batches(engine: Engine, tmp_pat
     rows = [
         ["t-1", 0, "customer", "Where is my parcel?", "2026-01-05T10:00:00", "cu-1", "email"],
         ["t-2", 0, "customer", "Wo ist mein Paket?", "2026-01-06T10:00:00", "cu-2", ""],
-        ["t-1", 1, "employee", "Let me check the tracking for you.", "2026-01-05T10:30:00", "", "email"],
+        [
+            "t-1",
+            1,
+            "employee",
+            "Let me check the tracking for you.",
+            "2026-01-05T10:30:00",
+            "",
+            "email",
+        ],
         ["t-1", 2, "customer", "thanks", "2026-01-05T11:00:00", "", "email"],
         ["t-2", 1, "tablet", "??", "2026-01-06T10:05:00", "", ""],
     ]
@@ -63,10 +84,7 @@ def test_csv_turn_rows_build_interactions_across_batches(engine: Engine, tmp_pat
     assert report.kind == "turns"
     assert [(r["line"], r["field"]) for r in read_rejects(tmp_path / "r.jsonl")] == [(6, "speaker")]
     with engine.connect() as conn:
-        got = {
-            r.interaction_id: r
-            for r in conn.execute(select(schema.interactions)).all()
-        }
+        got = {r.interaction_id: r for r in conn.execute(select(schema.interactions)).all()}
         langs = dict(conn.execute(select(schema.turns.c.text, schema.turns.c.language)).all())
     assert got["t-1"].channel == "email" and got["t-2"].channel == "chat"
     assert got["t-1"].started_at.hour == 10 and got["t-1"].ended_at.hour == 11
@@ -75,12 +93,60 @@ def test_csv_turn_rows_build_interactions_across_batches(engine: Engine, tmp_pat
 
 
 TWEETS = [
-    ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id"],
-    [1, "115712", "True", "Tue Oct 31 22:10:47 +0000 2017", "@sprintcare my phone has no signal since monday", "2", ""],
-    [2, "sprintcare", "False", "Tue Oct 31 22:11:45 +0000 2017", "@115712 I understand how frustrating that is. Which area are you in?", "3", "1"],
-    [3, "115712", "True", "Tue Oct 31 22:13:00 +0000 2017", "@sprintcare downtown, still nothing", "", "2"],
-    [10, "115713", "True", "Tue Oct 31 23:00:00 +0000 2017", "@AppleSupport battery drains fast after update", "", ""],
-    [11, "AppleSupport", "False", "Tue Oct 31 23:05:00 +0000 2017", "@115713 Let's look into it together. Which iOS version?", "", "10"],
+    [
+        "tweet_id",
+        "author_id",
+        "inbound",
+        "created_at",
+        "text",
+        "response_tweet_id",
+        "in_response_to_tweet_id",
+    ],
+    [
+        1,
+        "115712",
+        "True",
+        "Tue Oct 31 22:10:47 +0000 2017",
+        "@sprintcare my phone has no signal since monday",
+        "2",
+        "",
+    ],
+    [
+        2,
+        "sprintcare",
+        "False",
+        "Tue Oct 31 22:11:45 +0000 2017",
+        "@115712 I understand how frustrating that is. Which area are you in?",
+        "3",
+        "1",
+    ],
+    [
+        3,
+        "115712",
+        "True",
+        "Tue Oct 31 22:13:00 +0000 2017",
+        "@sprintcare downtown, still nothing",
+        "",
+        "2",
+    ],
+    [
+        10,
+        "115713",
+        "True",
+        "Tue Oct 31 23:00:00 +0000 2017",
+        "@AppleSupport battery drains fast after update",
+        "",
+        "",
+    ],
+    [
+        11,
+        "AppleSupport",
+        "False",
+        "Tue Oct 31 23:05:00 +0000 2017",
+        "@115713 Let's look into it together. Which iOS version?",
+        "",
+        "10",
+    ],
     [12, "115713", "maybe", "Tue Oct 31 23:06:00 +0000 2017", "@AppleSupport 17.1", "", "11"],
 ]
 
@@ -94,17 +160,20 @@ def test_twitter_threads_become_interactions(engine: Engine, tmp_path: Path) -> 
     with engine.connect() as conn:
         rows = {r.interaction_id: r for r in conn.execute(select(schema.interactions)).all()}
         turns = conn.execute(
-            select(schema.turns.c.interaction_id, schema.turns.c.seq, schema.turns.c.speaker).order_by(
-                schema.turns.c.interaction_id, schema.turns.c.seq
-            )
+            select(
+                schema.turns.c.interaction_id, schema.turns.c.seq, schema.turns.c.speaker
+            ).order_by(schema.turns.c.interaction_id, schema.turns.c.seq)
         ).all()
     assert set(rows) == {"tw-1", "tw-10"}
     assert rows["tw-1"].customer_id == "115712" and rows["tw-1"].employee_id == "sprintcare"
     assert rows["tw-1"].channel == "social"
     assert rows["tw-1"].started_at.minute == 10 and rows["tw-1"].ended_at.minute == 13
     assert [(t.interaction_id, t.seq, t.speaker) for t in turns] == [
-        ("tw-1", 1, "customer"), ("tw-1", 2, "employee"), ("tw-1", 3, "customer"),
-        ("tw-10", 10, "customer"), ("tw-10", 11, "employee"),
+        ("tw-1", 1, "customer"),
+        ("tw-1", 2, "employee"),
+        ("tw-1", 3, "customer"),
+        ("tw-10", 10, "customer"),
+        ("tw-10", 11, "employee"),
     ]
 
 
@@ -127,7 +196,9 @@ def test_mapping_file_imports_a_foreign_export(engine: Engine, tmp_path: Path) -
     assert (report.kind, report.records_accepted, report.records_rejected) == ("turns", 2, 1)
     assert read_rejects(tmp_path / "r.jsonl")[0]["field"] == "body (-> text)"
     with engine.connect() as conn:
-        channel, customer = conn.execute(select(schema.interactions.c.channel, schema.interactions.c.customer_id)).one()
+        channel, customer = conn.execute(
+            select(schema.interactions.c.channel, schema.interactions.c.customer_id)
+        ).one()
     assert (channel, customer) == ("email", "r-1")
 
 
@@ -145,9 +216,15 @@ def test_master_data_is_updated_and_facts_are_not(engine: Engine, tmp_path: Path
     write_jsonl(customers, [{"customer_id": "cu-1", "segment": "premium"}])
     ingest_file(customers, engine)
     tx = tmp_path / "tx.csv"
-    write_csv(tx, ["transaction_id", "customer_id", "ts", "amount"], [["t1", "cu-1", "2026-01-01", "10.5"]])
+    write_csv(
+        tx,
+        ["transaction_id", "customer_id", "ts", "amount"],
+        [["t1", "cu-1", "2026-01-01", "10.5"]],
+    )
     ingest_file(tx, engine)
-    write_csv(tx, ["transaction_id", "customer_id", "ts", "amount"], [["t1", "cu-1", "2026-01-01", "99"]])
+    write_csv(
+        tx, ["transaction_id", "customer_id", "ts", "amount"], [["t1", "cu-1", "2026-01-01", "99"]]
+    )
     ingest_file(tx, engine)
     with engine.connect() as conn:
         assert conn.execute(select(schema.customers.c.segment)).scalar_one() == "premium"
@@ -155,16 +232,35 @@ def test_master_data_is_updated_and_facts_are_not(engine: Engine, tmp_path: Path
 
 
 def test_folder_import_orders_parents_first(engine: Engine, tmp_path: Path) -> None:
-    write_jsonl(tmp_path / "a_outcomes.jsonl", [{"outcome_id": "o1", "kind": "csat", "value": 4, "interaction_id": "c-1"}])
+    write_jsonl(
+        tmp_path / "a_outcomes.jsonl",
+        [{"outcome_id": "o1", "kind": "csat", "value": 4, "interaction_id": "c-1"}],
+    )
     write_jsonl(tmp_path / "b_interactions.jsonl", [interaction(1)])
     write_jsonl(
         tmp_path / "c_employees.jsonl",
-        [{"employee_id": "e1", "name": "Ana", "pod_id": "p1", "skills": ["billing"], "languages": ["en", "de"]}],
+        [
+            {
+                "employee_id": "e1",
+                "name": "Ana",
+                "pod_id": "p1",
+                "skills": ["billing"],
+                "languages": ["en", "de"],
+            }
+        ],
     )
-    write_jsonl(tmp_path / "e_pods.jsonl", [{"pod_id": "p1", "name": "North", "member_ids": ["e1"]}])
+    write_jsonl(
+        tmp_path / "e_pods.jsonl", [{"pod_id": "p1", "name": "North", "member_ids": ["e1"]}]
+    )
     write_csv(tmp_path / "d_customers.csv", ["customer_id", "segment"], [["cu-1", "smb"]])
     reports = ingest_dir(tmp_path, engine)
-    assert [r.kind for r in reports] == ["customers", "employees", "pods", "interactions", "outcomes"]
+    assert [r.kind for r in reports] == [
+        "customers",
+        "employees",
+        "pods",
+        "interactions",
+        "outcomes",
+    ]
     with engine.connect() as conn:
         assert conn.execute(select(schema.employees.c.languages)).scalar_one() == ["en", "de"]
     assert counts(engine)["outcomes"] == 1
@@ -176,10 +272,15 @@ def test_folder_import_orders_parents_first(engine: Engine, tmp_path: Path) -> N
         ({"outcome_id": "o", "kind": "csat", "value": "great", "customer_id": "c"}, "value"),
         ({"outcome_id": "o", "kind": "mood", "value": 1, "customer_id": "c"}, "kind"),
         ({"outcome_id": "o", "kind": "nps", "value": 9}, "interaction_id"),
-        ({"outcome_id": "o", "kind": "nps", "value": 9, "customer_id": "c", "ts": "yesterday"}, "ts"),
+        (
+            {"outcome_id": "o", "kind": "nps", "value": 9, "customer_id": "c", "ts": "yesterday"},
+            "ts",
+        ),
     ],
 )
-def test_outcome_errors_name_the_field(engine: Engine, tmp_path: Path, record: dict, field: str) -> None:
+def test_outcome_errors_name_the_field(
+    engine: Engine, tmp_path: Path, record: dict, field: str
+) -> None:
     path = write_jsonl(tmp_path / "outcomes.jsonl", [record])
     report = ingest_file(path, engine, rejects_path=tmp_path / "r.jsonl")
     assert report.records_rejected == 1
@@ -198,17 +299,36 @@ def test_worker_processes_store_and_reject_exactly_what_one_process_does(tmp_pat
 
     bad = interaction(5)
     bad["turns"][0]["text"] = ""
-    records = [interaction(i) for i in range(3000)] + [bad, "{oops"] + [interaction(i) for i in range(3000, 4000)]
+    records = (
+        [interaction(i) for i in range(3000)]
+        + [bad, "{oops"]
+        + [interaction(i) for i in range(3000, 4000)]
+    )
     path = write_jsonl(tmp_path / "c.jsonl", records)
     dumps = []
     for workers in (0, 2):
         (tmp_path / str(workers)).mkdir()
         engine, _ = sqlite_engine(tmp_path / str(workers))
         init_db(engine)
-        report = ingest_file(path, engine, workers=workers, batch_size=700, rejects_path=tmp_path / f"r{workers}.jsonl")
+        report = ingest_file(
+            path,
+            engine,
+            workers=workers,
+            batch_size=700,
+            rejects_path=tmp_path / f"r{workers}.jsonl",
+        )
         with engine.connect() as conn:
-            turns = conn.execute(select(schema.turns).order_by(schema.turns.c.interaction_id, schema.turns.c.seq)).all()
-        dumps.append((report.records_accepted, report.records_rejected, turns, read_rejects(tmp_path / f"r{workers}.jsonl")))
+            turns = conn.execute(
+                select(schema.turns).order_by(schema.turns.c.interaction_id, schema.turns.c.seq)
+            ).all()
+        dumps.append(
+            (
+                report.records_accepted,
+                report.records_rejected,
+                turns,
+                read_rejects(tmp_path / f"r{workers}.jsonl"),
+            )
+        )
         engine.dispose()
     assert dumps[0] == dumps[1]
     assert dumps[0][1] == 2 and [r["line"] for r in dumps[0][3]] == [3001, 3002]

@@ -18,17 +18,48 @@ from empathos.store import init_db
 from tests.conftest import sqlite_engine
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
     st.sampled_from(["chat", "customer", "2026-01-01", "nps", "", " "]),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 field_names = st.sampled_from(
-    ["interaction_id", "customer_id", "channel", "turns", "speaker", "text", "seq", "ts", "outcome_id",
-     "kind", "value", "transaction_id", "amount", "employee_id", "skills", "attributes", "name", "pod_id"]
+    [
+        "interaction_id",
+        "customer_id",
+        "channel",
+        "turns",
+        "speaker",
+        "text",
+        "seq",
+        "ts",
+        "outcome_id",
+        "kind",
+        "value",
+        "transaction_id",
+        "amount",
+        "employee_id",
+        "skills",
+        "attributes",
+        "name",
+        "pod_id",
+    ]
 )
 
 
-@given(kind=st.sampled_from(sorted(CONVERTERS)), record=st.dictionaries(field_names, values, max_size=8))
+@given(
+    kind=st.sampled_from(sorted(CONVERTERS)),
+    record=st.dictionaries(field_names, values, max_size=8),
+)
 @settings(max_examples=400, deadline=None)
 def test_validation_raises_only_record_errors(kind: str, record: dict) -> None:
     try:
@@ -40,7 +71,14 @@ def test_validation_raises_only_record_errors(kind: str, record: dict) -> None:
 
 
 turn = st.fixed_dictionaries(
-    {"speaker": st.sampled_from(["customer", "employee", "bot"]), "text": st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)}
+    {
+        "speaker": st.sampled_from(["customer", "employee", "bot"]),
+        "text": st.text(
+            st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)),
+            min_size=1,
+            max_size=40,
+        ).filter(str.strip),
+    }
 )
 good = st.builds(
     lambda i, turns: {"interaction_id": f"i{i}", "channel": "chat", "turns": turns},
@@ -49,8 +87,14 @@ good = st.builds(
 )
 
 
-@given(records=st.lists(st.tuples(good, st.one_of(st.none(), st.floats(0.05, 0.95))), min_size=1, max_size=25))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    records=st.lists(
+        st.tuples(good, st.one_of(st.none(), st.floats(0.05, 0.95))), min_size=1, max_size=25
+    )
+)
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory, records) -> None:  # noqa: ANN001
     tmp: Path = tmp_path_factory.mktemp("prop")
     engine: Engine
@@ -74,9 +118,16 @@ def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory,
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     for _ in range(2):  # the second import must change nothing
         report = ingest_file(
-            path, engine, kind="interactions", rejects_path=tmp / "r.jsonl", batch_size=4, detect_language=False
+            path,
+            engine,
+            kind="interactions",
+            rejects_path=tmp / "r.jsonl",
+            batch_size=4,
+            detect_language=False,
         )
-        assert report.records_accepted + report.records_rejected == report.records_read == len(lines)
+        assert (
+            report.records_accepted + report.records_rejected == report.records_read == len(lines)
+        )
         with engine.connect() as conn:
             assert count_rows(conn, "interactions") == len(expected)
             assert count_rows(conn, "turns") == sum(expected.values())
@@ -94,7 +145,9 @@ def test_a_lone_surrogate_is_rejected_by_line_and_the_rest_stored(tmp_path: Path
         encoding="utf-8",
     )
     rejects = tmp_path / "r.jsonl"
-    report = ingest_file(path, engine, kind="interactions", rejects_path=rejects, detect_language=False)
+    report = ingest_file(
+        path, engine, kind="interactions", rejects_path=rejects, detect_language=False
+    )
     assert (report.records_accepted, report.records_rejected) == (1, 1)
     reject = json.loads(rejects.read_text(encoding="utf-8").splitlines()[0])
     assert reject["line"] == 1 and "surrogate" in json.dumps(reject)

@@ -29,8 +29,14 @@ def simulated_config(customers: int = CUSTOMERS, days: int = DAYS, seed: int = S
 
     base = EffectSizes()
     effects = replace(base, churn_base={k: min(0.5, 4 * v) for k, v in base.churn_base.items()})
-    return preset("small", seed=seed, customers=customers, days=days,
-                  contacts_per_customer_day=0.05, effects=effects)
+    return preset(
+        "small",
+        seed=seed,
+        customers=customers,
+        days=days,
+        contacts_per_customer_day=0.05,
+        effects=effects,
+    )
 
 
 def build(out: Path, engine: Engine, customers: int = CUSTOMERS, days: int = DAYS) -> None:
@@ -76,4 +82,4 @@ def copy_store(source: Engine, target: Engine) -> None:
                 continue
             rows = [dict(r._mapping) for r in src.execute(select(table))]
             for start in range(0, len(rows), 5000):
-                dst.execute(table.insert(), rows[start:start + 5000])
+                dst.execute(table.insert(), rows[start : start + 5000])

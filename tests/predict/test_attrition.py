@@ -25,36 +25,87 @@ EMO = ("emo", "1")
 EMP = ("emp", "1")
 
 
-def _contact(conn, iid: str, eid: str, at: datetime, label: str, valence: float,  # noqa: ANN001
-             intensity: float, empathy: tuple[int, int, int]) -> None:
-    conn.execute(insert(interactions), [dict(interaction_id=iid, customer_id="c", channel="chat",
-                                             started_at=at, ended_at=at + timedelta(minutes=5),
-                                             employee_id=eid, attributes={})])
-    conn.execute(insert(turns), [
-        dict(interaction_id=iid, seq=0, speaker="customer", text="x", author_id="c"),
-        dict(interaction_id=iid, seq=1, speaker="employee", text="y", author_id=eid),
-    ])
-    conn.execute(insert(turn_emotions), [dict(interaction_id=iid, seq=0, model=EMO[0],
-                                              version=EMO[1], probabilities=[], label=label,
-                                              valence=valence, intensity=intensity)])
+def _contact(
+    conn,
+    iid: str,
+    eid: str,
+    at: datetime,
+    label: str,
+    valence: float,  # noqa: ANN001
+    intensity: float,
+    empathy: tuple[int, int, int],
+) -> None:
+    conn.execute(
+        insert(interactions),
+        [
+            dict(
+                interaction_id=iid,
+                customer_id="c",
+                channel="chat",
+                started_at=at,
+                ended_at=at + timedelta(minutes=5),
+                employee_id=eid,
+                attributes={},
+            )
+        ],
+    )
+    conn.execute(
+        insert(turns),
+        [
+            dict(interaction_id=iid, seq=0, speaker="customer", text="x", author_id="c"),
+            dict(interaction_id=iid, seq=1, speaker="employee", text="y", author_id=eid),
+        ],
+    )
+    conn.execute(
+        insert(turn_emotions),
+        [
+            dict(
+                interaction_id=iid,
+                seq=0,
+                model=EMO[0],
+                version=EMO[1],
+                probabilities=[],
+                label=label,
+                valence=valence,
+                intensity=intensity,
+            )
+        ],
+    )
     er, ip, ex = empathy
-    conn.execute(insert(turn_empathy), [dict(interaction_id=iid, seq=1, model=EMP[0],
-                                             version=EMP[1], emotional_reaction=er,
-                                             interpretation=ip, exploration=ex,
-                                             probabilities=[])])
+    conn.execute(
+        insert(turn_empathy),
+        [
+            dict(
+                interaction_id=iid,
+                seq=1,
+                model=EMP[0],
+                version=EMP[1],
+                emotional_reaction=er,
+                interpretation=ip,
+                exploration=ex,
+                probabilities=[],
+            )
+        ],
+    )
 
 
 def _store(engine: Engine) -> None:
     day = AS_OF - timedelta(days=10)
     with engine.begin() as conn:
-        conn.execute(insert(employees), [
-            dict(employee_id="calm", hired_at=datetime(2025, 1, 1), attributes={}),
-            dict(employee_id="loaded", hired_at=datetime(2025, 1, 1), attributes={}),
-            dict(employee_id="gone", hired_at=datetime(2025, 1, 1),
-                 attributes={"left_at": "2026-02-20T00:00:00"}),
-            dict(employee_id="future", hired_at=datetime(2026, 4, 1), attributes={}),
-            dict(employee_id="unknown_hire", hired_at=None, attributes={"left_at": None}),
-        ])
+        conn.execute(
+            insert(employees),
+            [
+                dict(employee_id="calm", hired_at=datetime(2025, 1, 1), attributes={}),
+                dict(employee_id="loaded", hired_at=datetime(2025, 1, 1), attributes={}),
+                dict(
+                    employee_id="gone",
+                    hired_at=datetime(2025, 1, 1),
+                    attributes={"left_at": "2026-02-20T00:00:00"},
+                ),
+                dict(employee_id="future", hired_at=datetime(2026, 4, 1), attributes={}),
+                dict(employee_id="unknown_hire", hired_at=None, attributes={"left_at": None}),
+            ],
+        )
         _contact(conn, "i1", "calm", day, "neutral", 0.2, 0.2, (1, 1, 0))
         _contact(conn, "i2", "loaded", day, "anger", -0.8, 0.9, (0, 0, 0))
         _contact(conn, "i3", "loaded", day, "anxiety", -0.5, 0.6, (1, 0, 0))
@@ -62,12 +113,35 @@ def _store(engine: Engine) -> None:
         # outside the window: before the look-back and after as_of
         _contact(conn, "i5", "calm", AS_OF - timedelta(days=45), "anger", -0.9, 1.0, (0, 0, 0))
         _contact(conn, "i6", "calm", AS_OF + timedelta(days=1), "anger", -0.9, 1.0, (0, 0, 0))
-        conn.execute(insert(outcomes), [
-            dict(outcome_id="p1", kind="pulse", value=4.0, ts=day, employee_id="calm", interaction_id=None),
-            dict(outcome_id="p2", kind="pulse", value=2.0, ts=day, employee_id="loaded", interaction_id=None),
-            dict(outcome_id="p3", kind="pulse", value=1.0, ts=AS_OF + timedelta(days=2),
-                 employee_id="calm", interaction_id=None),
-        ])
+        conn.execute(
+            insert(outcomes),
+            [
+                dict(
+                    outcome_id="p1",
+                    kind="pulse",
+                    value=4.0,
+                    ts=day,
+                    employee_id="calm",
+                    interaction_id=None,
+                ),
+                dict(
+                    outcome_id="p2",
+                    kind="pulse",
+                    value=2.0,
+                    ts=day,
+                    employee_id="loaded",
+                    interaction_id=None,
+                ),
+                dict(
+                    outcome_id="p3",
+                    kind="pulse",
+                    value=1.0,
+                    ts=AS_OF + timedelta(days=2),
+                    employee_id="calm",
+                    interaction_id=None,
+                ),
+            ],
+        )
 
 
 def test_features_use_the_window_only(engine: Engine) -> None:
@@ -101,8 +175,10 @@ def test_score_orders_by_load_and_pulse(engine: Engine) -> None:
 
 
 def test_average_employee_gets_the_base_rate_and_weights_are_configurable() -> None:
-    same = pd.DataFrame({name: [1.0, 1.0, 1.0] for name in attr.ATTRITION_FEATURES},
-                        index=pd.Index(["a", "b", "c"], name="employee_id"))
+    same = pd.DataFrame(
+        {name: [1.0, 1.0, 1.0] for name in attr.ATTRITION_FEATURES},
+        index=pd.Index(["a", "b", "c"], name="employee_id"),
+    )
     s = attr.score_employees(same, attr.AttritionConfig(base_rate_per_period=0.05))
     np.testing.assert_allclose(s["attrition_risk"], 0.05)
     f = same.assign(contacts_handled=[10.0, 20.0, 30.0])
@@ -115,8 +191,10 @@ def test_average_employee_gets_the_base_rate_and_weights_are_configurable() -> N
 
 
 def test_elv_uses_the_value_at_risk_handled() -> None:
-    f = pd.DataFrame({name: [1.0, 1.0] for name in attr.ATTRITION_FEATURES},
-                     index=pd.Index(["a", "b"], name="employee_id"))
+    f = pd.DataFrame(
+        {name: [1.0, 1.0] for name in attr.ATTRITION_FEATURES},
+        index=pd.Index(["a", "b"], name="employee_id"),
+    )
     var = pd.Series({"a": 100.0, "b": 1000.0})
     s = attr.score_employees(f, attr.AttritionConfig(retention_uplift=0.1), var)
     assert s.loc["a", "value_per_contact"] == pytest.approx(10.0)

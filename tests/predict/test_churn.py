@@ -39,17 +39,43 @@ def evaluation(sim: Engine) -> ch.ChurnEvaluation:
 
 
 def _score_row(iid: str, cid: str, remembered: float) -> dict:
-    return dict(interaction_id=iid, model="m", version="1", empathy_model="p",
-                empathy_version="1", customer_id=cid, n_customer_turns=1, n_employee_turns=1,
-                experienced=remembered, remembered=remembered, outcome="worsened",
-                empathy_score=0.0, n_empathetic=0, n_unhelpful=0, repeats=0, recontact=0,
-                transfers=1, long_waits=0, channel_switch=0, effort_phrases=0,
-                effort_score=0.5, details={}, computed_at=datetime(2030, 1, 1))
+    return dict(
+        interaction_id=iid,
+        model="m",
+        version="1",
+        empathy_model="p",
+        empathy_version="1",
+        customer_id=cid,
+        n_customer_turns=1,
+        n_employee_turns=1,
+        experienced=remembered,
+        remembered=remembered,
+        outcome="worsened",
+        empathy_score=0.0,
+        n_empathetic=0,
+        n_unhelpful=0,
+        repeats=0,
+        recontact=0,
+        transfers=1,
+        long_waits=0,
+        channel_switch=0,
+        effort_phrases=0,
+        effort_score=0.5,
+        details={},
+        computed_at=datetime(2030, 1, 1),
+    )
 
 
 def _contact(iid: str, cid: str, at: datetime, need: str = "billing") -> dict:
-    return dict(interaction_id=iid, customer_id=cid, channel="chat", started_at=at,
-                ended_at=at + timedelta(minutes=5), need=need, attributes={})
+    return dict(
+        interaction_id=iid,
+        customer_id=cid,
+        channel="chat",
+        started_at=at,
+        ended_at=at + timedelta(minutes=5),
+        need=need,
+        attributes={},
+    )
 
 
 def test_features_as_of_ignore_later_rows(engine: Engine) -> None:
@@ -58,31 +84,61 @@ def test_features_as_of_ignore_later_rows(engine: Engine) -> None:
     as_of = datetime(2026, 2, 1)
     sm = feat.ScoreModel("m", "1", "p", "1")
     with engine.begin() as conn:
-        conn.execute(insert(customers), [dict(customer_id="a", created_at=datetime(2025, 1, 1),
-                                              attributes={}),
-                                         dict(customer_id="b", created_at=datetime(2025, 6, 1),
-                                              attributes={})])
-        conn.execute(insert(interactions), [_contact("i1", "a", datetime(2026, 1, 10)),
-                                            _contact("i2", "b", datetime(2026, 1, 20))])
-        conn.execute(insert(interaction_scores), [_score_row("i1", "a", 0.4),
-                                                  _score_row("i2", "b", -0.2)])
-        conn.execute(insert(transactions), [dict(transaction_id="t1", customer_id="a",
-                                                 ts=datetime(2026, 1, 3), amount=10.0)])
+        conn.execute(
+            insert(customers),
+            [
+                dict(customer_id="a", created_at=datetime(2025, 1, 1), attributes={}),
+                dict(customer_id="b", created_at=datetime(2025, 6, 1), attributes={}),
+            ],
+        )
+        conn.execute(
+            insert(interactions),
+            [
+                _contact("i1", "a", datetime(2026, 1, 10)),
+                _contact("i2", "b", datetime(2026, 1, 20)),
+            ],
+        )
+        conn.execute(
+            insert(interaction_scores), [_score_row("i1", "a", 0.4), _score_row("i2", "b", -0.2)]
+        )
+        conn.execute(
+            insert(transactions),
+            [dict(transaction_id="t1", customer_id="a", ts=datetime(2026, 1, 3), amount=10.0)],
+        )
     before = feat.customer_features(engine, as_of, sm)
     # a contact that started before as_of but ended after it is not known yet either
     late = _contact("i3", "a", datetime(2026, 1, 31, 23, 58), need="cancellation")
     late["ended_at"] = datetime(2026, 2, 1, 0, 10)
     with engine.begin() as conn:
         conn.execute(insert(interactions), [late, _contact("i4", "a", datetime(2026, 2, 5))])
-        conn.execute(insert(interaction_scores), [_score_row("i3", "a", -0.9),
-                                                  _score_row("i4", "a", -0.9)])
-        conn.execute(insert(transactions), [dict(transaction_id="t2", customer_id="a",
-                                                 ts=datetime(2026, 2, 2), amount=99.0)])
-        conn.execute(insert(outcomes), [
-            dict(outcome_id="o1", kind="csat", value=1.0, ts=datetime(2026, 2, 3),
-                 customer_id="a", interaction_id="i4"),
-            dict(outcome_id="o2", kind="churn", value=1.0, ts=datetime(2026, 2, 4),
-                 customer_id="b", interaction_id=None)])
+        conn.execute(
+            insert(interaction_scores), [_score_row("i3", "a", -0.9), _score_row("i4", "a", -0.9)]
+        )
+        conn.execute(
+            insert(transactions),
+            [dict(transaction_id="t2", customer_id="a", ts=datetime(2026, 2, 2), amount=99.0)],
+        )
+        conn.execute(
+            insert(outcomes),
+            [
+                dict(
+                    outcome_id="o1",
+                    kind="csat",
+                    value=1.0,
+                    ts=datetime(2026, 2, 3),
+                    customer_id="a",
+                    interaction_id="i4",
+                ),
+                dict(
+                    outcome_id="o2",
+                    kind="churn",
+                    value=1.0,
+                    ts=datetime(2026, 2, 4),
+                    customer_id="b",
+                    interaction_id=None,
+                ),
+            ],
+        )
     after = feat.customer_features(engine, as_of, sm)
     assert list(before.index) == ["a", "b"]
     np.testing.assert_array_equal(before.to_numpy(), after.to_numpy())
@@ -110,10 +166,11 @@ def test_emotional_memory_matches_the_journey_formula(sim: Engine) -> None:
     cid = X["emotional_memory"].dropna().index[0]
     s, i = interaction_scores.c, interactions.c
     with sim.connect() as conn:
-        rows = conn.execute(select(i.started_at, s.remembered, i.ended_at)
-                            .join(interaction_scores, s.interaction_id == i.interaction_id)
-                            .where(i.customer_id == cid, s.model == sm.model,
-                                   s.remembered.is_not(None))).all()
+        rows = conn.execute(
+            select(i.started_at, s.remembered, i.ended_at)
+            .join(interaction_scores, s.interaction_id == i.interaction_id)
+            .where(i.customer_id == cid, s.model == sm.model, s.remembered.is_not(None))
+        ).all()
     events = [JourneyEvent(r[0], r[1]) for r in rows if (r[2] or r[0]) <= as_of]
     assert X.loc[cid, "emotional_memory"] == pytest.approx(emotional_memory(events, as_of).memory)
 
@@ -153,14 +210,17 @@ def test_drivers_sum_to_the_calibrated_logit(evaluation: ch.ChurnEvaluation) -> 
     cid = X.index[0]
     top = drivers[str(cid)]
     assert len(top) <= 3
-    assert abs(top[0].contribution) == pytest.approx(contrib.drop(columns="bias").loc[cid].abs().max())
+    assert abs(top[0].contribution) == pytest.approx(
+        contrib.drop(columns="bias").loc[cid].abs().max()
+    )
 
 
 def test_too_few_churners_is_refused() -> None:
     import pandas as pd
 
-    X = pd.DataFrame(np.random.default_rng(0).normal(size=(50, len(feat.FEATURES))),
-                     columns=list(feat.FEATURES))
+    X = pd.DataFrame(
+        np.random.default_rng(0).normal(size=(50, len(feat.FEATURES))), columns=list(feat.FEATURES)
+    )
     y = np.zeros(50, dtype=int)
     y[:2] = 1
     with pytest.raises(ch.InsufficientData):

@@ -19,8 +19,9 @@ from empathos.predict import clv
 from tests.predict.synthetic import bgnbd_log_likelihood, simulate_bgnbd
 
 CDNOW = Path(__file__).resolve().parents[3] / "shared" / "data" / "cdnow"
-needs_cdnow = pytest.mark.skipif(not (CDNOW / "CDNOW_sample.txt").exists(),
-                                 reason="../shared/data/cdnow not present")
+needs_cdnow = pytest.mark.skipif(
+    not (CDNOW / "CDNOW_sample.txt").exists(), reason="../shared/data/cdnow not present"
+)
 # Skip the C compiler in tests: a cold PyTensor cache then costs ~7 s instead of ~45 s on
 # 2 cores; the estimates agree with the default mode to 1e-9 (checked by hand).
 MODE = "FAST_COMPILE"
@@ -29,11 +30,18 @@ PUBLISHED = clv.BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
 PUBLISHED_GG = clv.GammaGammaParams(p=6.25, q=3.74, v=15.44)
 
 
-def fitted_with(bgnbd: clv.BGNBDParams, gg: clv.GammaGammaParams | None = PUBLISHED_GG,
-                **config: float) -> clv.FittedCLV:
-    return clv.FittedCLV(bgnbd=bgnbd, gamma_gamma=gg, fallback_spend=20.0,
-                         config=clv.CLVConfig(**config), n_customers=0, n_repeat_customers=0,
-                         fit_seconds=0.0)
+def fitted_with(
+    bgnbd: clv.BGNBDParams, gg: clv.GammaGammaParams | None = PUBLISHED_GG, **config: float
+) -> clv.FittedCLV:
+    return clv.FittedCLV(
+        bgnbd=bgnbd,
+        gamma_gamma=gg,
+        fallback_spend=20.0,
+        config=clv.CLVConfig(**config),
+        n_customers=0,
+        n_repeat_customers=0,
+        fit_seconds=0.0,
+    )
 
 
 # ----------------------------------------------------------------- closed forms
@@ -49,27 +57,41 @@ def test_unconditional_expectation_matches_hardie_spreadsheet() -> None:
     # E[X(t)] values of the same spreadsheet (used by the lifetimes test-suite).
     t = np.array([1.0, 3.0, 32.0, 78.0])
     expected = np.array([0.0532, 0.1506, 1.0437, 1.8576])
-    np.testing.assert_allclose(clv.expected_purchases_new_customer(PUBLISHED, t), expected,
-                               atol=4e-3)
+    np.testing.assert_allclose(
+        clv.expected_purchases_new_customer(PUBLISHED, t), expected, atol=4e-3
+    )
 
 
 def test_probability_alive_is_one_without_repeat_purchase() -> None:
-    p = clv.probability_alive(PUBLISHED, np.array([0, 0, 3]), np.array([0, 0, 5.0]),
-                              np.array([10.0, 30.0, 30.0]))
+    p = clv.probability_alive(
+        PUBLISHED, np.array([0, 0, 3]), np.array([0, 0, 5.0]), np.array([10.0, 30.0, 30.0])
+    )
     assert p[0] == 1.0 and p[1] == 1.0
     assert 0 < p[2] < 1
 
 
 positive = st.floats(0.05, 5.0)
-params_st = st.builds(clv.BGNBDParams, r=positive, alpha=st.floats(0.5, 20.0),
-                      a=st.floats(0.1, 3.0), b=st.floats(0.5, 5.0))
+params_st = st.builds(
+    clv.BGNBDParams,
+    r=positive,
+    alpha=st.floats(0.5, 20.0),
+    a=st.floats(0.1, 3.0),
+    b=st.floats(0.5, 5.0),
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(params=params_st, x=st.integers(0, 30), T=st.floats(1.0, 80.0),
-       frac=st.floats(0.0, 1.0), t1=st.floats(0.1, 50.0), dt=st.floats(0.1, 50.0))
-def test_expected_purchases_grows_with_horizon(params: clv.BGNBDParams, x: int, T: float,
-                                               frac: float, t1: float, dt: float) -> None:
+@given(
+    params=params_st,
+    x=st.integers(0, 30),
+    T=st.floats(1.0, 80.0),
+    frac=st.floats(0.0, 1.0),
+    t1=st.floats(0.1, 50.0),
+    dt=st.floats(0.1, 50.0),
+)
+def test_expected_purchases_grows_with_horizon(
+    params: clv.BGNBDParams, x: int, T: float, frac: float, t1: float, dt: float
+) -> None:
     t_x = T * frac if x > 0 else 0.0
     e1 = clv.expected_purchases(params, x, t_x, T, t1)
     e2 = clv.expected_purchases(params, x, t_x, T, t1 + dt)
@@ -78,10 +100,16 @@ def test_expected_purchases_grows_with_horizon(params: clv.BGNBDParams, x: int, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(params=params_st, x=st.integers(1, 30), T=st.floats(2.0, 80.0),
-       frac1=st.floats(0.0, 1.0), frac2=st.floats(0.0, 1.0))
-def test_more_recent_customers_are_more_alive(params: clv.BGNBDParams, x: int, T: float,
-                                              frac1: float, frac2: float) -> None:
+@given(
+    params=params_st,
+    x=st.integers(1, 30),
+    T=st.floats(2.0, 80.0),
+    frac1=st.floats(0.0, 1.0),
+    frac2=st.floats(0.0, 1.0),
+)
+def test_more_recent_customers_are_more_alive(
+    params: clv.BGNBDParams, x: int, T: float, frac1: float, frac2: float
+) -> None:
     lo, hi = sorted((frac1 * T, frac2 * T))
     p_lo = clv.probability_alive(params, x, lo, T)
     p_hi = clv.probability_alive(params, x, hi, T)
@@ -90,8 +118,9 @@ def test_more_recent_customers_are_more_alive(params: clv.BGNBDParams, x: int, T
 
 @settings(max_examples=60, deadline=None)
 @given(params=params_st, x=st.integers(1, 25), T=st.floats(1.0, 80.0))
-def test_more_purchases_mean_more_expected_when_just_bought(params: clv.BGNBDParams, x: int,
-                                                            T: float) -> None:
+def test_more_purchases_mean_more_expected_when_just_bought(
+    params: clv.BGNBDParams, x: int, T: float
+) -> None:
     # With recency = T (bought just now) and x >= 1, one more past purchase raises P(alive),
     # the rate and the survival odds together. (From x = 0 it need not: a customer with no
     # repeat purchase cannot have dropped out yet, so P(alive) falls from 1.)
@@ -114,19 +143,29 @@ def test_expected_spend_lies_between_population_and_own_mean(x: int, m: float) -
 
 def test_clv_without_discount_is_spend_times_expected_purchases() -> None:
     fitted = fitted_with(PUBLISHED, horizon=52.0, annual_discount_rate=0.0)
-    x, t_x, T, m = (np.array([0.0, 2, 7]), np.array([0.0, 30.43, 35.0]),
-                    np.array([38.86, 38.86, 38.86]), np.array([0.0, 22.35, 40.0]))
+    x, t_x, T, m = (
+        np.array([0.0, 2, 7]),
+        np.array([0.0, 30.43, 35.0]),
+        np.array([38.86, 38.86, 38.86]),
+        np.array([0.0, 22.35, 40.0]),
+    )
     value = clv.customer_lifetime_value(fitted, x, t_x, T, m)
     expected = clv.expected_spend(fitted, x, m) * clv.expected_purchases(PUBLISHED, x, t_x, T, 52.0)
     np.testing.assert_allclose(value, expected, rtol=1e-10)
 
 
 @settings(max_examples=40, deadline=None)
-@given(x=st.integers(0, 20), frac=st.floats(0.0, 1.0), m=st.floats(1.0, 300.0),
-       h1=st.floats(1.0, 100.0), dh=st.floats(0.0, 100.0), rate=st.floats(0.0, 0.5))
-def test_clv_grows_with_horizon_and_shrinks_with_discount(x: int, frac: float, m: float,
-                                                          h1: float, dh: float,
-                                                          rate: float) -> None:
+@given(
+    x=st.integers(0, 20),
+    frac=st.floats(0.0, 1.0),
+    m=st.floats(1.0, 300.0),
+    h1=st.floats(1.0, 100.0),
+    dh=st.floats(0.0, 100.0),
+    rate=st.floats(0.0, 0.5),
+)
+def test_clv_grows_with_horizon_and_shrinks_with_discount(
+    x: int, frac: float, m: float, h1: float, dh: float, rate: float
+) -> None:
     fitted = fitted_with(PUBLISHED)
     args = (np.array([x]), np.array([38.0 * frac if x else 0.0]), np.array([38.0]), np.array([m]))
     short = clv.customer_lifetime_value(fitted, *args, horizon=h1, annual_discount_rate=rate)
@@ -158,8 +197,17 @@ def test_rfm_summary_by_hand() -> None:
     tx = pd.DataFrame(
         {
             "customer_id": ["a", "a", "a", "a", "b", "c"],
-            "ts": pd.to_datetime(["2024-01-01", "2024-01-08 09:00", "2024-01-08 17:00",
-                                  "2024-01-15", "2024-01-29", "2024-02-20"], format="ISO8601"),
+            "ts": pd.to_datetime(
+                [
+                    "2024-01-01",
+                    "2024-01-08 09:00",
+                    "2024-01-08 17:00",
+                    "2024-01-15",
+                    "2024-01-29",
+                    "2024-02-20",
+                ],
+                format="ISO8601",
+            ),
             "amount": [10.0, 20.0, 5.0, 40.0, 7.0, 99.0],
         }
     )
@@ -174,9 +222,13 @@ def test_rfm_summary_by_hand() -> None:
 
 
 def test_fit_refuses_a_summary_in_another_time_unit() -> None:
-    tx = pd.DataFrame({"customer_id": ["a", "a"], "ts": pd.to_datetime(["2024-01-01",
-                                                                      "2024-01-10"]),
-                       "amount": [1.0, 2.0]})
+    tx = pd.DataFrame(
+        {
+            "customer_id": ["a", "a"],
+            "ts": pd.to_datetime(["2024-01-01", "2024-01-10"]),
+            "amount": [1.0, 2.0],
+        }
+    )
     daily = clv.rfm_summary(tx, "2024-02-01", time_unit_days=1.0)
     assert daily.loc[0, "T"] == pytest.approx(31.0)
     with pytest.raises(ValueError, match="units"):
@@ -192,10 +244,12 @@ def test_fit_refuses_no_customers() -> None:
 def test_transactions_frame_from_domain_objects() -> None:
     from datetime import datetime
 
-    frame = clv.transactions_frame([
-        Transaction("t1", "c1", datetime(2024, 1, 1), 10.0),
-        Transaction("t2", "c1", datetime(2024, 2, 1), 12.5),
-    ])
+    frame = clv.transactions_frame(
+        [
+            Transaction("t1", "c1", datetime(2024, 1, 1), 10.0),
+            Transaction("t2", "c1", datetime(2024, 2, 1), 12.5),
+        ]
+    )
     assert list(frame.columns) == ["customer_id", "ts", "amount"]
     assert frame["amount"].sum() == pytest.approx(22.5)
 
@@ -223,8 +277,11 @@ def test_read_cdnow_both_layouts_and_summary_matches_published() -> None:
 @pytest.fixture(scope="module")
 def cdnow_models() -> tuple[pd.DataFrame, object, object]:
     summary = clv.rfm_summary(clv.read_cdnow(CDNOW / "CDNOW_sample.txt"), "1997-09-30")
-    return (summary, clv._fit_bgnbd_model(summary, mode=MODE),
-            clv._fit_gamma_gamma_model(summary, mode=MODE))
+    return (
+        summary,
+        clv._fit_bgnbd_model(summary, mode=MODE),
+        clv._fit_gamma_gamma_model(summary, mode=MODE),
+    )
 
 
 @pytest.mark.slow
@@ -247,15 +304,18 @@ def test_numpy_predictions_equal_pymc_marketing(cdnow_models) -> None:
     gg_params = clv.GammaGammaParams(**clv._point(gg, ("p", "q", "v")))
     x, t_x, T = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     lib_purchases = bg.expected_purchases(future_t=39).values.reshape(-1)
-    np.testing.assert_allclose(clv.expected_purchases(params, x, t_x, T, 39.0), lib_purchases,
-                               rtol=1e-8)
+    np.testing.assert_allclose(
+        clv.expected_purchases(params, x, t_x, T, 39.0), lib_purchases, rtol=1e-8
+    )
     lib_alive = bg.expected_probability_alive().values.reshape(-1)
     np.testing.assert_allclose(clv.probability_alive(params, x, t_x, T), lib_alive, rtol=1e-8)
     repeat = summary.loc[summary["frequency"] > 0]
     lib_spend = gg.expected_customer_spend(
-        repeat.rename(columns={"monetary": "monetary_value"})).values.reshape(-1)
-    ours = clv.expected_spend(fitted_with(params, gg_params), repeat["frequency"],
-                              repeat["monetary"])
+        repeat.rename(columns={"monetary": "monetary_value"})
+    ).values.reshape(-1)
+    ours = clv.expected_spend(
+        fitted_with(params, gg_params), repeat["frequency"], repeat["monetary"]
+    )
     np.testing.assert_allclose(ours, lib_spend, rtol=1e-8)
 
 

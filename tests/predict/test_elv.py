@@ -51,13 +51,21 @@ def test_vectorised_over_employees_and_cost_lowers_value() -> None:
     risk = np.array([0.01, 0.03, 0.10])
     gross = employee_lifetime_value(risk, np.array([800, 1000, 1200]), 1.5)
     assert gross.shape == (3,)
-    net = employee_lifetime_value(risk, np.array([800, 1000, 1200]), 1.5,
-                                  ELVConfig(cost_per_period=400.0))
+    net = employee_lifetime_value(
+        risk, np.array([800, 1000, 1200]), 1.5, ELVConfig(cost_per_period=400.0)
+    )
     np.testing.assert_allclose(gross - net, 400.0 * expected_remaining_tenure(risk))
 
 
-@pytest.mark.parametrize("kwargs", [dict(attrition_risk=1.5), dict(attrition_risk=-0.1),
-                                    dict(attrition_risk=np.nan), dict(contacts_per_period=-1)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(attrition_risk=1.5),
+        dict(attrition_risk=-0.1),
+        dict(attrition_risk=np.nan),
+        dict(contacts_per_period=-1),
+    ],
+)
 def test_rejects_bad_inputs(kwargs: dict) -> None:
     args = dict(attrition_risk=0.1, contacts_per_period=100, value_per_contact=1.0) | kwargs
     with pytest.raises(ValueError):
@@ -78,31 +86,43 @@ def test_value_protected_per_contact() -> None:
 
 
 risk_st = st.floats(0.0, 1.0)
-config_st = st.builds(ELVConfig, horizon_periods=st.integers(1, 60),
-                      annual_discount_rate=st.floats(0.0, 0.3),
-                      replacement_cost=st.floats(0.0, 50_000.0))
+config_st = st.builds(
+    ELVConfig,
+    horizon_periods=st.integers(1, 60),
+    annual_discount_rate=st.floats(0.0, 0.3),
+    replacement_cost=st.floats(0.0, 50_000.0),
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(r1=risk_st, r2=risk_st, contacts=st.floats(0, 3000), value=st.floats(0, 10),
-       cfg=config_st)
-def test_more_attrition_risk_never_raises_elv(r1: float, r2: float, contacts: float,
-                                               value: float, cfg: ELVConfig) -> None:
+@given(r1=risk_st, r2=risk_st, contacts=st.floats(0, 3000), value=st.floats(0, 10), cfg=config_st)
+def test_more_attrition_risk_never_raises_elv(
+    r1: float, r2: float, contacts: float, value: float, cfg: ELVConfig
+) -> None:
     lo, hi = sorted((r1, r2))
     assert employee_lifetime_value(hi, contacts, value, cfg) <= (
-        employee_lifetime_value(lo, contacts, value, cfg) + 1e-6)
+        employee_lifetime_value(lo, contacts, value, cfg) + 1e-6
+    )
 
 
 @settings(max_examples=150, deadline=None)
-@given(risk=risk_st, c1=st.floats(0, 3000), c2=st.floats(0, 3000), value=st.floats(0, 10),
-       rc=st.floats(0, 50_000), drc=st.floats(0, 50_000))
-def test_elv_monotone_in_contacts_and_replacement_cost(risk: float, c1: float, c2: float,
-                                                       value: float, rc: float,
-                                                       drc: float) -> None:
+@given(
+    risk=risk_st,
+    c1=st.floats(0, 3000),
+    c2=st.floats(0, 3000),
+    value=st.floats(0, 10),
+    rc=st.floats(0, 50_000),
+    drc=st.floats(0, 50_000),
+)
+def test_elv_monotone_in_contacts_and_replacement_cost(
+    risk: float, c1: float, c2: float, value: float, rc: float, drc: float
+) -> None:
     lo, hi = sorted((c1, c2))
     cfg = ELVConfig(replacement_cost=rc)
     assert employee_lifetime_value(risk, lo, value, cfg) <= (
-        employee_lifetime_value(risk, hi, value, cfg) + 1e-6)
+        employee_lifetime_value(risk, hi, value, cfg) + 1e-6
+    )
     dearer = ELVConfig(replacement_cost=rc + drc)
     assert employee_lifetime_value(risk, lo, value, dearer) <= (
-        employee_lifetime_value(risk, lo, value, cfg) + 1e-6)
+        employee_lifetime_value(risk, lo, value, cfg) + 1e-6
+    )

@@ -70,7 +70,8 @@ def test_predict_stores_scores_with_versions(engine: Engine, source: Engine) -> 
     avoidable = top_risk(engine, 10, avoidable_only=True)
     assert avoidable and all(r["drivers"]["avoidable"] for r in avoidable)
     assert [a["customer_id"] for a in report["avoidable"][:10]] == [
-        r["customer_id"] for r in avoidable]
+        r["customer_id"] for r in avoidable
+    ]
 
     with engine.connect() as conn:
         emp = [dict(e) for e in conn.execute(select(employee_scores)).mappings()]
@@ -86,8 +87,9 @@ def test_predict_stores_scores_with_versions(engine: Engine, source: Engine) -> 
     if engine.dialect.name == "sqlite":
         from empathos.cli import app
 
-        listed = runner.invoke(app, ["customers", "--top-risk", "20", "--db", str(engine.url),
-                                     "--json"])
+        listed = runner.invoke(
+            app, ["customers", "--top-risk", "20", "--db", str(engine.url), "--json"]
+        )
         assert listed.exit_code == 0, listed.output
         got = json.loads(listed.output)
         assert [g["customer_id"] for g in got] == [r["customer_id"] for r in rows[:20]]
@@ -101,8 +103,15 @@ def test_predict_stores_scores_with_versions(engine: Engine, source: Engine) -> 
     assert _count(engine, customer_scores) == n
     assert _count(engine, employee_scores) == len(emp)
     later = as_of.replace(year=as_of.year + 1)
-    store_scores(engine, [r | {"as_of": later} for r in cust[:3]], [], ch.MODEL_NAME,
-                 attr.MODEL_NAME, sm.label(), later)
+    store_scores(
+        engine,
+        [r | {"as_of": later} for r in cust[:3]],
+        [],
+        ch.MODEL_NAME,
+        attr.MODEL_NAME,
+        sm.label(),
+        later,
+    )
     assert _count(engine, customer_scores) == n + 3
     assert [r["as_of"] for r in top_risk(engine, 20)] == [later] * 3
 

@@ -20,8 +20,9 @@ def test_value_at_risk_is_probability_times_clv_and_broadcasts() -> None:
     assert value_at_risk([[0.2], [0.4]], [10.0, 20.0]).shape == (2, 2)
 
 
-@pytest.mark.parametrize("p, v", [([1.2], [1.0]), ([-0.1], [1.0]), ([np.nan], [1.0]),
-                                  ([0.5], [np.inf])])
+@pytest.mark.parametrize(
+    "p, v", [([1.2], [1.0]), ([-0.1], [1.0]), ([np.nan], [1.0]), ([0.5], [np.inf])]
+)
 def test_value_at_risk_rejects_bad_inputs(p: list[float], v: list[float]) -> None:
     with pytest.raises(ValueError):
         value_at_risk(p, v)
@@ -67,8 +68,11 @@ def test_top_k_limits_which_drivers_count() -> None:
 
 
 def test_custom_actionable_set_and_min_contribution() -> None:
-    cfg = AvoidableChurnConfig(actionable_drivers=frozenset({"price_increase"}),
-                               actionable_prefixes=(), min_contribution=0.25)
+    cfg = AvoidableChurnConfig(
+        actionable_drivers=frozenset({"price_increase"}),
+        actionable_prefixes=(),
+        min_contribution=0.25,
+    )
     result = avoidable_churn(VAR, DRIVERS, cfg)
     assert [r.customer_id for r in result] == ["c2"]
     # c1's effort driver is no longer actionable under this config
@@ -91,15 +95,29 @@ def test_invalid_top_k() -> None:
         avoidable_churn(VAR, DRIVERS, AvoidableChurnConfig(top_k=0))
 
 
-names = st.sampled_from(["effort_repeats", "remembered_score", "price", "tenure", "moved",
-                         "emotion_anger_share", "empathy_received", "age"])
+names = st.sampled_from(
+    [
+        "effort_repeats",
+        "remembered_score",
+        "price",
+        "tenure",
+        "moved",
+        "emotion_anger_share",
+        "empathy_received",
+        "age",
+    ]
+)
 drivers_st = st.lists(st.tuples(names, st.floats(-1, 1)), max_size=6)
 
 
 @settings(max_examples=100)
-@given(data=st.dictionaries(st.text(min_size=1, max_size=4),
-                            st.tuples(st.floats(0, 1e5), drivers_st), max_size=20),
-       top_k=st.integers(1, 4), mode=st.sampled_from(["any", "top"]))
+@given(
+    data=st.dictionaries(
+        st.text(min_size=1, max_size=4), st.tuples(st.floats(0, 1e5), drivers_st), max_size=20
+    ),
+    top_k=st.integers(1, 4),
+    mode=st.sampled_from(["any", "top"]),
+)
 def test_ranking_properties(data: dict, top_k: int, mode: str) -> None:
     var = {k: v[0] for k, v in data.items()}
     drivers = {k: v[1] for k, v in data.items()}

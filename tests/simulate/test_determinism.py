@@ -14,8 +14,16 @@ def test_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
     run_simulation(small_config(seed=11), tmp_path / "a", progress=False)
     run_simulation(small_config(seed=11), tmp_path / "b", progress=False)
     a, b = _files(tmp_path / "a"), _files(tmp_path / "b")
-    assert set(a) >= {"interactions.jsonl", "customers.jsonl", "employees.jsonl", "pods.jsonl", "outcomes.jsonl",
-                      "transactions.jsonl", "ground_truth.json", "truth/interactions.jsonl"}
+    assert set(a) >= {
+        "interactions.jsonl",
+        "customers.jsonl",
+        "employees.jsonl",
+        "pods.jsonl",
+        "outcomes.jsonl",
+        "transactions.jsonl",
+        "ground_truth.json",
+        "truth/interactions.jsonl",
+    }
     assert a.keys() == b.keys()
     for name in a:
         assert a[name] == b[name], f"{name} differs between two runs with the same seed"
@@ -25,4 +33,6 @@ def test_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
 def test_another_seed_gives_another_world(tmp_path: Path) -> None:
     run_simulation(small_config(seed=11), tmp_path / "a", progress=False)
     run_simulation(small_config(seed=12), tmp_path / "b", progress=False)
-    assert (tmp_path / "a/interactions.jsonl").read_bytes() != (tmp_path / "b/interactions.jsonl").read_bytes()
+    assert (tmp_path / "a/interactions.jsonl").read_bytes() != (
+        tmp_path / "b/interactions.jsonl"
+    ).read_bytes()

@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 from empathos.domain import (
-    Channel, Customer, Employee, Interaction, Outcome, OutcomeKind, Pod, Speaker, Transaction, Turn,
+    Channel,
+    Customer,
+    Employee,
+    Interaction,
+    Outcome,
+    OutcomeKind,
+    Pod,
+    Speaker,
+    Transaction,
+    Turn,
 )
 from empathos.simulate import SimulationReport
 
@@ -29,12 +38,29 @@ def test_interactions_parse_into_domain_objects(medium_run: tuple[Path, Simulati
     assert len(rows) == report.contacts > 1000
     ids = set()
     for r in rows:
-        turns = [Turn(interaction_id=r["interaction_id"], seq=t["seq"], speaker=Speaker(t["speaker"]), text=t["text"],
-                      ts=_ts(t["ts"]), author_id=t["author_id"]) for t in r["turns"]]
+        turns = [
+            Turn(
+                interaction_id=r["interaction_id"],
+                seq=t["seq"],
+                speaker=Speaker(t["speaker"]),
+                text=t["text"],
+                ts=_ts(t["ts"]),
+                author_id=t["author_id"],
+            )
+            for t in r["turns"]
+        ]
         it = Interaction(
-            interaction_id=r["interaction_id"], customer_id=r["customer_id"], channel=Channel(r["channel"]),
-            started_at=_ts(r["started_at"]), ended_at=_ts(r["ended_at"]), employee_id=r["employee_id"],
-            queue=r["queue"], need=r["need"], source=r["source"], attributes=r["attributes"], turns=turns,
+            interaction_id=r["interaction_id"],
+            customer_id=r["customer_id"],
+            channel=Channel(r["channel"]),
+            started_at=_ts(r["started_at"]),
+            ended_at=_ts(r["ended_at"]),
+            employee_id=r["employee_id"],
+            queue=r["queue"],
+            need=r["need"],
+            source=r["source"],
+            attributes=r["attributes"],
+            turns=turns,
         )
         assert it.source == "simulated"
         assert it.turns, "formats.md: turns must be non-empty"
@@ -49,11 +75,21 @@ def test_interactions_parse_into_domain_objects(medium_run: tuple[Path, Simulati
 
 def test_master_data_and_facts_parse(medium_run: tuple[Path, SimulationReport]) -> None:
     out, _ = medium_run
-    customers = [Customer(**{**r, "created_at": _ts(r["created_at"])}) for r in _rows(out / "customers.jsonl")]
-    employees = [Employee(**{**r, "hired_at": _ts(r["hired_at"])}) for r in _rows(out / "employees.jsonl")]
+    customers = [
+        Customer(**{**r, "created_at": _ts(r["created_at"])})
+        for r in _rows(out / "customers.jsonl")
+    ]
+    employees = [
+        Employee(**{**r, "hired_at": _ts(r["hired_at"])}) for r in _rows(out / "employees.jsonl")
+    ]
     pods = [Pod(**{k: v for k, v in r.items() if k != "source"}) for r in _rows(out / "pods.jsonl")]
-    outcomes = [Outcome(**{**r, "kind": OutcomeKind(r["kind"]), "ts": _ts(r["ts"])}) for r in _rows(out / "outcomes.jsonl")]
-    transactions = [Transaction(**{**r, "ts": _ts(r["ts"])}) for r in _rows(out / "transactions.jsonl")]
+    outcomes = [
+        Outcome(**{**r, "kind": OutcomeKind(r["kind"]), "ts": _ts(r["ts"])})
+        for r in _rows(out / "outcomes.jsonl")
+    ]
+    transactions = [
+        Transaction(**{**r, "ts": _ts(r["ts"])}) for r in _rows(out / "transactions.jsonl")
+    ]
     assert all(x.source == "simulated" for x in [*customers, *employees, *outcomes, *transactions])
     assert all(r["source"] == "simulated" for r in _rows(out / "pods.jsonl"))
     assert {c.language for c in customers} >= {"en", "de", "es", "it", "pl", "fr"}
@@ -61,7 +97,13 @@ def test_master_data_and_facts_parse(medium_run: tuple[Path, SimulationReport]) 
     assert {m for p in pods for m in p.member_ids} <= employee_ids
     assert 4 <= len(pods) and all(p.functions for p in pods)
     kinds = {o.kind for o in outcomes}
-    assert {OutcomeKind.CSAT, OutcomeKind.NPS, OutcomeKind.RESOLVED, OutcomeKind.CHURN, OutcomeKind.PULSE} <= kinds
+    assert {
+        OutcomeKind.CSAT,
+        OutcomeKind.NPS,
+        OutcomeKind.RESOLVED,
+        OutcomeKind.CHURN,
+        OutcomeKind.PULSE,
+    } <= kinds
     for o in outcomes:
         if o.kind is OutcomeKind.CSAT:
             assert 1 <= o.value <= 5
@@ -77,8 +119,15 @@ def test_ground_truth_is_written(medium_run: tuple[Path, SimulationReport]) -> N
     assert truth["effect_sizes"]["churn_remembered_logit"] > 0
     assert len(truth["customers"]) == report.customers
     c = truth["customers"][0]
-    assert {"lam_per_day", "p_dropout", "churned", "churn_date", "churn_cause", "mean_remembered",
-            "last_contact_churn_probability"} <= c.keys()
+    assert {
+        "lam_per_day",
+        "p_dropout",
+        "churned",
+        "churn_date",
+        "churn_cause",
+        "mean_remembered",
+        "last_contact_churn_probability",
+    } <= c.keys()
     assert {"competence", "empathy_style", "stress_final", "left"} <= truth["employees"][0].keys()
     per_turn = _rows(out / "truth" / "interactions.jsonl")
     assert len(per_turn) == report.contacts

@@ -27,7 +27,9 @@ class CountingPolicy:
 
 def test_run_simulation_uses_the_given_policy(tmp_path: Path) -> None:
     policy = CountingPolicy()
-    report = run_simulation(SimulationConfig(customers=300, days=10, seed=3), tmp_path, progress=False, policy=policy)
+    report = run_simulation(
+        SimulationConfig(customers=300, days=10, seed=3), tmp_path, progress=False, policy=policy
+    )
     assert report.policy == "counting"
     assert policy.calls >= report.contacts - report.bot_resolved > 50
     assert {"billing", "technical"} <= policy.needs

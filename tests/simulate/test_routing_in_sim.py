@@ -14,7 +14,9 @@ def _jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f]
 
 
-def test_fifo_assignments_respect_language_and_skill(medium_run: tuple[Path, SimulationReport]) -> None:
+def test_fifo_assignments_respect_language_and_skill(
+    medium_run: tuple[Path, SimulationReport],
+) -> None:
     out, report = medium_run
     assert report.policy == "fifo"
     employees = {e["employee_id"]: e for e in _jsonl(out / "employees.jsonl")}

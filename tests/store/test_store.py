@@ -40,12 +40,26 @@ def test_postgres_urls_use_psycopg3() -> None:
 
 
 def test_interactions_are_enriched_never_overwritten(engine: Engine) -> None:
-    base = {"interaction_id": "i1", "channel": "chat", "customer_id": None, "employee_id": None,
-            "started_at": None, "ended_at": None, "queue": None, "need": None, "source": "real", "attributes": {}}
+    base = {
+        "interaction_id": "i1",
+        "channel": "chat",
+        "customer_id": None,
+        "employee_id": None,
+        "started_at": None,
+        "ended_at": None,
+        "queue": None,
+        "need": None,
+        "source": "real",
+        "attributes": {},
+    }
     with engine.begin() as conn:
         upsert(conn, "interactions", [base])
         upsert(conn, "interactions", [{**base, "customer_id": "c1", "channel": "email"}])
-        upsert(conn, "interactions", [{**base, "customer_id": "c2", "started_at": datetime(2026, 1, 1)}])
+        upsert(
+            conn,
+            "interactions",
+            [{**base, "customer_id": "c2", "started_at": datetime(2026, 1, 1)}],
+        )
     with engine.connect() as conn:
         row = conn.execute(select(schema.interactions)).one()
     assert (row.customer_id, row.channel, row.started_at) == ("c1", "chat", datetime(2026, 1, 1))
@@ -56,18 +70,61 @@ def test_bulk_and_row_wise_writes_follow_the_same_rules(engine: Engine) -> None:
     from empathos.store.repository import COPY_THRESHOLD
 
     n = COPY_THRESHOLD * 2
-    base = {"channel": "chat", "customer_id": None, "employee_id": None, "started_at": None, "ended_at": None,
-            "queue": None, "need": None, "source": "real", "attributes": {"k": 1}}
+    base = {
+        "channel": "chat",
+        "customer_id": None,
+        "employee_id": None,
+        "started_at": None,
+        "ended_at": None,
+        "queue": None,
+        "need": None,
+        "source": "real",
+        "attributes": {"k": 1},
+    }
     with engine.begin() as conn:
         upsert(conn, "interactions", [{**base, "interaction_id": f"i{k}"} for k in range(n)])
-        upsert(conn, "interactions", [{**base, "interaction_id": f"i{k}", "customer_id": f"c{k}"} for k in range(n)])
+        upsert(
+            conn,
+            "interactions",
+            [{**base, "interaction_id": f"i{k}", "customer_id": f"c{k}"} for k in range(n)],
+        )
         upsert(conn, "interactions", [{**base, "interaction_id": "i0", "customer_id": "other"}])
-        upsert(conn, "customers", [{"customer_id": f"c{k}", "name": None, "segment": "a", "language": None,
-                                    "created_at": None, "source": "real", "attributes": {}} for k in range(n)])
-        upsert(conn, "customers", [{"customer_id": f"c{k}", "name": None, "segment": "b", "language": None,
-                                    "created_at": None, "source": "real", "attributes": {}} for k in range(n)])
+        upsert(
+            conn,
+            "customers",
+            [
+                {
+                    "customer_id": f"c{k}",
+                    "name": None,
+                    "segment": "a",
+                    "language": None,
+                    "created_at": None,
+                    "source": "real",
+                    "attributes": {},
+                }
+                for k in range(n)
+            ],
+        )
+        upsert(
+            conn,
+            "customers",
+            [
+                {
+                    "customer_id": f"c{k}",
+                    "name": None,
+                    "segment": "b",
+                    "language": None,
+                    "created_at": None,
+                    "source": "real",
+                    "attributes": {},
+                }
+                for k in range(n)
+            ],
+        )
     with engine.connect() as conn:
-        rows = conn.execute(select(schema.interactions).order_by(schema.interactions.c.interaction_id)).all()
+        rows = conn.execute(
+            select(schema.interactions).order_by(schema.interactions.c.interaction_id)
+        ).all()
         segments = set(conn.execute(select(schema.customers.c.segment)).scalars())
     assert len(rows) == n and all(r.customer_id == f"c{r.interaction_id[1:]}" for r in rows)
     assert rows[0].attributes == {"k": 1} and segments == {"b"}

@@ -48,8 +48,14 @@ def test_transfers_count_changes_of_employee_and_respect_recorded_counts() -> No
 
 def test_waits_start_at_the_first_unanswered_customer_turn() -> None:
     s = ["customer", "customer", "employee", "customer", "bot", "customer"]
-    ts = [T0, T0 + timedelta(seconds=50), T0 + timedelta(seconds=200),
-          T0 + timedelta(seconds=210), T0 + timedelta(seconds=215), T0 + timedelta(seconds=999)]  # fmt: skip
+    ts = [
+        T0,
+        T0 + timedelta(seconds=50),
+        T0 + timedelta(seconds=200),
+        T0 + timedelta(seconds=210),
+        T0 + timedelta(seconds=215),
+        T0 + timedelta(seconds=999),
+    ]
     assert eff.wait_times(s, ts) == [200.0, 5.0]
     assert eff.long_waits(s, ts, threshold_s=120) == (1, 200.0)
     assert eff.long_waits(["customer"], [T0], 60) == (0, None)
@@ -81,8 +87,13 @@ def test_recontact_and_channel_switch_look_only_backwards() -> None:
     assert eff.contact_history(contacts, recontact_days=30)["a4"].recontact
 
 
-@given(st.lists(st.tuples(st.sampled_from("ABC"), st.sampled_from(["chat", "voice"]),
-                          st.floats(0, 60)), min_size=1, max_size=15))  # fmt: skip
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.sampled_from(["chat", "voice"]), st.floats(0, 60)),
+        min_size=1,
+        max_size=15,
+    )
+)
 def test_adding_a_later_contact_never_changes_earlier_flags(rows) -> None:
     contacts = [_c(f"i{k}", c, ch, d) for k, (c, ch, d) in enumerate(rows)]
     before = eff.contact_history(contacts)
@@ -144,15 +155,21 @@ def test_effort_score_is_zero_without_signals_and_grows_with_each() -> None:
 
 
 @given(
-    st.integers(0, 5), st.booleans(), st.integers(0, 5), st.integers(0, 5), st.booleans(),
-    st.integers(0, 5), st.sampled_from(["repeats", "transfers", "long_waits", "effort_phrases"]),
-)  # fmt: skip
+    st.integers(0, 5),
+    st.booleans(),
+    st.integers(0, 5),
+    st.integers(0, 5),
+    st.booleans(),
+    st.integers(0, 5),
+    st.sampled_from(["repeats", "transfers", "long_waits", "effort_phrases"]),
+)
 def test_effort_score_is_monotone_and_below_one(r, rc, t, w, sw, ph, bump) -> None:
     s = eff.EffortSignals(r, rc, t, w, None, sw, ph)
     vals = {"repeats": r, "transfers": t, "long_waits": w, "effort_phrases": ph}
     vals[bump] += 1
-    bigger = eff.EffortSignals(vals["repeats"], rc, vals["transfers"], vals["long_waits"], None,
-                               sw, vals["effort_phrases"])  # fmt: skip
+    bigger = eff.EffortSignals(
+        vals["repeats"], rc, vals["transfers"], vals["long_waits"], None, sw, vals["effort_phrases"]
+    )
     assert 0.0 <= s.score() < 1.0
     assert bigger.score() > s.score() or s.score() > 0.999999
 
@@ -169,6 +186,11 @@ def test_interaction_effort_combines_everything() -> None:
     flags = eff.ContactFlags(True, 2, True)
     s = eff.interaction_effort(turns, "chat", flags)
     assert s == eff.EffortSignals(
-        repeats=1, recontact=True, transfers=1, long_waits=1, max_wait_s=600.0,
-        channel_switch=True, effort_phrases=1,
-    )  # fmt: skip
+        repeats=1,
+        recontact=True,
+        transfers=1,
+        long_waits=1,
+        max_wait_s=600.0,
+        channel_switch=True,
+        effort_phrases=1,
+    )

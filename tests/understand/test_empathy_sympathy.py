@@ -24,12 +24,21 @@ def _rows() -> list[dict[str, str]]:
 def test_the_set_covers_six_languages_and_both_kinds() -> None:
     rows = _rows()
     for kind in ("sympathy", "empathy"):
-        assert {r["language"] for r in rows if r["kind"] == kind} == {"en", "de", "es", "it", "pl", "fr"}
+        assert {r["language"] for r in rows if r["kind"] == kind} == {
+            "en",
+            "de",
+            "es",
+            "it",
+            "pl",
+            "fr",
+        }
 
 
 def _scores(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = _rows()
-    probs = get_empathy_model(name).predict_proba([r["seeker"] for r in rows], [r["response"] for r in rows])
+    probs = get_empathy_model(name).predict_proba(
+        [r["seeker"] for r in rows], [r["response"] for r in rows]
+    )
     kinds = np.array([r["kind"] for r in rows])
     return probs, empathy_score(probs), kinds
 

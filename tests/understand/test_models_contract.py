@@ -37,6 +37,7 @@ REPLIES = [
     "",
 ]
 
+
 # Backends whose optional dependencies are absent are skipped with the reason.
 def _emotion(name: str) -> EmotionModel:
     try:

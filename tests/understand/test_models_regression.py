@@ -32,8 +32,14 @@ SAMPLE = [
 ]
 PAIRS = [
     ("My order is late again.", "Sorry for the inconvenience."),
-    ("My order is late again.", "That must be really frustrating after waiting so long. What did the courier tell you?"),
-    ("Meine Rechnung ist falsch.", "Ich verstehe, dass Sie verärgert sind. Können Sie mir die Rechnungsnummer nennen?"),
+    (
+        "My order is late again.",
+        "That must be really frustrating after waiting so long. What did the courier tell you?",
+    ),
+    (
+        "Meine Rechnung ist falsch.",
+        "Ich verstehe, dass Sie verärgert sind. Können Sie mir die Rechnungsnummer nennen?",
+    ),
     ("Il pacco è arrivato rotto.", "Ci scusiamo per il disagio."),
 ]
 
@@ -45,7 +51,9 @@ def _outputs() -> dict[str, list]:
         "emotion_version": emotion.version,
         "empathy_version": empathy.version,
         "emotion": np.round(emotion.predict_proba(SAMPLE), 4).tolist(),
-        "empathy": np.round(empathy.predict_proba([p[0] for p in PAIRS], [p[1] for p in PAIRS]), 4).tolist(),
+        "empathy": np.round(
+            empathy.predict_proba([p[0] for p in PAIRS], [p[1] for p in PAIRS]), 4
+        ).tolist(),
     }
 
 

@@ -86,18 +86,33 @@ def seed(engine: Engine, conversations=CONVERSATIONS) -> None:
             start = T0 + timedelta(days=day)
             conn.execute(
                 insert(interactions),
-                [{"interaction_id": iid, "customer_id": cust, "channel": channel,
-                  "started_at": start, "source": "test", "attributes": attrs}],
-            )  # fmt: skip
+                [
+                    {
+                        "interaction_id": iid,
+                        "customer_id": cust,
+                        "channel": channel,
+                        "started_at": start,
+                        "source": "test",
+                        "attributes": attrs,
+                    }
+                ],
+            )
             if ts:
                 conn.execute(
                     insert(turns),
                     [
-                        {"interaction_id": iid, "seq": k, "speaker": sp, "text": text,
-                         "ts": start + timedelta(seconds=sec), "author_id": author, "language": "en"}
+                        {
+                            "interaction_id": iid,
+                            "seq": k,
+                            "speaker": sp,
+                            "text": text,
+                            "ts": start + timedelta(seconds=sec),
+                            "author_id": author,
+                            "language": "en",
+                        }
                         for k, (sp, text, sec, author) in enumerate(ts)
                     ],
-                )  # fmt: skip
+                )
 
 
 def count(engine: Engine, table) -> int:
@@ -190,8 +205,13 @@ def test_empathy_sees_the_customer_turns_it_answers(engine: Engine) -> None:
 
 
 def test_seeker_texts_rules() -> None:
-    rows = [(0, "customer", "a"), (1, "customer", "b"), (2, "employee", "x"),
-            (3, "employee", "y"), (4, "customer", "c")]  # fmt: skip
+    rows = [
+        (0, "customer", "a"),
+        (1, "customer", "b"),
+        (2, "employee", "x"),
+        (3, "employee", "y"),
+        (4, "customer", "c"),
+    ]
     assert seeker_texts(rows, [2, 3]) == {2: "a\nb", 3: "b"}
     assert seeker_texts([(0, "employee", "hi")], [0]) == {0: ""}
     assert seeker_texts(rows, [2], max_turns=1) == {2: "b"}
@@ -216,9 +236,16 @@ def test_a_new_turn_is_annotated_and_only_its_customer_rescored(engine: Engine) 
     run(engine)
     before = scores_by_id(engine)
     with engine.begin() as conn:
-        conn.execute(insert(turns).values(
-            interaction_id="c1-b", seq=5, speaker="customer", text="Perfect, I am happy now",
-            ts=T0 + timedelta(days=2, seconds=60), language="en"))  # fmt: skip
+        conn.execute(
+            insert(turns).values(
+                interaction_id="c1-b",
+                seq=5,
+                speaker="customer",
+                text="Perfect, I am happy now",
+                ts=T0 + timedelta(days=2, seconds=60),
+                language="en",
+            )
+        )
     report, em, _ = run(engine)
     assert report.turns_emotion == 1 and report.turns_empathy == 0
     assert em.calls == [["Perfect, I am happy now"]]
@@ -321,18 +348,37 @@ def test_fit_from_store_uses_stored_scores_and_outcomes(engine: Engine) -> None:
     convs = []
     for k in range(60):
         first, last = rng.choice(openers), rng.choice(closers)
-        convs.append((f"i{k:03d}", f"cu{k:03d}", "chat", 0, {},
-                      [("customer", str(first), 0, None), ("employee", "Let me see", 10, "e"),
-                       ("customer", str(last), 20, None)]))  # fmt: skip
+        convs.append(
+            (
+                f"i{k:03d}",
+                f"cu{k:03d}",
+                "chat",
+                0,
+                {},
+                [
+                    ("customer", str(first), 0, None),
+                    ("employee", "Let me see", 10, "e"),
+                    ("customer", str(last), 20, None),
+                ],
+            )
+        )
     seed(engine, convs)
     run(engine)
     s = scores_by_id(engine)
     with engine.begin() as conn:
-        conn.execute(insert(outcomes), [
-            {"outcome_id": f"o{iid}", "kind": "csat", "interaction_id": iid, "source": "test",
-             "value": 3 + 2 * r["end_valence"] + float(rng.normal(0, 0.05))}
-            for iid, r in s.items()
-        ])  # fmt: skip
+        conn.execute(
+            insert(outcomes),
+            [
+                {
+                    "outcome_id": f"o{iid}",
+                    "kind": "csat",
+                    "interaction_id": iid,
+                    "source": "test",
+                    "value": 3 + 2 * r["end_valence"] + float(rng.normal(0, 0.05)),
+                }
+                for iid, r in s.items()
+            ],
+        )
     fit = fit_peak_end_from_store(engine, "fake", "1", "csat", n_boot=100)
     assert fit.n == 60
     assert fit.kind == "linear"
@@ -381,11 +427,15 @@ def test_the_registered_lexicon_backends_run_end_to_end(sqlite_store: Engine) ->
     s = scores_by_id(sqlite_store, "lexicon", report.emotion_version)
     assert s["c1-b"]["effort_phrases"] == 1 and s["c1-b"]["recontact"] == 1
     with sqlite_store.connect() as conn:
-        v = dict(conn.execute(
-            select(turns.c.text, turn_emotions.c.valence)
-            .join(turn_emotions, (turn_emotions.c.interaction_id == turns.c.interaction_id)
-                  & (turn_emotions.c.seq == turns.c.seq))
-        ).all())  # fmt: skip
+        v = dict(
+            conn.execute(
+                select(turns.c.text, turn_emotions.c.valence).join(
+                    turn_emotions,
+                    (turn_emotions.c.interaction_id == turns.c.interaction_id)
+                    & (turn_emotions.c.seq == turns.c.seq),
+                )
+            ).all()
+        )
     assert v["This is unacceptable, I am furious!"] < 0 < v["Great service, thanks!"]
 
 
@@ -423,11 +473,20 @@ def test_scores_vs_truth_reports_perfect_agreement_with_its_own_numbers(
         for iid, r in s.items():
             if r["experienced"] is None:
                 continue
-            fh.write(json.dumps({
-                "interaction_id": iid, "experienced": r["experienced"], "remembered": r["remembered"],
-                "peak": r["peak_valence"], "end": r["end_valence"], "effort": r["effort_score"],
-                "turns": [{"seq": r["peak_seq"], "speaker": "customer", "intensity": 1.0}],
-            }) + "\n")  # fmt: skip
+            fh.write(
+                json.dumps(
+                    {
+                        "interaction_id": iid,
+                        "experienced": r["experienced"],
+                        "remembered": r["remembered"],
+                        "peak": r["peak_valence"],
+                        "end": r["end_valence"],
+                        "effort": r["effort_score"],
+                        "turns": [{"seq": r["peak_seq"], "speaker": "customer", "intensity": 1.0}],
+                    }
+                )
+                + "\n"
+            )
     rep = compare_with_truth(sqlite_store, tmp_path, "fake", "1")
     assert rep["n"] == 3
     assert all(v == pytest.approx(1.0) for v in rep["pearson"].values())
@@ -458,13 +517,21 @@ def test_journeys_vs_truth(sqlite_store, tmp_path) -> None:
         j = {r.customer_id: r.memory for r in conn.execute(select(customer_journeys))}
     assert j["cust-1"] < j["cust-4"] < 0 < j["cust-2"]
     truth = [
-        {"customer_id": "cust-1", "memory_final": j["cust-1"], "churned": True,
-         "churn_cause": "experience"},
+        {
+            "customer_id": "cust-1",
+            "memory_final": j["cust-1"],
+            "churned": True,
+            "churn_cause": "experience",
+        },
         {"customer_id": "cust-2", "memory_final": j["cust-2"], "churned": False},
-        {"customer_id": "cust-4", "memory_final": j["cust-4"], "churned": True,
-         "churn_cause": "dropout"},  # a silent dropout is not an experience churner
+        {
+            "customer_id": "cust-4",
+            "memory_final": j["cust-4"],
+            "churned": True,
+            "churn_cause": "dropout",
+        },  # a silent dropout is not an experience churner
         {"customer_id": "cust-9", "memory_final": 0.0, "churned": False},
-    ]  # fmt: skip
+    ]
     (tmp_path / "ground_truth.json").write_text(json.dumps({"customers": truth}))
     rep = compare_journeys(sqlite_store, tmp_path, "fake", "1")
     assert rep["n"] == 3  # cust-3 remembers nothing yet, cust-9 has no journey

@@ -62,8 +62,11 @@ def live_server(demo_db: Path) -> Iterator[str]:
 
     engine = make_engine(f"sqlite:///{demo_db}")
     init_db(engine)
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=engine), host="127.0.0.1",
-                                           port=_free_port(), log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(engine=engine), host="127.0.0.1", port=_free_port(), log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -84,9 +87,18 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 

@@ -39,56 +39,161 @@ SCORES = [
 ]
 
 
-def _score_row(iid: str, exp: float, rem: float, outcome: str, effort: float, recontact: int,
-               transfers: int, empathy: float | None, model=MODEL) -> dict:
+def _score_row(
+    iid: str,
+    exp: float,
+    rem: float,
+    outcome: str,
+    effort: float,
+    recontact: int,
+    transfers: int,
+    empathy: float | None,
+    model=MODEL,
+) -> dict:
     cid = next(i[1] for i in INTERACTIONS if i[0] == iid)
     return {
-        "interaction_id": iid, "model": model[0], "version": model[1],
-        "empathy_model": model[2], "empathy_version": model[3], "customer_id": cid,
-        "n_customer_turns": 2, "n_employee_turns": 1, "experienced": exp, "remembered": rem,
-        "peak_seq": 0, "peak_valence": exp, "start_valence": exp, "end_valence": rem,
-        "outcome": outcome, "sentiment_score": None, "empathy_score": empathy,
-        "n_empathetic": 0, "n_unhelpful": 0, "repeats": 0, "recontact": recontact,
-        "transfers": transfers, "long_waits": 0, "max_wait_s": None, "channel_switch": 0,
-        "effort_phrases": 0, "effort_score": effort, "details": {}, "computed_at": T0,
+        "interaction_id": iid,
+        "model": model[0],
+        "version": model[1],
+        "empathy_model": model[2],
+        "empathy_version": model[3],
+        "customer_id": cid,
+        "n_customer_turns": 2,
+        "n_employee_turns": 1,
+        "experienced": exp,
+        "remembered": rem,
+        "peak_seq": 0,
+        "peak_valence": exp,
+        "start_valence": exp,
+        "end_valence": rem,
+        "outcome": outcome,
+        "sentiment_score": None,
+        "empathy_score": empathy,
+        "n_empathetic": 0,
+        "n_unhelpful": 0,
+        "repeats": 0,
+        "recontact": recontact,
+        "transfers": transfers,
+        "long_waits": 0,
+        "max_wait_s": None,
+        "channel_switch": 0,
+        "effort_phrases": 0,
+        "effort_score": effort,
+        "details": {},
+        "computed_at": T0,
     }
 
 
 def fill(engine: Engine) -> None:
     """Write the tiny store (the schema must exist)."""
     with engine.begin() as conn:
-        conn.execute(schema.customers.insert(), [
-            {"customer_id": c, "language": lang, "source": "simulated", "attributes": {}}
-            for c, lang in CUSTOMERS])
-        conn.execute(schema.pods.insert(), [
-            {"pod_id": p, "name": f"Pod {p[-1].upper()}", "functions": ["service"],
-             "member_ids": [e], "segments": []} for e, p in EMPLOYEES])
-        conn.execute(schema.employees.insert(), [
-            {"employee_id": e, "name": f"Employee {e}", "pod_id": p, "skills": [],
-             "languages": [], "capacity": 1, "source": "simulated", "attributes": {}}
-            for e, p in EMPLOYEES])
-        conn.execute(schema.interactions.insert(), [
-            {"interaction_id": i, "customer_id": c, "channel": ch, "started_at": t,
-             "ended_at": t, "employee_id": e, "source": "simulated", "attributes": {}}
-            for i, c, ch, t, e in INTERACTIONS])
-        conn.execute(schema.turns.insert(), [
-            {"interaction_id": "i-1", "seq": s, "speaker": sp, "text": tx, "language": "en"}
-            for s, sp, tx in [(0, "customer", "My order is late again."),
-                              (1, "employee", "I understand how annoying that is."),
-                              (2, "customer", "Still not fixed.")]])
-        conn.execute(schema.turn_emotions.insert(), [
-            {"interaction_id": "i-1", "seq": s, "model": "lexicon", "version": "1",
-             "probabilities": [], "label": lab, "valence": v, "intensity": abs(v)}
-            for s, lab, v in [(0, "frustration", -0.2), (2, "anger", -0.8)]])
+        conn.execute(
+            schema.customers.insert(),
+            [
+                {"customer_id": c, "language": lang, "source": "simulated", "attributes": {}}
+                for c, lang in CUSTOMERS
+            ],
+        )
+        conn.execute(
+            schema.pods.insert(),
+            [
+                {
+                    "pod_id": p,
+                    "name": f"Pod {p[-1].upper()}",
+                    "functions": ["service"],
+                    "member_ids": [e],
+                    "segments": [],
+                }
+                for e, p in EMPLOYEES
+            ],
+        )
+        conn.execute(
+            schema.employees.insert(),
+            [
+                {
+                    "employee_id": e,
+                    "name": f"Employee {e}",
+                    "pod_id": p,
+                    "skills": [],
+                    "languages": [],
+                    "capacity": 1,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+                for e, p in EMPLOYEES
+            ],
+        )
+        conn.execute(
+            schema.interactions.insert(),
+            [
+                {
+                    "interaction_id": i,
+                    "customer_id": c,
+                    "channel": ch,
+                    "started_at": t,
+                    "ended_at": t,
+                    "employee_id": e,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+                for i, c, ch, t, e in INTERACTIONS
+            ],
+        )
+        conn.execute(
+            schema.turns.insert(),
+            [
+                {"interaction_id": "i-1", "seq": s, "speaker": sp, "text": tx, "language": "en"}
+                for s, sp, tx in [
+                    (0, "customer", "My order is late again."),
+                    (1, "employee", "I understand how annoying that is."),
+                    (2, "customer", "Still not fixed."),
+                ]
+            ],
+        )
+        conn.execute(
+            schema.turn_emotions.insert(),
+            [
+                {
+                    "interaction_id": "i-1",
+                    "seq": s,
+                    "model": "lexicon",
+                    "version": "1",
+                    "probabilities": [],
+                    "label": lab,
+                    "valence": v,
+                    "intensity": abs(v),
+                }
+                for s, lab, v in [(0, "frustration", -0.2), (2, "anger", -0.8)]
+            ],
+        )
         conn.execute(schema.interaction_scores.insert(), [_score_row(*s) for s in SCORES])
         # A second model pair on one interaction only: the pages must use the main pair.
-        conn.execute(schema.interaction_scores.insert(),
-                     [_score_row("i-1", 0.9, 0.9, "improved", 0.0, 0, 0, 90.0,
-                                 model=("other", "2", "other", "2"))])
-        conn.execute(schema.customer_scores.insert(), [
-            {"customer_id": c, "model": "churn.test", "version": "lexicon:1", "as_of": DAY2,
-             "p_churn": p, "clv": clv, "value_at_risk": p * clv,
-             "drivers": {"top": [["remembered_score", 0.3]], "avoidable": avoid},
-             "computed_at": DAY2}
-            for c, p, clv, avoid in [("cu-1", 0.5, 1000.0, True), ("cu-2", 0.1, 200.0, False),
-                                     ("cu-3", 0.2, 50.0, False)]])
+        conn.execute(
+            schema.interaction_scores.insert(),
+            [
+                _score_row(
+                    "i-1", 0.9, 0.9, "improved", 0.0, 0, 0, 90.0, model=("other", "2", "other", "2")
+                )
+            ],
+        )
+        conn.execute(
+            schema.customer_scores.insert(),
+            [
+                {
+                    "customer_id": c,
+                    "model": "churn.test",
+                    "version": "lexicon:1",
+                    "as_of": DAY2,
+                    "p_churn": p,
+                    "clv": clv,
+                    "value_at_risk": p * clv,
+                    "drivers": {"top": [["remembered_score", 0.3]], "avoidable": avoid},
+                    "computed_at": DAY2,
+                }
+                for c, p, clv, avoid in [
+                    ("cu-1", 0.5, 1000.0, True),
+                    ("cu-2", 0.1, 200.0, False),
+                    ("cu-3", 0.2, 50.0, False),
+                ]
+            ],
+        )

@@ -72,8 +72,11 @@ def test_daily_and_breakdown(tiny: Engine) -> None:
     days = ag.daily(tiny, ag.Filters())
     assert [d.day for d in days] == [date(2026, 3, 1), date(2026, 3, 2)]
     assert [d.kpis.n_interactions for d in days] == [3, 3]
-    assert {k: v.n_interactions for k, v in ag.breakdown(tiny, ag.Filters(), "pod_id").items()} \
-        == {"pod-a": 3, "pod-b": 2, "(none)": 1}
+    assert {k: v.n_interactions for k, v in ag.breakdown(tiny, ag.Filters(), "pod_id").items()} == {
+        "pod-a": 3,
+        "pod-b": 2,
+        "(none)": 1,
+    }
     opts = ag.filter_options(tiny)
     assert opts["channel"] == ["chat", "voice"] and opts["language"] == ["de", "en"]
     assert (opts["first_day"], opts["last_day"]) == (date(2026, 3, 1), date(2026, 3, 2))
@@ -89,9 +92,19 @@ def test_predict_summary(tiny: Engine) -> None:
 def test_staleness_and_rebuild(tiny: Engine) -> None:
     assert not ag.is_stale(tiny) and ag.ensure_fresh(tiny) is None
     with tiny.begin() as conn:
-        conn.execute(schema.interactions.insert(), [{
-            "interaction_id": "i-7", "customer_id": "cu-2", "channel": "email",
-            "started_at": data.DAY2, "source": "simulated", "attributes": {}}])
+        conn.execute(
+            schema.interactions.insert(),
+            [
+                {
+                    "interaction_id": "i-7",
+                    "customer_id": "cu-2",
+                    "channel": "email",
+                    "started_at": data.DAY2,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+            ],
+        )
     assert ag.is_stale(tiny)
     report = ag.ensure_fresh(tiny)
     assert report is not None and report.n_interactions == 7
@@ -99,9 +112,11 @@ def test_staleness_and_rebuild(tiny: Engine) -> None:
     assert not ag.is_stale(tiny)
     # a rerun that replaces scores (same row count, newer computed_at) is noticed too
     with tiny.begin() as conn:
-        conn.execute(schema.interaction_scores.update()
-                     .where(schema.interaction_scores.c.interaction_id == "i-1")
-                     .values(remembered=0.5, computed_at=data.DAY2))
+        conn.execute(
+            schema.interaction_scores.update()
+            .where(schema.interaction_scores.c.interaction_id == "i-1")
+            .values(remembered=0.5, computed_at=data.DAY2)
+        )
     assert ag.is_stale(tiny)
     ag.ensure_fresh(tiny)
     assert ag.kpis(tiny, ag.Filters()).sum_remembered == pytest.approx(0.5 + 0.4 + 0.1 + 0.7 - 0.3)

@@ -68,8 +68,10 @@ def _charts_rendered(pg) -> int:  # noqa: ANN001
     n = pg.locator("[data-figure]").count()
     if n:
         pg.wait_for_function(
-            "n => document.querySelectorAll('[data-figure] .main-svg').length >= n", arg=n,
-            timeout=15000)
+            "n => document.querySelectorAll('[data-figure] .main-svg').length >= n",
+            arg=n,
+            timeout=15000,
+        )
     for k in range(n):
         assert pg.locator("[data-figure]").nth(k).locator(".main-svg").count() >= 1
     return n
@@ -90,8 +92,12 @@ def test_every_page_loads_and_renders(page, live_server: str, artifacts: Path) -
     assert page.errors == []
 
 
-def test_filters_click_through(page, live_server: str, engine_on: Engine,  # noqa: ANN001
-                               artifacts: Path) -> None:
+def test_filters_click_through(
+    page,
+    live_server: str,
+    engine_on: Engine,  # noqa: ANN001
+    artifacts: Path,
+) -> None:
     page.goto(live_server + "/")
     channel = page.locator("#f-channel option").nth(1).get_attribute("value")
     page.select_option("#f-channel", channel)
@@ -140,7 +146,9 @@ def test_journey_trajectory(page, live_server: str, artifacts: Path) -> None:  #
 def test_keyboard_navigation_and_focus(page, live_server: str) -> None:  # noqa: ANN001
     page.goto(live_server + "/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => [document.activeElement.className, document.activeElement.textContent]")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, document.activeElement.textContent]"
+    )
     assert focused == ["skip-link", "Skip to content"]
     box = page.locator(".skip-link").bounding_box()
     assert box is not None and box["y"] >= 0  # it becomes visible when focused
@@ -163,7 +171,8 @@ def test_text_contrast_meets_wcag_aa(page, live_server: str) -> None:  # noqa: A
     for path in ("/", "/dashboard/value", "/dashboard/coaching"):
         page.goto(live_server + path)
         page.locator("details").first.evaluate("d => d.open = true") if page.locator(
-            "details").count() else None
+            "details"
+        ).count() else None
         assert page.evaluate(CONTRAST_JS) == [], path
 
 

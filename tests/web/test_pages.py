@@ -15,19 +15,42 @@ from tests.web import data
 
 # What each page must show on the tiny store (hand-computed there, see tests/web/data.py).
 EXPECTED = {
-    "/": ["The flywheel at a glance", "1 · Listen", "5 · Learn", ">6<", "+0.02",
-          "530", 'id="fig-volume"', 'id="fig-channels"'],
+    "/": [
+        "The flywheel at a glance",
+        "1 · Listen",
+        "5 · Learn",
+        ">6<",
+        "+0.02",
+        "530",
+        'id="fig-volume"',
+        'id="fig-channels"',
+    ],
     "/dashboard/journeys": ["Emotional journeys", "i-5", "-0.30", "i-4"],
-    "/dashboard/journeys?interaction=i-1": ["Contact i-1", "My order is late again.", "(end)",
-                                  'id="fig-trajectory"', "Customer cu-1: journey memory"],
+    "/dashboard/journeys?interaction=i-1": [
+        "Contact i-1",
+        "My order is late again.",
+        "(end)",
+        'id="fig-trajectory"',
+        "Customer cu-1: journey memory",
+    ],
     "/dashboard/journeys?customer=cu-2": ["Customer cu-2", "i-5", 'id="fig-journey"'],
     "/dashboard/journeys?interaction=nope": ["No contact with id"],
     "/dashboard/scores": ["Remembered vs experienced score", 'id="fig-scores"', "+0.02", "+0.04"],
     "/dashboard/value": ["Value at risk and avoidable churn", "530", "cu-1", "remembered_score"],
-    "/dashboard/pods": ["Pods and live contacts", "pod-a", "Employee e-1", 'id="fig-pods"',
-                        "no contact is open right now"],
+    "/dashboard/pods": [
+        "Pods and live contacts",
+        "pod-a",
+        "Employee e-1",
+        'id="fig-pods"',
+        "no contact is open right now",
+    ],
     "/dashboard/experiments": ["no experiment has been started"],
-    "/dashboard/balance?cost=100": ["Balance sheet", "530", "Programme cost", "balance-sheet.html?cost=100"],
+    "/dashboard/balance?cost=100": [
+        "Balance sheet",
+        "530",
+        "Programme cost",
+        "balance-sheet.html?cost=100",
+    ],
     "/dashboard/maturity": ["no assessment yet", "<fieldset>", "<legend>"],
     "/dashboard/pilot": ["Simulate the pilot", "pod-a"],
     "/dashboard/coaching": ["Coaching · Pod A"],
@@ -107,11 +130,18 @@ def test_live_contacts_show_their_assist_card(engine: Engine) -> None:
     from empathos.config import Settings
 
     data.fill(engine)
-    app = create_app(settings=Settings(emotion_model="lexicon", empathy_model="lexicon"),
-                     engine=engine)
+    app = create_app(
+        settings=Settings(emotion_model="lexicon", empathy_model="lexicon"), engine=engine
+    )
     client = TestClient(app)
-    r = client.post("/contacts", json={"customer_id": "cu-1", "channel": "chat",
-                                       "text": "My order is late again and nobody answers."})
+    r = client.post(
+        "/contacts",
+        json={
+            "customer_id": "cu-1",
+            "channel": "chat",
+            "text": "My order is late again and nobody answers.",
+        },
+    )
     assert r.status_code == 201, r.text
     desk = app.state.live_desk
     desk.flush()
@@ -142,12 +172,17 @@ def test_experiment_shows_treatment_vs_control(engine: Engine) -> None:
     )
 
     data.fill(engine)
-    start_experiment(engine, ExperimentConfig(name="pilot-1", treatment="empathy"),
-                     data.T0, source="simulated")
-    arms = {"i-1": "control", "i-2": "treatment", "i-3": "control", "i-4": "treatment",
-            "i-5": "control"}
-    store_assignments(engine, "pilot-1", [Assignment(i, a, 0.0) for i, a in arms.items()],
-                      data.T0)
+    start_experiment(
+        engine, ExperimentConfig(name="pilot-1", treatment="empathy"), data.T0, source="simulated"
+    )
+    arms = {
+        "i-1": "control",
+        "i-2": "treatment",
+        "i-3": "control",
+        "i-4": "treatment",
+        "i-5": "control",
+    }
+    store_assignments(engine, "pilot-1", [Assignment(i, a, 0.0) for i, a in arms.items()], data.T0)
     client = TestClient(create_app(engine=engine))
     html = _page_ok(client, "/dashboard/experiments")
     report = experiment_report(engine, "pilot-1")

@@ -138,7 +138,11 @@ class CustomerRecord:
         """Earlier contacts about ``need`` within ``days`` (the re-contact count)."""
         n = 0
         for c in self.last_contacts:
-            if c.need == need and c.started_at is not None and 0 <= (now - c.started_at).total_seconds() <= days * 86400:
+            if (
+                c.need == need
+                and c.started_at is not None
+                and 0 <= (now - c.started_at).total_seconds() <= days * 86400
+            ):
                 n += 1
         return n
 
@@ -147,11 +151,22 @@ def _latest_scores(conn: Connection, customer_id: str, limit: int) -> list[Any]:
     """The customer's scored contacts, newest first; one row per interaction (the most
     recently computed model's scores when several models scored it)."""
     q = (
-        select(interactions.c.interaction_id, interactions.c.started_at, interactions.c.channel,
-               interactions.c.need, interactions.c.employee_id, interaction_scores.c.remembered,
-               interaction_scores.c.experienced, interaction_scores.c.outcome)
-        .select_from(interactions.outerjoin(
-            interaction_scores, interaction_scores.c.interaction_id == interactions.c.interaction_id))
+        select(
+            interactions.c.interaction_id,
+            interactions.c.started_at,
+            interactions.c.channel,
+            interactions.c.need,
+            interactions.c.employee_id,
+            interaction_scores.c.remembered,
+            interaction_scores.c.experienced,
+            interaction_scores.c.outcome,
+        )
+        .select_from(
+            interactions.outerjoin(
+                interaction_scores,
+                interaction_scores.c.interaction_id == interactions.c.interaction_id,
+            )
+        )
         .where(interactions.c.customer_id == customer_id)
         .order_by(interactions.c.started_at.desc(), interaction_scores.c.computed_at.desc())
         .limit(limit)
@@ -169,21 +184,29 @@ def _owner_pod(conn: Connection, customer_id: str, cust: Any) -> str | None:
     """The pod that owns the customer: a named assignment (``pod_customers``), else the
     customer's own ``attributes.pod_id`` (the simulator's), else the first pod (by id)
     whose ``segments`` include the customer's segment."""
-    named = conn.execute(select(pod_customers.c.pod_id).where(pod_customers.c.customer_id == customer_id)).scalar()
+    named = conn.execute(
+        select(pod_customers.c.pod_id).where(pod_customers.c.customer_id == customer_id)
+    ).scalar()
     if named:
         return str(named)
-    attrs = (cust.attributes if cust is not None and isinstance(cust.attributes, dict) else {}) or {}
+    attrs = (
+        cust.attributes if cust is not None and isinstance(cust.attributes, dict) else {}
+    ) or {}
     if attrs.get("pod_id"):
         return str(attrs["pod_id"])
     segment = cust.segment if cust is not None else None
     if segment:
-        for pod_id, segments in conn.execute(select(pods.c.pod_id, pods.c.segments).order_by(pods.c.pod_id)):
+        for pod_id, segments in conn.execute(
+            select(pods.c.pod_id, pods.c.segments).order_by(pods.c.pod_id)
+        ):
             if segment in (segments or []):
                 return str(pod_id)
     return None
 
 
-def load_customer_record(engine: Engine, customer_id: str, last_n: int = 5, history: int = 200) -> CustomerRecord:
+def load_customer_record(
+    engine: Engine, customer_id: str, last_n: int = 5, history: int = 200
+) -> CustomerRecord:
     """Read one customer's record: master data, last contacts, journey, predictions, rapport.
 
     Four small indexed queries; the live desk calls it off the hot path and caches it."""
@@ -191,12 +214,16 @@ def load_customer_record(engine: Engine, customer_id: str, last_n: int = 5, hist
         cust = conn.execute(select(customers).where(customers.c.customer_id == customer_id)).first()
         rows = _latest_scores(conn, customer_id, history)
         j = conn.execute(
-            select(customer_journeys).where(customer_journeys.c.customer_id == customer_id)
-            .order_by(customer_journeys.c.computed_at.desc()).limit(1)
+            select(customer_journeys)
+            .where(customer_journeys.c.customer_id == customer_id)
+            .order_by(customer_journeys.c.computed_at.desc())
+            .limit(1)
         ).first()
         s = conn.execute(
-            select(customer_scores).where(customer_scores.c.customer_id == customer_id)
-            .order_by(customer_scores.c.as_of.desc(), customer_scores.c.computed_at.desc()).limit(1)
+            select(customer_scores)
+            .where(customer_scores.c.customer_id == customer_id)
+            .order_by(customer_scores.c.as_of.desc(), customer_scores.c.computed_at.desc())
+            .limit(1)
         ).first()
         owner = _owner_pod(conn, customer_id, cust)
     by_member: dict[str, list[float]] = defaultdict(list)
@@ -211,17 +238,37 @@ def load_customer_record(engine: Engine, customer_id: str, last_n: int = 5, hist
         source=cust.source if cust is not None else None,
         pod_id=owner,
         last_contacts=tuple(
-            PastContact(r.interaction_id, r.started_at, r.channel, r.need, r.employee_id,
-                        r.remembered, r.experienced, r.outcome)
+            PastContact(
+                r.interaction_id,
+                r.started_at,
+                r.channel,
+                r.need,
+                r.employee_id,
+                r.remembered,
+                r.experienced,
+                r.outcome,
+            )
             for r in rows[:last_n]
         ),
-        journey=None if j is None else {
-            "memory": j.memory, "balance": j.balance, "n_interactions": j.n_interactions,
-            "n_negative": j.n_negative, "last_at": j.last_at, "model": j.model,
+        journey=None
+        if j is None
+        else {
+            "memory": j.memory,
+            "balance": j.balance,
+            "n_interactions": j.n_interactions,
+            "n_negative": j.n_negative,
+            "last_at": j.last_at,
+            "model": j.model,
         },
-        scores=None if s is None else {
-            "p_churn": s.p_churn, "clv": s.clv, "value_at_risk": s.value_at_risk,
-            "as_of": s.as_of, "model": s.model, "version": s.version,
+        scores=None
+        if s is None
+        else {
+            "p_churn": s.p_churn,
+            "clv": s.clv,
+            "value_at_risk": s.value_at_risk,
+            "as_of": s.as_of,
+            "model": s.model,
+            "version": s.version,
         },
         rapport={e: sum(v) / len(v) for e, v in by_member.items()},
     )
@@ -299,17 +346,35 @@ def ending_guidance(lang: str, turns: list[TurnEmotion], record: CustomerRecord)
     cust = customer_turns(turns)
     peak = trigger_turn(turns)
     if peak is not None and peak.valence is not None and peak.valence < -0.2:
-        out.append(_t(lang, "ending.negative_peak", seq=peak.seq, emotion=_label(lang, "emotions", peak.label)))
+        out.append(
+            _t(
+                lang,
+                "ending.negative_peak",
+                seq=peak.seq,
+                emotion=_label(lang, "emotions", peak.label),
+            )
+        )
     if cust:
         last = cust[-1]
         if last.valence is not None and last.valence < -0.2:
-            out.append(_t(lang, "ending.still_negative", emotion=_label(lang, "emotions", last.label)))
-        elif len(cust) >= 2 and last.valence is not None and cust[0].valence is not None and last.valence > cust[0].valence + 0.2:
+            out.append(
+                _t(lang, "ending.still_negative", emotion=_label(lang, "emotions", last.label))
+            )
+        elif (
+            len(cust) >= 2
+            and last.valence is not None
+            and cust[0].valence is not None
+            and last.valence > cust[0].valence + 0.2
+        ):
             out.append(_t(lang, "ending.recovering"))
     balance = (record.journey or {}).get("balance")
     if balance is not None and balance < 0:
         out.append(_t(lang, "ending.bad_memory"))
-    out += [_t(lang, "ending.summarise"), _t(lang, "ending.anything_else"), _t(lang, "ending.personal")]
+    out += [
+        _t(lang, "ending.summarise"),
+        _t(lang, "ending.anything_else"),
+        _t(lang, "ending.personal"),
+    ]
     return out
 
 
@@ -323,19 +388,31 @@ def _tone(balance: float) -> str:
 def _historical(lang: str, record: CustomerRecord) -> dict[str, Any]:
     lines = []
     for c in record.last_contacts:
-        lines.append(_t(
-            lang, "historical.contact",
-            date=c.started_at.date().isoformat() if c.started_at else "?",
-            channel=c.channel, need=_label(lang, "needs", c.need),
-            remembered=_signed(lang, c.remembered) if c.remembered is not None else "–",
-            outcome=_label(lang, "outcomes", c.outcome or "unknown"),
-        ))
+        lines.append(
+            _t(
+                lang,
+                "historical.contact",
+                date=c.started_at.date().isoformat() if c.started_at else "?",
+                channel=c.channel,
+                need=_label(lang, "needs", c.need),
+                remembered=_signed(lang, c.remembered) if c.remembered is not None else "–",
+                outcome=_label(lang, "outcomes", c.outcome or "unknown"),
+            )
+        )
     if not lines:
         lines.append(_t(lang, "historical.no_contacts"))
     j = record.journey
     if j and j.get("balance") is not None:
-        lines.append(_t(lang, "historical.journey", tone=_t(lang, "historical." + _tone(j["balance"])),
-                        balance=_signed(lang, j["balance"]), n=j["n_interactions"], neg=j["n_negative"]))
+        lines.append(
+            _t(
+                lang,
+                "historical.journey",
+                tone=_t(lang, "historical." + _tone(j["balance"])),
+                balance=_signed(lang, j["balance"]),
+                n=j["n_interactions"],
+                neg=j["n_negative"],
+            )
+        )
     else:
         lines.append(_t(lang, "historical.no_journey"))
     return {
@@ -352,13 +429,24 @@ def _contextual(lang: str, turns: list[TurnEmotion], need: str, mood: str) -> di
     trig = trigger_turn(turns)
     if cust:
         last = cust[-1]
-        lines.append(_t(lang, "contextual.now", emotion=_label(lang, "emotions", last.label),
-                        mood=_label(lang, "moods", mood), valence=_signed(lang, last.valence or 0.0),
-                        intensity=_num(lang, last.intensity or 0.0, 2)))
+        lines.append(
+            _t(
+                lang,
+                "contextual.now",
+                emotion=_label(lang, "emotions", last.label),
+                mood=_label(lang, "moods", mood),
+                valence=_signed(lang, last.valence or 0.0),
+                intensity=_num(lang, last.intensity or 0.0, 2),
+            )
+        )
         path = " → ".join(f"{t.seq}:{_label(lang, 'emotions', t.label)}" for t in cust[-8:])
         lines.append(_t(lang, "contextual.trajectory", path=path))
         if trig is not None:
-            key = "contextual.trigger_negative" if (trig.valence or 0) < 0 else "contextual.trigger_positive"
+            key = (
+                "contextual.trigger_negative"
+                if (trig.valence or 0) < 0
+                else "contextual.trigger_positive"
+            )
             lines.append(_t(lang, key, seq=trig.seq, text=_snippet(trig.text)))
     else:
         lines.append(_t(lang, "contextual.no_turns"))
@@ -367,13 +455,17 @@ def _contextual(lang: str, turns: list[TurnEmotion], need: str, mood: str) -> di
         "lines": lines,
         "need": need,
         "mood": mood,
-        "trajectory": [{"seq": t.seq, "emotion": t.label, "valence": t.valence, "intensity": t.intensity}
-                       for t in cust],
+        "trajectory": [
+            {"seq": t.seq, "emotion": t.label, "valence": t.valence, "intensity": t.intensity}
+            for t in cust
+        ],
         "trigger_seq": trig.seq if trig else None,
     }
 
 
-def _predictive(lang: str, record: CustomerRecord, need: str, mood: str, attempt: int) -> dict[str, Any]:
+def _predictive(
+    lang: str, record: CustomerRecord, need: str, mood: str, attempt: int
+) -> dict[str, Any]:
     s = record.scores
     lines = []
     if s:
@@ -416,7 +508,10 @@ def build_card(
         "historical": _historical(use, record),
         "contextual": _contextual(use, turns, need, mood),
         "predictive": _predictive(use, record, need, mood, attempt),
-        "ending": {"title": _t(use, "sections.ending"), "lines": ending_guidance(use, turns, record)},
+        "ending": {
+            "title": _t(use, "sections.ending"),
+            "lines": ending_guidance(use, turns, record),
+        },
     }
 
 
@@ -442,21 +537,41 @@ def handoff_note(
     if "mood" in trigger:
         why.append(_t(use, "handoff.why_mood", mood=_label(use, "moods", mood_now)))
     if score is not None:
-        why.append(_t(use, "handoff.why_fit", score=_num(use, score, 2),
-                      lead_score="–" if lead_score is None else _num(use, lead_score, 2)))
+        why.append(
+            _t(
+                use,
+                "handoff.why_fit",
+                score=_num(use, score, 2),
+                lead_score="–" if lead_score is None else _num(use, lead_score, 2),
+            )
+        )
     lines = [
         _t(use, "handoff.title", from_id=from_id or _t(use, "handoff.from_bot")),
-        _t(use, "handoff.what", need_before=_label(use, "needs", need_before),
-           need_now=_label(use, "needs", need_now), n=len(turns), why="; ".join(why) or "–"),
+        _t(
+            use,
+            "handoff.what",
+            need_before=_label(use, "needs", need_before),
+            need_now=_label(use, "needs", need_now),
+            n=len(turns),
+            why="; ".join(why) or "–",
+        ),
     ]
     if cust:
-        lines.append(_t(use, "handoff.feel", start=_label(use, "emotions", cust[0].label),
-                        now=_label(use, "emotions", cust[-1].label),
-                        valence=_signed(use, cust[-1].valence or 0.0)))
+        lines.append(
+            _t(
+                use,
+                "handoff.feel",
+                start=_label(use, "emotions", cust[0].label),
+                now=_label(use, "emotions", cust[-1].label),
+                valence=_signed(use, cust[-1].valence or 0.0),
+            )
+        )
         trig = trigger_turn(turns)
         if trig is not None:
             lines.append(_t(use, "handoff.trigger", seq=trig.seq, text=_snippet(trig.text)))
-    lines.append(_t(use, "handoff.advice_distressed" if mood_now == "distressed" else "handoff.advice_calm"))
+    lines.append(
+        _t(use, "handoff.advice_distressed" if mood_now == "distressed" else "handoff.advice_calm")
+    )
     return use, "\n".join(lines)
 
 

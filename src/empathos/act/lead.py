@@ -64,7 +64,9 @@ class LeadConfig:
 
 def mood_of(valence: float, intensity: float, config: LeadConfig = LeadConfig()) -> str:
     """``distressed`` or ``calm`` from one customer turn's valence and intensity."""
-    if valence <= config.distress_valence or (valence < 0 and intensity >= config.distress_intensity):
+    if valence <= config.distress_valence or (
+        valence < 0 and intensity >= config.distress_intensity
+    ):
         return DISTRESSED
     return CALM
 
@@ -142,8 +144,9 @@ def evaluate_lead(
 
     def keep(reason: str, confirm: bool) -> LeadDecision:
         new = replace(state, need=need, mood=mood) if confirm else state
-        return LeadDecision(new, False, state.lead_id, state.lead_id, reason, changed,
-                            lead_score, cid, cscore)
+        return LeadDecision(
+            new, False, state.lead_id, state.lead_id, reason, changed, lead_score, cid, cscore
+        )
 
     if not changed:
         return keep("no change in need or mood", confirm=False)
@@ -151,22 +154,48 @@ def evaluate_lead(
         return keep("no other eligible member", confirm=True)
     if state.handovers >= config.max_handovers:
         return keep(f"maximum of {config.max_handovers} handovers reached", confirm=True)
-    since = turn - (state.last_handover_turn if state.last_handover_turn is not None else state.opened_turn)
+    since = turn - (
+        state.last_handover_turn if state.last_handover_turn is not None else state.opened_turn
+    )
     if since < config.min_turns_between:
-        return keep(f"too soon: {since} turn(s) since the last lead change "
-                    f"(minimum {config.min_turns_between})", confirm=False)
+        return keep(
+            f"too soon: {since} turn(s) since the last lead change "
+            f"(minimum {config.min_turns_between})",
+            confirm=False,
+        )
     needed = config.return_margin if cid in state.previous_leads else config.margin
     base = lead_score if lead_score is not None else -math.inf
     assert cscore is not None
     if cscore < base + needed:
-        return keep(f"{state.lead_id} still fits: {cid} scores {cscore:.3f} vs {base:.3f} "
-                    f"(needs +{needed:.2f})", confirm=True)
+        return keep(
+            f"{state.lead_id} still fits: {cid} scores {cscore:.3f} vs {base:.3f} "
+            f"(needs +{needed:.2f})",
+            confirm=True,
+        )
     previous = state.previous_leads + ((state.lead_id,) if state.lead_id is not None else ())
-    new = LeadState(lead_id=cid, need=need, mood=mood, opened_turn=state.opened_turn,
-                    handovers=state.handovers + 1, last_handover_turn=turn,
-                    previous_leads=previous)
-    what = " and ".join({"need": f"need {state.need} -> {need}",
-                         "mood": f"customer {state.mood} -> {mood}"}[c] for c in changed)
+    new = LeadState(
+        lead_id=cid,
+        need=need,
+        mood=mood,
+        opened_turn=state.opened_turn,
+        handovers=state.handovers + 1,
+        last_handover_turn=turn,
+        previous_leads=previous,
+    )
+    what = " and ".join(
+        {"need": f"need {state.need} -> {need}", "mood": f"customer {state.mood} -> {mood}"}[c]
+        for c in changed
+    )
     gap = "lead not eligible" if lead_score is None else f"+{cscore - base:.3f} over the lead"
-    return LeadDecision(new, True, state.lead_id, cid, f"{what}: {cid} fits better ({gap})",
-                        changed, lead_score, cid, cscore, {"margin_needed": needed})
+    return LeadDecision(
+        new,
+        True,
+        state.lead_id,
+        cid,
+        f"{what}: {cid} fits better ({gap})",
+        changed,
+        lead_score,
+        cid,
+        cscore,
+        {"margin_needed": needed},
+    )

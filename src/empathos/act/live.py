@@ -160,7 +160,11 @@ class Breaker:
         return bool(self._open_until) and time.monotonic() < self._open_until
 
     def status(self) -> dict[str, Any]:
-        return {"open": self.is_open, "consecutive_failures": self._count, "last_error": self.last_error}
+        return {
+            "open": self.is_open,
+            "consecutive_failures": self._count,
+            "last_error": self.last_error,
+        }
 
 
 class _Deadline:
@@ -188,10 +192,16 @@ class _Deadline:
             return None
         return self.pool.submit(self._run, fn)
 
-    def call(self, fn: Callable[..., Any], timeout: float, breaker: Breaker, *args: Any) -> tuple[bool, Any, str]:
+    def call(
+        self, fn: Callable[..., Any], timeout: float, breaker: Breaker, *args: Any
+    ) -> tuple[bool, Any, str]:
         """``(ok, value, why_not)``; after a timeout ``value`` is the still-running future."""
         if not breaker.allow():
-            return False, None, f"{breaker.name} circuit open after repeated failures ({breaker.last_error})"
+            return (
+                False,
+                None,
+                f"{breaker.name} circuit open after repeated failures ({breaker.last_error})",
+            )
         if not self._slots.acquire(blocking=False):
             return False, None, f"{breaker.name} busy (all workers in use)"
         fut: Future = self.pool.submit(self._run, fn, *args)
@@ -285,7 +295,9 @@ class EmotionReader:
         v, i = valence_intensity(p)
         return CX_EMOTIONS[int(p[0].argmax())], float(v[0]), float(i[0])
 
-    def _remember(self, key: tuple[str, str | None], value: tuple[str, float, float], model: Any) -> EmotionRead:
+    def _remember(
+        self, key: tuple[str, str | None], value: tuple[str, float, float], model: Any
+    ) -> EmotionRead:
         out = EmotionRead(*value, model=getattr(model, "name", "model"))
         with self._lock:
             self._cache.put(key, out)
@@ -304,17 +316,25 @@ class EmotionReader:
             if model is self._fallback:
                 ok, value, why = True, self._read(model, text, language), ""
             else:
-                ok, value, why = self._deadline.call(self._read, self._timeout, self.breaker, model, text, language)
+                ok, value, why = self._deadline.call(
+                    self._read, self._timeout, self.breaker, model, text, language
+                )
             if ok:
                 return self._remember(key, value, model)
             if isinstance(value, Future):  # timed out: its answer still fills the cache
                 value.add_done_callback(
-                    lambda f, k=key, m=model: f.exception() is None and self._remember(k, f.result(), m))
+                    lambda f, k=key, m=model: (
+                        f.exception() is None and self._remember(k, f.result(), m)
+                    )
+                )
             elif value is None and (self.breaker.last_error or "").startswith("timeout"):
                 # slow, not broken: score it in the background when a worker is free, so a
                 # repeated text gets the model's answer from the cache next time
                 self._deadline.submit_background(
-                    lambda k=key, m=model, t=text, lg=language: self._remember(k, self._read(m, t, lg), m))
+                    lambda k=key, m=model, t=text, lg=language: self._remember(
+                        k, self._read(m, t, lg), m
+                    )
+                )
         label, v, i = self._read(self._fallback, text, language)
         return EmotionRead(label, v, i, model="lexicon", fell_back=True, why=why)
 
@@ -324,8 +344,15 @@ class EmotionReader:
 
     def stats(self) -> dict[str, Any]:
         model, why = self._current_model()
-        return {"model": self.model_name, "ready": model is not None, "why": why, "cache_hits": self.hits,
-                "cache_misses": self.misses, "cache_size": len(self._cache), "breaker": self.breaker.status()}
+        return {
+            "model": self.model_name,
+            "ready": model is not None,
+            "why": why,
+            "cache_hits": self.hits,
+            "cache_misses": self.misses,
+            "cache_size": len(self._cache),
+            "breaker": self.breaker.status(),
+        }
 
 
 # ---------------------------------------------------------------------------- store side
@@ -335,7 +362,9 @@ class RecordCache:
     """Customer records cached for ``record_ttl_s``; a miss reads under the store deadline.
     A read that finishes after its deadline still fills the cache for the next contact."""
 
-    def __init__(self, engine: Engine, config: LiveConfig, deadline: _Deadline, breaker: Breaker) -> None:
+    def __init__(
+        self, engine: Engine, config: LiveConfig, deadline: _Deadline, breaker: Breaker
+    ) -> None:
         self.engine, self.config, self._deadline, self.breaker = engine, config, deadline, breaker
         self._cache = _LRU(config.record_cache_size)
         self._lock = threading.Lock()
@@ -353,17 +382,25 @@ class RecordCache:
             self.hits += 1
             return entry[1], ""
         self.misses += 1
-        ok, value, why = self._deadline.call(load_customer_record, self.config.store_timeout_s, self.breaker,
-                                             self.engine, customer_id)
+        ok, value, why = self._deadline.call(
+            load_customer_record,
+            self.config.store_timeout_s,
+            self.breaker,
+            self.engine,
+            customer_id,
+        )
         if ok:
             self._store(customer_id, value)
             return value, ""
         if isinstance(value, Future):  # timed out: let it finish into the cache
-            value.add_done_callback(lambda f: f.exception() is None and self._store(customer_id, f.result()))
+            value.add_done_callback(
+                lambda f: f.exception() is None and self._store(customer_id, f.result())
+            )
         elif value is None and (self.breaker.last_error or "").startswith("timeout"):
             # slow, not down: read it in the background when a worker is free
             self._deadline.submit_background(
-                lambda: self._store(customer_id, load_customer_record(self.engine, customer_id)))
+                lambda: self._store(customer_id, load_customer_record(self.engine, customer_id))
+            )
         if entry is not None:
             return entry[1], f"{why}; used the cached record from before"
         return CustomerRecord(customer_id), f"{why}; routed without the customer's history"
@@ -478,7 +515,9 @@ class _Writer:
                 self._write_one_by_one()
             except Exception as exc:  # noqa: BLE001 - the store is down: keep the rows, retry later
                 self.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
-                log.warning("live writer: %s (%d rows pending)", self.last_error, len(self._pending))
+                log.warning(
+                    "live writer: %s (%d rows pending)", self.last_error, len(self._pending)
+                )
                 self._stop.wait(min(2.0, self.config.breaker_cooldown_s))
 
     def _write_one_by_one(self) -> None:
@@ -584,8 +623,12 @@ class _ProcessWriter:
         self._error = ctx.Array("c", 256, lock=False)
         self._count = itertools.count(1)
         self._put = 0
-        self._proc = ctx.Process(target=_writer_process, args=(url, config, self._q, self._stats, self._error),
-                                 name="live-writer", daemon=True)
+        self._proc = ctx.Process(
+            target=_writer_process,
+            args=(url, config, self._q, self._stats, self._error),
+            name="live-writer",
+            daemon=True,
+        )
         self._proc.start()
 
     def put(self, table: Any, row: dict[str, Any]) -> None:
@@ -659,15 +702,31 @@ class LiveContact:
 
     def row(self, now: datetime) -> dict[str, Any]:
         return {
-            "contact_id": self.contact_id, "customer_id": self.customer_id, "channel": self.channel,
-            "language": self.language, "need": self.need, "mood": self.mood, "status": self.status,
-            "to_automation": self.to_automation, "pod_id": self.pod_id, "lead_id": self.lead.lead_id,
-            "handovers": self.lead.handovers, "n_turns": len(self.turns), "opened_at": self.opened_at,
-            "updated_at": now, "closed_at": now if self.status == "closed" else None,
-            "state": {"lead_id": self.lead.lead_id, "need": self.lead.need, "mood": self.lead.mood,
-                      "opened_turn": self.lead.opened_turn, "handovers": self.lead.handovers,
-                      "last_handover_turn": self.lead.last_handover_turn,
-                      "previous_leads": list(self.lead.previous_leads), "attempt": self.attempt},
+            "contact_id": self.contact_id,
+            "customer_id": self.customer_id,
+            "channel": self.channel,
+            "language": self.language,
+            "need": self.need,
+            "mood": self.mood,
+            "status": self.status,
+            "to_automation": self.to_automation,
+            "pod_id": self.pod_id,
+            "lead_id": self.lead.lead_id,
+            "handovers": self.lead.handovers,
+            "n_turns": len(self.turns),
+            "opened_at": self.opened_at,
+            "updated_at": now,
+            "closed_at": now if self.status == "closed" else None,
+            "state": {
+                "lead_id": self.lead.lead_id,
+                "need": self.lead.need,
+                "mood": self.lead.mood,
+                "opened_turn": self.lead.opened_turn,
+                "handovers": self.lead.handovers,
+                "last_handover_turn": self.lead.last_handover_turn,
+                "previous_leads": list(self.lead.previous_leads),
+                "attempt": self.attempt,
+            },
         }
 
 
@@ -676,12 +735,23 @@ class UnknownContact(KeyError):
 
 
 def _scores_json(members: list[Any]) -> list[dict[str, Any]]:
-    return [{"employee_id": s.employee_id, "pod_id": s.pod_id, "score": s.score, "parts": s.parts,
-             "eligible": s.eligible, "reason": s.reason} for s in members]
+    return [
+        {
+            "employee_id": s.employee_id,
+            "pod_id": s.pod_id,
+            "score": s.score,
+            "parts": s.parts,
+            "eligible": s.eligible,
+            "reason": s.reason,
+        }
+        for s in members
+    ]
 
 
 _DECISION_COLUMNS = tuple(c.name for c in routing_decisions.columns if c.name != "decision_id")
-_PUBLIC_KEYS = tuple(k for k in (*_DECISION_COLUMNS, "member_scores") if k not in ("inputs", "scores"))
+_PUBLIC_KEYS = tuple(
+    k for k in (*_DECISION_COLUMNS, "member_scores") if k not in ("inputs", "scores")
+)
 
 
 def materialise(decision: dict[str, Any]) -> dict[str, Any]:
@@ -736,14 +806,22 @@ class LiveDesk:
         self.clock = clock
         self._deadline = _Deadline("store", workers=4)
         self._model_deadline = _Deadline("model", workers=2)
-        self.store_breaker = Breaker("database", self.config.breaker_failures, self.config.breaker_cooldown_s)
-        self.emotions = EmotionReader(emotion_model or self.settings.emotion_model, self.config,
-                                      self._model_deadline)
+        self.store_breaker = Breaker(
+            "database", self.config.breaker_failures, self.config.breaker_cooldown_s
+        )
+        self.emotions = EmotionReader(
+            emotion_model or self.settings.emotion_model, self.config, self._model_deadline
+        )
         self.records = RecordCache(engine, self.config, self._deadline, self.store_breaker)
-        self.policy = EmpathyPolicy(triage_config=self.config.triage, scoring=self.config.scoring,
-                                    rapport=_RapportView(self.records))
+        self.policy = EmpathyPolicy(
+            triage_config=self.config.triage,
+            scoring=self.config.scoring,
+            rapport=_RapportView(self.records),
+        )
         if writer == "process":  # the child opens its own engine on the same URL
-            self._writer: Any = _ProcessWriter(engine.url.render_as_string(hide_password=False), self.config)
+            self._writer: Any = _ProcessWriter(
+                engine.url.render_as_string(hide_password=False), self.config
+            )
         elif writer == "thread":
             self._writer = _Writer(engine, self.config)
         else:
@@ -776,8 +854,9 @@ class LiveDesk:
         """Reload the pod state from the store (under the store deadline when ``wait``,
         else in the background); on failure the last state stays in use."""
         if wait:
-            ok, value, why = self._deadline.call(self._load_pods, max(1.0, self.config.store_timeout_s),
-                                                 self.store_breaker)
+            ok, value, why = self._deadline.call(
+                self._load_pods, max(1.0, self.config.store_timeout_s), self.store_breaker
+            )
             if ok:
                 self._install(*value)
             else:
@@ -785,6 +864,7 @@ class LiveDesk:
                 self._state_at = time.monotonic()
             return
         if self._refreshing is None or self._refreshing.done():
+
             def job() -> None:
                 if not self.store_breaker.allow():
                     return
@@ -806,11 +886,19 @@ class LiveDesk:
             now = self._minutes()
             members: dict[str, MemberState] = {}
             for eid, m in state.members.items():
-                members[eid] = replace(m, load=self._load.get(eid, 0),
-                                       idle_since=self._idle_since.get(eid, 0.0))
-            new = PodState(now=now, members=members, pod_members={k: list(v) for k, v in state.pod_members.items()})
-            new.free = {eid: None for eid in sorted(members, key=lambda e: members[e].idle_since)
-                        if members[eid].available}
+                members[eid] = replace(
+                    m, load=self._load.get(eid, 0), idle_since=self._idle_since.get(eid, 0.0)
+                )
+            new = PodState(
+                now=now,
+                members=members,
+                pod_members={k: list(v) for k, v in state.pod_members.items()},
+            )
+            new.free = {
+                eid: None
+                for eid in sorted(members, key=lambda e: members[e].idle_since)
+                if members[eid].available
+            }
             self._state, self._state_at, self._state_why = new, time.monotonic(), ""
             self._emp_lang = languages
 
@@ -820,7 +908,9 @@ class LiveDesk:
         if self._state is None:
             return PodState(now=self._minutes()), self._state_why or "no pod state loaded"
         self._state.now = self._minutes()
-        return self._state, ("" if not self._state_why else self._state_why + "; used the last loaded pod state")
+        return self._state, (
+            "" if not self._state_why else self._state_why + "; used the last loaded pod state"
+        )
 
     def _assign(self, eid: str | None, delta: int) -> None:
         """Track a member's load (caller holds the lock)."""
@@ -844,11 +934,19 @@ class LiveDesk:
     def _request(self, c: LiveContact, emotion: EmotionRead | None) -> ContactRequest:
         s = c.record.scores or {}
         return ContactRequest(
-            contact_id=c.contact_id, customer_id=c.customer_id, channel=c.channel, need=c.need,
-            language=c.language, segment=c.record.segment, pod_id=c.record.pod_id,
-            emotion=emotion.label if emotion else None, valence=emotion.valence if emotion else 0.0,
+            contact_id=c.contact_id,
+            customer_id=c.customer_id,
+            channel=c.channel,
+            need=c.need,
+            language=c.language,
+            segment=c.record.segment,
+            pod_id=c.record.pod_id,
+            emotion=emotion.label if emotion else None,
+            valence=emotion.valence if emotion else 0.0,
             intensity=emotion.intensity if emotion else 0.0,
-            value=float(s.get("clv") or 0.0), churn_risk=s.get("p_churn"), attempt=c.attempt,
+            value=float(s.get("clv") or 0.0),
+            churn_risk=s.get("p_churn"),
+            attempt=c.attempt,
         )
 
     def open_contact(
@@ -870,12 +968,24 @@ class LiveDesk:
         use_need = need or guess.need or DEFAULT_NEED
         mood = mood_of(emotion.valence, emotion.intensity, self.config.lead)
         c = LiveContact(
-            contact_id=contact_id or new_contact_id(), customer_id=customer_id, channel=channel, language=lang,
-            need=use_need, mood=mood, lead=LeadState.start(None, use_need, mood), pod_id=None,
-            to_automation=False, record=record, opened_at=now, attempt=record.attempt(use_need, now),
-            customer_language=record.language, record_fell_back=bool(rec_why),
+            contact_id=contact_id or new_contact_id(),
+            customer_id=customer_id,
+            channel=channel,
+            language=lang,
+            need=use_need,
+            mood=mood,
+            lead=LeadState.start(None, use_need, mood),
+            pod_id=None,
+            to_automation=False,
+            record=record,
+            opened_at=now,
+            attempt=record.attempt(use_need, now),
+            customer_language=record.language,
+            record_fell_back=bool(rec_why),
         )
-        c.turns.append(TurnEmotion(1, "customer", text, emotion.label, emotion.valence, emotion.intensity))
+        c.turns.append(
+            TurnEmotion(1, "customer", text, emotion.label, emotion.valence, emotion.intensity)
+        )
         req = self._request(c, emotion)
         with self._lock:
             if c.contact_id in self._contacts:
@@ -895,15 +1005,30 @@ class LiveDesk:
         if d.fell_back:
             whys.append("routing fell back: " + d.reason)
         decision = {
-            "contact_id": c.contact_id, "seq": 1, "kind": "open", "at": now, "policy": self.policy.name,
-            "to_automation": d.to_automation, "pod_id": c.pod_id, "employee_id": d.employee_id,
-            "rule": ed.triage.rule, "reason": d.reason, "fell_back": bool(whys),
+            "contact_id": c.contact_id,
+            "seq": 1,
+            "kind": "open",
+            "at": now,
+            "policy": self.policy.name,
+            "to_automation": d.to_automation,
+            "pod_id": c.pod_id,
+            "employee_id": d.employee_id,
+            "rule": ed.triage.rule,
+            "reason": d.reason,
+            "fell_back": bool(whys),
             "fallback_reason": "; ".join(whys) or None,
-            "inputs": {"request": self._request_json(req),
-                       "triage": ed.triage.inputs, "triage_fired": list(ed.triage.fired),
-                       "need_cues": list(guess.cues), "emotion_model": emotion.model,
-                       "rapport": record.rapport, "record_found": record.found},
-            "scores": None, "member_scores": d.scores, "_explain": deferred,
+            "inputs": {
+                "request": self._request_json(req),
+                "triage": ed.triage.inputs,
+                "triage_fired": list(ed.triage.fired),
+                "need_cues": list(guess.cues),
+                "emotion_model": emotion.model,
+                "rapport": record.rapport,
+                "record_found": record.found,
+            },
+            "scores": None,
+            "member_scores": d.scores,
+            "_explain": deferred,
             "latency_ms": (time.perf_counter() - t0) * 1000.0,
         }
         c.decisions.append(decision)
@@ -913,23 +1038,44 @@ class LiveDesk:
         return self._public_decision(decision, emotion, c)
 
     @staticmethod
-    def _turn_row(c: LiveContact, t: TurnEmotion, emotion: EmotionRead | None, need: str | None,
-                  now: datetime) -> dict[str, Any]:
-        return {"contact_id": c.contact_id, "seq": t.seq, "speaker": t.speaker, "text": t.text, "ts": now,
-                "emotion": t.label, "valence": t.valence, "intensity": t.intensity,
-                "model": emotion.model if emotion else None, "need": need}
+    def _turn_row(
+        c: LiveContact, t: TurnEmotion, emotion: EmotionRead | None, need: str | None, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "contact_id": c.contact_id,
+            "seq": t.seq,
+            "speaker": t.speaker,
+            "text": t.text,
+            "ts": now,
+            "emotion": t.label,
+            "valence": t.valence,
+            "intensity": t.intensity,
+            "model": emotion.model if emotion else None,
+            "need": need,
+        }
 
     @staticmethod
-    def _public_decision(decision: dict[str, Any], emotion: EmotionRead, c: LiveContact) -> dict[str, Any]:
+    def _public_decision(
+        decision: dict[str, Any], emotion: EmotionRead, c: LiveContact
+    ) -> dict[str, Any]:
         out = {k: decision[k] for k in _PUBLIC_KEYS}
         out["at"] = decision["at"].isoformat()
         out["need"], out["mood"], out["language"] = c.need, c.mood, c.language
-        out["emotion"] = {"label": emotion.label, "valence": emotion.valence, "intensity": emotion.intensity,
-                          "model": emotion.model}
+        out["emotion"] = {
+            "label": emotion.label,
+            "valence": emotion.valence,
+            "intensity": emotion.intensity,
+            "model": emotion.model,
+        }
         return out
 
-    def answers_from_memory(self, customer_id: str | None, text: str | None, language: str | None = None,
-                            contact_id: str | None = None) -> bool:
+    def answers_from_memory(
+        self,
+        customer_id: str | None,
+        text: str | None,
+        language: str | None = None,
+        contact_id: str | None = None,
+    ) -> bool:
         """True when a call for these arguments needs no store read and no model call (the
         record is cached and fresh, the text's emotion is cached, the contact is in memory):
         the API then runs it inline on the event loop instead of hopping to a thread."""
@@ -985,28 +1131,58 @@ class LiveDesk:
         change: LeadDecision | None = None
         with self._lock:
             seq = len(c.turns) + 1
-            turn = TurnEmotion(seq, speaker, text, emotion.label if emotion else None,
-                               emotion.valence if emotion else None, emotion.intensity if emotion else None)
+            turn = TurnEmotion(
+                seq,
+                speaker,
+                text,
+                emotion.label if emotion else None,
+                emotion.valence if emotion else None,
+                emotion.intensity if emotion else None,
+            )
             c.turns.append(turn)
             if emotion is not None:
                 need_before = c.lead.need
                 change, members, state_why, req = self._reconsider(c, seq, emotion, guess_need)
         self._writer.put(live_turns, self._turn_row(c, turn, emotion, guess_need, now))
-        event: dict[str, Any] = {"type": "turn", "contact_id": c.contact_id, "seq": seq, "speaker": speaker,
-                                 "emotion": None if emotion is None else asdict(emotion),
-                                 "need": c.need, "mood": c.mood, "lead_id": c.lead.lead_id}
+        event: dict[str, Any] = {
+            "type": "turn",
+            "contact_id": c.contact_id,
+            "seq": seq,
+            "speaker": speaker,
+            "emotion": None if emotion is None else asdict(emotion),
+            "need": c.need,
+            "mood": c.mood,
+            "lead_id": c.lead.lead_id,
+        }
         if change is not None:
             whys = [w for w in (emotion.why if emotion else "", state_why) if w]
             decision = {
-                "contact_id": c.contact_id, "seq": seq, "kind": "turn", "at": now, "policy": "lead",
-                "to_automation": c.to_automation, "pod_id": c.pod_id, "employee_id": c.lead.lead_id,
-                "rule": "handover" if change.handover else "keep", "reason": change.reason,
-                "fell_back": bool(whys), "fallback_reason": "; ".join(whys) or None,
-                "inputs": {"need": c.need, "mood": c.mood, "trigger": list(change.trigger),
-                           "emotion": asdict(emotion) if emotion else None, "lead_score": change.lead_score,
-                           "challenger_id": change.challenger_id, "challenger_score": change.challenger_score,
-                           "handovers": c.lead.handovers, "request_need": req.need},
-                "scores": None, "member_scores": members[0], "_explain": members[1],
+                "contact_id": c.contact_id,
+                "seq": seq,
+                "kind": "turn",
+                "at": now,
+                "policy": "lead",
+                "to_automation": c.to_automation,
+                "pod_id": c.pod_id,
+                "employee_id": c.lead.lead_id,
+                "rule": "handover" if change.handover else "keep",
+                "reason": change.reason,
+                "fell_back": bool(whys),
+                "fallback_reason": "; ".join(whys) or None,
+                "inputs": {
+                    "need": c.need,
+                    "mood": c.mood,
+                    "trigger": list(change.trigger),
+                    "emotion": asdict(emotion) if emotion else None,
+                    "lead_score": change.lead_score,
+                    "challenger_id": change.challenger_id,
+                    "challenger_score": change.challenger_score,
+                    "handovers": c.lead.handovers,
+                    "request_need": req.need,
+                },
+                "scores": None,
+                "member_scores": members[0],
+                "_explain": members[1],
                 "latency_ms": (time.perf_counter() - t0) * 1000.0,
             }
             c.decisions.append(decision)
@@ -1026,8 +1202,9 @@ class LiveDesk:
             self._notify(c.contact_id, {"type": "lead_change", **event["lead_change"]})
         return event
 
-    def _reconsider(self, c: LiveContact, seq: int, emotion: EmotionRead,
-                    guess_need: str | None) -> tuple[LeadDecision, list[Any], str, ContactRequest]:
+    def _reconsider(
+        self, c: LiveContact, seq: int, emotion: EmotionRead, guess_need: str | None
+    ) -> tuple[LeadDecision, list[Any], str, ContactRequest]:
         """Re-score the members for the contact as it is now and re-decide the lead
         (caller holds the lock). The current lead's own load from this contact is not
         counted against it, so a lead at capacity stays eligible for its own contact."""
@@ -1038,13 +1215,19 @@ class LiveDesk:
         state, why = self._pod_state()
         lead = c.lead.lead_id
         if lead is not None and lead in state.members:
-            view = PodState(now=state.now, members=dict(state.members), pod_members=state.pod_members,
-                            free=state.free)
+            view = PodState(
+                now=state.now,
+                members=dict(state.members),
+                pod_members=state.pod_members,
+                free=state.free,
+            )
             m = state.members[lead]
             view.members[lead] = replace(m, load=max(0, m.load - 1))
             state = view
         scores, _ = fast_scores(req, state, self.config.scoring, c.record.rapport)
-        eligible = {eid: sc for eid, sc in scores.items() if self._eligible(req, state.members[eid])}
+        eligible = {
+            eid: sc for eid, sc in scores.items() if self._eligible(req, state.members[eid])
+        }
         deferred = self._defer(req, state, c.record.rapport)
         change = evaluate_lead(c.lead, seq, need, mood, eligible, self.config.lead)
         if change.handover:
@@ -1057,13 +1240,31 @@ class LiveDesk:
         c.lead = change.state
         return change, (scores, deferred), why, req
 
-    def _record_handover(self, c: LiveContact, change: LeadDecision, seq: int, now: datetime,
-                         need_before: str) -> dict[str, Any]:
-        lang, note = handoff_note(self._emp_lang.get(change.to_id or ""), change.from_id, need_before, c.need,
-                                  c.mood, c.turns, change.trigger, change.challenger_score, change.lead_score)
-        row = {"contact_id": c.contact_id, "seq": seq, "at": now, "from_id": change.from_id,
-               "to_id": change.to_id, "trigger": list(change.trigger), "reason": change.reason,
-               "note_language": lang, "note": note}
+    def _record_handover(
+        self, c: LiveContact, change: LeadDecision, seq: int, now: datetime, need_before: str
+    ) -> dict[str, Any]:
+        lang, note = handoff_note(
+            self._emp_lang.get(change.to_id or ""),
+            change.from_id,
+            need_before,
+            c.need,
+            c.mood,
+            c.turns,
+            change.trigger,
+            change.challenger_score,
+            change.lead_score,
+        )
+        row = {
+            "contact_id": c.contact_id,
+            "seq": seq,
+            "at": now,
+            "from_id": change.from_id,
+            "to_id": change.to_id,
+            "trigger": list(change.trigger),
+            "reason": change.reason,
+            "note_language": lang,
+            "note": note,
+        }
         c.lead_changes.append(row)
         self._writer.put(lead_changes, row)
         return {**row, "at": now.isoformat()}
@@ -1083,8 +1284,13 @@ class LiveDesk:
                     self._listeners.pop(old, None)
         self._writer.put(live_contacts, c.row(self.clock()))
         self._serve_queue()
-        return {"contact_id": contact_id, "status": c.status, "lead_id": c.lead.lead_id,
-                "handovers": c.lead.handovers, "turns": len(c.turns)}
+        return {
+            "contact_id": contact_id,
+            "status": c.status,
+            "lead_id": c.lead.lead_id,
+            "handovers": c.lead.handovers,
+            "turns": len(c.turns),
+        }
 
     def _serve_queue(self) -> None:
         """Offer freed capacity to waiting contacts, longest waiting first (the policy may
@@ -1116,35 +1322,66 @@ class LiveDesk:
             d = ed.decision
             whys = [w for w in (why, "routing fell back: " + d.reason if d.fell_back else "") if w]
             decision = {
-                "contact_id": c.contact_id, "seq": len(c.turns), "kind": "assign", "at": now,
-                "policy": self.policy.name, "to_automation": False, "pod_id": c.pod_id,
-                "employee_id": d.employee_id, "rule": ed.triage.rule, "reason": d.reason,
-                "fell_back": bool(whys), "fallback_reason": "; ".join(whys) or None,
+                "contact_id": c.contact_id,
+                "seq": len(c.turns),
+                "kind": "assign",
+                "at": now,
+                "policy": self.policy.name,
+                "to_automation": False,
+                "pod_id": c.pod_id,
+                "employee_id": d.employee_id,
+                "rule": ed.triage.rule,
+                "reason": d.reason,
+                "fell_back": bool(whys),
+                "fallback_reason": "; ".join(whys) or None,
                 "inputs": {"request": self._request_json(req), "waited_min": req.waited_min},
-                "scores": None, "member_scores": d.scores, "_explain": deferred, "latency_ms": None,
+                "scores": None,
+                "member_scores": d.scores,
+                "_explain": deferred,
+                "latency_ms": None,
             }
             c.decisions.append(decision)
             self._writer.put(routing_decisions, decision)
             self._writer.put(live_contacts, c.row(now))
-            self._notify(c.contact_id, {"type": "lead_change", "contact_id": c.contact_id, "seq": len(c.turns),
-                                        "at": now.isoformat(), "from_id": None, "to_id": d.employee_id,
-                                        "trigger": ["assigned"], "reason": d.reason})
+            self._notify(
+                c.contact_id,
+                {
+                    "type": "lead_change",
+                    "contact_id": c.contact_id,
+                    "seq": len(c.turns),
+                    "at": now.isoformat(),
+                    "from_id": None,
+                    "to_id": d.employee_id,
+                    "trigger": ["assigned"],
+                    "reason": d.reason,
+                },
+            )
 
     def _eligible(self, req: ContactRequest, m: MemberState) -> bool:
         """The eligibility rule of ``scoring.score_member`` (free, not excluded, language
         and skill unless relaxed); a test checks both agree."""
         c = self.config.scoring
-        return (m.available and m.employee_id not in req.exclude_employee_ids
-                and (req.language in m.languages or not c.require_language)
-                and (req.need in m.skills or not c.require_skill))
+        return (
+            m.available
+            and m.employee_id not in req.exclude_employee_ids
+            and (req.language in m.languages or not c.require_language)
+            and (req.need in m.skills or not c.require_skill)
+        )
 
     def _defer(self, req: ContactRequest, state: PodState, rapport: dict[str, float]) -> tuple:
         """What it takes to rebuild every member's explained score later, off the hot path:
         the request, the members as they were (load and idle time change afterwards) and
         the clock. The writer thread (or a reader of the decisions) materialises it."""
         members = state.members
-        return (req, members, {e: (m.load, m.idle_since) for e, m in members.items()}, state.pod_members,
-                state.now, rapport, self.config.scoring)
+        return (
+            req,
+            members,
+            {e: (m.load, m.idle_since) for e, m in members.items()},
+            state.pod_members,
+            state.now,
+            rapport,
+            self.config.scoring,
+        )
 
     @staticmethod
     def _request_json(req: ContactRequest) -> dict[str, Any]:
@@ -1155,9 +1392,15 @@ class LiveDesk:
         c = self.contact(contact_id)
         use = lang or self._emp_lang.get(c.lead.lead_id or "") or None
         card = build_card(use, c.record, list(c.turns), c.need, c.mood, c.attempt)
-        card.update(contact_id=c.contact_id, lead_id=c.lead.lead_id, pod_id=c.pod_id,
-                    handovers=c.lead.handovers, to_automation=c.to_automation, status=c.status,
-                    n_turns=len(c.turns))
+        card.update(
+            contact_id=c.contact_id,
+            lead_id=c.lead.lead_id,
+            pod_id=c.pod_id,
+            handovers=c.lead.handovers,
+            to_automation=c.to_automation,
+            status=c.status,
+            n_turns=len(c.turns),
+        )
         return card
 
     def decisions(self, contact_id: str) -> list[dict[str, Any]]:
@@ -1167,8 +1410,15 @@ class LiveDesk:
             return [self._audit(materialise(d)) for d in list(c.decisions)]
         self.flush()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(routing_decisions).where(routing_decisions.c.contact_id == contact_id)
-                                .order_by(routing_decisions.c.decision_id)).mappings().all()
+            rows = (
+                conn.execute(
+                    select(routing_decisions)
+                    .where(routing_decisions.c.contact_id == contact_id)
+                    .order_by(routing_decisions.c.decision_id)
+                )
+                .mappings()
+                .all()
+            )
         if not rows:
             raise UnknownContact(contact_id)
         return [{**dict(r), "at": r["at"].isoformat()} for r in rows]
@@ -1183,11 +1433,22 @@ class LiveDesk:
         """A contact flushed by an earlier process: rebuild it from the store."""
         try:
             with self.engine.connect() as conn:
-                row = conn.execute(select(live_contacts).where(live_contacts.c.contact_id == contact_id)).first()
-                turns = conn.execute(select(live_turns).where(live_turns.c.contact_id == contact_id)
-                                     .order_by(live_turns.c.seq)).all() if row is not None else []
+                row = conn.execute(
+                    select(live_contacts).where(live_contacts.c.contact_id == contact_id)
+                ).first()
+                turns = (
+                    conn.execute(
+                        select(live_turns)
+                        .where(live_turns.c.contact_id == contact_id)
+                        .order_by(live_turns.c.seq)
+                    ).all()
+                    if row is not None
+                    else []
+                )
         except Exception as exc:  # noqa: BLE001
-            raise UnknownContact(f"{contact_id} (store unavailable: {type(exc).__name__})") from None
+            raise UnknownContact(
+                f"{contact_id} (store unavailable: {type(exc).__name__})"
+            ) from None
         if row is None:
             raise UnknownContact(contact_id)
         s = dict(row.state or {})
@@ -1195,11 +1456,24 @@ class LiveDesk:
         s["previous_leads"] = tuple(s.get("previous_leads") or ())
         record, rec_why = self.records.get(row.customer_id)
         c = LiveContact(
-            contact_id=row.contact_id, customer_id=row.customer_id, channel=row.channel,
-            language=row.language or "en", need=row.need or DEFAULT_NEED, mood=row.mood or "calm",
-            lead=LeadState(**s), pod_id=row.pod_id, to_automation=bool(row.to_automation), record=record,
-            opened_at=row.opened_at, status=row.status, attempt=attempt, record_fell_back=bool(rec_why),
-            turns=[TurnEmotion(t.seq, t.speaker, t.text, t.emotion, t.valence, t.intensity) for t in turns],
+            contact_id=row.contact_id,
+            customer_id=row.customer_id,
+            channel=row.channel,
+            language=row.language or "en",
+            need=row.need or DEFAULT_NEED,
+            mood=row.mood or "calm",
+            lead=LeadState(**s),
+            pod_id=row.pod_id,
+            to_automation=bool(row.to_automation),
+            record=record,
+            opened_at=row.opened_at,
+            status=row.status,
+            attempt=attempt,
+            record_fell_back=bool(rec_why),
+            turns=[
+                TurnEmotion(t.seq, t.speaker, t.text, t.emotion, t.valence, t.intensity)
+                for t in turns
+            ],
         )
         with self._lock:
             existing = self._contacts.setdefault(contact_id, c)
@@ -1211,7 +1485,9 @@ class LiveDesk:
 
     # ------------------------------------------------------------------ streaming & ops
 
-    def subscribe(self, contact_id: str, callback: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+    def subscribe(
+        self, contact_id: str, callback: Callable[[dict[str, Any]], None]
+    ) -> Callable[[], None]:
         """Call ``callback(event)`` after every turn of the contact (and on lead changes);
         returns the function that unsubscribes."""
         with self._lock:
@@ -1245,8 +1521,10 @@ class LiveDesk:
             "emotion": self.emotions.stats(),
             "store": self.store_breaker.status(),
             "records": {"hits": self.records.hits, "misses": self.records.misses},
-            "writes_pending": self._writer.pending, "writes_done": self._writer.written,
-            "writes_dropped": self._writer.dropped, "writes_rejected": self._writer.rejected,
+            "writes_pending": self._writer.pending,
+            "writes_done": self._writer.written,
+            "writes_dropped": self._writer.dropped,
+            "writes_rejected": self._writer.rejected,
             "write_error": self._writer.last_error,
         }
 

@@ -48,13 +48,23 @@ class MemberSpec(BaseModel):
     employee_id: Name
     name: str | None = Field(None, max_length=256)
     function: Tag = "service"
-    skills: list[Tag] = Field(default_factory=list, description="Needs this member can resolve, e.g. billing.")
-    languages: list[Tag] = Field(min_length=1, description="Languages the member serves customers in.")
+    skills: list[Tag] = Field(
+        default_factory=list, description="Needs this member can resolve, e.g. billing."
+    )
+    languages: list[Tag] = Field(
+        min_length=1, description="Languages the member serves customers in."
+    )
     capacity: int = Field(1, ge=1, le=50, description="Contacts at the same time (chat: 2-3).")
     empathy_style: dict[Mechanism, Share] | None = Field(
-        None, description="Declared usage rate (0-1) of each empathy mechanism; measured turns refine it.")
-    competence: Share | None = Field(None, description="Declared competence 0-1; resolved outcomes refine it.")
-    ui_language: Tag | None = Field(None, description="Language of the member's assist card (en, de, ...).")
+        None,
+        description="Declared usage rate (0-1) of each empathy mechanism; measured turns refine it.",
+    )
+    competence: Share | None = Field(
+        None, description="Declared competence 0-1; resolved outcomes refine it."
+    )
+    ui_language: Tag | None = Field(
+        None, description="Language of the member's assist card (en, de, ...)."
+    )
 
     @field_validator("skills", "languages")
     @classmethod
@@ -135,11 +145,15 @@ class PodsFile(BaseModel):
             pod_ids.add(p.pod_id)
             for m in p.members:
                 if m.employee_id in owner:
-                    raise ValueError(f"member {m.employee_id!r} is in both {owner[m.employee_id]!r} and {p.pod_id!r}")
+                    raise ValueError(
+                        f"member {m.employee_id!r} is in both {owner[m.employee_id]!r} and {p.pod_id!r}"
+                    )
                 owner[m.employee_id] = p.pod_id
             for c in p.customers:
                 if c in customer_owner:
-                    raise ValueError(f"customer {c!r} is owned by both {customer_owner[c]!r} and {p.pod_id!r}")
+                    raise ValueError(
+                        f"customer {c!r} is owned by both {customer_owner[c]!r} and {p.pod_id!r}"
+                    )
                 customer_owner[c] = p.pod_id
         return self
 
@@ -156,7 +170,9 @@ def _where(loc: tuple[Any, ...], raw: Any) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
-            ident = node.get("pod_id") or node.get("employee_id") if isinstance(node, dict) else None
+            ident = (
+                node.get("pod_id") or node.get("employee_id") if isinstance(node, dict) else None
+            )
             if ident:
                 out += f" ({ident})"
         elif part == "[key]":  # pydantic's marker for a bad mapping key: the key is named already
@@ -217,8 +233,11 @@ def save_pods(engine: Engine, specs: Iterable[PodSpec]) -> dict[str, int]:
     with engine.begin() as conn:
         for spec in specs:
             _save_pod(conn, spec)
-    return {"pods": len(specs), "members": sum(len(s.members) for s in specs),
-            "customers": sum(len(s.customers) for s in specs)}
+    return {
+        "pods": len(specs),
+        "members": sum(len(s.members) for s in specs),
+        "customers": sum(len(s.customers) for s in specs),
+    }
 
 
 def _save_pod(conn: Connection, spec: PodSpec) -> None:
@@ -226,15 +245,33 @@ def _save_pod(conn: Connection, spec: PodSpec) -> None:
 
     pods_t, emp_t, pc_t = _tables()
     member_ids = [m.employee_id for m in spec.members]
-    upsert(conn, "pods", [{"pod_id": spec.pod_id, "name": spec.name, "functions": spec.functions,
-                           "member_ids": member_ids, "segments": spec.segments}])
-    existing = {r.employee_id: r._mapping for r in
-                conn.execute(select(emp_t).where(emp_t.c.employee_id.in_(member_ids)))} if member_ids else {}
+    upsert(
+        conn,
+        "pods",
+        [
+            {
+                "pod_id": spec.pod_id,
+                "name": spec.name,
+                "functions": spec.functions,
+                "member_ids": member_ids,
+                "segments": spec.segments,
+            }
+        ],
+    )
+    existing = (
+        {
+            r.employee_id: r._mapping
+            for r in conn.execute(select(emp_t).where(emp_t.c.employee_id.in_(member_ids)))
+        }
+        if member_ids
+        else {}
+    )
     rows = [_employee_row(m, spec.pod_id, existing.get(m.employee_id)) for m in spec.members]
     upsert(conn, "employees", rows)
     moved = set(member_ids)
-    for other, listed in conn.execute(select(pods_t.c.pod_id, pods_t.c.member_ids)
-                                      .where(pods_t.c.pod_id != spec.pod_id)):
+    for other, listed in conn.execute(
+        select(pods_t.c.pod_id, pods_t.c.member_ids).where(pods_t.c.pod_id != spec.pod_id)
+    ):
         if moved & set(listed or []):  # keep other pods' member lists true to the move
             keep = [e for e in listed if e not in moved]
             conn.execute(update(pods_t).where(pods_t.c.pod_id == other).values(member_ids=keep))
@@ -245,7 +282,9 @@ def _save_pod(conn: Connection, spec: PodSpec) -> None:
     conn.execute(delete(pc_t).where(pc_t.c.pod_id == spec.pod_id))
     if spec.customers:
         conn.execute(delete(pc_t).where(pc_t.c.customer_id.in_(spec.customers)))
-        conn.execute(pc_t.insert(), [{"customer_id": c, "pod_id": spec.pod_id} for c in spec.customers])
+        conn.execute(
+            pc_t.insert(), [{"customer_id": c, "pod_id": spec.pod_id} for c in spec.customers]
+        )
 
 
 def _employee_row(m: MemberSpec, pod_id: str, old: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -259,9 +298,14 @@ def _employee_row(m: MemberSpec, pod_id: str, old: Mapping[str, Any] | None) -> 
     return {
         "employee_id": m.employee_id,
         "name": m.name if m.name is not None else (old or {}).get("name"),
-        "function": m.function, "skills": m.skills, "languages": m.languages, "pod_id": pod_id,
-        "capacity": m.capacity, "hired_at": (old or {}).get("hired_at"),
-        "source": (old or {}).get("source") or "real", "attributes": attrs,
+        "function": m.function,
+        "skills": m.skills,
+        "languages": m.languages,
+        "pod_id": pod_id,
+        "capacity": m.capacity,
+        "hired_at": (old or {}).get("hired_at"),
+        "source": (old or {}).get("source") or "real",
+        "attributes": attrs,
     }
 
 
@@ -279,10 +323,17 @@ def list_pods(engine: Engine, pod_ids: Iterable[str] | None = None) -> list[PodV
             return []
         ids = [r.pod_id for r in pod_rows]
         listed = {eid for r in pod_rows for eid in (r.member_ids or [])}
-        emp_rows = list(conn.execute(select(emp_t).where(emp_t.c.pod_id.in_(ids) | emp_t.c.employee_id.in_(listed))))
+        emp_rows = list(
+            conn.execute(
+                select(emp_t).where(emp_t.c.pod_id.in_(ids) | emp_t.c.employee_id.in_(listed))
+            )
+        )
         owned: dict[str, list[str]] = {}
-        for cid, pid in conn.execute(select(pc_t.c.customer_id, pc_t.c.pod_id).where(pc_t.c.pod_id.in_(ids))
-                                     .order_by(pc_t.c.customer_id)):
+        for cid, pid in conn.execute(
+            select(pc_t.c.customer_id, pc_t.c.pod_id)
+            .where(pc_t.c.pod_id.in_(ids))
+            .order_by(pc_t.c.customer_id)
+        ):
             owned.setdefault(pid, []).append(cid)
     by_pod: dict[str, list[Any]] = {}
     for r in emp_rows:
@@ -294,11 +345,20 @@ def list_pods(engine: Engine, pod_ids: Iterable[str] | None = None) -> list[PodV
     out = []
     for r in pod_rows:
         order = {eid: i for i, eid in enumerate(r.member_ids or [])}
-        members = sorted(by_pod.get(r.pod_id, []), key=lambda e: (order.get(e.employee_id, len(order)), e.employee_id))
-        out.append(PodView(
-            pod_id=r.pod_id, name=r.name, functions=list(r.functions or []), segments=list(r.segments or []),
-            customers=owned.get(r.pod_id, []), members=[_member_from_row(e) for e in members],
-        ))
+        members = sorted(
+            by_pod.get(r.pod_id, []),
+            key=lambda e: (order.get(e.employee_id, len(order)), e.employee_id),
+        )
+        out.append(
+            PodView(
+                pod_id=r.pod_id,
+                name=r.name,
+                functions=list(r.functions or []),
+                segments=list(r.segments or []),
+                customers=owned.get(r.pod_id, []),
+                members=[_member_from_row(e) for e in members],
+            )
+        )
     return out
 
 
@@ -306,9 +366,15 @@ def _member_from_row(e: Any) -> MemberView:
     """Stored employees are shown as they are (an ingest may lack languages)."""
     attrs = e.attributes if isinstance(e.attributes, dict) else {}
     return MemberView(
-        employee_id=e.employee_id, name=e.name, function=e.function or "service", skills=list(e.skills or []),
-        languages=list(e.languages or []), capacity=e.capacity or 1, empathy_style=attrs.get("empathy_style"),
-        competence=attrs.get("competence"), ui_language=attrs.get("ui_language"),
+        employee_id=e.employee_id,
+        name=e.name,
+        function=e.function or "service",
+        skills=list(e.skills or []),
+        languages=list(e.languages or []),
+        capacity=e.capacity or 1,
+        empathy_style=attrs.get("empathy_style"),
+        competence=attrs.get("competence"),
+        ui_language=attrs.get("ui_language"),
     )
 
 
@@ -329,8 +395,13 @@ def delete_pod(engine: Engine, pod_id: str) -> bool:
 
 
 # --------------------------------------------------------------------------- pod state
-def load_pod_state(engine: Engine, now: float = 0.0, empathy_model: tuple[str, str] | None = None,
-                   prior_turns: float = 10.0, default_usage: float = 0.3) -> PodState:
+def load_pod_state(
+    engine: Engine,
+    now: float = 0.0,
+    empathy_model: tuple[str, str] | None = None,
+    prior_turns: float = 10.0,
+    default_usage: float = 0.3,
+) -> PodState:
     """The router's view of the stored pods: every active employee with a pod, all free.
 
     ``empathy_model`` picks the (model, version) of ``turn_empathy`` to measure styles
@@ -341,8 +412,13 @@ def load_pod_state(engine: Engine, now: float = 0.0, empathy_model: tuple[str, s
     carry ``left_at`` have left and are not loaded."""
     pods_t, emp_t, _ = _tables()
     with engine.connect() as conn:
-        rows = [r for r in conn.execute(select(emp_t).where(emp_t.c.pod_id.is_not(None)).order_by(emp_t.c.employee_id))
-                if not (isinstance(r.attributes, dict) and r.attributes.get("left_at"))]
+        rows = [
+            r
+            for r in conn.execute(
+                select(emp_t).where(emp_t.c.pod_id.is_not(None)).order_by(emp_t.c.employee_id)
+            )
+            if not (isinstance(r.attributes, dict) and r.attributes.get("left_at"))
+        ]
         ids = [r.employee_id for r in rows]
         usage = _measured_empathy(conn, ids, empathy_model) if ids else {}
         resolved = _resolution_counts(conn, ids) if ids else {}
@@ -363,9 +439,15 @@ def load_pod_state(engine: Engine, now: float = 0.0, empathy_model: tuple[str, s
         prior_c = float(attrs["competence"]) if attrs.get("competence") is not None else 0.5
         competence = (k + prior_turns * prior_c) / (total + prior_turns)
         m = MemberState(
-            employee_id=r.employee_id, pod_id=r.pod_id, function=r.function or "service",
-            skills=frozenset(r.skills or []), languages=frozenset(r.languages or []), capacity=max(1, r.capacity or 1),
-            idle_since=now, competence=competence, empathy=empathy,
+            employee_id=r.employee_id,
+            pod_id=r.pod_id,
+            function=r.function or "service",
+            skills=frozenset(r.skills or []),
+            languages=frozenset(r.languages or []),
+            capacity=max(1, r.capacity or 1),
+            idle_since=now,
+            competence=competence,
+            empathy=empathy,
         )
         state.members[m.employee_id] = m
         state.pod_members.setdefault(m.pod_id, []).append(m.employee_id)
@@ -373,24 +455,37 @@ def load_pod_state(engine: Engine, now: float = 0.0, empathy_model: tuple[str, s
     return state
 
 
-def _measured_empathy(conn: Connection, ids: list[str], model: tuple[str, str] | None
-                      ) -> dict[str, tuple[int, tuple[int, int, int]]]:
+def _measured_empathy(
+    conn: Connection, ids: list[str], model: tuple[str, str] | None
+) -> dict[str, tuple[int, tuple[int, int, int]]]:
     """employee id → (annotated turns, turns using each mechanism at any level)."""
     from empathos.store.schema import turn_empathy, turns
 
     te = turn_empathy
     if model is None:
-        top = conn.execute(select(te.c.model, te.c.version).group_by(te.c.model, te.c.version)
-                           .order_by(func.count().desc(), te.c.model, te.c.version).limit(1)).first()
+        top = conn.execute(
+            select(te.c.model, te.c.version)
+            .group_by(te.c.model, te.c.version)
+            .order_by(func.count().desc(), te.c.model, te.c.version)
+            .limit(1)
+        ).first()
         if top is None:
             return {}
         model = (top.model, top.version)
     used = [func.sum(case((te.c[mech] > 0, 1), else_=0)) for mech in MECHANISMS]
-    q = (select(turns.c.author_id, func.count(), *used)
-         .select_from(te.join(turns, and_(te.c.interaction_id == turns.c.interaction_id, te.c.seq == turns.c.seq)))
-         .where(te.c.model == model[0], te.c.version == model[1], turns.c.author_id.in_(ids))
-         .group_by(turns.c.author_id))
-    return {r[0]: (int(r[1]), (int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))) for r in conn.execute(q)}
+    q = (
+        select(turns.c.author_id, func.count(), *used)
+        .select_from(
+            te.join(
+                turns, and_(te.c.interaction_id == turns.c.interaction_id, te.c.seq == turns.c.seq)
+            )
+        )
+        .where(te.c.model == model[0], te.c.version == model[1], turns.c.author_id.in_(ids))
+        .group_by(turns.c.author_id)
+    )
+    return {
+        r[0]: (int(r[1]), (int(r[2] or 0), int(r[3] or 0), int(r[4] or 0))) for r in conn.execute(q)
+    }
 
 
 def _resolution_counts(conn: Connection, ids: list[str]) -> dict[str, tuple[int, int]]:
@@ -398,6 +493,9 @@ def _resolution_counts(conn: Connection, ids: list[str]) -> dict[str, tuple[int,
     from empathos.store.schema import outcomes
 
     o = outcomes
-    q = (select(o.c.employee_id, func.sum(case((o.c.value >= 0.5, 1), else_=0)), func.count())
-         .where(o.c.kind == "resolved", o.c.employee_id.in_(ids)).group_by(o.c.employee_id))
+    q = (
+        select(o.c.employee_id, func.sum(case((o.c.value >= 0.5, 1), else_=0)), func.count())
+        .where(o.c.kind == "resolved", o.c.employee_id.in_(ids))
+        .group_by(o.c.employee_id)
+    )
     return {r[0]: (int(r[1] or 0), int(r[2])) for r in conn.execute(q)}

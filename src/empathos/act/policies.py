@@ -86,22 +86,31 @@ class EmpathyPolicy:
         score, but only the chosen member's parts and sentence are built (fast path)."""
         return self.decide(contact, state, explain=False).decision
 
-    def decide(self, contact: ContactRequest, state: PodState, explain: bool = True) -> EmpathyDecision:
+    def decide(
+        self, contact: ContactRequest, state: PodState, explain: bool = True
+    ) -> EmpathyDecision:
         """The decision with its triage and chosen pod; with ``explain`` also every
         member's :class:`MemberScore` (parts and sentence) for the decision log."""
         t = triage(contact, self.triage_config)
         if t.automate:
-            return EmpathyDecision(RoutingDecision(to_automation=True, reason=f"triage {t.rule}: {t.reason}"), t)
+            return EmpathyDecision(
+                RoutingDecision(to_automation=True, reason=f"triage {t.rule}: {t.reason}"), t
+            )
         try:
             return self._to_person(contact, state, t, explain)
         except Exception as exc:  # noqa: BLE001 - routing must answer; the error is reported
-            d = FifoSkillsPolicy(self.overflow_after_min, self.any_agent_after_min).route(contact, state)
+            d = FifoSkillsPolicy(self.overflow_after_min, self.any_agent_after_min).route(
+                contact, state
+            )
             d.fell_back = True
-            d.reason = f"empathy scoring failed ({type(exc).__name__}: {exc}); fifo fallback: {d.reason}"
+            d.reason = (
+                f"empathy scoring failed ({type(exc).__name__}: {exc}); fifo fallback: {d.reason}"
+            )
             return EmpathyDecision(d, t, error=f"{type(exc).__name__}: {exc}")
 
-    def _to_person(self, contact: ContactRequest, state: PodState, t: TriageDecision,
-                   explain: bool) -> EmpathyDecision:
+    def _to_person(
+        self, contact: ContactRequest, state: PodState, t: TriageDecision, explain: bool
+    ) -> EmpathyDecision:
         pod = choose_pod(contact, state)
         rapport = self.rapport.get(contact.customer_id) if self.rapport else None
         members: list[MemberScore] = []
@@ -115,15 +124,25 @@ class EmpathyPolicy:
         if best_id is not None:
             best = self._explain(contact, state, best_id, self.scoring, rapport, members)
             where = "owner pod" if best.pod_id == pod else f"outside the owner pod {pod}"
-            d = RoutingDecision(pod_id=best.pod_id, employee_id=best.employee_id, scores=scores,
-                                reason=f"{why}; best-fitting qualified member ({where}): {best.reason}")
+            d = RoutingDecision(
+                pod_id=best.pod_id,
+                employee_id=best.employee_id,
+                scores=scores,
+                reason=f"{why}; best-fitting qualified member ({where}): {best.reason}",
+            )
             return EmpathyDecision(d, t, pod, members)
         if self.bot_when_busy and self._bot_may_bridge(contact, t):
-            d = RoutingDecision(to_automation=True, scores=scores, fell_back=True,
-                                reason=f"{why}; no qualified member free: the bot tries first (soft rules only)")
+            d = RoutingDecision(
+                to_automation=True,
+                scores=scores,
+                fell_back=True,
+                reason=f"{why}; no qualified member free: the bot tries first (soft rules only)",
+            )
             return EmpathyDecision(d, t, pod, members)
         if contact.waited_min < self.overflow_after_min:
-            d = RoutingDecision(pod_id=pod, scores=scores, reason=f"{why}; waiting for a qualified member")
+            d = RoutingDecision(
+                pod_id=pod, scores=scores, reason=f"{why}; waiting for a qualified member"
+            )
             return EmpathyDecision(d, t, pod, members)
         any_language = contact.waited_min >= self.any_agent_after_min
         over_id = self._overflow(contact, state, scores, any_language)
@@ -132,8 +151,13 @@ class EmpathyPolicy:
             return EmpathyDecision(d, t, pod, members)
         relaxed = replace(self.scoring, require_skill=False, require_language=not any_language)
         best = self._explain(contact, state, over_id, relaxed, rapport, [])
-        d = RoutingDecision(pod_id=best.pod_id, employee_id=best.employee_id, scores=scores, fell_back=True,
-                            reason=f"{why}; overflow, no qualified member free: {best.reason}")
+        d = RoutingDecision(
+            pod_id=best.pod_id,
+            employee_id=best.employee_id,
+            scores=scores,
+            fell_back=True,
+            reason=f"{why}; overflow, no qualified member free: {best.reason}",
+        )
         return EmpathyDecision(d, t, pod, members)
 
     def _bot_may_bridge(self, contact: ContactRequest, t: TriageDecision) -> bool:
@@ -141,22 +165,40 @@ class EmpathyPolicy:
         Only where a bot serves the channel and has not tried yet, and only when every rule
         that fired is a soft one (complex need, negative valence, distress label): a very
         intense, valuable, repeat or transferred contact waits for a person."""
-        return (contact.channel in self.triage_config.automation_channels and not contact.bot_tried
-                and bool(t.fired) and set(t.fired) <= SOFT_RULES)
+        return (
+            contact.channel in self.triage_config.automation_channels
+            and not contact.bot_tried
+            and bool(t.fired)
+            and set(t.fired) <= SOFT_RULES
+        )
 
     @staticmethod
-    def _explain(contact: ContactRequest, state: PodState, eid: str, config: ScoringConfig,
-                 rapport: Mapping[str, float] | None, members: list[MemberScore]) -> MemberScore:
+    def _explain(
+        contact: ContactRequest,
+        state: PodState,
+        eid: str,
+        config: ScoringConfig,
+        rapport: Mapping[str, float] | None,
+        members: list[MemberScore],
+    ) -> MemberScore:
         """The chosen member's full score (reused from ``members`` when already built)."""
         for s in members:
             if s.employee_id == eid:
                 return s
-        return score_member(contact, state.members[eid], state, config, rapport,
-                            empathy_demand(contact), mechanism_weights(contact))
+        return score_member(
+            contact,
+            state.members[eid],
+            state,
+            config,
+            rapport,
+            empathy_demand(contact),
+            mechanism_weights(contact),
+        )
 
     @staticmethod
-    def _overflow(contact: ContactRequest, state: PodState, scores: Mapping[str, float],
-                  any_language: bool) -> str | None:
+    def _overflow(
+        contact: ContactRequest, state: PodState, scores: Mapping[str, float], any_language: bool
+    ) -> str | None:
         """The best free, not excluded member with the skill relaxed (and, when
         ``any_language``, the language too): speakers first, then skill, then score."""
         best: str | None = None
@@ -168,7 +210,13 @@ class EmpathyPolicy:
             speaks = contact.language in m.languages
             if not (speaks or any_language):
                 continue
-            key = (0 if speaks else 1, 0 if contact.need in m.skills else 1, -scores[eid], m.idle_since, eid)
+            key = (
+                0 if speaks else 1,
+                0 if contact.need in m.skills else 1,
+                -scores[eid],
+                m.idle_since,
+                eid,
+            )
             if best_key is None or key < best_key:
                 best_key, best = key, eid
         return best

@@ -137,7 +137,9 @@ class RoutingPolicy(Protocol):
 _POLICIES: dict[str, Callable[..., RoutingPolicy]] = {}
 
 
-def register_policy(name: str) -> Callable[[Callable[..., RoutingPolicy]], Callable[..., RoutingPolicy]]:
+def register_policy(
+    name: str,
+) -> Callable[[Callable[..., RoutingPolicy]], Callable[..., RoutingPolicy]]:
     """Register a policy factory (usually the class) under ``name``."""
 
     def deco(factory: Callable[..., RoutingPolicy]) -> Callable[..., RoutingPolicy]:
@@ -194,7 +196,11 @@ class FifoSkillsPolicy:
         best: MemberState | None = None
         for eid in state.free:  # ordered by when they became free
             m = members[eid]
-            if eid in excluded or contact.language not in m.languages or contact.need not in m.skills:
+            if (
+                eid in excluded
+                or contact.language not in m.languages
+                or contact.need not in m.skills
+            ):
                 continue
             scores[eid] = now - m.idle_since
             if best is None or m.idle_since < best.idle_since:

@@ -54,7 +54,15 @@ EMOTION_MECHANISM_WEIGHTS: dict[str, tuple[float, float, float]] = {
 }
 _EVEN: tuple[float, float, float] = (1 / 3, 1 / 3, 1 / 3)
 _NEGATIVE_LABELS = frozenset(EMOTION_MECHANISM_WEIGHTS)
-PARTS: tuple[str, ...] = ("skill", "language", "empathy", "competence", "rapport", "pod", "availability")
+PARTS: tuple[str, ...] = (
+    "skill",
+    "language",
+    "empathy",
+    "competence",
+    "rapport",
+    "pod",
+    "availability",
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,9 @@ class ScoringConfig:
             try:
                 kwargs[key] = kind(value)
             except (TypeError, ValueError):
-                raise ValueError(f"scoring setting {key!r} must be a number, got {value!r}") from None
+                raise ValueError(
+                    f"scoring setting {key!r} must be a number, got {value!r}"
+                ) from None
         return cls(**kwargs)
 
     @classmethod
@@ -155,8 +165,14 @@ def mechanism_weights(request: ContactRequest) -> tuple[float, float, float]:
     return EMOTION_MECHANISM_WEIGHTS.get(request.emotion or "", _EVEN)
 
 
-def _ineligible_reason(m: MemberState, request: ContactRequest, config: ScoringConfig,
-                       speaks: bool, skilled: bool, free: bool) -> str:
+def _ineligible_reason(
+    m: MemberState,
+    request: ContactRequest,
+    config: ScoringConfig,
+    speaks: bool,
+    skilled: bool,
+    free: bool,
+) -> str:
     if not m.active:
         return "has left"
     if not m.on_shift:
@@ -180,13 +196,23 @@ _PART_PHRASES: dict[str, str] = {
     "availability": "idle longest / least loaded",
 }
 _ADJECTIVE: dict[str, str] = {
-    "anger": "an angry", "frustration": "a frustrated", "anxiety": "an anxious",
-    "sadness": "a disappointed", "confusion": "a confused",
+    "anger": "an angry",
+    "frustration": "a frustrated",
+    "anxiety": "an anxious",
+    "sadness": "a disappointed",
+    "confusion": "a confused",
 }
 
 
-def _reason(m: MemberState, request: ContactRequest, parts: dict[str, float], score: float,
-            eligible: bool, why_not: str, strongest: str) -> str:
+def _reason(
+    m: MemberState,
+    request: ContactRequest,
+    parts: dict[str, float],
+    score: float,
+    eligible: bool,
+    why_not: str,
+    strongest: str,
+) -> str:
     """One sentence for a supervisor: what qualifies the member, the parts that set them
     apart (top three besides skill and language), or why they are not eligible."""
     if not eligible:
@@ -196,9 +222,15 @@ def _reason(m: MemberState, request: ContactRequest, parts: dict[str, float], sc
         has.append(f"speaks {request.language}")
     if parts["skill"] > 0.0:
         has.append(f"has the {request.need} skill")
-    head = f"{m.employee_id} " + (" and ".join(has) if has else "is free but unqualified (overflow)")
-    top = sorted([p for p in _PART_PHRASES if parts[p] > 0.0], key=parts.__getitem__, reverse=True)[:3]
-    emotion = _ADJECTIVE.get(request.emotion or "", "a distressed" if request.valence < 0 else "a calm")
+    head = f"{m.employee_id} " + (
+        " and ".join(has) if has else "is free but unqualified (overflow)"
+    )
+    top = sorted([p for p in _PART_PHRASES if parts[p] > 0.0], key=parts.__getitem__, reverse=True)[
+        :3
+    ]
+    emotion = _ADJECTIVE.get(
+        request.emotion or "", "a distressed" if request.valence < 0 else "a calm"
+    )
     fmt = {"mech": strongest.replace("_", " "), "emotion": emotion, "competence": m.competence}
     said = [_PART_PHRASES[p].format(**fmt) for p in top]
     if parts["rapport"] < 0.0:
@@ -207,15 +239,25 @@ def _reason(m: MemberState, request: ContactRequest, parts: dict[str, float], sc
     return f"{head}{tail} (score {score:.2f})."
 
 
-def score_member(request: ContactRequest, m: MemberState, state: PodState, config: ScoringConfig,
-                 rapport: Mapping[str, float] | None, demand: float,
-                 weights: tuple[float, float, float]) -> MemberScore:
+def score_member(
+    request: ContactRequest,
+    m: MemberState,
+    state: PodState,
+    config: ScoringConfig,
+    rapport: Mapping[str, float] | None,
+    demand: float,
+    weights: tuple[float, float, float],
+) -> MemberScore:
     """Score one member (see the module docstring for the parts)."""
     c = config
     speaks = request.language in m.languages
     skilled = request.need in m.skills
     emp, du = m.empathy, c.default_usage
-    usage = (emp.get("emotional_reaction", du), emp.get("interpretation", du), emp.get("exploration", du))
+    usage = (
+        emp.get("emotional_reaction", du),
+        emp.get("interpretation", du),
+        emp.get("exploration", du),
+    )
     fit = weights[0] * usage[0] + weights[1] * usage[1] + weights[2] * usage[2]
     spare = max(0.0, 1.0 - m.load / m.capacity) if m.capacity > 0 else 0.0
     idle = min(1.0, max(0.0, state.now - m.idle_since) / c.idle_norm_min) if m.load == 0 else 0.0
@@ -240,8 +282,13 @@ def score_member(request: ContactRequest, m: MemberState, state: PodState, confi
     else:
         reason = f"{m.employee_id} {why_not} (score {score:.2f})."
     return MemberScore(
-        employee_id=m.employee_id, pod_id=m.pod_id, score=score, parts=parts, eligible=eligible,
-        reason=reason, idle_since=m.idle_since,
+        employee_id=m.employee_id,
+        pod_id=m.pod_id,
+        score=score,
+        parts=parts,
+        eligible=eligible,
+        reason=reason,
+        idle_since=m.idle_since,
     )
 
 
@@ -265,23 +312,41 @@ def score_members(
     demand = empathy_demand(request)
     weights = mechanism_weights(request)
     if limit is not None:
-        return [score_member(request, state.members[eid], state, config, rapport, demand, weights)
-                for eid in _ranked_ids(request, state, config, rapport)[: max(0, limit)]]
-    out = [score_member(request, m, state, config, rapport, demand, weights) for m in state.members.values()]
+        return [
+            score_member(request, state.members[eid], state, config, rapport, demand, weights)
+            for eid in _ranked_ids(request, state, config, rapport)[: max(0, limit)]
+        ]
+    out = [
+        score_member(request, m, state, config, rapport, demand, weights)
+        for m in state.members.values()
+    ]
     out.sort(key=lambda s: (not s.eligible, -s.score, s.idle_since, s.employee_id))
     return out
 
 
-def _ranked_ids(request: ContactRequest, state: PodState, config: ScoringConfig,
-                rapport: Mapping[str, float] | None) -> list[str]:
+def _ranked_ids(
+    request: ContactRequest,
+    state: PodState,
+    config: ScoringConfig,
+    rapport: Mapping[str, float] | None,
+) -> list[str]:
     """Member ids in :func:`score_members` order, from the fast path's scores."""
     scores, _ = fast_scores(request, state, config, rapport)
-    lang, need, excluded, free = request.language, request.need, request.exclude_employee_ids, state.free
+    lang, need, excluded, free = (
+        request.language,
+        request.need,
+        request.exclude_employee_ids,
+        state.free,
+    )
     keys = []
     for eid, m in state.members.items():
-        eligible = (eid in free and m.available and eid not in excluded
-                    and (lang in m.languages or not config.require_language)
-                    and (need in m.skills or not config.require_skill))
+        eligible = (
+            eid in free
+            and m.available
+            and eid not in excluded
+            and (lang in m.languages or not config.require_language)
+            and (need in m.skills or not config.require_skill)
+        )
         keys.append((not eligible, -scores[eid], m.idle_since, eid))
     keys.sort()
     return [k[3] for k in keys]
@@ -332,7 +397,13 @@ def fast_scores(
     scores: dict[str, float] = {}
     best: str | None = None
     best_key: tuple[float, float, str] | None = None
-    w_skill, w_lang, w_comp, w_rap, w_pod = c.w_skill, c.w_language, c.w_competence, c.w_rapport, c.w_pod
+    w_skill, w_lang, w_comp, w_rap, w_pod = (
+        c.w_skill,
+        c.w_language,
+        c.w_competence,
+        c.w_rapport,
+        c.w_pod,
+    )
     norm = c.idle_norm_min
     wer, wip, wex = weights
     for eid, m in state.members.items():
@@ -340,8 +411,11 @@ def fast_scores(
         skilled = need in m.skills
         emp = m.empathy
         if emp:
-            fit = (wer * emp.get("emotional_reaction", du) + wip * emp.get("interpretation", du)
-                   + wex * emp.get("exploration", du))
+            fit = (
+                wer * emp.get("emotional_reaction", du)
+                + wip * emp.get("interpretation", du)
+                + wex * emp.get("exploration", du)
+            )
         else:
             fit = wer * du + wip * du + wex * du
         load, cap = m.load, m.capacity
@@ -358,10 +432,19 @@ def fast_scores(
             r = 0.0
         s = (0 + w_skill * skilled) + w_lang * speaks
         s = s + w_emp * fit + w_comp * m.competence + w_rap * r
-        s = s + w_pod * (pod is not None and m.pod_id == pod) + c.w_availability * (0.5 * spare + 0.5 * idle)
+        s = (
+            s
+            + w_pod * (pod is not None and m.pod_id == pod)
+            + c.w_availability * (0.5 * spare + 0.5 * idle)
+        )
         scores[eid] = s
-        if (eid in free and m.available and eid not in excluded
-                and (speaks or not c.require_language) and (skilled or not c.require_skill)):
+        if (
+            eid in free
+            and m.available
+            and eid not in excluded
+            and (speaks or not c.require_language)
+            and (skilled or not c.require_skill)
+        ):
             key = (-s, m.idle_since, eid)
             if best_key is None or key < best_key:
                 best_key, best = key, eid

@@ -82,7 +82,9 @@ class TriageConfig:
                 try:
                     kwargs[key] = type(default)(value)
                 except (TypeError, ValueError):
-                    raise ValueError(f"triage setting {key!r} must be a number, got {value!r}") from None
+                    raise ValueError(
+                        f"triage setting {key!r} must be a number, got {value!r}"
+                    ) from None
         return cls(**kwargs)
 
     @classmethod
@@ -183,7 +185,13 @@ def triage(request: ContactRequest, config: TriageConfig = TriageConfig()) -> Tr
             inputs=inputs,
         )
     rule = fired[0]
-    fmt = {**inputs, "max_intensity": config.max_intensity, "min_valence": config.min_valence,
-           "max_value_at_risk": config.max_value_at_risk}
+    fmt = {
+        **inputs,
+        "max_intensity": config.max_intensity,
+        "min_valence": config.min_valence,
+        "max_value_at_risk": config.max_value_at_risk,
+    }
     reason = "to a person: " + _REASONS[rule].format(**fmt)
-    return TriageDecision(automate=False, rule=rule, reason=reason, inputs=inputs, fired=tuple(fired))
+    return TriageDecision(
+        automate=False, rule=rule, reason=reason, inputs=inputs, fired=tuple(fired)
+    )

@@ -40,7 +40,10 @@ class QuestionnaireOut(BaseModel):
 
 
 class AnswersIn(BaseModel):
-    answers: dict[str, str] = Field(default_factory=dict, description="question id -> option id; unanswered questions may be left out")
+    answers: dict[str, str] = Field(
+        default_factory=dict,
+        description="question id -> option id; unanswered questions may be left out",
+    )
     save: bool = Field(True, description="store the assessment (GET /assess/latest returns it)")
 
 
@@ -77,7 +80,9 @@ class AssessmentOut(BaseModel):
     assessment_id: int | None
     created_at: str
     questionnaire_version: str
-    source: str = Field(description="where the data evidence comes from: real, simulated, mixed or none")
+    source: str = Field(
+        description="where the data evidence comes from: real, simulated, mixed or none"
+    )
     overall_stage: str
     overall_score: float | None
     weakest_pillar: str | None
@@ -100,7 +105,9 @@ LiftOut = MeasuredLift
 
 class BalanceSheetOut(BaseModel):
     as_of: str | None
-    source: str = Field(description="real, simulated, mixed or none: where the scored customers come from")
+    source: str = Field(
+        description="real, simulated, mixed or none: where the scored customers come from"
+    )
     sources: dict[str, int]
     n_customers: int
     clv_total: float
@@ -126,8 +133,12 @@ class PilotIn(BaseModel):
     pod: str = Field(description="a pod id of the store")
     policy: str = Field("empathy", description="registered routing policy to try against fifo")
     weeks: int = Field(6, ge=1, le=26)
-    seeds: int = Field(2, ge=1, le=10, description="replications, each policy and fifo on the same seed")
-    max_customers: int = Field(2000, ge=50, le=20000, description="scale the book down to this many customers")
+    seeds: int = Field(
+        2, ge=1, le=10, description="replications, each policy and fifo on the same seed"
+    )
+    max_customers: int = Field(
+        2000, ge=50, le=20000, description="scale the book down to this many customers"
+    )
 
 
 class KpiLiftOut(BaseModel):
@@ -167,16 +178,22 @@ class PilotOut(BaseModel):
     seconds: float
 
 
-@router.get("/questionnaire", summary="The maturity questionnaire (four pillars, options scored 0-3)",
-            response_model=QuestionnaireOut)
+@router.get(
+    "/questionnaire",
+    summary="The maturity questionnaire (four pillars, options scored 0-3)",
+    response_model=QuestionnaireOut,
+)
 def questionnaire() -> dict[str, Any]:
     from empathos.assess.questionnaire import load_questionnaire
 
     return load_questionnaire().as_dict()
 
 
-@router.post("", summary="Assess maturity and blind spots from answers and the store's evidence",
-             response_model=AssessmentOut)
+@router.post(
+    "",
+    summary="Assess maturity and blind spots from answers and the store's evidence",
+    response_model=AssessmentOut,
+)
 def assess(body: AnswersIn, request: Request) -> dict[str, Any]:
     from empathos.assess.assessment import run_assessment
     from empathos.assess.questionnaire import AnswerError
@@ -187,8 +204,12 @@ def assess(body: AnswersIn, request: Request) -> dict[str, Any]:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 
 
-@router.get("/latest", summary="The newest stored assessment", response_model=AssessmentOut,
-            responses={404: {"description": "no assessment stored yet"}})
+@router.get(
+    "/latest",
+    summary="The newest stored assessment",
+    response_model=AssessmentOut,
+    responses={404: {"description": "no assessment stored yet"}},
+)
 def latest(request: Request) -> dict[str, Any]:
     from empathos.assess.assessment import latest_assessment
 
@@ -207,32 +228,53 @@ def _sheet(request: Request, cost: float, coverage: float) -> Any:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 
 
-CostQuery = Query(0.0, ge=0, description="cost of the empathy programme (currency of the transactions)")
+CostQuery = Query(
+    0.0, ge=0, description="cost of the empathy programme (currency of the transactions)"
+)
 CoverageQuery = Query(1.0, gt=0, le=1, description="share of the book the measured action reaches")
 
 
-@router.get("/balance-sheet", summary="The empathy balance sheet: CLV, ELV, value at risk, value protected, ROI with CI",
-            response_model=BalanceSheetOut)
-def balance_sheet_json(request: Request, cost: float = CostQuery, coverage: float = CoverageQuery) -> dict[str, Any]:
+@router.get(
+    "/balance-sheet",
+    summary="The empathy balance sheet: CLV, ELV, value at risk, value protected, ROI with CI",
+    response_model=BalanceSheetOut,
+)
+def balance_sheet_json(
+    request: Request, cost: float = CostQuery, coverage: float = CoverageQuery
+) -> dict[str, Any]:
     return _sheet(request, cost, coverage).as_dict()
 
 
-@router.get("/balance-sheet.html", summary="The balance sheet as a self-contained HTML report (no external resource)",
-            response_class=HTMLResponse)
-def balance_sheet_html(request: Request, cost: float = CostQuery, coverage: float = CoverageQuery) -> HTMLResponse:
+@router.get(
+    "/balance-sheet.html",
+    summary="The balance sheet as a self-contained HTML report (no external resource)",
+    response_class=HTMLResponse,
+)
+def balance_sheet_html(
+    request: Request, cost: float = CostQuery, coverage: float = CoverageQuery
+) -> HTMLResponse:
     from empathos.assess.balance_report import render_html
 
     return HTMLResponse(render_html(_sheet(request, cost, coverage)))
 
 
-@router.post("/pilot", summary="Simulate a routing policy in one pod vs fifo; expected lift and sample size needed",
-             response_model=PilotOut)
+@router.post(
+    "/pilot",
+    summary="Simulate a routing policy in one pod vs fifo; expected lift and sample size needed",
+    response_model=PilotOut,
+)
 def pilot(body: PilotIn, request: Request) -> dict[str, Any]:
     from empathos.assess.pilot import run_pilot
 
     try:
-        result = run_pilot(request.app.state.engine, body.pod, body.policy, weeks=body.weeks,
-                           seeds=tuple(range(1, body.seeds + 1)), max_customers=body.max_customers)
+        result = run_pilot(
+            request.app.state.engine,
+            body.pod,
+            body.policy,
+            weeks=body.weeks,
+            seeds=tuple(range(1, body.seeds + 1)),
+            max_customers=body.max_customers,
+        )
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     return _finite(result.as_dict())

@@ -46,8 +46,11 @@ def get_desk(app: Any) -> Any:
             if desk is None:
                 from empathos.act.live import LiveDesk
 
-                desk = LiveDesk(app.state.engine, app.state.settings,
-                                writer=getattr(app.state, "live_writer", "thread"))
+                desk = LiveDesk(
+                    app.state.engine,
+                    app.state.settings,
+                    writer=getattr(app.state, "live_writer", "thread"),
+                )
                 app.state.live_desk = desk
     return desk
 
@@ -60,10 +63,18 @@ class OpenContact(BaseModel):
 
     customer_id: str = Field(examples=["c-000123"])
     channel: str = Field(default="chat", examples=["chat", "voice", "email", "self_service"])
-    text: str = Field(description="The customer's first message.", examples=["My invoice is 40 EUR too high."])
-    language: str | None = Field(default=None, description="The customer's language; default: their record's.")
-    need: str | None = Field(default=None, description="Known need (e.g. from an IVR menu); default: detected.")
-    contact_id: str | None = Field(default=None, description="Your id for the contact; default: generated.")
+    text: str = Field(
+        description="The customer's first message.", examples=["My invoice is 40 EUR too high."]
+    )
+    language: str | None = Field(
+        default=None, description="The customer's language; default: their record's."
+    )
+    need: str | None = Field(
+        default=None, description="Known need (e.g. from an IVR menu); default: detected."
+    )
+    contact_id: str | None = Field(
+        default=None, description="Your id for the contact; default: generated."
+    )
 
 
 class TurnIn(BaseModel):
@@ -111,10 +122,13 @@ class DecisionOut(BaseModel):
     fallback_reason: str | None
     latency_ms: float | None
     member_scores: dict[str, float] | None = Field(
-        default=None, description="Every member's score (higher = better), as decided.")
+        default=None, description="Every member's score (higher = better), as decided."
+    )
     scores: list[MemberScoreOut] | None = Field(
-        default=None, description="Every member's score with its parts and reason (in the audit view "
-        "GET /contacts/{id}/decisions; built off the hot path).")
+        default=None,
+        description="Every member's score with its parts and reason (in the audit view "
+        "GET /contacts/{id}/decisions; built off the hot path).",
+    )
     inputs: dict[str, Any] | None = None
     need: str | None = None
     mood: str | None = None
@@ -185,7 +199,9 @@ class ClosedOut(BaseModel):
 
 
 def _not_found(exc: Exception) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"no live contact {exc.args[0] if exc.args else ''}")
+    return HTTPException(
+        status_code=404, detail=f"no live contact {exc.args[0] if exc.args else ''}"
+    )
 
 
 async def _call(desk: Any, inline: bool, fn: Any, *args: Any) -> Any:
@@ -197,21 +213,34 @@ async def _call(desk: Any, inline: bool, fn: Any, *args: Any) -> Any:
     return await asyncio.to_thread(fn, *args)
 
 
-@router.post("/contacts", summary="Route a new contact", response_model=DecisionOut, status_code=201)
+@router.post(
+    "/contacts", summary="Route a new contact", response_model=DecisionOut, status_code=201
+)
 async def open_contact(body: OpenContact, request: Request) -> _JSON:
     """Triage (bot or person), pod and lead for a new contact from its first message and
     the customer's record; the decision with every member's score and the reason."""
     desk = get_desk(request.app)
     inline = desk.answers_from_memory(body.customer_id, body.text, body.language)
     try:
-        out = await _call(desk, inline, desk.open_contact, body.customer_id, body.channel, body.text,
-                          body.language, body.need, body.contact_id)
+        out = await _call(
+            desk,
+            inline,
+            desk.open_contact,
+            body.customer_id,
+            body.channel,
+            body.text,
+            body.language,
+            body.need,
+            body.contact_id,
+        )
     except ValueError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
     return _JSON(out, status_code=201)
 
 
-@router.post("/contacts/{contact_id}/turns", summary="Add a turn to a live contact", response_model=TurnOut)
+@router.post(
+    "/contacts/{contact_id}/turns", summary="Add a turn to a live contact", response_model=TurnOut
+)
 async def add_turn(contact_id: str, body: TurnIn, request: Request) -> _JSON:
     """Record a turn; a customer turn is read for emotion and need, and the lead is
     re-decided (hysteresis, handover limits). Returns the new card."""
@@ -228,11 +257,17 @@ async def add_turn(contact_id: str, body: TurnIn, request: Request) -> _JSON:
         raise HTTPException(status_code=409, detail=str(exc)) from None
 
 
-@router.get("/contacts/{contact_id}/card", summary="The assist card of a live contact", response_model=CardOut)
+@router.get(
+    "/contacts/{contact_id}/card",
+    summary="The assist card of a live contact",
+    response_model=CardOut,
+)
 def card(
     contact_id: str,
     request: Request,
-    lang: str | None = Query(default=None, description="Card language (en, de); default: the lead's setting."),
+    lang: str | None = Query(
+        default=None, description="Card language (en, de); default: the lead's setting."
+    ),
 ) -> _JSON:
     """Historical, contextual, predictive and ending-well sections in the employee's language."""
     from empathos.act.live import UnknownContact
@@ -243,8 +278,11 @@ def card(
         raise _not_found(exc) from None
 
 
-@router.get("/contacts/{contact_id}/decisions", summary="Every decision on a contact, with inputs",
-            response_model=list[DecisionOut])
+@router.get(
+    "/contacts/{contact_id}/decisions",
+    summary="Every decision on a contact, with inputs",
+    response_model=list[DecisionOut],
+)
 def decisions(contact_id: str, request: Request) -> _JSON:
     """The opening route and each lead re-evaluation: inputs, every member's score, the
     rule and reason, and whether it fell back (the supervisor's audit view)."""
@@ -289,7 +327,9 @@ async def stream(websocket: WebSocket, contact_id: str) -> None:
         return
     loop = asyncio.get_running_loop()
     events: asyncio.Queue = asyncio.Queue()
-    unsubscribe = desk.subscribe(contact_id, lambda e: loop.call_soon_threadsafe(events.put_nowait, e))
+    unsubscribe = desk.subscribe(
+        contact_id, lambda e: loop.call_soon_threadsafe(events.put_nowait, e)
+    )
     await websocket.send_json({"type": "card", "contact_id": contact_id, "card": first})
 
     async def pump() -> None:

@@ -23,20 +23,27 @@ Role = Literal["employee", "supervisor"]
 class EmotionFeedbackIn(BaseModel):
     interaction_id: str
     seq: int = Field(description="The customer turn's sequence number in the interaction.")
-    label: str = Field(description="The right CX emotion: anger, frustration, anxiety, sadness, confusion, "
-                                   "neutral, joy, gratitude or relief.")  # fmt: skip
+    label: str = Field(
+        description="The right CX emotion: anger, frustration, anxiety, sadness, confusion, "
+        "neutral, joy, gratitude or relief."
+    )
     author_id: str = Field(description="Who corrects (an employee or supervisor id).")
     author_role: Role = "employee"
     note: str | None = None
-    model: str | None = Field(default=None, description="The emotion model whose label is corrected (default: "
-                                                        "whichever annotated the turn).")  # fmt: skip
+    model: str | None = Field(
+        default=None,
+        description="The emotion model whose label is corrected (default: "
+        "whichever annotated the turn).",
+    )
 
 
 class EmpathyFeedbackIn(BaseModel):
     interaction_id: str
     seq: int = Field(description="The employee turn's sequence number in the interaction.")
-    levels: dict[str, int] = Field(description="mechanism -> level (0 none, 1 weak, 2 strong) for one or more of "
-                                               "emotional_reaction, interpretation, exploration.")  # fmt: skip
+    levels: dict[str, int] = Field(
+        description="mechanism -> level (0 none, 1 weak, 2 strong) for one or more of "
+        "emotional_reaction, interpretation, exploration."
+    )
     author_id: str
     author_role: Role = "employee"
     note: str | None = None
@@ -54,7 +61,9 @@ class CoachingOut(BaseModel):
     name: str | None
     pod_id: str | None
     window: dict[str, Any]
-    source: str = Field(description="Where the figures come from: real, simulated or mixed (from interactions.source).")
+    source: str = Field(
+        description="Where the figures come from: real, simulated or mixed (from interactions.source)."
+    )
     n_contacts: int
     n_replies: int
     figures: dict[str, Any]
@@ -78,9 +87,15 @@ class OodaOut(BaseModel):
 
 
 class ActIn(BaseModel):
-    action: str = Field(description="Name of a ranked action that changes the routing policy (e.g. empathy-routing).")
-    control_share: float = Field(default=0.2, ge=0.0, le=1.0, description="Share of contacts routed by fifo.")
-    cycle_minutes: float | None = Field(default=None, gt=0, description="ON/OFF time slices instead of a share.")
+    action: str = Field(
+        description="Name of a ranked action that changes the routing policy (e.g. empathy-routing)."
+    )
+    control_share: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="Share of contacts routed by fifo."
+    )
+    cycle_minutes: float | None = Field(
+        default=None, gt=0, description="ON/OFF time slices instead of a share."
+    )
 
 
 class ActOut(BaseModel):
@@ -93,37 +108,67 @@ class ActOut(BaseModel):
 
 
 def _feedback_error(exc: Exception) -> HTTPException:
-    return HTTPException(status_code=getattr(exc, "status", 422),
-                         detail=[{"loc": ["body", *str(getattr(exc, "field", "")).split(".")], "msg": str(exc)}])  # fmt: skip
+    return HTTPException(
+        status_code=getattr(exc, "status", 422),
+        detail=[{"loc": ["body", *str(getattr(exc, "field", "")).split(".")], "msg": str(exc)}],
+    )
 
 
-@router.post("/feedback/emotion", summary="Correct the emotion label of a customer turn",
-             response_model=FeedbackOut, status_code=201)  # fmt: skip
+@router.post(
+    "/feedback/emotion",
+    summary="Correct the emotion label of a customer turn",
+    response_model=FeedbackOut,
+    status_code=201,
+)
 def post_emotion_feedback(body: EmotionFeedbackIn, request: Request) -> dict[str, Any]:
     from empathos.learn.feedback import FeedbackError, correct_emotion
 
     try:
-        rec = correct_emotion(request.app.state.engine, body.interaction_id, body.seq, body.label, body.author_id,
-                              body.author_role, body.note, body.model)  # fmt: skip
+        rec = correct_emotion(
+            request.app.state.engine,
+            body.interaction_id,
+            body.seq,
+            body.label,
+            body.author_id,
+            body.author_role,
+            body.note,
+            body.model,
+        )
     except FeedbackError as exc:
         raise _feedback_error(exc) from exc
     return rec.to_dict()
 
 
-@router.post("/feedback/empathy", summary="Correct empathy levels of an employee turn (per mechanism)",
-             response_model=list[FeedbackOut], status_code=201)  # fmt: skip
+@router.post(
+    "/feedback/empathy",
+    summary="Correct empathy levels of an employee turn (per mechanism)",
+    response_model=list[FeedbackOut],
+    status_code=201,
+)
 def post_empathy_feedback(body: EmpathyFeedbackIn, request: Request) -> list[dict[str, Any]]:
     from empathos.learn.feedback import FeedbackError, correct_empathy
 
     try:
-        recs = correct_empathy(request.app.state.engine, body.interaction_id, body.seq, body.levels, body.author_id,
-                               body.author_role, body.note, body.model)  # fmt: skip
+        recs = correct_empathy(
+            request.app.state.engine,
+            body.interaction_id,
+            body.seq,
+            body.levels,
+            body.author_id,
+            body.author_role,
+            body.note,
+            body.model,
+        )
     except FeedbackError as exc:
         raise _feedback_error(exc) from exc
     return [r.to_dict() for r in recs]
 
 
-@router.get("/feedback", summary="List stored label corrections, newest first", response_model=list[FeedbackOut])
+@router.get(
+    "/feedback",
+    summary="List stored label corrections, newest first",
+    response_model=list[FeedbackOut],
+)
 def get_feedback(
     request: Request,
     kind: Literal["emotion", "empathy"] | None = None,
@@ -133,12 +178,20 @@ def get_feedback(
 ) -> list[dict[str, Any]]:
     from empathos.learn.feedback import list_feedback
 
-    return [r.to_dict() for r in list_feedback(request.app.state.engine, kind, interaction_id, author_id, limit)]
+    return [
+        r.to_dict()
+        for r in list_feedback(request.app.state.engine, kind, interaction_id, author_id, limit)
+    ]
 
 
-@router.get("/coaching/pods/{pod_id}", summary="Coaching report of a pod: endings, behaviours, members, peers",
-            response_model=CoachingOut)  # fmt: skip
-def get_pod_coaching(pod_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)) -> dict[str, Any]:
+@router.get(
+    "/coaching/pods/{pod_id}",
+    summary="Coaching report of a pod: endings, behaviours, members, peers",
+    response_model=CoachingOut,
+)
+def get_pod_coaching(
+    pod_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)
+) -> dict[str, Any]:
     from empathos.learn.coaching import CoachingConfig, CoachingError, coach_pod
 
     try:
@@ -147,32 +200,50 @@ def get_pod_coaching(pod_id: str, request: Request, weeks: int = Query(12, ge=1,
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
 
-@router.get("/coaching/{employee_id}", summary="Coaching report of an employee: endings, behaviours, peers, examples",
-            response_model=CoachingOut)  # fmt: skip
-def get_employee_coaching(employee_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)) -> dict[str, Any]:
+@router.get(
+    "/coaching/{employee_id}",
+    summary="Coaching report of an employee: endings, behaviours, peers, examples",
+    response_model=CoachingOut,
+)
+def get_employee_coaching(
+    employee_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)
+) -> dict[str, Any]:
     from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee
 
     try:
-        return coach_employee(request.app.state.engine, employee_id, CoachingConfig(weeks=weeks)).to_dict()
+        return coach_employee(
+            request.app.state.engine, employee_id, CoachingConfig(weeks=weeks)
+        ).to_dict()
     except CoachingError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
 
-@router.get("/ooda", summary="OODA: KPIs over time, benchmarks comparison, ranked actions with expected value",
-            response_model=OodaOut)  # fmt: skip
-def get_ooda(request: Request, weeks: int = Query(12, ge=1, le=520), days: int = Query(30, ge=1, le=3650)) -> dict[str, Any]:
+@router.get(
+    "/ooda",
+    summary="OODA: KPIs over time, benchmarks comparison, ranked actions with expected value",
+    response_model=OodaOut,
+)
+def get_ooda(
+    request: Request, weeks: int = Query(12, ge=1, le=520), days: int = Query(30, ge=1, le=3650)
+) -> dict[str, Any]:
     from empathos.learn.ooda import ooda_report
 
     return ooda_report(request.app.state.engine, weeks, days).to_dict()
 
 
-@router.post("/ooda/act", summary="Apply a ranked action: start a measured experiment of its routing policy",
-             response_model=ActOut, status_code=201)  # fmt: skip
+@router.post(
+    "/ooda/act",
+    summary="Apply a ranked action: start a measured experiment of its routing policy",
+    response_model=ActOut,
+    status_code=201,
+)
 def post_ooda_act(body: ActIn, request: Request) -> dict[str, Any]:
     from empathos.learn.ooda import apply_action
 
     try:
-        return apply_action(request.app.state.engine, body.action, body.control_share, body.cycle_minutes)
+        return apply_action(
+            request.app.state.engine, body.action, body.control_share, body.cycle_minutes
+        )
     except KeyError as exc:
         raise HTTPException(status_code=404, detail=str(exc.args[0])) from exc
     except ValueError as exc:

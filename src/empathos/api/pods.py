@@ -31,12 +31,19 @@ def _refresh_live(request: Request) -> None:
         refresh()
 
 
-@router.get("/pods", response_model=PodList, summary="List the pods with members and owned customers")
+@router.get(
+    "/pods", response_model=PodList, summary="List the pods with members and owned customers"
+)
 def pods_index(request: Request) -> PodList:
     return PodList(pods=list_pods(request.app.state.engine))
 
 
-@router.get("/pods/{pod_id}", response_model=PodView, summary="One pod", responses={404: {"description": "No such pod"}})
+@router.get(
+    "/pods/{pod_id}",
+    response_model=PodView,
+    summary="One pod",
+    responses={404: {"description": "No such pod"}},
+)
 def pods_show(pod_id: str, request: Request) -> PodView:
     pod = get_pod(request.app.state.engine, pod_id)
     if pod is None:
@@ -44,12 +51,19 @@ def pods_show(pod_id: str, request: Request) -> PodView:
     return pod
 
 
-@router.post("/pods", response_model=PodView, status_code=201, summary="Create a pod",
-             responses={409: {"description": "A pod with this id exists (use PUT to replace it)"}})
+@router.post(
+    "/pods",
+    response_model=PodView,
+    status_code=201,
+    summary="Create a pod",
+    responses={409: {"description": "A pod with this id exists (use PUT to replace it)"}},
+)
 def pods_create(pod: PodSpec, request: Request) -> PodView:
     engine = request.app.state.engine
     if get_pod(engine, pod.pod_id) is not None:
-        raise HTTPException(status_code=409, detail=f"pod {pod.pod_id!r} exists; PUT /pods/{pod.pod_id} replaces it")
+        raise HTTPException(
+            status_code=409, detail=f"pod {pod.pod_id!r} exists; PUT /pods/{pod.pod_id} replaces it"
+        )
     save_pods(engine, [pod])
     _refresh_live(request)
     return get_pod(engine, pod.pod_id)  # type: ignore[return-value]
@@ -61,14 +75,21 @@ def pods_replace(pod_id: str, body: PodBody, request: Request) -> PodView:
     try:
         spec = PodSpec(pod_id=pod_id, **body.model_dump())
     except ValidationError as exc:  # the path's id (e.g. too long)
-        raise HTTPException(status_code=422, detail=jsonable_encoder(exc.errors(include_url=False))) from None
+        raise HTTPException(
+            status_code=422, detail=jsonable_encoder(exc.errors(include_url=False))
+        ) from None
     save_pods(engine, [spec])
     _refresh_live(request)
     return get_pod(engine, pod_id)  # type: ignore[return-value]
 
 
-@router.delete("/pods/{pod_id}", status_code=204, response_class=Response, summary="Delete a pod",
-               responses={404: {"description": "No such pod"}})
+@router.delete(
+    "/pods/{pod_id}",
+    status_code=204,
+    response_class=Response,
+    summary="Delete a pod",
+    responses={404: {"description": "No such pod"}},
+)
 def pods_delete(pod_id: str, request: Request) -> Response:
     if not delete_pod(request.app.state.engine, pod_id):
         raise HTTPException(status_code=404, detail=f"no pod {pod_id!r}")

@@ -64,21 +64,31 @@ def _pillar_dict(p: Any) -> dict[str, Any]:
     return asdict(p)
 
 
-def run_assessment(engine: Engine, answers: dict[str, str], questionnaire: Questionnaire | None = None,
-                   save: bool = True) -> Assessment:
+def run_assessment(
+    engine: Engine,
+    answers: dict[str, str],
+    questionnaire: Questionnaire | None = None,
+    save: bool = True,
+) -> Assessment:
     """Assess the company from ``answers`` (question id → option id) and the store."""
     q = questionnaire or load_questionnaire()
     q.validate(answers)  # fail before reading the store
     ev = gather_evidence(engine)
     result = Assessment(
-        created_at=datetime.now(UTC).replace(tzinfo=None), questionnaire_version=q.version,
-        answers=dict(answers), maturity=assess_maturity(q, answers, ev),
-        blind_spots=find_blind_spots(q, answers, ev), evidence=ev, notes=list(ev.notes),
+        created_at=datetime.now(UTC).replace(tzinfo=None),
+        questionnaire_version=q.version,
+        answers=dict(answers),
+        maturity=assess_maturity(q, answers, ev),
+        blind_spots=find_blind_spots(q, answers, ev),
+        evidence=ev,
+        notes=list(ev.notes),
     )
     unanswered = [x.id for x in q.questions if x.id not in answers]
     if unanswered:
-        result.notes.append(f"{len(unanswered)} of {len(q.questions)} questions unanswered: "
-                            "those pillars rest more on the data")
+        result.notes.append(
+            f"{len(unanswered)} of {len(q.questions)} questions unanswered: "
+            "those pillars rest more on the data"
+        )
     if save:
         result.assessment_id = save_assessment(engine, result)
     return result
@@ -87,11 +97,19 @@ def run_assessment(engine: Engine, answers: dict[str, str], questionnaire: Quest
 def save_assessment(engine: Engine, a: Assessment) -> int:
     """Add ``a`` to the ``assessments`` table; return its id."""
     data = a.as_dict()
-    row = {"created_at": a.created_at, "questionnaire_version": a.questionnaire_version,
-           "overall_stage": a.maturity.overall_stage, "overall_score": a.maturity.overall_score,
-           "source": a.source, "answers": dict(a.answers), "result": data}
+    row = {
+        "created_at": a.created_at,
+        "questionnaire_version": a.questionnaire_version,
+        "overall_stage": a.maturity.overall_stage,
+        "overall_score": a.maturity.overall_score,
+        "source": a.source,
+        "answers": dict(a.answers),
+        "result": data,
+    }
     with engine.begin() as conn:
-        new_id = conn.execute(assessments.insert().returning(assessments.c.assessment_id), row).scalar_one()
+        new_id = conn.execute(
+            assessments.insert().returning(assessments.c.assessment_id), row
+        ).scalar_one()
     return int(new_id)
 
 
@@ -99,8 +117,11 @@ def latest_assessment(engine: Engine) -> dict[str, Any] | None:
     """The newest stored assessment as plain data (None: no assessment yet)."""
     t = assessments.c
     with engine.connect() as conn:
-        row = conn.execute(select(t.assessment_id, t.result)
-                           .order_by(t.created_at.desc(), t.assessment_id.desc()).limit(1)).first()
+        row = conn.execute(
+            select(t.assessment_id, t.result)
+            .order_by(t.created_at.desc(), t.assessment_id.desc())
+            .limit(1)
+        ).first()
     if row is None:
         return None
     out = dict(row[1])

@@ -53,20 +53,58 @@ def rows(bs: BalanceSheet) -> list[Row]:
     vp = bs.value_protected
     vp_text = money(vp.point) + (f" [{money(vp.low)}, {money(vp.high)}]" if bs.lift_used else "")
     roi = bs.roi
-    roi_text = "undefined (no cost given)" if roi.point is None else (
-        f"{pct(roi.point)} [{pct(roi.low)}, {pct(roi.high)}]; P(ROI > 0) = {bs.p_roi_positive:.2f}")
+    roi_text = (
+        "undefined (no cost given)"
+        if roi.point is None
+        else (
+            f"{pct(roi.point)} [{pct(roi.low)}, {pct(roi.high)}]; P(ROI > 0) = {bs.p_roi_positive:.2f}"
+        )
+    )
     return [
-        Row("Customer lifetime value (CLV)", money(bs.clv_total), f"sum over {bs.n_customers:,} scored customers", bs.clv_total),
-        Row("Value at risk", money(bs.value_at_risk), f"sum of P(churn) x CLV; mean P(churn) {bs.mean_p_churn:.3f}", bs.value_at_risk),
-        Row("  of which avoidable", money(bs.avoidable_value_at_risk), "customers whose top churn drivers an action can change",
-            bs.avoidable_value_at_risk),
-        Row("Employee lifetime value (ELV)", money(bs.elv_total), f"sum over {bs.n_employees:,} scored employees", bs.elv_total),
-        Row("ELV at risk", money(bs.elv_at_risk), "sum of attrition risk x ELV (negative ELV counts 0)", bs.elv_at_risk),
-        Row("Value protected by measured actions", vp_text,
-            f"measured churn lift x value at risk x coverage {bs.coverage:.0%}" if bs.lift_used else "no measured action yet",
-            vp.point),
+        Row(
+            "Customer lifetime value (CLV)",
+            money(bs.clv_total),
+            f"sum over {bs.n_customers:,} scored customers",
+            bs.clv_total,
+        ),
+        Row(
+            "Value at risk",
+            money(bs.value_at_risk),
+            f"sum of P(churn) x CLV; mean P(churn) {bs.mean_p_churn:.3f}",
+            bs.value_at_risk,
+        ),
+        Row(
+            "  of which avoidable",
+            money(bs.avoidable_value_at_risk),
+            "customers whose top churn drivers an action can change",
+            bs.avoidable_value_at_risk,
+        ),
+        Row(
+            "Employee lifetime value (ELV)",
+            money(bs.elv_total),
+            f"sum over {bs.n_employees:,} scored employees",
+            bs.elv_total,
+        ),
+        Row(
+            "ELV at risk",
+            money(bs.elv_at_risk),
+            "sum of attrition risk x ELV (negative ELV counts 0)",
+            bs.elv_at_risk,
+        ),
+        Row(
+            "Value protected by measured actions",
+            vp_text,
+            f"measured churn lift x value at risk x coverage {bs.coverage:.0%}"
+            if bs.lift_used
+            else "no measured action yet",
+            vp.point,
+        ),
         Row("Programme cost", money(bs.programme_cost), "user input", bs.programme_cost),
-        Row("ROI [95% interval]", roi_text, "(value protected - cost) / cost, Monte Carlo over the lift's CI"),
+        Row(
+            "ROI [95% interval]",
+            roi_text,
+            "(value protected - cost) / cost, Monte Carlo over the lift's CI",
+        ),
     ]
 
 
@@ -82,41 +120,73 @@ def svg_bars(bs: BalanceSheet, width: int = 720) -> str:
     def x(v: float) -> float:
         return left + (v - lo) / (hi - lo) * plot
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="bar chart of the balance sheet lines" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
-    parts.append(f'<line x1="{x(0):.1f}" y1="0" x2="{x(0):.1f}" y2="{height - 10}" stroke="#4a4a4a"/>')
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="bar chart of the balance sheet lines" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
+    ]
+    parts.append(
+        f'<line x1="{x(0):.1f}" y1="0" x2="{x(0):.1f}" y2="{height - 10}" stroke="#4a4a4a"/>'
+    )
     for i, r in enumerate(items):
         y = 10 + i * (bar_h + gap)
         a, b = sorted((x(0), x(r.amount)))  # type: ignore[arg-type]
-        color = "#a4262c" if any(w in r.label.lower() for w in ("risk", "avoidable", "cost")) else "#0f6cbd"
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(r.label.strip())}</text>')
-        parts.append(f'<rect x="{a:.1f}" y="{y}" width="{max(1.0, b - a):.1f}" height="{bar_h}" fill="{color}"/>')
+        color = (
+            "#a4262c"
+            if any(w in r.label.lower() for w in ("risk", "avoidable", "cost"))
+            else "#0f6cbd"
+        )
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(r.label.strip())}</text>'
+        )
+        parts.append(
+            f'<rect x="{a:.1f}" y="{y}" width="{max(1.0, b - a):.1f}" height="{bar_h}" fill="{color}"/>'
+        )
         parts.append(f'<text x="{max(a, b) + 6:.1f}" y="{y + 15}">{escape(money(r.amount))}</text>')
-        if r.label.startswith("Value protected") and bs.lift_used and bs.value_protected.low is not None:
+        if (
+            r.label.startswith("Value protected")
+            and bs.lift_used
+            and bs.value_protected.low is not None
+        ):
             w1, w2 = x(bs.value_protected.low), x(bs.value_protected.high)  # type: ignore[arg-type]
             mid = y + bar_h / 2
-            parts.append(f'<line x1="{w1:.1f}" y1="{mid}" x2="{w2:.1f}" y2="{mid}" stroke="#1b1b1b" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{w1:.1f}" y1="{mid}" x2="{w2:.1f}" y2="{mid}" stroke="#1b1b1b" stroke-width="2"/>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("empathos.assess", "templates"),
-                       autoescape=select_autoescape(["html", "j2"]))
+    return Environment(
+        loader=PackageLoader("empathos.assess", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
 
 
 def render_html(bs: BalanceSheet) -> str:
     """The report as one HTML string with no external resource."""
-    return _env().get_template("balance_sheet.html.j2").render(
-        bs=bs, rows=rows(bs), svg=svg_bars(bs), source_text=source_text(bs),
-        lifts=([bs.lift_used] if bs.lift_used else []) + list(bs.other_lifts),
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    return (
+        _env()
+        .get_template("balance_sheet.html.j2")
+        .render(
+            bs=bs,
+            rows=rows(bs),
+            svg=svg_bars(bs),
+            source_text=source_text(bs),
+            lifts=([bs.lift_used] if bs.lift_used else []) + list(bs.other_lifts),
+            generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        )
     )
 
 
 def _latin1(text: str) -> str:
     """Core PDF fonts are Latin-1: replace what they cannot draw."""
-    return text.replace("\u2212", "-").replace("\u2013", "-").encode("latin-1", "replace").decode("latin-1")
+    return (
+        text.replace("\u2212", "-")
+        .replace("\u2013", "-")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
 
 
 def render_pdf(bs: BalanceSheet) -> bytes:
@@ -133,7 +203,13 @@ def render_pdf(bs: BalanceSheet) -> bytes:
     pdf.multi_cell(0, 6, _latin1("Data source: " + source_text(bs)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 9)
     if bs.as_of:
-        pdf.cell(0, 6, _latin1(f"Scores as of {bs.as_of:%Y-%m-%d %H:%M} ({bs.churn_model})"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            6,
+            _latin1(f"Scores as of {bs.as_of:%Y-%m-%d %H:%M} ({bs.churn_model})"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(2)
     table = rows(bs)
     pdf.set_font("Helvetica", "", 9)
@@ -151,11 +227,21 @@ def render_pdf(bs: BalanceSheet) -> bytes:
     pdf.set_font("Helvetica", "", 9)
     lifts = ([bs.lift_used] if bs.lift_used else []) + list(bs.other_lifts)
     if not lifts:
-        pdf.multi_cell(0, 5, "No measured action yet: value protected is 0.", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0, 5, "No measured action yet: value protected is 0.", new_x="LMARGIN", new_y="NEXT"
+        )
     for x in lifts:
         used = "used for value protected" if x is bs.lift_used else "not monetised"
-        pdf.multi_cell(0, 5, _latin1(f"{x.experiment_id} / {x.metric}: lift {x.lift:+.4f} "
-                                     f"[{x.ci_low:+.4f}, {x.ci_high:+.4f}] ({used})"), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            5,
+            _latin1(
+                f"{x.experiment_id} / {x.metric}: lift {x.lift:+.4f} "
+                f"[{x.ci_low:+.4f}, {x.ci_high:+.4f}] ({used})"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 6, "Notes", new_x="LMARGIN", new_y="NEXT")
@@ -176,8 +262,9 @@ def _pdf_bars(pdf: object, items: list[Row]) -> None:
         pdf.set_font("Helvetica", "", 8)  # type: ignore[attr-defined]
         pdf.cell(65, h, _latin1(r.label.strip()))  # type: ignore[attr-defined]
         end = x0 + (v - lo) / (hi - lo) * width
-        pdf.set_fill_color(164, 38, 44) if any(w in r.label.lower() for w in ("risk", "avoidable", "cost")) \
-            else pdf.set_fill_color(15, 108, 189)  # type: ignore[attr-defined]
+        pdf.set_fill_color(164, 38, 44) if any(
+            w in r.label.lower() for w in ("risk", "avoidable", "cost")
+        ) else pdf.set_fill_color(15, 108, 189)  # type: ignore[attr-defined]
         pdf.rect(min(zero, end), y + 0.5, max(0.3, abs(end - zero)), h - 1, style="F")  # type: ignore[attr-defined]
         pdf.set_xy(x0 + width + 2, y)  # type: ignore[attr-defined]
         pdf.cell(0, h, money(v), new_x="LMARGIN", new_y="NEXT")  # type: ignore[attr-defined]

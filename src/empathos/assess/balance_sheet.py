@@ -79,8 +79,11 @@ class BalanceSheet:
 
 def _latest_customer_run(conn: Any) -> tuple[datetime, str, str] | None:
     cs = customer_scores.c
-    row = conn.execute(select(cs.as_of, cs.model, cs.version)
-                       .order_by(cs.computed_at.desc(), cs.as_of.desc()).limit(1)).first()
+    row = conn.execute(
+        select(cs.as_of, cs.model, cs.version)
+        .order_by(cs.computed_at.desc(), cs.as_of.desc())
+        .limit(1)
+    ).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
@@ -92,16 +95,26 @@ def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
     cs = customer_scores.c
     where = and_(cs.as_of == run[0], cs.model == run[1], cs.version == run[2])
     bs.as_of, bs.churn_model = run[0], f"{run[1]} {run[2]}"
-    n, clv, var, p = conn.execute(select(func.count(), func.sum(cs.clv), func.sum(cs.value_at_risk),
-                                         func.avg(cs.p_churn)).where(where)).one()
+    n, clv, var, p = conn.execute(
+        select(
+            func.count(), func.sum(cs.clv), func.sum(cs.value_at_risk), func.avg(cs.p_churn)
+        ).where(where)
+    ).one()
     bs.n_customers, bs.clv_total, bs.value_at_risk = int(n), float(clv or 0), float(var or 0)
     bs.mean_p_churn = float(p or 0)
-    for drivers, v in conn.execute(select(cs.drivers, cs.value_at_risk).where(where, cs.value_at_risk.is_not(None))):
+    for drivers, v in conn.execute(
+        select(cs.drivers, cs.value_at_risk).where(where, cs.value_at_risk.is_not(None))
+    ):
         if (drivers or {}).get("avoidable"):
             bs.avoidable_value_at_risk += float(v)
-    src = (select(customers.c.source, func.count())
-           .select_from(customer_scores.outerjoin(customers, customers.c.customer_id == cs.customer_id))
-           .where(where).group_by(customers.c.source))
+    src = (
+        select(customers.c.source, func.count())
+        .select_from(
+            customer_scores.outerjoin(customers, customers.c.customer_id == cs.customer_id)
+        )
+        .where(where)
+        .group_by(customers.c.source)
+    )
     bs.sources = {str(k or "unknown"): int(v) for k, v in conn.execute(src)}
     kinds = [k for k, v in bs.sources.items() if v]
     bs.source = kinds[0] if len(kinds) == 1 else ("mixed" if kinds else "none")
@@ -121,11 +134,14 @@ def _employee_lines(conn: Any, bs: BalanceSheet) -> None:
     bs.elv_at_risk = sum(float(r) * max(0.0, float(e or 0)) for r, e in rows)
     negative = sum(1 for _, e in rows if e is not None and e < 0)
     if negative:
-        bs.notes.append(f"{negative} employee(s) with a negative ELV: counted in the ELV total, not at risk")
+        bs.notes.append(
+            f"{negative} employee(s) with a negative ELV: counted in the ELV total, not at risk"
+        )
 
 
-def monte_carlo_protected(lift: MeasuredLift, value_at_risk: float, coverage: float,
-                          draws: int = N_DRAWS, seed: int = 0) -> np.ndarray:
+def monte_carlo_protected(
+    lift: MeasuredLift, value_at_risk: float, coverage: float, draws: int = N_DRAWS, seed: int = 0
+) -> np.ndarray:
     """Draws of value protected = −lift / control × value at risk × coverage.
 
     The lift is drawn from N(lift, se) with se from its 95 % CI; the control churn rate
@@ -150,8 +166,10 @@ def _value_lines(bs: BalanceSheet, lifts: list[MeasuredLift], cost: float, seed:
     bs.lift_used = _pick_churn_lift(lifts)
     bs.other_lifts = [x for x in lifts if x is not bs.lift_used]
     if bs.lift_used is None:
-        bs.notes.append(NO_ACTION_NOTE + ": value protected is 0 (an effect is booked only once measured "
-                        "against a control group)")
+        bs.notes.append(
+            NO_ACTION_NOTE + ": value protected is 0 (an effect is booked only once measured "
+            "against a control group)"
+        )
         draws = np.zeros(N_DRAWS)
     else:
         x = bs.lift_used
@@ -168,12 +186,19 @@ def _value_lines(bs: BalanceSheet, lifts: list[MeasuredLift], cost: float, seed:
         bs.p_roi_positive = float((roi > 0).mean())
     else:
         bs.notes.append("no programme cost given: ROI undefined")
-    bs.notes.append("the interval covers the measured lift's uncertainty only; CLV and churn-risk model "
-                    "uncertainty is not propagated (predict stores point estimates)")
+    bs.notes.append(
+        "the interval covers the measured lift's uncertainty only; CLV and churn-risk model "
+        "uncertainty is not propagated (predict stores point estimates)"
+    )
 
 
-def balance_sheet(engine: Engine, cost: float = 0.0, coverage: float = 1.0,
-                  lifts: list[MeasuredLift] | None = None, seed: int = 0) -> BalanceSheet:
+def balance_sheet(
+    engine: Engine,
+    cost: float = 0.0,
+    coverage: float = 1.0,
+    lifts: list[MeasuredLift] | None = None,
+    seed: int = 0,
+) -> BalanceSheet:
     """The balance sheet of the store's latest scores.
 
     ``lifts`` overrides the learn stage's measured lifts (e.g. to replay a finished
@@ -182,7 +207,9 @@ def balance_sheet(engine: Engine, cost: float = 0.0, coverage: float = 1.0,
         raise ValueError("the programme cost cannot be negative")
     if not 0 < coverage <= 1:
         raise ValueError("coverage must be in (0, 1]")
-    bs = BalanceSheet(as_of=None, source="none", sources={}, programme_cost=float(cost), coverage=coverage)
+    bs = BalanceSheet(
+        as_of=None, source="none", sources={}, programme_cost=float(cost), coverage=coverage
+    )
     with engine.connect() as conn:
         _customer_lines(conn, bs)
         _employee_lines(conn, bs)

@@ -89,7 +89,9 @@ def _pct(x: float) -> str:
 
 def _cost_cutting(ev: Evidence) -> list[str]:
     if ev.automation_share >= AUTOMATION_HEAVY and ev.customers_with_clv == 0:
-        return [f"automation closes {_pct(ev.automation_share)} of contacts alone while no customer value (CLV) is measured"]
+        return [
+            f"automation closes {_pct(ev.automation_share)} of contacts alone while no customer value (CLV) is measured"
+        ]
     return []
 
 
@@ -97,7 +99,9 @@ def _investors(ev: Evidence) -> list[str]:
     voice = {k: v for k, v in ev.outcome_kinds.items() if k in ("csat", "nps")}
     out = []
     if ev.customers_scored == 0:
-        out.append("no customer is scored for lifetime value or churn risk: what customers are worth is unknown")
+        out.append(
+            "no customer is scored for lifetime value or churn risk: what customers are worth is unknown"
+        )
     if not voice:
         out.append("no CSAT or NPS answers stored: the customer's voice is not measured")
     return out
@@ -117,9 +121,13 @@ def _personalisation(ev: Evidence) -> list[str]:
 def _data_unused(ev: Evidence) -> list[str]:
     out = []
     if ev.analysed_share < ANALYSED_LOW:
-        out.append(f"{ev.n_interactions:,} contacts stored but only {_pct(ev.analysed_share)} analysed")
+        out.append(
+            f"{ev.n_interactions:,} contacts stored but only {_pct(ev.analysed_share)} analysed"
+        )
     if ev.customers_scored > 0 and ev.experiments == 0 and ev.routing_decisions == 0:
-        out.append(f"{ev.customers_scored:,} customers scored, yet no routing decision or experiment uses the scores")
+        out.append(
+            f"{ev.customers_scored:,} customers scored, yet no routing decision or experiment uses the scores"
+        )
     return out
 
 
@@ -137,7 +145,9 @@ def _static_management(ev: Evidence) -> list[str]:
     if ev.n_pods == 0:
         return ["no pods (teams owning customers) defined"]
     if ev.mean_functions_per_pod < 2:
-        return [f"pods have {ev.mean_functions_per_pod:.1f} function(s) on average: silos, not cross-functional teams"]
+        return [
+            f"pods have {ev.mean_functions_per_pod:.1f} function(s) on average: silos, not cross-functional teams"
+        ]
     return []
 
 
@@ -158,7 +168,7 @@ def answer_signals(q: Questionnaire, answers: dict[str, str]) -> dict[str, list[
     for question in q.questions:
         option = chosen.get(question.id)
         if question.blind_spot and option is not None and option.score <= WEAK_ANSWER:
-            out[question.blind_spot].append(f"{question.text} -> \"{option.label}\"")
+            out[question.blind_spot].append(f'{question.text} -> "{option.label}"')
     return out
 
 
@@ -171,6 +181,15 @@ def find_blind_spots(q: Questionnaire, answers: dict[str, str], ev: Evidence) ->
         said = by_answers[key]
         detected = bool(data or said)
         severity = "high" if data and said else ("medium" if detected else "none")
-        out.append(BlindSpot(key, TITLES[key], detected, severity, said, data,
-                             list(NEXT_STEPS[key]) if detected else []))
+        out.append(
+            BlindSpot(
+                key,
+                TITLES[key],
+                detected,
+                severity,
+                said,
+                data,
+                list(NEXT_STEPS[key]) if detected else [],
+            )
+        )
     return out

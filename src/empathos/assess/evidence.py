@@ -106,9 +106,15 @@ def _count_distinct_pairs(conn: Any, table: Table) -> int:
 
 
 def _turn_shares(conn: Any, ev: Evidence) -> None:
-    by_speaker = dict(conn.execute(select(turns.c.speaker, func.count()).group_by(turns.c.speaker)).all())
-    ev.emotion_turn_share = min(1.0, _share(_count_distinct_pairs(conn, turn_emotions), by_speaker.get("customer")))
-    ev.empathy_turn_share = min(1.0, _share(_count_distinct_pairs(conn, turn_empathy), by_speaker.get("employee")))
+    by_speaker = dict(
+        conn.execute(select(turns.c.speaker, func.count()).group_by(turns.c.speaker)).all()
+    )
+    ev.emotion_turn_share = min(
+        1.0, _share(_count_distinct_pairs(conn, turn_emotions), by_speaker.get("customer"))
+    )
+    ev.empathy_turn_share = min(
+        1.0, _share(_count_distinct_pairs(conn, turn_empathy), by_speaker.get("employee"))
+    )
 
 
 def _core(conn: Any, ev: Evidence) -> None:
@@ -116,31 +122,49 @@ def _core(conn: Any, ev: Evidence) -> None:
     ev.n_interactions = int(_scalar(conn, select(func.count()).select_from(interactions)) or 0)
     ev.n_customers = int(_scalar(conn, select(func.count()).select_from(customers)) or 0)
     ev.n_employees = int(_scalar(conn, select(func.count()).select_from(employees)) or 0)
-    ev.sources = {str(k): int(v) for k, v in conn.execute(select(i.source, func.count()).group_by(i.source))}
+    ev.sources = {
+        str(k): int(v) for k, v in conn.execute(select(i.source, func.count()).group_by(i.source))
+    }
     ev.latest_contact_at = _scalar(conn, select(func.max(i.started_at)))
     analysed = _scalar(conn, select(func.count(distinct(interaction_scores.c.interaction_id))))
     ev.analysed_share = min(1.0, _share(analysed, ev.n_interactions))
-    ev.outcome_kinds = {str(k): int(v) for k, v in
-                        conn.execute(select(outcomes.c.kind, func.count()).group_by(outcomes.c.kind))}
+    ev.outcome_kinds = {
+        str(k): int(v)
+        for k, v in conn.execute(select(outcomes.c.kind, func.count()).group_by(outcomes.c.kind))
+    }
     no_person = _scalar(conn, select(func.count()).where(i.employee_id.is_(None))) or 0
-    abandoned = _scalar(conn, select(func.count()).where(
-        and_(i.employee_id.is_(None), i.attributes["abandoned"].as_boolean().is_(True)))) or 0
+    abandoned = (
+        _scalar(
+            conn,
+            select(func.count()).where(
+                and_(i.employee_id.is_(None), i.attributes["abandoned"].as_boolean().is_(True))
+            ),
+        )
+        or 0
+    )
     ev.automation_share = _share(no_person - abandoned, ev.n_interactions)
 
 
 def _scores(conn: Any, ev: Evidence) -> None:
     cs = customer_scores.c
-    latest = conn.execute(select(cs.as_of, cs.model, cs.version)
-                          .order_by(cs.computed_at.desc(), cs.as_of.desc()).limit(1)).first()
+    latest = conn.execute(
+        select(cs.as_of, cs.model, cs.version)
+        .order_by(cs.computed_at.desc(), cs.as_of.desc())
+        .limit(1)
+    ).first()
     if latest is not None:
         where = and_(cs.as_of == latest[0], cs.model == latest[1], cs.version == latest[2])
         ev.scores_as_of = latest[0]
         ev.customers_scored = int(_scalar(conn, select(func.count()).where(where)) or 0)
-        ev.customers_with_clv = int(_scalar(conn, select(func.count()).where(where, cs.clv.is_not(None))) or 0)
+        ev.customers_with_clv = int(
+            _scalar(conn, select(func.count()).where(where, cs.clv.is_not(None))) or 0
+        )
     es = employee_scores.c
     latest_e = _scalar(conn, select(func.max(es.as_of)))
     if latest_e is not None:
-        ev.employees_scored = int(_scalar(conn, select(func.count()).where(es.as_of == latest_e)) or 0)
+        ev.employees_scored = int(
+            _scalar(conn, select(func.count()).where(es.as_of == latest_e)) or 0
+        )
 
 
 def _pods(conn: Any, ev: Evidence) -> None:
@@ -148,7 +172,9 @@ def _pods(conn: Any, ev: Evidence) -> None:
     ev.n_pods = len(rows)
     if rows:
         ev.mean_functions_per_pod = sum(len(r[0] or []) for r in rows) / len(rows)
-    in_pod = _scalar(conn, select(func.count()).select_from(employees).where(employees.c.pod_id.is_not(None)))
+    in_pod = _scalar(
+        conn, select(func.count()).select_from(employees).where(employees.c.pod_id.is_not(None))
+    )
     ev.employees_in_pods_share = _share(in_pod, ev.n_employees)
 
 
@@ -189,5 +215,7 @@ def gather_evidence(engine: Engine) -> Evidence:
         _pods(conn, ev)
     _later_stages(engine, ev)
     if not ev.has_data:
-        ev.notes.append("the store holds no interactions: the assessment rests on the answers alone")
+        ev.notes.append(
+            "the store holds no interactions: the assessment rests on the answers alone"
+        )
     return ev

@@ -80,12 +80,22 @@ def lifts_from_report(report: Any) -> list[MeasuredLift]:
     for x in report.lifts:
         if not _finite(x.diff, x.ci_low, x.ci_high):
             continue
-        out.append(MeasuredLift(
-            experiment_id=report.experiment, metric=x.kpi, lift=float(x.diff), ci_low=float(x.ci_low),
-            ci_high=float(x.ci_high), control=float(x.control_mean), treatment=float(x.treatment_mean),
-            n_control=int(x.n_control), n_treatment=int(x.n_treatment), policy=report.treatment_policy,
-            source=x.source, test=x.test,
-        ))
+        out.append(
+            MeasuredLift(
+                experiment_id=report.experiment,
+                metric=x.kpi,
+                lift=float(x.diff),
+                ci_low=float(x.ci_low),
+                ci_high=float(x.ci_high),
+                control=float(x.control_mean),
+                treatment=float(x.treatment_mean),
+                n_control=int(x.n_control),
+                n_treatment=int(x.n_treatment),
+                policy=report.treatment_policy,
+                source=x.source,
+                test=x.test,
+            )
+        )
     return out
 
 
@@ -98,8 +108,11 @@ def read_experiments(engine: Engine, max_experiments: int = 20) -> ExperimentEvi
     with engine.connect() as conn:
         ev.rows = int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
         ev.latest_at = conn.execute(select(func.max(table.c.started_at))).scalar()
-        names = list(conn.execute(select(table.c.name).order_by(table.c.started_at.desc())
-                                  .limit(max_experiments)).scalars())
+        names = list(
+            conn.execute(
+                select(table.c.name).order_by(table.c.started_at.desc()).limit(max_experiments)
+            ).scalars()
+        )
     if not names:
         ev.note = "the experiments table holds no experiment yet"
         return ev

@@ -24,7 +24,14 @@ from typing import Any
 from empathos.assess.evidence import Evidence
 from empathos.assess.questionnaire import PILLARS, STAGES, Questionnaire, pillar_answer_scores
 
-__all__ = ["LADDERS", "EvidenceItem", "MaturityResult", "PillarResult", "assess_maturity", "stage_of"]
+__all__ = [
+    "LADDERS",
+    "EvidenceItem",
+    "MaturityResult",
+    "PillarResult",
+    "assess_maturity",
+    "stage_of",
+]
 
 #: Thresholds of the data ladders (documented in docs/assess.md).
 ANALYSED_SOME = 0.10
@@ -89,40 +96,59 @@ def _pct(x: float) -> str:
 
 def _outcomes_recorded(ev: Evidence) -> tuple[bool, str]:
     kinds = {k: v for k, v in ev.outcome_kinds.items() if k in ("csat", "nps", "churn", "resolved")}
-    return bool(kinds), (", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())) or "no customer outcomes stored")
+    return bool(kinds), (
+        ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())) or "no customer outcomes stored"
+    )
 
 
 def _customers_scored(ev: Evidence) -> tuple[bool, str]:
     share = ev.customers_scored / ev.n_customers if ev.n_customers else 0.0
     ok = ev.customers_with_clv > 0 and share >= SCORED_SHARE
-    return ok, (f"{ev.customers_scored:,} of {ev.n_customers:,} customers scored ({_pct(share)}), "
-                f"{ev.customers_with_clv:,} with CLV")
+    return ok, (
+        f"{ev.customers_scored:,} of {ev.n_customers:,} customers scored ({_pct(share)}), "
+        f"{ev.customers_with_clv:,} with CLV"
+    )
 
 
 def _lift_and_elv(ev: Evidence) -> tuple[bool, str]:
     ok = ev.measured_lifts > 0 and ev.employees_scored > 0
-    return ok, (f"{ev.measured_lifts} measured lift(s) from {ev.experiments} experiment(s); "
-                f"{ev.employees_scored} employees scored (ELV)")
+    return ok, (
+        f"{ev.measured_lifts} measured lift(s) from {ev.experiments} experiment(s); "
+        f"{ev.employees_scored} employees scored (ELV)"
+    )
 
 
 def _analysed(threshold: float) -> Callable[[Evidence], tuple[bool, str]]:
     def check(ev: Evidence) -> tuple[bool, str]:
-        return ev.analysed_share >= threshold, f"{_pct(ev.analysed_share)} of {ev.n_interactions:,} contacts analysed"
+        return (
+            ev.analysed_share >= threshold,
+            f"{_pct(ev.analysed_share)} of {ev.n_interactions:,} contacts analysed",
+        )
+
     return check
 
 
 def _empathy_and_voice(ev: Evidence) -> tuple[bool, str]:
     pulse = ev.outcome_kinds.get("pulse", 0)
     ok = ev.empathy_turn_share >= ANALYSED_MOST and pulse > 0
-    return ok, f"{_pct(ev.empathy_turn_share)} of employee turns scored for empathy; {pulse:,} pulse answers"
+    return (
+        ok,
+        f"{_pct(ev.empathy_turn_share)} of employee turns scored for empathy; {pulse:,} pulse answers",
+    )
 
 
 def _coached(ev: Evidence) -> tuple[bool, str]:
-    return ev.coaching_rows > 0, f"{ev.coaching_rows:,} coaching records, {ev.feedback_rows:,} label corrections"
+    return (
+        ev.coaching_rows > 0,
+        f"{ev.coaching_rows:,} coaching records, {ev.feedback_rows:,} label corrections",
+    )
 
 
 def _in_pods(ev: Evidence) -> tuple[bool, str]:
-    return ev.employees_in_pods_share >= SCORED_SHARE, f"{_pct(ev.employees_in_pods_share)} of employees in a team/pod"
+    return (
+        ev.employees_in_pods_share >= SCORED_SHARE,
+        f"{_pct(ev.employees_in_pods_share)} of employees in a team/pod",
+    )
 
 
 def _cross_functional(ev: Evidence) -> tuple[bool, str]:
@@ -136,12 +162,16 @@ def _recent_experiments(ev: Evidence) -> tuple[bool, str]:
     if ev.latest_experiment_at is None or ev.latest_contact_at is None:
         return True, f"{ev.experiments} experiment(s)"
     age = (ev.latest_contact_at - ev.latest_experiment_at).days
-    return age <= EXPERIMENT_RECENT_DAYS, f"{ev.experiments} experiment(s), the newest {max(0, age)} days before the last contact"
+    return (
+        age <= EXPERIMENT_RECENT_DAYS,
+        f"{ev.experiments} experiment(s), the newest {max(0, age)} days before the last contact",
+    )
 
 
 def _joined(ev: Evidence) -> tuple[bool, str]:
     return ev.n_interactions > 0 and bool(ev.outcome_kinds), (
-        f"{ev.n_interactions:,} contacts and {sum(ev.outcome_kinds.values()):,} outcomes in one store")
+        f"{ev.n_interactions:,} contacts and {sum(ev.outcome_kinds.values()):,} outcomes in one store"
+    )
 
 
 def _analysed_and_scored(ev: Evidence) -> tuple[bool, str]:
@@ -151,31 +181,62 @@ def _analysed_and_scored(ev: Evidence) -> tuple[bool, str]:
 
 def _live_routing(ev: Evidence) -> tuple[bool, str]:
     ok, text = _analysed(ANALYSED_ALL)(ev)
-    return ok and ev.routing_decisions > 0, f"{text}; {ev.routing_decisions:,} routing decisions stored"
+    return (
+        ok and ev.routing_decisions > 0,
+        f"{text}; {ev.routing_decisions:,} routing decisions stored",
+    )
 
 
 LADDERS: dict[str, tuple[Requirement, ...]] = {
     "business_value": (
-        Requirement(1, "customer outcomes (CSAT, NPS, churn, resolution) are recorded", _outcomes_recorded),
-        Requirement(2, f"CLV and churn risk scored for at least {_pct(SCORED_SHARE)} of customers", _customers_scored),
-        Requirement(3, "a lift measured against a control group, and employee value (ELV) scored", _lift_and_elv),
+        Requirement(
+            1, "customer outcomes (CSAT, NPS, churn, resolution) are recorded", _outcomes_recorded
+        ),
+        Requirement(
+            2,
+            f"CLV and churn risk scored for at least {_pct(SCORED_SHARE)} of customers",
+            _customers_scored,
+        ),
+        Requirement(
+            3,
+            "a lift measured against a control group, and employee value (ELV) scored",
+            _lift_and_elv,
+        ),
     ),
     "culture": (
-        Requirement(1, f"at least {_pct(ANALYSED_SOME)} of contacts analysed for emotion", _analysed(ANALYSED_SOME)),
-        Requirement(2, f"empathy measured on at least {_pct(ANALYSED_MOST)} of employee turns, and employees heard (pulse)",
-                    _empathy_and_voice),
+        Requirement(
+            1,
+            f"at least {_pct(ANALYSED_SOME)} of contacts analysed for emotion",
+            _analysed(ANALYSED_SOME),
+        ),
+        Requirement(
+            2,
+            f"empathy measured on at least {_pct(ANALYSED_MOST)} of employee turns, and employees heard (pulse)",
+            _empathy_and_voice,
+        ),
         Requirement(3, "endings are coached (coaching records in the store)", _coached),
     ),
     "leadership": (
         Requirement(1, f"at least {_pct(SCORED_SHARE)} of employees work in a team/pod", _in_pods),
         Requirement(2, "pods are cross-functional (2+ functions on average)", _cross_functional),
-        Requirement(3, f"decisions are tested: an experiment within {EXPERIMENT_RECENT_DAYS} days", _recent_experiments),
+        Requirement(
+            3,
+            f"decisions are tested: an experiment within {EXPERIMENT_RECENT_DAYS} days",
+            _recent_experiments,
+        ),
     ),
     "technology": (
         Requirement(1, "conversations and outcomes joined in one store", _joined),
-        Requirement(2, f"at least {_pct(ANALYSED_MOST)} of contacts analysed and customers scored", _analysed_and_scored),
-        Requirement(3, f"at least {_pct(ANALYSED_ALL)} analysed and contacts routed live (routing decisions stored)",
-                    _live_routing),
+        Requirement(
+            2,
+            f"at least {_pct(ANALYSED_MOST)} of contacts analysed and customers scored",
+            _analysed_and_scored,
+        ),
+        Requirement(
+            3,
+            f"at least {_pct(ANALYSED_ALL)} analysed and contacts routed live (routing decisions stored)",
+            _live_routing,
+        ),
     ),
 }
 
@@ -200,16 +261,28 @@ def _combine(answer: float | None, data: int | None) -> float | None:
     return sum(parts) / len(parts) if parts else None
 
 
-def assess_pillar(q: Questionnaire, pillar: str, answer: float | None, answered: int,
-                  ev: Evidence) -> PillarResult:
+def assess_pillar(
+    q: Questionnaire, pillar: str, answer: float | None, answered: int, ev: Evidence
+) -> PillarResult:
     data, items = data_ladder(pillar, ev)
     score = _combine(answer, data)
     gap = None
     if answer is not None and data is not None and answer - data >= 1:
-        gap = (f"the answers place {q.pillars[pillar].lower()} at {stage_of(answer)}, "
-               f"the data only at {STAGES[data]}")
-    return PillarResult(pillar, q.pillars[pillar], stage_of(score), score, answer, answered,
-                        None if data is None else STAGES[data], items, gap)
+        gap = (
+            f"the answers place {q.pillars[pillar].lower()} at {stage_of(answer)}, "
+            f"the data only at {STAGES[data]}"
+        )
+    return PillarResult(
+        pillar,
+        q.pillars[pillar],
+        stage_of(score),
+        score,
+        answer,
+        answered,
+        None if data is None else STAGES[data],
+        items,
+        gap,
+    )
 
 
 def assess_maturity(q: Questionnaire, answers: dict[str, str], ev: Evidence) -> MaturityResult:

@@ -70,7 +70,9 @@ class PodPilotPolicy:
     Outcomes of the pod's contacts go to the treatment's ``learn`` (a learning policy,
     e.g. the bandit, learns only from the contacts it routed)."""
 
-    def __init__(self, treatment: RoutingPolicy, pod_id: str, baseline: RoutingPolicy | None = None) -> None:
+    def __init__(
+        self, treatment: RoutingPolicy, pod_id: str, baseline: RoutingPolicy | None = None
+    ) -> None:
         self.treatment = treatment
         self.baseline = baseline or get_policy(BASELINE)
         self.pod_id = pod_id
@@ -154,18 +156,33 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def read_arm(out_dir: Path, sim_pod: str) -> _Arm:
     """The pod's contacts and customers from a run's ground truth."""
-    pod_customers = {c["customer_id"] for c in _read_jsonl(out_dir / "customers.jsonl")
-                     if (c.get("attributes") or {}).get("pod_id") == sim_pod}
-    truth = [t for t in _read_jsonl(out_dir / "truth" / "interactions.jsonl") if t["customer_id"] in pod_customers]
+    pod_customers = {
+        c["customer_id"]
+        for c in _read_jsonl(out_dir / "customers.jsonl")
+        if (c.get("attributes") or {}).get("pod_id") == sim_pod
+    }
+    truth = [
+        t
+        for t in _read_jsonl(out_dir / "truth" / "interactions.jsonl")
+        if t["customer_id"] in pod_customers
+    ]
     gt = json.loads((out_dir / "ground_truth.json").read_text("utf-8"))
-    churned = [1.0 if c["churn_cause"] == "experience" else 0.0 for c in gt["customers"]
-               if c["customer_id"] in pod_customers]
-    return _Arm(np.array([t["remembered"] for t in truth], dtype=float),
-                np.array([t["churn_probability"] for t in truth], dtype=float),
-                np.array(churned, dtype=float), len(truth))
+    churned = [
+        1.0 if c["churn_cause"] == "experience" else 0.0
+        for c in gt["customers"]
+        if c["customer_id"] in pod_customers
+    ]
+    return _Arm(
+        np.array([t["remembered"] for t in truth], dtype=float),
+        np.array([t["churn_probability"] for t in truth], dtype=float),
+        np.array(churned, dtype=float),
+        len(truth),
+    )
 
 
-def _simulate(cal: Calibration, seed: int, policy: RoutingPolicy, sim_pod: str, work: Path, tag: str) -> _Arm:
+def _simulate(
+    cal: Calibration, seed: int, policy: RoutingPolicy, sim_pod: str, work: Path, tag: str
+) -> _Arm:
     from empathos.simulate import run_simulation
 
     out = work / f"{tag}-{seed}"
@@ -175,7 +192,9 @@ def _simulate(cal: Calibration, seed: int, policy: RoutingPolicy, sim_pod: str, 
     return arm
 
 
-def _kpi(name: str, unit: str, t: list[np.ndarray], c: list[np.ndarray], proportion: bool) -> KpiLift:
+def _kpi(
+    name: str, unit: str, t: list[np.ndarray], c: list[np.ndarray], proportion: bool
+) -> KpiLift:
     from empathos.learn.lift import proportion_lift, welch_lift
 
     tt, cc = np.concatenate(t), np.concatenate(c)
@@ -184,9 +203,25 @@ def _kpi(name: str, unit: str, t: list[np.ndarray], c: list[np.ndarray], proport
     per_seed = [float(a.mean() - b.mean()) for a, b in zip(t, c, strict=True) if a.size and b.size]
     sd = None
     if not proportion and tt.size > 1 and cc.size > 1:
-        sd = math.sqrt((tt.var(ddof=1) * (tt.size - 1) + cc.var(ddof=1) * (cc.size - 1)) / (tt.size + cc.size - 2))
-    return KpiLift(name, unit, r.treatment_mean, r.control_mean, r.diff, r.ci_low, r.ci_high, r.p_value, r.test,
-                   r.n_treatment, r.n_control, per_seed, sd)
+        sd = math.sqrt(
+            (tt.var(ddof=1) * (tt.size - 1) + cc.var(ddof=1) * (cc.size - 1))
+            / (tt.size + cc.size - 2)
+        )
+    return KpiLift(
+        name,
+        unit,
+        r.treatment_mean,
+        r.control_mean,
+        r.diff,
+        r.ci_low,
+        r.ci_high,
+        r.p_value,
+        r.test,
+        r.n_treatment,
+        r.n_control,
+        per_seed,
+        sd,
+    )
 
 
 def _sample_sizes(k: KpiLift, per_week_real: float) -> None:
@@ -208,37 +243,66 @@ def _check(pod: str, cal: Calibration) -> str:
     return pod
 
 
-def _run_arms(cal: Calibration, policy: str, sim_pod: str, seeds: tuple[int, ...],
-              work_dir: Path | None) -> tuple[list[_Arm], list[_Arm]]:
+def _run_arms(
+    cal: Calibration, policy: str, sim_pod: str, seeds: tuple[int, ...], work_dir: Path | None
+) -> tuple[list[_Arm], list[_Arm]]:
     """Treatment (policy in the pod, fifo elsewhere) and control (fifo) on each seed."""
     treat: list[_Arm] = []
     ctrl: list[_Arm] = []
     with tempfile.TemporaryDirectory(prefix="empathos-pilot-", dir=work_dir) as tmp:
         work = Path(tmp)
         for seed in seeds:
-            treat.append(_simulate(cal, seed, PodPilotPolicy(get_policy(policy), sim_pod), sim_pod, work, "treatment"))
+            treat.append(
+                _simulate(
+                    cal,
+                    seed,
+                    PodPilotPolicy(get_policy(policy), sim_pod),
+                    sim_pod,
+                    work,
+                    "treatment",
+                )
+            )
             ctrl.append(_simulate(cal, seed, get_policy(BASELINE), sim_pod, work, "control"))
     return treat, ctrl
 
 
-def _notes(cal: Calibration, policy: str, churn: KpiLift, pod_customers_real: float, per_pod: float) -> list[str]:
+def _notes(
+    cal: Calibration, policy: str, churn: KpiLift, pod_customers_real: float, per_pod: float
+) -> list[str]:
     notes = list(cal.notes)
-    notes.append("all figures are simulated: the simulator calibrated on the store; a real pilot "
-                 "(learn stage, control group) measures the actual lift")
+    notes.append(
+        "all figures are simulated: the simulator calibrated on the store; a real pilot "
+        "(learn stage, control group) measures the actual lift"
+    )
     if churn.n_per_arm_needed is not None:
-        notes.append(f"detecting the churn-rate lift needs {churn.n_per_arm_needed:,} customers per arm; "
-                     f"the pod owns about {pod_customers_real:,.0f} customers")
+        notes.append(
+            f"detecting the churn-rate lift needs {churn.n_per_arm_needed:,} customers per arm; "
+            f"the pod owns about {pod_customers_real:,.0f} customers"
+        )
     if per_pod < MIN_MEMBERS_PER_POD:
-        why = "the company's own ratio" if cal.scale >= 1 else "raise max_customers for a more faithful pilot"
-        notes.append(f"only {per_pod:.1f} employees per pod in the simulation ({why}): a routing policy "
-                     "has little choice of member")
+        why = (
+            "the company's own ratio"
+            if cal.scale >= 1
+            else "raise max_customers for a more faithful pilot"
+        )
+        notes.append(
+            f"only {per_pod:.1f} employees per pod in the simulation ({why}): a routing policy "
+            "has little choice of member"
+        )
     if policy == BASELINE:
         notes.append("the policy is the baseline itself: any difference is noise")
     return notes
 
 
-def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6, seeds: tuple[int, ...] = (1, 2, 3),
-              max_customers: int = 3000, work_dir: Path | None = None) -> PilotResult:
+def run_pilot(
+    engine: Engine,
+    pod: str,
+    policy: str = "empathy",
+    weeks: int = 6,
+    seeds: tuple[int, ...] = (1, 2, 3),
+    max_customers: int = 3000,
+    work_dir: Path | None = None,
+) -> PilotResult:
     """Simulate ``policy`` in ``pod`` against ``fifo`` on the store's own parameters."""
     t0 = time.perf_counter()
     names = load_policies()
@@ -251,23 +315,52 @@ def run_pilot(engine: Engine, pod: str, policy: str = "empathy", weeks: int = 6,
     treat, ctrl = _run_arms(cal, policy, sim_pod, seeds, work_dir)
     per_week_real = sum(a.contacts for a in ctrl) / len(ctrl) / weeks / cal.scale
     kpis = [
-        _kpi("remembered", "contact", [a.remembered for a in treat], [a.remembered for a in ctrl], False),
-        _kpi("contact_churn_probability", "contact", [a.churn_probability for a in treat],
-             [a.churn_probability for a in ctrl], False),
+        _kpi(
+            "remembered",
+            "contact",
+            [a.remembered for a in treat],
+            [a.remembered for a in ctrl],
+            False,
+        ),
+        _kpi(
+            "contact_churn_probability",
+            "contact",
+            [a.churn_probability for a in treat],
+            [a.churn_probability for a in ctrl],
+            False,
+        ),
         _kpi("churned", "customer", [a.churned for a in treat], [a.churned for a in ctrl], True),
     ]
     for k in kpis:  # weeks only for contact KPIs; the churn rate is counted in customers
         _sample_sizes(k, per_week_real if k.unit == "contact" else 0.0)
-    pod_customers = round(sum(len(a.churned) for a in ctrl) / len(ctrl))  # the population differs per seed
+    pod_customers = round(
+        sum(len(a.churned) for a in ctrl) / len(ctrl)
+    )  # the population differs per seed
     per_pod = sum(a.employees_per_pod for a in ctrl) / len(ctrl)
     return PilotResult(
-        pod=pod, sim_pod=sim_pod, policy=policy, baseline=BASELINE, weeks=weeks, seeds=list(seeds),
-        source="simulated", customers_in_store=cal.customers_in_store, customers_simulated=cal.config.customers,
-        scale=cal.scale, pod_customers_simulated=pod_customers, pod_contacts_per_week=per_week_real,
-        calibration={**cal.measured, "languages": cal.config.languages, "need_mix": cal.config.need_mix,
-                     "channels": cal.config.channels, "segments": cal.config.segments, "pods": cal.config.pods,
-                     "employees": cal.config.employees,
-                     "contacts_per_customer_day_simulated": cal.config.contacts_per_customer_day},
-        kpis=kpis, notes=_notes(cal, policy, kpis[2], pod_customers / cal.scale, per_pod),
+        pod=pod,
+        sim_pod=sim_pod,
+        policy=policy,
+        baseline=BASELINE,
+        weeks=weeks,
+        seeds=list(seeds),
+        source="simulated",
+        customers_in_store=cal.customers_in_store,
+        customers_simulated=cal.config.customers,
+        scale=cal.scale,
+        pod_customers_simulated=pod_customers,
+        pod_contacts_per_week=per_week_real,
+        calibration={
+            **cal.measured,
+            "languages": cal.config.languages,
+            "need_mix": cal.config.need_mix,
+            "channels": cal.config.channels,
+            "segments": cal.config.segments,
+            "pods": cal.config.pods,
+            "employees": cal.config.employees,
+            "contacts_per_customer_day_simulated": cal.config.contacts_per_customer_day,
+        },
+        kpis=kpis,
+        notes=_notes(cal, policy, kpis[2], pod_customers / cal.scale, per_pod),
         seconds=time.perf_counter() - t0,
     )

@@ -33,8 +33,9 @@ def power_means(n: int, d: float, alpha: float = 0.05) -> float:
     return float(stats.nct.sf(t_crit, df, ncp) + stats.nct.cdf(-t_crit, df, ncp))
 
 
-def sample_size_means(delta: float, sd: float, alpha: float = 0.05, power: float = 0.8,
-                      exact: bool = True) -> int | None:
+def sample_size_means(
+    delta: float, sd: float, alpha: float = 0.05, power: float = 0.8, exact: bool = True
+) -> int | None:
     """Per-arm n to detect a difference ``delta`` of means with common SD ``sd``."""
     if sd <= 0 or not math.isfinite(delta) or delta == 0:
         return None
@@ -51,7 +52,9 @@ def sample_size_means(delta: float, sd: float, alpha: float = 0.05, power: float
     return n
 
 
-def sample_size_proportions(p1: float, p2: float, alpha: float = 0.05, power: float = 0.8) -> int | None:
+def sample_size_proportions(
+    p1: float, p2: float, alpha: float = 0.05, power: float = 0.8
+) -> int | None:
     """Per-arm n to detect rates ``p1`` vs ``p2`` (e.g. churn under control vs treatment)."""
     if not (0 <= p1 <= 1 and 0 <= p2 <= 1) or p1 == p2:
         return None

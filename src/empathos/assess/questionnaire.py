@@ -95,8 +95,13 @@ class Questionnaire:
             "pillars": dict(self.pillars),
             "questions": [
                 {
-                    "id": q.id, "pillar": q.pillar, "text": q.text, "blind_spot": q.blind_spot,
-                    "options": [{"id": o.id, "label": o.label, "score": o.score} for o in q.options],
+                    "id": q.id,
+                    "pillar": q.pillar,
+                    "text": q.text,
+                    "blind_spot": q.blind_spot,
+                    "options": [
+                        {"id": o.id, "label": o.label, "score": o.score} for o in q.options
+                    ],
                 }
                 for q in self.questions
             ],
@@ -117,18 +122,27 @@ def parse_questionnaire(data: dict[str, Any]) -> Questionnaire:
             raise ValueError(f"question {q['id']}: unknown pillar {q['pillar']!r}")
         if q.get("blind_spot") not in (None, *BLIND_SPOTS):
             raise ValueError(f"question {q['id']}: unknown blind spot {q['blind_spot']!r}")
-        options = tuple(Option(str(o["id"]), str(o["label"]), int(o["score"])) for o in q["options"])
+        options = tuple(
+            Option(str(o["id"]), str(o["label"]), int(o["score"])) for o in q["options"]
+        )
         if not options or any(not 0 <= o.score < len(STAGES) for o in options):
             raise ValueError(f"question {q['id']}: option scores must be 0..{len(STAGES) - 1}")
-        questions.append(Question(str(q["id"]), q["pillar"], str(q["text"]), options, q.get("blind_spot")))
+        questions.append(
+            Question(str(q["id"]), q["pillar"], str(q["text"]), options, q.get("blind_spot"))
+        )
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
         raise ValueError("questionnaire: duplicate question ids")
     missing = set(PILLARS) - {q.pillar for q in questions}
     if missing:
         raise ValueError(f"questionnaire: no question for pillar(s) {sorted(missing)}")
-    return Questionnaire(str(data.get("version", "1")), stages, pillars, tuple(questions),
-                         {q.id: q for q in questions})
+    return Questionnaire(
+        str(data.get("version", "1")),
+        stages,
+        pillars,
+        tuple(questions),
+        {q.id: q for q in questions},
+    )
 
 
 @lru_cache(maxsize=4)

@@ -23,8 +23,12 @@ def register(app: typer.Typer) -> None:
 
     @pods_app.command("load")
     def pods_load(
-        path: Annotated[Path, typer.Argument(help="Pods YAML file (see src/empathos/act/examples/pods.yaml).")],
-        check: Annotated[bool, typer.Option("--check", help="Only validate the file; store nothing.")] = False,
+        path: Annotated[
+            Path, typer.Argument(help="Pods YAML file (see src/empathos/act/examples/pods.yaml).")
+        ],
+        check: Annotated[
+            bool, typer.Option("--check", help="Only validate the file; store nothing.")
+        ] = False,
         db: DbOption = None,
     ) -> None:
         """Validate a pods YAML file and store its pods, members and owned customers
@@ -36,11 +40,15 @@ def register(app: typer.Typer) -> None:
         except PodsFileError as exc:
             fail(str(exc))
         if check:
-            console.print(f"{path}: valid ({len(specs)} pods, {sum(len(p.members) for p in specs)} members)")
+            console.print(
+                f"{path}: valid ({len(specs)} pods, {sum(len(p.members) for p in specs)} members)"
+            )
             return
         counts = save_pods(open_store(db), specs)
-        console.print(f"stored {counts['pods']} pods, {counts['members']} members, "
-                      f"{counts['customers']} named customers from {path}")
+        console.print(
+            f"stored {counts['pods']} pods, {counts['members']} members, "
+            f"{counts['customers']} named customers from {path}"
+        )
 
     @pods_app.command("list")
     def pods_list(
@@ -64,9 +72,15 @@ def register(app: typer.Typer) -> None:
             table.add_column(col)
         for p in specs:
             langs = sorted({lang for m in p.members for lang in m.languages})
-            table.add_row(p.pod_id, p.name, ", ".join(p.segments), str(len(p.customers)),
-                          ", ".join(f"{m.employee_id} ({m.function})" for m in p.members) or "-",
-                          ", ".join(langs), str(sum(m.capacity for m in p.members)))
+            table.add_row(
+                p.pod_id,
+                p.name,
+                ", ".join(p.segments),
+                str(len(p.customers)),
+                ", ".join(f"{m.employee_id} ({m.function})" for m in p.members) or "-",
+                ", ".join(langs),
+                str(sum(m.capacity for m in p.members)),
+            )
         console.print(table)
 
     app.add_typer(pods_app, name="pods")

@@ -17,9 +17,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("assess")
     def assess_cmd(
-        answers: Annotated[Path | None, typer.Option("--answers", help="YAML/JSON file: question id -> option id.")] = None,
-        interactive: Annotated[bool, typer.Option("--interactive", help="Ask the questions one by one.")] = False,
-        save: Annotated[bool, typer.Option(help="Store the assessment (GET /assess/latest shows it).")] = True,
+        answers: Annotated[
+            Path | None, typer.Option("--answers", help="YAML/JSON file: question id -> option id.")
+        ] = None,
+        interactive: Annotated[
+            bool, typer.Option("--interactive", help="Ask the questions one by one.")
+        ] = False,
+        save: Annotated[
+            bool, typer.Option(help="Store the assessment (GET /assess/latest shows it).")
+        ] = True,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
         db: DbOption = None,
     ) -> None:
@@ -37,7 +43,10 @@ def register(app: typer.Typer) -> None:
                     fail(f"{answers}: no such file")
                 given = load_answers(answers)
             if interactive:
-                given = {**given, **_ask(q, given, err_console)}  # prompts on stderr: stdout stays data
+                given = {
+                    **given,
+                    **_ask(q, given, err_console),
+                }  # prompts on stderr: stdout stays data
             result = run_assessment(open_store(db), given, q, save=save)
         except AnswerError as exc:
             fail(str(exc))
@@ -48,11 +57,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command("balance-sheet")
     def balance_sheet_cmd(
-        cost: Annotated[float, typer.Option("--cost", help="Cost of the empathy programme (same currency as transactions).")] = 0.0,
-        coverage: Annotated[float, typer.Option(help="Share of the customer book the measured action reaches (0-1].")] = 1.0,
-        html: Annotated[Path | None, typer.Option("--html", help="Write the self-contained HTML report here.")] = None,
-        pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the PDF report here.")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the balance sheet as JSON.")] = False,
+        cost: Annotated[
+            float,
+            typer.Option(
+                "--cost", help="Cost of the empathy programme (same currency as transactions)."
+            ),
+        ] = 0.0,
+        coverage: Annotated[
+            float,
+            typer.Option(help="Share of the customer book the measured action reaches (0-1]."),
+        ] = 1.0,
+        html: Annotated[
+            Path | None, typer.Option("--html", help="Write the self-contained HTML report here.")
+        ] = None,
+        pdf: Annotated[
+            Path | None, typer.Option("--pdf", help="Write the PDF report here.")
+        ] = None,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print the balance sheet as JSON.")
+        ] = False,
         db: DbOption = None,
     ) -> None:
         """Empathy balance sheet: CLV and ELV totals, value at risk, value protected by
@@ -88,11 +111,25 @@ def register(app: typer.Typer) -> None:
 
     @app.command("pilot")
     def pilot_cmd(
-        pod: Annotated[str, typer.Option("--pod", help="The pod to pilot in (a pod id of the store).")],
-        policy: Annotated[str, typer.Option("--policy", help="Registered routing policy to try, e.g. empathy or bandit.")] = "empathy",
+        pod: Annotated[
+            str, typer.Option("--pod", help="The pod to pilot in (a pod id of the store).")
+        ],
+        policy: Annotated[
+            str,
+            typer.Option(
+                "--policy", help="Registered routing policy to try, e.g. empathy or bandit."
+            ),
+        ] = "empathy",
         weeks: Annotated[int, typer.Option(help="Weeks to simulate.")] = 6,
-        seeds: Annotated[int, typer.Option(help="Simulated replications (each runs policy and fifo on the same seed).")] = 3,
-        max_customers: Annotated[int, typer.Option(help="Scale the book down to this many customers for speed.")] = 3000,
+        seeds: Annotated[
+            int,
+            typer.Option(
+                help="Simulated replications (each runs policy and fifo on the same seed)."
+            ),
+        ] = 3,
+        max_customers: Annotated[
+            int, typer.Option(help="Scale the book down to this many customers for speed.")
+        ] = 3000,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
         db: DbOption = None,
     ) -> None:
@@ -102,8 +139,14 @@ def register(app: typer.Typer) -> None:
         from empathos.assess.pilot import run_pilot
 
         try:
-            result = run_pilot(open_store(db), pod, policy, weeks=weeks, seeds=tuple(range(1, seeds + 1)),
-                               max_customers=max_customers)
+            result = run_pilot(
+                open_store(db),
+                pod,
+                policy,
+                weeks=weeks,
+                seeds=tuple(range(1, seeds + 1)),
+                max_customers=max_customers,
+            )
         except ValueError as exc:
             fail(str(exc))
         if as_json:
@@ -123,8 +166,14 @@ def _ask(q, given: dict[str, str], console) -> dict[str, str]:  # noqa: ANN001
         console.print(f"\n[bold]{q.pillars[question.pillar]}[/]: {question.text}")
         for k, o in enumerate(question.options, 1):
             console.print(f"  {k}. {o.label}")
-        choices = [str(k) for k in range(1, len(question.options) + 1)] + [o.id for o in question.options] + ["skip"]
-        pick = Prompt.ask("answer", choices=choices, show_choices=False, default="skip", console=console)
+        choices = (
+            [str(k) for k in range(1, len(question.options) + 1)]
+            + [o.id for o in question.options]
+            + ["skip"]
+        )
+        pick = Prompt.ask(
+            "answer", choices=choices, show_choices=False, default="skip", console=console
+        )
         if pick == "skip":
             continue
         out[question.id] = question.options[int(pick) - 1].id if pick.isdigit() else pick
@@ -135,16 +184,31 @@ def _print_assessment(d: dict, console) -> None:  # noqa: ANN001
     from rich.table import Table
 
     score = d["overall_score"]
-    console.print(f"[bold]overall: {d['overall_stage']}[/] (score {score:.2f} of 3)" if score is not None
-                  else f"[bold]overall: {d['overall_stage']}[/]")
+    console.print(
+        f"[bold]overall: {d['overall_stage']}[/] (score {score:.2f} of 3)"
+        if score is not None
+        else f"[bold]overall: {d['overall_stage']}[/]"
+    )
     console.print(f"data source of the evidence: {d['source']}")
-    table = Table(title="maturity per pillar (0 transactional, 1 interaction, 2 engagement, 3 empathy)")
+    table = Table(
+        title="maturity per pillar (0 transactional, 1 interaction, 2 engagement, 3 empathy)"
+    )
     for col in ("pillar", "stage", "score", "answers", "data", "evidence (met / not met)"):
         table.add_column(col)
     for p in d["pillars"].values():
-        ev = "\n".join(f"{'[green]yes[/]' if e['met'] else '[red]no[/]'} {e['stage']}: {e['observed']}" for e in p["evidence"])
-        fmt = (lambda v: "-" if v is None else f"{v:.2f}")
-        table.add_row(p["title"], p["stage"], fmt(p["score"]), fmt(p["answer_score"]), p["data_stage"] or "-", ev)
+        ev = "\n".join(
+            f"{'[green]yes[/]' if e['met'] else '[red]no[/]'} {e['stage']}: {e['observed']}"
+            for e in p["evidence"]
+        )
+        fmt = lambda v: "-" if v is None else f"{v:.2f}"
+        table.add_row(
+            p["title"],
+            p["stage"],
+            fmt(p["score"]),
+            fmt(p["answer_score"]),
+            p["data_stage"] or "-",
+            ev,
+        )
     console.print(table)
     for p in d["pillars"].values():
         if p["gap"]:
@@ -168,17 +232,36 @@ def _print_assessment(d: dict, console) -> None:  # noqa: ANN001
 def _print_pilot(r, console) -> None:  # noqa: ANN001
     from rich.table import Table
 
-    console.print(f"[bold]pilot: {r.policy} vs {r.baseline} in {r.pod}[/] for {r.weeks} weeks, seeds {r.seeds} "
-                  f"(SIMULATED; {r.customers_simulated:,} of {r.customers_in_store:,} customers, "
-                  f"{r.pod_customers_simulated:,} in the pod; {r.pod_contacts_per_week:,.0f} pod contacts/week at full scale)")
-    table = Table(title="expected lift (treatment - control) and what a real pilot needs to detect it")
-    for col in ("KPI", "per", "control", "treatment", "lift [95% CI]", "p", "n per arm needed", "weeks needed"):
+    console.print(
+        f"[bold]pilot: {r.policy} vs {r.baseline} in {r.pod}[/] for {r.weeks} weeks, seeds {r.seeds} "
+        f"(SIMULATED; {r.customers_simulated:,} of {r.customers_in_store:,} customers, "
+        f"{r.pod_customers_simulated:,} in the pod; {r.pod_contacts_per_week:,.0f} pod contacts/week at full scale)"
+    )
+    table = Table(
+        title="expected lift (treatment - control) and what a real pilot needs to detect it"
+    )
+    for col in (
+        "KPI",
+        "per",
+        "control",
+        "treatment",
+        "lift [95% CI]",
+        "p",
+        "n per arm needed",
+        "weeks needed",
+    ):
         table.add_column(col, justify="left" if col in ("KPI", "per") else "right")
     for k in r.kpis:
-        table.add_row(k.kpi, k.unit, f"{k.control:.4f}", f"{k.treatment:.4f}",
-                      f"{k.lift:+.4f} [{k.ci_low:+.4f}, {k.ci_high:+.4f}]", f"{k.p_value:.3g}",
-                      "-" if k.n_per_arm_needed is None else f"{k.n_per_arm_needed:,}",
-                      "-" if k.weeks_needed is None else f"{k.weeks_needed:,.1f}")
+        table.add_row(
+            k.kpi,
+            k.unit,
+            f"{k.control:.4f}",
+            f"{k.treatment:.4f}",
+            f"{k.lift:+.4f} [{k.ci_low:+.4f}, {k.ci_high:+.4f}]",
+            f"{k.p_value:.3g}",
+            "-" if k.n_per_arm_needed is None else f"{k.n_per_arm_needed:,}",
+            "-" if k.weeks_needed is None else f"{k.weeks_needed:,.1f}",
+        )
     console.print(table)
     for n in r.notes:
         console.print(f"[yellow]note:[/] {n}", soft_wrap=True)

@@ -11,26 +11,36 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def serve(
-        host: Annotated[str, typer.Option(help="Interface to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+        host: Annotated[
+            str, typer.Option(help="Interface to listen on (127.0.0.1: this machine only).")
+        ] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
         db: DbOption = None,
         emotion_model: Annotated[
             str | None,
-            typer.Option("--emotion-model", help="Emotion backend for live turns (default: the settings')."),
+            typer.Option(
+                "--emotion-model", help="Emotion backend for live turns (default: the settings')."
+            ),
         ] = None,
         log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
-        access_log: Annotated[bool, typer.Option(help="Log every request (off for load tests).")] = True,
+        access_log: Annotated[
+            bool, typer.Option(help="Log every request (off for load tests).")
+        ] = True,
         switch_interval_ms: Annotated[
             float,
-            typer.Option(help="Python's GIL switch interval. The live desk's background threads (store "
-                              "writer, cache fills) would otherwise hold the event loop up to 5 ms per handoff."),
+            typer.Option(
+                help="Python's GIL switch interval. The live desk's background threads (store "
+                "writer, cache fills) would otherwise hold the event loop up to 5 ms per handoff."
+            ),
         ] = 0.5,
         gc_threshold: Annotated[
             str,
-            typer.Option(help="CPython GC thresholds gen0,gen1,gen2. The live desk holds many long-lived "
-                              "objects (caches, open contacts); with the defaults (700,10,10) the collector's "
-                              "full passes paused requests 50-150 ms (bench/route_load.py: p99 64 ms at "
-                              "200/s vs 5 ms with 100000,50,1000). Use 700,10,10 for CPython's defaults."),
+            typer.Option(
+                help="CPython GC thresholds gen0,gen1,gen2. The live desk holds many long-lived "
+                "objects (caches, open contacts); with the defaults (700,10,10) the collector's "
+                "full passes paused requests 50-150 ms (bench/route_load.py: p99 64 ms at "
+                "200/s vs 5 ms with 100000,50,1000). Use 700,10,10 for CPython's defaults."
+            ),
         ] = "100000,50,1000",
     ) -> None:
         """Serve the API: POST /contacts, turns, assist cards, pods, the WebSocket stream,

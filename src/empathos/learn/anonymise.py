@@ -24,10 +24,31 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NUMBER = re.compile(r"[^\s\[\]]*\d[^\s\[\]]*?(?=[.,;:!?)\"']*(?:\s|$))")
 _HONORIFICS = (
-    "mr", "mrs", "ms", "miss", "dr", "herr", "frau", "senor", "señor", "senora", "señora",
-    "sr", "sra", "srta", "signor", "signora", "sig", "pan", "pani", "panie", "monsieur",
-    "madame", "mme", "mlle",
-)  # fmt: skip
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "herr",
+    "frau",
+    "senor",
+    "señor",
+    "senora",
+    "señora",
+    "sr",
+    "sra",
+    "srta",
+    "signor",
+    "signora",
+    "sig",
+    "pan",
+    "pani",
+    "panie",
+    "monsieur",
+    "madame",
+    "mme",
+    "mlle",
+)
 # The honorific in any case, the name capitalised ("pan to" in Polish is not a name).
 _HONORIFIC = re.compile(
     r"\b((?i:" + "|".join(_HONORIFICS) + r"))(\.?\s+)([A-ZÀ-ÖØ-ÞĄĆĘŁŃÓŚŹŻ][\w'-]+)"
@@ -50,7 +71,9 @@ class Anonymiser:
     def __init__(self, names: Iterable[str | None] = ()) -> None:
         parts = sorted(name_parts(names), key=len, reverse=True)
         self._names = (
-            re.compile(r"(?<!\w)(" + "|".join(re.escape(p) for p in parts) + r")(?!\w)", re.IGNORECASE)
+            re.compile(
+                r"(?<!\w)(" + "|".join(re.escape(p) for p in parts) + r")(?!\w)", re.IGNORECASE
+            )
             if parts
             else None
         )

@@ -60,7 +60,15 @@ from empathos.act.routing import (
 
 log = logging.getLogger(__name__)
 
-NEEDS: tuple[str, ...] = ("billing", "technical", "sales", "complaint", "cancellation", "delivery", "account")
+NEEDS: tuple[str, ...] = (
+    "billing",
+    "technical",
+    "sales",
+    "complaint",
+    "cancellation",
+    "delivery",
+    "account",
+)
 CHANNELS: tuple[str, ...] = ("voice", "chat", "email", "social", "self_service")
 _NEED_INDEX = {n: i for i, n in enumerate(NEEDS)}
 _CHANNEL_INDEX = {c: i for i, c in enumerate(CHANNELS)}
@@ -172,7 +180,9 @@ class BanditPolicy:
             try:
                 reward = REWARDS[reward]
             except KeyError:
-                raise ValueError(f"unknown reward {reward!r}; available: {', '.join(sorted(REWARDS))}") from None
+                raise ValueError(
+                    f"unknown reward {reward!r}; available: {', '.join(sorted(REWARDS))}"
+                ) from None
         self.reward_fn = reward
         self.prior_var = prior_var
         self.noise_var = noise_var
@@ -200,8 +210,9 @@ class BanditPolicy:
 
     def predict_one(self, contact: ContactRequest, employee_id: str) -> float:
         """Expected reward if ``employee_id`` handles ``contact`` (posterior mean)."""
-        return self.baseline.predict_one(state_features(contact)) + self._member(employee_id).predict_one(
-            member_features(contact))
+        return self.baseline.predict_one(state_features(contact)) + self._member(
+            employee_id
+        ).predict_one(member_features(contact))
 
     def learn_one(self, contact: ContactRequest, employee_id: str, reward: float) -> None:
         """One observation: this member handled this contact and it ended with ``reward``
@@ -222,7 +233,11 @@ class BanditPolicy:
             return d
         try:
             chosen, scores, greedy, gap, capped = self._choose(contact, list(d.scores))
-        except (FloatingPointError, ValueError, np.linalg.LinAlgError) as exc:  # model failure → baseline
+        except (
+            FloatingPointError,
+            ValueError,
+            np.linalg.LinAlgError,
+        ) as exc:  # model failure → baseline
             log.warning("bandit model failed (%s); fifo decides", exc)
             d.fell_back = True
             d.reason = f"bandit failed ({exc}); {d.reason}"
@@ -236,13 +251,21 @@ class BanditPolicy:
             rec = Exploration(contact.contact_id, chosen, greedy, gap, state.now)
             self.explorations.append(rec)
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("explore %s: %s instead of %s (expected cost %.3f)", rec.contact_id, chosen, greedy, gap)
+                log.debug(
+                    "explore %s: %s instead of %s (expected cost %.3f)",
+                    rec.contact_id,
+                    chosen,
+                    greedy,
+                    gap,
+                )
             reason += f" (exploring; expected cost {gap:.3f})"
         m = state.members[chosen]
         self._remember(contact, chosen)
         return RoutingDecision(pod_id=m.pod_id, employee_id=chosen, scores=scores, reason=reason)
 
-    def _choose(self, contact: ContactRequest, eligible: list[str]) -> tuple[str, dict[str, float], str, float, bool]:
+    def _choose(
+        self, contact: ContactRequest, eligible: list[str]
+    ) -> tuple[str, dict[str, float], str, float, bool]:
         """Thompson draw per member (capped spread); the regret bound overrides costly draws.
         The baseline g(x) is the same for every member, so only h_m decides."""
         z = member_features(contact)
@@ -269,16 +292,24 @@ class BanditPolicy:
         mutates the request afterwards: waits and transfers change it), and whether the
         member was qualified (an overflow pick is not evidence about fit)."""
         snap = ContactRequest(
-            contact_id=contact.contact_id, customer_id=contact.customer_id, channel=contact.channel,
-            need=contact.need, language=contact.language, valence=contact.valence,
-            intensity=contact.intensity, attempt=contact.attempt, transfers=contact.transfers,
+            contact_id=contact.contact_id,
+            customer_id=contact.customer_id,
+            channel=contact.channel,
+            need=contact.need,
+            language=contact.language,
+            valence=contact.valence,
+            intensity=contact.intensity,
+            attempt=contact.attempt,
+            transfers=contact.transfers,
             waited_min=contact.waited_min,
         )
         self._pending.setdefault(contact.contact_id, []).append((employee_id, snap, qualified))
         if len(self._pending) > self._max_pending:  # outcomes that never came back
             self._pending.pop(next(iter(self._pending)))
 
-    def learn(self, contact: ContactRequest, served_by: Sequence[str], outcome: Mapping[str, float]) -> None:
+    def learn(
+        self, contact: ContactRequest, served_by: Sequence[str], outcome: Mapping[str, float]
+    ) -> None:
         """A contact ended: every member who served it learns its reward, with the state
         the contact was in when they were chosen (or its final state for contacts another
         policy routed, e.g. the control arm)."""
@@ -290,7 +321,9 @@ class BanditPolicy:
             return
         for eid in served_by:
             snap, qualified = routed.get(eid, (contact, self._qualified(contact, eid)))
-            if qualified:  # overflow picks (no skill or language) would blame the member for the queue
+            if (
+                qualified
+            ):  # overflow picks (no skill or language) would blame the member for the queue
                 self.learn_one(snap, eid, r)
 
     def _qualified(self, contact: ContactRequest, employee_id: str) -> bool:
@@ -302,9 +335,12 @@ class BanditPolicy:
     def stats(self) -> dict[str, float]:
         """How much the policy explored and learned (for reports and logs)."""
         return {
-            "decisions": self.n_decisions, "explored": self.n_explored, "capped": self.n_capped,
+            "decisions": self.n_decisions,
+            "explored": self.n_explored,
+            "capped": self.n_capped,
             "explore_rate": self.n_explored / self.n_decisions if self.n_decisions else 0.0,
-            "learned": self.n_learned, "members": len(self.members),
+            "learned": self.n_learned,
+            "members": len(self.members),
         }
 
 
@@ -336,8 +372,18 @@ def warm_start(
         raise ValueError(f"warm_start learns remembered or emotional_outcome, not {reward!r}")
     outcome_value = {"improved": 1.0, "unchanged": 0.0, "worsened": -1.0}
     q = (
-        select(i.c.interaction_id, i.c.customer_id, i.c.employee_id, i.c.channel, i.c.need, i.c.attributes,
-               s.c.remembered, s.c.outcome, s.c.model, s.c.version)
+        select(
+            i.c.interaction_id,
+            i.c.customer_id,
+            i.c.employee_id,
+            i.c.channel,
+            i.c.need,
+            i.c.attributes,
+            s.c.remembered,
+            s.c.outcome,
+            s.c.model,
+            s.c.version,
+        )
         .select_from(i.join(s, s.c.interaction_id == i.c.interaction_id))
         .where(i.c.employee_id.is_not(None), s.c.remembered.is_not(None))
         .order_by(i.c.ended_at, i.c.interaction_id)
@@ -355,7 +401,10 @@ def warm_start(
                 .where(te.c.model == model, te.c.version == version)
                 .order_by(te.c.interaction_id, te.c.seq.desc())
             ):
-                first_turn[(iid, model, version)] = (val, inten)  # descending seq: the first turn wins
+                first_turn[(iid, model, version)] = (
+                    val,
+                    inten,
+                )  # descending seq: the first turn wins
     for r in rows:
         if r.interaction_id in seen:  # one score row per contact (several empathy models)
             continue
@@ -366,8 +415,14 @@ def warm_start(
         val, inten = first_turn.get((r.interaction_id, r.model, r.version), (0.0, 0.0))
         attrs = r.attributes or {}
         c = ContactRequest(
-            contact_id=r.interaction_id, customer_id=r.customer_id or "", channel=r.channel, need=r.need or "",
-            language="", valence=float(val), intensity=float(inten), attempt=int(attrs.get("attempt", 0) or 0),
+            contact_id=r.interaction_id,
+            customer_id=r.customer_id or "",
+            channel=r.channel,
+            need=r.need or "",
+            language="",
+            valence=float(val),
+            intensity=float(inten),
+            attempt=int(attrs.get("attempt", 0) or 0),
             transfers=int(attrs.get("transfers", 0) or 0),
         )
         policy.learn_one(c, r.employee_id, float(y))

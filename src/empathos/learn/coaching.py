@@ -129,39 +129,71 @@ def source_label(sources: pd.Series) -> str:
     return "mixed (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")"
 
 
-def contacts_frame(engine: Engine, model: tuple[str, str, str, str], since: datetime | None) -> pd.DataFrame:
+def contacts_frame(
+    engine: Engine, model: tuple[str, str, str, str], since: datetime | None
+) -> pd.DataFrame:
     """Handled contacts (an employee is set) with their scores and the employee's pod."""
     i, s, e = interactions.c, interaction_scores.c, employees.c
     q = (
-        select(i.interaction_id, i.employee_id, i.customer_id, i.started_at, i.source, e.pod_id,
-               s.remembered, s.experienced, s.end_valence, s.outcome)  # fmt: skip
+        select(
+            i.interaction_id,
+            i.employee_id,
+            i.customer_id,
+            i.started_at,
+            i.source,
+            e.pod_id,
+            s.remembered,
+            s.experienced,
+            s.end_valence,
+            s.outcome,
+        )
         .select_from(
             interactions.join(interaction_scores, s.interaction_id == i.interaction_id).outerjoin(
                 employees, e.employee_id == i.employee_id
             )
         )
-        .where(i.employee_id.is_not(None), s.model == model[0], s.version == model[1],
-               s.empathy_model == model[2], s.empathy_version == model[3])  # fmt: skip
+        .where(
+            i.employee_id.is_not(None),
+            s.model == model[0],
+            s.version == model[1],
+            s.empathy_model == model[2],
+            s.empathy_version == model[3],
+        )
     )
     if since is not None:
         q = q.where(i.started_at >= since)
     return _frame(engine, q)
 
 
-def replies_frame(engine: Engine, model: tuple[str, str, str, str], since: datetime | None) -> pd.DataFrame:
+def replies_frame(
+    engine: Engine, model: tuple[str, str, str, str], since: datetime | None
+) -> pd.DataFrame:
     """Employee replies with their empathy levels and the sympathy-only flag."""
     from empathos.understand.backends.lexicon import LexiconEmpathyModel
 
     i, t, p = interactions.c, turns.c, turn_empathy.c
     q = (
-        select(t.interaction_id, t.seq, t.text, i.employee_id, i.started_at,
-               p.emotional_reaction, p.interpretation, p.exploration)  # fmt: skip
+        select(
+            t.interaction_id,
+            t.seq,
+            t.text,
+            i.employee_id,
+            i.started_at,
+            p.emotional_reaction,
+            p.interpretation,
+            p.exploration,
+        )
         .select_from(
             turns.join(interactions, i.interaction_id == t.interaction_id).join(
                 turn_empathy, (p.interaction_id == t.interaction_id) & (p.seq == t.seq)
             )
         )
-        .where(t.speaker == "employee", i.employee_id.is_not(None), p.model == model[2], p.version == model[3])
+        .where(
+            t.speaker == "employee",
+            i.employee_id.is_not(None),
+            p.model == model[2],
+            p.version == model[3],
+        )
     )
     if since is not None:
         q = q.where(i.started_at >= since)
@@ -192,14 +224,19 @@ def figures(contacts: pd.DataFrame, replies: pd.DataFrame) -> dict[str, float | 
         "experienced": _mean(contacts["experienced"]) if len(contacts) else None,
     }
     out["memory_gap"] = (
-        None if out["remembered"] is None or out["experienced"] is None
+        None
+        if out["remembered"] is None or out["experienced"] is None
         else round(out["remembered"] - out["experienced"], 4)
-    )  # fmt: skip
+    )
     oc = contacts["outcome"].dropna() if len(contacts) else pd.Series(dtype=object)
     for k in ("improved", "unchanged", "worsened"):
         out[f"{k}_share"] = None if oc.empty else round(float((oc == k).mean()), 4)
-    out["any_mechanism_share"] = None if replies.empty else round(float(replies["any_mechanism"].mean()), 4)
-    out["sympathy_only_share"] = None if replies.empty else round(float(replies["sympathy_only"].mean()), 4)
+    out["any_mechanism_share"] = (
+        None if replies.empty else round(float(replies["any_mechanism"].mean()), 4)
+    )
+    out["sympathy_only_share"] = (
+        None if replies.empty else round(float(replies["sympathy_only"].mean()), 4)
+    )
     return out
 
 
@@ -220,8 +257,14 @@ def per_employee(contacts: pd.DataFrame, replies: pd.DataFrame, min_contacts: in
         if len(c) < min_contacts:
             continue
         f = figures(c, by_reply.get(emp, replies.iloc[0:0]))
-        rows.append({"employee_id": emp, "pod_id": c["pod_id"].iloc[0], "n_contacts": len(c),
-                     **{k: f[k] for k in KEY_FIGURES}})  # fmt: skip
+        rows.append(
+            {
+                "employee_id": emp,
+                "pod_id": c["pod_id"].iloc[0],
+                "n_contacts": len(c),
+                **{k: f[k] for k in KEY_FIGURES},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -233,13 +276,17 @@ def percentile(values: pd.Series, value: float | None) -> float | None:
     return round(100.0 * (float((v < value).sum()) + 0.5 * float((v == value).sum())) / len(v), 1)
 
 
-def _peer_block(table: pd.DataFrame, mine: dict[str, float | None], key: str, pool: str) -> dict[str, Any]:
+def _peer_block(
+    table: pd.DataFrame, mine: dict[str, float | None], key: str, pool: str
+) -> dict[str, Any]:
     out: dict[str, Any] = {"n_peers": int(len(table))}
     for k, higher_better in KEY_FIGURES.items():
         col = table[k] if k in table else pd.Series(dtype=float)
         out[k] = {
             "percentile": percentile(col, mine.get(k)),
-            "median": _mean(pd.Series([pd.to_numeric(col, errors="coerce").median()])) if len(col) else None,
+            "median": _mean(pd.Series([pd.to_numeric(col, errors="coerce").median()]))
+            if len(col)
+            else None,
             "higher_is_better": higher_better,
         }
     out["pool"] = pool
@@ -250,44 +297,84 @@ def weekly(contacts: pd.DataFrame, replies: pd.DataFrame) -> list[dict[str, Any]
     """Ending and behaviour figures per ISO week (weeks start on Monday)."""
     if contacts.empty:
         return []
-    week = lambda ts: (pd.to_datetime(ts).dt.normalize() - pd.to_timedelta(pd.to_datetime(ts).dt.day_of_week, unit="D"))  # noqa: E731
+    week = lambda ts: (
+        pd.to_datetime(ts).dt.normalize()
+        - pd.to_timedelta(pd.to_datetime(ts).dt.day_of_week, unit="D")
+    )  # noqa: E731
     c = contacts.assign(week=week(contacts["started_at"]))
     r = replies.assign(week=week(replies["started_at"])) if not replies.empty else replies
     out = []
     for wk, cw in c.groupby("week"):
         rw = r[r["week"] == wk] if not r.empty else r
         f = figures(cw, rw)
-        out.append({"week": wk.date().isoformat(), "n_contacts": len(cw), "n_replies": len(rw),
-                    **{k: f[k] for k in ("end_valence", "remembered", "improved_share", "worsened_share",
-                                         "any_mechanism_share", "sympathy_only_share")}})  # fmt: skip
+        out.append(
+            {
+                "week": wk.date().isoformat(),
+                "n_contacts": len(cw),
+                "n_replies": len(rw),
+                **{
+                    k: f[k]
+                    for k in (
+                        "end_valence",
+                        "remembered",
+                        "improved_share",
+                        "worsened_share",
+                        "any_mechanism_share",
+                        "sympathy_only_share",
+                    )
+                },
+            }
+        )
     return out
 
 
 # ---------------------------------------------------------------------------- examples
 
 
-def examples(engine: Engine, contacts: pd.DataFrame, cfg: CoachingConfig, model: tuple[str, str, str, str]) -> dict[str, list[dict[str, Any]]]:
+def examples(
+    engine: Engine, contacts: pd.DataFrame, cfg: CoachingConfig, model: tuple[str, str, str, str]
+) -> dict[str, list[dict[str, Any]]]:
     """The best and worst endings, their last turns anonymised."""
     c = contacts.dropna(subset=["end_valence"])
     if c.empty:
         return {"best": [], "worst": []}
-    ranked = c.sort_values(["end_valence", "remembered", "interaction_id"], ascending=[False, False, True])
+    ranked = c.sort_values(
+        ["end_valence", "remembered", "interaction_id"], ascending=[False, False, True]
+    )
     best = ranked.head(cfg.n_examples)
     worst = ranked.iloc[::-1].head(cfg.n_examples)
     worst = worst[~worst["interaction_id"].isin(best["interaction_id"])]
     ids = list(best["interaction_id"]) + list(worst["interaction_id"])
     t, em, ep = turns.c, turn_emotions.c, turn_empathy.c
     q = (
-        select(t.interaction_id, t.seq, t.speaker, t.text, em.label, ep.emotional_reaction, ep.interpretation, ep.exploration)
+        select(
+            t.interaction_id,
+            t.seq,
+            t.speaker,
+            t.text,
+            em.label,
+            ep.emotional_reaction,
+            ep.interpretation,
+            ep.exploration,
+        )
         .select_from(
-            turns.outerjoin(turn_emotions, (em.interaction_id == t.interaction_id) & (em.seq == t.seq)
-                            & (em.model == model[0]) & (em.version == model[1]))
-            .outerjoin(turn_empathy, (ep.interaction_id == t.interaction_id) & (ep.seq == t.seq)
-                       & (ep.model == model[2]) & (ep.version == model[3]))
+            turns.outerjoin(
+                turn_emotions,
+                (em.interaction_id == t.interaction_id)
+                & (em.seq == t.seq)
+                & (em.model == model[0])
+                & (em.version == model[1]),
+            ).outerjoin(
+                turn_empathy,
+                (ep.interaction_id == t.interaction_id)
+                & (ep.seq == t.seq)
+                & (ep.model == model[2])
+                & (ep.version == model[3]),
+            )
         )
         .where(t.interaction_id.in_(ids))
         .order_by(t.interaction_id, t.seq)
-    )  # fmt: skip
+    )
     turn_rows = _frame(engine, q)
     anon = Anonymiser(_known_names(engine, contacts))
 
@@ -295,17 +382,29 @@ def examples(engine: Engine, contacts: pd.DataFrame, cfg: CoachingConfig, model:
         tr = turn_rows[turn_rows["interaction_id"] == r.interaction_id].tail(cfg.example_turns)
         shown = []
         for x in tr.itertuples():
-            item: dict[str, Any] = {"seq": int(x.seq), "speaker": x.speaker, "text": anon.mask(x.text)}
+            item: dict[str, Any] = {
+                "seq": int(x.seq),
+                "speaker": x.speaker,
+                "text": anon.mask(x.text),
+            }
             if x.speaker == "customer" and isinstance(x.label, str):
                 item["emotion"] = x.label
             if x.speaker == "employee" and not pd.isna(x.emotional_reaction):
                 item["empathy"] = {m: int(getattr(x, m)) for m in EMPATHY_MECHANISMS}
             shown.append(item)
-        return {"interaction_id": r.interaction_id, "started_at": str(r.started_at),
-                "end_valence": round(float(r.end_valence), 3), "remembered": _round(r.remembered),
-                "outcome": r.outcome, "last_turns": shown}  # fmt: skip
+        return {
+            "interaction_id": r.interaction_id,
+            "started_at": str(r.started_at),
+            "end_valence": round(float(r.end_valence), 3),
+            "remembered": _round(r.remembered),
+            "outcome": r.outcome,
+            "last_turns": shown,
+        }
 
-    return {"best": [one(r) for r in best.itertuples()], "worst": [one(r) for r in worst.itertuples()]}
+    return {
+        "best": [one(r) for r in best.itertuples()],
+        "worst": [one(r) for r in worst.itertuples()],
+    }
 
 
 def _round(x: Any) -> float | None:
@@ -317,7 +416,13 @@ def _known_names(engine: Engine, contacts: pd.DataFrame) -> list[str]:
     names: list[str] = []
     with engine.connect() as conn:
         for k in range(0, len(cust), 500):
-            names += [n for n in conn.execute(select(customers.c.name).where(customers.c.customer_id.in_(cust[k : k + 500]))).scalars() if n]  # fmt: skip
+            names += [
+                n
+                for n in conn.execute(
+                    select(customers.c.name).where(customers.c.customer_id.in_(cust[k : k + 500]))
+                ).scalars()
+                if n
+            ]
         names += [n for n in conn.execute(select(employees.c.name)).scalars() if n]
     return names
 
@@ -333,13 +438,30 @@ def _window(engine: Engine, weeks: int) -> tuple[datetime | None, datetime | Non
     return last - timedelta(weeks=weeks), last
 
 
-def _load(engine: Engine, cfg: CoachingConfig) -> tuple[Any, pd.DataFrame, pd.DataFrame, dict[str, str | None]]:
+def _load(
+    engine: Engine, cfg: CoachingConfig
+) -> tuple[Any, pd.DataFrame, pd.DataFrame, dict[str, str | None]]:
     model = scores_model(engine)
     since, until = _window(engine, cfg.weeks)
-    window = {"from": since.isoformat() if since else None, "to": until.isoformat() if until else None}
+    window = {
+        "from": since.isoformat() if since else None,
+        "to": until.isoformat() if until else None,
+    }
     if model is None:
-        empty = pd.DataFrame(columns=["interaction_id", "employee_id", "customer_id", "started_at", "source",
-                                      "pod_id", "remembered", "experienced", "end_valence", "outcome"])  # fmt: skip
+        empty = pd.DataFrame(
+            columns=[
+                "interaction_id",
+                "employee_id",
+                "customer_id",
+                "started_at",
+                "source",
+                "pod_id",
+                "remembered",
+                "experienced",
+                "end_valence",
+                "outcome",
+            ]
+        )
         return None, empty, pd.DataFrame(), window
     return model, contacts_frame(engine, model, since), replies_frame(engine, model, since), window
 
@@ -348,7 +470,9 @@ def _model_name(model: Any) -> str | None:
     return None if model is None else f"{model[0]} v{model[1]} / empathy {model[2]} v{model[3]}"
 
 
-def coach_employee(engine: Engine, employee_id: str, config: CoachingConfig | None = None) -> CoachingReport:
+def coach_employee(
+    engine: Engine, employee_id: str, config: CoachingConfig | None = None
+) -> CoachingReport:
     """The coaching report of one employee (raises :class:`CoachingError` if unknown)."""
     cfg = config or CoachingConfig()
     with engine.connect() as conn:
@@ -362,16 +486,29 @@ def coach_employee(engine: Engine, employee_id: str, config: CoachingConfig | No
     table = per_employee(contacts, replies, cfg.min_contacts)
     pod_table = table[table["pod_id"] == emp.pod_id] if not table.empty else table
     peers = {
-        "pod": _peer_block(pod_table, fig, "pod", f"employees of {emp.pod_id} with >= {cfg.min_contacts} contacts"),
-        "company": _peer_block(table, fig, "company", f"all employees with >= {cfg.min_contacts} contacts"),
+        "pod": _peer_block(
+            pod_table, fig, "pod", f"employees of {emp.pod_id} with >= {cfg.min_contacts} contacts"
+        ),
+        "company": _peer_block(
+            table, fig, "company", f"all employees with >= {cfg.min_contacts} contacts"
+        ),
     }
     return CoachingReport(
-        subject="employee", subject_id=employee_id, name=emp.name, pod_id=emp.pod_id, window=window,
-        source=source_label(mine_c["source"]) if len(mine_c) else "no data", n_contacts=len(mine_c),
-        n_replies=len(mine_r), figures=fig, mechanisms=mechanisms(mine_r), peers=peers,
+        subject="employee",
+        subject_id=employee_id,
+        name=emp.name,
+        pod_id=emp.pod_id,
+        window=window,
+        source=source_label(mine_c["source"]) if len(mine_c) else "no data",
+        n_contacts=len(mine_c),
+        n_replies=len(mine_r),
+        figures=fig,
+        mechanisms=mechanisms(mine_r),
+        peers=peers,
         examples=examples(engine, mine_c, cfg, model) if model else {"best": [], "worst": []},
-        trend=weekly(mine_c, mine_r), scores_model=_model_name(model),
-    )  # fmt: skip
+        trend=weekly(mine_c, mine_r),
+        scores_model=_model_name(model),
+    )
 
 
 def coach_pod(engine: Engine, pod_id: str, config: CoachingConfig | None = None) -> CoachingReport:
@@ -390,19 +527,40 @@ def coach_pod(engine: Engine, pod_id: str, config: CoachingConfig | None = None)
     # other pods as peers: one row of figures per pod
     pod_rows = []
     for pid, c in contacts.groupby("pod_id"):
-        r = replies[replies["employee_id"].isin(set(c["employee_id"]))] if not replies.empty else replies
+        r = (
+            replies[replies["employee_id"].isin(set(c["employee_id"]))]
+            if not replies.empty
+            else replies
+        )
         pod_rows.append({"pod_id": pid, **{k: figures(c, r)[k] for k in KEY_FIGURES}})
     table = per_employee(pod_c, pod_r, 1)
-    member_rows = [
-        {"employee_id": r["employee_id"], "name": names.get(r["employee_id"]), "n_contacts": int(r["n_contacts"]),
-         **{k: r[k] for k in KEY_FIGURES}}
-        for _, r in table.sort_values("employee_id").iterrows()
-    ] if not table.empty else []  # fmt: skip
+    member_rows = (
+        [
+            {
+                "employee_id": r["employee_id"],
+                "name": names.get(r["employee_id"]),
+                "n_contacts": int(r["n_contacts"]),
+                **{k: r[k] for k in KEY_FIGURES},
+            }
+            for _, r in table.sort_values("employee_id").iterrows()
+        ]
+        if not table.empty
+        else []
+    )
     return CoachingReport(
-        subject="pod", subject_id=pod_id, name=pod.name, pod_id=pod_id, window=window,
-        source=source_label(pod_c["source"]) if len(pod_c) else "no data", n_contacts=len(pod_c),
-        n_replies=len(pod_r), figures=fig, mechanisms=mechanisms(pod_r),
+        subject="pod",
+        subject_id=pod_id,
+        name=pod.name,
+        pod_id=pod_id,
+        window=window,
+        source=source_label(pod_c["source"]) if len(pod_c) else "no data",
+        n_contacts=len(pod_c),
+        n_replies=len(pod_r),
+        figures=fig,
+        mechanisms=mechanisms(pod_r),
         peers={"company": _peer_block(pd.DataFrame(pod_rows), fig, "company", "all pods")},
         examples=examples(engine, pod_c, cfg, model) if model else {"best": [], "worst": []},
-        trend=weekly(pod_c, pod_r), members=member_rows, scores_model=_model_name(model),
-    )  # fmt: skip
+        trend=weekly(pod_c, pod_r),
+        members=member_rows,
+        scores_model=_model_name(model),
+    )

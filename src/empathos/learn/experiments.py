@@ -167,7 +167,9 @@ class ControlledPolicy:
         self.treatment = build_policy(treatment) if isinstance(treatment, str) else treatment
         self.control = build_policy(control) if isinstance(control, str) else control
         if config is None:
-            config = ExperimentConfig(treatment=self.treatment.name, control=self.control.name, **config_kwargs)
+            config = ExperimentConfig(
+                treatment=self.treatment.name, control=self.control.name, **config_kwargs
+            )
         self.config = config
         self.learn_from_control = learn_from_control
         self.record = record
@@ -180,7 +182,11 @@ class ControlledPolicy:
     def arm_of(self, contact: ContactRequest, state: PodState) -> Assignment:
         a = self._open.get(contact.contact_id)
         if a is None:
-            a = Assignment(contact.contact_id, assign_arm(contact.contact_id, self.config, state.now), state.now)
+            a = Assignment(
+                contact.contact_id,
+                assign_arm(contact.contact_id, self.config, state.now),
+                state.now,
+            )
             self._open[contact.contact_id] = a
             if self.record:
                 self.assignments.append(a)
@@ -195,7 +201,9 @@ class ControlledPolicy:
             a.employee_id = d.employee_id
         return d
 
-    def learn(self, contact: ContactRequest, served_by: Sequence[str], outcome: Mapping[str, float]) -> None:
+    def learn(
+        self, contact: ContactRequest, served_by: Sequence[str], outcome: Mapping[str, float]
+    ) -> None:
         """The contact ended: close its assignment and pass the outcome on."""
         a = self._open.pop(contact.contact_id, None)
         arm = a.arm if a is not None else assign_arm(contact.contact_id, self.config, 0.0)
@@ -224,9 +232,16 @@ def start_experiment(
     from empathos.store.tables_learn import experiments
 
     row = {
-        "name": config.name, "treatment_policy": config.treatment, "control_policy": config.control,
-        "control_share": config.control_share, "cycle_minutes": config.cycle_minutes, "salt": config.key,
-        "started_at": started_at, "ended_at": None, "source": source, "details": dict(details or {}),
+        "name": config.name,
+        "treatment_policy": config.treatment,
+        "control_policy": config.control,
+        "control_share": config.control_share,
+        "cycle_minutes": config.cycle_minutes,
+        "salt": config.key,
+        "started_at": started_at,
+        "ended_at": None,
+        "source": source,
+        "details": dict(details or {}),
     }
     with engine.begin() as conn:
         conn.execute(delete(experiments).where(experiments.c.name == config.name))
@@ -238,7 +253,9 @@ def end_experiment(engine: Engine, name: str, ended_at: datetime) -> None:
     from empathos.store.tables_learn import experiments
 
     with engine.begin() as conn:
-        n = conn.execute(experiments.update().where(experiments.c.name == name).values(ended_at=ended_at)).rowcount
+        n = conn.execute(
+            experiments.update().where(experiments.c.name == name).values(ended_at=ended_at)
+        ).rowcount
     if n == 0:
         raise KeyError(f"no experiment named {name!r}")
 
@@ -263,8 +280,13 @@ def store_assignments(
     from empathos.store.tables_learn import experiment_assignments as t
 
     rows = [
-        {"experiment": name, "interaction_id": a.contact_id, "arm": a.arm,
-         "assigned_at": epoch + timedelta(minutes=a.at_min), "employee_id": a.employee_id}
+        {
+            "experiment": name,
+            "interaction_id": a.contact_id,
+            "arm": a.arm,
+            "assigned_at": epoch + timedelta(minutes=a.at_min),
+            "employee_id": a.employee_id,
+        }
         for a in assignments
     ]
     rows = list({r["interaction_id"]: r for r in rows}.values())
@@ -319,7 +341,9 @@ def _scores_model(conn: Any, ids_query: Any) -> tuple[str, str, str, str] | None
     from empathos.store.schema import interaction_scores as s
 
     row = conn.execute(
-        select(s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version, func.count().label("n"))
+        select(
+            s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version, func.count().label("n")
+        )
         .where(s.c.interaction_id.in_(ids_query))
         .group_by(s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version)
         .order_by(func.count().desc())
@@ -356,70 +380,123 @@ def experiment_report(
     exp = load_experiment(engine, name)
     with engine.connect() as conn:
         ids = select(ea.c.interaction_id).where(ea.c.experiment == name)
-        arms = pd.DataFrame(conn.execute(
-            select(ea.c.interaction_id, ea.c.arm, interactions.c.source, interactions.c.customer_id,
-                   func.coalesce(interactions.c.ended_at, interactions.c.started_at).label("ended_at"),
-                   ea.c.assigned_at)
-            .select_from(ea.join(interactions, interactions.c.interaction_id == ea.c.interaction_id))
-            .where(ea.c.experiment == name)
-        ).all(), columns=["interaction_id", "arm", "source", "customer_id", "ended_at", "assigned_at"])
+        arms = pd.DataFrame(
+            conn.execute(
+                select(
+                    ea.c.interaction_id,
+                    ea.c.arm,
+                    interactions.c.source,
+                    interactions.c.customer_id,
+                    func.coalesce(interactions.c.ended_at, interactions.c.started_at).label(
+                        "ended_at"
+                    ),
+                    ea.c.assigned_at,
+                )
+                .select_from(
+                    ea.join(interactions, interactions.c.interaction_id == ea.c.interaction_id)
+                )
+                .where(ea.c.experiment == name)
+            ).all(),
+            columns=["interaction_id", "arm", "source", "customer_id", "ended_at", "assigned_at"],
+        )
         model = _scores_model(conn, ids)
         scores = pd.DataFrame(columns=["interaction_id", "remembered", "outcome"])
         if model is not None:
             s = interaction_scores
-            scores = pd.DataFrame(conn.execute(
-                select(s.c.interaction_id, s.c.remembered, s.c.outcome).where(
-                    s.c.interaction_id.in_(ids), s.c.model == model[0], s.c.version == model[1],
-                    s.c.empathy_model == model[2], s.c.empathy_version == model[3])
-            ).all(), columns=["interaction_id", "remembered", "outcome"])
+            scores = pd.DataFrame(
+                conn.execute(
+                    select(s.c.interaction_id, s.c.remembered, s.c.outcome).where(
+                        s.c.interaction_id.in_(ids),
+                        s.c.model == model[0],
+                        s.c.version == model[1],
+                        s.c.empathy_model == model[2],
+                        s.c.empathy_version == model[3],
+                    )
+                ).all(),
+                columns=["interaction_id", "remembered", "outcome"],
+            )
         o = outcomes
-        per_contact = pd.DataFrame(conn.execute(
-            select(o.c.interaction_id, o.c.kind, o.c.value).where(
-                o.c.interaction_id.in_(ids), o.c.kind.in_(("resolved", "csat")))
-        ).all(), columns=["interaction_id", "kind", "value"])
-        churn = pd.DataFrame(conn.execute(
-            select(o.c.customer_id, func.min(o.c.ts)).where(
-                o.c.kind == "churn", o.c.customer_id.in_(select(interactions.c.customer_id).where(
-                    interactions.c.interaction_id.in_(ids)))).group_by(o.c.customer_id)
-        ).all(), columns=["customer_id", "churn_ts"])
+        per_contact = pd.DataFrame(
+            conn.execute(
+                select(o.c.interaction_id, o.c.kind, o.c.value).where(
+                    o.c.interaction_id.in_(ids), o.c.kind.in_(("resolved", "csat"))
+                )
+            ).all(),
+            columns=["interaction_id", "kind", "value"],
+        )
+        churn = pd.DataFrame(
+            conn.execute(
+                select(o.c.customer_id, func.min(o.c.ts))
+                .where(
+                    o.c.kind == "churn",
+                    o.c.customer_id.in_(
+                        select(interactions.c.customer_id).where(
+                            interactions.c.interaction_id.in_(ids)
+                        )
+                    ),
+                )
+                .group_by(o.c.customer_id)
+            ).all(),
+            columns=["customer_id", "churn_ts"],
+        )
         last_event = conn.execute(select(func.max(o.c.ts))).scalar()
         last_contact = conn.execute(select(func.max(interactions.c.started_at))).scalar()
     horizon = max((t for t in (last_event, last_contact) if t is not None), default=None)
     report = ExperimentReport(
-        experiment=name, treatment_policy=exp["treatment_policy"], control_policy=exp["control_policy"],
+        experiment=name,
+        treatment_policy=exp["treatment_policy"],
+        control_policy=exp["control_policy"],
         source=_source_label(arms["source"]) if len(arms) else exp["source"],
-        n_treatment=int((arms["arm"] == TREATMENT).sum()), n_control=int((arms["arm"] == CONTROL).sum()),
-        scores_model="/".join(model) if model else None, churn_window_days=churn_window_days,
+        n_treatment=int((arms["arm"] == TREATMENT).sum()),
+        n_control=int((arms["arm"] == CONTROL).sum()),
+        scores_model="/".join(model) if model else None,
+        churn_window_days=churn_window_days,
     )
     if arms.empty:
         return report
     src = report.source
     cycle = exp["cycle_minutes"]
     keep = ["interaction_id", "arm"]
-    if cycle:  # ON/OFF slices: the slice is the unit of randomisation, so it is the unit of analysis
-        minutes = (pd.to_datetime(arms["assigned_at"]) - pd.Timestamp(exp["started_at"])).dt.total_seconds() / 60.0
+    if (
+        cycle
+    ):  # ON/OFF slices: the slice is the unit of randomisation, so it is the unit of analysis
+        minutes = (
+            pd.to_datetime(arms["assigned_at"]) - pd.Timestamp(exp["started_at"])
+        ).dt.total_seconds() / 60.0
         arms["unit"] = (minutes // cycle).astype("float")
         keep.append("unit")
 
     def split(frame: pd.DataFrame, col: str) -> tuple[Any, Any]:
-        f = frame.drop(columns=["arm", "unit"], errors="ignore").merge(arms[keep], on="interaction_id")
+        f = frame.drop(columns=["arm", "unit"], errors="ignore").merge(
+            arms[keep], on="interaction_id"
+        )
         f = f[f[col].notna()]
         if cycle:
             f = f.groupby(["unit", "arm"], as_index=False)[col].mean()
-        return f.loc[f["arm"] == TREATMENT, col].astype(float), f.loc[f["arm"] == CONTROL, col].astype(float)
+        return f.loc[f["arm"] == TREATMENT, col].astype(float), f.loc[
+            f["arm"] == CONTROL, col
+        ].astype(float)
 
     def by_unit(fn: Any) -> Any:
         """With slices, every KPI is a mean over slice means: Welch t, labelled as such."""
         if not cycle:
             return fn
 
-        def over_slices(kpi: str, t: Any, c: Any, source: str, confidence: float = 0.95) -> LiftResult:
-            r = (bootstrap_lift if fn is bootstrap_lift else welch_lift)(kpi, t, c, source, confidence)
+        def over_slices(
+            kpi: str, t: Any, c: Any, source: str, confidence: float = 0.95
+        ) -> LiftResult:
+            r = (bootstrap_lift if fn is bootstrap_lift else welch_lift)(
+                kpi, t, c, source, confidence
+            )
             return replace(r, test=f"{r.test} over {cycle:g}-min slices")
 
         return over_slices
 
-    welch_lift_, proportion_lift_, bootstrap_lift_ = by_unit(welch_lift), by_unit(proportion_lift), by_unit(bootstrap_lift)
+    welch_lift_, proportion_lift_, bootstrap_lift_ = (
+        by_unit(welch_lift),
+        by_unit(proportion_lift),
+        by_unit(bootstrap_lift),
+    )
 
     lifts: list[LiftResult] = []
     if not scores.empty:
@@ -433,7 +510,11 @@ def experiment_report(
             t, c = split(scored, label)
             lifts.append(proportion_lift_(label, t, c, src, confidence))
     for kind, fn in (("resolved", proportion_lift_), ("csat", welch_lift_)):
-        k = per_contact[per_contact["kind"] == kind].groupby("interaction_id", as_index=False)["value"].mean()
+        k = (
+            per_contact[per_contact["kind"] == kind]
+            .groupby("interaction_id", as_index=False)["value"]
+            .mean()
+        )
         if not k.empty:
             if kind == "resolved":
                 k["value"] = (k["value"] > 0).astype(float)
@@ -473,13 +554,25 @@ def simulate_experiment(
     from empathos.simulate import run_simulation
     from empathos.simulate.store import store_simulation
 
-    policy = ControlledPolicy(treatment if treatment is not None else config.treatment, config.control, config=config)
+    policy = ControlledPolicy(
+        treatment if treatment is not None else config.treatment, config.control, config=config
+    )
     report = run_simulation(sim_config, Path(out_dir), progress=False, policy=policy)
     store_simulation(Path(out_dir), engine)
     start = sim_config.start
-    start_experiment(engine, config, start, source="simulated",
-                     details={"seed": sim_config.seed, "customers": sim_config.customers, "days": sim_config.days,
-                              "contacts": report.contacts, "policy": policy.name})
+    start_experiment(
+        engine,
+        config,
+        start,
+        source="simulated",
+        details={
+            "seed": sim_config.seed,
+            "customers": sim_config.customers,
+            "days": sim_config.days,
+            "contacts": report.contacts,
+            "policy": policy.name,
+        },
+    )
     end_experiment(engine, config.name, start + timedelta(days=sim_config.days))
     store_assignments(engine, config.name, policy.assignments, epoch=start)
     return policy

@@ -112,14 +112,24 @@ def correct_emotion(
     with engine.begin() as conn:
         speaker = _turn_speaker(conn, interaction_id, seq)
         if speaker != "customer":
-            raise FeedbackError("seq", f"turn {seq} is a {speaker} turn; emotions are labelled on customer turns")
+            raise FeedbackError(
+                "seq", f"turn {seq} is a {speaker} turn; emotions are labelled on customer turns"
+            )
         cur = _current(conn, turn_emotions, interaction_id, seq, model)
         row = dict(
-            kind="emotion", interaction_id=interaction_id, seq=int(seq), mechanism=None,
-            old_value=cur.label if cur else None, new_value=label,
-            model=cur.model if cur else model, version=cur.version if cur else None,
-            author_id=str(author_id), author_role=author_role, note=note, created_at=_now(),
-        )  # fmt: skip
+            kind="emotion",
+            interaction_id=interaction_id,
+            seq=int(seq),
+            mechanism=None,
+            old_value=cur.label if cur else None,
+            new_value=label,
+            model=cur.model if cur else model,
+            version=cur.version if cur else None,
+            author_id=str(author_id),
+            author_role=author_role,
+            note=note,
+            created_at=_now(),
+        )
         fid = conn.execute(insert(label_feedback).values(**row)).inserted_primary_key[0]
     return FeedbackRecord(feedback_id=int(fid), **row)
 
@@ -142,23 +152,37 @@ def correct_empathy(
         raise FeedbackError("levels", f"give at least one of {', '.join(EMPATHY_MECHANISMS)}")
     for mech, level in levels.items():
         if mech not in EMPATHY_MECHANISMS:
-            raise FeedbackError(f"levels.{mech}", f"unknown mechanism; use {', '.join(EMPATHY_MECHANISMS)}")
+            raise FeedbackError(
+                f"levels.{mech}", f"unknown mechanism; use {', '.join(EMPATHY_MECHANISMS)}"
+            )
         if isinstance(level, bool) or not isinstance(level, int) or level not in (0, 1, 2):
-            raise FeedbackError(f"levels.{mech}", f"{level!r} is not a level (0 none, 1 weak, 2 strong)")
+            raise FeedbackError(
+                f"levels.{mech}", f"{level!r} is not a level (0 none, 1 weak, 2 strong)"
+            )
     out: list[FeedbackRecord] = []
     with engine.begin() as conn:
         speaker = _turn_speaker(conn, interaction_id, seq)
         if speaker != "employee":
-            raise FeedbackError("seq", f"turn {seq} is a {speaker} turn; empathy is labelled on employee turns")
+            raise FeedbackError(
+                "seq", f"turn {seq} is a {speaker} turn; empathy is labelled on employee turns"
+            )
         cur = _current(conn, turn_empathy, interaction_id, seq, model)
         now = _now()
         for mech, level in levels.items():
             row = dict(
-                kind="empathy", interaction_id=interaction_id, seq=int(seq), mechanism=mech,
-                old_value=str(getattr(cur, mech)) if cur else None, new_value=str(level),
-                model=cur.model if cur else model, version=cur.version if cur else None,
-                author_id=str(author_id), author_role=author_role, note=note, created_at=now,
-            )  # fmt: skip
+                kind="empathy",
+                interaction_id=interaction_id,
+                seq=int(seq),
+                mechanism=mech,
+                old_value=str(getattr(cur, mech)) if cur else None,
+                new_value=str(level),
+                model=cur.model if cur else model,
+                version=cur.version if cur else None,
+                author_id=str(author_id),
+                author_role=author_role,
+                note=note,
+                created_at=now,
+            )
             fid = conn.execute(insert(label_feedback).values(**row)).inserted_primary_key[0]
             out.append(FeedbackRecord(feedback_id=int(fid), **row))
     return out
@@ -176,7 +200,11 @@ def list_feedback(
         raise FeedbackError("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     c = label_feedback.c
     q = select(label_feedback).order_by(c.created_at.desc(), c.feedback_id.desc()).limit(limit)
-    for col, value in ((c.kind, kind), (c.interaction_id, interaction_id), (c.author_id, author_id)):
+    for col, value in (
+        (c.kind, kind),
+        (c.interaction_id, interaction_id),
+        (c.author_id, author_id),
+    ):
         if value is not None:
             q = q.where(col == value)
     with engine.connect() as conn:
@@ -185,11 +213,20 @@ def list_feedback(
 
 def _record(r: Any) -> FeedbackRecord:
     return FeedbackRecord(
-        feedback_id=int(r.feedback_id), kind=r.kind, interaction_id=r.interaction_id,
-        seq=int(r.seq), mechanism=r.mechanism, old_value=r.old_value, new_value=r.new_value,
-        model=r.model, version=r.version, author_id=r.author_id, author_role=r.author_role,
-        note=r.note, created_at=r.created_at,
-    )  # fmt: skip
+        feedback_id=int(r.feedback_id),
+        kind=r.kind,
+        interaction_id=r.interaction_id,
+        seq=int(r.seq),
+        mechanism=r.mechanism,
+        old_value=r.old_value,
+        new_value=r.new_value,
+        model=r.model,
+        version=r.version,
+        author_id=r.author_id,
+        author_role=r.author_role,
+        note=r.note,
+        created_at=r.created_at,
+    )
 
 
 def effective(records: Sequence[FeedbackRecord]) -> list[FeedbackRecord]:
@@ -208,6 +245,8 @@ def all_feedback(engine: Engine, kind: str) -> list[FeedbackRecord]:
     """Every stored correction of ``kind`` (no limit), oldest first."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(label_feedback).where(label_feedback.c.kind == kind).order_by(label_feedback.c.feedback_id)
+            select(label_feedback)
+            .where(label_feedback.c.kind == kind)
+            .order_by(label_feedback.c.feedback_id)
         )
         return [_record(r) for r in rows]

@@ -73,11 +73,26 @@ def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return a[np.isfinite(a)]
 
 
-def _undefined(kpi: str, t: np.ndarray, c: np.ndarray, test: str, source: str, confidence: float) -> LiftResult:
+def _undefined(
+    kpi: str, t: np.ndarray, c: np.ndarray, test: str, source: str, confidence: float
+) -> LiftResult:
     """Too few observations for the test: report the sizes and NaN, never a number."""
     tm = float(t.mean()) if t.size else math.nan
     cm = float(c.mean()) if c.size else math.nan
-    return LiftResult(kpi, tm, cm, tm - cm, math.nan, math.nan, math.nan, test, int(t.size), int(c.size), source, confidence)
+    return LiftResult(
+        kpi,
+        tm,
+        cm,
+        tm - cm,
+        math.nan,
+        math.nan,
+        math.nan,
+        test,
+        int(t.size),
+        int(c.size),
+        source,
+        confidence,
+    )
 
 
 def welch_lift(
@@ -97,11 +112,37 @@ def welch_lift(
     diff = mt - mc
     if se == 0.0:
         p = 1.0 if diff == 0.0 else 0.0
-        return LiftResult(kpi, mt, mc, diff, diff, diff, p, "welch_t", int(t.size), int(c.size), source, confidence)
+        return LiftResult(
+            kpi,
+            mt,
+            mc,
+            diff,
+            diff,
+            diff,
+            p,
+            "welch_t",
+            int(t.size),
+            int(c.size),
+            source,
+            confidence,
+        )
     dof = (vt + vc) ** 2 / (vt**2 / (t.size - 1) + vc**2 / (c.size - 1))
     q = float(stats.t.ppf(0.5 + confidence / 2, dof))
     p = float(2 * stats.t.sf(abs(diff) / se, dof))
-    return LiftResult(kpi, mt, mc, diff, diff - q * se, diff + q * se, p, "welch_t", int(t.size), int(c.size), source, confidence)
+    return LiftResult(
+        kpi,
+        mt,
+        mc,
+        diff,
+        diff - q * se,
+        diff + q * se,
+        p,
+        "welch_t",
+        int(t.size),
+        int(c.size),
+        source,
+        confidence,
+    )
 
 
 def proportion_lift(
@@ -122,8 +163,20 @@ def proportion_lift(
     se0 = math.sqrt(pooled * (1 - pooled) * (1 / t.size + 1 / c.size))
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     p = float(2 * stats.norm.sf(abs(diff) / se0)) if se0 > 0 else (1.0 if diff == 0 else 0.0)
-    return LiftResult(kpi, pt, pc, diff, diff - z * se, diff + z * se, p, "two_proportion_z",
-                      int(t.size), int(c.size), source, confidence)
+    return LiftResult(
+        kpi,
+        pt,
+        pc,
+        diff,
+        diff - z * se,
+        diff + z * se,
+        p,
+        "two_proportion_z",
+        int(t.size),
+        int(c.size),
+        source,
+        confidence,
+    )
 
 
 def bootstrap_lift(
@@ -151,7 +204,20 @@ def bootstrap_lift(
     lo, hi = np.quantile(d, [alpha / 2, 1 - alpha / 2])
     p = max(1.0 / n_boot, min(1.0, 2 * min(float((d <= 0).mean()), float((d >= 0).mean()))))
     mt, mc = float(t.mean()), float(c.mean())
-    return LiftResult(kpi, mt, mc, mt - mc, float(lo), float(hi), p, "bootstrap", int(t.size), int(c.size), source, confidence)
+    return LiftResult(
+        kpi,
+        mt,
+        mc,
+        mt - mc,
+        float(lo),
+        float(hi),
+        p,
+        "bootstrap",
+        int(t.size),
+        int(c.size),
+        source,
+        confidence,
+    )
 
 
 TESTS = {"welch_t": welch_lift, "two_proportion_z": proportion_lift, "bootstrap": bootstrap_lift}

@@ -63,12 +63,20 @@ class Metric:
 METRICS: dict[str, Metric] = {
     "csat": Metric("mean CSAT answer", "the survey's own scale, e.g. 1-5", True),
     "nps": Metric("net promoter score: % promoters (9-10) - % detractors (0-6)", "-100..100", True),
-    "churn_rate_monthly": Metric("customers who churned in the last 30 days / customers at its start", "0..1", False),
-    "automation_share": Metric("contacts closed without an employee (self-service / bot)", "0..1", True),
-    "resolution_rate": Metric("contacts with a positive 'resolved' outcome / contacts with one", "0..1", True),
+    "churn_rate_monthly": Metric(
+        "customers who churned in the last 30 days / customers at its start", "0..1", False
+    ),
+    "automation_share": Metric(
+        "contacts closed without an employee (self-service / bot)", "0..1", True
+    ),
+    "resolution_rate": Metric(
+        "contacts with a positive 'resolved' outcome / contacts with one", "0..1", True
+    ),
     "remembered_score": Metric("mean peak-end (remembered) score of contacts", "-1..1", True),
     "experienced_score": Metric("mean experienced (mean valence) score of contacts", "-1..1", True),
-    "contacts_per_customer_month": Metric("contacts in 30 days / customers with a contact", "count", False),
+    "contacts_per_customer_month": Metric(
+        "contacts in 30 days / customers with a contact", "count", False
+    ),
 }
 REQUIRED = ("metric", "value", "source", "period")
 CHURN_WINDOW_DAYS = 14.0  # churn counted within 14 days after a contact (as learn.experiments does)
@@ -102,9 +110,13 @@ def read_benchmarks(path: str | Path) -> list[Benchmark]:
     out: list[Benchmark] = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = [r for r in csv.reader(fh)]
-    header_at = next((k for k, r in enumerate(rows) if r and not r[0].lstrip().startswith("#")), None)
+    header_at = next(
+        (k for k, r in enumerate(rows) if r and not r[0].lstrip().startswith("#")), None
+    )
     if header_at is None:
-        raise BenchmarkError(str(path), [(1, "header", f"empty file; expected columns {','.join(REQUIRED)},segment")])
+        raise BenchmarkError(
+            str(path), [(1, "header", f"empty file; expected columns {','.join(REQUIRED)},segment")]
+        )
     header = [h.strip() for h in rows[header_at]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -143,16 +155,35 @@ def import_benchmarks(engine: Engine, path: str | Path) -> int:
     b = benchmarks.c
     with engine.begin() as conn:
         for r in rows:
-            conn.execute(delete(benchmarks).where(b.metric == r.metric, b.source == r.source,
-                                                  b.period == r.period, b.segment == r.segment))  # fmt: skip
-            conn.execute(insert(benchmarks).values(metric=r.metric, value=r.value, source=r.source, period=r.period,
-                                                   segment=r.segment, file=str(path), imported_at=now))  # fmt: skip
+            conn.execute(
+                delete(benchmarks).where(
+                    b.metric == r.metric,
+                    b.source == r.source,
+                    b.period == r.period,
+                    b.segment == r.segment,
+                )
+            )
+            conn.execute(
+                insert(benchmarks).values(
+                    metric=r.metric,
+                    value=r.value,
+                    source=r.source,
+                    period=r.period,
+                    segment=r.segment,
+                    file=str(path),
+                    imported_at=now,
+                )
+            )
     return len(rows)
 
 
 def stored_benchmarks(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        rows = conn.execute(select(benchmarks).order_by(benchmarks.c.metric, benchmarks.c.segment, benchmarks.c.period))
+        rows = conn.execute(
+            select(benchmarks).order_by(
+                benchmarks.c.metric, benchmarks.c.segment, benchmarks.c.period
+            )
+        )
         return [dict(r._mapping) for r in rows]
 
 
@@ -172,7 +203,9 @@ class Kpi:
     unit: str = ""
 
 
-def _contacts(engine: Engine, since: datetime | None, until: datetime | None, segment: str | None) -> pd.DataFrame:
+def _contacts(
+    engine: Engine, since: datetime | None, until: datetime | None, segment: str | None
+) -> pd.DataFrame:
     i = interactions.c
     q = select(i.interaction_id, i.customer_id, i.started_at, i.employee_id, i.source)
     if since is not None:
@@ -180,14 +213,23 @@ def _contacts(engine: Engine, since: datetime | None, until: datetime | None, se
     if until is not None:
         q = q.where(i.started_at <= until)
     if segment:
-        q = q.where(i.customer_id.in_(select(customers.c.customer_id).where(customers.c.segment == segment)))
+        q = q.where(
+            i.customer_id.in_(select(customers.c.customer_id).where(customers.c.segment == segment))
+        )
     df = _frame(engine, q)
     model = scores_model(engine)
     if model is not None and not df.empty:
         s = interaction_scores.c
-        sc = _frame(engine, select(s.interaction_id, s.remembered, s.experienced).where(
-            s.model == model[0], s.version == model[1], s.empathy_model == model[2], s.empathy_version == model[3],
-            s.interaction_id.in_(q.with_only_columns(i.interaction_id))))  # fmt: skip
+        sc = _frame(
+            engine,
+            select(s.interaction_id, s.remembered, s.experienced).where(
+                s.model == model[0],
+                s.version == model[1],
+                s.empathy_model == model[2],
+                s.empathy_version == model[3],
+                s.interaction_id.in_(q.with_only_columns(i.interaction_id)),
+            ),
+        )
         df = df.merge(sc, on="interaction_id", how="left")
     else:
         df = df.assign(remembered=np.nan, experienced=np.nan)
@@ -207,19 +249,31 @@ def current_kpis(engine: Engine, days: int = 30, segment: str | None = None) -> 
     since = until - timedelta(days=days)
     c = _contacts(engine, since, until, segment)
     o = outcomes.c
-    outs = _frame(engine, select(o.kind, o.value, o.ts, o.customer_id, o.interaction_id).where(
-        o.kind.in_(["csat", "nps", "resolved", "churn"])))  # fmt: skip
+    outs = _frame(
+        engine,
+        select(o.kind, o.value, o.ts, o.customer_id, o.interaction_id).where(
+            o.kind.in_(["csat", "nps", "resolved", "churn"])
+        ),
+    )
     ids = set(c["interaction_id"])
-    by = {k: outs[(outs["kind"] == k) & outs["interaction_id"].isin(ids)]["value"].astype(float)
-          for k in ("csat", "nps", "resolved")}  # fmt: skip
+    by = {
+        k: outs[(outs["kind"] == k) & outs["interaction_id"].isin(ids)]["value"].astype(float)
+        for k in ("csat", "nps", "resolved")
+    }
     churn = outs[outs["kind"] == "churn"]
     if segment:
-        seg_customers = set(_frame(engine, select(customers.c.customer_id).where(customers.c.segment == segment))["customer_id"])
+        seg_customers = set(
+            _frame(engine, select(customers.c.customer_id).where(customers.c.segment == segment))[
+                "customer_id"
+            ]
+        )
         churn = churn[churn["customer_id"].isin(seg_customers)]
         n_customers = len(seg_customers)
     else:
         with engine.connect() as conn:
-            n_customers = int(conn.execute(select(func.count()).select_from(customers)).scalar() or 0)
+            n_customers = int(
+                conn.execute(select(func.count()).select_from(customers)).scalar() or 0
+            )
     churn_ts = pd.to_datetime(churn["ts"])
     churned_before = int((churn_ts < since).sum())
     churned_now = int(((churn_ts >= since) & (churn_ts <= until)).sum())
@@ -227,20 +281,36 @@ def current_kpis(engine: Engine, days: int = 30, segment: str | None = None) -> 
     nps = by["nps"]
     k: dict[str, Kpi] = {
         "csat": Kpi(_m(by["csat"]), len(by["csat"])),
-        "nps": Kpi(None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1), len(nps)),
-        "churn_rate_monthly": Kpi(round(churned_now / at_start * 30 / days, 4) if at_start else None, at_start),
-        "automation_share": Kpi(round(float(c["employee_id"].isna().mean()), 4) if len(c) else None, len(c)),
-        "resolution_rate": Kpi(round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
-                               len(by["resolved"])),
+        "nps": Kpi(
+            None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
+            len(nps),
+        ),
+        "churn_rate_monthly": Kpi(
+            round(churned_now / at_start * 30 / days, 4) if at_start else None, at_start
+        ),
+        "automation_share": Kpi(
+            round(float(c["employee_id"].isna().mean()), 4) if len(c) else None, len(c)
+        ),
+        "resolution_rate": Kpi(
+            round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
+            len(by["resolved"]),
+        ),
         "remembered_score": Kpi(_m(c["remembered"]), int(c["remembered"].notna().sum())),
         "experienced_score": Kpi(_m(c["experienced"]), int(c["experienced"].notna().sum())),
         "contacts_per_customer_month": Kpi(
-            round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None, int(c["customer_id"].nunique())),
-    }  # fmt: skip
+            round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None,
+            int(c["customer_id"].nunique()),
+        ),
+    }
     for name, kpi in k.items():
         kpi.unit = METRICS[name].unit
-    return {"window": {"from": since.isoformat(), "to": until.isoformat(), "days": days}, "segment": segment or "",
-            "source": source_label(c["source"]), "n_contacts": len(c), "kpis": {n: asdict(v) for n, v in k.items()}}  # fmt: skip
+    return {
+        "window": {"from": since.isoformat(), "to": until.isoformat(), "days": days},
+        "segment": segment or "",
+        "source": source_label(c["source"]),
+        "n_contacts": len(c),
+        "kpis": {n: asdict(v) for n, v in k.items()},
+    }
 
 
 def _m(x: pd.Series) -> float | None:
@@ -258,27 +328,49 @@ def observe(engine: Engine, weeks: int = 12) -> dict[str, Any]:
     ts = pd.to_datetime(c["started_at"])
     c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")
     o = outcomes.c
-    outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id).where(o.kind.in_(["churn", "csat"]),
-                                                                               o.ts >= since))  # fmt: skip
+    outs = _frame(
+        engine,
+        select(o.kind, o.value, o.ts, o.interaction_id).where(
+            o.kind.in_(["churn", "csat"]), o.ts >= since
+        ),
+    )
     ots = pd.to_datetime(outs["ts"])
     outs["week"] = ots.dt.normalize() - pd.to_timedelta(ots.dt.day_of_week, unit="D")
     weekly = []
     for wk, g in c.groupby("week"):
         ow = outs[outs["week"] == wk]
-        weekly.append({
-            "week": wk.date().isoformat(), "contacts": len(g),
-            "automation_share": round(float(g["employee_id"].isna().mean()), 4),
-            "remembered_score": _m(g["remembered"]), "experienced_score": _m(g["experienced"]),
-            "churned_customers": int((ow["kind"] == "churn").sum()),
-            "csat": _m(ow[ow["kind"] == "csat"]["value"]), "n_csat": int((ow["kind"] == "csat").sum()),
-        })  # fmt: skip
+        weekly.append(
+            {
+                "week": wk.date().isoformat(),
+                "contacts": len(g),
+                "automation_share": round(float(g["employee_id"].isna().mean()), 4),
+                "remembered_score": _m(g["remembered"]),
+                "experienced_score": _m(g["experienced"]),
+                "churned_customers": int((ow["kind"] == "churn").sum()),
+                "csat": _m(ow[ow["kind"] == "csat"]["value"]),
+                "n_csat": int((ow["kind"] == "csat").sum()),
+            }
+        )
     cs = customer_scores.c
-    var = _frame(engine, select(cs.model, cs.version, cs.as_of, func.count().label("customers"),
-                                func.sum(cs.value_at_risk).label("value_at_risk"),
-                                func.avg(cs.p_churn).label("mean_p_churn"))
-                 .group_by(cs.model, cs.version, cs.as_of).order_by(cs.as_of))  # fmt: skip
-    return {"source": source_label(c["source"]), "n_contacts": len(c), "weekly": weekly,
-            "value_at_risk": [{**r, "as_of": str(r["as_of"])} for r in var.to_dict("records")]}  # fmt: skip
+    var = _frame(
+        engine,
+        select(
+            cs.model,
+            cs.version,
+            cs.as_of,
+            func.count().label("customers"),
+            func.sum(cs.value_at_risk).label("value_at_risk"),
+            func.avg(cs.p_churn).label("mean_p_churn"),
+        )
+        .group_by(cs.model, cs.version, cs.as_of)
+        .order_by(cs.as_of),
+    )
+    return {
+        "source": source_label(c["source"]),
+        "n_contacts": len(c),
+        "weekly": weekly,
+        "value_at_risk": [{**r, "as_of": str(r["as_of"])} for r in var.to_dict("records")],
+    }
 
 
 def orient(engine: Engine, days: int = 30) -> list[dict[str, Any]]:
@@ -293,10 +385,25 @@ def orient(engine: Engine, days: int = 30) -> list[dict[str, Any]]:
         value = ours.get("value")
         gap = None if value is None else round(value - b["value"], 4)
         hib = METRICS[b["metric"]].higher_is_better
-        verdict = None if gap is None else ("level" if gap == 0 else ("ahead" if (gap > 0) == hib else "behind"))
-        out.append({"metric": b["metric"], "segment": seg, "ours": value, "n": ours.get("n", 0),
-                    "benchmark": b["value"], "benchmark_source": b["source"], "period": b["period"],
-                    "gap": gap, "verdict": verdict, "our_source": cache[seg]["source"]})  # fmt: skip
+        verdict = (
+            None
+            if gap is None
+            else ("level" if gap == 0 else ("ahead" if (gap > 0) == hib else "behind"))
+        )
+        out.append(
+            {
+                "metric": b["metric"],
+                "segment": seg,
+                "ours": value,
+                "n": ours.get("n", 0),
+                "benchmark": b["value"],
+                "benchmark_source": b["source"],
+                "period": b["period"],
+                "gap": gap,
+                "verdict": verdict,
+                "our_source": cache[seg]["source"],
+            }
+        )
     return out
 
 
@@ -309,21 +416,50 @@ class ActionSpec:
     description: str
     target: str  # which customers' value at risk it addresses (a key of _TARGETS)
     policy: str | None = None  # routing policy it switches on (act = start an experiment)
-    assumed_shift_sd: float = 0.5  # assumed +SD of remembered score, used only without an experiment
+    assumed_shift_sd: float = (
+        0.5  # assumed +SD of remembered score, used only without an experiment
+    )
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("empathy-routing", "route customers with a negative emotional memory to the members who end contacts best "
-               "(policy 'empathy')", "negative_memory", "empathy", 0.5),
-    ActionSpec("bandit-routing", "learn member x customer-state fit online (policy 'bandit', Thompson sampling)",
-               "contacted", "bandit", 0.3),
-    ActionSpec("recover-worsened", "proactive follow-up within 48 h of a contact that ended worse than it started",
-               "last_worsened", None, 0.5),
-    ActionSpec("reduce-effort", "no repeat/transfer: call back customers whose last contact was a re-contact or "
-               "transferred", "high_effort", None, 0.3),
-    ActionSpec("coach-endings", "coach the quarter of employees with the lowest end valence on closing well",
-               "bottom_enders", None, 0.3),
-)  # fmt: skip
+    ActionSpec(
+        "empathy-routing",
+        "route customers with a negative emotional memory to the members who end contacts best "
+        "(policy 'empathy')",
+        "negative_memory",
+        "empathy",
+        0.5,
+    ),
+    ActionSpec(
+        "bandit-routing",
+        "learn member x customer-state fit online (policy 'bandit', Thompson sampling)",
+        "contacted",
+        "bandit",
+        0.3,
+    ),
+    ActionSpec(
+        "recover-worsened",
+        "proactive follow-up within 48 h of a contact that ended worse than it started",
+        "last_worsened",
+        None,
+        0.5,
+    ),
+    ActionSpec(
+        "reduce-effort",
+        "no repeat/transfer: call back customers whose last contact was a re-contact or "
+        "transferred",
+        "high_effort",
+        None,
+        0.3,
+    ),
+    ActionSpec(
+        "coach-endings",
+        "coach the quarter of employees with the lowest end valence on closing well",
+        "bottom_enders",
+        None,
+        0.3,
+    ),
+)
 
 
 @dataclass
@@ -362,9 +498,13 @@ def expected_value(clv: np.ndarray, p: np.ndarray, delta_p: float) -> float:
 
 def rank(items: Sequence[RankedAction]) -> list[RankedAction]:
     """Measured actions by expected value (then its lower bound), unmeasured ones last."""
-    measured = sorted((a for a in items if a.expected_value is not None),
-                      key=lambda a: (-a.expected_value, -(a.ev_low or 0.0), a.name))  # fmt: skip
-    rest = sorted((a for a in items if a.expected_value is None), key=lambda a: (-a.value_at_risk, a.name))
+    measured = sorted(
+        (a for a in items if a.expected_value is not None),
+        key=lambda a: (-a.expected_value, -(a.ev_low or 0.0), a.name),
+    )
+    rest = sorted(
+        (a for a in items if a.expected_value is None), key=lambda a: (-a.value_at_risk, a.name)
+    )
     out = measured + rest
     for k, a in enumerate(out, start=1):
         a.rank = k
@@ -375,42 +515,72 @@ def customer_values(engine: Engine) -> pd.DataFrame:
     """The newest stored prediction per customer: p_churn, clv, value_at_risk."""
     cs = customer_scores.c
     with engine.connect() as conn:
-        head = conn.execute(select(cs.model, cs.version, cs.as_of).order_by(cs.as_of.desc(), cs.computed_at.desc())
-                            .limit(1)).first()  # fmt: skip
+        head = conn.execute(
+            select(cs.model, cs.version, cs.as_of)
+            .order_by(cs.as_of.desc(), cs.computed_at.desc())
+            .limit(1)
+        ).first()
     if head is None:
         return pd.DataFrame(columns=["customer_id", "p_churn", "clv", "value_at_risk"])
-    return _frame(engine, select(cs.customer_id, cs.p_churn, cs.clv, cs.value_at_risk).where(
-        cs.model == head.model, cs.version == head.version, cs.as_of == head.as_of))  # fmt: skip
+    return _frame(
+        engine,
+        select(cs.customer_id, cs.p_churn, cs.clv, cs.value_at_risk).where(
+            cs.model == head.model, cs.version == head.version, cs.as_of == head.as_of
+        ),
+    )
 
 
 def _targets(engine: Engine) -> dict[str, set[str]]:
     """Customer ids each action target addresses (from the newest scores of each contact)."""
     model = scores_model(engine)
-    out: dict[str, set[str]] = {k: set() for k in ("negative_memory", "contacted", "last_worsened", "high_effort",
-                                                   "bottom_enders")}  # fmt: skip
+    out: dict[str, set[str]] = {
+        k: set()
+        for k in ("negative_memory", "contacted", "last_worsened", "high_effort", "bottom_enders")
+    }
     if model is None:
         return out
     i, s = interactions.c, interaction_scores.c
-    c = _frame(engine, select(i.customer_id, i.employee_id, i.started_at, s.outcome, s.end_valence, s.recontact,
-                              s.transfers)
-               .select_from(interactions.join(interaction_scores, s.interaction_id == i.interaction_id))
-               .where(s.model == model[0], s.version == model[1], s.empathy_model == model[2],
-                      s.empathy_version == model[3], i.customer_id.is_not(None)))  # fmt: skip
+    c = _frame(
+        engine,
+        select(
+            i.customer_id,
+            i.employee_id,
+            i.started_at,
+            s.outcome,
+            s.end_valence,
+            s.recontact,
+            s.transfers,
+        )
+        .select_from(interactions.join(interaction_scores, s.interaction_id == i.interaction_id))
+        .where(
+            s.model == model[0],
+            s.version == model[1],
+            s.empathy_model == model[2],
+            s.empathy_version == model[3],
+            i.customer_id.is_not(None),
+        ),
+    )
     if c.empty:
         return out
     last = c.sort_values("started_at").groupby("customer_id").tail(1)
     out["contacted"] = set(c.loc[c["employee_id"].notna(), "customer_id"])
     out["last_worsened"] = set(last.loc[last["outcome"] == "worsened", "customer_id"])
-    out["high_effort"] = set(last.loc[(last["recontact"] > 0) | (last["transfers"] > 0), "customer_id"])
+    out["high_effort"] = set(
+        last.loc[(last["recontact"] > 0) | (last["transfers"] > 0), "customer_id"]
+    )
     handled = c[c["employee_id"].notna()]
     if not handled.empty:
         by_emp = handled.groupby("employee_id")["end_valence"].mean().dropna()
         if len(by_emp) >= 4:
             bottom = set(by_emp[by_emp <= by_emp.quantile(0.25)].index)
             last_h = handled.sort_values("started_at").groupby("customer_id").tail(1)
-            out["bottom_enders"] = set(last_h.loc[last_h["employee_id"].isin(bottom), "customer_id"])
+            out["bottom_enders"] = set(
+                last_h.loc[last_h["employee_id"].isin(bottom), "customer_id"]
+            )
     j = customer_journeys.c
-    mem = _frame(engine, select(j.customer_id, j.memory).where(j.model == model[0], j.version == model[1]))
+    mem = _frame(
+        engine, select(j.customer_id, j.memory).where(j.model == model[0], j.version == model[1])
+    )
     out["negative_memory"] = set(mem.loc[mem["memory"] < 0, "customer_id"])
     return out
 
@@ -421,8 +591,11 @@ def _experiment_effects(engine: Engine) -> dict[str, Effect]:
     from empathos.store.tables_learn import experiments
 
     with engine.connect() as conn:
-        rows = conn.execute(select(experiments.c.name, experiments.c.treatment_policy)
-                            .order_by(experiments.c.started_at)).all()  # fmt: skip
+        rows = conn.execute(
+            select(experiments.c.name, experiments.c.treatment_policy).order_by(
+                experiments.c.started_at
+            )
+        ).all()
     out: dict[str, Effect] = {}
     for name, policy in rows:
         try:
@@ -432,9 +605,15 @@ def _experiment_effects(engine: Engine) -> dict[str, Effect]:
         lift = next((x for x in rep.lifts if x.kpi.startswith("churn_")), None)
         if lift is None or not math.isfinite(lift.diff):
             continue
-        out[policy] = Effect(-lift.diff, -lift.ci_high, -lift.ci_low,
-                             f"experiment {name!r}: {lift.kpi} treatment vs control, {lift.test}", True,
-                             lift.n_treatment + lift.n_control, lift.source)  # fmt: skip
+        out[policy] = Effect(
+            -lift.diff,
+            -lift.ci_high,
+            -lift.ci_low,
+            f"experiment {name!r}: {lift.kpi} treatment vs control, {lift.test}",
+            True,
+            lift.n_treatment + lift.n_control,
+            lift.source,
+        )
     return out
 
 
@@ -452,9 +631,15 @@ def _association(engine: Engine) -> Effect | None:
         return None
     r = rows[0]
     src = source_label(_frame(engine, select(interactions.c.source))["source"])
-    return Effect(-r.slope_per_sd, -r.slope_ci[1], -r.slope_ci[0],
-                  "association of remembered score with churn (predict.effects), not causal", False,
-                  r.n_contacts, src)  # fmt: skip
+    return Effect(
+        -r.slope_per_sd,
+        -r.slope_ci[1],
+        -r.slope_ci[0],
+        "association of remembered score with churn (predict.effects), not causal",
+        False,
+        r.n_contacts,
+        src,
+    )
 
 
 def decide(engine: Engine, actions: Sequence[ActionSpec] = ACTIONS) -> list[RankedAction]:
@@ -465,25 +650,60 @@ def decide(engine: Engine, actions: Sequence[ActionSpec] = ACTIONS) -> list[Rank
     assoc = _association(engine)
     items = []
     for a in actions:
-        v = values[values["customer_id"].isin(targets.get(a.target, set()))].dropna(subset=["clv", "p_churn"])
+        v = values[values["customer_id"].isin(targets.get(a.target, set()))].dropna(
+            subset=["clv", "p_churn"]
+        )
         clv, p = v["clv"].to_numpy(float), v["p_churn"].to_numpy(float)
         var = float(v["value_at_risk"].fillna(0).sum())
         eff = measured.get(a.policy) if a.policy else None
         note = ""
         if eff is None and assoc is not None:
             s = a.assumed_shift_sd
-            eff = Effect(assoc.delta_p * s, assoc.low * s, assoc.high * s,
-                         f"{assoc.basis} x assumed +{s} SD remembered score", False, assoc.n, assoc.source)  # fmt: skip
+            eff = Effect(
+                assoc.delta_p * s,
+                assoc.low * s,
+                assoc.high * s,
+                f"{assoc.basis} x assumed +{s} SD remembered score",
+                False,
+                assoc.n,
+                assoc.source,
+            )
             note = "assumed shift: start an experiment to measure it"
         if values.empty:
             note = "no stored predictions: run `empathos predict` for value at risk"
         if eff is None:
-            items.append(RankedAction(0, a.name, a.description, a.policy, len(v), round(var, 2), None, None, None,
-                                      None, note or "unmeasured: start an experiment"))  # fmt: skip
+            items.append(
+                RankedAction(
+                    0,
+                    a.name,
+                    a.description,
+                    a.policy,
+                    len(v),
+                    round(var, 2),
+                    None,
+                    None,
+                    None,
+                    None,
+                    note or "unmeasured: start an experiment",
+                )
+            )
             continue
         evs = [expected_value(clv, p, d) for d in (eff.delta_p, eff.low, eff.high)]
-        items.append(RankedAction(0, a.name, a.description, a.policy, len(v), round(var, 2), round(evs[0], 2),
-                                  round(min(evs[1:]), 2), round(max(evs[1:]), 2), asdict(eff), note))  # fmt: skip
+        items.append(
+            RankedAction(
+                0,
+                a.name,
+                a.description,
+                a.policy,
+                len(v),
+                round(var, 2),
+                round(evs[0], 2),
+                round(min(evs[1:]), 2),
+                round(max(evs[1:]), 2),
+                asdict(eff),
+                note,
+            )
+        )
     return rank(items)
 
 
@@ -491,9 +711,13 @@ def decide(engine: Engine, actions: Sequence[ActionSpec] = ACTIONS) -> list[Rank
 
 
 def apply_action(
-    engine: Engine, name: str, control_share: float = 0.2, cycle_minutes: float | None = None,
-    started_at: datetime | None = None, actions: Sequence[ActionSpec] = ACTIONS,
-) -> dict[str, Any]:  # fmt: skip
+    engine: Engine,
+    name: str,
+    control_share: float = 0.2,
+    cycle_minutes: float | None = None,
+    started_at: datetime | None = None,
+    actions: Sequence[ActionSpec] = ACTIONS,
+) -> dict[str, Any]:
     """Switch on an action's routing policy as a new measured experiment (treatment = the
     policy, control = ``fifo`` on ``control_share`` of contacts or time slices)."""
     from empathos.act.routing import available_policies
@@ -504,17 +728,37 @@ def apply_action(
     if spec is None:
         raise KeyError(f"no action {name!r}; known: {', '.join(a.name for a in actions)}")
     if spec.policy is None:
-        raise ValueError(f"action {name!r} is not a routing policy change; run it as a pilot and measure it there")
+        raise ValueError(
+            f"action {name!r} is not a routing policy change; run it as a pilot and measure it there"
+        )
     if spec.policy not in available_policies():
-        raise ValueError(f"policy {spec.policy!r} is not registered; available: {', '.join(available_policies())}")
+        raise ValueError(
+            f"policy {spec.policy!r} is not registered; available: {', '.join(available_policies())}"
+        )
     when = started_at or datetime.now(UTC).replace(tzinfo=None)
-    cfg = ExperimentConfig(name=f"ooda-{name}-{when:%Y%m%d%H%M}", treatment=spec.policy, control="fifo",
-                           control_share=control_share, cycle_minutes=cycle_minutes)  # fmt: skip
+    cfg = ExperimentConfig(
+        name=f"ooda-{name}-{when:%Y%m%d%H%M}",
+        treatment=spec.policy,
+        control="fifo",
+        control_share=control_share,
+        cycle_minutes=cycle_minutes,
+    )
     src = source_label(_frame(engine, select(interactions.c.source))["source"])
-    start_experiment(engine, cfg, when, source=src if src in ("real", "simulated") else "real",
-                     details={"action": name, "started_by": "ooda"})  # fmt: skip
-    return {"experiment": cfg.name, "treatment": cfg.treatment, "control": cfg.control,
-            "control_share": cfg.control_share, "cycle_minutes": cycle_minutes, "started_at": when.isoformat()}  # fmt: skip
+    start_experiment(
+        engine,
+        cfg,
+        when,
+        source=src if src in ("real", "simulated") else "real",
+        details={"action": name, "started_by": "ooda"},
+    )
+    return {
+        "experiment": cfg.name,
+        "treatment": cfg.treatment,
+        "control": cfg.control,
+        "control_share": cfg.control_share,
+        "cycle_minutes": cycle_minutes,
+        "started_at": when.isoformat(),
+    }
 
 
 # ---------------------------------------------------------------------------- the loop
@@ -527,8 +771,10 @@ class OodaReport:
     current: dict[str, Any]
     orient: list[dict[str, Any]]
     decide: list[dict[str, Any]]
-    act: str = ("apply an action with `empathos ooda --act NAME` (POST /ooda/act): it starts a measured "
-                "experiment of its routing policy against fifo")  # fmt: skip
+    act: str = (
+        "apply an action with `empathos ooda --act NAME` (POST /ooda/act): it starts a measured "
+        "experiment of its routing policy against fifo"
+    )
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -541,7 +787,16 @@ def ooda_report(engine: Engine, weeks: int = 12, days: int = 30) -> OodaReport:
     cur = current_kpis(engine, days)
     notes = []
     if cur.get("source") not in ("real",):
-        notes.append(f"data source: {cur.get('source')} — figures are not real-world results"
-                     if cur.get("source") != "no data" else "the store holds no contacts yet")  # fmt: skip
-    return OodaReport(source=cur.get("source", "no data"), observe=obs, current=cur, orient=orient(engine, days),
-                      decide=[asdict(a) for a in decide(engine)], notes=notes)  # fmt: skip
+        notes.append(
+            f"data source: {cur.get('source')} — figures are not real-world results"
+            if cur.get("source") != "no data"
+            else "the store holds no contacts yet"
+        )
+    return OodaReport(
+        source=cur.get("source", "no data"),
+        observe=obs,
+        current=cur,
+        orient=orient(engine, days),
+        decide=[asdict(a) for a in decide(engine)],
+        notes=notes,
+    )

@@ -47,10 +47,16 @@ from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_MECHANISMS
 
 CORRECTION_WEIGHT = 3.0  # as the empathy supplement; measured on a subset, see docs/learn_loop.md
 CX_TO_GO: dict[str, str] = {
-    "anger": "anger", "frustration": "annoyance", "anxiety": "nervousness",
-    "sadness": "disappointment", "confusion": "confusion", "neutral": "neutral",
-    "joy": "joy", "gratitude": "gratitude", "relief": "relief",
-}  # fmt: skip
+    "anger": "anger",
+    "frustration": "annoyance",
+    "anxiety": "nervousness",
+    "sadness": "disappointment",
+    "confusion": "confusion",
+    "neutral": "neutral",
+    "joy": "joy",
+    "gratitude": "gratitude",
+    "relief": "relief",
+}
 assert all(GO_TO_CX[go] == cx for cx, go in CX_TO_GO.items())
 assert set(CX_TO_GO) == set(CX_EMOTIONS)
 
@@ -89,7 +95,9 @@ class RetrainResult:
     data: str = ""
     seconds: float = 0.0
     reason: str = ""
-    corrections_source: str = ""  # real / simulated / mixed: the interactions the corrected turns belong to
+    corrections_source: str = (
+        ""  # real / simulated / mixed: the interactions the corrected turns belong to
+    )
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -116,7 +124,11 @@ def emotion_corrections(engine: Engine) -> tuple[list[str], list[str]]:
     """Texts of corrected customer turns and their corrected CX emotions (effective ones)."""
     recs = effective(all_feedback(engine, "emotion"))
     texts = _turn_texts(engine, [(r.interaction_id, r.seq) for r in recs])
-    keep = [(texts[(r.interaction_id, r.seq)], r.new_value) for r in recs if (r.interaction_id, r.seq) in texts]
+    keep = [
+        (texts[(r.interaction_id, r.seq)], r.new_value)
+        for r in recs
+        if (r.interaction_id, r.seq) in texts
+    ]
     return [t for t, _ in keep], [lab for _, lab in keep]
 
 
@@ -134,7 +146,9 @@ def empathy_corrections(engine: Engine) -> dict[str, tuple[list[str], list[str],
             )
             for r in conn.execute(q.order_by(turns.c.interaction_id, turns.c.seq)):
                 convo[r.interaction_id].append((int(r.seq), r.speaker, r.text))
-    out: dict[str, tuple[list[str], list[str], list[int]]] = {m: ([], [], []) for m in EMPATHY_MECHANISMS}
+    out: dict[str, tuple[list[str], list[str], list[int]]] = {
+        m: ([], [], []) for m in EMPATHY_MECHANISMS
+    }
     for r in recs:
         rows = convo.get(r.interaction_id, [])
         reply = next((t for s, _, t in rows if s == r.seq), None)
@@ -154,10 +168,13 @@ def corrections_source(engine: Engine, kind: str) -> str:
 
     q = (
         select(interactions.c.source, func.count())
-        .where(interactions.c.interaction_id.in_(
-            select(label_feedback.c.interaction_id).where(label_feedback.c.kind == kind)))
+        .where(
+            interactions.c.interaction_id.in_(
+                select(label_feedback.c.interaction_id).where(label_feedback.c.kind == kind)
+            )
+        )
         .group_by(interactions.c.source)
-    )  # fmt: skip
+    )
     with engine.connect() as conn:
         counts = {src or "unknown": int(n) for src, n in conn.execute(q)}
     if not counts:
@@ -185,16 +202,21 @@ def _turn_texts(engine: Engine, keys: list[tuple[str, int]]) -> dict[tuple[str, 
 # ---------------------------------------------------------------------------- emotion
 
 
-def _emotion_scores(head: Any, x_dev: np.ndarray, y_dev: np.ndarray, x_test: np.ndarray, y_test: np.ndarray) -> dict:
+def _emotion_scores(
+    head: Any, x_dev: np.ndarray, y_dev: np.ndarray, x_test: np.ndarray, y_test: np.ndarray
+) -> dict:
     """The CX block of ``understand.evaluate.evaluate_emotion`` for a head on features."""
     from empathos.understand.emotions import GO_TO_CX_MATRIX, group_gold
     from empathos.understand.evaluate import _taxonomy_scores
 
     m = GO_TO_CX_MATRIX
     return _taxonomy_scores(
-        head.predict_proba(x_dev) @ m, head.predict_proba(x_test) @ m,
-        group_gold(y_dev, m), group_gold(y_test, m), CX_EMOTIONS,
-    )  # fmt: skip
+        head.predict_proba(x_dev) @ m,
+        head.predict_proba(x_test) @ m,
+        group_gold(y_dev, m),
+        group_gold(y_test, m),
+        CX_EMOTIONS,
+    )
 
 
 def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> RetrainResult:
@@ -215,8 +237,12 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
     opt = options or RetrainOptions()
     t0 = time.perf_counter()
     texts_fb, labels_fb = emotion_corrections(engine)
-    res = RetrainResult("emotion", "GoEmotions test macro-F1 over the 9 CX emotions", len(texts_fb),
-                        data=GOEMOTIONS_SPLIT)  # fmt: skip
+    res = RetrainResult(
+        "emotion",
+        "GoEmotions test macro-F1 over the 9 CX emotions",
+        len(texts_fb),
+        data=GOEMOTIONS_SPLIT,
+    )
     if not texts_fb:
         res.reason = "no emotion corrections stored: nothing to retrain"
         return res
@@ -251,8 +277,12 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
     after = _emotion_scores(new_head, x_dev, y_dev, x_test, y_test)
     res.score_before, res.score_after = before["macro_f1"], after["macro_f1"]
     res.n_train, res.n_dev, res.n_test = len(tr_texts) + len(sup_texts), len(y_dev), len(y_test)
-    res.details = {"C": c, "per_label_before": before["per_label"], "per_label_after": after["per_label"],
-                   "corrections_by_label": _counts(labels_fb)}  # fmt: skip
+    res.details = {
+        "C": c,
+        "per_label_before": before["per_label"],
+        "per_label_after": after["per_label"],
+        "corrections_by_label": _counts(labels_fb),
+    }
     _decide_and_save(res, opt, EMOTION_ARTEFACT, new_head.arrays(""), card, t0, engine)
     return res
 
@@ -266,15 +296,25 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
     from empathos.understand.backends._linear import LinearHead, load_artefact
     from empathos.understand.backends.default import EMPATHY_ARTEFACT
     from empathos.understand.evaluate_metrics import multiclass_macro_f1
-    from empathos.understand.train import SEED, SUPPLEMENT_WEIGHT, embed_cached, fit_head, read_supplement
+    from empathos.understand.train import (
+        SEED,
+        SUPPLEMENT_WEIGHT,
+        embed_cached,
+        fit_head,
+        read_supplement,
+    )
     from empathos.understand.train_data import EPITOME_SPLIT, epitome_split
 
     opt = options or RetrainOptions()
     t0 = time.perf_counter()
     fb = empathy_corrections(engine)
     n_fb = sum(len(v[2]) for v in fb.values())
-    res = RetrainResult("empathy", "EPITOME test macro-F1 over levels, mean of the 3 mechanisms", n_fb,
-                        data=EPITOME_SPLIT)  # fmt: skip
+    res = RetrainResult(
+        "empathy",
+        "EPITOME test macro-F1 over levels, mean of the 3 mechanisms",
+        n_fb,
+        data=EPITOME_SPLIT,
+    )
     if not n_fb:
         res.reason = "no empathy corrections stored: nothing to retrain"
         return res
@@ -284,14 +324,18 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
     res.base_version = str(card.get("version", "1"))
 
     def feats(seekers: list[str], replies: list[str]) -> np.ndarray:
-        return _features.empathy_features(seekers, replies, embed_cached(seekers), embed_cached(replies))
+        return _features.empathy_features(
+            seekers, replies, embed_cached(seekers), embed_cached(replies)
+        )
 
     tr, test = epitome_split("train"), epitome_split("test")
     n, e = opt.limit_train, opt.limit_eval
     s_seek, s_resp, s_levels = read_supplement()
     x_base = np.vstack([feats(tr.seeker[:n], tr.response[:n]), feats(s_seek, s_resp)])
     y_base = np.vstack([tr.levels[:n], s_levels])
-    w_base = np.concatenate([np.ones(len(tr.levels[:n])), np.full(len(s_levels), SUPPLEMENT_WEIGHT)])
+    w_base = np.concatenate(
+        [np.ones(len(tr.levels[:n])), np.full(len(s_levels), SUPPLEMENT_WEIGHT)]
+    )
     x_test, y_test = feats(test.seeker[:e], test.response[:e]), test.levels[:e]
     arrays: dict[str, np.ndarray] = {}
     per: dict[str, dict[str, float]] = {}
@@ -313,10 +357,17 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
             new = old  # nothing corrected: this head stays as it is
         f_old, _ = multiclass_macro_f1(y_test[:, j], old.predict_proba(x_test).argmax(1), 3)
         f_new, _ = multiclass_macro_f1(y_test[:, j], new.predict_proba(x_test).argmax(1), 3)
-        per[mech] = {"before": round(f_old, 4), "after": round(f_new, 4), "corrections": len(levels)}
+        per[mech] = {
+            "before": round(f_old, 4),
+            "after": round(f_new, 4),
+            "corrections": len(levels),
+        }
         arrays.update(new.arrays(f"{mech}_"))
-    res.baseline = (f"deployed empathy model default v{res.base_version}" if n is None
-                    else f"refit on the same {len(tr.levels[:n])}-pair subset without the corrections")  # fmt: skip
+    res.baseline = (
+        f"deployed empathy model default v{res.base_version}"
+        if n is None
+        else f"refit on the same {len(tr.levels[:n])}-pair subset without the corrections"
+    )
     res.score_before = round(float(np.mean([p["before"] for p in per.values()])), 4)
     res.score_after = round(float(np.mean([p["after"] for p in per.values()])), 4)
     res.n_train, res.n_dev, res.n_test = len(y_base), 0, len(y_test)
@@ -348,33 +399,49 @@ def _counts(items: list[str]) -> dict[str, int]:
 
 
 def _decide_and_save(
-    res: RetrainResult, opt: RetrainOptions, stem: str, arrays: dict[str, np.ndarray],
-    card: dict, t0: float, engine: Engine,
-) -> None:  # fmt: skip
+    res: RetrainResult,
+    opt: RetrainOptions,
+    stem: str,
+    arrays: dict[str, np.ndarray],
+    card: dict,
+    t0: float,
+    engine: Engine,
+) -> None:
     res.promoted = should_promote(res.score_before, res.score_after)
     if res.promoted:
         res.new_version = _next_version(res.base_version)
         res.path = str(_save(opt.out_dir(), stem, arrays, card, res))
-        res.reason = f"test score {res.score_before:.4f} -> {res.score_after:.4f}: not worse, promoted"
+        res.reason = (
+            f"test score {res.score_before:.4f} -> {res.score_after:.4f}: not worse, promoted"
+        )
     else:
-        res.reason = f"test score {res.score_before:.4f} -> {res.score_after:.4f}: worse, not promoted"
+        res.reason = (
+            f"test score {res.score_before:.4f} -> {res.score_after:.4f}: worse, not promoted"
+        )
     res.seconds = round(time.perf_counter() - t0, 1)
     if opt.record:
         _record(engine, res)
 
 
-def _save(out: Path, stem: str, arrays: dict[str, np.ndarray], card: dict, res: RetrainResult) -> Path:
+def _save(
+    out: Path, stem: str, arrays: dict[str, np.ndarray], card: dict, res: RetrainResult
+) -> Path:
     """Write ``<stem>.npz``/``.json`` (what the loader picks up) and a ``<stem>-v<N>`` copy
     (so an earlier version can be restored by copying it back)."""
     out.mkdir(parents=True, exist_ok=True)
     new_card = {
-        **card, "version": res.new_version, "base_version": res.base_version,
+        **card,
+        "version": res.new_version,
+        "base_version": res.base_version,
         "trained_on": f"{card.get('trained_on', 'train+supplement')}+feedback",
-        "feedback_corrections": res.n_corrections, "feedback_weight": CORRECTION_WEIGHT,
+        "feedback_corrections": res.n_corrections,
+        "feedback_weight": CORRECTION_WEIGHT,
         "limit_train": res.n_train if res.baseline.startswith("refit") else None,
-        "test_metric": res.metric, "test_before": res.score_before, "test_after": res.score_after,
+        "test_metric": res.metric,
+        "test_before": res.score_before,
+        "test_after": res.score_after,
         "promoted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }  # fmt: skip
+    }
     path = out / f"{stem}.npz"
     np.savez_compressed(path, **arrays)
     (out / f"{stem}.json").write_text(json.dumps(new_card, indent=2) + "\n")
@@ -385,17 +452,34 @@ def _save(out: Path, stem: str, arrays: dict[str, np.ndarray], card: dict, res: 
 
 def _record(engine: Engine, res: RetrainResult) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(retrain_runs).values(
-            kind=res.kind, started_at=datetime.now(UTC).replace(tzinfo=None), seconds=res.seconds,
-            n_corrections=res.n_corrections, metric=res.metric, score_before=res.score_before,
-            score_after=res.score_after, promoted=int(res.promoted), base_version=res.base_version,
-            new_version=res.new_version,
-            details={**res.details, "baseline": res.baseline, "n_train": res.n_train, "n_test": res.n_test,
-                     "path": res.path, "data": res.data, "corrections_source": res.corrections_source},
-        ))  # fmt: skip
+        conn.execute(
+            insert(retrain_runs).values(
+                kind=res.kind,
+                started_at=datetime.now(UTC).replace(tzinfo=None),
+                seconds=res.seconds,
+                n_corrections=res.n_corrections,
+                metric=res.metric,
+                score_before=res.score_before,
+                score_after=res.score_after,
+                promoted=int(res.promoted),
+                base_version=res.base_version,
+                new_version=res.new_version,
+                details={
+                    **res.details,
+                    "baseline": res.baseline,
+                    "n_train": res.n_train,
+                    "n_test": res.n_test,
+                    "path": res.path,
+                    "data": res.data,
+                    "corrections_source": res.corrections_source,
+                },
+            )
+        )
 
 
-def retrain(engine: Engine, kind: str = "all", options: RetrainOptions | None = None) -> list[RetrainResult]:
+def retrain(
+    engine: Engine, kind: str = "all", options: RetrainOptions | None = None
+) -> list[RetrainResult]:
     """Retrain ``emotion``, ``empathy`` or ``all`` (each kind is promoted on its own).
 
     BLAS runs on one thread: the L-BFGS fits are small, and on a shared 2-core machine extra

@@ -54,12 +54,16 @@ class Converted:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     accepted: int = 0
     read: int = 0
-    rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, field, error, raw
+    rejects: list[tuple[int, str, str, str]] = field(
+        default_factory=list
+    )  # line, field, error, raw
     first_line: int = 0
     last_line: int = 0
 
 
-def convert_chunk(convert: Callable[[Mapping[str, Any]], Rows], items: Iterable[Item], detect: bool) -> Converted:
+def convert_chunk(
+    convert: Callable[[Mapping[str, Any]], Rows], items: Iterable[Item], detect: bool
+) -> Converted:
     out = Converted()
     for line_no, payload, raw in items:
         out.read += 1
@@ -138,7 +142,9 @@ def auto_workers(file_size: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def convert_all(spec: ConverterSpec, chunks: Iterator[list[Item]], workers: int) -> Iterator[Converted]:
+def convert_all(
+    spec: ConverterSpec, chunks: Iterator[list[Item]], workers: int
+) -> Iterator[Converted]:
     """Converted chunks in input order, from ``workers`` processes (0: in this process)."""
     if workers <= 0:
         convert = spec.build()

@@ -22,9 +22,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from empathos.config import get_settings
 from empathos.listen import twitter
 from empathos.listen.errors import IngestError, Reject
-from empathos.listen.convert import Converted, ConverterSpec, Item, auto_workers, chunked, convert_all, relaxed_gc
+from empathos.listen.convert import (
+    Converted,
+    ConverterSpec,
+    Item,
+    auto_workers,
+    chunked,
+    convert_all,
+    relaxed_gc,
+)
 from empathos.listen.mapping import ColumnMapping, load_mapping
-from empathos.listen.readers import ByteCounter, csv_header, first_jsonl_keys, iter_csv, iter_jsonl_lines
+from empathos.listen.readers import (
+    ByteCounter,
+    csv_header,
+    first_jsonl_keys,
+    iter_csv,
+    iter_jsonl_lines,
+)
 from empathos.listen.records import CONVERTERS, SIGNATURES
 from empathos.store import schema
 from empathos.store.repository import WRITE_ORDER, upsert, widen_interaction_bounds
@@ -34,7 +48,16 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 # A folder is imported in this order so that parents exist before what refers to them.
 CHUNK = 1000  # records per unit of work handed to a worker
-DIR_ORDER = ("customers", "employees", "pods", "interactions", "turns", "twitter", "outcomes", "transactions")
+DIR_ORDER = (
+    "customers",
+    "employees",
+    "pods",
+    "interactions",
+    "turns",
+    "twitter",
+    "outcomes",
+    "transactions",
+)
 
 
 @dataclass
@@ -162,7 +185,9 @@ def ingest_file(
     run_id = _start_run(engine, path, plan.kind)
     try:
         with relaxed_gc():
-            converted = convert_all(plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers)
+            converted = convert_all(
+                plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers
+            )
             for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
                 _write_batch(engine, batch, plan.kind, path, first_line, last_line)
                 report.batches += 1
@@ -211,7 +236,9 @@ def _batches(
         yield batch, first_line, last_line
 
 
-def _write_batch(engine: Engine, batch: _Batch, kind: str, path: Path, first: int, last: int) -> None:
+def _write_batch(
+    engine: Engine, batch: _Batch, kind: str, path: Path, first: int, last: int
+) -> None:
     turns = batch.rows.get("turns")
     try:
         with engine.begin() as conn:
@@ -230,8 +257,13 @@ def _start_run(engine: Engine, path: Path, kind: str) -> int:
     with engine.begin() as conn:
         result = conn.execute(
             insert(schema.ingest_runs).values(
-                path=str(path), kind=kind, started_at=datetime.now(), status="running",
-                records_read=0, records_accepted=0, records_rejected=0,
+                path=str(path),
+                kind=kind,
+                started_at=datetime.now(),
+                status="running",
+                records_read=0,
+                records_accepted=0,
+                records_rejected=0,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -244,8 +276,10 @@ def _finish_run(engine: Engine, run_id: int, report: IngestReport, status: str) 
                 update(schema.ingest_runs)
                 .where(schema.ingest_runs.c.run_id == run_id)
                 .values(
-                    finished_at=datetime.now(), status=status,
-                    records_read=report.records_read, records_accepted=report.records_accepted,
+                    finished_at=datetime.now(),
+                    status=status,
+                    records_read=report.records_read,
+                    records_accepted=report.records_accepted,
                     records_rejected=report.records_rejected,
                 )
             )
@@ -259,8 +293,11 @@ def ingest_dir(directory: str | Path, engine: Engine, **options: Any) -> list[In
     employees before interactions; interactions before outcomes)."""
     directory = Path(directory)
     files = sorted(
-        p for p in directory.iterdir() if p.suffix.lower() in JSONL_SUFFIXES | CSV_SUFFIXES
-        and not p.name.endswith(".rejects.jsonl") and p.name != "ground_truth.json"
+        p
+        for p in directory.iterdir()
+        if p.suffix.lower() in JSONL_SUFFIXES | CSV_SUFFIXES
+        and not p.name.endswith(".rejects.jsonl")
+        and p.name != "ground_truth.json"
     )
     kinds = {}
     for p in files:

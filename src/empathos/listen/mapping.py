@@ -34,7 +34,10 @@ class ColumnMapping:
 
         def convert(raw: Mapping[str, Any]) -> Rows:
             # Columns already named like our fields are used as they are.
-            record: dict[str, Any] = {**self.defaults, **{k: v for k, v in raw.items() if k in known}}
+            record: dict[str, Any] = {
+                **self.defaults,
+                **{k: v for k, v in raw.items() if k in known},
+            }
             for ours, col in theirs.items():
                 value = raw.get(col)
                 if value is None or (isinstance(value, str) and not value.strip()):

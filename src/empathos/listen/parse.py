@@ -21,11 +21,23 @@ OUTCOME_KINDS = frozenset(k.value for k in OutcomeKind)
 SOURCES = frozenset({"real", "simulated"})
 # What exports call our channels.
 CHANNEL_ALIASES = {
-    "phone": "voice", "call": "voice", "telephone": "voice", "ivr": "voice",
-    "webchat": "chat", "livechat": "chat", "messaging": "chat", "whatsapp": "chat", "sms": "chat",
-    "mail": "email", "e-mail": "email",
-    "twitter": "social", "facebook": "social", "instagram": "social",
-    "selfservice": "self_service", "self-service": "self_service", "web": "self_service",
+    "phone": "voice",
+    "call": "voice",
+    "telephone": "voice",
+    "ivr": "voice",
+    "webchat": "chat",
+    "livechat": "chat",
+    "messaging": "chat",
+    "whatsapp": "chat",
+    "sms": "chat",
+    "mail": "email",
+    "e-mail": "email",
+    "twitter": "social",
+    "facebook": "social",
+    "instagram": "social",
+    "selfservice": "self_service",
+    "self-service": "self_service",
+    "web": "self_service",
 }
 MAX_ID = 128
 

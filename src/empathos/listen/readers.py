@@ -29,6 +29,7 @@ class ByteCounter:
     def __init__(self) -> None:
         self.n = 0
 
+
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -82,7 +83,11 @@ def iter_csv(
                 continue
             raw = _csv_raw(row, delimiter)
             if len(row) > width:
-                yield line_no, RecordError("(row)", f"has {len(row)} fields, the header has {width}"), raw
+                yield (
+                    line_no,
+                    RecordError("(row)", f"has {len(row)} fields, the header has {width}"),
+                    raw,
+                )
                 continue
             yield line_no, dict(zip(header, row + [""] * (width - len(row)))), raw
 

@@ -61,7 +61,9 @@ def _nested_turn(interaction_id: str, position: int, raw: Any) -> dict[str, Any]
         raise RecordError(f"{where}.{exc.field}", exc.message) from None
 
 
-def turn_row(rec: Mapping[str, Any], interaction_id: str, default_seq: int | None) -> dict[str, Any]:
+def turn_row(
+    rec: Mapping[str, Any], interaction_id: str, default_seq: int | None
+) -> dict[str, Any]:
     seq_raw = rec.get("seq")
     if is_blank(seq_raw):
         if default_seq is None:
@@ -177,7 +179,9 @@ def outcome_record(rec: Mapping[str, Any]) -> Rows:
         "source": source_of(rec),
     }
     if not (row["interaction_id"] or row["customer_id"] or row["employee_id"]):
-        raise RecordError("interaction_id", "an outcome needs interaction_id, customer_id or employee_id")
+        raise RecordError(
+            "interaction_id", "an outcome needs interaction_id, customer_id or employee_id"
+        )
     return {"outcomes": [row]}
 
 
@@ -209,11 +213,41 @@ CONVERTERS: dict[str, Callable[[Mapping[str, Any]], Rows]] = {
 
 KNOWN_FIELDS = frozenset(
     {
-        "interaction_id", "customer_id", "channel", "started_at", "ended_at", "employee_id", "queue",
-        "need", "source", "attributes", "seq", "speaker", "text", "ts", "author_id", "language",
-        "name", "segment", "created_at", "function", "skills", "languages", "pod_id", "capacity",
-        "hired_at", "functions", "member_ids", "segments", "outcome_id", "kind", "value",
-        "transaction_id", "amount", "quantity", LINE,
+        "interaction_id",
+        "customer_id",
+        "channel",
+        "started_at",
+        "ended_at",
+        "employee_id",
+        "queue",
+        "need",
+        "source",
+        "attributes",
+        "seq",
+        "speaker",
+        "text",
+        "ts",
+        "author_id",
+        "language",
+        "name",
+        "segment",
+        "created_at",
+        "function",
+        "skills",
+        "languages",
+        "pod_id",
+        "capacity",
+        "hired_at",
+        "functions",
+        "member_ids",
+        "segments",
+        "outcome_id",
+        "kind",
+        "value",
+        "transaction_id",
+        "amount",
+        "quantity",
+        LINE,
     }
 )
 

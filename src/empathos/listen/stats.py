@@ -64,7 +64,9 @@ def store_stats(engine: Engine, period: Period = "month") -> StoreStats:
         ).subquery()
         stats.by_language = _grouped(
             conn,
-            select(ranked.c.language, func.count()).where(ranked.c.r == 1).group_by(ranked.c.language),
+            select(ranked.c.language, func.count())
+            .where(ranked.c.r == 1)
+            .group_by(ranked.c.language),
         )
     return stats
 

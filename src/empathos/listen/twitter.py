@@ -21,7 +21,15 @@ from empathos.listen.readers import iter_csv
 from empathos.listen.records import Rows
 
 COLUMNS = frozenset(
-    {"tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id"}
+    {
+        "tweet_id",
+        "author_id",
+        "inbound",
+        "created_at",
+        "text",
+        "response_tweet_id",
+        "in_response_to_tweet_id",
+    }
 )
 
 

@@ -90,11 +90,19 @@ class ChurnConfig:
 
     def lgbm_params(self) -> dict[str, Any]:
         return dict(
-            n_estimators=self.n_estimators, learning_rate=self.learning_rate,
-            num_leaves=self.num_leaves, min_child_samples=self.min_child_samples,
-            subsample=self.subsample, subsample_freq=1, colsample_bytree=self.colsample_bytree,
-            reg_lambda=self.reg_lambda, random_state=self.seed, n_jobs=self.n_jobs,
-            deterministic=True, force_col_wise=True, verbose=-1,
+            n_estimators=self.n_estimators,
+            learning_rate=self.learning_rate,
+            num_leaves=self.num_leaves,
+            min_child_samples=self.min_child_samples,
+            subsample=self.subsample,
+            subsample_freq=1,
+            colsample_bytree=self.colsample_bytree,
+            reg_lambda=self.reg_lambda,
+            random_state=self.seed,
+            n_jobs=self.n_jobs,
+            deterministic=True,
+            force_col_wise=True,
+            verbose=-1,
         )
 
 
@@ -151,10 +159,13 @@ def _lgbm(config: ChurnConfig) -> Any:
     return lgb.LGBMClassifier(**config.lgbm_params())
 
 
-def fit_churn(X: pd.DataFrame, y: pd.Series | np.ndarray,
-              features: Sequence[str] = feat.FEATURES,
-              config: ChurnConfig | None = None,
-              trained_as_of: datetime | None = None) -> ChurnModel:
+def fit_churn(
+    X: pd.DataFrame,
+    y: pd.Series | np.ndarray,
+    features: Sequence[str] = feat.FEATURES,
+    config: ChurnConfig | None = None,
+    trained_as_of: datetime | None = None,
+) -> ChurnModel:
     """Fit LightGBM on ``X[features]``, then Platt-scale it on out-of-fold raw scores."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
@@ -165,8 +176,10 @@ def fit_churn(X: pd.DataFrame, y: pd.Series | np.ndarray,
     yv = np.asarray(y, dtype=int)
     n_pos = int(yv.sum())
     if n_pos < cfg.min_positives or len(yv) - n_pos < cfg.min_positives:
-        raise InsufficientData(f"{n_pos} churners among {len(yv)} customers; need at least "
-                               f"{cfg.min_positives} of each class")
+        raise InsufficientData(
+            f"{n_pos} churners among {len(yv)} customers; need at least "
+            f"{cfg.min_positives} of each class"
+        )
     folds = max(2, min(cfg.calibration_folds, n_pos))
     oof = np.zeros(len(yv))
     for train, held in StratifiedKFold(folds, shuffle=True, random_state=cfg.seed).split(Xf, yv):
@@ -178,27 +191,33 @@ def fit_churn(X: pd.DataFrame, y: pd.Series | np.ndarray,
     return ChurnModel(booster, tuple(cols), a, b, len(yv), n_pos, trained_as_of)
 
 
-def training_set(engine: Engine, as_of: datetime, window_days: float,
-                 score_model: feat.ScoreModel | None = None) -> tuple[pd.DataFrame, pd.Series]:
+def training_set(
+    engine: Engine, as_of: datetime, window_days: float, score_model: feat.ScoreModel | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
     """Features as of ``as_of`` and churn labels in (as_of, as_of + window]."""
     X = feat.customer_features(engine, as_of, score_model)
     return X, feat.churn_labels(engine, X.index, as_of, window_days)
 
 
-def snapshot_dates(cutoff: datetime, config: ChurnConfig,
-                   first: datetime | None = None) -> list[datetime]:
+def snapshot_dates(
+    cutoff: datetime, config: ChurnConfig, first: datetime | None = None
+) -> list[datetime]:
     """Training snapshot dates whose label windows all end at or before ``cutoff``."""
     last = cutoff - timedelta(days=config.window_days)
-    dates = [last - timedelta(days=k * config.snapshot_step_days)
-             for k in range(config.train_snapshots)]
+    dates = [
+        last - timedelta(days=k * config.snapshot_step_days) for k in range(config.train_snapshots)
+    ]
     if first is not None:
         dates = [d for d in dates if d >= first + timedelta(days=config.min_history_days)]
     return sorted(dates)
 
 
-def stacked_training_set(engine: Engine, dates: Sequence[datetime], window_days: float,
-                         score_model: feat.ScoreModel | None = None,
-                         ) -> tuple[pd.DataFrame, pd.Series]:
+def stacked_training_set(
+    engine: Engine,
+    dates: Sequence[datetime],
+    window_days: float,
+    score_model: feat.ScoreModel | None = None,
+) -> tuple[pd.DataFrame, pd.Series]:
     """Snapshots at ``dates`` stacked (index: customer_id; column ``as_of`` kept apart)."""
     xs, ys = [], []
     for d in dates:
@@ -226,9 +245,16 @@ def reliability_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFr
     rows = []
     for k in np.unique(which):
         m = which == k
-        rows.append({"bin": int(k), "n": int(m.sum()), "p_low": float(p[m].min()),
-                     "p_high": float(p[m].max()), "mean_predicted": float(p[m].mean()),
-                     "observed_rate": float(y[m].mean())})
+        rows.append(
+            {
+                "bin": int(k),
+                "n": int(m.sum()),
+                "p_low": float(p[m].min()),
+                "p_high": float(p[m].max()),
+                "mean_predicted": float(p[m].mean()),
+                "observed_rate": float(y[m].mean()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -285,13 +311,19 @@ class ChurnEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "train_as_of": self.train_as_of.isoformat(), "test_as_of": self.test_as_of.isoformat(),
-            "window_days": self.window_days, "n_train": self.n_train,
-            "n_train_positive": self.n_train_positive, "n_test": self.n_test,
-            "n_test_positive": self.n_test_positive, "auc": self.auc, "brier": self.brier,
+            "train_as_of": self.train_as_of.isoformat(),
+            "test_as_of": self.test_as_of.isoformat(),
+            "window_days": self.window_days,
+            "n_train": self.n_train,
+            "n_train_positive": self.n_train_positive,
+            "n_test": self.n_test,
+            "n_test_positive": self.n_test_positive,
+            "auc": self.auc,
+            "brier": self.brier,
             "brier_base_rate": self.brier_base_rate,
             "reliability": self.reliability.to_dict(orient="records"),
-            "ablation": self.ablation, "train_dates": self.train_dates,
+            "ablation": self.ablation,
+            "train_dates": self.train_dates,
             "test_dates": self.test_dates,
         }
 
@@ -304,10 +336,14 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
 }
 
 
-def evaluate_churn(engine: Engine, split_at: datetime, config: ChurnConfig | None = None,
-                   score_model: feat.ScoreModel | None = None,
-                   feature_sets: dict[str, tuple[str, ...]] | None = None,
-                   test_snapshots: int | None = None) -> ChurnEvaluation:
+def evaluate_churn(
+    engine: Engine,
+    split_at: datetime,
+    config: ChurnConfig | None = None,
+    score_model: feat.ScoreModel | None = None,
+    feature_sets: dict[str, tuple[str, ...]] | None = None,
+    test_snapshots: int | None = None,
+) -> ChurnEvaluation:
     """Time split at ``split_at``: train on snapshots whose label windows end by then, test
     on snapshots taken at ``split_at`` and every step after (while their label window fits
     in the data). AUC, Brier and reliability are pooled over the test snapshots; the
@@ -323,7 +359,8 @@ def evaluate_churn(engine: Engine, split_at: datetime, config: ChurnConfig | Non
     test_dates = []
     d = split_at
     while d + timedelta(days=cfg.window_days) <= last and (
-            test_snapshots is None or len(test_dates) < test_snapshots):
+        test_snapshots is None or len(test_dates) < test_snapshots
+    ):
         test_dates.append(d)
         d += timedelta(days=cfg.snapshot_step_days)
     if not test_dates:
@@ -341,16 +378,30 @@ def evaluate_churn(engine: Engine, split_at: datetime, config: ChurnConfig | Non
         m = model if cols == feat.FEATURES else fit_churn(Xtr, ytr, cols, cfg, split_at)
         pp = m.predict_proba(Xte)
         predictions[name] = pp
-        ablation[name] = {"auc": float(roc_auc_score(yte, pp)),
-                          "brier": float(brier_score_loss(yte, pp)), "n_features": len(cols)}
+        ablation[name] = {
+            "auc": float(roc_auc_score(yte, pp)),
+            "brier": float(brier_score_loss(yte, pp)),
+            "n_features": len(cols),
+        }
     return ChurnEvaluation(
-        train_as_of=train_dates[-1], test_as_of=test_dates[0], window_days=cfg.window_days,
-        n_train=len(ytr), n_train_positive=int(ytr.sum()), n_test=len(yte),
-        n_test_positive=int(yte.sum()), auc=float(roc_auc_score(yte, p)),
+        train_as_of=train_dates[-1],
+        test_as_of=test_dates[0],
+        window_days=cfg.window_days,
+        n_train=len(ytr),
+        n_train_positive=int(ytr.sum()),
+        n_test=len(yte),
+        n_test_positive=int(yte.sum()),
+        auc=float(roc_auc_score(yte, p)),
         brier=float(brier_score_loss(yte, p)),
         brier_base_rate=float(brier_score_loss(yte, np.full(len(yte), base))),
-        reliability=reliability_table(yte.to_numpy(), p), ablation=ablation,
-        model=model, test_X=Xte, test_y=yte, train_X=Xtr, train_y=ytr, predictions=predictions,
+        reliability=reliability_table(yte.to_numpy(), p),
+        ablation=ablation,
+        model=model,
+        test_X=Xte,
+        test_y=yte,
+        train_X=Xtr,
+        train_y=ytr,
+        predictions=predictions,
         train_dates=[x.isoformat() for x in train_dates],
         test_dates=[x.isoformat() for x in test_dates],
     )

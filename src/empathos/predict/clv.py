@@ -216,21 +216,26 @@ def _compile_mode(mode: str | None) -> AbstractContextManager[Any]:
     return pytensor.config.change_flags(mode=mode)
 
 
-def _fit_bgnbd_model(summary: pd.DataFrame, priors: Priors = "flat",
-                     mode: str | None = None) -> Any:
+def _fit_bgnbd_model(
+    summary: pd.DataFrame, priors: Priors = "flat", mode: str | None = None
+) -> Any:
     """The fitted pymc-marketing ``BetaGeoModel`` (kept private: callers get numbers)."""
     from pymc_marketing.clv import BetaGeoModel
 
     _require(summary, ("customer_id", "frequency", "recency", "T"))
     model = BetaGeoModel(model_config=_flat_bgnbd_config() if priors == "flat" else None)
     with _compile_mode(mode):
-        model.fit(data=summary[["customer_id", "frequency", "recency", "T"]], method="map",
-                  progressbar=False)
+        model.fit(
+            data=summary[["customer_id", "frequency", "recency", "T"]],
+            method="map",
+            progressbar=False,
+        )
     return model
 
 
-def _fit_gamma_gamma_model(summary: pd.DataFrame, priors: Priors = "flat",
-                           mode: str | None = None) -> Any:
+def _fit_gamma_gamma_model(
+    summary: pd.DataFrame, priors: Priors = "flat", mode: str | None = None
+) -> Any:
     """The fitted pymc-marketing ``GammaGammaModel``, on repeat customers only."""
     from pymc_marketing.clv import GammaGammaModel
 
@@ -251,15 +256,17 @@ def _point(model: Any, names: tuple[str, ...]) -> dict[str, float]:
     return {k: float(np.asarray(model.fit_result[k]).squeeze()) for k in names}
 
 
-def fit_bgnbd(summary: pd.DataFrame, *, priors: Priors = "flat",
-              pytensor_mode: str | None = None) -> BGNBDParams:
+def fit_bgnbd(
+    summary: pd.DataFrame, *, priors: Priors = "flat", pytensor_mode: str | None = None
+) -> BGNBDParams:
     """MAP fit of BG/NBD through pymc-marketing; with flat priors this is the MLE."""
     model = _fit_bgnbd_model(summary, priors, pytensor_mode)
     return BGNBDParams(**_point(model, ("r", "alpha", "a", "b")))
 
 
-def fit_gamma_gamma(summary: pd.DataFrame, *, priors: Priors = "flat",
-                    pytensor_mode: str | None = None) -> GammaGammaParams:
+def fit_gamma_gamma(
+    summary: pd.DataFrame, *, priors: Priors = "flat", pytensor_mode: str | None = None
+) -> GammaGammaParams:
     """MAP fit of Gamma-Gamma on repeat customers (frequency > 0, monetary > 0) only."""
     model = _fit_gamma_gamma_model(summary, priors, pytensor_mode)
     return GammaGammaParams(**_point(model, ("p", "q", "v")))
@@ -275,16 +282,19 @@ def fit_clv(summary: pd.DataFrame, config: CLVConfig | None = None) -> FittedCLV
         raise ValueError("no customers to fit")
     unit = summary.attrs.get("time_unit_days", config.time_unit_days)
     if unit != config.time_unit_days:
-        raise ValueError(f"summary is in {unit}-day units but config.time_unit_days is "
-                         f"{config.time_unit_days}: α, horizon and discounting would be wrong")
+        raise ValueError(
+            f"summary is in {unit}-day units but config.time_unit_days is "
+            f"{config.time_unit_days}: α, horizon and discounting would be wrong"
+        )
     started = time.perf_counter()
     bgnbd = fit_bgnbd(summary, priors=config.priors, pytensor_mode=config.pytensor_mode)
     repeat = summary.loc[(summary["frequency"] > 0) & (summary["monetary"] > 0)]
     fallback = float(repeat["monetary"].mean()) if len(repeat) else 0.0
     gamma_gamma = None
     if len(repeat) >= config.min_repeat_customers:
-        gamma_gamma = fit_gamma_gamma(summary, priors=config.priors,
-                                      pytensor_mode=config.pytensor_mode)
+        gamma_gamma = fit_gamma_gamma(
+            summary, priors=config.priors, pytensor_mode=config.pytensor_mode
+        )
     return FittedCLV(
         bgnbd=bgnbd,
         gamma_gamma=gamma_gamma,
@@ -318,8 +328,8 @@ def expected_purchases(
     x, t_x, T_, t_ = (np.asarray(v, dtype=float) for v in (frequency, recency, T, t))
     z = t_ / (alpha + T_ + t_)
     ratio = ((alpha + T_) / (alpha + T_ + t_)) ** (r + x)
-    numerator = (a + b + x - 1.0) / (a - 1.0) * (
-        1.0 - ratio * hyp2f1(r + x, b + x, a + b + x - 1.0, z)
+    numerator = (
+        (a + b + x - 1.0) / (a - 1.0) * (1.0 - ratio * hyp2f1(r + x, b + x, a + b + x - 1.0, z))
     )
     denominator = 1.0 + (x > 0) * (a / (b + np.maximum(x, 1.0) - 1.0)) * (
         (alpha + T_) / (alpha + t_x)
@@ -331,8 +341,10 @@ def expected_purchases_new_customer(params: BGNBDParams, t: np.ndarray | float) 
     """E[X(t)]: repeat purchases in (0, t] of a customer first seen at 0 (FHL 2005 eq. 9)."""
     r, alpha, a, b = params.r, params.alpha, _away_from_one(params.a), params.b
     t_ = np.asarray(t, dtype=float)
-    value = (a + b - 1.0) / (a - 1.0) * (
-        1.0 - (alpha / (alpha + t_)) ** r * hyp2f1(r, b, a + b - 1.0, t_ / (alpha + t_))
+    value = (
+        (a + b - 1.0)
+        / (a - 1.0)
+        * (1.0 - (alpha / (alpha + t_)) ** r * hyp2f1(r, b, a + b - 1.0, t_ / (alpha + t_)))
     )
     return np.asarray(np.where(t_ > 0, value, 0.0))
 
@@ -427,8 +439,9 @@ def score_customers(
     out["clv"] = customer_lifetime_value(
         fitted, x, t_x, T_, m, horizon=horizon, annual_discount_rate=annual_discount_rate
     )
-    out.attrs.update(model_name=fitted.model_name, horizon=horizon,
-                     time_unit_days=fitted.config.time_unit_days)
+    out.attrs.update(
+        model_name=fitted.model_name, horizon=horizon, time_unit_days=fitted.config.time_unit_days
+    )
     return out
 
 

@@ -45,41 +45,57 @@ def _frame(engine: Engine, query) -> pd.DataFrame:  # noqa: ANN001
         return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
 
 
-def contact_outcomes(engine: Engine, window_days: float = 30.0,
-                     score_model: ScoreModel | None = None) -> pd.DataFrame:
+def contact_outcomes(
+    engine: Engine, window_days: float = 30.0, score_model: ScoreModel | None = None
+) -> pd.DataFrame:
     """One row per scored contact with a remembered score whose window is fully observed:
     remembered, purchases / complaint / churn in the window after it, csat / nps for it."""
     sm = score_model or latest_score_model(engine)
     if sm is None:
         return pd.DataFrame()
     s, i, o, t = interaction_scores.c, interactions.c, outcomes.c, transactions.c
-    contacts = _frame(engine, select(i.interaction_id, i.customer_id, i.started_at, i.need,
-                                     s.remembered)
-                      .select_from(interactions.join(interaction_scores,
-                                                     s.interaction_id == i.interaction_id))
-                      .where(s.model == sm.model, s.version == sm.version,
-                             s.empathy_model == sm.empathy_model,
-                             s.empathy_version == sm.empathy_version,
-                             s.remembered.is_not(None), i.customer_id.is_not(None)))
+    contacts = _frame(
+        engine,
+        select(i.interaction_id, i.customer_id, i.started_at, i.need, s.remembered)
+        .select_from(interactions.join(interaction_scores, s.interaction_id == i.interaction_id))
+        .where(
+            s.model == sm.model,
+            s.version == sm.version,
+            s.empathy_model == sm.empathy_model,
+            s.empathy_version == sm.empathy_version,
+            s.remembered.is_not(None),
+            i.customer_id.is_not(None),
+        ),
+    )
     if contacts.empty:
         return contacts
     contacts["started_at"] = pd.to_datetime(contacts["started_at"])
     end = contacts["started_at"].max()
     w = pd.Timedelta(days=window_days)
     contacts = contacts[contacts["started_at"] + w <= end].copy()
-    outs = _frame(engine, select(o.kind, o.value, o.ts, o.interaction_id, o.customer_id)
-                  .where(o.kind.in_(("csat", "nps", "ces", "churn", "complaint"))))
+    outs = _frame(
+        engine,
+        select(o.kind, o.value, o.ts, o.interaction_id, o.customer_id).where(
+            o.kind.in_(("csat", "nps", "ces", "churn", "complaint"))
+        ),
+    )
     tx = _frame(engine, select(t.customer_id, t.ts))
-    allc = _frame(engine, select(i.customer_id, i.started_at, i.need)
-                  .where(i.need == "complaint", i.customer_id.is_not(None)))
+    allc = _frame(
+        engine,
+        select(i.customer_id, i.started_at, i.need).where(
+            i.need == "complaint", i.customer_id.is_not(None)
+        ),
+    )
 
     def count_after(events: pd.DataFrame, ts_col: str) -> np.ndarray:
         if events.empty:
             return np.zeros(len(contacts))
-        ev = pd.DataFrame({"customer_id": events["customer_id"],
-                           "event_ts": pd.to_datetime(events[ts_col])})
+        ev = pd.DataFrame(
+            {"customer_id": events["customer_id"], "event_ts": pd.to_datetime(events[ts_col])}
+        )
         m = contacts[["interaction_id", "customer_id", "started_at"]].merge(
-            ev, on="customer_id", how="left")
+            ev, on="customer_id", how="left"
+        )
         inside = (m["event_ts"] > m["started_at"]) & (m["event_ts"] <= m["started_at"] + w)
         counts = inside.groupby(m["interaction_id"]).sum()
         return counts.reindex(contacts["interaction_id"]).fillna(0).to_numpy(float)
@@ -87,7 +103,8 @@ def contact_outcomes(engine: Engine, window_days: float = 30.0,
     contacts["purchases"] = count_after(tx, "ts")
     # a complaint is a contact about one, or a complaint outcome (e.g. a filed ticket)
     filed = outs[outs["kind"] == "complaint"][["customer_id", "ts"]].rename(
-        columns={"ts": "started_at"})
+        columns={"ts": "started_at"}
+    )
     complaints = pd.concat([allc[["customer_id", "started_at"]], filed], ignore_index=True)
     complaints = complaints[complaints["customer_id"].notna()]
     contacts["complaint"] = (count_after(complaints, "started_at") > 0).astype(float)
@@ -109,9 +126,13 @@ def _stats(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return slope, float(np.corrcoef(x, y)[0, 1])
 
 
-def effect_table(frame: pd.DataFrame, outcomes_: tuple[str, ...] = (
-        "purchases", "csat", "nps", "ces", "complaint", "churn"),
-        n_boot: int = 500, seed: int = 0, level: float = 0.95) -> list[EffectRow]:
+def effect_table(
+    frame: pd.DataFrame,
+    outcomes_: tuple[str, ...] = ("purchases", "csat", "nps", "ces", "complaint", "churn"),
+    n_boot: int = 500,
+    seed: int = 0,
+    level: float = 0.95,
+) -> list[EffectRow]:
     """Effect of +1 SD of remembered score on each outcome, with bootstrap CIs."""
     rng = np.random.default_rng(seed)
     rows: list[EffectRow] = []
@@ -133,12 +154,19 @@ def effect_table(frame: pd.DataFrame, outcomes_: tuple[str, ...] = (
             idx = np.concatenate([idx_lists[k] for k in pick])
             boots.append(_stats(x[idx], y[idx]))
         b = np.asarray(boots, dtype=float)
-        rows.append(EffectRow(
-            outcome=name, n_contacts=len(d), n_customers=len(keys), slope_per_sd=slope,
-            slope_ci=(float(np.nanpercentile(b[:, 0], lo)), float(np.nanpercentile(b[:, 0], hi))),
-            r=r, r_ci=(float(np.nanpercentile(b[:, 1], lo)), float(np.nanpercentile(b[:, 1], hi))),
-            mean_outcome=float(y.mean()),
-        ))
+        rows.append(
+            EffectRow(
+                outcome=name,
+                n_contacts=len(d),
+                n_customers=len(keys),
+                slope_per_sd=slope,
+                slope_ci=(
+                    float(np.nanpercentile(b[:, 0], lo)),
+                    float(np.nanpercentile(b[:, 0], hi)),
+                ),
+                r=r,
+                r_ci=(float(np.nanpercentile(b[:, 1], lo)), float(np.nanpercentile(b[:, 1], hi))),
+                mean_outcome=float(y.mean()),
+            )
+        )
     return rows
-
-

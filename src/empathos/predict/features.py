@@ -160,14 +160,16 @@ def customer_features(
     cust = _frame(engine, select(c.customer_id, c.created_at))
     inter = _frame(
         engine,
-        select(i.interaction_id, i.customer_id, i.started_at, i.need)
-        .where(i.customer_id.is_not(None), _known_by(as_of)),
+        select(i.interaction_id, i.customer_id, i.started_at, i.need).where(
+            i.customer_id.is_not(None), _known_by(as_of)
+        ),
     )
     tx = _frame(engine, select(t.customer_id, t.ts, t.amount).where(t.ts <= as_of))
     surveys = _frame(
         engine,
-        select(o.customer_id, o.kind, o.value)
-        .where(o.kind.in_(("csat", "nps")), o.ts <= as_of, o.customer_id.is_not(None)),
+        select(o.customer_id, o.kind, o.value).where(
+            o.kind.in_(("csat", "nps")), o.ts <= as_of, o.customer_id.is_not(None)
+        ),
     )
     churned = _churned_by(engine, as_of)
 
@@ -204,8 +206,10 @@ def customer_features(
         recent = inter["started_at"] > pd.Timestamp(as_of) - pd.Timedelta(days=30)
         out["n_contacts_30d"] = inter[recent].groupby("customer_id").size().reindex(index)
         out["contact_recency_days"] = days(g["started_at"].max()).reindex(index)
-        for need, col in (("complaint", "n_complaint_contacts"),
-                          ("cancellation", "n_cancellation_contacts")):
+        for need, col in (
+            ("complaint", "n_complaint_contacts"),
+            ("cancellation", "n_cancellation_contacts"),
+        ):
             out[col] = inter[inter["need"] == need].groupby("customer_id").size().reindex(index)
         last = inter.sort_values(["started_at", "interaction_id"]).groupby("customer_id").last()
         last_cancel = (last["need"] == "cancellation").astype(float)
@@ -224,10 +228,21 @@ def customer_features(
         s = interaction_scores.c
         scores = _frame(
             engine,
-            select(s.interaction_id, s.experienced, s.remembered, s.outcome, s.empathy_score,
-                   s.effort_score, s.recontact, s.transfers)
-            .where(s.model == sm.model, s.version == sm.version,
-                   s.empathy_model == sm.empathy_model, s.empathy_version == sm.empathy_version),
+            select(
+                s.interaction_id,
+                s.experienced,
+                s.remembered,
+                s.outcome,
+                s.empathy_score,
+                s.effort_score,
+                s.recontact,
+                s.transfers,
+            ).where(
+                s.model == sm.model,
+                s.version == sm.version,
+                s.empathy_model == sm.empathy_model,
+                s.empathy_version == sm.empathy_version,
+            ),
         )
         ev = inter.merge(scores, on="interaction_id", how="inner")
         ev = ev.sort_values(["customer_id", "started_at", "interaction_id"])
@@ -236,8 +251,13 @@ def customer_features(
     return out.astype(float)
 
 
-def _emotional(out: pd.DataFrame, ev: pd.DataFrame, as_of: datetime,
-               half_life_days: float, loss_aversion: float) -> None:
+def _emotional(
+    out: pd.DataFrame,
+    ev: pd.DataFrame,
+    as_of: datetime,
+    half_life_days: float,
+    loss_aversion: float,
+) -> None:
     index = out.index
     for col in ("experienced", "remembered", "empathy_score", "effort_score"):
         ev[col] = pd.to_numeric(ev[col], errors="coerce")
@@ -253,16 +273,19 @@ def _emotional(out: pd.DataFrame, ev: pd.DataFrame, as_of: datetime,
     last_out = ev.dropna(subset=["outcome_code"]).groupby("customer_id")["outcome_code"]
     out["emotional_outcome"] = last_out.last().reindex(index)
     worsened = ev.dropna(subset=["outcome_code"]).assign(
-        worsened=lambda d: (d["outcome_code"] < 0).astype(float))
-    out["outcome_worsened_share"] = (worsened.groupby("customer_id")["worsened"].mean()
-                                     .reindex(index))
+        worsened=lambda d: (d["outcome_code"] < 0).astype(float)
+    )
+    out["outcome_worsened_share"] = (
+        worsened.groupby("customer_id")["worsened"].mean().reindex(index)
+    )
     rem = ev.dropna(subset=["remembered"])
     if len(rem):
         gr = rem.groupby("customer_id")
         out["remembered_score"] = gr["remembered"].last().reindex(index)
         out["experienced_score"] = gr["experienced"].last().reindex(index)
-        out["emotion_remembered_mean_last3"] = (gr.tail(3).groupby("customer_id")["remembered"]
-                                                .mean().reindex(index))
+        out["emotion_remembered_mean_last3"] = (
+            gr.tail(3).groupby("customer_id")["remembered"].mean().reindex(index)
+        )
         out["emotion_remembered_min"] = gr["remembered"].min().reindex(index)
         # The journey formula of understand.journey, vectorised, evaluated at as_of.
         age = (pd.Timestamp(as_of) - rem["started_at"]).dt.total_seconds() / 86400.0
@@ -275,8 +298,7 @@ def _emotional(out: pd.DataFrame, ev: pd.DataFrame, as_of: datetime,
         out["emotion_balance"] = (sums["dv"] / sums["d"]).reindex(index)
 
 
-def churn_labels(engine: Engine, index: pd.Index, start: datetime,
-                 window_days: float) -> pd.Series:
+def churn_labels(engine: Engine, index: pd.Index, start: datetime, window_days: float) -> pd.Series:
     """1 if the customer has a ``churn`` outcome in (start, start + window], else 0.
 
     The label window lies entirely after the features' ``as_of`` (= ``start``), so a
@@ -284,8 +306,10 @@ def churn_labels(engine: Engine, index: pd.Index, start: datetime,
     """
     o = outcomes.c
     end = start + timedelta(days=window_days)
-    q = select(o.customer_id).where(o.kind == "churn", o.ts > start, o.ts <= end,
-                                    o.customer_id.is_not(None))
+    q = select(o.customer_id).where(
+        o.kind == "churn", o.ts > start, o.ts <= end, o.customer_id.is_not(None)
+    )
     churned = set(_frame(engine, q)["customer_id"])
-    return pd.Series([1 if cid in churned else 0 for cid in index], index=index, name="churn",
-                     dtype=int)
+    return pd.Series(
+        [1 if cid in churned else 0 for cid in index], index=index, name="churn", dtype=int
+    )

@@ -87,8 +87,9 @@ def _default_as_of(engine: Engine) -> datetime | None:
     return max(dates) if dates else None
 
 
-def _clv(engine: Engine, as_of: datetime, ids: pd.Index,
-         clv_config: Any | None) -> tuple[pd.Series, pd.Series, str, str]:
+def _clv(
+    engine: Engine, as_of: datetime, ids: pd.Index, clv_config: Any | None
+) -> tuple[pd.Series, pd.Series, str, str]:
     """CLV per customer (BG/NBD + Gamma-Gamma) and where each value came from.
 
     A customer with no purchase yet is outside BG/NBD (it starts at the first purchase);
@@ -98,8 +99,11 @@ def _clv(engine: Engine, as_of: datetime, ids: pd.Index,
     from empathos.predict import clv
 
     with engine.connect() as conn:
-        res = conn.execute(select(transactions.c.customer_id, transactions.c.ts,
-                                  transactions.c.amount).where(transactions.c.ts <= as_of))
+        res = conn.execute(
+            select(transactions.c.customer_id, transactions.c.ts, transactions.c.amount).where(
+                transactions.c.ts <= as_of
+            )
+        )
         tx = pd.DataFrame(res.fetchall(), columns=["customer_id", "ts", "amount"])
     source = pd.Series("none", index=ids, dtype=object)
     if tx["customer_id"].nunique() < 20:
@@ -111,19 +115,25 @@ def _clv(engine: Engine, as_of: datetime, ids: pd.Index,
     except Exception as exc:  # noqa: BLE001 - an optimiser failure must not stop churn scores
         return pd.Series(np.nan, index=ids), source, "", f"CLV fit failed: {exc}"
     scored = clv.score_customers(fitted, summary).set_index("customer_id")["clv"]
-    prior = float(clv.expected_purchases_new_customer(fitted.bgnbd, cfg.horizon)
-                  * fitted.mean_spend())
+    prior = float(
+        clv.expected_purchases_new_customer(fitted.bgnbd, cfg.horizon) * fitted.mean_spend()
+    )
     out = scored.reindex(ids)
     source[out.notna()] = "bgnbd_gg"
     source[out.isna()] = "prior"
     return out.fillna(prior), source, fitted.model_name, ""
 
 
-def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True,
-            churn_config: ch.ChurnConfig | None = None, clv_config: Any | None = None,
-            attrition_config: attr.AttritionConfig | None = None,
-            avoidable_config: AvoidableChurnConfig | None = None,
-            effects_boot: int = 200) -> PredictReport:
+def predict(
+    engine: Engine,
+    as_of: datetime | None = None,
+    progress: bool = True,
+    churn_config: ch.ChurnConfig | None = None,
+    clv_config: Any | None = None,
+    attrition_config: attr.AttritionConfig | None = None,
+    avoidable_config: AvoidableChurnConfig | None = None,
+    effects_boot: int = 200,
+) -> PredictReport:
     """Compute and store churn risk, CLV, value at risk and employee scores as of a date
     (default: the latest contact or purchase in the store)."""
     t0 = time.perf_counter()
@@ -136,8 +146,10 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
     version = (sm.label() if sm else "no-understand")[:64]
     report = PredictReport(as_of=as_of, churn_model=ch.MODEL_NAME, version=version)
     if sm is None:
-        report.notes.append("no understand scores in the store: emotional features are empty "
-                            "(run `empathos analyze` first)")
+        report.notes.append(
+            "no understand scores in the store: emotional features are empty "
+            "(run `empathos analyze` first)"
+        )
 
     # 1. churn
     say("predict: churn model")
@@ -145,15 +157,18 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
     X = feat.customer_features(engine, as_of, sm)
     model: ch.ChurnModel | None = None
     try:
-        Xtr, ytr = ch.stacked_training_set(engine, ch.snapshot_dates(as_of, cfg, first),
-                                           cfg.window_days, sm)
+        Xtr, ytr = ch.stacked_training_set(
+            engine, ch.snapshot_dates(as_of, cfg, first), cfg.window_days, sm
+        )
         report.n_train, report.n_train_positive = len(ytr), int(ytr.sum())
         model = ch.fit_churn(Xtr, ytr, feat.FEATURES, cfg, as_of)
     except ch.InsufficientData as exc:
         rate = report.n_train_positive / report.n_train if report.n_train else 0.0
         report.churn_model = PRIOR_MODEL
-        report.notes.append(f"churn model not fitted ({exc}); every customer gets the observed "
-                            f"churn rate {rate:.4f}")
+        report.notes.append(
+            f"churn model not fitted ({exc}); every customer gets the observed "
+            f"churn rate {rate:.4f}"
+        )
     if model is not None and len(X):
         p = model.predict_proba(X)
         contrib = model.contributions(X)
@@ -166,16 +181,23 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
 
     # 2-3. CLV and value at risk
     say("predict: CLV")
-    clv_values, clv_source, report.clv_model, report.clv_note = _clv(engine, as_of, X.index,
-                                                                     clv_config)
+    clv_values, clv_source, report.clv_model, report.clv_note = _clv(
+        engine, as_of, X.index, clv_config
+    )
     var = value_at_risk(p, clv_values.fillna(0.0).to_numpy()) if len(X) else np.array([])
     var_by = {str(c): float(v) for c, v in zip(X.index, var, strict=True)}
     acfg = avoidable_config or AvoidableChurnConfig()
     avoid = avoidable_churn(var_by, drivers, acfg)
     avoidable_ids = {a.customer_id for a in avoid}
-    report.avoidable = [{"customer_id": a.customer_id, "value_at_risk": a.value_at_risk,
-                         "actionable": [d.name for d in a.actionable_drivers],
-                         "actionable_share": a.actionable_share} for a in avoid[:20]]
+    report.avoidable = [
+        {
+            "customer_id": a.customer_id,
+            "value_at_risk": a.value_at_risk,
+            "actionable": [d.name for d in a.actionable_drivers],
+            "actionable_share": a.actionable_share,
+        }
+        for a in avoid[:20]
+    ]
     report.customers_scored = len(X)
     report.window_days = cfg.window_days
     report.sources = _sources(engine, X.index)
@@ -188,19 +210,26 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
     for k, cid in enumerate(X.index):
         cid = str(cid)
         c = clv_values.iloc[k]
-        rows.append({
-            "customer_id": cid, "model": report.churn_model, "version": version, "as_of": as_of,
-            "p_churn": float(p[k]), "clv": None if pd.isna(c) else float(c),
-            "value_at_risk": None if pd.isna(c) else float(var[k]),
-            "drivers": {
-                "top": [[d.name, round(d.contribution, 6)] for d in drivers.get(cid, [])],
-                "bias": None if contrib is None else float(contrib["bias"].iloc[k]),
-                "avoidable": cid in avoidable_ids,
-                "clv_source": str(clv_source.iloc[k]), "clv_model": report.clv_model,
-                "window_days": cfg.window_days,
-            },
-            "computed_at": now,
-        })
+        rows.append(
+            {
+                "customer_id": cid,
+                "model": report.churn_model,
+                "version": version,
+                "as_of": as_of,
+                "p_churn": float(p[k]),
+                "clv": None if pd.isna(c) else float(c),
+                "value_at_risk": None if pd.isna(c) else float(var[k]),
+                "drivers": {
+                    "top": [[d.name, round(d.contribution, 6)] for d in drivers.get(cid, [])],
+                    "bias": None if contrib is None else float(contrib["bias"].iloc[k]),
+                    "avoidable": cid in avoidable_ids,
+                    "clv_source": str(clv_source.iloc[k]),
+                    "clv_model": report.clv_model,
+                    "window_days": cfg.window_days,
+                },
+                "computed_at": now,
+            }
+        )
 
     # 4. employees
     say("predict: employees")
@@ -213,17 +242,29 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
         handled_var = _mean_var_handled(engine, as_of, acfg_e, var_by)
         scores = attr.score_employees(ef, acfg_e, handled_var)
         for eid, r in scores.iterrows():
-            terms = {k.removeprefix("driver_"): round(float(v), 6)
-                     for k, v in r.items() if str(k).startswith("driver_")}
-            erows.append({
-                "employee_id": str(eid), "model": attr.MODEL_NAME, "version": version,
-                "as_of": as_of, "attrition_risk": float(r["attrition_risk"]),
-                "elv": float(r["elv"]),
-                "drivers": {"terms": terms, "features": {k: (None if pd.isna(v) else float(v))
-                                                         for k, v in ef.loc[eid].items()},
-                            "value_per_contact": float(r["value_per_contact"])},
-                "computed_at": now,
-            })
+            terms = {
+                k.removeprefix("driver_"): round(float(v), 6)
+                for k, v in r.items()
+                if str(k).startswith("driver_")
+            }
+            erows.append(
+                {
+                    "employee_id": str(eid),
+                    "model": attr.MODEL_NAME,
+                    "version": version,
+                    "as_of": as_of,
+                    "attrition_risk": float(r["attrition_risk"]),
+                    "elv": float(r["elv"]),
+                    "drivers": {
+                        "terms": terms,
+                        "features": {
+                            k: (None if pd.isna(v) else float(v)) for k, v in ef.loc[eid].items()
+                        },
+                        "value_per_contact": float(r["value_per_contact"]),
+                    },
+                    "computed_at": now,
+                }
+            )
     report.employees_scored = len(erows)
 
     # 5. effects (not stored: a report, not a score)
@@ -239,19 +280,31 @@ def predict(engine: Engine, as_of: datetime | None = None, progress: bool = True
     return report
 
 
-def store_scores(engine: Engine, customer_rows: list[dict[str, Any]],
-                 employee_rows: list[dict[str, Any]], churn_model: str, employee_model: str,
-                 version: str, as_of: datetime) -> None:
+def store_scores(
+    engine: Engine,
+    customer_rows: list[dict[str, Any]],
+    employee_rows: list[dict[str, Any]],
+    churn_model: str,
+    employee_model: str,
+    version: str,
+    as_of: datetime,
+) -> None:
     """Replace the rows of this (model, version, as_of) in one transaction, so a rerun
     never duplicates scores and never touches another model's or date's rows."""
     cs, es = customer_scores.c, employee_scores.c
     with engine.begin() as conn:
-        conn.execute(delete(customer_scores).where(
-            cs.model == churn_model, cs.version == version, cs.as_of == as_of))
-        conn.execute(delete(employee_scores).where(
-            es.model == employee_model, es.version == version, es.as_of == as_of))
+        conn.execute(
+            delete(customer_scores).where(
+                cs.model == churn_model, cs.version == version, cs.as_of == as_of
+            )
+        )
+        conn.execute(
+            delete(employee_scores).where(
+                es.model == employee_model, es.version == version, es.as_of == as_of
+            )
+        )
         for start in range(0, len(customer_rows), 2000):
-            conn.execute(customer_scores.insert(), customer_rows[start:start + 2000])
+            conn.execute(customer_scores.insert(), customer_rows[start : start + 2000])
         if employee_rows:
             conn.execute(employee_scores.insert(), employee_rows)
 
@@ -270,16 +323,20 @@ def _sources(engine: Engine, ids: pd.Index) -> dict[str, int]:
     return counts
 
 
-def _mean_var_handled(engine: Engine, as_of: datetime, cfg: attr.AttritionConfig,
-                      var_by: dict[str, float]) -> pd.Series:
+def _mean_var_handled(
+    engine: Engine, as_of: datetime, cfg: attr.AttritionConfig, var_by: dict[str, float]
+) -> pd.Series:
     """Mean value at risk of the customers each employee handled in the look-back."""
     from datetime import timedelta
 
     i = interactions.c
     start = as_of - timedelta(days=cfg.lookback_days)
     with engine.connect() as conn:
-        res = conn.execute(select(i.employee_id, i.customer_id).where(
-            i.employee_id.is_not(None), i.started_at > start, i.started_at <= as_of))
+        res = conn.execute(
+            select(i.employee_id, i.customer_id).where(
+                i.employee_id.is_not(None), i.started_at > start, i.started_at <= as_of
+            )
+        )
         df = pd.DataFrame(res.fetchall(), columns=["employee_id", "customer_id"])
     if df.empty:
         return pd.Series(dtype=float)
@@ -291,15 +348,29 @@ def top_risk(engine: Engine, n: int = 20, avoidable_only: bool = False) -> list[
     """The latest stored run's customers ranked by value at risk (then P(churn))."""
     cs = customer_scores.c
     with engine.connect() as conn:
-        latest = conn.execute(select(cs.as_of, cs.model, cs.version)
-                              .order_by(cs.computed_at.desc(), cs.as_of.desc()).limit(1)).first()
+        latest = conn.execute(
+            select(cs.as_of, cs.model, cs.version)
+            .order_by(cs.computed_at.desc(), cs.as_of.desc())
+            .limit(1)
+        ).first()
         if latest is None:
             return []
-        q = (select(cs.customer_id, cs.p_churn, cs.clv, cs.value_at_risk, cs.drivers, cs.as_of,
-                    cs.model, cs.version)
-             .where(cs.as_of == latest[0], cs.model == latest[1], cs.version == latest[2])
-             .order_by(func.coalesce(cs.value_at_risk, 0.0).desc(), cs.p_churn.desc(),
-                       cs.customer_id))
+        q = (
+            select(
+                cs.customer_id,
+                cs.p_churn,
+                cs.clv,
+                cs.value_at_risk,
+                cs.drivers,
+                cs.as_of,
+                cs.model,
+                cs.version,
+            )
+            .where(cs.as_of == latest[0], cs.model == latest[1], cs.version == latest[2])
+            .order_by(
+                func.coalesce(cs.value_at_risk, 0.0).desc(), cs.p_churn.desc(), cs.customer_id
+            )
+        )
         out = []
         for r in conn.execute(q):
             d = dict(r._mapping)

@@ -132,8 +132,11 @@ def avoidable_churn(
         raise ValueError("top_k must be >= 1")
     kept: list[AvoidableChurn] = []
     for customer_id, var in value_at_risk_by_customer.items():
-        raising = [d for d in _as_drivers(drivers_by_customer.get(customer_id, ()))
-                   if d.contribution > cfg.min_contribution]
+        raising = [
+            d
+            for d in _as_drivers(drivers_by_customer.get(customer_id, ()))
+            if d.contribution > cfg.min_contribution
+        ]
         top = sorted(raising, key=lambda d: (-d.contribution, d.name))[: cfg.top_k]
         if not top:
             continue

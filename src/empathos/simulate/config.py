@@ -32,7 +32,11 @@ class EffectSizes:
     language_mismatch_valence: float = -0.12
     """Valence change when the employee does not speak the customer's language."""
     empathy_valence_per_level: dict[str, float] = field(
-        default_factory=lambda: {"emotional_reaction": 0.07, "interpretation": 0.06, "exploration": 0.05}
+        default_factory=lambda: {
+            "emotional_reaction": 0.07,
+            "interpretation": 0.06,
+            "exploration": 0.05,
+        }
     )
     """Valence change per mechanism level (weak = 1, strong = 2) when the customer is negative."""
     empathy_arousal_per_level: float = -0.04
@@ -63,8 +67,13 @@ class EffectSizes:
     # --- outcomes ---------------------------------------------------------------------
     churn_base: dict[str, float] = field(
         default_factory=lambda: {
-            "billing": 0.002, "technical": 0.002, "sales": 0.001, "complaint": 0.01,
-            "cancellation": 0.2, "delivery": 0.0015, "account": 0.001,
+            "billing": 0.002,
+            "technical": 0.002,
+            "sales": 0.001,
+            "complaint": 0.01,
+            "cancellation": 0.2,
+            "delivery": 0.0015,
+            "account": 0.001,
         }
     )
     """Churn probability after a contact with a neutral memory (remembered 0, effort 0), per need."""
@@ -103,20 +112,35 @@ class EffectSizes:
 
 
 NEED_MIX: dict[str, float] = {
-    "billing": 0.23, "technical": 0.25, "sales": 0.12, "complaint": 0.07,
-    "cancellation": 0.03, "delivery": 0.14, "account": 0.16,
+    "billing": 0.23,
+    "technical": 0.25,
+    "sales": 0.12,
+    "complaint": 0.07,
+    "cancellation": 0.03,
+    "delivery": 0.14,
+    "account": 0.16,
 }
 """Share of spontaneous contacts per need."""
 
 RESOLUTION_BASE: dict[str, float] = {
-    "billing": 0.85, "technical": 0.7, "sales": 0.9, "complaint": 0.6,
-    "cancellation": 0.8, "delivery": 0.8, "account": 0.9,
+    "billing": 0.85,
+    "technical": 0.7,
+    "sales": 0.9,
+    "complaint": 0.6,
+    "cancellation": 0.8,
+    "delivery": 0.8,
+    "account": 0.9,
 }
 """Resolution probability for a fully competent, skilled employee."""
 
 BOT_RESOLUTION: dict[str, float] = {
-    "billing": 0.35, "technical": 0.25, "sales": 0.2, "complaint": 0.05,
-    "cancellation": 0.1, "delivery": 0.55, "account": 0.6,
+    "billing": 0.35,
+    "technical": 0.25,
+    "sales": 0.2,
+    "complaint": 0.05,
+    "cancellation": 0.1,
+    "delivery": 0.55,
+    "account": 0.6,
 }
 """Chance the self-service bot resolves a need without a person."""
 
@@ -142,13 +166,31 @@ class SimulationConfig:
     dropout_beta: tuple[float, float] = (1.0, 25.0)
     """Beta(a, b) of the BG/NBD dropout probability p after each purchase."""
     languages: dict[str, float] = field(
-        default_factory=lambda: {"en": 0.38, "de": 0.2, "es": 0.12, "fr": 0.12, "it": 0.1, "pl": 0.08}
+        default_factory=lambda: {
+            "en": 0.38,
+            "de": 0.2,
+            "es": 0.12,
+            "fr": 0.12,
+            "it": 0.1,
+            "pl": 0.08,
+        }
     )
     segments: dict[str, float] = field(
-        default_factory=lambda: {"consumer": 0.6, "premium": 0.2, "small_business": 0.15, "enterprise": 0.05}
+        default_factory=lambda: {
+            "consumer": 0.6,
+            "premium": 0.2,
+            "small_business": 0.15,
+            "enterprise": 0.05,
+        }
     )
     channels: dict[str, float] = field(
-        default_factory=lambda: {"voice": 0.34, "chat": 0.3, "email": 0.14, "social": 0.06, "self_service": 0.16}
+        default_factory=lambda: {
+            "voice": 0.34,
+            "chat": 0.3,
+            "email": 0.14,
+            "social": 0.06,
+            "self_service": 0.16,
+        }
     )
     need_mix: dict[str, float] = field(default_factory=lambda: dict(NEED_MIX))
     target_occupancy: float = 0.6
@@ -188,5 +230,7 @@ def preset(name: str, **overrides: Any) -> SimulationConfig:
     try:
         base = PRESETS[name]
     except KeyError:
-        raise ValueError(f"unknown preset {name!r}; available: {', '.join(sorted(PRESETS))}") from None
+        raise ValueError(
+            f"unknown preset {name!r}; available: {', '.join(sorted(PRESETS))}"
+        ) from None
     return replace(SimulationConfig(), **{**base, **overrides})

@@ -41,13 +41,26 @@ class Conversation:
         seq = len(self.turns)
         ts = max(ts, self._last_ts + 0.05)  # turns are spoken in order, ≥ 3 s apart
         self._last_ts = ts
-        self.turns.append({"seq": seq, "speaker": speaker, "text": text, "ts": self.clock.iso(ts), "author_id": author})
+        self.turns.append(
+            {
+                "seq": seq,
+                "speaker": speaker,
+                "text": text,
+                "ts": self.clock.iso(ts),
+                "author_id": author,
+            }
+        )
         return seq
 
     def emotion_now(self, st: EmotionState, *, ending: bool = False, resolved: bool = False) -> str:
         return label(
-            st.valence, st.arousal, self.need, ending=ending, resolved=resolved,
-            started_negative=self.started_negative, empathic=self.empathic,
+            st.valence,
+            st.arousal,
+            self.need,
+            ending=ending,
+            resolved=resolved,
+            started_negative=self.started_negative,
+            empathic=self.empathic,
         )
 
     def customer(self, ts: float, text: str, st: EmotionState, emotion: str) -> None:
@@ -58,24 +71,60 @@ class Conversation:
         self.valences.append(v)
         self.intensities.append(i)
         self.last_emotion = emotion
-        self.truth_turns.append({"seq": seq, "speaker": "customer", "emotion": emotion, "valence": v, "intensity": i})
+        self.truth_turns.append(
+            {"seq": seq, "speaker": "customer", "emotion": emotion, "valence": v, "intensity": i}
+        )
 
-    def employee(self, ts: float, text: str, employee_id: str, levels: tuple[int, int, int] = (0, 0, 0), sympathy: bool = False) -> None:
+    def employee(
+        self,
+        ts: float,
+        text: str,
+        employee_id: str,
+        levels: tuple[int, int, int] = (0, 0, 0),
+        sympathy: bool = False,
+    ) -> None:
         seq = self._add(ts, "employee", text, employee_id)
         if any(levels):
             self.empathic = True
-        self.truth_turns.append({
-            "seq": seq, "speaker": "employee", "emotional_reaction": levels[0], "interpretation": levels[1],
-            "exploration": levels[2], "sympathy_only": sympathy and not any(levels),
-        })
+        self.truth_turns.append(
+            {
+                "seq": seq,
+                "speaker": "employee",
+                "emotional_reaction": levels[0],
+                "interpretation": levels[1],
+                "exploration": levels[2],
+                "sympathy_only": sympathy and not any(levels),
+            }
+        )
 
     def bot(self, ts: float, text: str) -> None:
         self._add(ts, "bot", text, "bot")
 
     # --- speech acts, so the engine reads as a story ------------------------------
-    def say_opening(self, rng: random.Random, ts: float, st: EmotionState, waited_min: float, complain_after: float) -> None:
+    def say_opening(
+        self,
+        rng: random.Random,
+        ts: float,
+        st: EmotionState,
+        waited_min: float,
+        complain_after: float,
+    ) -> None:
         emo = self.emotion_now(st)
-        self.customer(ts, T.customer_opening(rng, self.language, self.need, emo, st.intensity, self.slots, waited_min, complain_after), st, emo)
+        self.customer(
+            ts,
+            T.customer_opening(
+                rng,
+                self.language,
+                self.need,
+                emo,
+                st.intensity,
+                self.slots,
+                waited_min,
+                complain_after,
+            ),
+            st,
+            emo,
+        )
 
     def say_reply(self, rng: random.Random, ts: float, st: EmotionState, detail: bool) -> None:
         emo = self.emotion_now(st)
@@ -91,4 +140,6 @@ class Conversation:
 
     def say_ask_human(self, rng: random.Random, ts: float, st: EmotionState) -> None:
         emo = self.emotion_now(st)
-        self.customer(ts, T.fill(T._pick(rng, T.BANKS[self.language]["ask_human"]), self.slots), st, emo)
+        self.customer(
+            ts, T.fill(T._pick(rng, T.BANKS[self.language]["ask_human"]), self.slots), st, emo
+        )

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 # Same labels and order as empathos.understand.protocols.CX_EMOTIONS (a test checks it);
 # copied so the simulator does not depend on the understand stage.
 CX_EMOTIONS: tuple[str, ...] = (
-    "anger", "frustration", "anxiety", "sadness", "confusion", "neutral", "joy", "gratitude", "relief",
+    "anger",
+    "frustration",
+    "anxiety",
+    "sadness",
+    "confusion",
+    "neutral",
+    "joy",
+    "gratitude",
+    "relief",
 )
 
 _WORRY_NEEDS = frozenset({"billing", "account", "cancellation", "delivery"})
@@ -42,8 +50,14 @@ class EmotionState:
 
 
 def label(
-    valence: float, arousal: float, need: str, *, ending: bool = False,
-    resolved: bool = False, started_negative: bool = False, empathic: bool = False,
+    valence: float,
+    arousal: float,
+    need: str,
+    *,
+    ending: bool = False,
+    resolved: bool = False,
+    started_negative: bool = False,
+    empathic: bool = False,
 ) -> str:
     """The CX emotion for a state in context.
 
@@ -74,7 +88,9 @@ def wait_shift(minutes: float, per_log_min: float, cap: float) -> float:
     return max(cap, per_log_min * math.log1p(max(0.0, minutes)))
 
 
-def peak_end(valences: list[float], intensities: list[float], peak_weight: float, end_weight: float) -> tuple[float, float, float]:
+def peak_end(
+    valences: list[float], intensities: list[float], peak_weight: float, end_weight: float
+) -> tuple[float, float, float]:
     """(peak valence, end valence, remembered score) of the customer turns of one contact.
 
     The peak is the valence at the most *intense* turn (first one on ties); the end is the

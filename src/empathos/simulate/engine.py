@@ -38,8 +38,30 @@ from empathos.simulate.writer import Clock, RecordWriter
 
 DAY = 1440.0
 HOUR_WEIGHTS: tuple[float, ...] = (
-    0.05, 0.03, 0.02, 0.02, 0.03, 0.1, 0.35, 0.8, 1.4, 1.8, 1.9, 1.8,
-    1.5, 1.6, 1.7, 1.6, 1.5, 1.4, 1.3, 1.2, 1.0, 0.6, 0.3, 0.12,
+    0.05,
+    0.03,
+    0.02,
+    0.02,
+    0.03,
+    0.1,
+    0.35,
+    0.8,
+    1.4,
+    1.8,
+    1.9,
+    1.8,
+    1.5,
+    1.6,
+    1.7,
+    1.6,
+    1.5,
+    1.4,
+    1.3,
+    1.2,
+    1.0,
+    0.6,
+    0.3,
+    0.12,
 )
 """Relative contact arrival rate by hour of day (peaks mid-morning and early afternoon)."""
 WEEKDAY_WEIGHTS: tuple[float, ...] = (1.25, 1.1, 1.0, 1.0, 0.95, 0.55, 0.35)
@@ -95,9 +117,9 @@ class Simulation:
         self.writer = writer
         self.clock = Clock(config.start)
         self.policy = policy if policy is not None else get_policy(config.policy)
-        self.learn_hook: Callable[[ContactRequest, tuple[str, ...], dict[str, float]], None] | None = getattr(
-            self.policy, "learn", None
-        )
+        self.learn_hook: (
+            Callable[[ContactRequest, tuple[str, ...], dict[str, float]], None] | None
+        ) = getattr(self.policy, "learn", None)
         """A learning policy's ``learn(contact, served_by, outcome)``, called when each contact ends."""
         self.on_day = on_day
         self.tally = Tally()
@@ -141,10 +163,20 @@ class Simulation:
         self.employees[emp.employee_id] = emp
         wd, hour = self.weekday_hour(self.env.now)
         m = MemberState(
-            employee_id=emp.employee_id, pod_id=emp.pod_id, function=emp.function,
-            skills=frozenset(emp.skills), languages=frozenset(emp.languages), capacity=emp.capacity,
-            idle_since=self.env.now, on_shift=emp.on_shift(wd, hour), competence=emp.competence,
-            empathy={"emotional_reaction": emp.p_er, "interpretation": emp.p_ip, "exploration": emp.p_ex},
+            employee_id=emp.employee_id,
+            pod_id=emp.pod_id,
+            function=emp.function,
+            skills=frozenset(emp.skills),
+            languages=frozenset(emp.languages),
+            capacity=emp.capacity,
+            idle_since=self.env.now,
+            on_shift=emp.on_shift(wd, hour),
+            competence=emp.competence,
+            empathy={
+                "emotional_reaction": emp.p_er,
+                "interpretation": emp.p_ip,
+                "exploration": emp.p_ex,
+            },
         )
         self.state.members[emp.employee_id] = m
         self.state.pod_members[emp.pod_id].append(emp.employee_id)
@@ -187,7 +219,9 @@ class Simulation:
                 self.assign(decision.employee_id)
                 w.event.succeed(decision.employee_id)
 
-    def acquire(self, req: ContactRequest, patience: float) -> Generator[simpy.Event, Any, tuple[str | None, float]]:
+    def acquire(
+        self, req: ContactRequest, patience: float
+    ) -> Generator[simpy.Event, Any, tuple[str | None, float]]:
         """Route ``req``; if it must wait, queue it and re-route at growing intervals
         (0.5, 1, 2, 4 … minutes) so time-dependent rules (skill overflow) apply, until an
         employee is dispatched to it or its patience runs out (→ ``None``)."""
@@ -232,7 +266,9 @@ class Simulation:
 
         self.env.process(contact_process(self, cust, need, channel, attempt))
 
-    def later_contact(self, delay: float, cust: SimCustomer, need: str, channel: str, attempt: int) -> Generator[simpy.Event, Any, None]:
+    def later_contact(
+        self, delay: float, cust: SimCustomer, need: str, channel: str, attempt: int
+    ) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(delay)
         if cust.alive and not cust.churn_pending:
             self.start_contact(cust, need, channel, attempt)
@@ -255,7 +291,11 @@ class Simulation:
             if not cust.alive or cust.churn_pending:
                 continue
             need = weighted(rng, self.config.need_mix)
-            channel = cust.preferred_channel if rng.random() < 0.7 else weighted(rng, self.config.channels)
+            channel = (
+                cust.preferred_channel
+                if rng.random() < 0.7
+                else weighted(rng, self.config.channels)
+            )
             self.start_contact(cust, need, channel, 0)
 
     def purchases(self) -> Generator[simpy.Event, Any, None]:
@@ -274,20 +314,33 @@ class Simulation:
                 continue
             amount = round(rng.gammavariate(4.0, c.spend_mean / 4.0), 2)
             qty = 1 + int(rng.random() < 0.2)
-            self.writer.write("transactions", {
-                "transaction_id": self.next_id("t"), "customer_id": c.customer_id, "ts": self.clock.iso(env.now),
-                "amount": amount, "quantity": qty, "source": "simulated",
-            })
+            self.writer.write(
+                "transactions",
+                {
+                    "transaction_id": self.next_id("t"),
+                    "customer_id": c.customer_id,
+                    "ts": self.clock.iso(env.now),
+                    "amount": amount,
+                    "quantity": qty,
+                    "source": "simulated",
+                },
+            )
             c.n_purchases += 1
             c.revenue += amount
             self.tally.purchases += 1
             if rng.random() < cfg.post_purchase_contact_prob:
                 need = weighted(rng, {"delivery": 0.5, "technical": 0.3, "billing": 0.2})
-                env.process(self.later_contact(rng.expovariate(1 / 2.5) * DAY, c, need, c.preferred_channel, 0))
+                env.process(
+                    self.later_contact(
+                        rng.expovariate(1 / 2.5) * DAY, c, need, c.preferred_channel, 0
+                    )
+                )
             if rng.random() < c.p_dropout:
                 self.churn_now(c, "dropout")
                 continue
-            heapq.heappush(heap, (env.now + rng.expovariate(O.purchase_rate(eff, c.lam, c.memory)) * DAY, idx))
+            heapq.heappush(
+                heap, (env.now + rng.expovariate(O.purchase_rate(eff, c.lam, c.memory)) * DAY, idx)
+            )
 
     def churn_now(self, c: SimCustomer, cause: str, interaction_id: str | None = None) -> None:
         """The customer leaves. Experience churn is observed (a churn outcome, like a
@@ -301,10 +354,19 @@ class Simulation:
             self.tally.churned_dropout += 1
         else:
             self.tally.churned_experience += 1
-            self.writer.write("outcomes", {
-                "outcome_id": self.next_id("o"), "kind": "churn", "value": 1.0, "ts": self.clock.iso(self.env.now),
-                "interaction_id": interaction_id, "customer_id": c.customer_id, "employee_id": None, "source": "simulated",
-            })
+            self.writer.write(
+                "outcomes",
+                {
+                    "outcome_id": self.next_id("o"),
+                    "kind": "churn",
+                    "value": 1.0,
+                    "ts": self.clock.iso(self.env.now),
+                    "interaction_id": interaction_id,
+                    "customer_id": c.customer_id,
+                    "employee_id": None,
+                    "source": "simulated",
+                },
+            )
 
     def churn_later(self, c: SimCustomer, delay: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(delay)
@@ -342,15 +404,25 @@ class Simulation:
                 emp = self.employees[eid]
                 if emp.left_min is not None:
                     continue
-                emp.stress = eff.stress_retention * emp.stress + (1 - eff.stress_retention) * emp.load_today
+                emp.stress = (
+                    eff.stress_retention * emp.stress + (1 - eff.stress_retention) * emp.load_today
+                )
                 emp.load_today = 0.0
                 emp.stress_history.append(round(emp.stress, 4))
                 if weekday == 4 and rng.random() < cfg.pulse_response_rate:
-                    self.writer.write("outcomes", {
-                        "outcome_id": self.next_id("o"), "kind": "pulse", "value": float(O.pulse_answer(rng, emp.stress)),
-                        "ts": self.clock.iso(env.now - 60), "interaction_id": None, "customer_id": None,
-                        "employee_id": eid, "source": "simulated",
-                    })
+                    self.writer.write(
+                        "outcomes",
+                        {
+                            "outcome_id": self.next_id("o"),
+                            "kind": "pulse",
+                            "value": float(O.pulse_answer(rng, emp.stress)),
+                            "ts": self.clock.iso(env.now - 60),
+                            "interaction_id": None,
+                            "customer_id": None,
+                            "employee_id": eid,
+                            "source": "simulated",
+                        },
+                    )
                 if rng.random() < O.attrition_probability(eff, emp.stress):
                     self._leave(emp)
             if self.on_day is not None:
@@ -368,7 +440,9 @@ class Simulation:
         yield self.env.timeout(delay)
         eid = f"e-{self._next_emp:04d}"
         self._next_emp += 1
-        emp = make_employee(self.rng, self.config, eid, pod_id, function, self.clock.at(self.env.now))
+        emp = make_employee(
+            self.rng, self.config, eid, pod_id, function, self.clock.at(self.env.now)
+        )
         emp.competence *= 0.8  # new hires are less experienced
         self._add_member(emp)
         self.tally.hires += 1

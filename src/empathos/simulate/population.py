@@ -22,11 +22,33 @@ FUNCTION_SKILLS: dict[str, tuple[str, ...]] = {
     "marketing": ("sales", "complaint", "cancellation"),
 }
 FUNCTION_MIX: dict[str, float] = {"service": 0.5, "sales": 0.2, "operations": 0.2, "marketing": 0.1}
-SPEND_BY_SEGMENT: dict[str, float] = {"consumer": 40.0, "premium": 95.0, "small_business": 160.0, "enterprise": 650.0}
-PURCHASE_BOOST: dict[str, float] = {"consumer": 1.0, "premium": 1.4, "small_business": 1.2, "enterprise": 1.6}
-MEAN_HANDLE_MIN: dict[str, float] = {"voice": 8.0, "chat": 11.0, "email": 7.0, "social": 6.0, "self_service": 10.0}
+SPEND_BY_SEGMENT: dict[str, float] = {
+    "consumer": 40.0,
+    "premium": 95.0,
+    "small_business": 160.0,
+    "enterprise": 650.0,
+}
+PURCHASE_BOOST: dict[str, float] = {
+    "consumer": 1.0,
+    "premium": 1.4,
+    "small_business": 1.2,
+    "enterprise": 1.6,
+}
+MEAN_HANDLE_MIN: dict[str, float] = {
+    "voice": 8.0,
+    "chat": 11.0,
+    "email": 7.0,
+    "social": 6.0,
+    "self_service": 10.0,
+}
 """Mean minutes an average employee is busy with one contact, per channel (incl. wrap-up)."""
-PATIENCE_MIN: dict[str, float] = {"voice": 5.0, "chat": 8.0, "self_service": 8.0, "social": 360.0, "email": 2880.0}
+PATIENCE_MIN: dict[str, float] = {
+    "voice": 5.0,
+    "chat": 8.0,
+    "self_service": 8.0,
+    "social": 360.0,
+    "email": 2880.0,
+}
 """Mean minutes a customer waits in the queue before giving up, per channel."""
 
 
@@ -124,7 +146,9 @@ class SimEmployee:
 def expected_contacts_per_day(config: SimulationConfig) -> float:
     """Rough daily contact volume, used to size staff: spontaneous + re-contacts + post-purchase."""
     spontaneous = config.customers * config.contacts_per_customer_day
-    post_purchase = config.customers * config.purchases_per_customer_day * config.post_purchase_contact_prob
+    post_purchase = (
+        config.customers * config.purchases_per_customer_day * config.post_purchase_contact_prob
+    )
     return (spontaneous + post_purchase) * 1.3
 
 
@@ -132,8 +156,12 @@ def staff_size(config: SimulationConfig) -> int:
     """Employees needed so that occupancy during open hours is about ``target_occupancy``."""
     if config.employees is not None:
         return config.employees
-    mean_handle = sum(MEAN_HANDLE_MIN[c] * w for c, w in config.channels.items()) / sum(config.channels.values())
-    busy_hours = expected_contacts_per_day(config) * mean_handle * 1.5 / 60.0  # 1.5: transfers, slower staff
+    mean_handle = sum(MEAN_HANDLE_MIN[c] * w for c, w in config.channels.items()) / sum(
+        config.channels.values()
+    )
+    busy_hours = (
+        expected_contacts_per_day(config) * mean_handle * 1.5 / 60.0
+    )  # 1.5: transfers, slower staff
     hours_per_employee_day = 8 * 5 / 7 * 1.2  # 8h shifts, 5 of 7 days, ~1.2 mean capacity
     return max(8, math.ceil(busy_hours / config.target_occupancy / hours_per_employee_day))
 
@@ -156,7 +184,9 @@ def build_pods(n_pods: int, segments: list[str]) -> list[tuple[str, str, list[st
     return pods
 
 
-def make_customers(config: SimulationConfig, rng: random.Random, pods: list[tuple[str, str, list[str]]]) -> list[SimCustomer]:
+def make_customers(
+    config: SimulationConfig, rng: random.Random, pods: list[tuple[str, str, list[str]]]
+) -> list[SimCustomer]:
     """Draw the customer population with BG/NBD-style heterogeneity (gamma λ, beta p)."""
     by_segment: dict[str, list[str]] = {}
     for pod_id, _, segs in pods:
@@ -180,7 +210,9 @@ def make_customers(config: SimulationConfig, rng: random.Random, pods: list[tupl
                 created_at=config.start - timedelta(days=rng.randrange(30, 2500)),
                 preferred_channel=weighted(rng, config.channels),
                 product_idx=rng.randrange(10),
-                lam=rng.gammavariate(config.lambda_shape, config.purchases_per_customer_day / config.lambda_shape)
+                lam=rng.gammavariate(
+                    config.lambda_shape, config.purchases_per_customer_day / config.lambda_shape
+                )
                 * PURCHASE_BOOST[segment],
                 p_dropout=rng.betavariate(a, b),
                 contact_rate=rng.gammavariate(1.5, config.contacts_per_customer_day / 1.5),
@@ -194,7 +226,12 @@ def make_customers(config: SimulationConfig, rng: random.Random, pods: list[tupl
 
 
 def make_employee(
-    rng: random.Random, config: SimulationConfig, eid: str, pod_id: str, function: str, hired_at: datetime
+    rng: random.Random,
+    config: SimulationConfig,
+    eid: str,
+    pod_id: str,
+    function: str,
+    hired_at: datetime,
 ) -> SimEmployee:
     """One employee of ``function`` in ``pod_id``: skills, languages, style, shift."""
     pool = FUNCTION_SKILLS[function]
@@ -230,7 +267,9 @@ def make_employee(
     )
 
 
-def make_employees(config: SimulationConfig, rng: random.Random, pods: list[tuple[str, str, list[str]]], n: int) -> list[SimEmployee]:
+def make_employees(
+    config: SimulationConfig, rng: random.Random, pods: list[tuple[str, str, list[str]]], n: int
+) -> list[SimEmployee]:
     """Spread ``n`` employees over the pods, cross-functional, and make sure every pod can
     handle every need in English (so skills-based routing always has someone in principle)."""
     out: list[SimEmployee] = []
@@ -250,7 +289,9 @@ def make_employees(config: SimulationConfig, rng: random.Random, pods: list[tupl
     return out
 
 
-def _cover_languages(config: SimulationConfig, rng: random.Random, staff: list[SimEmployee]) -> None:
+def _cover_languages(
+    config: SimulationConfig, rng: random.Random, staff: list[SimEmployee]
+) -> None:
     """Hire for languages: each customer language is spoken by at least 3× its share of
     staff (and by 4 people), so both shifts usually have a speaker — as a real multilingual
     centre would staff it."""

@@ -75,7 +75,10 @@ class SimulationReport:
 
 
 def run_simulation(
-    config: SimulationConfig, out_dir: Path, progress: bool = True, policy: RoutingPolicy | None = None
+    config: SimulationConfig,
+    out_dir: Path,
+    progress: bool = True,
+    policy: RoutingPolicy | None = None,
 ) -> SimulationReport:
     """Simulate ``config`` and write everything to ``out_dir``; deterministic for a seed.
 
@@ -84,7 +87,7 @@ def run_simulation(
     out_dir = Path(out_dir)
     started = time.perf_counter()
     bar = _progress_bar(progress)
-    with RecordWriter(out_dir) as writer, (bar or nullcontext()):
+    with RecordWriter(out_dir) as writer, bar or nullcontext():
         task = bar.add_task("simulating", total=config.days) if bar else None
         on_day = (lambda d: bar.update(task, completed=d)) if bar else None  # type: ignore[union-attr]
         sim = Simulation(config, writer, policy=policy, on_day=on_day)
@@ -104,18 +107,31 @@ def _progress_bar(enabled: bool) -> Any:
         return None
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("days"), TimeElapsedColumn(), transient=False)
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("days"),
+        TimeElapsedColumn(),
+        transient=False,
+    )
 
 
 def _write_customers(sim: Simulation, writer: RecordWriter) -> None:
     """Customers are master data, known before the period starts: observable fields only."""
     for c in sim.customers:
-        writer.write("customers", {
-            "customer_id": c.customer_id, "name": c.name, "segment": c.segment, "language": c.language,
-            "created_at": c.created_at.isoformat(), "source": "simulated",
-            "attributes": {"pod_id": c.pod_id, "preferred_channel": c.preferred_channel},
-        })
+        writer.write(
+            "customers",
+            {
+                "customer_id": c.customer_id,
+                "name": c.name,
+                "segment": c.segment,
+                "language": c.language,
+                "created_at": c.created_at.isoformat(),
+                "source": "simulated",
+                "attributes": {"pod_id": c.pod_id, "preferred_channel": c.preferred_channel},
+            },
+        )
 
 
 def _write_staff(sim: Simulation, writer: RecordWriter) -> None:
@@ -125,31 +141,68 @@ def _write_staff(sim: Simulation, writer: RecordWriter) -> None:
         attrs: dict[str, Any] = {"shift": f"{e.shift_start:02d}-{e.shift_end:02d}"}
         if e.left_min is not None:
             attrs["left_at"] = clock.iso(e.left_min)
-        writer.write("employees", {
-            "employee_id": e.employee_id, "name": e.name, "function": e.function, "skills": e.skills,
-            "languages": e.languages, "pod_id": e.pod_id, "capacity": e.capacity, "hired_at": e.hired_at.isoformat(),
-            "source": "simulated", "attributes": attrs,
-        })
+        writer.write(
+            "employees",
+            {
+                "employee_id": e.employee_id,
+                "name": e.name,
+                "function": e.function,
+                "skills": e.skills,
+                "languages": e.languages,
+                "pod_id": e.pod_id,
+                "capacity": e.capacity,
+                "hired_at": e.hired_at.isoformat(),
+                "source": "simulated",
+                "attributes": attrs,
+            },
+        )
     for pod_id, name, segments in sim.pods:
         members = sim.state.pod_members[pod_id]
         functions = sorted({sim.employees[m].function for m in members})
-        writer.write("pods", {"pod_id": pod_id, "name": name, "functions": functions, "member_ids": members,
-                              "segments": segments, "source": "simulated"})
+        writer.write(
+            "pods",
+            {
+                "pod_id": pod_id,
+                "name": name,
+                "functions": functions,
+                "member_ids": members,
+                "segments": segments,
+                "source": "simulated",
+            },
+        )
 
 
-def _report(sim: Simulation, out_dir: Path, elapsed: float, records: dict[str, int]) -> SimulationReport:
+def _report(
+    sim: Simulation, out_dir: Path, elapsed: float, records: dict[str, int]
+) -> SimulationReport:
     t = sim.tally
     return SimulationReport(
-        out_dir=str(out_dir), policy=sim.policy.name, seed=sim.config.seed, customers=sim.config.customers,
-        days=sim.config.days, employees=len(sim.employees), pods=len(sim.pods), contacts=t.contacts,
-        abandoned=t.abandoned, transfers=t.transfers, bot_resolved=t.bot_resolved, bot_handoffs=t.bot_handoffs,
-        resolved=t.resolved, fell_back=t.fell_back, language_mismatches=t.language_mismatch,
+        out_dir=str(out_dir),
+        policy=sim.policy.name,
+        seed=sim.config.seed,
+        customers=sim.config.customers,
+        days=sim.config.days,
+        employees=len(sim.employees),
+        pods=len(sim.pods),
+        contacts=t.contacts,
+        abandoned=t.abandoned,
+        transfers=t.transfers,
+        bot_resolved=t.bot_resolved,
+        bot_handoffs=t.bot_handoffs,
+        resolved=t.resolved,
+        fell_back=t.fell_back,
+        language_mismatches=t.language_mismatch,
         mean_wait_min=round(t.wait_sum / max(1, t.contacts), 3),
-        mean_wait_live_min=round(t.live_wait_sum / max(1, t.live_contacts), 3), purchases=t.purchases,
-        churned_experience=t.churned_experience, churned_dropout=t.churned_dropout,
-        employees_left=t.employees_left, hires=t.hires, seconds=round(elapsed, 3),
+        mean_wait_live_min=round(t.live_wait_sum / max(1, t.live_contacts), 3),
+        purchases=t.purchases,
+        churned_experience=t.churned_experience,
+        churned_dropout=t.churned_dropout,
+        employees_left=t.employees_left,
+        hires=t.hires,
+        seconds=round(elapsed, 3),
         contacts_per_second=round(t.contacts / elapsed, 1) if elapsed > 0 else 0.0,
-        records=records, contacts_by_channel=dict(sorted(t.by_channel.items())),
+        records=records,
+        contacts_by_channel=dict(sorted(t.by_channel.items())),
         distinct_utterances=sim.utterances.distinct(),
         templates_per_language={lang: template_count(lang) for lang in LANGUAGES},
     )
@@ -159,28 +212,46 @@ def _customer_truth(sim: Simulation) -> Iterator[dict[str, Any]]:
     for c in sim.customers:
         n = max(1, c.n_contacts)
         yield {
-            "customer_id": c.customer_id, "lam_per_day": round(c.lam, 6), "p_dropout": round(c.p_dropout, 6),
-            "contact_rate_per_day": round(c.contact_rate, 6), "spend_mean": round(c.spend_mean, 2),
-            "churned": not c.alive, "churn_date": sim.clock.iso(c.churn_min) if c.churn_min is not None else None,
-            "churn_cause": c.churn_cause, "churn_trigger_interaction_id": c.churn_trigger, "n_contacts": c.n_contacts, "n_purchases": c.n_purchases,
-            "revenue": round(c.revenue, 2), "memory_final": round(c.memory, 4),
+            "customer_id": c.customer_id,
+            "lam_per_day": round(c.lam, 6),
+            "p_dropout": round(c.p_dropout, 6),
+            "contact_rate_per_day": round(c.contact_rate, 6),
+            "spend_mean": round(c.spend_mean, 2),
+            "churned": not c.alive,
+            "churn_date": sim.clock.iso(c.churn_min) if c.churn_min is not None else None,
+            "churn_cause": c.churn_cause,
+            "churn_trigger_interaction_id": c.churn_trigger,
+            "n_contacts": c.n_contacts,
+            "n_purchases": c.n_purchases,
+            "revenue": round(c.revenue, 2),
+            "memory_final": round(c.memory, 4),
             "mean_remembered": round(c.sum_remembered / n, 4) if c.n_contacts else None,
             "mean_experienced": round(c.sum_experienced / n, 4) if c.n_contacts else None,
             "mean_effort": round(c.sum_effort / n, 4) if c.n_contacts else None,
             "last_contact_churn_probability": round(c.last_churn_prob, 5),
-            "mean_contact_churn_probability": round(c.sum_churn_prob / n, 5) if c.n_contacts else None,
+            "mean_contact_churn_probability": round(c.sum_churn_prob / n, 5)
+            if c.n_contacts
+            else None,
         }
 
 
 def _employee_truth(sim: Simulation) -> list[dict[str, Any]]:
     return [
         {
-            "employee_id": e.employee_id, "competence": round(e.competence, 4),
-            "empathy_style": {"emotional_reaction": round(e.p_er, 4), "interpretation": round(e.p_ip, 4),
-                              "exploration": round(e.p_ex, 4), "sympathy_only": round(e.p_sym, 4),
-                              "strong": round(e.p_strong, 4)},
-            "handled": e.handled, "emotional_load": round(e.total_load, 3), "stress_final": round(e.stress, 4),
-            "stress_max": max(e.stress_history, default=0.0), "left": e.left_min is not None,
+            "employee_id": e.employee_id,
+            "competence": round(e.competence, 4),
+            "empathy_style": {
+                "emotional_reaction": round(e.p_er, 4),
+                "interpretation": round(e.p_ip, 4),
+                "exploration": round(e.p_ex, 4),
+                "sympathy_only": round(e.p_sym, 4),
+                "strong": round(e.p_strong, 4),
+            },
+            "handled": e.handled,
+            "emotional_load": round(e.total_load, 3),
+            "stress_final": round(e.stress, 4),
+            "stress_max": max(e.stress_history, default=0.0),
+            "left": e.left_min is not None,
             "left_at": sim.clock.iso(e.left_min) if e.left_min is not None else None,
         }
         for e in sim.employees.values()
@@ -194,10 +265,20 @@ def _write_ground_truth(sim: Simulation, path: Path, report: SimulationReport) -
     rep = report.to_dict()
     for k in ("seconds", "contacts_per_second", "out_dir"):
         rep.pop(k)
-    head = {"source": "simulated", "config": sim.config.to_dict(), "effect_sizes": asdict(sim.config.effects), "report": rep}
+    head = {
+        "source": "simulated",
+        "config": sim.config.to_dict(),
+        "effect_sizes": asdict(sim.config.effects),
+        "report": rep,
+    }
     with path.open("wb") as f:
-        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode("utf-8"))  # drop the closing "\n}"
-        for key, rows in (("customers", _customer_truth(sim)), ("employees", iter(_employee_truth(sim)))):
+        f.write(
+            json.dumps(head, ensure_ascii=False, indent=1)[:-2].encode("utf-8")
+        )  # drop the closing "\n}"
+        for key, rows in (
+            ("customers", _customer_truth(sim)),
+            ("employees", iter(_employee_truth(sim))),
+        ):
             f.write(f',\n "{key}": [\n'.encode())
             first = True
             for row in rows:

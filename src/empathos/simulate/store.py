@@ -11,7 +11,14 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-ORDER: tuple[str, ...] = ("customers", "employees", "pods", "interactions", "outcomes", "transactions")
+ORDER: tuple[str, ...] = (
+    "customers",
+    "employees",
+    "pods",
+    "interactions",
+    "outcomes",
+    "transactions",
+)
 
 
 def store_simulation(out_dir: Path, engine: Engine, **options: Any) -> list[Any]:
@@ -19,4 +26,6 @@ def store_simulation(out_dir: Path, engine: Engine, **options: Any) -> list[Any]
     ``IngestReport`` per file. The schema must exist (``empathos.store.init_db``)."""
     from empathos.listen.ingest import ingest_file
 
-    return [ingest_file(Path(out_dir) / f"{kind}.jsonl", engine, kind=kind, **options) for kind in ORDER]
+    return [
+        ingest_file(Path(out_dir) / f"{kind}.jsonl", engine, kind=kind, **options) for kind in ORDER
+    ]

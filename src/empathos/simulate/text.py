@@ -44,7 +44,9 @@ def format_date(day: datetime, lang: str) -> str:
     return bank["date_fmt"].format(day=day.day, month=bank["months"][day.month - 1])
 
 
-def make_slots(rng: random.Random, lang: str, now: datetime, product_idx: int, amount: float) -> SlotValues:
+def make_slots(
+    rng: random.Random, lang: str, now: datetime, product_idx: int, amount: float
+) -> SlotValues:
     """Draw the slot values for a conversation happening at ``now``."""
     bank = BANKS[lang]
     n = rng.randrange(100000, 999999)
@@ -64,8 +66,13 @@ def fill(template: str, s: SlotValues, minutes: int = 0) -> str:
     if "{" not in template:
         return template
     return template.format(
-        product=s.product, order=s.order, amount=s.amount, date=s.date,
-        agent=s.agent, issue=s.issue, minutes=minutes,
+        product=s.product,
+        order=s.order,
+        amount=s.amount,
+        date=s.date,
+        agent=s.agent,
+        issue=s.issue,
+        minutes=minutes,
     )
 
 
@@ -74,8 +81,14 @@ def _pick(rng: random.Random, options: list[str]) -> str:
 
 
 def customer_opening(
-    rng: random.Random, lang: str, need: str, emotion: str, intensity: float,
-    s: SlotValues, waited_min: float = 0.0, wait_complaint_min: float = 3.0,
+    rng: random.Random,
+    lang: str,
+    need: str,
+    emotion: str,
+    intensity: float,
+    s: SlotValues,
+    waited_min: float = 0.0,
+    wait_complaint_min: float = 3.0,
 ) -> str:
     """First customer turn: the need, coloured by the emotion (stronger → emotion first)."""
     bank = BANKS[lang]
@@ -95,7 +108,9 @@ def customer_opening(
     return " ".join(parts)
 
 
-def customer_reply(rng: random.Random, lang: str, emotion: str, s: SlotValues, with_detail: bool) -> str:
+def customer_reply(
+    rng: random.Random, lang: str, emotion: str, s: SlotValues, with_detail: bool
+) -> str:
     """A mid-conversation customer turn: the current emotion, sometimes with a fact."""
     bank = BANKS[lang]
     parts = [_pick(rng, bank["feel"][emotion])]
@@ -118,13 +133,22 @@ def customer_transferred(rng: random.Random, lang: str, emotion: str) -> str:
 def customer_end(rng: random.Random, lang: str, emotion: str) -> str:
     """The customer's last words, per final emotion."""
     bank = BANKS[lang]
-    key = emotion if emotion in bank["end"] else ("negative" if emotion in NEGATIVE_EMOTIONS else "neutral")
+    key = (
+        emotion
+        if emotion in bank["end"]
+        else ("negative" if emotion in NEGATIVE_EMOTIONS else "neutral")
+    )
     return _pick(rng, bank["end"][key])
 
 
 def employee_empathy(
-    rng: random.Random, lang: str, levels: tuple[int, int, int], sympathy: bool,
-    s: SlotValues, need: str, greet: bool,
+    rng: random.Random,
+    lang: str,
+    levels: tuple[int, int, int],
+    sympathy: bool,
+    s: SlotValues,
+    need: str,
+    greet: bool,
 ) -> str:
     """An employee turn with the chosen EPITOME mechanism levels (0 none, 1 weak, 2 strong)
     for (emotional reaction, interpretation, exploration), or a sympathy-only phrase."""
@@ -150,7 +174,9 @@ def employee_empathy(
     return " ".join(parts)
 
 
-def employee_resolution(rng: random.Random, lang: str, need: str, resolved: bool, s: SlotValues) -> str:
+def employee_resolution(
+    rng: random.Random, lang: str, need: str, resolved: bool, s: SlotValues
+) -> str:
     """The employee's answer: a fix for the need, or a non-answer."""
     bank = BANKS[lang]
     if resolved:

@@ -23,8 +23,15 @@ except ImportError:  # pragma: no cover - stdlib fallback, same bytes for our re
     def dumps(record: dict[str, Any]) -> bytes:
         return _encode(record).encode("utf-8")
 
+
 FILES: tuple[str, ...] = (
-    "interactions", "customers", "employees", "pods", "outcomes", "transactions", "truth_interactions",
+    "interactions",
+    "customers",
+    "employees",
+    "pods",
+    "outcomes",
+    "transactions",
+    "truth_interactions",
 )
 PATHS: dict[str, str] = {"truth_interactions": "truth/interactions.jsonl"}
 """Where a kind is written, relative to the output directory (default ``<kind>.jsonl``). The

@@ -31,7 +31,15 @@ TABLES: dict[str, Table] = {
     )
 }
 # Parents first, so foreign keys hold inside one transaction.
-WRITE_ORDER = ("customers", "employees", "pods", "interactions", "turns", "outcomes", "transactions")
+WRITE_ORDER = (
+    "customers",
+    "employees",
+    "pods",
+    "interactions",
+    "turns",
+    "outcomes",
+    "transactions",
+)
 
 
 def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
@@ -57,7 +65,9 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
     ``executemany`` pays a round trip's worth of work per row; COPY streams them."""
     table = TABLES[table_name]
     names = [c.name for c in table.columns]
-    processors = [c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in table.columns]
+    processors = [
+        c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in table.columns
+    ]
     staging = f"_empathos_stage_{table_name}"
     statement = _copy_statement(conn.dialect, table_name, staging)
     cursor = conn.connection.driver_connection.cursor()
@@ -82,7 +92,8 @@ def _copy_statement(dialect: Dialect, table_name: str, staging: str) -> str:
     table = TABLES[table_name]
     source = Table(staging, MetaData(), *(Column(c.name, c.type) for c in table.columns))
     stmt = _conflict_rule(
-        postgresql.insert(table).from_select([c.name for c in table.columns], select(source)), table_name
+        postgresql.insert(table).from_select([c.name for c in table.columns], select(source)),
+        table_name,
     )
     return str(stmt.compile(dialect=dialect))
 
@@ -100,7 +111,9 @@ class _Compiled:
         compiled = stmt.compile(dialect=dialect)
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
-        self.names = list(compiled.positiontup) if self.positional else [c.name for c in table.columns]
+        self.names = (
+            list(compiled.positiontup) if self.positional else [c.name for c in table.columns]
+        )
         self.processors = [
             table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
         ]

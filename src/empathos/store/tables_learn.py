@@ -23,7 +23,9 @@ experiments = Table(
     Column("treatment_policy", MODEL, nullable=False),
     Column("control_policy", MODEL, nullable=False),
     Column("control_share", Float, nullable=False),
-    Column("cycle_minutes", Float),  # None: split by contact hash; else ON/OFF slices of this length
+    Column(
+        "cycle_minutes", Float
+    ),  # None: split by contact hash; else ON/OFF slices of this length
     Column("salt", MODEL, nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("ended_at", DateTime),
@@ -34,11 +36,17 @@ experiments = Table(
 experiment_assignments = Table(
     "experiment_assignments",
     metadata,
-    Column("experiment", MODEL, ForeignKey("experiments.name", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "experiment", MODEL, ForeignKey("experiments.name", ondelete="CASCADE"), primary_key=True
+    ),
     Column("interaction_id", ID, primary_key=True),
     Column("arm", String(16), nullable=False),  # treatment | control
     Column("assigned_at", DateTime),
     Column("employee_id", ID),
 )
 
-Index("ix_experiment_assignments_arm", experiment_assignments.c.experiment, experiment_assignments.c.arm)
+Index(
+    "ix_experiment_assignments_arm",
+    experiment_assignments.c.experiment,
+    experiment_assignments.c.arm,
+)

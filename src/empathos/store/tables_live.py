@@ -20,7 +20,18 @@ in the receiving employee's language.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, DateTime, Float, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from empathos.store.schema import ID, MODEL, metadata
 
@@ -77,7 +88,9 @@ routing_decisions = Table(
     Column("fell_back", Boolean, nullable=False),
     Column("fallback_reason", Text),
     Column("inputs", JSON, nullable=False),
-    Column("scores", JSON, nullable=False),  # [{employee_id, pod_id, score, parts, eligible, reason}]
+    Column(
+        "scores", JSON, nullable=False
+    ),  # [{employee_id, pod_id, score, parts, eligible, reason}]
     Column("latency_ms", Float),
 )
 

@@ -48,11 +48,35 @@ from empathos.understand.protocols import CX_EMOTIONS
 
 # GoEmotions' label order (ids 0..27 as in labels.txt of the corpus).
 GOEMOTIONS_LABELS: tuple[str, ...] = (
-    "admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion",
-    "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment",
-    "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism",
-    "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral",
-)  # fmt: skip
+    "admiration",
+    "amusement",
+    "anger",
+    "annoyance",
+    "approval",
+    "caring",
+    "confusion",
+    "curiosity",
+    "desire",
+    "disappointment",
+    "disapproval",
+    "disgust",
+    "embarrassment",
+    "excitement",
+    "fear",
+    "gratitude",
+    "grief",
+    "joy",
+    "love",
+    "nervousness",
+    "optimism",
+    "pride",
+    "realization",
+    "relief",
+    "remorse",
+    "sadness",
+    "surprise",
+    "neutral",
+)
 
 # GoEmotions label -> CX emotion (hard mapping; see the module docstring for the reasons).
 GO_TO_CX: dict[str, str] = {
@@ -93,20 +117,55 @@ EKMAN_GROUPS: dict[str, tuple[str, ...]] = {
     "anger": ("anger", "annoyance", "disapproval"),
     "disgust": ("disgust",),
     "fear": ("fear", "nervousness"),
-    "joy": ("joy", "amusement", "approval", "excitement", "gratitude", "love", "optimism",
-            "relief", "pride", "admiration", "desire", "caring"),
+    "joy": (
+        "joy",
+        "amusement",
+        "approval",
+        "excitement",
+        "gratitude",
+        "love",
+        "optimism",
+        "relief",
+        "pride",
+        "admiration",
+        "desire",
+        "caring",
+    ),
     "sadness": ("sadness", "disappointment", "embarrassment", "grief", "remorse"),
     "surprise": ("surprise", "realization", "confusion", "curiosity"),
     "neutral": ("neutral",),
-}  # fmt: skip
+}
 SENTIMENT_GROUPS: dict[str, tuple[str, ...]] = {
-    "positive": ("amusement", "excitement", "joy", "love", "desire", "optimism", "caring",
-                 "pride", "admiration", "gratitude", "relief", "approval"),
-    "negative": ("fear", "nervousness", "remorse", "embarrassment", "disappointment",
-                 "sadness", "grief", "disgust", "anger", "annoyance", "disapproval"),
+    "positive": (
+        "amusement",
+        "excitement",
+        "joy",
+        "love",
+        "desire",
+        "optimism",
+        "caring",
+        "pride",
+        "admiration",
+        "gratitude",
+        "relief",
+        "approval",
+    ),
+    "negative": (
+        "fear",
+        "nervousness",
+        "remorse",
+        "embarrassment",
+        "disappointment",
+        "sadness",
+        "grief",
+        "disgust",
+        "anger",
+        "annoyance",
+        "disapproval",
+    ),
     "ambiguous": ("realization", "surprise", "curiosity", "confusion"),
     "neutral": ("neutral",),
-}  # fmt: skip
+}
 
 # Circumplex coordinates of each CX emotion (same order as CX_EMOTIONS).
 # The one copy of the anchors; ``understand/scores.py`` turns probabilities into numbers with them.
@@ -136,7 +195,9 @@ VALENCE_WEIGHTS: np.ndarray = np.array([VALENCE[e] for e in CX_EMOTIONS], dtype=
 AROUSAL_WEIGHTS: np.ndarray = np.array([AROUSAL[e] for e in CX_EMOTIONS], dtype=np.float64)
 
 
-def group_matrix(groups: dict[str, tuple[str, ...]] | dict[str, str], columns: tuple[str, ...]) -> np.ndarray:
+def group_matrix(
+    groups: dict[str, tuple[str, ...]] | dict[str, str], columns: tuple[str, ...]
+) -> np.ndarray:
     """A ``(28, len(columns))`` 0/1 matrix sending each GoEmotions label to its group.
 
     ``groups`` is either group -> labels or label -> group."""

@@ -65,11 +65,17 @@ EPITOME_BASELINE = {
     "interpretation": {"accuracy": 0.8404, "macro_f1": 0.6260},
     "exploration": {"accuracy": 0.9261, "macro_f1": 0.7258},
 }
-SYMPATHY_SET = Path(__file__).resolve().parents[3] / "tests" / "understand" / "data" / "sympathy_pairs.csv"
+SYMPATHY_SET = (
+    Path(__file__).resolve().parents[3] / "tests" / "understand" / "data" / "sympathy_pairs.csv"
+)
 
 
 def _taxonomy_scores(
-    p_dev: np.ndarray, p_test: np.ndarray, y_dev: np.ndarray, y_test: np.ndarray, labels: tuple[str, ...]
+    p_dev: np.ndarray,
+    p_test: np.ndarray,
+    y_dev: np.ndarray,
+    y_test: np.ndarray,
+    labels: tuple[str, ...],
 ) -> dict:
     threshold, dev_f1 = tune_threshold(p_dev, y_dev)
     per = f1_per_label(y_test, predict_sets(p_test, threshold))
@@ -90,17 +96,24 @@ def evaluate_emotion(name: str = "default", limit: int | None = None) -> dict:
     test_texts, y_test = test.texts[:limit], test.y28[:limit]
     t0 = time.perf_counter()
     result: dict = {
-        "task": "emotion", "model": model.name, "version": model.version, "data": GOEMOTIONS_SPLIT,
-        "n_test": len(test_texts), "decision": "labels >= threshold (tuned on dev) + argmax",
+        "task": "emotion",
+        "model": model.name,
+        "version": model.version,
+        "data": GOEMOTIONS_SPLIT,
+        "n_test": len(test_texts),
+        "decision": "labels >= threshold (tuned on dev) + argmax",
         "baseline": GOEMOTIONS_BASELINE,
-    }  # fmt: skip
+    }
     if hasattr(model, "predict_goemotions_proba"):
         p28_dev = model.predict_goemotions_proba(dev_texts)
         p28_test = model.predict_goemotions_proba(test_texts)
-        result["goemotions_28"] = _taxonomy_scores(p28_dev, p28_test, y_dev, y_test, GOEMOTIONS_LABELS)
+        result["goemotions_28"] = _taxonomy_scores(
+            p28_dev, p28_test, y_dev, y_test, GOEMOTIONS_LABELS
+        )
         for key, groups, labels in (
-            ("ekman", EKMAN_GROUPS, EKMAN_LABELS), ("sentiment", SENTIMENT_GROUPS, SENTIMENT_LABELS)
-        ):  # fmt: skip
+            ("ekman", EKMAN_GROUPS, EKMAN_LABELS),
+            ("sentiment", SENTIMENT_GROUPS, SENTIMENT_LABELS),
+        ):
             m = group_matrix(groups, labels)
             result[key] = _taxonomy_scores(
                 p28_dev @ m, p28_test @ m, group_gold(y_dev, m), group_gold(y_test, m), labels
@@ -109,7 +122,11 @@ def evaluate_emotion(name: str = "default", limit: int | None = None) -> dict:
     else:
         p_dev, p_test = model.predict_proba(dev_texts), model.predict_proba(test_texts)
     result["cx"] = _taxonomy_scores(
-        p_dev, p_test, group_gold(y_dev, GO_TO_CX_MATRIX), group_gold(y_test, GO_TO_CX_MATRIX), CX_EMOTIONS
+        p_dev,
+        p_test,
+        group_gold(y_dev, GO_TO_CX_MATRIX),
+        group_gold(y_test, GO_TO_CX_MATRIX),
+        CX_EMOTIONS,
     )
     result["seconds"] = round(time.perf_counter() - t0, 1)
     return result
@@ -134,10 +151,15 @@ def evaluate_empathy(name: str = "default", limit: int | None = None) -> dict:
     probs = model.predict_proba(seekers, responses)
     pred = probs.argmax(axis=2)
     result: dict = {
-        "task": "empathy", "model": model.name, "version": model.version, "data": EPITOME_SPLIT,
-        "n_test": len(responses), "decision": "argmax level", "baseline": EPITOME_BASELINE,
+        "task": "empathy",
+        "model": model.name,
+        "version": model.version,
+        "data": EPITOME_SPLIT,
+        "n_test": len(responses),
+        "decision": "argmax level",
+        "baseline": EPITOME_BASELINE,
         "mechanisms": {},
-    }  # fmt: skip
+    }
     for j, mech in enumerate(EMPATHY_MECHANISMS):
         macro, per = multiclass_macro_f1(gold[:, j], pred[:, j], 3)
         result["mechanisms"][mech] = {
@@ -157,7 +179,9 @@ def evaluate_empathy(name: str = "default", limit: int | None = None) -> dict:
         result["sympathy_set"] = {
             "n_sympathy": int((kinds == "sympathy").sum()),
             "n_empathy": int((kinds == "empathy").sum()),
-            "sympathy_scored_as_empathy": round(float((score[kinds == "sympathy"] >= 0.5).mean()), 4),
+            "sympathy_scored_as_empathy": round(
+                float((score[kinds == "sympathy"] >= 0.5).mean()), 4
+            ),
             "empathy_recognised": round(float((score[kinds == "empathy"] >= 0.5).mean()), 4),
         }
     result["seconds"] = round(time.perf_counter() - t0, 1)
@@ -166,8 +190,10 @@ def evaluate_empathy(name: str = "default", limit: int | None = None) -> dict:
 
 def markdown_tables(emotion: list[dict], empathy: list[dict]) -> str:
     """The quality tables for docs/understand.md (a section per non-empty list)."""
-    return (_emotion_table(emotion) if emotion else "") + ("\n" if emotion and empathy else "") + (
-        _empathy_table(empathy) if empathy else ""
+    return (
+        (_emotion_table(emotion) if emotion else "")
+        + ("\n" if emotion and empathy else "")
+        + (_empathy_table(empathy) if empathy else "")
     )
 
 
@@ -180,13 +206,26 @@ def _emotion_table(emotion: list[dict]) -> str:
     ]
     for r in emotion:
         get = lambda k: f"{r[k]['macro_f1']:.3f}" if k in r else "—"  # noqa: E731
-        lines.append(f"| {r['model']} v{r['version']} | {get('cx')} | {get('goemotions_28')} | {get('ekman')} | {get('sentiment')} |")
+        lines.append(
+            f"| {r['model']} v{r['version']} | {get('cx')} | {get('goemotions_28')} | {get('ekman')} | {get('sentiment')} |"
+        )
     b = GOEMOTIONS_BASELINE
-    lines.append(f"| *published: BERT-base* | — | {b['goemotions_28']:.2f} | {b['ekman']:.2f} | {b['sentiment']:.2f} |")
-    lines += ["", "Per CX emotion (F1 on test):", "", "| backend | " + " | ".join(CX_EMOTIONS) + " |",
-              "| --- |" + " --- |" * len(CX_EMOTIONS)]  # fmt: skip
+    lines.append(
+        f"| *published: BERT-base* | — | {b['goemotions_28']:.2f} | {b['ekman']:.2f} | {b['sentiment']:.2f} |"
+    )
+    lines += [
+        "",
+        "Per CX emotion (F1 on test):",
+        "",
+        "| backend | " + " | ".join(CX_EMOTIONS) + " |",
+        "| --- |" + " --- |" * len(CX_EMOTIONS),
+    ]
     for r in emotion:
-        lines.append(f"| {r['model']} | " + " | ".join(f"{r['cx']['per_label'][e]:.2f}" for e in CX_EMOTIONS) + " |")
+        lines.append(
+            f"| {r['model']} | "
+            + " | ".join(f"{r['cx']['per_label'][e]:.2f}" for e in CX_EMOTIONS)
+            + " |"
+        )
     support = emotion[0]["cx"]["support"] if emotion else {}
     lines.append("| *support* | " + " | ".join(str(support.get(e, "")) for e in CX_EMOTIONS) + " |")
     return "\n".join(lines) + "\n"
@@ -200,17 +239,23 @@ def _empathy_table(empathy: list[dict]) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in empathy:
-        cells = [f"{r['mechanisms'][m]['macro_f1']:.3f} ({r['mechanisms'][m]['accuracy']:.2f})" for m in EMPATHY_MECHANISMS]
+        cells = [
+            f"{r['mechanisms'][m]['macro_f1']:.3f} ({r['mechanisms'][m]['accuracy']:.2f})"
+            for m in EMPATHY_MECHANISMS
+        ]
         s = r.get("sympathy_set", {})
         lines.append(
-            f"| {r['model']} v{r['version']} | " + " | ".join(cells)
+            f"| {r['model']} v{r['version']} | "
+            + " | ".join(cells)
             + f" | {s.get('sympathy_scored_as_empathy', float('nan')):.0%} of {s.get('n_sympathy', 0)}"
             + f" | {s.get('empathy_recognised', float('nan')):.0%} of {s.get('n_empathy', 0)} |"
         )
     eb = EPITOME_BASELINE
     lines.append(
         "| *published: RoBERTa bi-encoder (their split)* | "
-        + " | ".join(f"{eb[m]['macro_f1']:.3f} ({eb[m]['accuracy']:.2f})" for m in EMPATHY_MECHANISMS)
+        + " | ".join(
+            f"{eb[m]['macro_f1']:.3f} ({eb[m]['accuracy']:.2f})" for m in EMPATHY_MECHANISMS
+        )
         + " | — | — |"
     )
     return "\n".join(lines) + "\n"

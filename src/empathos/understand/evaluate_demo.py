@@ -18,11 +18,19 @@ from empathos.understand.protocols import available_emotion_models, get_emotion_
 
 # (language, message, expected CX emotion)
 MESSAGES: tuple[tuple[str, str, str], ...] = (
-    ("en", "This is the third time I'm writing. My refund still hasn't arrived and nobody replies!", "frustration"),
+    (
+        "en",
+        "This is the third time I'm writing. My refund still hasn't arrived and nobody replies!",
+        "frustration",
+    ),
     ("en", "I'm worried, someone used my card and I can't reach anyone at the bank.", "anxiety"),
     ("en", "Thanks a lot, the new router works perfectly.", "gratitude"),
     ("en", "I don't understand why my bill doubled this month.", "confusion"),
-    ("de", "Das ist jetzt das dritte Mal, dass ich schreibe. Meine Erstattung ist immer noch nicht da!", "frustration"),
+    (
+        "de",
+        "Das ist jetzt das dritte Mal, dass ich schreibe. Meine Erstattung ist immer noch nicht da!",
+        "frustration",
+    ),
     ("de", "Ich mache mir Sorgen, jemand hat meine Karte benutzt.", "anxiety"),
     ("de", "Vielen Dank, der neue Router funktioniert einwandfrei.", "gratitude"),
     ("de", "Ich verstehe nicht, warum sich meine Rechnung verdoppelt hat.", "confusion"),
@@ -38,11 +46,19 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
     ("pl", "Martwię się, ktoś użył mojej karty.", "anxiety"),
     ("pl", "Bardzo dziękuję, nowy router działa świetnie.", "gratitude"),
     ("pl", "Nie rozumiem, dlaczego mój rachunek się podwoił.", "confusion"),
-    ("fr", "C'est la troisième fois que j'écris et mon remboursement n'est toujours pas arrivé !", "frustration"),
+    (
+        "fr",
+        "C'est la troisième fois que j'écris et mon remboursement n'est toujours pas arrivé !",
+        "frustration",
+    ),
     ("fr", "Je suis inquiète, quelqu'un a utilisé ma carte.", "anxiety"),
     ("fr", "Merci beaucoup, le nouveau routeur fonctionne parfaitement.", "gratitude"),
     ("fr", "Je ne comprends pas pourquoi ma facture a doublé ce mois-ci.", "confusion"),
-    ("en", "The technician was rude and the package arrived smashed. Absolutely unacceptable.", "anger"),
+    (
+        "en",
+        "The technician was rude and the package arrived smashed. Absolutely unacceptable.",
+        "anger",
+    ),
     ("de", "Ich bin sehr enttäuscht, die Lieferung kam beschädigt an.", "sadness"),
     ("fr", "Ouf, enfin réglé, je suis soulagé.", "relief"),
     ("es", "Quiero cambiar la dirección de entrega de mi pedido.", "neutral"),
@@ -60,18 +76,27 @@ def demo_table() -> str:
         names.append(name)
         preds[name] = model.predict_proba([m for _, m, _ in MESSAGES])
     lines = [
-        "| lang | customer message | expected | " + " | ".join(names) + " | default p(top) | valence (default) |",
+        "| lang | customer message | expected | "
+        + " | ".join(names)
+        + " | default p(top) | valence (default) |",
         "| --- | --- | --- |" + " --- |" * len(names) + " --- | --- |",
     ]
     tops = {n: dominant(p) for n, p in preds.items()}
     for i, (lang, text, expected) in enumerate(MESSAGES):
-        cells = [("**" + tops[n][i] + "**") if tops[n][i] == expected else tops[n][i] for n in names]
+        cells = [
+            ("**" + tops[n][i] + "**") if tops[n][i] == expected else tops[n][i] for n in names
+        ]
         pd = preds.get("default")
         extra = f"{pd[i].max():.2f} | {float(valence(pd[i])):+.2f}" if pd is not None else "— | —"
         lines.append(f"| {lang} | {text} | {expected} | " + " | ".join(cells) + f" | {extra} |")
     langs = sorted({lang for lang, _, _ in MESSAGES})
-    lines += ["", "Agreement with the expected emotion (bold above), per language:", "",
-              "| backend | " + " | ".join(langs) + " | all |", "| --- |" + " --- |" * (len(langs) + 1)]  # fmt: skip
+    lines += [
+        "",
+        "Agreement with the expected emotion (bold above), per language:",
+        "",
+        "| backend | " + " | ".join(langs) + " | all |",
+        "| --- |" + " --- |" * (len(langs) + 1),
+    ]
     for n in names:
         cells = []
         for lang in langs:

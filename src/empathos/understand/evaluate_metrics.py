@@ -37,7 +37,9 @@ def tune_threshold(probs: np.ndarray, y_true: np.ndarray) -> tuple[float, float]
     return best
 
 
-def multiclass_macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> tuple[float, list[float]]:
+def multiclass_macro_f1(
+    y_true: np.ndarray, y_pred: np.ndarray, n_classes: int
+) -> tuple[float, list[float]]:
     """Macro-F1 over classes of single-label predictions, and the per-class F1."""
     t = np.eye(n_classes, dtype=np.int8)[np.asarray(y_true)]
     p = np.eye(n_classes, dtype=np.int8)[np.asarray(y_pred)]

@@ -68,7 +68,9 @@ _EMOTION: dict[str, Callable[[], EmotionModel]] = {}
 _EMPATHY: dict[str, Callable[[], EmpathyModel]] = {}
 
 
-def register_emotion(name: str) -> Callable[[Callable[[], EmotionModel]], Callable[[], EmotionModel]]:
+def register_emotion(
+    name: str,
+) -> Callable[[Callable[[], EmotionModel]], Callable[[], EmotionModel]]:
     """Register an emotion backend factory under ``name`` (e.g. ``"lexicon"``)."""
 
     def deco(factory: Callable[[], EmotionModel]) -> Callable[[], EmotionModel]:
@@ -78,7 +80,9 @@ def register_emotion(name: str) -> Callable[[Callable[[], EmotionModel]], Callab
     return deco
 
 
-def register_empathy(name: str) -> Callable[[Callable[[], EmpathyModel]], Callable[[], EmpathyModel]]:
+def register_empathy(
+    name: str,
+) -> Callable[[Callable[[], EmpathyModel]], Callable[[], EmpathyModel]]:
     """Register an empathy backend factory under ``name``."""
 
     def deco(factory: Callable[[], EmpathyModel]) -> Callable[[], EmpathyModel]:

@@ -59,9 +59,13 @@ def embed_cached(texts: Sequence[str]) -> np.ndarray:
 
 
 def fit_head(
-    x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = None,
-    class_weight: str | None = None, warm: object | None = None,
-) -> tuple[LinearHead, object]:  # fmt: skip
+    x: np.ndarray,
+    y: np.ndarray,
+    c: float,
+    weight: np.ndarray | None = None,
+    class_weight: str | None = None,
+    warm: object | None = None,
+) -> tuple[LinearHead, object]:
     """Standardised multinomial logistic regression (sklearn, only needed to train).
 
     ``warm``: the classifier returned by a previous call on the same data; its solution is
@@ -70,14 +74,20 @@ def fit_head(
 
     mean = x.mean(0)
     scale = x.std(0) + 1e-6
-    clf = warm or LogisticRegression(max_iter=300, class_weight=class_weight, random_state=SEED, warm_start=True)
+    clf = warm or LogisticRegression(
+        max_iter=300, class_weight=class_weight, random_state=SEED, warm_start=True
+    )
     clf.set_params(C=c)
     clf.fit((x - mean) / scale, y, sample_weight=weight)
     k = int(y.max()) + 1
     coef = np.zeros((x.shape[1], k), dtype=np.float32)
     intercept = np.full(k, -30.0, dtype=np.float32)  # classes never seen stay impossible
-    coef[:, clf.classes_] = clf.coef_.T if len(clf.classes_) > 2 else np.hstack([-clf.coef_.T, clf.coef_.T]) / 2
-    intercept[clf.classes_] = clf.intercept_ if len(clf.classes_) > 2 else np.array([-1, 1]) * clf.intercept_[0] / 2
+    coef[:, clf.classes_] = (
+        clf.coef_.T if len(clf.classes_) > 2 else np.hstack([-clf.coef_.T, clf.coef_.T]) / 2
+    )
+    intercept[clf.classes_] = (
+        clf.intercept_ if len(clf.classes_) > 2 else np.array([-1, 1]) * clf.intercept_[0] / 2
+    )
     return LinearHead(mean.astype(np.float32), scale.astype(np.float32), coef, intercept), clf
 
 
@@ -111,14 +121,24 @@ def train_emotion(grid: Sequence[float] = (0.01, 0.03, 0.1)) -> dict:
             best = (f1, c, head, thr)
     f1, c, head, thr = best
     card = {
-        "name": "default", "version": "1", "kind": "emotion",
-        "encoder": _encoder.ENCODER_NAME, "labels": list(GOEMOTIONS_LABELS),
-        "data": GOEMOTIONS_SPLIT, "trained_on": "train+supplement", "tuned_on": "dev", "seed": SEED,
-        "supplement": EMOTION_SUPPLEMENT.name, "supplement_rows": len(sup_texts),
+        "name": "default",
+        "version": "1",
+        "kind": "emotion",
+        "encoder": _encoder.ENCODER_NAME,
+        "labels": list(GOEMOTIONS_LABELS),
+        "data": GOEMOTIONS_SPLIT,
+        "trained_on": "train+supplement",
+        "tuned_on": "dev",
+        "seed": SEED,
+        "supplement": EMOTION_SUPPLEMENT.name,
+        "supplement_rows": len(sup_texts),
         "supplement_weight": EMOTION_SUPPLEMENT_WEIGHT,
-        "C": c, "dev_threshold_28": thr, "dev_macro_f1_28": round(f1, 4), "grid": results,
+        "C": c,
+        "dev_threshold_28": thr,
+        "dev_macro_f1_28": round(f1, 4),
+        "grid": results,
         "seconds": round(time.time() - t0, 1),
-    }  # fmt: skip
+    }
     _save(EMOTION_ARTEFACT, head.arrays(""), card)
     return card
 
@@ -142,11 +162,14 @@ def read_supplement(path: Path = SUPPLEMENT) -> tuple[list[str], list[str], np.n
 
 
 def _empathy_x(seekers: list[str], responses: list[str]) -> np.ndarray:
-    return _features.empathy_features(seekers, responses, embed_cached(seekers), embed_cached(responses))
+    return _features.empathy_features(
+        seekers, responses, embed_cached(seekers), embed_cached(responses)
+    )
 
 
 def train_empathy(
-    grid: Sequence[float] = (0.003, 0.01, 0.03, 0.1), class_weights: Sequence[str | None] = (None, "balanced")
+    grid: Sequence[float] = (0.003, 0.01, 0.03, 0.1),
+    class_weights: Sequence[str | None] = (None, "balanced"),
 ) -> dict:
     t0 = time.time()
     tr, dev = epitome_split("train"), epitome_split("dev")
@@ -163,7 +186,9 @@ def train_empathy(
             clf = None
             for c in grid:
                 head, clf = fit_head(x_tr, y_tr[:, j], c, w_tr, cw, warm=clf)
-                f1, _ = multiclass_macro_f1(dev.levels[:, j], head.predict_proba(x_dev).argmax(1), 3)
+                f1, _ = multiclass_macro_f1(
+                    dev.levels[:, j], head.predict_proba(x_dev).argmax(1), 3
+                )
                 print(f"empathy {mech} C={c} class_weight={cw}: dev macro-F1 {f1:.4f}", flush=True)
                 if best is None or f1 > best[0]:
                     best = (f1, c, cw, head)
@@ -171,11 +196,20 @@ def train_empathy(
         arrays.update(head.arrays(f"{mech}_"))
         chosen[mech] = {"C": c, "class_weight": cw, "dev_macro_f1": round(f1, 4)}
     card = {
-        "name": "default", "version": "1", "kind": "empathy", "encoder": _encoder.ENCODER_NAME,
-        "data": EPITOME_SPLIT, "supplement": SUPPLEMENT.name, "supplement_rows": len(s_levels),
-        "supplement_weight": SUPPLEMENT_WEIGHT, "trained_on": "train+supplement",
-        "tuned_on": "dev", "seed": SEED, "heads": chosen, "seconds": round(time.time() - t0, 1),
-    }  # fmt: skip
+        "name": "default",
+        "version": "1",
+        "kind": "empathy",
+        "encoder": _encoder.ENCODER_NAME,
+        "data": EPITOME_SPLIT,
+        "supplement": SUPPLEMENT.name,
+        "supplement_rows": len(s_levels),
+        "supplement_weight": SUPPLEMENT_WEIGHT,
+        "trained_on": "train+supplement",
+        "tuned_on": "dev",
+        "seed": SEED,
+        "heads": chosen,
+        "seconds": round(time.time() - t0, 1),
+    }
     _save(EMPATHY_ARTEFACT, arrays, card)
     return card
 
@@ -184,12 +218,16 @@ def _save(stem: str, arrays: dict[str, np.ndarray], card: dict) -> None:
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(MODELS_DIR / f"{stem}.npz", **arrays)
     (MODELS_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n")
-    print(f"wrote {MODELS_DIR / stem}.npz ({(MODELS_DIR / f'{stem}.npz').stat().st_size / 1e6:.2f} MB)")
+    print(
+        f"wrote {MODELS_DIR / stem}.npz ({(MODELS_DIR / f'{stem}.npz').stat().st_size / 1e6:.2f} MB)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", default="all", choices=["emotion", "empathy", "transformer", "all"])
+    parser.add_argument(
+        "what", nargs="?", default="all", choices=["emotion", "empathy", "transformer", "all"]
+    )
     args = parser.parse_args(argv)
     np.random.seed(SEED)
     if args.what in ("emotion", "all"):

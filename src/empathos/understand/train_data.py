@@ -71,7 +71,12 @@ def load_epitome(data_dir: Path | None = None) -> EmpathySplit:
             for r in csv.DictReader(fh):
                 key = f"{r['sp_id']}/{r['rp_id']}"
                 entry = rows.setdefault(
-                    key, {"seeker": r["seeker_post"], "response": r["response_post"], "levels": [0, 0, 0]}
+                    key,
+                    {
+                        "seeker": r["seeker_post"],
+                        "response": r["response_post"],
+                        "levels": [0, 0, 0],
+                    },
                 )
                 entry["levels"][j] = int(r["level"])
     ids = sorted(rows)

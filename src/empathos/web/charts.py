@@ -13,13 +13,20 @@ from typing import Any
 
 # Colour-blind-safe (Okabe–Ito) colours, each at least 3:1 against white for lines/marks.
 BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
-    "#0069a8", "#b35900", "#007a55", "#c2185b", "#6a3d9a", "#555555")
+    "#0069a8",
+    "#b35900",
+    "#007a55",
+    "#c2185b",
+    "#6a3d9a",
+    "#555555",
+)
 
 Figure = dict[str, Any]
 
 
-def _layout(title: str, y_title: str = "", x_title: str = "", height: int = 300,
-            **extra: Any) -> dict[str, Any]:
+def _layout(
+    title: str, y_title: str = "", x_title: str = "", height: int = 300, **extra: Any
+) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 15}},
         "height": height,
@@ -40,19 +47,37 @@ def to_json(fig: Figure) -> str:
     return json.dumps(fig, default=str).replace("</", "<\\/")
 
 
-def lines(title: str, x: Sequence[Any], series: dict[str, Sequence[Any]],
-          y_title: str = "", colours: Sequence[str] = (BLUE, ORANGE, GREEN, RED, PURPLE)) -> Figure:
+def lines(
+    title: str,
+    x: Sequence[Any],
+    series: dict[str, Sequence[Any]],
+    y_title: str = "",
+    colours: Sequence[str] = (BLUE, ORANGE, GREEN, RED, PURPLE),
+) -> Figure:
     """One line per named series over a shared x axis (dates, turns)."""
     data = [
-        {"type": "scatter", "mode": "lines+markers", "name": name, "x": list(x), "y": list(y),
-         "line": {"color": colours[k % len(colours)], "width": 2}, "marker": {"size": 5}}
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": list(x),
+            "y": list(y),
+            "line": {"color": colours[k % len(colours)], "width": 2},
+            "marker": {"size": 5},
+        }
         for k, (name, y) in enumerate(series.items())
     ]
     return {"data": data, "layout": _layout(title, y_title)}
 
 
-def bars(title: str, labels: Sequence[Any], values: Sequence[Any], y_title: str = "",
-         colour: str = BLUE, horizontal: bool = False) -> Figure:
+def bars(
+    title: str,
+    labels: Sequence[Any],
+    values: Sequence[Any],
+    y_title: str = "",
+    colour: str = BLUE,
+    horizontal: bool = False,
+) -> Figure:
     """A single bar series (categories × values)."""
     trace: dict[str, Any] = {"type": "bar", "marker": {"color": colour}}
     if horizontal:
@@ -66,50 +91,101 @@ def bars(title: str, labels: Sequence[Any], values: Sequence[Any], y_title: str 
     return {"data": [trace], "layout": layout}
 
 
-def grouped_bars(title: str, labels: Sequence[Any], series: dict[str, Sequence[Any]],
-                 y_title: str = "", errors: dict[str, Sequence[Any]] | None = None) -> Figure:
+def grouped_bars(
+    title: str,
+    labels: Sequence[Any],
+    series: dict[str, Sequence[Any]],
+    y_title: str = "",
+    errors: dict[str, Sequence[Any]] | None = None,
+) -> Figure:
     """Several bar series side by side (e.g. treatment vs control), optional error bars."""
     colours = (GREY, BLUE, ORANGE, GREEN)
     data = []
     for k, (name, ys) in enumerate(series.items()):
-        trace: dict[str, Any] = {"type": "bar", "name": name, "x": list(labels), "y": list(ys),
-                                 "marker": {"color": colours[k % len(colours)]}}
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "name": name,
+            "x": list(labels),
+            "y": list(ys),
+            "marker": {"color": colours[k % len(colours)]},
+        }
         if errors and name in errors:
             trace["error_y"] = {"type": "data", "array": list(errors[name]), "visible": True}
         data.append(trace)
     return {"data": data, "layout": _layout(title, y_title, barmode="group")}
 
 
-def trajectory(title: str, seqs: Sequence[int], valences: Sequence[float],
-               peak: tuple[int, float] | None, end: tuple[int, float] | None) -> Figure:
+def trajectory(
+    title: str,
+    seqs: Sequence[int],
+    valences: Sequence[float],
+    peak: tuple[int, float] | None,
+    end: tuple[int, float] | None,
+) -> Figure:
     """Valence per customer turn with the peak (most intense moment) and the end marked —
     the two moments the remembered score is built from."""
     data: list[dict[str, Any]] = [
-        {"type": "scatter", "mode": "lines+markers", "name": "valence per customer turn",
-         "x": list(seqs), "y": list(valences), "line": {"color": BLUE, "width": 2},
-         "marker": {"size": 7}},
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "valence per customer turn",
+            "x": list(seqs),
+            "y": list(valences),
+            "line": {"color": BLUE, "width": 2},
+            "marker": {"size": 7},
+        },
     ]
     if peak is not None:
-        data.append({"type": "scatter", "mode": "markers+text", "name": "peak",
-                     "x": [peak[0]], "y": [peak[1]], "text": ["peak"],
-                     "textposition": "top center",
-                     "marker": {"size": 16, "symbol": "star", "color": RED}})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": "peak",
+                "x": [peak[0]],
+                "y": [peak[1]],
+                "text": ["peak"],
+                "textposition": "top center",
+                "marker": {"size": 16, "symbol": "star", "color": RED},
+            }
+        )
     if end is not None:
-        data.append({"type": "scatter", "mode": "markers+text", "name": "end",
-                     "x": [end[0]], "y": [end[1]], "text": ["end"],
-                     "textposition": "bottom center",
-                     "marker": {"size": 14, "symbol": "diamond", "color": GREEN}})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": "end",
+                "x": [end[0]],
+                "y": [end[1]],
+                "text": ["end"],
+                "textposition": "bottom center",
+                "marker": {"size": 14, "symbol": "diamond", "color": GREEN},
+            }
+        )
     layout = _layout(title, "valence (−1 … 1)", "turn (sequence number)")
     layout["yaxis"]["range"] = [-1.1, 1.1]
     return {"data": data, "layout": layout}
 
 
-def lift_bars(title: str, labels: Sequence[Any], diffs: Sequence[float],
-              lows: Sequence[float], highs: Sequence[float]) -> Figure:
+def lift_bars(
+    title: str,
+    labels: Sequence[Any],
+    diffs: Sequence[float],
+    lows: Sequence[float],
+    highs: Sequence[float],
+) -> Figure:
     """Lift per KPI with its (possibly asymmetric) confidence interval as error bars."""
-    trace = {"type": "bar", "name": "lift", "x": list(labels), "y": list(diffs),
-             "marker": {"color": BLUE},
-             "error_y": {"type": "data", "symmetric": False, "visible": True,
-                         "array": [h - d for h, d in zip(highs, diffs, strict=True)],
-                         "arrayminus": [d - lo for d, lo in zip(diffs, lows, strict=True)]}}
+    trace = {
+        "type": "bar",
+        "name": "lift",
+        "x": list(labels),
+        "y": list(diffs),
+        "marker": {"color": BLUE},
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "visible": True,
+            "array": [h - d for h, d in zip(highs, diffs, strict=True)],
+            "arrayminus": [d - lo for d, lo in zip(diffs, lows, strict=True)],
+        },
+    }
     return {"data": [trace], "layout": _layout(title, "treatment − control")}

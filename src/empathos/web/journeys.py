@@ -24,8 +24,13 @@ from empathos.store.schema import (
 )
 from empathos.web.aggregates import Filters, score_model
 
-__all__ = ["ContactTrajectory", "CustomerJourney", "contact_trajectory", "customer_journey",
-           "contacts_to_pick"]
+__all__ = [
+    "ContactTrajectory",
+    "CustomerJourney",
+    "contact_trajectory",
+    "customer_journey",
+    "contacts_to_pick",
+]
 
 
 @dataclass
@@ -52,8 +57,9 @@ class CustomerJourney:
 def contact_trajectory(engine: Engine, interaction_id: str) -> ContactTrajectory | None:
     """The trajectory of valence over the customer turns of one interaction (None if unknown)."""
     with engine.connect() as conn:
-        row = conn.execute(select(interactions).where(
-            interactions.c.interaction_id == interaction_id)).first()
+        row = conn.execute(
+            select(interactions).where(interactions.c.interaction_id == interaction_id)
+        ).first()
         if row is None:
             return None
         out = ContactTrajectory(interaction=dict(row._mapping))
@@ -63,21 +69,43 @@ def contact_trajectory(engine: Engine, interaction_id: str) -> ContactTrajectory
         if model is not None:
             on = and_(on, te.model == model[0], te.version == model[1])
             out.model = f"{model[0]}/{model[1]}"
-        q = (select(turns.c.seq, turns.c.speaker, turns.c.text, turns.c.language,
-                    te.label, te.valence, te.intensity)
-             .outerjoin(turn_emotions, on)
-             .where(turns.c.interaction_id == interaction_id).order_by(turns.c.seq))
-        out.turns = [dict(r._mapping) for r in conn.execute(q)] if model else [
-            dict(r._mapping) | {"label": None, "valence": None, "intensity": None}
-            for r in conn.execute(select(turns.c.seq, turns.c.speaker, turns.c.text,
-                                         turns.c.language)
-                                  .where(turns.c.interaction_id == interaction_id)
-                                  .order_by(turns.c.seq))]
+        q = (
+            select(
+                turns.c.seq,
+                turns.c.speaker,
+                turns.c.text,
+                turns.c.language,
+                te.label,
+                te.valence,
+                te.intensity,
+            )
+            .outerjoin(turn_emotions, on)
+            .where(turns.c.interaction_id == interaction_id)
+            .order_by(turns.c.seq)
+        )
+        out.turns = (
+            [dict(r._mapping) for r in conn.execute(q)]
+            if model
+            else [
+                dict(r._mapping) | {"label": None, "valence": None, "intensity": None}
+                for r in conn.execute(
+                    select(turns.c.seq, turns.c.speaker, turns.c.text, turns.c.language)
+                    .where(turns.c.interaction_id == interaction_id)
+                    .order_by(turns.c.seq)
+                )
+            ]
+        )
         if model is not None:
             s = interaction_scores.c
-            sc = conn.execute(select(interaction_scores).where(
-                s.interaction_id == interaction_id, s.model == model[0], s.version == model[1],
-                s.empathy_model == model[2], s.empathy_version == model[3])).first()
+            sc = conn.execute(
+                select(interaction_scores).where(
+                    s.interaction_id == interaction_id,
+                    s.model == model[0],
+                    s.version == model[1],
+                    s.empathy_model == model[2],
+                    s.empathy_version == model[3],
+                )
+            ).first()
             out.scores = None if sc is None else dict(sc._mapping)
     scored = [t for t in out.turns if t["speaker"] == "customer" and t["valence"] is not None]
     if scored:
@@ -99,19 +127,37 @@ def customer_journey(engine: Engine, customer_id: str, limit: int = 200) -> Cust
         contacts: list[dict[str, Any]] = []
         if model is not None:
             cj = customer_journeys.c
-            m = conn.execute(select(customer_journeys).where(
-                cj.customer_id == customer_id, cj.model == model[0],
-                cj.version == model[1])).first()
+            m = conn.execute(
+                select(customer_journeys).where(
+                    cj.customer_id == customer_id, cj.model == model[0], cj.version == model[1]
+                )
+            ).first()
             memory = None if m is None else dict(m._mapping)
             i, s = interactions.c, interaction_scores.c
-            q = (select(i.interaction_id, i.channel, i.started_at, s.experienced, s.remembered,
-                        s.outcome, s.effort_score)
-                 .join(interaction_scores, and_(
-                     s.interaction_id == i.interaction_id, s.model == model[0],
-                     s.version == model[1], s.empathy_model == model[2],
-                     s.empathy_version == model[3]))
-                 .where(i.customer_id == customer_id)
-                 .order_by(i.started_at.desc()).limit(limit))
+            q = (
+                select(
+                    i.interaction_id,
+                    i.channel,
+                    i.started_at,
+                    s.experienced,
+                    s.remembered,
+                    s.outcome,
+                    s.effort_score,
+                )
+                .join(
+                    interaction_scores,
+                    and_(
+                        s.interaction_id == i.interaction_id,
+                        s.model == model[0],
+                        s.version == model[1],
+                        s.empathy_model == model[2],
+                        s.empathy_version == model[3],
+                    ),
+                )
+                .where(i.customer_id == customer_id)
+                .order_by(i.started_at.desc())
+                .limit(limit)
+            )
             contacts = [dict(r._mapping) for r in conn.execute(q)][::-1]
     return CustomerJourney(None if c is None else dict(c._mapping), memory, contacts)
 
@@ -124,20 +170,45 @@ def contacts_to_pick(engine: Engine, f: Filters, n: int = 15) -> list[dict[str, 
         model = score_model(conn)
         if model is None:
             return []
-        last = conn.execute(select(func.max(i.started_at)).where(
-            *([i.started_at < datetime.combine(f.end + timedelta(days=1), datetime.min.time())]
-              if f.end else []))).scalar()
+        last = conn.execute(
+            select(func.max(i.started_at)).where(
+                *(
+                    [
+                        i.started_at
+                        < datetime.combine(f.end + timedelta(days=1), datetime.min.time())
+                    ]
+                    if f.end
+                    else []
+                )
+            )
+        ).scalar()
         if last is None:
             return []
         since = datetime.combine(last.date(), datetime.min.time())
-        q = (select(i.interaction_id, i.customer_id, i.channel, i.started_at, s.remembered,
-                    s.experienced, s.outcome)
-             .join(interaction_scores, and_(
-                 s.interaction_id == i.interaction_id, s.model == model[0],
-                 s.version == model[1], s.empathy_model == model[2],
-                 s.empathy_version == model[3]))
-             .where(i.started_at >= since, i.started_at <= last)
-             .order_by(s.remembered, i.interaction_id).limit(n))
+        q = (
+            select(
+                i.interaction_id,
+                i.customer_id,
+                i.channel,
+                i.started_at,
+                s.remembered,
+                s.experienced,
+                s.outcome,
+            )
+            .join(
+                interaction_scores,
+                and_(
+                    s.interaction_id == i.interaction_id,
+                    s.model == model[0],
+                    s.version == model[1],
+                    s.empathy_model == model[2],
+                    s.empathy_version == model[3],
+                ),
+            )
+            .where(i.started_at >= since, i.started_at <= last)
+            .order_by(s.remembered, i.interaction_id)
+            .limit(n)
+        )
         if f.channel:
             q = q.where(i.channel == f.channel)
         return [dict(r._mapping) for r in conn.execute(q)]

@@ -88,9 +88,13 @@ def _date(value: str | None) -> date | None:
 def parse_filters(request: Request) -> ag.Filters:
     """Filters from the query string; empty or malformed values mean "no filter"."""
     q = request.query_params
-    return ag.Filters(start=_date(q.get("start")), end=_date(q.get("end")),
-                      channel=q.get("channel") or None, language=q.get("language") or None,
-                      pod=q.get("pod") or None)
+    return ag.Filters(
+        start=_date(q.get("start")),
+        end=_date(q.get("end")),
+        channel=q.get("channel") or None,
+        language=q.get("language") or None,
+        pod=q.get("pod") or None,
+    )
 
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -101,8 +105,12 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     f = context.pop("filters", None) or parse_filters(request)
     sources = options.get("source") or []
     base = {
-        "request": request, "nav": NAV, "path": request.url.path, "filters": f,
-        "options": options, "sources": sources,
+        "request": request,
+        "nav": NAV,
+        "path": request.url.path,
+        "filters": f,
+        "options": options,
+        "sources": sources,
         "query": str(request.url.query),
         "figures": context.pop("figures", {}),
     }
@@ -120,8 +128,9 @@ def plotly_js() -> FileResponse:
     import plotly
 
     path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return FileResponse(path, media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return FileResponse(
+        path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/static/{name}")
@@ -131,7 +140,8 @@ def static_file(name: str) -> Response:
     if "/" in name or name.startswith(".") or not path.is_file():
         raise HTTPException(404)
     kind = {"css": "text/css", "js": "text/javascript", "svg": "image/svg+xml"}.get(
-        path.suffix.lstrip("."), "application/octet-stream")
+        path.suffix.lstrip("."), "application/octet-stream"
+    )
     return FileResponse(path, media_type=kind, headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -147,16 +157,39 @@ def overview(request: Request) -> HTMLResponse:
     by_channel = ag.breakdown(engine, f, "channel", pre=_pre(request))
     figures: dict[str, str] = {}
     if days:
-        _fig(figures, "volume", charts.lines(
-            "Contacts per day", [d.day for d in days],
-            {"contacts": [d.kpis.n_interactions for d in days]}, "contacts"))
+        _fig(
+            figures,
+            "volume",
+            charts.lines(
+                "Contacts per day",
+                [d.day for d in days],
+                {"contacts": [d.kpis.n_interactions for d in days]},
+                "contacts",
+            ),
+        )
     if by_channel:
-        _fig(figures, "channels", charts.bars(
-            "Contacts by channel", list(by_channel), [v.n_interactions for v in by_channel.values()],
-            "contacts"))
-    return render(request, "overview.html", filters=f, figures=figures, k=k, days=days,
-                  by_channel=by_channel, predict=ag.predict_summary(engine, pre=_pre(request)),
-                  act=stages.act_summary(engine), learn=stages.learn_summary(engine))
+        _fig(
+            figures,
+            "channels",
+            charts.bars(
+                "Contacts by channel",
+                list(by_channel),
+                [v.n_interactions for v in by_channel.values()],
+                "contacts",
+            ),
+        )
+    return render(
+        request,
+        "overview.html",
+        filters=f,
+        figures=figures,
+        k=k,
+        days=days,
+        by_channel=by_channel,
+        predict=ag.predict_summary(engine, pre=_pre(request)),
+        act=stages.act_summary(engine),
+        learn=stages.learn_summary(engine),
+    )
 
 
 @router.get(PAGES + "/journeys", response_class=HTMLResponse)
@@ -171,19 +204,44 @@ def journeys_page(request: Request) -> HTMLResponse:
         cid = cid or (traj.interaction.get("customer_id") or "")
         pts = [t for t in traj.turns if t["speaker"] == "customer" and t["valence"] is not None]
         if pts:
-            _fig(figures, "trajectory", charts.trajectory(
-                f"Contact {iid}: valence per customer turn",
-                [t["seq"] for t in pts], [t["valence"] for t in pts], traj.peak, traj.end))
+            _fig(
+                figures,
+                "trajectory",
+                charts.trajectory(
+                    f"Contact {iid}: valence per customer turn",
+                    [t["seq"] for t in pts],
+                    [t["valence"] for t in pts],
+                    traj.peak,
+                    traj.end,
+                ),
+            )
     journey = journeys.customer_journey(engine, cid) if cid else None
     if journey is not None and journey.contacts:
-        _fig(figures, "journey", charts.lines(
-            f"Customer {cid}: remembered and experienced score per contact",
-            [c["started_at"] for c in journey.contacts],
-            {"remembered (peak–end)": [c["remembered"] for c in journey.contacts],
-             "experienced (mean)": [c["experienced"] for c in journey.contacts]}, "score"))
-    return render(request, "journeys.html", filters=f, figures=figures, iid=iid, cid=cid,
-                  traj=traj, journey=journey, not_found=bool(iid) and traj is None,
-                  picks=journeys.contacts_to_pick(engine, f))
+        _fig(
+            figures,
+            "journey",
+            charts.lines(
+                f"Customer {cid}: remembered and experienced score per contact",
+                [c["started_at"] for c in journey.contacts],
+                {
+                    "remembered (peak–end)": [c["remembered"] for c in journey.contacts],
+                    "experienced (mean)": [c["experienced"] for c in journey.contacts],
+                },
+                "score",
+            ),
+        )
+    return render(
+        request,
+        "journeys.html",
+        filters=f,
+        figures=figures,
+        iid=iid,
+        cid=cid,
+        traj=traj,
+        journey=journey,
+        not_found=bool(iid) and traj is None,
+        picks=journeys.contacts_to_pick(engine, f),
+    )
 
 
 @router.get(PAGES + "/scores", response_class=HTMLResponse)
@@ -195,17 +253,41 @@ def scores_page(request: Request) -> HTMLResponse:
     figures: dict[str, str] = {}
     if days:
         x = [d.day for d in days]
-        _fig(figures, "scores", charts.lines(
-            "Remembered vs experienced score per day", x,
-            {"remembered (peak–end)": [d.kpis.remembered for d in days],
-             "experienced (mean valence)": [d.kpis.experienced for d in days]}, "score"))
-        _fig(figures, "outcomes", charts.lines(
-            "Emotional outcome: share of contacts per day", x,
-            {"improved": [d.kpis.improved_share for d in days],
-             "worsened": [d.kpis.worsened_share for d in days]}, "share",
-            colours=(charts.GREEN, charts.RED)))
-    return render(request, "scores.html", filters=f, figures=figures, days=days,
-                  k=ag.kpis(engine, f, pre=_pre(request)))
+        _fig(
+            figures,
+            "scores",
+            charts.lines(
+                "Remembered vs experienced score per day",
+                x,
+                {
+                    "remembered (peak–end)": [d.kpis.remembered for d in days],
+                    "experienced (mean valence)": [d.kpis.experienced for d in days],
+                },
+                "score",
+            ),
+        )
+        _fig(
+            figures,
+            "outcomes",
+            charts.lines(
+                "Emotional outcome: share of contacts per day",
+                x,
+                {
+                    "improved": [d.kpis.improved_share for d in days],
+                    "worsened": [d.kpis.worsened_share for d in days],
+                },
+                "share",
+                colours=(charts.GREEN, charts.RED),
+            ),
+        )
+    return render(
+        request,
+        "scores.html",
+        filters=f,
+        figures=figures,
+        days=days,
+        k=ag.kpis(engine, f, pre=_pre(request)),
+    )
 
 
 @router.get(PAGES + "/value", response_class=HTMLResponse)
@@ -220,10 +302,18 @@ def value_page(request: Request) -> HTMLResponse:
         rows = [r for r in summary["avoidable"] if not f.language or r["language"] == f.language]
         top = rows[:15]
         if top:
-            _fig(figures, "avoidable", charts.bars(
-                "Avoidable churn: value at risk of the top customers", [r["customer_id"] for r in top],
-                [r["value_at_risk"] for r in top], "value at risk", colour=charts.RED,
-                horizontal=True))
+            _fig(
+                figures,
+                "avoidable",
+                charts.bars(
+                    "Avoidable churn: value at risk of the top customers",
+                    [r["customer_id"] for r in top],
+                    [r["value_at_risk"] for r in top],
+                    "value at risk",
+                    colour=charts.RED,
+                    horizontal=True,
+                ),
+            )
     return render(request, "value.html", filters=f, figures=figures, summary=summary, rows=rows)
 
 
@@ -235,18 +325,38 @@ def pods_page(request: Request) -> HTMLResponse:
     by_pod = ag.breakdown(engine, f, "pod_id", pre=_pre(request))
     figures: dict[str, str] = {}
     if by_pod:
-        _fig(figures, "pods", charts.grouped_bars(
-            "Remembered vs experienced score by pod", list(by_pod),
-            {"experienced": [v.experienced for v in by_pod.values()],
-             "remembered": [v.remembered for v in by_pod.values()]}, "score"))
-    return render(request, "pods.html", filters=f, figures=figures, by_pod=by_pod,
-                  pods=stages.pods(engine), live=stages.live(request))
+        _fig(
+            figures,
+            "pods",
+            charts.grouped_bars(
+                "Remembered vs experienced score by pod",
+                list(by_pod),
+                {
+                    "experienced": [v.experienced for v in by_pod.values()],
+                    "remembered": [v.remembered for v in by_pod.values()],
+                },
+                "score",
+            ),
+        )
+    return render(
+        request,
+        "pods.html",
+        filters=f,
+        figures=figures,
+        by_pod=by_pod,
+        pods=stages.pods(engine),
+        live=stages.live(request),
+    )
 
 
 def _stage_page(request: Request, template: str, result: stages.StageResult) -> HTMLResponse:
-    return render(request, template, filters=parse_filters(request),
-                  figures={k: charts.to_json(v) for k, v in result.figures.items()},
-                  stage=result)
+    return render(
+        request,
+        template,
+        filters=parse_filters(request),
+        figures={k: charts.to_json(v) for k, v in result.figures.items()},
+        stage=result,
+    )
 
 
 @router.get(PAGES + "/coaching", response_class=HTMLResponse)
@@ -271,9 +381,14 @@ def ooda_page(request: Request) -> HTMLResponse:
 def maturity_page(request: Request) -> HTMLResponse:
     """Maturity stage per pillar with its evidence, the blind spots, and the questionnaire."""
     result = stages.maturity(request)
-    return render(request, "maturity.html", filters=parse_filters(request),
-                  figures={k: charts.to_json(v) for k, v in result.figures.items()},
-                  stage=result, error=request.query_params.get("error"))
+    return render(
+        request,
+        "maturity.html",
+        filters=parse_filters(request),
+        figures={k: charts.to_json(v) for k, v in result.figures.items()},
+        stage=result,
+        error=request.query_params.get("error"),
+    )
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -285,8 +400,11 @@ async def _form(request: Request) -> dict[str, str]:
 @router.post(PAGES + "/maturity", response_class=HTMLResponse)
 async def maturity_submit(request: Request) -> Response:
     """Assess from the submitted answers, then show the result (POST → redirect → GET)."""
-    answers = {k.removeprefix("q-"): v for k, v in (await _form(request)).items()
-               if k.startswith("q-") and v}
+    answers = {
+        k.removeprefix("q-"): v
+        for k, v in (await _form(request)).items()
+        if k.startswith("q-") and v
+    }
     try:
         await run_in_threadpool(stages.run_maturity, request, answers)
     except (ValueError, LookupError) as exc:

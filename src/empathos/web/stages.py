@@ -68,17 +68,22 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _dict_table(caption: str, rows: list[dict[str, Any]], columns: list[str] | None = None) -> Table:
+def _dict_table(
+    caption: str, rows: list[dict[str, Any]], columns: list[str] | None = None
+) -> Table:
     """A table of dicts (columns: the given keys, else the first row's keys)."""
     cols = columns or (list(rows[0]) if rows else [])
-    return Table(caption, [c.replace("_", " ") for c in cols],
-                 [[_fmt(r.get(c)) for c in cols] for r in rows])
+    return Table(
+        caption, [c.replace("_", " ") for c in cols], [[_fmt(r.get(c)) for c in cols] for r in rows]
+    )
 
 
 def _source_note(source: str | None) -> str:
     return f"Data source: {source or 'unknown'}" + (
-        " — figures from the simulator, not real customers." if source and "simulated" in source
-        else ".")
+        " — figures from the simulator, not real customers."
+        if source and "simulated" in source
+        else "."
+    )
 
 
 # --------------------------------------------------------------------------- act
@@ -105,15 +110,27 @@ def _table(name: str) -> Any:
 def pods(engine: Engine) -> list[dict[str, Any]]:
     """The pods in the store with their members' names and functions."""
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(select(pods_table).order_by(
-            pods_table.c.pod_id))]
-        staff = {r.employee_id: r for r in conn.execute(
-            select(employees.c.employee_id, employees.c.name, employees.c.function,
-                   employees.c.pod_id))}
+        rows = [
+            dict(r._mapping) for r in conn.execute(select(pods_table).order_by(pods_table.c.pod_id))
+        ]
+        staff = {
+            r.employee_id: r
+            for r in conn.execute(
+                select(
+                    employees.c.employee_id,
+                    employees.c.name,
+                    employees.c.function,
+                    employees.c.pod_id,
+                )
+            )
+        }
     for p in rows:
         p["members"] = [
-            {"employee_id": m, "name": getattr(staff.get(m), "name", None),
-             "function": getattr(staff.get(m), "function", None)}
+            {
+                "employee_id": m,
+                "name": getattr(staff.get(m), "name", None),
+                "function": getattr(staff.get(m), "function", None),
+            }
             for m in (p.get("member_ids") or [])
         ]
     return rows
@@ -121,27 +138,56 @@ def pods(engine: Engine) -> list[dict[str, Any]]:
 
 def live(request: Request, limit: int = 12) -> StageResult:
     """Open live contacts (from the live desk's table) and each one's assist card."""
-    title, intro = "Live contacts", ("Contacts in progress and the assist card the lead "
-                                     "employee sees (historical, contextual, predictive).")
+    title, intro = (
+        "Live contacts",
+        (
+            "Contacts in progress and the assist card the lead "
+            "employee sees (historical, contextual, predictive)."
+        ),
+    )
     table = _table("live_contacts")
     if table is None:
         return pending(title, intro, "no live contacts: the live desk has not stored any yet.")
     engine = request.app.state.engine
     c = table.c
     with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(
-            select(c.contact_id, c.customer_id, c.channel, c.language, c.need, c.mood,
-                   c.pod_id, c.lead_id, c.handovers, c.n_turns, c.opened_at, c.to_automation)
-            .where(c.status == "open").order_by(c.opened_at.desc()).limit(limit))]
+        rows = [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(
+                    c.contact_id,
+                    c.customer_id,
+                    c.channel,
+                    c.language,
+                    c.need,
+                    c.mood,
+                    c.pod_id,
+                    c.lead_id,
+                    c.handovers,
+                    c.n_turns,
+                    c.opened_at,
+                    c.to_automation,
+                )
+                .where(c.status == "open")
+                .order_by(c.opened_at.desc())
+                .limit(limit)
+            )
+        ]
     if not rows:
-        return pending(title, intro, "no contact is open right now (contacts arrive through "
-                       "POST /contacts and the WebSocket; this page shows them while open).")
+        return pending(
+            title,
+            intro,
+            "no contact is open right now (contacts arrive through "
+            "POST /contacts and the WebSocket; this page shows them while open).",
+        )
     out = StageResult(title, intro, available=True)
     out.tables.append(_dict_table("Open contacts, newest first", rows))
     desk = getattr(request.app.state, "live_desk", None)
     if desk is None:
-        out.notes.append("Assist cards are kept by the live desk of the process that opened the "
-                         "contacts; this server has none in memory.")
+        out.notes.append(
+            "Assist cards are kept by the live desk of the process that opened the "
+            "contacts; this server has none in memory."
+        )
         return out
     for r in rows:
         try:
@@ -153,12 +199,22 @@ def live(request: Request, limit: int = 12) -> StageResult:
         for key in ("historical", "contextual", "predictive", "ending", "handoff"):
             part = card.get(key)
             if isinstance(part, dict):
-                parts.append({"title": part.get("title") or key,
-                              "lines": [str(x) for x in part.get("lines") or []]})
+                parts.append(
+                    {
+                        "title": part.get("title") or key,
+                        "lines": [str(x) for x in part.get("lines") or []],
+                    }
+                )
             elif part:
                 parts.append({"title": key, "lines": [_fmt(part)]})
-        out.cards.append({"contact_id": r["contact_id"], "lead_id": r["lead_id"],
-                          "pod_id": r["pod_id"], "parts": parts})
+        out.cards.append(
+            {
+                "contact_id": r["contact_id"],
+                "lead_id": r["lead_id"],
+                "pod_id": r["pod_id"],
+                "parts": parts,
+            }
+        )
     return out
 
 
@@ -168,10 +224,22 @@ def _experiment_names(engine: Engine, n: int = 5) -> list[dict[str, Any]]:
     if table is None:
         return []
     with engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(
-            select(table.c.name, table.c.treatment_policy, table.c.control_policy,
-                   table.c.control_share, table.c.started_at, table.c.ended_at, table.c.source)
-            .order_by(table.c.started_at.desc()).limit(n))]
+        return [
+            dict(r._mapping)
+            for r in conn.execute(
+                select(
+                    table.c.name,
+                    table.c.treatment_policy,
+                    table.c.control_policy,
+                    table.c.control_share,
+                    table.c.started_at,
+                    table.c.ended_at,
+                    table.c.source,
+                )
+                .order_by(table.c.started_at.desc())
+                .limit(n)
+            )
+        ]
 
 
 def learn_summary(engine: Engine) -> dict[str, Any] | None:
@@ -185,18 +253,23 @@ def learn_summary(engine: Engine) -> dict[str, Any] | None:
         rep = report_fn(engine, names[0]["name"])
     except Exception:  # noqa: BLE001 - an unreadable experiment shows as none
         return None
-    kpis = [(f"Lift · {x.kpi}", f"{x.diff:+.3g} [{x.ci_low:+.3g}, {x.ci_high:+.3g}]")
-            for x in rep.lifts[:3]]
-    kpis.insert(0, ("Experiment", f"{rep.experiment} ({rep.treatment_policy} vs "
-                                  f"{rep.control_policy})"))
+    kpis = [
+        (f"Lift · {x.kpi}", f"{x.diff:+.3g} [{x.ci_low:+.3g}, {x.ci_high:+.3g}]")
+        for x in rep.lifts[:3]
+    ]
+    kpis.insert(
+        0, ("Experiment", f"{rep.experiment} ({rep.treatment_policy} vs {rep.control_policy})")
+    )
     return {"kpis": kpis, "source": rep.source}
 
 
 def coaching(request: Request, f: Filters) -> StageResult:
     """Coaching of one pod (the pod filter, else the first pod) with its members."""
     title = "Coaching"
-    intro = ("Per pod and employee: the behaviours to coach (empathy mechanisms, how contacts "
-             "end), from what people do, never what they feel.")
+    intro = (
+        "Per pod and employee: the behaviours to coach (empathy mechanisms, how contacts "
+        "end), from what people do, never what they feel."
+    )
     from empathos.learn.coaching import coach_pod
 
     engine = request.app.state.engine
@@ -214,11 +287,17 @@ def coaching(request: Request, f: Filters) -> StageResult:
     if rep.mechanisms:
         names = list(rep.mechanisms)
         out.figures["empathy_mechanisms"] = charts.bars(
-            "Empathy mechanisms: share of replies", [n.replace("_", " ") for n in names],
-            [rep.mechanisms[n] for n in names], "share of replies")
-        out.tables.append(_dict_table("Empathy mechanisms (share of replies)",
-                                      [{"mechanism": k, "share": v}
-                                       for k, v in rep.mechanisms.items()]))
+            "Empathy mechanisms: share of replies",
+            [n.replace("_", " ") for n in names],
+            [rep.mechanisms[n] for n in names],
+            "share of replies",
+        )
+        out.tables.append(
+            _dict_table(
+                "Empathy mechanisms (share of replies)",
+                [{"mechanism": k, "share": v} for k, v in rep.mechanisms.items()],
+            )
+        )
     if rep.members:
         out.tables.append(_dict_table("Members", rep.members))
     if rep.trend:
@@ -226,23 +305,28 @@ def coaching(request: Request, f: Filters) -> StageResult:
     for kind, items in (rep.examples or {}).items():
         if items:
             out.tables.append(_dict_table(f"Examples: {kind}", items))
-    out.notes = [rep.note, _source_note(rep.source),
-                 "Pick another pod with the Pod filter above."]
+    out.notes = [rep.note, _source_note(rep.source), "Pick another pod with the Pod filter above."]
     return out
 
 
 def experiments(request: Request, f: Filters) -> StageResult:
     """Treatment vs control of the latest experiments with the lift and its interval."""
     title = "Experiments"
-    intro = ("Every change is measured against a control group handled the old way: "
-             "treatment vs control per KPI, the lift and its confidence interval.")
+    intro = (
+        "Every change is measured against a control group handled the old way: "
+        "treatment vs control per KPI, the lift and its confidence interval."
+    )
     from empathos.learn.experiments import experiment_report as report_fn
 
     engine = request.app.state.engine
     names = _experiment_names(engine)
     if not names:
-        return pending(title, intro, "no experiment has been started, so no lift has been "
-                       "measured (start one with the learn stage's controlled policy).")
+        return pending(
+            title,
+            intro,
+            "no experiment has been started, so no lift has been "
+            "measured (start one with the learn stage's controlled policy).",
+        )
     out = StageResult(title, intro, available=True)
     out.tables.append(_dict_table("Experiments, newest first", names))
     for k, e in enumerate(names):
@@ -251,24 +335,46 @@ def experiments(request: Request, f: Filters) -> StageResult:
         except Exception as exc:  # noqa: BLE001 - show the others
             out.notes.append(f"{e['name']}: no report ({exc})")
             continue
-        rows = [{"kpi": x.kpi, "treatment": x.treatment_mean, "control": x.control_mean,
-                 "lift": x.diff, "ci_low": x.ci_low, "ci_high": x.ci_high, "p_value": x.p_value,
-                 "test": x.test, "n_treatment": x.n_treatment, "n_control": x.n_control}
-                for x in rep.lifts]
-        out.tables.append(_dict_table(
-            f"{rep.experiment}: {rep.treatment_policy} (treatment) vs {rep.control_policy} "
-            f"(control), {rep.n_treatment:,} vs {rep.n_control:,} contacts — "
-            f"source {rep.source}", rows))
+        rows = [
+            {
+                "kpi": x.kpi,
+                "treatment": x.treatment_mean,
+                "control": x.control_mean,
+                "lift": x.diff,
+                "ci_low": x.ci_low,
+                "ci_high": x.ci_high,
+                "p_value": x.p_value,
+                "test": x.test,
+                "n_treatment": x.n_treatment,
+                "n_control": x.n_control,
+            }
+            for x in rep.lifts
+        ]
+        out.tables.append(
+            _dict_table(
+                f"{rep.experiment}: {rep.treatment_policy} (treatment) vs {rep.control_policy} "
+                f"(control), {rep.n_treatment:,} vs {rep.n_control:,} contacts — "
+                f"source {rep.source}",
+                rows,
+            )
+        )
         if k == 0 and rep.lifts:
             out.figures["treatment_vs_control"] = charts.grouped_bars(
-                f"{rep.experiment}: treatment vs control", [x.kpi for x in rep.lifts],
-                {f"control ({rep.control_policy})": [x.control_mean for x in rep.lifts],
-                 f"treatment ({rep.treatment_policy})": [x.treatment_mean for x in rep.lifts]},
-                "KPI mean")
+                f"{rep.experiment}: treatment vs control",
+                [x.kpi for x in rep.lifts],
+                {
+                    f"control ({rep.control_policy})": [x.control_mean for x in rep.lifts],
+                    f"treatment ({rep.treatment_policy})": [x.treatment_mean for x in rep.lifts],
+                },
+                "KPI mean",
+            )
             out.figures["lift_with_interval"] = charts.lift_bars(
                 f"{rep.experiment}: lift (treatment − control) with its interval",
-                [x.kpi for x in rep.lifts], [x.diff for x in rep.lifts],
-                [x.ci_low for x in rep.lifts], [x.ci_high for x in rep.lifts])
+                [x.kpi for x in rep.lifts],
+                [x.diff for x in rep.lifts],
+                [x.ci_low for x in rep.lifts],
+                [x.ci_high for x in rep.lifts],
+            )
             out.notes.append(_source_note(rep.source))
     return out
 
@@ -276,8 +382,10 @@ def experiments(request: Request, f: Filters) -> StageResult:
 def ooda(request: Request, f: Filters) -> StageResult:
     """Observe (weekly KPIs), orient (benchmarks), decide (ranked actions), act."""
     title = "OODA"
-    intro = ("Observe (KPIs), orient (benchmarks against competitors and the industry), "
-             "decide (actions ranked by expected value), act (a measured experiment).")
+    intro = (
+        "Observe (KPIs), orient (benchmarks against competitors and the industry), "
+        "decide (actions ranked by expected value), act (a measured experiment)."
+    )
     from empathos.learn.ooda import ooda_report as report_fn
 
     try:
@@ -292,19 +400,38 @@ def ooda(request: Request, f: Filters) -> StageResult:
     out.kpis = [(k.replace("_", " "), _fmt((v or {}).get("value"))) for k, v in kpis.items()][:8]
     weeks = [w["week"] for w in weekly]
     out.figures["observe_weekly_scores"] = charts.lines(
-        "Observe: remembered and experienced score per week", weeks,
-        {"remembered": [w.get("remembered_score") for w in weekly],
-         "experienced": [w.get("experienced_score") for w in weekly]}, "score")
+        "Observe: remembered and experienced score per week",
+        weeks,
+        {
+            "remembered": [w.get("remembered_score") for w in weekly],
+            "experienced": [w.get("experienced_score") for w in weekly],
+        },
+        "score",
+    )
     out.tables.append(_dict_table("Observe: weekly KPIs", weekly))
     if rep.orient:
         out.tables.append(_dict_table("Orient: our KPIs against the benchmarks", rep.orient))
     else:
         out.notes.append("Orient: no benchmarks imported yet (empathos ooda --benchmarks FILE).")
     if rep.decide:
-        out.tables.append(_dict_table("Decide: actions ranked by expected value", rep.decide,
-                                      ["rank", "name", "description", "policy", "n_customers",
-                                       "value_at_risk", "expected_value", "ev_low", "ev_high",
-                                       "note"]))
+        out.tables.append(
+            _dict_table(
+                "Decide: actions ranked by expected value",
+                rep.decide,
+                [
+                    "rank",
+                    "name",
+                    "description",
+                    "policy",
+                    "n_customers",
+                    "value_at_risk",
+                    "expected_value",
+                    "ev_low",
+                    "ev_high",
+                    "note",
+                ],
+            )
+        )
     out.notes += [f"Act: {rep.act}", *rep.notes, _source_note(rep.source)]
     return out
 
@@ -313,9 +440,11 @@ def ooda(request: Request, f: Filters) -> StageResult:
 def maturity(request: Request) -> StageResult:
     """The latest stored assessment and the questionnaire to run a new one."""
     title = "Maturity assessment"
-    intro = ("Where the company stands on transactional → interaction → engagement → empathy, "
-             "per pillar, combining your answers with what the data shows, and the blind "
-             "spots found with what to do next.")
+    intro = (
+        "Where the company stands on transactional → interaction → engagement → empathy, "
+        "per pillar, combining your answers with what the data shows, and the blind "
+        "spots found with what to do next."
+    )
     from empathos.assess.assessment import latest_assessment as latest
     from empathos.assess.questionnaire import load_questionnaire as load_q
 
@@ -327,28 +456,48 @@ def maturity(request: Request) -> StageResult:
         out.available = False
         out.missing = "no assessment yet: answer the questionnaire below."
         return out
-    out.kpis = [("Overall stage", str(result.get("overall_stage"))),
-                ("Overall score (0–3)", _fmt(result.get("overall_score"))),
-                ("Weakest pillar", str(result.get("weakest_pillar") or "—")),
-                ("Assessed", str(result.get("created_at", ""))[:16].replace("T", " "))]
+    out.kpis = [
+        ("Overall stage", str(result.get("overall_stage"))),
+        ("Overall score (0–3)", _fmt(result.get("overall_score"))),
+        ("Weakest pillar", str(result.get("weakest_pillar") or "—")),
+        ("Assessed", str(result.get("created_at", ""))[:16].replace("T", " ")),
+    ]
     pillars = result.get("pillars") or {}
-    out.tables.append(_dict_table("Pillars", list(pillars.values()),
-                                  ["title", "stage", "score", "answer_score", "data_stage",
-                                   "gap"]))
+    out.tables.append(
+        _dict_table(
+            "Pillars",
+            list(pillars.values()),
+            ["title", "stage", "score", "answer_score", "data_stage", "gap"],
+        )
+    )
     if pillars:
         names = [p.get("title") or k for k, p in pillars.items()]
         out.figures["pillar_scores"] = charts.grouped_bars(
-            "Pillar scores (0 transactional … 3 empathy)", names,
-            {"from the answers": [p.get("answer_score") for p in pillars.values()],
-             "combined": [p.get("score") for p in pillars.values()]}, "score")
+            "Pillar scores (0 transactional … 3 empathy)",
+            names,
+            {
+                "from the answers": [p.get("answer_score") for p in pillars.values()],
+                "combined": [p.get("score") for p in pillars.values()],
+            },
+            "score",
+        )
     for p in pillars.values():
         if p.get("evidence"):
-            out.tables.append(_dict_table(f"Evidence · {p.get('title')}", p["evidence"],
-                                          ["stage", "requirement", "met", "observed"]))
+            out.tables.append(
+                _dict_table(
+                    f"Evidence · {p.get('title')}",
+                    p["evidence"],
+                    ["stage", "requirement", "met", "observed"],
+                )
+            )
     spots = [b for b in result.get("blind_spots") or [] if b.get("detected")]
-    out.tables.append(_dict_table("Blind spots found and what to do next", spots,
-                                  ["title", "severity", "answer_signals", "data_signals",
-                                   "next_steps"]))
+    out.tables.append(
+        _dict_table(
+            "Blind spots found and what to do next",
+            spots,
+            ["title", "severity", "answer_signals", "data_signals", "next_steps"],
+        )
+    )
     out.notes = list(result.get("notes") or []) + [_source_note(result.get("source"))]
     return out
 
@@ -363,19 +512,36 @@ def run_maturity(request: Request, answers: dict[str, str]) -> None:
 def balance(request: Request) -> StageResult:
     """The balance sheet for the cost and coverage in the query string."""
     title = "Empathy balance sheet"
-    intro = ("CLV and ELV totals, value at risk, value protected by measured actions, the "
-             "programme's cost (your input) and the ROI with its uncertainty.")
+    intro = (
+        "CLV and ELV totals, value at risk, value protected by measured actions, the "
+        "programme's cost (your input) and the ROI with its uncertainty."
+    )
     from empathos.assess.balance_report import rows as rows_fn
     from empathos.assess.balance_sheet import balance_sheet as sheet_fn
 
     q = request.query_params
     cost = _float(q.get("cost"), 0.0, 0.0, None)
     coverage = _float(q.get("coverage"), 1.0, 1e-6, 1.0)
-    form = {"label": "Programme cost and coverage", "submit": "Recompute", "fields": [
-        {"name": "cost", "label": "Programme cost (currency units)", "type": "number",
-         "value": cost, "step": "any"},
-        {"name": "coverage", "label": "Coverage (share of the book reached, 0–1)",
-         "type": "number", "value": coverage, "step": "0.05"}]}
+    form = {
+        "label": "Programme cost and coverage",
+        "submit": "Recompute",
+        "fields": [
+            {
+                "name": "cost",
+                "label": "Programme cost (currency units)",
+                "type": "number",
+                "value": cost,
+                "step": "any",
+            },
+            {
+                "name": "coverage",
+                "label": "Coverage (share of the book reached, 0–1)",
+                "type": "number",
+                "value": coverage,
+                "step": "0.05",
+            },
+        ],
+    }
     bs = sheet_fn(request.app.state.engine, cost=cost, coverage=coverage)
     if not bs.n_customers:
         out = pending(title, intro, "no customer scores: run `empathos predict` first.")
@@ -383,17 +549,23 @@ def balance(request: Request) -> StageResult:
         return out
     out = StageResult(title, intro, available=True, form=form)
     lines = rows_fn(bs)
-    out.tables.append(Table("Balance sheet", ["line", "value", "how"],
-                            [[r.label, r.value, r.how] for r in lines]))
+    out.tables.append(
+        Table("Balance sheet", ["line", "value", "how"], [[r.label, r.value, r.how] for r in lines])
+    )
     bars = [r for r in lines if r.amount is not None]
     out.figures["balance_sheet"] = charts.bars(
-        "Balance sheet lines", [r.label.strip() for r in bars], [r.amount for r in bars],
-        "currency units", horizontal=True)
+        "Balance sheet lines",
+        [r.label.strip() for r in bars],
+        [r.amount for r in bars],
+        "currency units",
+        horizontal=True,
+    )
     export = f"cost={cost:g}&coverage={coverage:g}"
     out.notes = list(bs.notes) + [
         _source_note(bs.source),
         f"Export: /assess/balance-sheet.html?{export} (self-contained HTML); PDF with "
-        "`empathos assess balance-sheet --pdf`."]
+        "`empathos assess balance-sheet --pdf`.",
+    ]
     out.form["export"] = f"/assess/balance-sheet.html?{export}"
     return out
 
@@ -414,31 +586,60 @@ def pilot_form(request: Request, values: dict[str, str] | None = None) -> dict[s
 
     values = values or {}
     pod_ids = [p["pod_id"] for p in pods(request.app.state.engine)] or [
-        f"pod-{k}" for k in range(1, 5)]
+        f"pod-{k}" for k in range(1, 5)
+    ]
     names = [p for p in policies() if p != "fifo"]
-    return {"label": "Pilot", "method": "post", "submit": "Simulate the pilot",
-            "fields": [
-                {"name": "pod", "label": "Pod", "options": [(p, p) for p in pod_ids],
-                 "value": values.get("pod", pod_ids[0])},
-                {"name": "policy", "label": "Policy (against fifo)",
-                 "options": [(p, p) for p in names],
-                 "value": values.get("policy", "empathy" if "empathy" in names else names[0])},
-                {"name": "weeks", "label": "Weeks", "type": "number",
-                 "value": values.get("weeks", "6"), "step": "1"},
-                {"name": "seeds", "label": "Seeds (repeat runs)", "type": "number",
-                 "value": values.get("seeds", "3"), "step": "1"}]}
+    return {
+        "label": "Pilot",
+        "method": "post",
+        "submit": "Simulate the pilot",
+        "fields": [
+            {
+                "name": "pod",
+                "label": "Pod",
+                "options": [(p, p) for p in pod_ids],
+                "value": values.get("pod", pod_ids[0]),
+            },
+            {
+                "name": "policy",
+                "label": "Policy (against fifo)",
+                "options": [(p, p) for p in names],
+                "value": values.get("policy", "empathy" if "empathy" in names else names[0]),
+            },
+            {
+                "name": "weeks",
+                "label": "Weeks",
+                "type": "number",
+                "value": values.get("weeks", "6"),
+                "step": "1",
+            },
+            {
+                "name": "seeds",
+                "label": "Seeds (repeat runs)",
+                "type": "number",
+                "value": values.get("seeds", "3"),
+                "step": "1",
+            },
+        ],
+    }
 
 
 def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult:
     """The planner's form; with submitted values, the simulated pilot's result."""
     title = "Pilot planner"
-    intro = ("Pick a pod and a policy: six weeks are simulated on the company's own "
-             "parameters (calibrated from the store) against fifo, giving the expected lift "
-             "and the sample size needed to detect it. A run takes about 1–2 minutes.")
+    intro = (
+        "Pick a pod and a policy: six weeks are simulated on the company's own "
+        "parameters (calibrated from the store) against fifo, giving the expected lift "
+        "and the sample size needed to detect it. A run takes about 1–2 minutes."
+    )
     form = pilot_form(request, values)
     if not values:
-        out = pending(title, intro, "no pilot simulated in this session yet: choose a pod and "
-                      "a policy and press the button.")
+        out = pending(
+            title,
+            intro,
+            "no pilot simulated in this session yet: choose a pod and "
+            "a policy and press the button.",
+        )
         out.form = form
         return out
     from empathos.assess.pilot import run_pilot as run
@@ -446,14 +647,20 @@ def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult
     try:
         weeks = max(1, min(26, int(values.get("weeks", "6"))))
         seeds = max(1, min(5, int(values.get("seeds", "3"))))
-        res = run(request.app.state.engine, values["pod"], values["policy"], weeks=weeks,
-                  seeds=tuple(range(1, seeds + 1)))
+        res = run(
+            request.app.state.engine,
+            values["pod"],
+            values["policy"],
+            weeks=weeks,
+            seeds=tuple(range(1, seeds + 1)),
+        )
     except (ValueError, KeyError) as exc:
         out = pending(title, intro, f"the pilot could not run: {exc}")
         out.form = form
         return out
-    out = StageResult(f"Pilot: {res.policy} vs {res.baseline} in {res.pod}", intro,
-                      available=True, form=form)
+    out = StageResult(
+        f"Pilot: {res.policy} vs {res.baseline} in {res.pod}", intro, available=True, form=form
+    )
     from dataclasses import asdict
 
     rows = [asdict(k) for k in res.kpis]
@@ -462,11 +669,17 @@ def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult
     out.tables.append(_dict_table("Expected lift per KPI (simulated)", rows))
     if res.kpis:
         out.figures["pilot_lift"] = charts.lift_bars(
-            "Expected lift (treatment − control) with its interval", [k.kpi for k in res.kpis],
-            [k.lift for k in res.kpis], [k.ci_low for k in res.kpis],
-            [k.ci_high for k in res.kpis])
-    out.kpis = [("Weeks", str(res.weeks)), ("Seeds", str(len(res.seeds))),
-                ("Pod contacts / week", _fmt(res.pod_contacts_per_week)),
-                ("Run time", f"{res.seconds:.0f} s")]
+            "Expected lift (treatment − control) with its interval",
+            [k.kpi for k in res.kpis],
+            [k.lift for k in res.kpis],
+            [k.ci_low for k in res.kpis],
+            [k.ci_high for k in res.kpis],
+        )
+    out.kpis = [
+        ("Weeks", str(res.weeks)),
+        ("Seeds", str(len(res.seeds))),
+        ("Pod contacts / week", _fmt(res.pod_contacts_per_week)),
+        ("Run time", f"{res.seconds:.0f} s"),
+    ]
     out.notes = list(res.notes) + [_source_note(res.source)]
     return out

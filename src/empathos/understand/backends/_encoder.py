@@ -34,4 +34,6 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     """``(n, 512)`` L2-normalised float32 sentence embeddings (empty input -> ``(0, 512)``)."""
     if len(texts) == 0:
         return np.zeros((0, DIM), dtype=np.float32)
-    return np.asarray(_use().encode([t if t and t.strip() else "." for t in texts]), dtype=np.float32)
+    return np.asarray(
+        _use().encode([t if t and t.strip() else "." for t in texts]), dtype=np.float32
+    )

@@ -51,11 +51,15 @@ def empathy_lexicon_features(responses: Sequence[str]) -> np.ndarray:
     for text, lv in zip(responses, levels):
         stripped, n_sym = lex.strip_sympathy(text)
         words = len(stripped.split())
-        rows.append([
-            *(float(lv[j] == level) for j in range(3) for level in (1, 2)),
-            np.log1p(n_sym), np.log1p(stripped.count("?")), np.log1p(len((text or "").split())),
-            float(n_sym > 0 and words <= 4),
-        ])  # fmt: skip
+        rows.append(
+            [
+                *(float(lv[j] == level) for j in range(3) for level in (1, 2)),
+                np.log1p(n_sym),
+                np.log1p(stripped.count("?")),
+                np.log1p(len((text or "").split())),
+                float(n_sym > 0 and words <= 4),
+            ]
+        )
     return np.array(rows, dtype=np.float32).reshape(-1, 10)
 
 

@@ -40,7 +40,9 @@ class LexiconEmotionModel:
     version = "1"
 
     def __init__(self) -> None:
-        self._matcher = CueMatcher({e: EMOTION_CUES.get(e, ()) for e in CX_EMOTIONS if e != "neutral"})
+        self._matcher = CueMatcher(
+            {e: EMOTION_CUES.get(e, ()) for e in CX_EMOTIONS if e != "neutral"}
+        )
         self._cols = [CX_EMOTIONS.index(e) for e in self._matcher.names]
         self._frus = CX_EMOTIONS.index("frustration")
 
@@ -105,7 +107,9 @@ class LexiconEmpathyModel:
             for j, m in enumerate(EMPATHY_MECHANISMS):
                 counts = self._mech[m].counts([t], normalised=True)[0]
                 by_level = dict(zip(self._mech[m].names, counts))
-                out[i, j] = 2 if by_level.get("2", 0) > 0 else (1 if by_level.get("1", 0) > 0 else 0)
+                out[i, j] = (
+                    2 if by_level.get("2", 0) > 0 else (1 if by_level.get("1", 0) > 0 else 0)
+                )
         return out
 
     def predict_proba(

@@ -71,10 +71,12 @@ class TransformerEmotionModel:
         self.version = str(self.card.get("version", "1"))
         self._tok, self._model, self.device = load_base(device)
         state = load_file(str(weights))
-        top = {k[len("top."):]: v.float() for k, v in state.items() if k.startswith("top.")}
+        top = {k[len("top.") :]: v.float() for k, v in state.items() if k.startswith("top.")}
         self._model.encoder.layer[-1].load_state_dict(top)
         self._head = torch.nn.Linear(self._model.config.hidden_size, len(GOEMOTIONS_LABELS))
-        self._head.load_state_dict({k[len("head."):]: v.float() for k, v in state.items() if k.startswith("head.")})
+        self._head.load_state_dict(
+            {k[len("head.") :]: v.float() for k, v in state.items() if k.startswith("head.")}
+        )
         self._head.to(self.device).eval()
         self._batch = batch_size
         self._torch = torch
@@ -87,13 +89,18 @@ class TransformerEmotionModel:
         with torch.inference_mode():
             for i in range(0, len(texts), self._batch):
                 enc = self._tok(
-                    [t or "" for t in texts[i : i + self._batch]], padding=True, truncation=True,
-                    max_length=MAX_LEN, return_tensors="pt",
-                ).to(self.device)  # fmt: skip
+                    [t or "" for t in texts[i : i + self._batch]],
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_LEN,
+                    return_tensors="pt",
+                ).to(self.device)
                 hidden = self._model(**enc).last_hidden_state
                 logits = self._head(mean_pool(hidden, enc["attention_mask"]))
                 out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
-        return np.concatenate(out).astype(np.float64) if out else np.zeros((0, len(GOEMOTIONS_LABELS)))
+        return (
+            np.concatenate(out).astype(np.float64) if out else np.zeros((0, len(GOEMOTIONS_LABELS)))
+        )
 
     def predict_proba(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None

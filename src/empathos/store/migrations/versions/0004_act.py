@@ -27,7 +27,10 @@ def upgrade() -> None:
         sa.Column("customer_id", ID, nullable=False),
         sa.Column("pod_id", ID, nullable=False),
         sa.ForeignKeyConstraint(
-            ["pod_id"], ["pods.pod_id"], name=op.f("fk_pod_customers_pod_id_pods"), ondelete="CASCADE"
+            ["pod_id"],
+            ["pods.pod_id"],
+            name=op.f("fk_pod_customers_pod_id_pods"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_pod_customers")),
     )

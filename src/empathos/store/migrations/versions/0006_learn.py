@@ -47,7 +47,9 @@ def upgrade() -> None:
             name=op.f("fk_experiment_assignments_experiment_experiments"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("experiment", "interaction_id", name=op.f("pk_experiment_assignments")),
+        sa.PrimaryKeyConstraint(
+            "experiment", "interaction_id", name=op.f("pk_experiment_assignments")
+        ),
     )
     op.create_index(
         "ix_experiment_assignments_arm", "experiment_assignments", ["experiment", "arm"]
