@@ -16,15 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import orjson
 
-from empathos.listen import twitter
+from empathos.listen import formats
 from empathos.listen.errors import RecordError
 from empathos.listen.language import annotate_turns
 from empathos.listen.mapping import ColumnMapping
 from empathos.listen.readers import RAW_KEEP, parse_jsonl_line
-from empathos.listen.records import CONVERTERS, LINE, Rows
+from empathos.listen.records import LINE, Rows
 
 # An item is (line number, payload, raw text): payload is JSONL bytes still to parse, a
 # parsed dict (CSV), or a RecordError the reader already found.
@@ -33,20 +32,19 @@ Item = tuple[int, Any, str]
 
 @dataclass(frozen=True)
 class ConverterSpec:
-    """Everything needed to rebuild a record converter in another process (picklable)."""
+    """Everything needed to rebuild a record converter in another process (picklable):
+    the format's kind (a worker finds the format in the registry), a column mapping if
+    one renames the records, and what the format's prepare step returned, if it has one."""
 
     kind: str
     mapping: ColumnMapping | None = None
-    thread_index: tuple[np.ndarray, np.ndarray] | None = None
+    prepared: Any = None
     detect_language: bool = True
 
     def build(self) -> Callable[[Mapping[str, Any]], Rows]:
         if self.mapping is not None:
             return self.mapping.converter()
-        if self.kind == "twitter":
-            assert self.thread_index is not None
-            return twitter.converter_from_index(*self.thread_index)
-        return CONVERTERS[self.kind]
+        return formats.get(self.kind).converter(self.prepared)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, insert, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathos.config import get_settings
-from empathos.listen import twitter
+from empathos.listen import formats
 from empathos.listen.errors import IngestError, Reject
 from empathos.listen.convert import (
     Converted,
@@ -39,25 +39,12 @@ from empathos.listen.readers import (
     iter_csv,
     iter_jsonl_lines,
 )
-from empathos.listen.records import CONVERTERS, SIGNATURES
 from empathos.store import schema
 from empathos.store.repository import WRITE_ORDER, upsert, widen_interaction_bounds
 
-KINDS = (*CONVERTERS, "twitter")
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
-# A folder is imported in this order so that parents exist before what refers to them.
 CHUNK = 1000  # records per unit of work handed to a worker
-DIR_ORDER = (
-    "customers",
-    "employees",
-    "pods",
-    "interactions",
-    "turns",
-    "twitter",
-    "outcomes",
-    "transactions",
-)
 
 
 @dataclass
@@ -80,48 +67,57 @@ class IngestReport:
 class _Plan:
     spec: ConverterSpec
     items: Callable[[ByteCounter], Iterator[Item]]
+    widens_bounds: bool
 
     @property
     def kind(self) -> str:
         return self.spec.kind
 
 
+def _file_type(path: Path) -> str:
+    """``jsonl`` or ``csv`` by suffix; anything else is read as CSV, as it always was."""
+    return "jsonl" if path.suffix.lower() in JSONL_SUFFIXES else "csv"
+
+
 def guess_kind(path: Path) -> str:
-    """The kind of a file from its JSONL keys or CSV header (most specific signature first)."""
+    """The kind of a file from its JSONL keys or CSV header: the first format, in
+    :func:`formats.guess_order` (largest signature first), that reads this type of file
+    and whose signature the fields contain."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         fields = first_jsonl_keys(path)
     elif suffix in CSV_SUFFIXES:
         fields = set(csv_header(path, "\t" if suffix == ".tsv" else ","))
-        if twitter.COLUMNS <= fields:
-            return "twitter"
     else:
         raise IngestError(f"{path}: unknown file type {suffix!r}; use .jsonl or .csv, or --mapping")
-    for kind, signature in SIGNATURES.items():
-        if signature <= fields:
-            return kind
+    file_type = _file_type(path)
+    for fmt in formats.guess_order():
+        if file_type in fmt.readers and fmt.signature <= fields:
+            return fmt.kind
     raise IngestError(
         f"{path}: cannot tell what this file holds from its fields {sorted(fields)[:12]}; "
-        f"pass --kind ({', '.join(KINDS)}) or a --mapping file"
+        f"pass --kind ({', '.join(formats.kinds())}) or a --mapping file"
     )
 
 
 def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None, detect: bool) -> _Plan:
-    suffix = path.suffix.lower()
     if mapping is not None:
+        fmt = formats.get(mapping.kind)
         spec = ConverterSpec(mapping.kind, mapping=mapping, detect_language=detect)
-        is_jsonl, delimiter = mapping.format == "jsonl", mapping.delimiter
+        reader, delimiter = mapping.format, mapping.delimiter
     else:
-        kind = kind or guess_kind(path)
-        if kind not in KINDS:
-            raise IngestError(f"unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
-        index = twitter.thread_roots(path) if kind == "twitter" else None
-        spec = ConverterSpec(kind, thread_index=index, detect_language=detect)
-        is_jsonl = kind != "twitter" and suffix in JSONL_SUFFIXES
-        delimiter = "\t" if suffix == ".tsv" else ","
-    if is_jsonl:
-        return _Plan(spec, lambda c: ((n, raw, "") for n, raw in iter_jsonl_lines(path, c)))
-    return _Plan(spec, lambda c: iter_csv(path, delimiter, c))
+        fmt = formats.get(kind or guess_kind(path))
+        prepared = fmt.prepare(path) if fmt.prepare is not None else None
+        spec = ConverterSpec(fmt.kind, prepared=prepared, detect_language=detect)
+        reader = fmt.reader_for(_file_type(path))
+        delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    if reader == "jsonl":
+        return _Plan(
+            spec,
+            lambda c: ((n, raw, "") for n, raw in iter_jsonl_lines(path, c)),
+            fmt.widens_bounds,
+        )
+    return _Plan(spec, lambda c: iter_csv(path, delimiter, c), fmt.widens_bounds)
 
 
 class _RejectWriter:
@@ -189,7 +185,7 @@ def ingest_file(
                 plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers
             )
             for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
-                _write_batch(engine, batch, plan.kind, path, first_line, last_line)
+                _write_batch(engine, batch, plan.widens_bounds, path, first_line, last_line)
                 report.batches += 1
                 report.records_accepted += batch.records
                 report.turns_stored += len(batch.rows.get("turns", ()))
@@ -237,14 +233,14 @@ def _batches(
 
 
 def _write_batch(
-    engine: Engine, batch: _Batch, kind: str, path: Path, first: int, last: int
+    engine: Engine, batch: _Batch, widens_bounds: bool, path: Path, first: int, last: int
 ) -> None:
     turns = batch.rows.get("turns")
     try:
         with engine.begin() as conn:
             for table in WRITE_ORDER:
                 upsert(conn, table, batch.rows.get(table, ()))
-            if kind in ("turns", "twitter") and turns:
+            if widens_bounds and turns:
                 widen_interaction_bounds(conn, (t["interaction_id"] for t in turns))
     except SQLAlchemyError as exc:
         raise IngestError(
@@ -290,7 +286,8 @@ def _finish_run(engine: Engine, run_id: int, report: IngestReport, status: str) 
 
 def ingest_dir(directory: str | Path, engine: Engine, **options: Any) -> list[IngestReport]:
     """Import every JSONL/CSV file of a folder, parents before children (customers and
-    employees before interactions; interactions before outcomes)."""
+    employees before interactions; interactions before outcomes): in
+    :func:`formats.import_order`, then by file name."""
     directory = Path(directory)
     files = sorted(
         p
@@ -305,5 +302,6 @@ def ingest_dir(directory: str | Path, engine: Engine, **options: Any) -> list[In
             kinds[p] = guess_kind(p)
         except IngestError:
             continue
-    ordered = sorted(kinds, key=lambda p: (DIR_ORDER.index(kinds[p]), p.name))
+    order = formats.import_order()
+    ordered = sorted(kinds, key=lambda p: (order.index(kinds[p]), p.name))
     return [ingest_file(p, engine, kind=kinds[p], **options) for p in ordered]

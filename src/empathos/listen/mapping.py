@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
+from empathos.listen import formats
 from empathos.listen.errors import IngestError, RecordError
-from empathos.listen.records import CONVERTERS, KNOWN_FIELDS, Rows
+from empathos.listen.records import KNOWN_FIELDS, Rows
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ColumnMapping:
     def converter(self) -> Callable[[Mapping[str, Any]], Rows]:
         """A converter that renames, translates and defaults, then applies the kind's own
         validation; errors name the export's column so the user knows what to fix."""
-        base = CONVERTERS[self.kind]
+        base = formats.get(self.kind).converter()
         theirs = {ours: col for ours, col in self.columns.items()}
         known = KNOWN_FIELDS - set(self.columns.values())
 
@@ -56,6 +57,12 @@ class ColumnMapping:
         return convert
 
 
+def mappable_kinds() -> tuple[str, ...]:
+    """The kinds a mapping may name, in import order: those converted record by record
+    (a format with a prepare pass reads the raw file, which the mapping does not rename)."""
+    return tuple(k for k in formats.kinds() if formats.get(k).mappable)
+
+
 def load_mapping(path: Path) -> ColumnMapping:
     """Read and check a mapping file; a bad one fails before any record is read."""
     try:
@@ -66,8 +73,9 @@ def load_mapping(path: Path) -> ColumnMapping:
     if not isinstance(spec, dict):
         raise IngestError(f"{path}: a mapping must be a table of settings")
     kind = spec.get("kind")
-    if kind not in CONVERTERS:
-        raise IngestError(f"{path}: 'kind' must be one of {', '.join(CONVERTERS)}, got {kind!r}")
+    mappable = mappable_kinds()
+    if kind not in mappable:
+        raise IngestError(f"{path}: 'kind' must be one of {', '.join(mappable)}, got {kind!r}")
     fmt = spec.get("format", "csv")
     if fmt not in ("csv", "jsonl"):
         raise IngestError(f"{path}: 'format' must be csv or jsonl, got {fmt!r}")

@@ -54,11 +54,6 @@ def parse_jsonl_line(line_no: int, raw: bytes) -> Record:
     return line_no, value, ""
 
 
-def iter_jsonl(path: Path, counter: ByteCounter | None = None) -> Iterator[Record]:
-    for line_no, raw in iter_jsonl_lines(path, counter):
-        yield parse_jsonl_line(line_no, raw)
-
-
 def _raw(raw: bytes) -> str:
     return raw[:RAW_KEEP].decode("utf-8", errors="replace").rstrip("\n")
 

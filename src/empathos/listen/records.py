@@ -1,12 +1,13 @@
 """One converter per importable kind: a raw record in, the rows for the store out.
 
-Each returns ``{table name: [row, ...]}`` so a record that spans tables (an interaction
+The ingest formats (``listen/formats.py``) pair each with its signature, readers and
+parents. Each returns ``{table name: [row, ...]}`` so a record that spans tables (an interaction
 with its turns) is accepted or rejected as a whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from empathos.listen.errors import RecordError
@@ -201,16 +202,8 @@ def transaction_record(rec: Mapping[str, Any]) -> Rows:
     }
 
 
-CONVERTERS: dict[str, Callable[[Mapping[str, Any]], Rows]] = {
-    "interactions": interaction_record,
-    "turns": turn_record,
-    "customers": customer_record,
-    "employees": employee_record,
-    "pods": pod_record,
-    "outcomes": outcome_record,
-    "transactions": transaction_record,
-}
-
+#: Every field the converters here read: a column mapping passes columns already named
+#: like one of these through as they are.
 KNOWN_FIELDS = frozenset(
     {
         "interaction_id",
@@ -250,14 +243,3 @@ KNOWN_FIELDS = frozenset(
         LINE,
     }
 )
-
-# The key that tells each kind apart when a file's kind is guessed from its fields.
-SIGNATURES: dict[str, frozenset[str]] = {
-    "interactions": frozenset({"interaction_id", "turns"}),
-    "turns": frozenset({"interaction_id", "speaker", "text"}),
-    "outcomes": frozenset({"outcome_id", "kind", "value"}),
-    "transactions": frozenset({"transaction_id", "customer_id", "amount"}),
-    "employees": frozenset({"employee_id"}),  # before pods: employees carry pod_id and name too
-    "pods": frozenset({"pod_id", "name"}),
-    "customers": frozenset({"customer_id"}),
-}

@@ -5,6 +5,9 @@ A thread's root is found in a first pass that keeps only two integers per tweet 
 and the id it answers) in NumPy arrays, then resolves every tweet's root by pointer
 jumping (log-depth vectorised steps). The second pass streams the file again and emits
 turns, so memory grows with the number of tweets (16 bytes each), never with their text.
+
+:data:`FORMAT` is the ingest format (registered as ``twitter``): its prepare step is the
+first pass, and workers rebuild the converter from the thread index it returns.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from empathos.listen.errors import RecordError
+from empathos.listen.formats import IngestExample, IngestFormat
 from empathos.listen.parse import as_id, opt_str, parse_ts, required, text_of
 from empathos.listen.readers import iter_csv
 from empathos.listen.records import Rows
@@ -70,14 +74,12 @@ def thread_roots(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return id_arr, id_arr[link] if len(id_arr) else id_arr
 
 
-def converter(path: Path) -> Callable[[Mapping[str, Any]], Rows]:
-    """Pass 1 over ``path``, then a converter that places each tweet in its thread."""
-    return converter_from_index(*thread_roots(path))
-
-
-def converter_from_index(ids: np.ndarray, roots: np.ndarray) -> Callable[[Mapping[str, Any]], Rows]:
+def converter_from_index(
+    index: tuple[np.ndarray, np.ndarray],
+) -> Callable[[Mapping[str, Any]], Rows]:
     """The pass-2 converter for a thread index from :func:`thread_roots` (picklable inputs,
     so ingest workers in other processes can rebuild it)."""
+    ids, roots = index
 
     def root_of(tweet: int) -> int:
         i = int(np.searchsorted(ids, tweet))
@@ -122,3 +124,35 @@ def converter_from_index(ids: np.ndarray, roots: np.ndarray) -> Callable[[Mappin
         return {"interactions": [interaction], "turns": [turn]}
 
     return convert
+
+
+def _tweet(tweet_id: str, author: str, inbound: str, minute: int, text: str, parent: str) -> dict:
+    return {
+        "tweet_id": tweet_id,
+        "author_id": author,
+        "inbound": inbound,
+        "created_at": f"Tue Oct 31 22:{minute:02d}:00 +0000 2017",
+        "text": text,
+        "response_tweet_id": "",
+        "in_response_to_tweet_id": parent,
+    }
+
+
+FORMAT = IngestFormat(
+    kind="twitter",
+    signature=COLUMNS,
+    readers=("csv",),  # the Kaggle export is CSV whatever the file is called
+    # Its threads are interactions that refer to customers and employees (the handles).
+    parents=("customers", "employees"),
+    prepare=thread_roots,
+    build=converter_from_index,
+    widens_bounds=True,
+    example=IngestExample(
+        records=(
+            _tweet("101", "115712", "True", 10, "@sprintcare my phone has no signal", ""),
+            _tweet("102", "sprintcare", "False", 11, "@115712 Sorry! Please DM us.", "101"),
+        ),
+        bad=_tweet("103", "115712", "maybe", 12, "@sprintcare still nothing", "102"),
+        bad_field="inbound",
+    ),
+)
