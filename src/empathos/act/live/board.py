@@ -50,6 +50,7 @@ class PodBoard:
         """employee id -> the card language they chose."""
 
     def minutes(self) -> float:
+        """The routing clock: minutes since the desk started (what ``idle_since`` counts)."""
         return (time.monotonic() - self._t0) / 60.0
 
     def _load_pods(self) -> tuple[PodState, dict[str, str]]:
@@ -108,6 +109,8 @@ class PodBoard:
             self.languages = languages
 
     def current(self) -> tuple[PodState, str]:
+        """``(state, why_fell_back)``: the state to route on now, refreshed in the background
+        once older than ``pod_ttl_s``; ``why`` says when it is not the latest."""
         if time.monotonic() - self._at > self.config.pod_ttl_s:
             self.refresh()
         if self.state is None:
