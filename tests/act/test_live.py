@@ -81,7 +81,7 @@ def test_deferred_explanations_match_the_decision_and_the_eligibility_rule(sqlit
     full = sqlite_desk.decisions(d["contact_id"])[0]["scores"]
     assert {s["employee_id"]: s["score"] for s in full} == pytest.approx(d["member_scores"])
     assert full[0]["employee_id"] == d["employee_id"] and full[0]["eligible"]
-    state, _ = sqlite_desk._pod_state()
+    state, _ = sqlite_desk.board.current()
     c = sqlite_desk.contact(d["contact_id"])
     for need, lang in (
         ("billing", "en"),

@@ -128,3 +128,49 @@ def test_bulk_and_row_wise_writes_follow_the_same_rules(engine: Engine) -> None:
         segments = set(conn.execute(select(schema.customers.c.segment)).scalars())
     assert len(rows) == n and all(r.customer_id == f"c{r.interaction_id[1:]}" for r in rows)
     assert rows[0].attributes == {"k": 1} and segments == {"b"}
+
+
+def test_state_rows_are_replaced_except_their_fixed_columns(engine: Engine) -> None:
+    """A live contact's row is its current state: a newer row replaces it (row-wise and on
+    PostgreSQL's COPY path alike), except when and for whom the contact was opened; inside
+    one batch the newest row of a key wins."""
+    from empathos.store.repository import COPY_THRESHOLD, STATE
+    from empathos.store.tables_live import live_contacts
+
+    assert STATE == {"live_contacts": ("opened_at", "customer_id")}
+    t0, t1 = datetime(2026, 3, 2, 10), datetime(2026, 3, 2, 11)
+
+    def row(k: int, status: str, customer: str, at: datetime) -> dict:
+        return {
+            "contact_id": f"lc{k}",
+            "customer_id": customer,
+            "channel": "chat",
+            "language": "en",
+            "need": "billing",
+            "mood": "calm",
+            "status": status,
+            "to_automation": False,
+            "pod_id": None,
+            "lead_id": "e1",
+            "handovers": 0,
+            "n_turns": 1,
+            "opened_at": at,
+            "updated_at": at,
+            "closed_at": None,
+            "state": {"attempt": 0, "status": status},
+        }
+
+    for n in (3, COPY_THRESHOLD * 2):
+        with engine.begin() as conn:
+            conn.execute(live_contacts.delete())
+            upsert(conn, "live_contacts", [row(k, "open", "cu-1", t0) for k in range(n)])
+            later = [row(k, "open", "cu-2", t1) for k in range(n)]
+            later += [row(k, "closed", "cu-3", t1) for k in range(n)]  # same keys, newer
+            upsert(conn, "live_contacts", later)
+        with engine.connect() as conn:
+            rows = conn.execute(select(live_contacts)).all()
+        assert len(rows) == n
+        assert {(r.status, r.customer_id, r.opened_at, r.updated_at) for r in rows} == {
+            ("closed", "cu-1", t0, t1)
+        }
+        assert all(r.state == {"attempt": 0, "status": "closed"} for r in rows)

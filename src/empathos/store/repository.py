@@ -4,6 +4,8 @@ Writes are bulk and idempotent: facts (interactions, turns, outcomes, transactio
 inserted with ``ON CONFLICT DO NOTHING`` -- except that an interaction's empty fields may
 be filled by a later record (enrichment, never overwrite) -- and master data (customers,
 employees, pods) with ``ON CONFLICT DO UPDATE``, because a newer CRM export is the truth.
+State rows (a live contact's current state, :data:`STATE`) are replaced by a newer row too,
+except for the columns fixed when the row was created.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import Column, Connection, Dialect, MetaData, Table, bindparam, 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from empathos.store import schema
+from empathos.store.tables_live import live_contacts
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -30,6 +33,12 @@ TABLES: dict[str, Table] = {
         schema.transactions,
     )
 }
+#: Tables whose row is the current state of something (the live desk's contacts, written
+#: again on every turn): a newer row replaces the stored one, except for these columns,
+#: fixed when the row was first written (when and for whom a contact was opened).
+STATE: dict[str, tuple[str, ...]] = {"live_contacts": ("opened_at", "customer_id")}
+# What :func:`upsert` can write: the ingested tables and the state tables.
+_UPSERTABLE: dict[str, Table] = {**TABLES, live_contacts.name: live_contacts}
 # Parents first, so foreign keys hold inside one transaction.
 WRITE_ORDER = (
     "customers",
@@ -46,9 +55,12 @@ def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) ->
     """Store ``rows`` in ``table_name`` idempotently (see the module docstring)."""
     if not rows:
         return
-    table = TABLES[table_name]
+    table = _UPSERTABLE[table_name]
     keys = [c.name for c in table.primary_key.columns]
-    rows = _dedupe(rows, keys, fill=table_name == "interactions")
+    if table_name in STATE:  # the newest state of each key wins, as in the conflict rule
+        rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
+    else:
+        rows = _dedupe(rows, keys, fill=table_name == "interactions")
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
         _copy_upsert(conn, table_name, rows)
         return
@@ -63,7 +75,7 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
     """PostgreSQL's fast path: COPY the rows into a temporary table, then one
     ``INSERT ... SELECT ... ON CONFLICT`` with the same rules as the row-wise statement.
     ``executemany`` pays a round trip's worth of work per row; COPY streams them."""
-    table = TABLES[table_name]
+    table = _UPSERTABLE[table_name]
     names = [c.name for c in table.columns]
     processors = [
         c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in table.columns
@@ -89,7 +101,7 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
 
 @lru_cache(maxsize=32)
 def _copy_statement(dialect: Dialect, table_name: str, staging: str) -> str:
-    table = TABLES[table_name]
+    table = _UPSERTABLE[table_name]
     source = Table(staging, MetaData(), *(Column(c.name, c.type) for c in table.columns))
     stmt = _conflict_rule(
         postgresql.insert(table).from_select([c.name for c in table.columns], select(source)),
@@ -127,7 +139,7 @@ class _Compiled:
 
 @lru_cache(maxsize=64)
 def _cached_statement(dialect_name: str, table_name: str, dialect: Dialect) -> _Compiled:
-    table = TABLES[table_name]
+    table = _UPSERTABLE[table_name]
     stmt = (postgresql if dialect_name == "postgresql" else sqlite).insert(table)
     stmt = stmt.values({c.name: bindparam(c.name) for c in table.columns})
     return _Compiled(dialect, table, _conflict_rule(stmt, table_name))
@@ -135,12 +147,18 @@ def _cached_statement(dialect_name: str, table_name: str, dialect: Dialect) -> _
 
 def _conflict_rule(stmt: Any, table_name: str) -> Any:
     """What a key that is already stored means: see the module docstring."""
-    table = TABLES[table_name]
+    table = _UPSERTABLE[table_name]
     keys = [c.name for c in table.primary_key.columns]
     if table_name in schema.MASTER:
         return stmt.on_conflict_do_update(
             index_elements=keys,
             set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys},
+        )
+    if table_name in STATE:
+        fixed = {*keys, *STATE[table_name]}
+        return stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in fixed},
         )
     if table_name == "interactions":
         fillable = [c.name for c in table.columns if c.nullable and c.name not in keys]

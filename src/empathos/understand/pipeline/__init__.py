@@ -1,0 +1,112 @@
+"""``analyze``: annotate every turn not yet annotated by a model version, then score.
+
+The only place in ``understand`` that touches the store (I/O at the edge; everything it
+computes comes from the pure modules ``scores``, ``peak_end``, ``effort``, ``journey``).
+
+Steps, each restartable (a crash loses at most one batch, the next run resumes):
+
+1. ``rerun``: delete this version's rows, so everything below recomputes.
+2. *Invalidate* the derived rows that new annotations will change: the interaction scores
+   of every interaction with an unannotated turn and of every other interaction of the
+   same customers (a late-arriving earlier contact changes later re-contact flags), and
+   those customers' journeys. Derived rows are recomputed below, so deleting them first
+   is what makes the run incremental *and* crash-safe.
+3. *Annotate* customer turns with the emotion model and employee turns with the empathy
+   model (the seeker text is the customer's turns since the previous employee turn),
+   streamed in keyset-paginated batches of ``batch_size`` turns — never all turns in
+   memory — one transaction per batch.
+4. *Score* every interaction without an ``interaction_scores`` row for this (emotion
+   model, empathy model) pair: peak–end, market-convention scores, effort.
+5. *Journeys* for every customer with scores but no journey row for this emotion model.
+
+The package, by step around one :class:`~empathos.understand.pipeline.run.AnalysisRun`
+(engine, models, configuration, batch size, progress, counters): ``run`` (the run and the
+queries the steps share; steps 1–2), ``annotate`` (3), ``score`` (4), ``journeys`` (5);
+``fit`` fits the peak–end weights to stored outcomes.
+
+Every row records the model name and version that produced it; other models' rows are
+never touched, so several models coexist and can be compared (ConvoKit style).
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Engine
+
+from empathos.understand.pipeline.annotate import annotate, seeker_texts
+from empathos.understand.pipeline.fit import fit_peak_end_from_store, match_outcomes
+from empathos.understand.pipeline.journeys import journeys
+from empathos.understand.pipeline.run import (
+    KINDS,
+    AnalysisRun,
+    AnalyzeConfig,
+    AnalyzeReport,
+    resolve_models,
+)
+from empathos.understand.pipeline.score import score, score_interaction
+from empathos.understand.protocols import EmotionModel, EmpathyModel
+
+__all__ = [
+    "KINDS",
+    "AnalysisRun",
+    "AnalyzeConfig",
+    "AnalyzeReport",
+    "analyze",
+    "fit_peak_end_from_store",
+    "match_outcomes",
+    "score_interaction",
+    "seeker_texts",
+]
+
+
+def analyze(
+    engine: Engine,
+    emotion_model: EmotionModel | str | None = None,
+    empathy_model: EmpathyModel | str | None = None,
+    rerun: bool = False,
+    batch_size: int = 512,
+    progress: bool = True,
+    config: AnalyzeConfig | None = None,
+) -> AnalyzeReport:
+    """Annotate what the given model versions have not annotated yet, then rescore.
+
+    Models are instances or registered names (default: the configured ones). The schema
+    must be at head (``empathos.store.init_db``). ``rerun=True`` first deletes this
+    version's annotations and scores, so everything is recomputed; other models' rows are
+    never touched. See the module docstring for the steps.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    cfg = config or AnalyzeConfig()
+    em, pm = resolve_models(emotion_model, empathy_model)
+    report = AnalyzeReport(em.name, em.version, pm.name, pm.version, rerun=rerun)
+    t0 = time.perf_counter()
+    run = AnalysisRun(engine, em, pm, cfg, batch_size, report)
+    n_pending = run.prepare()
+
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        disable=not progress,
+    ) as bar:
+        run.bar = bar
+        annotate(run, n_pending)
+        score(run)
+        journeys(run)
+    report.seconds = time.perf_counter() - t0
+    return report
