@@ -33,6 +33,7 @@ COMMANDS = [
     "balance-sheet",
     "pilot",
     "serve",
+    "demo",
     "pods",
     "experiment",
 ]
@@ -71,7 +72,7 @@ def test_help_imports_no_store_no_models_no_pandas() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     loaded = set(done.stderr.split())
-    assert "serve" in done.stdout
+    assert "demo" in done.stdout
     heavy = {"pandas", "numpy", "sklearn", "sqlalchemy", "pydantic", "empathos.store"}
     assert not heavy & loaded, heavy & loaded
     assert not {m for m in loaded if m.startswith("empathos.") and "cli" not in m}

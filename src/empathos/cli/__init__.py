@@ -13,6 +13,7 @@ from __future__ import annotations
 from empathos.cli import (  # noqa: F401 - imported for their @app.command side effect
     act,
     assess,
+    demo,
     learn,
     listen,
     predict,
@@ -45,6 +46,7 @@ HELP_ORDER = (
     "balance-sheet",
     "pilot",
     "serve",
+    "demo",
 )
 
 
