@@ -15,7 +15,7 @@ $(BIN)/empathos: pyproject.toml
 venv: $(BIN)/empathos
 
 demo: venv
-	$(BIN)/python -m empathos.demo
+	$(BIN)/empathos demo
 
 test: venv
 	$(BIN)/python -m pytest -q

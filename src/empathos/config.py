@@ -50,6 +50,24 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path("."), description="Where reject files and exports go when no path is given."
     )
+    # The demo (`empathos demo`, `make demo`): its options default to these two.
+    demo_serve: bool = Field(
+        default=True,
+        description=(
+            "Whether `empathos demo` ends by serving the dashboard on its store. On by default "
+            "so `make demo` shows the dashboard; 0 (or --no-serve) stops after the report, for "
+            "CI and headless machines."
+        ),
+    )
+    demo_port: int = Field(
+        default=8000,
+        ge=1,
+        le=65535,
+        description=(
+            "TCP port of the demo's dashboard (or --port), for when 8000 is taken; the demo "
+            "listens on 127.0.0.1 only."
+        ),
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,5 @@
-"""``make demo``: the whole flywheel, as far as it is built, on a laptop in minutes.
+"""``empathos demo`` (``make demo``): the whole flywheel, as far as it is built, on a laptop
+in minutes.
 
 It imports the hand-written multilingual sample conversations (labelled as such), simulates
 a mid-size company (labelled ``simulated``), annotates every turn with the default
@@ -7,13 +8,14 @@ pods with its assist card, coaches a pod's endings, runs the OODA loop and the m
 assessment with the balance sheet, and prints a short report. Every figure printed says
 whether it comes from simulated or sample data. It ends by serving the dashboard on that
 store (``--no-serve`` or ``EMPATHOS_DEMO_SERVE=0`` stops after the report).
+
+This module is the library (``run_demo``); ``empathos.cli.demo`` is its command, and
+``python -m empathos.demo`` runs that same command (so ``--help`` prints its help).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import time
 from importlib import resources
 from pathlib import Path
@@ -280,8 +282,8 @@ def assess(engine: Engine) -> None:
     )
 
 
-def serve(url: str) -> None:
-    """Refresh the dashboard's summary and serve it until Ctrl-C."""
+def serve(url: str, port: int = 8000) -> None:
+    """Refresh the dashboard's summary and serve it on 127.0.0.1:``port`` until Ctrl-C."""
     import uvicorn
 
     from empathos.api import create_app
@@ -290,7 +292,6 @@ def serve(url: str) -> None:
 
     engine = make_engine(url)
     refresh_aggregates(engine)
-    port = int(os.environ.get("EMPATHOS_DEMO_PORT", "8000"))
     console.print(
         f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  (API docs: /docs; Ctrl-C stops)"
     )
@@ -302,7 +303,9 @@ def serve(url: str) -> None:
     )
 
 
-def main(seed: int = 7, serve_dashboard: bool = True) -> None:
+def run_demo(seed: int = 7, serve_dashboard: bool = True, port: int = 8000) -> None:
+    """Run every step on a fresh store in ``demo-output/`` (replaced each run), print the
+    report, then serve the dashboard on ``port`` unless ``serve_dashboard`` is false."""
     started = time.perf_counter()
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -329,11 +332,11 @@ def main(seed: int = 7, serve_dashboard: bool = True) -> None:
         f"[bold]empathos stats --db {url}[/]"
     )
     if serve_dashboard:
-        serve(url)
+        serve(url, port)
 
 
 if __name__ == "__main__":
-    main(
-        serve_dashboard="--no-serve" not in sys.argv
-        and os.environ.get("EMPATHOS_DEMO_SERVE", "1") != "0"
-    )
+    # `python -m empathos.demo` is `empathos demo`: the same options, defaults and --help.
+    from empathos.cli.demo import run_standalone
+
+    run_standalone()

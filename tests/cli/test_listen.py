@@ -1,4 +1,4 @@
-"""The CLI says what the library does: ingest, stats and export through Typer."""
+"""The listen commands say what the library does: ingest, stats and export through Typer."""
 
 from __future__ import annotations
 

@@ -1,0 +1,189 @@
+"""`empathos` commands of the listen stage (thin wrappers over library calls):
+``init``, ``ingest``, ``stats`` and ``export``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from empathos.cli._app import app
+from empathos.cli._util import DbOption, console, fail, open_store, progress
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database (or upgrade its schema) -- SQLite file by default, PostgreSQL by URL."""
+    from empathos.store import init_db, make_engine
+
+    engine = make_engine(db)
+    revision = init_db(engine)
+    console.print(
+        f"store ready at [bold]{engine.url.render_as_string(hide_password=True)}[/] (schema {revision})"
+    )
+
+
+@app.command()
+def ingest(
+    path: Annotated[
+        Path, typer.Argument(help="A file, or a folder whose JSONL/CSV files are all imported.")
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="interactions, turns, twitter, customers, employees, pods, outcomes or transactions (default: guessed)."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML/TOML column mapping for any other export.")
+    ] = None,
+    rejects: Annotated[
+        Path | None, typer.Option(help="Where bad records go (default: ./NAME.rejects.jsonl).")
+    ] = None,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Records per transaction (default 5000).")
+    ] = None,
+    language: Annotated[bool, typer.Option(help="Detect each turn's language.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Import conversations, customers, employees, outcomes or transactions.
+
+    Bad records are written with file, line and field to a reject file while the good
+    ones load; importing the same file again stores nothing twice.
+    """
+    from empathos.listen import IngestError, ingest_dir, ingest_file
+
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    engine = open_store(db)
+    options = dict(batch_size=batch_size, detect_language=language)
+    try:
+        with progress() as bar:
+            if path.is_dir():
+                if kind or mapping or rejects:
+                    fail("--kind, --mapping and --rejects apply to one file, not a folder")
+                task = bar.add_task(f"{path}", total=None)
+                reports = ingest_dir(
+                    path,
+                    engine,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    **options,
+                )
+            else:
+                task = bar.add_task(path.name, total=path.stat().st_size if path.exists() else None)
+                reports = [
+                    ingest_file(
+                        path,
+                        engine,
+                        kind=kind,
+                        mapping=mapping,
+                        rejects_path=rejects,
+                        progress=lambda done, total: bar.update(task, completed=done, total=total),
+                        **options,
+                    )
+                ]
+    except IngestError as exc:
+        fail(str(exc))
+    _print_ingest(reports)
+
+
+def _print_ingest(reports) -> None:  # noqa: ANN001
+    from rich.table import Table
+
+    table = Table(title="ingest")
+    for col in ("file", "kind", "read", "accepted", "turns", "rejected", "records/s"):
+        table.add_column(col, justify="right" if col not in ("file", "kind") else "left")
+    for r in reports:
+        rate = r.records_read / r.seconds if r.seconds else 0.0
+        table.add_row(
+            Path(r.path).name,
+            r.kind,
+            f"{r.records_read:,}",
+            f"{r.records_accepted:,}",
+            f"{r.turns_stored:,}",
+            f"{r.records_rejected:,}",
+            f"{rate:,.0f}",
+        )
+    console.print(table)
+    for r in reports:
+        if r.records_rejected:
+            console.print(
+                f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]",
+                soft_wrap=True,
+            )
+            for line in r.first_rejects[:5]:
+                console.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
+
+
+@app.command()
+def stats(
+    period: Annotated[
+        str, typer.Option(help="Group interactions by day, week or month.")
+    ] = "month",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Counts in the store: rows per table, interactions per channel, language, period and source."""
+    from dataclasses import asdict
+
+    from empathos.listen.stats import store_stats
+
+    if period not in ("day", "week", "month"):
+        fail("--period must be day, week or month")
+    result = store_stats(open_store(db), period=period)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps(asdict(result), indent=2))
+        return
+    from rich.columns import Columns
+    from rich.table import Table
+
+    def small(title: str, data: dict[str, int]) -> Table:
+        table = Table(title=title)
+        table.add_column(title.split(" ")[-1])
+        table.add_column("count", justify="right")
+        for key, value in data.items():
+            table.add_row(key, f"{value:,}")
+        return table
+
+    console.print(
+        Columns(
+            [
+                small("rows per table", result.tables),
+                small("interactions by channel", result.by_channel),
+                small("interactions by language", result.by_language),
+                small("interactions by source", result.by_source),
+            ]
+        )
+    )
+    console.print(small(f"interactions by {period}", result.by_period))
+
+
+@app.command()
+def export(
+    table: Annotated[
+        str,
+        typer.Argument(
+            help="turns, interactions, customers, employees, pods, outcomes or transactions."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Argument(help="Output file; .csv writes CSV, anything else Parquet.")
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="parquet or csv (default: from the suffix).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export a table to Parquet or CSV (turns come with their channel and customer)."""
+    from empathos.listen import IngestError
+    from empathos.listen.export import export_table
+
+    if fmt not in (None, "parquet", "csv"):
+        fail("--format must be parquet or csv")
+    try:
+        rows = export_table(open_store(db), table, out, fmt)  # type: ignore[arg-type]
+    except IngestError as exc:
+        fail(str(exc))
+    console.print(f"wrote {rows:,} rows to {out}")
