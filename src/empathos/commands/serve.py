@@ -59,6 +59,8 @@ def register(app: typer.Typer) -> None:
         if emotion_model:
             overrides["emotion_model"] = emotion_model
         settings = Settings(**overrides)
+        if "live_writer" not in settings.model_fields_set:  # the store writer off the GIL
+            settings = settings.model_copy(update={"live_writer": "process"})
         try:
             engine = make_engine(settings.database_url)
             init_db(engine)
@@ -68,7 +70,6 @@ def register(app: typer.Typer) -> None:
         _tune_gc(gc_threshold)
         console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
         api = create_app(settings, engine=engine)
-        api.state.live_writer = "process"  # the store writer off this process's GIL
         uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
         desk = getattr(api.state, "live_desk", None)
         if desk is not None:  # write what the live desk still holds before exiting
