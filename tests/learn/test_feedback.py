@@ -285,11 +285,18 @@ def test_wrong_corrections_are_not_promoted_right_ones_are(
             )
         ).all()
     assert [r.promoted for r in runs] == [0, 1]
-    # the loop closes: with EMPATHOS_MODELS_DIR set, the default backend serves version 2
+    # the loop closes: with Settings.models_dir (EMPATHOS_MODELS_DIR) pointing at the folder
+    # retrain wrote, the default backend serves version 2
+    from empathos.config import get_settings
     from empathos.understand.backends.default import DefaultEmotionModel
 
     monkeypatch.setenv("EMPATHOS_MODELS_DIR", str(tmp_path / "models"))
-    served = DefaultEmotionModel()
-    assert served.version == "2" and served.card["test_after"] == good.score_after
-    monkeypatch.delenv("EMPATHOS_MODELS_DIR")
+    get_settings.cache_clear()
+    try:
+        assert get_settings().models_dir == tmp_path / "models"
+        served = DefaultEmotionModel()
+        assert served.version == "2" and served.card["test_after"] == good.score_after
+    finally:
+        monkeypatch.delenv("EMPATHOS_MODELS_DIR")
+        get_settings.cache_clear()
     assert DefaultEmotionModel().version == "1"  # the packaged heads are untouched

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from empathos.api.app import create_app
+from empathos.config import Settings
 from empathos.web.routes import NAV
 from tests.web import data
 
@@ -88,9 +89,12 @@ def test_every_page_renders(engine: Engine) -> None:
     assert client.get("/static/..%2Froutes.py").status_code == 404
 
 
-def test_filters_narrow_the_figures(engine: Engine) -> None:
+@pytest.mark.parametrize("pre", [True, False], ids=["pre-aggregated", "raw"])
+def test_filters_narrow_the_figures(engine: Engine, pre: bool) -> None:
+    """The same figures from the summary tables and from the raw ones
+    (``Settings.web_pre_aggregate``)."""
     data.fill(engine)
-    client = TestClient(create_app(engine=engine))
+    client = TestClient(create_app(Settings(web_pre_aggregate=pre), engine=engine))
     html = _page_ok(client, "/?channel=voice")
     assert 'option value="voice" selected' in html
     listen = html.split("1 · Listen")[1].split("2 · Understand")[0]
@@ -100,6 +104,9 @@ def test_filters_narrow_the_figures(engine: Engine) -> None:
     html = _page_ok(client, "/dashboard/value?language=de")
     assert "No avoidable churn in this selection." in html  # cu-1 (the avoidable one) is en
     _page_ok(client, "/?start=not-a-date&end=")  # malformed filters are ignored, not a 500
+    from empathos.web.aggregates import is_stale
+
+    assert is_stale(engine) is not pre  # the raw pages never built the summary
 
 
 def test_questionnaire_submits_an_assessment(engine: Engine) -> None:

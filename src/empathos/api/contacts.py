@@ -37,7 +37,7 @@ _desk_lock = threading.Lock()
 
 def get_desk(app: Any) -> Any:
     """The app's live desk, built on first use (so creating an app stays cheap).
-    ``app.state.live_writer = "process"`` (set by ``empathos serve``) puts its store writer
+    ``Settings.live_writer = "process"`` (what ``empathos serve`` uses) puts its store writer
     in a child process."""
     desk = getattr(app.state, "live_desk", None)
     if desk is None:
@@ -49,7 +49,7 @@ def get_desk(app: Any) -> Any:
                 desk = LiveDesk(
                     app.state.engine,
                     app.state.settings,
-                    writer=getattr(app.state, "live_writer", "thread"),
+                    writer=app.state.settings.live_writer,
                 )
                 app.state.live_desk = desk
     return desk

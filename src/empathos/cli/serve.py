@@ -60,6 +60,8 @@ def serve(
     if emotion_model:
         overrides["emotion_model"] = emotion_model
     settings = Settings(**overrides)
+    if "live_writer" not in settings.model_fields_set:  # the store writer off the GIL
+        settings = settings.model_copy(update={"live_writer": "process"})
     try:
         engine = make_engine(settings.database_url)
         init_db(engine)
@@ -69,7 +71,6 @@ def serve(
     _tune_gc(gc_threshold)
     console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
     api = create_app(settings, engine=engine)
-    api.state.live_writer = "process"  # the store writer off this process's GIL
     uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
     desk = getattr(api.state, "live_desk", None)
     if desk is not None:  # write what the live desk still holds before exiting

@@ -12,8 +12,12 @@ What it does, per model kind (emotion, empathy):
    dev); empathy = mean over the three mechanisms of the macro-F1 over levels on the
    EPITOME_SPLIT test pairs.
 4. Promotes — writes the new heads as the next model version into the models directory
-   (``$EMPATHOS_MODELS_DIR``, which the default backend loads from when set) — only if the
-   test score after is not lower than before. Every run is recorded in ``retrain_runs``.
+   (``Settings.models_dir``, ``EMPATHOS_MODELS_DIR``, which the default backend loads from
+   when set) — only if the test score after is not lower than before. Every run is recorded
+   in ``retrain_runs``.
+
+Everything it needs from understand comes through ``empathos.understand.training``, the
+public training API (same features, solver and scoring rule as the committed heads).
 
 "Before" is the deployed model. With ``limit_train`` (a subset for tests and quick looks)
 a model trained on a few thousand texts cannot be compared with the deployed one trained on
@@ -28,7 +32,6 @@ which maps back to that CX emotion.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from dataclasses import asdict, dataclass, field
@@ -67,14 +70,18 @@ class RetrainOptions:
 
     limit_train: int | None = None
     limit_eval: int | None = None
-    models_dir: Path | None = None  # default: $EMPATHOS_MODELS_DIR, else ./empathos-models
+    models_dir: Path | None = None  # default: Settings.models_dir, else ./empathos-models
     correction_weight: float = CORRECTION_WEIGHT
     record: bool = True  # write a retrain_runs row
 
     def out_dir(self) -> Path:
+        """Where promoted heads go: this option, else ``Settings.models_dir`` (the folder the
+        default backend loads promoted heads from), else ``./empathos-models``."""
         if self.models_dir is not None:
             return Path(self.models_dir)
-        return Path(os.environ.get("EMPATHOS_MODELS_DIR") or "empathos-models")
+        from empathos.config import get_settings
+
+        return Path(get_settings().models_dir or "empathos-models")
 
 
 @dataclass
@@ -207,10 +214,10 @@ def _emotion_scores(
 ) -> dict:
     """The CX block of ``understand.evaluate.evaluate_emotion`` for a head on features."""
     from empathos.understand.emotions import GO_TO_CX_MATRIX, group_gold
-    from empathos.understand.evaluate import _taxonomy_scores
+    from empathos.understand.training import taxonomy_scores
 
     m = GO_TO_CX_MATRIX
-    return _taxonomy_scores(
+    return taxonomy_scores(
         head.predict_proba(x_dev) @ m,
         head.predict_proba(x_test) @ m,
         group_gold(y_dev, m),
@@ -221,18 +228,17 @@ def _emotion_scores(
 
 def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> RetrainResult:
     """Refit the default emotion head with the stored corrections; promote if not worse."""
-    from empathos.understand.backends import _features
-    from empathos.understand.backends._linear import LinearHead, load_artefact
-    from empathos.understand.backends.default import EMOTION_ARTEFACT
-    from empathos.understand.train import (
+    from empathos.understand.train_data import GOEMOTIONS_SPLIT, load_goemotions
+    from empathos.understand.training import (
+        EMOTION_ARTEFACT,
         EMOTION_SUPPLEMENT_WEIGHT,
         SEED,
-        _expand_multilabel,
-        embed_cached,
+        LinearHead,
+        emotion_features,
+        expand_multilabel,
         fit_head,
         read_emotion_supplement,
     )
-    from empathos.understand.train_data import GOEMOTIONS_SPLIT, load_goemotions
 
     opt = options or RetrainOptions()
     t0 = time.perf_counter()
@@ -248,17 +254,17 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
         return res
     res.corrections_source = corrections_source(engine, "emotion")
     np.random.seed(SEED)
-    deployed_arrays, card = _load_current(EMOTION_ARTEFACT, opt, load_artefact)
+    deployed_arrays, card = _load_current(EMOTION_ARTEFACT, opt)
     res.base_version = str(card.get("version", "1"))
     tr, dev, test = load_goemotions("train"), load_goemotions("dev"), load_goemotions("test")
     n, e = opt.limit_train, opt.limit_eval
     tr_texts, tr_y = tr.texts[:n], tr.y28[:n]
-    feats = lambda ts: _features.emotion_features(ts, embed_cached(ts))  # noqa: E731
+    feats = emotion_features
     x_dev, x_test = feats(dev.texts[:e]), feats(test.texts[:e])
     y_dev, y_test = dev.y28[:e], test.y28[:e]
     sup_texts, sup_y = read_emotion_supplement()
     x_base = np.vstack([feats(tr_texts), feats(sup_texts)])
-    xe, ye, we = _expand_multilabel(x_base, np.vstack([tr_y, sup_y]))
+    xe, ye, we = expand_multilabel(x_base, np.vstack([tr_y, sup_y]))
     rows = np.nonzero(np.vstack([tr_y, sup_y]))[0]
     we = we * np.where(rows >= len(tr_texts), EMOTION_SUPPLEMENT_WEIGHT, 1.0)
     c = float(card.get("C", 0.01))
@@ -292,18 +298,17 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
 
 def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> RetrainResult:
     """Refit the default empathy heads of the corrected mechanisms; promote if not worse."""
-    from empathos.understand.backends import _features
-    from empathos.understand.backends._linear import LinearHead, load_artefact
-    from empathos.understand.backends.default import EMPATHY_ARTEFACT
-    from empathos.understand.evaluate_metrics import multiclass_macro_f1
-    from empathos.understand.train import (
-        SEED,
-        SUPPLEMENT_WEIGHT,
-        embed_cached,
-        fit_head,
-        read_supplement,
-    )
     from empathos.understand.train_data import EPITOME_SPLIT, epitome_split
+    from empathos.understand.training import (
+        EMPATHY_ARTEFACT,
+        EMPATHY_SUPPLEMENT_WEIGHT,
+        SEED,
+        LinearHead,
+        empathy_features,
+        fit_head,
+        multiclass_macro_f1,
+        read_empathy_supplement,
+    )
 
     opt = options or RetrainOptions()
     t0 = time.perf_counter()
@@ -320,21 +325,17 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
         return res
     res.corrections_source = corrections_source(engine, "empathy")
     np.random.seed(SEED)
-    deployed_arrays, card = _load_current(EMPATHY_ARTEFACT, opt, load_artefact)
+    deployed_arrays, card = _load_current(EMPATHY_ARTEFACT, opt)
     res.base_version = str(card.get("version", "1"))
-
-    def feats(seekers: list[str], replies: list[str]) -> np.ndarray:
-        return _features.empathy_features(
-            seekers, replies, embed_cached(seekers), embed_cached(replies)
-        )
+    feats = empathy_features
 
     tr, test = epitome_split("train"), epitome_split("test")
     n, e = opt.limit_train, opt.limit_eval
-    s_seek, s_resp, s_levels = read_supplement()
+    s_seek, s_resp, s_levels = read_empathy_supplement()
     x_base = np.vstack([feats(tr.seeker[:n], tr.response[:n]), feats(s_seek, s_resp)])
     y_base = np.vstack([tr.levels[:n], s_levels])
     w_base = np.concatenate(
-        [np.ones(len(tr.levels[:n])), np.full(len(s_levels), SUPPLEMENT_WEIGHT)]
+        [np.ones(len(tr.levels[:n])), np.full(len(s_levels), EMPATHY_SUPPLEMENT_WEIGHT)]
     )
     x_test, y_test = feats(test.seeker[:e], test.response[:e]), test.levels[:e]
     arrays: dict[str, np.ndarray] = {}
@@ -379,16 +380,15 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
 # ---------------------------------------------------------------------------- shared
 
 
-def _load_current(stem: str, opt: RetrainOptions, load_artefact: Any) -> tuple[dict, dict]:
+def _load_current(stem: str, opt: RetrainOptions) -> tuple[dict, dict]:
     """The heads now in use: the output folder's if it holds a promoted one, else the
-    loader's choice (``$EMPATHOS_MODELS_DIR`` or the packaged ``models/``)."""
+    loader's choice (``Settings.models_dir`` or the packaged ``models/``)."""
+    from empathos.understand.training import load_deployed
+
     out = opt.out_dir()
     if (out / f"{stem}.npz").exists():
-        with np.load(out / f"{stem}.npz") as data:
-            arrays = {k: data[k] for k in data.files}
-        card_path = out / f"{stem}.json"
-        return arrays, json.loads(card_path.read_text()) if card_path.exists() else {}
-    return load_artefact(stem)
+        return load_deployed(stem, out)
+    return load_deployed(stem)
 
 
 def _counts(items: list[str]) -> dict[str, int]:

@@ -70,19 +70,22 @@ SYMPATHY_SET = (
 )
 
 
-def _taxonomy_scores(
+def taxonomy_scores(
     p_dev: np.ndarray,
     p_test: np.ndarray,
     y_dev: np.ndarray,
     y_test: np.ndarray,
     labels: tuple[str, ...],
 ) -> dict:
+    """Multi-label scores of one label set: the decision threshold is tuned on dev
+    (``p_dev``/``y_dev``), then macro-F1, per-label F1 and support are measured on test, so
+    every backend (and every retrained head) is scored by the same rule."""
     threshold, dev_f1 = tune_threshold(p_dev, y_dev)
     per = f1_per_label(y_test, predict_sets(p_test, threshold))
     return {
         "macro_f1": round(float(per.mean()), 4),
-        "per_label": {label: round(float(f), 4) for label, f in zip(labels, per)},
-        "support": {label: int(s) for label, s in zip(labels, y_test.sum(0))},
+        "per_label": {label: round(float(f), 4) for label, f in zip(labels, per, strict=True)},
+        "support": {label: int(s) for label, s in zip(labels, y_test.sum(0), strict=True)},
         "threshold": threshold,
         "dev_macro_f1": round(dev_f1, 4),
     }
@@ -107,7 +110,7 @@ def evaluate_emotion(name: str = "default", limit: int | None = None) -> dict:
     if hasattr(model, "predict_goemotions_proba"):
         p28_dev = model.predict_goemotions_proba(dev_texts)
         p28_test = model.predict_goemotions_proba(test_texts)
-        result["goemotions_28"] = _taxonomy_scores(
+        result["goemotions_28"] = taxonomy_scores(
             p28_dev, p28_test, y_dev, y_test, GOEMOTIONS_LABELS
         )
         for key, groups, labels in (
@@ -115,13 +118,13 @@ def evaluate_emotion(name: str = "default", limit: int | None = None) -> dict:
             ("sentiment", SENTIMENT_GROUPS, SENTIMENT_LABELS),
         ):
             m = group_matrix(groups, labels)
-            result[key] = _taxonomy_scores(
+            result[key] = taxonomy_scores(
                 p28_dev @ m, p28_test @ m, group_gold(y_dev, m), group_gold(y_test, m), labels
             )
         p_dev, p_test = p28_dev @ GO_TO_CX_MATRIX, p28_test @ GO_TO_CX_MATRIX
     else:
         p_dev, p_test = model.predict_proba(dev_texts), model.predict_proba(test_texts)
-    result["cx"] = _taxonomy_scores(
+    result["cx"] = taxonomy_scores(
         p_dev,
         p_test,
         group_gold(y_dev, GO_TO_CX_MATRIX),

@@ -3,7 +3,8 @@
 Reproducible by construction: fixed seed, fixed data (``../shared/data``), fixed splits
 (GoEmotions' own; ``EPITOME_SPLIT``), fixed hyper-parameter grids searched on *dev* only;
 the test splits are never read here. Runs in a few minutes on 2 cores (the encoder embeds
-~60k texts once; embeddings are cached under ``$EMPATHOS_CACHE`` or ``~/.cache/empathos``).
+~60k texts once; embeddings are cached in ``Settings.cache_dir``: ``$EMPATHOS_CACHE`` or
+``~/.cache/empathos``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +42,10 @@ EMOTION_SUPPLEMENT_WEIGHT = 10.0  # fixed a priori (dev is Reddit and cannot mea
 
 
 def _cache_dir() -> Path:
-    d = Path(os.environ.get("EMPATHOS_CACHE", Path.home() / ".cache" / "empathos"))
+    """The settings' ``cache_dir`` (``EMPATHOS_CACHE``, default ``~/.cache/empathos``)."""
+    from empathos.config import get_settings
+
+    d = Path(get_settings().cache_dir)
     d.mkdir(parents=True, exist_ok=True)
     return d
 
@@ -91,7 +94,7 @@ def fit_head(
     return LinearHead(mean.astype(np.float32), scale.astype(np.float32), coef, intercept), clf
 
 
-def _expand_multilabel(x: np.ndarray, y28: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def expand_multilabel(x: np.ndarray, y28: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One row per (text, gold label) with weight 1/#labels: the softmax learns the
     label distribution of multi-label texts."""
     rows, labels = np.nonzero(y28)
@@ -106,8 +109,8 @@ def train_emotion(grid: Sequence[float] = (0.01, 0.03, 0.1)) -> dict:
     x_dev = _features.emotion_features(dev.texts, embed_cached(dev.texts))
     sup_texts, sup_y = read_emotion_supplement()
     x_sup = _features.emotion_features(sup_texts, embed_cached(sup_texts))
-    xe, ye, we = _expand_multilabel(np.vstack([x_tr, x_sup]), np.vstack([tr.y28, sup_y]))
-    source_row = np.nonzero(np.vstack([tr.y28, sup_y]))[0]  # same order as _expand_multilabel
+    xe, ye, we = expand_multilabel(np.vstack([x_tr, x_sup]), np.vstack([tr.y28, sup_y]))
+    source_row = np.nonzero(np.vstack([tr.y28, sup_y]))[0]  # same order as expand_multilabel
     we = we * np.where(source_row >= len(tr.texts), EMOTION_SUPPLEMENT_WEIGHT, 1.0)
     results = []
     best = None

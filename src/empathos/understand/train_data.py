@@ -9,7 +9,6 @@ trained on train, tuned on dev and reported on test of this one split.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,10 +28,13 @@ _EPITOME_FILES = {
 
 
 def shared_data_dir() -> Path:
-    """``$EMPATHOS_SHARED_DATA``, else ``../shared/data`` beside the repository checkout."""
-    env = os.environ.get("EMPATHOS_SHARED_DATA")
-    if env:
-        return Path(env)
+    """The settings' ``shared_data_dir`` (``EMPATHOS_SHARED_DATA``), else ``../shared/data``
+    beside the repository checkout."""
+    from empathos.config import get_settings
+
+    configured = get_settings().shared_data_dir
+    if configured is not None:
+        return Path(configured)
     return Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 

@@ -61,8 +61,8 @@ def _engine(request: Request) -> Engine:
 
 def _pre(request: Request) -> bool:
     """Read the pre-aggregated summary (default) or the raw tables (the benchmark's
-    baseline: ``app.state.web_pre_aggregate = False``)."""
-    return bool(getattr(request.app.state, "web_pre_aggregate", True))
+    baseline: ``Settings(web_pre_aggregate=False)``)."""
+    return request.app.state.settings.web_pre_aggregate
 
 
 def _fresh(request: Request) -> None:

