@@ -81,8 +81,10 @@ class Recorder:
     rank_curve: list[tuple[int, float, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        from empathos.act.routing import LearningPolicy
+
         self.name = self.inner.name
-        self._learn = getattr(self.inner, "learn", None)
+        self._learn = self.inner.learn if isinstance(self.inner, LearningPolicy) else None
         bandit = getattr(self.inner, "treatment", self.inner)
         self._bandit = bandit if hasattr(bandit, "members") else None
         self._state: Any = None
@@ -166,16 +168,9 @@ def build_policy(name: str, seed: int) -> Any:
 
 
 def available(names: list[str]) -> list[str]:
-    """Drop policies that are not registered (``empathy`` lives in another part)."""
-    import empathos.learn.bandit  # noqa: F401  registers "bandit"
+    """Drop names that are neither an installed policy nor one of this bench's variants."""
     from empathos.act.routing import available_policies
 
-    try:
-        import empathos.act.policies  # noqa: F401  registers "empathy" when present
-    except Exception as exc:  # noqa: BLE001 - a broken optional policy must not stop the bench
-        print(
-            f"note: empathos.act.policies not importable ({exc}); skipping empathy", file=sys.stderr
-        )
     known = set(available_policies()) | {"bandit_noisy", "controlled", "competence_oracle"}
     return [n for n in names if n in known]
 

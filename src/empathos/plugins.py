@@ -56,7 +56,8 @@ KINDS: dict[str, PluginKind] = {
             "routing_policies",
             "empathos.routing_policies",
             "routing policy",
-            "a class built with keyword options meeting empathos.act.routing.RoutingPolicy",
+            "a class built with no arguments (options have defaults) meeting"
+            " empathos.act.routing.RoutingPolicy (and LearningPolicy if it learns)",
         ),
         PluginKind(
             "ingest_formats",

@@ -30,6 +30,7 @@ from empathos.understand.pipeline import (
     fit_peak_end_from_store,
     seeker_texts,
 )
+from tests._plugins import install_plugin
 from tests.understand.fakes import FakeEmotionModel, FakeEmpathyModel
 
 T0 = datetime(2026, 3, 2, 10, 0, 0)
@@ -322,7 +323,9 @@ def test_a_crash_after_annotating_is_repaired_by_the_next_run(engine: Engine) ->
 
 
 def test_unknown_model_names_list_the_available_ones(engine: Engine, monkeypatch) -> None:
-    monkeypatch.setitem(protocols._EMOTION, "fake-registered", FakeEmotionModel)
+    install_plugin(
+        monkeypatch, "emotion_models", "fake-registered", "tests.understand.fakes:FakeEmotionModel"
+    )
     with pytest.raises(protocols.UnknownModelError, match="fake-registered"):
         analyze(engine, "no-such-model", FakeEmpathyModel(), progress=False)
 
@@ -392,8 +395,10 @@ def test_fit_from_store_uses_stored_scores_and_outcomes(engine: Engine) -> None:
 def test_cli_analyze_is_incremental(tmp_path, monkeypatch) -> None:
     from empathos.cli import app
 
-    monkeypatch.setitem(protocols._EMOTION, "fake", FakeEmotionModel)
-    monkeypatch.setitem(protocols._EMPATHY, "fake-empathy", FakeEmpathyModel)
+    install_plugin(monkeypatch, "emotion_models", "fake", "tests.understand.fakes:FakeEmotionModel")
+    install_plugin(
+        monkeypatch, "empathy_models", "fake-empathy", "tests.understand.fakes:FakeEmpathyModel"
+    )
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     eng = make_engine(url)
     init_db(eng)

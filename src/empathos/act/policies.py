@@ -34,7 +34,6 @@ from empathos.act.routing import (
     FifoSkillsPolicy,
     PodState,
     RoutingDecision,
-    register_policy,
 )
 from empathos.act.scoring import (
     MemberScore,
@@ -65,7 +64,6 @@ class EmpathyDecision:
     error: str | None = None
 
 
-@register_policy("empathy")
 @dataclass
 class EmpathyPolicy:
     """Route by triage, owner pod and explainable member scores (see module docstring).

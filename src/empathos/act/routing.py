@@ -6,16 +6,19 @@ the policy that runs in production. A policy is *pure decision*: it reads the co
 the pod state and returns a :class:`RoutingDecision`; it never mutates the state (the
 caller assigns the employee, queues the contact, or hands it to automation).
 
-Policies are registered by name (spaCy style) so ``--policy fifo|empathy|...`` needs one
-class and one ``@register_policy`` line, nothing else. An unknown name fails with the list
-of available ones.
+Policies are named plug-ins (:mod:`empathos.plugins`, kind ``routing_policies``): one class
+and one entry point in ``pyproject.toml`` make ``--policy fifo|empathy|...`` work, in every
+process, whatever was imported before. An unknown name fails with the list of available
+ones. A policy that learns from outcomes meets :class:`LearningPolicy` as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
+
+from empathos import plugins
 
 
 @dataclass(slots=True)
@@ -96,10 +99,6 @@ class PodState:
                 state.free[m.employee_id] = None
         return state
 
-    def free_members(self) -> list[MemberState]:
-        """The available members, longest idle first."""
-        return [self.members[e] for e in self.free]
-
 
 @dataclass(slots=True)
 class RoutingDecision:
@@ -134,38 +133,41 @@ class RoutingPolicy(Protocol):
         ...
 
 
-_POLICIES: dict[str, Callable[..., RoutingPolicy]] = {}
+@runtime_checkable
+class LearningPolicy(RoutingPolicy, Protocol):
+    """A routing policy that learns from what happened: river's two-method habit, ``route``
+    then ``learn``. Whoever runs a policy (the simulator, a pilot, an experiment) calls
+    ``learn`` once per finished contact when ``isinstance(policy, LearningPolicy)``, so the
+    hook is a declared protocol, not an attribute found by luck."""
+
+    def learn(
+        self, contact: ContactRequest, served_by: Sequence[str], outcome: Mapping[str, float]
+    ) -> None:
+        """``contact`` ended; ``served_by`` the members who handled it, in order;
+        ``outcome`` its measured results (e.g. ``remembered``, ``resolved``)."""
+        ...
 
 
-def register_policy(
-    name: str,
-) -> Callable[[Callable[..., RoutingPolicy]], Callable[..., RoutingPolicy]]:
-    """Register a policy factory (usually the class) under ``name``."""
-
-    def deco(factory: Callable[..., RoutingPolicy]) -> Callable[..., RoutingPolicy]:
-        _POLICIES[name] = factory
-        return factory
-
-    return deco
+class UnknownPolicyError(plugins.UnknownPluginError, ValueError):
+    """An unknown policy name; the message lists the available ones. Both a ``KeyError``
+    (like every unknown plug-in) and a ``ValueError`` (what ``get_policy`` raised before the
+    registry, and what callers of a bad ``--policy`` still catch)."""
 
 
 def available_policies() -> list[str]:
-    """Names of the registered policies, sorted."""
-    return sorted(_POLICIES)
+    """Names of the installed policies, sorted; the same whatever was imported before."""
+    return plugins.names("routing_policies")
 
 
 def get_policy(name: str, **kwargs: object) -> RoutingPolicy:
     """Build the policy registered as ``name``; an unknown name lists the available ones."""
     try:
-        factory = _POLICIES[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown routing policy {name!r}; available: {', '.join(available_policies())}"
-        ) from None
+        factory = plugins.load("routing_policies", name)
+    except plugins.UnknownPluginError as exc:
+        raise UnknownPolicyError(exc.message) from None
     return factory(**kwargs)
 
 
-@register_policy("fifo")
 @dataclass
 class FifoSkillsPolicy:
     """The baseline every other policy is measured against: FIFO, skills-based.

@@ -24,7 +24,6 @@ pod, how long, what to expect), which a real, measured experiment (learn stage) 
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import tempfile
@@ -38,6 +37,7 @@ from sqlalchemy import Engine
 
 from empathos.act.routing import (
     ContactRequest,
+    LearningPolicy,
     PodState,
     RoutingDecision,
     RoutingPolicy,
@@ -47,21 +47,10 @@ from empathos.act.routing import (
 from empathos.assess.calibrate import Calibration, calibrate
 from empathos.assess.power import sample_size_means, sample_size_proportions
 
-__all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "load_policies", "run_pilot"]
+__all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "run_pilot"]
 
 BASELINE = "fifo"
 MIN_MEMBERS_PER_POD = 3  # below this a policy barely has a choice of member
-POLICY_MODULES = ("empathos.act", "empathos.learn.bandit")  # where policies register themselves
-
-
-def load_policies() -> list[str]:
-    """Import the modules that register routing policies; the names available afterwards."""
-    for name in POLICY_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # a stage not installed: its policy is simply not offered
-            pass
-    return available_policies()
 
 
 class PodPilotPolicy:
@@ -77,7 +66,7 @@ class PodPilotPolicy:
         self.baseline = baseline or get_policy(BASELINE)
         self.pod_id = pod_id
         self.name = f"pilot:{treatment.name}@{pod_id}"
-        self._learn = getattr(treatment, "learn", None)
+        self._learn = treatment.learn if isinstance(treatment, LearningPolicy) else None
 
     def route(self, contact: ContactRequest, state: PodState) -> RoutingDecision:
         policy = self.treatment if contact.pod_id == self.pod_id else self.baseline
@@ -305,7 +294,7 @@ def run_pilot(
 ) -> PilotResult:
     """Simulate ``policy`` in ``pod`` against ``fifo`` on the store's own parameters."""
     t0 = time.perf_counter()
-    names = load_policies()
+    names = available_policies()
     if policy not in names:
         raise ValueError(f"unknown routing policy {policy!r}; available: {', '.join(names)}")
     if weeks < 1 or not seeds:

@@ -55,7 +55,6 @@ from empathos.act.routing import (
     FifoSkillsPolicy,
     PodState,
     RoutingDecision,
-    register_policy,
 )
 
 log = logging.getLogger(__name__)
@@ -158,7 +157,6 @@ class Exploration:
     at_min: float
 
 
-@register_policy("bandit")
 class BanditPolicy:
     """Thompson-sampling routing among the eligible free members (see the module doc)."""
 

@@ -11,7 +11,7 @@ comes with a confidence interval and a test. This module
   strict alternation of 30-minute slices puts the same clock time in the same arm every
   day (48 slices a day), which would confound the arm with the hour of day;
 * wraps a treatment and a control policy in :class:`ControlledPolicy`, itself a
-  ``RoutingPolicy`` (registered as ``controlled``), which routes the control arm with the
+  ``RoutingPolicy`` (the ``controlled`` plug-in), which routes the control arm with the
   baseline, writes the arm into the decision's reason and keeps the assignments;
 * stores experiments and assignments (tables ``experiments`` / ``experiment_assignments``)
   and computes an experiment's KPI report from the store (:func:`experiment_report`):
@@ -32,13 +32,12 @@ from sqlalchemy import Engine, delete, func, select
 
 from empathos.act.routing import (
     ContactRequest,
+    LearningPolicy,
     PodState,
     RoutingDecision,
     RoutingPolicy,
     get_policy,
-    register_policy,
 )
-from empathos.learn import bandit as _bandit  # noqa: F401  registers "bandit", the default treatment
 from empathos.learn.lift import LiftResult, bootstrap_lift, proportion_lift, welch_lift
 
 __all__ = [
@@ -51,7 +50,6 @@ __all__ = [
     "LiftResult",
     "assign_arm",
     "bootstrap_lift",
-    "build_policy",
     "end_experiment",
     "experiment_report",
     "proportion_lift",
@@ -119,20 +117,6 @@ def assign_arm(contact_id: str, config: ExperimentConfig, now_min: float | None 
     return CONTROL if u < config.control_share else TREATMENT
 
 
-def build_policy(name: str, **kwargs: Any) -> RoutingPolicy:
-    """``get_policy`` after importing the modules that register the policies of the act and
-    learn stages (``empathy``, ``bandit``), so a policy named in a config or on the
-    command line is found whichever module the caller happened to import."""
-    import importlib
-
-    for module in ("empathos.act.policies", "empathos.learn.bandit"):
-        try:
-            importlib.import_module(module)
-        except ImportError:  # a part that is not installed/written yet
-            continue
-    return get_policy(name, **kwargs)
-
-
 @dataclass(slots=True)
 class Assignment:
     """One contact's arm, when it was first routed and to whom it went (if anyone)."""
@@ -143,7 +127,6 @@ class Assignment:
     employee_id: str | None = None
 
 
-@register_policy("controlled")
 class ControlledPolicy:
     """Route the control arm with the baseline policy and the rest with the treatment.
 
@@ -164,8 +147,8 @@ class ControlledPolicy:
         record: bool = True,
         **config_kwargs: Any,
     ) -> None:
-        self.treatment = build_policy(treatment) if isinstance(treatment, str) else treatment
-        self.control = build_policy(control) if isinstance(control, str) else control
+        self.treatment = get_policy(treatment) if isinstance(treatment, str) else treatment
+        self.control = get_policy(control) if isinstance(control, str) else control
         if config is None:
             config = ExperimentConfig(
                 treatment=self.treatment.name, control=self.control.name, **config_kwargs
@@ -176,8 +159,12 @@ class ControlledPolicy:
         self.name = f"controlled:{self.treatment.name}/{self.control.name}"
         self._open: dict[str, Assignment] = {}  # contacts routed and not yet finished
         self.assignments: list[Assignment] = []
-        self._treatment_learn = getattr(self.treatment, "learn", None)
-        self._control_learn = getattr(self.control, "learn", None)
+        self._treatment_learn = (
+            self.treatment.learn if isinstance(self.treatment, LearningPolicy) else None
+        )
+        self._control_learn = (
+            self.control.learn if isinstance(self.control, LearningPolicy) else None
+        )
 
     def arm_of(self, contact: ContactRequest, state: PodState) -> Assignment:
         a = self._open.get(contact.contact_id)

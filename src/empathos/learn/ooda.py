@@ -721,7 +721,6 @@ def apply_action(
     """Switch on an action's routing policy as a new measured experiment (treatment = the
     policy, control = ``fifo`` on ``control_share`` of contacts or time slices)."""
     from empathos.act.routing import available_policies
-    from empathos.learn import bandit  # noqa: F401  (registers the 'bandit' policy)
     from empathos.learn.experiments import ExperimentConfig, start_experiment
 
     spec = next((a for a in actions if a.name == name), None)

@@ -18,7 +18,14 @@ from typing import Any
 
 import simpy
 
-from empathos.act.routing import ContactRequest, MemberState, PodState, RoutingPolicy, get_policy
+from empathos.act.routing import (
+    ContactRequest,
+    LearningPolicy,
+    MemberState,
+    PodState,
+    RoutingPolicy,
+    get_policy,
+)
 from empathos.simulate import outcomes as O
 from empathos.simulate.config import SimulationConfig
 from empathos.simulate.population import (
@@ -119,8 +126,9 @@ class Simulation:
         self.policy = policy if policy is not None else get_policy(config.policy)
         self.learn_hook: (
             Callable[[ContactRequest, tuple[str, ...], dict[str, float]], None] | None
-        ) = getattr(self.policy, "learn", None)
-        """A learning policy's ``learn(contact, served_by, outcome)``, called when each contact ends."""
+        ) = self.policy.learn if isinstance(self.policy, LearningPolicy) else None
+        """A :class:`LearningPolicy`'s ``learn(contact, served_by, outcome)``, called when
+        each contact ends; ``None`` for a policy that does not learn."""
         self.on_day = on_day
         self.tally = Tally()
         self.utterances = UtteranceCounter()

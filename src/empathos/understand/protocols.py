@@ -1,17 +1,21 @@
 """The contracts every understand backend meets, and the registry that names them.
 
 Scores and decisions are separate: a model only returns probabilities (no side effects,
-no store access); the pipeline decides what to write. Backends are registered under a
-versioned name (``emotion.default.v1`` style) so several can coexist on the same turns
-and a rerun with a new model stays comparable and reversible.
+no store access); the pipeline decides what to write. Backends are named plug-ins
+(:mod:`empathos.plugins`, kinds ``emotion_models`` and ``empathy_models``: one class, built
+with no arguments, and one entry point each) and stamp their results with a versioned name
+(``emotion.default.v1`` style) so several can coexist on the same turns and a rerun with
+a new model stays comparable and reversible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+from empathos import plugins
 
 # The CX emotions of DESIGN.md, in the fixed column order of every probability array.
 CX_EMOTIONS: tuple[str, ...] = (
@@ -60,75 +64,36 @@ class EmpathyModel(Protocol):
     ) -> np.ndarray: ...
 
 
-class UnknownModelError(KeyError):
-    """Raised for a model name nobody registered; the message lists the available ones."""
+class UnknownModelError(plugins.UnknownPluginError):
+    """Raised for a model name nobody installed; the message lists the available ones."""
 
 
-_EMOTION: dict[str, Callable[[], EmotionModel]] = {}
-_EMPATHY: dict[str, Callable[[], EmpathyModel]] = {}
-
-
-def register_emotion(
-    name: str,
-) -> Callable[[Callable[[], EmotionModel]], Callable[[], EmotionModel]]:
-    """Register an emotion backend factory under ``name`` (e.g. ``"lexicon"``)."""
-
-    def deco(factory: Callable[[], EmotionModel]) -> Callable[[], EmotionModel]:
-        _EMOTION[name] = factory
-        return factory
-
-    return deco
-
-
-def register_empathy(
-    name: str,
-) -> Callable[[Callable[[], EmpathyModel]], Callable[[], EmpathyModel]]:
-    """Register an empathy backend factory under ``name``."""
-
-    def deco(factory: Callable[[], EmpathyModel]) -> Callable[[], EmpathyModel]:
-        _EMPATHY[name] = factory
-        return factory
-
-    return deco
-
-
-def _resolve(kind: str, registry: dict[str, Callable], name: str):  # noqa: ANN202
-    if name not in registry:
-        available = ", ".join(sorted(registry)) or "(none registered)"
-        raise UnknownModelError(f"unknown {kind} model {name!r}; available: {available}")
-    return registry[name]()
+def _build(kind: str, name: str):  # noqa: ANN202 - EmotionModel or EmpathyModel
+    """The backend class installed as ``name`` (an entry point of ``kind``), built with no
+    arguments. Nothing is imported until a model is asked for, so importing the protocols
+    never loads a model."""
+    try:
+        cls = plugins.load(kind, name)
+    except plugins.UnknownPluginError as exc:
+        raise UnknownModelError(exc.message) from None
+    return cls()
 
 
 def get_emotion_model(name: str) -> EmotionModel:
-    """Build the registered emotion backend ``name``; unknown names list the available ones."""
-    _load_builtin_backends()
-    return _resolve("emotion", _EMOTION, name)
+    """Build the emotion backend installed as ``name``; unknown names list the available ones."""
+    return _build("emotion_models", name)
 
 
 def get_empathy_model(name: str) -> EmpathyModel:
-    """Build the registered empathy backend ``name``; unknown names list the available ones."""
-    _load_builtin_backends()
-    return _resolve("empathy", _EMPATHY, name)
+    """Build the empathy backend installed as ``name``; unknown names list the available ones."""
+    return _build("empathy_models", name)
 
 
 def available_emotion_models() -> list[str]:
-    _load_builtin_backends()
-    return sorted(_EMOTION)
+    """Names of the installed emotion backends, sorted."""
+    return plugins.names("emotion_models")
 
 
 def available_empathy_models() -> list[str]:
-    _load_builtin_backends()
-    return sorted(_EMPATHY)
-
-
-def _load_builtin_backends() -> None:
-    """Import the backend modules so their ``register_*`` decorators run (lazily, not at
-    package import, so that importing the protocols never loads a model)."""
-    import importlib
-
-    for module in ("empathos.understand.backends",):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:  # the backends package is optional only while absent
-            if exc.name != module:
-                raise
+    """Names of the installed empathy backends, sorted."""
+    return plugins.names("empathy_models")

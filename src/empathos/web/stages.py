@@ -582,7 +582,7 @@ def _float(v: str | None, default: float, lo: float, hi: float | None) -> float:
 
 def pilot_form(request: Request, values: dict[str, str] | None = None) -> dict[str, Any]:
     """The pilot form: pod, policy, weeks."""
-    from empathos.assess.pilot import load_policies as policies
+    from empathos.act.routing import available_policies as policies
 
     values = values or {}
     pod_ids = [p["pod_id"] for p in pods(request.app.state.engine)] or [

@@ -1,6 +1,3 @@
-"""Built-in understand backends. Importing this package registers them by name
-(``lexicon``, ``default``, ``transformer``); nothing heavy loads until a model is built."""
-
-from empathos.understand.backends import lexicon  # noqa: F401
-from empathos.understand.backends import default  # noqa: F401
-from empathos.understand.backends import transformer  # noqa: F401  (imports torch only when built)
+"""Built-in understand backends (``lexicon``, ``default``, ``transformer``), installed as
+plug-ins by the entry points in ``pyproject.toml``; importing this package imports none of
+them, so nothing heavy loads until a model is built."""

@@ -19,7 +19,7 @@ import numpy as np
 from empathos.understand.backends import _features
 from empathos.understand.backends._linear import LinearHead, load_artefact
 from empathos.understand.emotions import go_to_cx
-from empathos.understand.protocols import EMPATHY_MECHANISMS, register_emotion, register_empathy
+from empathos.understand.protocols import EMPATHY_MECHANISMS
 
 EMOTION_ARTEFACT = "emotion-default"
 EMPATHY_ARTEFACT = "empathy-default"
@@ -74,13 +74,3 @@ class DefaultEmpathyModel:
             return np.zeros((0, len(EMPATHY_MECHANISMS), 3))
         x = _features.empathy_features(list(seeker_texts), list(response_texts))
         return np.stack([h.predict_proba(x) for h in self._heads], axis=1)
-
-
-@register_emotion("default")
-def _default_emotion() -> DefaultEmotionModel:
-    return DefaultEmotionModel()
-
-
-@register_empathy("default")
-def _default_empathy() -> DefaultEmpathyModel:
-    return DefaultEmpathyModel()

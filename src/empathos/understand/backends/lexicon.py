@@ -22,8 +22,6 @@ from empathos.understand.backends._words import (
 from empathos.understand.protocols import (
     CX_EMOTIONS,
     EMPATHY_MECHANISMS,
-    register_emotion,
-    register_empathy,
 )
 
 _POSITIVE = ("joy", "gratitude", "relief")
@@ -121,13 +119,3 @@ class LexiconEmpathyModel:
         if len(seeker_texts) != len(response_texts):
             raise ValueError("seeker_texts and response_texts must have the same length")
         return _LEVEL_PROBS[self.levels(response_texts)]
-
-
-@register_emotion("lexicon")
-def _lexicon_emotion() -> LexiconEmotionModel:
-    return LexiconEmotionModel()
-
-
-@register_empathy("lexicon")
-def _lexicon_empathy() -> LexiconEmpathyModel:
-    return LexiconEmpathyModel()

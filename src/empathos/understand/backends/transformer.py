@@ -21,7 +21,6 @@ import numpy as np
 
 from empathos.understand.backends._linear import MODELS_DIR
 from empathos.understand.emotions import GOEMOTIONS_LABELS, go_to_cx
-from empathos.understand.protocols import register_emotion
 
 ARTEFACT = "emotion-transformer"
 MAX_LEN = 64
@@ -108,8 +107,3 @@ class TransformerEmotionModel:
         if len(texts) == 0:
             return np.zeros((0, 9))
         return go_to_cx(self.predict_goemotions_proba(texts))
-
-
-@register_emotion("transformer")
-def _transformer_emotion() -> TransformerEmotionModel:
-    return TransformerEmotionModel()
