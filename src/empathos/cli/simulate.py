@@ -43,7 +43,6 @@ def simulate(
     """Simulate a contact centre (customers, pods, conversations, outcomes) and write the
     ingest files plus ground_truth.json into --out. See docs/simulate.md."""
     from empathos.act.routing import available_policies
-    from empathos.learn import experiments as _learn_policies  # noqa: F401  registers "bandit", "controlled"
     from empathos.simulate import preset as make_preset
     from empathos.simulate import run_simulation
 

@@ -334,9 +334,3 @@ def run_demo(seed: int = 7, serve_dashboard: bool = True, port: int = 8000) -> N
     if serve_dashboard:
         serve(url, port)
 
-
-if __name__ == "__main__":
-    # `python -m empathos.demo` is `empathos demo`: the same options, defaults and --help.
-    from empathos.cli.demo import run_standalone
-
-    run_standalone()
