@@ -2,12 +2,12 @@
 
 import-linter's own ``acyclic_siblings`` contract finds cycles between the *siblings* of
 every package (``store.schema`` <-> ``store.tables_act``; ``cli`` <-> the ``commands``
-package as a whole), but not a cycle through a package's own ``__init__`` (``act`` imports
-``act.policies``, which imports ``from empathos.act import ...``): a package and its
-children are never siblings. This contract closes that gap. It takes the module graph
-import-linter has already built (grimp's, lazy imports inside functions included) and
-fails on every strongly connected component of more than one module, printing one cycle
-through it with the line of each import.
+package as a whole), but not a cycle through a package's own ``__init__``
+(``pkg/__init__.py`` imports ``pkg.a``, which imports ``from pkg import x`` back): a
+package and its children are never siblings. This contract closes that gap. It takes the
+module graph import-linter has already built (grimp's, lazy imports inside functions
+included) and fails on every strongly connected component of more than one module,
+printing one cycle through it with the line of each import.
 
 Registered in ``pyproject.toml`` (``contract_types``); ``lint-imports`` puts the working
 directory on ``sys.path``, which is how it finds this module (``make lint`` runs it from
