@@ -20,8 +20,11 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest -q
 
+# ruff, then import-linter: the layer order and no import cycles ([tool.importlinter] in
+# pyproject.toml; tools/import_cycles.py is one of its contracts).
 lint: venv
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/lint-imports
 
 bench: venv
 	$(BIN)/python bench/ingest.py

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import simpy
 
@@ -23,9 +23,7 @@ from empathos.simulate.config import BOT_RESOLUTION, RESOLUTION_BASE, EffectSize
 from empathos.simulate.conversation import Conversation
 from empathos.simulate.emotion import EmotionState, clamp, peak_end, wait_shift
 from empathos.simulate.population import MEAN_HANDLE_MIN, PATIENCE_MIN, SimCustomer, SimEmployee
-
-if TYPE_CHECKING:
-    from empathos.simulate.engine import Simulation
+from empathos.simulate.protocols import ContactCentre
 
 NEED_VALENCE: dict[str, float] = {
     "billing": -0.15,
@@ -113,7 +111,7 @@ def resolution_probability(emp: SimEmployee, need: str, eff: EffectSizes) -> flo
 
 
 def contact_process(
-    sim: Simulation, cust: SimCustomer, need: str, channel: str, attempt: int
+    sim: ContactCentre, cust: SimCustomer, need: str, channel: str, attempt: int
 ) -> Generator[simpy.Event, Any, None]:
     """The whole life of one contact (a SimPy process)."""
     env, rng, eff, tally = sim.env, sim.rng, sim.eff, sim.tally
@@ -245,7 +243,7 @@ def _log1p(x: float) -> float:
 
 
 def _abandon(
-    sim: Simulation,
+    sim: ContactCentre,
     conv: Conversation,
     st: EmotionState,
     channel: str,
@@ -265,7 +263,7 @@ def _abandon(
 
 
 def _serve(
-    sim: Simulation,
+    sim: ContactCentre,
     conv: Conversation,
     st: EmotionState,
     emp: SimEmployee,
@@ -360,7 +358,7 @@ def _close(
 
 
 def _finish(
-    sim: Simulation,
+    sim: ContactCentre,
     cust: SimCustomer,
     conv: Conversation,
     need: str,
@@ -526,7 +524,13 @@ def _finish(
 
 
 def _outcome(
-    sim: Simulation, kind: str, value: float, ts: float, iid: str, cust_id: str, emp_id: str | None
+    sim: ContactCentre,
+    kind: str,
+    value: float,
+    ts: float,
+    iid: str,
+    cust_id: str,
+    emp_id: str | None,
 ) -> dict[str, Any]:
     return {
         "outcome_id": sim.next_id("o"),

@@ -13,7 +13,7 @@ import heapq
 import itertools
 import random
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import simpy
@@ -28,6 +28,7 @@ from empathos.act.routing import (
 )
 from empathos.simulate import outcomes as O
 from empathos.simulate.config import SimulationConfig
+from empathos.simulate.contact import contact_process
 from empathos.simulate.population import (
     OPEN_HOURS,
     SimCustomer,
@@ -40,6 +41,7 @@ from empathos.simulate.population import (
     staff_size,
     weighted,
 )
+from empathos.simulate.protocols import Tally
 from empathos.simulate.text import UtteranceCounter
 from empathos.simulate.writer import Clock, RecordWriter
 
@@ -82,29 +84,6 @@ class Waiting:
     request: ContactRequest
     event: simpy.Event
     since: float
-
-
-@dataclass(slots=True)
-class Tally:
-    """Running counts for the report."""
-
-    contacts: int = 0
-    abandoned: int = 0
-    transfers: int = 0
-    bot_resolved: int = 0
-    bot_handoffs: int = 0
-    resolved: int = 0
-    fell_back: int = 0
-    language_mismatch: int = 0
-    churned_experience: int = 0
-    churned_dropout: int = 0
-    purchases: int = 0
-    employees_left: int = 0
-    hires: int = 0
-    wait_sum: float = 0.0
-    live_wait_sum: float = 0.0  # voice and chat only: email waits are hours and would dominate
-    live_contacts: int = 0
-    by_channel: dict[str, int] = field(default_factory=dict)
 
 
 class Simulation:
@@ -270,8 +249,6 @@ class Simulation:
 
     # --- processes ------------------------------------------------------------------
     def start_contact(self, cust: SimCustomer, need: str, channel: str, attempt: int) -> None:
-        from empathos.simulate.contact import contact_process  # local: contact imports engine types
-
         self.env.process(contact_process(self, cust, need, channel, attempt))
 
     def later_contact(

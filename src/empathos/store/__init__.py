@@ -4,6 +4,7 @@ Everything that touches the database goes through here, so the stages stay pure 
 same code runs on the embedded SQLite file and on PostgreSQL.
 """
 
+from empathos.store import schema  # noqa: F401  the whole schema on one metadata, always
 from empathos.store.engine import make_engine
 from empathos.store.migrate import init_db
 

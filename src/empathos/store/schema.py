@@ -21,22 +21,25 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
+# The shared metadata and column types live in ``base`` (re-exported here: callers use
+# ``schema.metadata``). Each later stage keeps its tables in its own module on this same
+# ``metadata`` with its own Alembic branch, so the stages' schemas evolve independently;
+# they are imported here so that ``schema.metadata`` is always the whole schema
+# (migrations are compared against it). They import ``base``, never this module.
+from empathos.store import (  # noqa: F401
+    tables_act,
+    tables_assess,
+    tables_feedback,
+    tables_learn,
+    tables_live,
+    tables_web,
 )
-
-ID = String(128)
+from empathos.store.base import ID, MODEL, metadata
 
 customers = Table(
     "customers",
@@ -157,7 +160,6 @@ MASTER = {"customers", "employees", "pods"}
 # carries the model name and version that produced it, inside the primary key, so several
 # models coexist on the same turns and a rerun with a new model only *adds* rows
 # (ConvoKit style); comparing two models is a join, reverting one is a delete.
-MODEL = String(64)
 
 turn_emotions = Table(
     "turn_emotions",
@@ -284,18 +286,4 @@ employee_scores = Table(
     Column("elv", Float),
     Column("drivers", JSON, nullable=False),
     Column("computed_at", DateTime, nullable=False),
-)
-
-
-# --------------------------------------------------------------------------- stage tables
-# Each later stage keeps its tables in its own module (on this same ``metadata``) with its
-# own Alembic branch, so the stages' schemas evolve independently. Imported here so that
-# ``schema.metadata`` is always the whole schema (migrations are compared against it).
-from empathos.store import (  # noqa: E402, F401
-    tables_act,
-    tables_assess,
-    tables_feedback,
-    tables_learn,
-    tables_live,
-    tables_web,
 )

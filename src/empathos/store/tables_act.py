@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, Table
 
-from empathos.store.schema import ID, metadata
+from empathos.store.base import ID, metadata
 
 pod_customers = Table(
     "pod_customers",

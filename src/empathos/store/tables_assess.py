@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Float, Integer, String, Table
 
-from empathos.store.schema import ID, metadata  # noqa: F401
+from empathos.store.base import metadata
 
 assessments = Table(
     "assessments",

@@ -26,7 +26,7 @@ from sqlalchemy import (
     Text,
 )
 
-from empathos.store.schema import ID, MODEL, metadata
+from empathos.store.base import ID, MODEL, metadata
 
 label_feedback = Table(
     "label_feedback",

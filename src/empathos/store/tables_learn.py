@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Float, ForeignKey, Index, String, Table
 
-from empathos.store.schema import ID, MODEL, metadata
+from empathos.store.base import ID, MODEL, metadata
 
 experiments = Table(
     "experiments",

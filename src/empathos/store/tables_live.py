@@ -33,7 +33,7 @@ from sqlalchemy import (
     Text,
 )
 
-from empathos.store.schema import ID, MODEL, metadata
+from empathos.store.base import ID, MODEL, metadata
 
 live_contacts = Table(
     "live_contacts",

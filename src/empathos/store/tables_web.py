@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Float, Integer, String, Table
 
-from empathos.store.schema import ID, MODEL, metadata
+from empathos.store.base import ID, MODEL, metadata
 
 web_daily = Table(
     "web_daily",
