@@ -327,8 +327,3 @@ def detect_need(text: str) -> NeedGuess:
         if cues and len(cues) > best.hits:
             best = NeedGuess(need, len(cues), tuple(cues))
     return best
-
-
-def known_needs() -> tuple[str, ...]:
-    """The needs the rule can name (the simulator's and the pods' skill names)."""
-    return NEED_PRIORITY

@@ -30,6 +30,7 @@ import numpy as np
 from sqlalchemy import Engine, and_, func, select
 
 from empathos.assess.lifts import MeasuredLift, read_experiments
+from empathos.store.queries import current_prediction_run
 from empathos.store.schema import customer_scores, customers, employee_scores
 
 __all__ = ["BalanceSheet", "Interval", "balance_sheet", "monte_carlo_protected"]
@@ -77,18 +78,8 @@ class BalanceSheet:
         return d
 
 
-def _latest_customer_run(conn: Any) -> tuple[datetime, str, str] | None:
-    cs = customer_scores.c
-    row = conn.execute(
-        select(cs.as_of, cs.model, cs.version)
-        .order_by(cs.computed_at.desc(), cs.as_of.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2])
-
-
 def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
-    run = _latest_customer_run(conn)
+    run = current_prediction_run(conn)
     if run is None:
         bs.notes.append("no customer scores: run `empathos predict` first")
         return
