@@ -51,7 +51,11 @@ class Interval:
 @dataclass(slots=True)
 class BalanceSheet:
     as_of: datetime | None
-    source: str  # real, simulated, mixed, none: where the scored customers come from
+    source: str = field(
+        metadata={
+            "description": "real, simulated, mixed or none: where the scored customers come from"
+        }
+    )
     sources: dict[str, int]
     n_customers: int = 0
     clv_total: float = 0.0

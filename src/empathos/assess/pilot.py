@@ -94,12 +94,14 @@ class KpiLift:
 
     kpi: str
     unit: str  # contact or customer
-    treatment: float
-    control: float
-    lift: float
-    ci_low: float
-    ci_high: float
-    p_value: float
+    treatment: float | None  # None: an arm without observations
+    control: float | None
+    lift: float | None
+    ci_low: float | None = field(
+        metadata={"description": "None when too few observations for the test"}
+    )
+    ci_high: float | None
+    p_value: float | None
     test: str
     n_treatment: int
     n_control: int
@@ -225,6 +227,8 @@ def _kpi(
 
 
 def _sample_sizes(k: KpiLift, per_week_real: float) -> None:
+    if k.lift is None or k.control is None or k.treatment is None:
+        return  # an empty arm: no lift to size a pilot for
     if k.sd is not None:
         k.n_per_arm_needed = sample_size_means(k.lift, k.sd)
     elif 0 <= k.control <= 1 and 0 <= k.treatment <= 1:

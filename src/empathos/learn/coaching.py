@@ -81,7 +81,12 @@ class CoachingReport:
     name: str | None
     pod_id: str | None
     window: dict[str, str | None]
-    source: str
+    source: str = field(
+        metadata={
+            "description": "Where the figures come from: real, simulated or mixed "
+            "(from interactions.source)."
+        }
+    )
     n_contacts: int
     n_replies: int
     figures: dict[str, float | None]

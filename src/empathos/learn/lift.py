@@ -33,16 +33,18 @@ class LiftResult:
 
     ``diff`` = treatment_mean − control_mean (in the KPI's units; for a KPI where lower is
     better, such as churn, a negative diff is an improvement). ``source`` says whether the
-    figures come from real data or the simulator.
+    figures come from real data or the simulator. ``None`` where a figure is undefined (an
+    empty arm has no mean; too few observations give no interval or test): a report shows
+    "n/a", never a number, and JSON gets ``null``.
     """
 
     kpi: str
-    treatment_mean: float
-    control_mean: float
-    diff: float
-    ci_low: float
-    ci_high: float
-    p_value: float
+    treatment_mean: float | None
+    control_mean: float | None
+    diff: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
     test: str
     n_treatment: int
     n_control: int
@@ -52,6 +54,8 @@ class LiftResult:
     @property
     def significant(self) -> bool:
         """The interval excludes zero (at ``confidence``)."""
+        if self.ci_low is None or self.ci_high is None:
+            return False
         return self.ci_low > 0.0 or self.ci_high < 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -61,11 +65,17 @@ class LiftResult:
 
     def summary(self) -> str:
         return (
-            f"{self.kpi}: treatment {self.treatment_mean:.4f} (n={self.n_treatment}) vs control "
-            f"{self.control_mean:.4f} (n={self.n_control}); diff {self.diff:+.4f} "
-            f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}] {self.confidence:.0%} CI, {self.test} p={self.p_value:.3g} "
-            f"({self.source})"
+            f"{self.kpi}: treatment {fmt_figure(self.treatment_mean, '.4f')} (n={self.n_treatment}) "
+            f"vs control {fmt_figure(self.control_mean, '.4f')} (n={self.n_control}); "
+            f"diff {fmt_figure(self.diff, '+.4f')} [{fmt_figure(self.ci_low, '+.4f')}, "
+            f"{fmt_figure(self.ci_high, '+.4f')}] {self.confidence:.0%} CI, {self.test} "
+            f"p={fmt_figure(self.p_value, '.3g')} ({self.source})"
         )
+
+
+def fmt_figure(x: float | None, spec: str) -> str:
+    """A figure formatted with ``spec``; ``nan`` for an undefined one (as printed before)."""
+    return "nan" if x is None else format(x, spec)
 
 
 def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -76,17 +86,17 @@ def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
 def _undefined(
     kpi: str, t: np.ndarray, c: np.ndarray, test: str, source: str, confidence: float
 ) -> LiftResult:
-    """Too few observations for the test: report the sizes and NaN, never a number."""
-    tm = float(t.mean()) if t.size else math.nan
-    cm = float(c.mean()) if c.size else math.nan
+    """Too few observations for the test: report the sizes and None, never a number."""
+    tm = float(t.mean()) if t.size else None
+    cm = float(c.mean()) if c.size else None
     return LiftResult(
         kpi,
         tm,
         cm,
-        tm - cm,
-        math.nan,
-        math.nan,
-        math.nan,
+        None if tm is None or cm is None else tm - cm,
+        None,
+        None,
+        None,
         test,
         int(t.size),
         int(c.size),

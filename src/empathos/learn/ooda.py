@@ -600,8 +600,8 @@ def _experiment_effects(engine: Engine) -> dict[str, Effect]:
         except (KeyError, ValueError):
             continue
         lift = next((x for x in rep.lifts if x.kpi.startswith("churn_")), None)
-        if lift is None or not math.isfinite(lift.diff):
-            continue
+        if lift is None or lift.diff is None or lift.ci_low is None or lift.ci_high is None:
+            continue  # too few observations: no interval, so not a measurement yet
         out[policy] = Effect(
             -lift.diff,
             -lift.ci_high,

@@ -49,6 +49,11 @@ def pending(title: str, intro: str, what: str) -> StageResult:
     return StageResult(title=title, intro=intro, available=False, missing=what)
 
 
+def _g(x: float | None) -> str:
+    """A signed lift figure to 3 significant digits; ``nan`` when undefined (as before)."""
+    return "nan" if x is None else f"{x:+.3g}"
+
+
 def _fmt(v: Any) -> str:
     """A cell value for a generic table (None shows as a dash, floats to 3 significant)."""
     if v is None:
@@ -254,7 +259,7 @@ def learn_summary(engine: Engine) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - an unreadable experiment shows as none
         return None
     kpis = [
-        (f"Lift · {x.kpi}", f"{x.diff:+.3g} [{x.ci_low:+.3g}, {x.ci_high:+.3g}]")
+        (f"Lift · {x.kpi}", f"{_g(x.diff)} [{_g(x.ci_low)}, {_g(x.ci_high)}]")
         for x in rep.lifts[:3]
     ]
     kpis.insert(
