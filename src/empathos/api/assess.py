@@ -20,6 +20,7 @@ from empathos.assess.lifts import MeasuredLift
 from empathos.assess.maturity import EvidenceItem, PillarResult
 from empathos.assess.pilot import KpiLift, PilotResult
 from empathos.assess.questionnaire import Option, Question, Questionnaire
+from empathos.learn.lift import LiftResult
 
 router = APIRouter(prefix="/assess", tags=["assess"])
 
@@ -65,9 +66,14 @@ class AssessmentOut(BaseModel):
 
 
 IntervalOut = Interval
-# A measured lift: the library's dataclass is the response model (no second copy to drift).
-LiftOut = MeasuredLift
-BalanceSheetOut = BalanceSheet
+# A measured lift is the learn stage's LiftResult with its experiment: its JSON (the
+# balance sheet's names for the figures, MeasuredLift.JSON_KEYS) is derived from both.
+LiftOut = public_model(
+    MeasuredLift, flatten=("result", LiftResult, MeasuredLift.JSON_KEYS), name="MeasuredLift"
+)
+BalanceSheetOut = public_model(
+    BalanceSheet, types={"lift_used": LiftOut | None, "other_lifts": list[LiftOut]}
+)
 
 
 class PilotIn(BaseModel):
@@ -82,8 +88,8 @@ class PilotIn(BaseModel):
     )
 
 
-KpiLiftOut = KpiLift
-PilotOut = PilotResult
+KpiLiftOut = public_model(KpiLift, flatten=("result", LiftResult, KpiLift.JSON_KEYS))
+PilotOut = public_model(PilotResult, types={"kpis": list[KpiLiftOut]})
 
 
 @router.get(

@@ -79,6 +79,8 @@ class BalanceSheet:
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["as_of"] = self.as_of.isoformat() if self.as_of else None
+        d["lift_used"] = self.lift_used.as_dict() if self.lift_used else None
+        d["other_lifts"] = [x.as_dict() for x in self.other_lifts]
         return d
 
 

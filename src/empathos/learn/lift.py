@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,9 @@ class LiftResult:
     treatment_mean: float | None
     control_mean: float | None
     diff: float | None
-    ci_low: float | None
+    ci_low: float | None = field(
+        metadata={"description": "None when too few observations for the test"}
+    )
     ci_high: float | None
     p_value: float | None
     test: str
@@ -64,18 +66,30 @@ class LiftResult:
         return d
 
     def summary(self) -> str:
+        f = fmt_figure
         return (
-            f"{self.kpi}: treatment {fmt_figure(self.treatment_mean, '.4f')} (n={self.n_treatment}) "
-            f"vs control {fmt_figure(self.control_mean, '.4f')} (n={self.n_control}); "
-            f"diff {fmt_figure(self.diff, '+.4f')} [{fmt_figure(self.ci_low, '+.4f')}, "
-            f"{fmt_figure(self.ci_high, '+.4f')}] {self.confidence:.0%} CI, {self.test} "
-            f"p={fmt_figure(self.p_value, '.3g')} ({self.source})"
+            f"{self.kpi}: treatment {f(self.treatment_mean, '.4f')} (n={self.n_treatment}) "
+            f"vs control {f(self.control_mean, '.4f')} (n={self.n_control}); "
+            f"diff {f(self.diff, '+.4f')} [{f(self.ci_low, '+.4f')}, {f(self.ci_high, '+.4f')}] "
+            f"{self.confidence:.0%} CI, {self.test} p={f(self.p_value, '.3g')} ({self.source})"
         )
 
 
 def fmt_figure(x: float | None, spec: str) -> str:
-    """A figure formatted with ``spec``; ``nan`` for an undefined one (as printed before)."""
-    return "nan" if x is None else format(x, spec)
+    """A figure formatted with ``spec``; an undefined one (``None``) prints as NaN did
+    before it became ``None`` (``nan``, ``+nan``), so reports read the same."""
+    return format(math.nan if x is None else x, spec)
+
+
+def lift_fields(result: LiftResult, keys: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """``result``'s figures under a report's names: ``keys`` pairs (name, LiftResult field).
+
+    Why: assess's reports (the pilot's KPIs, the balance sheet's measured lifts) wrap one
+    :class:`LiftResult` with their own provenance and have always called the difference
+    ``lift`` and the means ``treatment``/``control``; they keep their JSON without a
+    second copy of the lift's fields.
+    """
+    return {name: getattr(result, attr) for name, attr in keys}
 
 
 def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:

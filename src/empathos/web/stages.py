@@ -50,8 +50,10 @@ def pending(title: str, intro: str, what: str) -> StageResult:
 
 
 def _g(x: float | None) -> str:
-    """A signed lift figure to 3 significant digits; ``nan`` when undefined (as before)."""
-    return "nan" if x is None else f"{x:+.3g}"
+    """A signed lift figure to 3 significant digits (``+nan`` when undefined, as before)."""
+    from empathos.learn.lift import fmt_figure
+
+    return fmt_figure(x, "+.3g")
 
 
 def _fmt(v: Any) -> str:
@@ -666,9 +668,7 @@ def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult
     out = StageResult(
         f"Pilot: {res.policy} vs {res.baseline} in {res.pod}", intro, available=True, form=form
     )
-    from dataclasses import asdict
-
-    rows = [asdict(k) for k in res.kpis]
+    rows = [k.as_dict() for k in res.kpis]
     for r in rows:
         r.pop("per_seed", None)
     out.tables.append(_dict_table("Expected lift per KPI (simulated)", rows))
