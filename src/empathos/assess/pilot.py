@@ -46,7 +46,7 @@ from empathos.act.routing import (
 )
 from empathos.assess.calibrate import Calibration, calibrate
 from empathos.assess.power import sample_size_means, sample_size_proportions
-from empathos.learn.lift import LiftResult, lift_fields
+from empathos.learn.lift import REPORT_KEYS, LiftResult, lift_fields
 
 __all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "load_policies", "run_pilot"]
 
@@ -101,18 +101,7 @@ class KpiLift:
     n_per_arm_needed: int | None = None
     weeks_needed: float | None = None
 
-    JSON_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
-        ("kpi", "kpi"),
-        ("treatment", "treatment_mean"),
-        ("control", "control_mean"),
-        ("lift", "diff"),
-        ("ci_low", "ci_low"),
-        ("ci_high", "ci_high"),
-        ("p_value", "p_value"),
-        ("test", "test"),
-        ("n_treatment", "n_treatment"),
-        ("n_control", "n_control"),
-    )
+    JSON_KEYS: ClassVar[tuple[tuple[str, str], ...]] = REPORT_KEYS
     """The pilot's names for the lift's figures (its JSON since it was written); ``None``
     where a figure is undefined (an arm without observations, too few for the test)."""
 

@@ -81,6 +81,22 @@ def fmt_figure(x: float | None, spec: str) -> str:
     return format(math.nan if x is None else x, spec)
 
 
+REPORT_KEYS: tuple[tuple[str, str], ...] = (
+    ("kpi", "kpi"),
+    ("treatment", "treatment_mean"),
+    ("control", "control_mean"),
+    ("lift", "diff"),
+    ("ci_low", "ci_low"),
+    ("ci_high", "ci_high"),
+    ("p_value", "p_value"),
+    ("test", "test"),
+    ("n_treatment", "n_treatment"),
+    ("n_control", "n_control"),
+)
+"""A lift's figures as the reports name them (the pilot's KPIs, the dashboard's tables):
+the difference is ``lift``, the means ``treatment`` and ``control``."""
+
+
 def lift_fields(result: LiftResult, keys: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """``result``'s figures under a report's names: ``keys`` pairs (name, LiftResult field).
 

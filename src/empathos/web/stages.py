@@ -324,6 +324,7 @@ def experiments(request: Request, f: Filters) -> StageResult:
         "treatment vs control per KPI, the lift and its confidence interval."
     )
     from empathos.learn.experiments import experiment_report as report_fn
+    from empathos.learn.lift import REPORT_KEYS, lift_fields
 
     engine = request.app.state.engine
     names = _experiment_names(engine)
@@ -342,21 +343,7 @@ def experiments(request: Request, f: Filters) -> StageResult:
         except Exception as exc:  # noqa: BLE001 - show the others
             out.notes.append(f"{e['name']}: no report ({exc})")
             continue
-        rows = [
-            {
-                "kpi": x.kpi,
-                "treatment": x.treatment_mean,
-                "control": x.control_mean,
-                "lift": x.diff,
-                "ci_low": x.ci_low,
-                "ci_high": x.ci_high,
-                "p_value": x.p_value,
-                "test": x.test,
-                "n_treatment": x.n_treatment,
-                "n_control": x.n_control,
-            }
-            for x in rep.lifts
-        ]
+        rows = [lift_fields(x, REPORT_KEYS) for x in rep.lifts]
         out.tables.append(
             _dict_table(
                 f"{rep.experiment}: {rep.treatment_policy} (treatment) vs {rep.control_policy} "
