@@ -576,6 +576,8 @@ def fmt(x: float | None, spec: str = ".4f") -> str:
 
 
 def main() -> None:
+    from empathos.learn.lift import fmt_figure  # an undefined figure (None) prints as nan
+
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--preset", default="demo")
     ap.add_argument("--days", type=int, default=None, help="override the preset's days")
@@ -631,8 +633,8 @@ def main() -> None:
         for i, x in enumerate(ls):
             c = ("never" if cross is None else f"{cross:,}") if i == 0 else ""
             print(
-                f"| {p} | {x['kpi']} | {x['diff']:+.4f} | [{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | "
-                f"{x['p_value']:.2g} | {x['n_treatment']:,} | {x['n_control']:,} | {c} |"
+                f"| {p} | {x['kpi']} | {fmt_figure(x['diff'], '+.4f')} | [{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | {x['test']} | "
+                f"{fmt_figure(x['p_value'], '.2g')} | {x['n_treatment']:,} | {x['n_control']:,} | {c} |"
             )
     w = summary["controlled_within_run"]
     if w:
@@ -643,8 +645,8 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for x in w["pooled"] + [dict(w["pooled_second_half"], kpi="remembered (2nd half)")]:
             print(
-                f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
-                f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
+                f"| {x['kpi']} | {fmt_figure(x['treatment_mean'], '+.4f')} | {fmt_figure(x['control_mean'], '+.4f')} | {fmt_figure(x['diff'], '+.4f')} | "
+                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | {x['test']} | {fmt_figure(x['p_value'], '.2g')} | "
                 f"{x['n_treatment']:,} | {x['n_control']:,} |"
             )
 
@@ -655,8 +657,8 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- | --- |")
         for c in w["cumulative"][::2]:
             print(
-                f"| {c['contacts_per_seed']:,} | {c['diff']:+.4f} | [{c['ci_low']:+.4f}, {c['ci_high']:+.4f}] | "
-                f"{c['p_value']:.2g} | {c['n_treatment']:,} | {c['n_control']:,} |"
+                f"| {c['contacts_per_seed']:,} | {fmt_figure(c['diff'], '+.4f')} | [{fmt_figure(c['ci_low'], '+.4f')}, {fmt_figure(c['ci_high'], '+.4f')}] | "
+                f"{fmt_figure(c['p_value'], '.2g')} | {c['n_treatment']:,} | {c['n_control']:,} |"
             )
         first = w["contacts_until_ci_excludes_zero"]
         print(
@@ -684,8 +686,8 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for x in stored["lifts"]:
             print(
-                f"| {x['kpi']} | {x['treatment_mean']:+.4f} | {x['control_mean']:+.4f} | {x['diff']:+.4f} | "
-                f"[{x['ci_low']:+.4f}, {x['ci_high']:+.4f}] | {x['test']} | {x['p_value']:.2g} | "
+                f"| {x['kpi']} | {fmt_figure(x['treatment_mean'], '+.4f')} | {fmt_figure(x['control_mean'], '+.4f')} | {fmt_figure(x['diff'], '+.4f')} | "
+                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | {x['test']} | {fmt_figure(x['p_value'], '.2g')} | "
                 f"{x['n_treatment']:,} | {x['n_control']:,} |"
             )
 

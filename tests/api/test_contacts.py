@@ -159,7 +159,7 @@ def test_openapi_documents_the_contacts_api(sqlite_client: TestClient) -> None:
     assert post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/DecisionOut"
     )
-    assert {"DecisionOut", "CardOut", "TurnOut", "MemberScoreOut"} <= set(
+    assert {"DecisionOut", "CardOut", "TurnOut", "MemberScore"} <= set(
         spec["components"]["schemas"]
     )
 

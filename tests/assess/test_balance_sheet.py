@@ -12,21 +12,32 @@ from sqlalchemy import Engine
 from empathos.assess.balance_report import render_html, render_pdf
 from empathos.assess.balance_sheet import NO_ACTION_NOTE, balance_sheet, monte_carlo_protected
 from empathos.assess.lifts import MeasuredLift, read_experiments
+from empathos.learn.lift import LiftResult
 from tests.assess import seed
 
 CHURN_LIFT = MeasuredLift(
     "exp-1",
-    "churn_14d",
-    lift=-0.01,
-    ci_low=-0.018,
-    ci_high=-0.002,
-    control=0.05,
-    treatment=0.04,
-    n_control=4000,
-    n_treatment=16000,
+    LiftResult(
+        "churn_14d",
+        treatment_mean=0.04,
+        control_mean=0.05,
+        diff=-0.01,
+        ci_low=-0.018,
+        ci_high=-0.002,
+        p_value=0.01,
+        test="two_proportion_z",
+        n_treatment=16000,
+        n_control=4000,
+        source="simulated",
+    ),
     policy="empathy",
-    source="simulated",
 )
+
+
+def _lift(kpi: str, diff: float, lo: float, hi: float, control: float | None = None) -> LiftResult:
+    return LiftResult(kpi, None, control, diff, lo, hi, None, "welch_t", 0, 4000, "simulated")
+
+
 VAR = sum(p * c for p, c in zip(seed.P_CHURN, seed.CLV, strict=True))
 
 
@@ -77,14 +88,14 @@ def test_measured_churn_lift_is_booked_with_its_interval(sqlite_store: Engine) -
     assert bs.roi.low < bs.roi.point < bs.roi.high
     assert 0.5 < bs.p_roi_positive < 1.0
     # a lift on another KPI is listed but never turned into money
-    other = MeasuredLift("exp-1", "remembered", 0.05, 0.01, 0.09)
+    other = MeasuredLift("exp-1", _lift("remembered", 0.05, 0.01, 0.09))
     bs2 = balance_sheet(sqlite_store, cost=cost, lifts=[other])
     assert bs2.lift_used is None and bs2.other_lifts == [other] and bs2.value_protected.point == 0.0
 
 
 def test_monte_carlo_interval_tracks_the_lift_uncertainty() -> None:
     narrow = monte_carlo_protected(CHURN_LIFT, 1000.0, 1.0, draws=20000, seed=1)
-    wide_lift = MeasuredLift("w", "churn_14d", -0.01, -0.03, 0.01, control=0.05, n_control=4000)
+    wide_lift = MeasuredLift("w", _lift("churn_14d", -0.01, -0.03, 0.01, control=0.05))
     wide = monte_carlo_protected(wide_lift, 1000.0, 1.0, draws=20000, seed=1)
     point = 0.01 / 0.05 * 1000.0
     assert np.median(narrow) == pytest.approx(point, rel=0.05)

@@ -222,8 +222,9 @@ def test_no_effect_means_no_claim_and_too_little_data_means_no_number() -> None:
     )
     assert false_pos / 400 < 0.09
     r = welch_lift("k", [1.0], [0.0, 1.0], "real")
-    assert math.isnan(r.ci_low) and math.isnan(r.p_value) and not r.significant
-    assert math.isnan(proportion_lift("k", [], [1.0], "real").ci_high)
+    assert r.ci_low is None and r.p_value is None and not r.significant
+    empty = proportion_lift("k", [], [1.0], "real")
+    assert empty.ci_high is None and empty.treatment_mean is None and empty.diff is None
     with pytest.raises(ValueError, match="available"):
         lift("k", [1, 2], [1, 2], "real", test="magic")
 

@@ -459,19 +459,14 @@ def _measured_empathy(
     conn: Connection, ids: list[str], model: tuple[str, str] | None
 ) -> dict[str, tuple[int, tuple[int, int, int]]]:
     """employee id → (annotated turns, turns using each mechanism at any level)."""
+    from empathos.store.queries import current_turn_empathy_model
     from empathos.store.schema import turn_empathy, turns
 
     te = turn_empathy
     if model is None:
-        top = conn.execute(
-            select(te.c.model, te.c.version)
-            .group_by(te.c.model, te.c.version)
-            .order_by(func.count().desc(), te.c.model, te.c.version)
-            .limit(1)
-        ).first()
-        if top is None:
+        model = current_turn_empathy_model(conn)
+        if model is None:
             return {}
-        model = (top.model, top.version)
     used = [func.sum(case((te.c[mech] > 0, 1), else_=0)) for mech in MECHANISMS]
     q = (
         select(turns.c.author_id, func.count(), *used)

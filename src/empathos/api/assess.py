@@ -13,30 +13,23 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from empathos.api._models import public_model
+from empathos.assess.balance_sheet import BalanceSheet, Interval
+from empathos.assess.blind_spots import BlindSpot
 from empathos.assess.lifts import MeasuredLift
+from empathos.assess.maturity import EvidenceItem, PillarResult
+from empathos.assess.pilot import KpiLift, PilotResult
+from empathos.assess.questionnaire import Option, Question, Questionnaire
+from empathos.learn.lift import LiftResult
 
 router = APIRouter(prefix="/assess", tags=["assess"])
 
 
-class OptionOut(BaseModel):
-    id: str
-    label: str
-    score: int = Field(description="0 transactional, 1 interaction, 2 engagement, 3 empathy")
-
-
-class QuestionOut(BaseModel):
-    id: str
-    pillar: str
-    text: str
-    blind_spot: str | None = None
-    options: list[OptionOut]
-
-
-class QuestionnaireOut(BaseModel):
-    version: str
-    stages: list[str]
-    pillars: dict[str, str]
-    questions: list[QuestionOut]
+# The library's dataclasses are the response models (no second copy to drift); the
+# questionnaire leaves out its internal ``by_id`` index.
+OptionOut = Option
+QuestionOut = Question
+QuestionnaireOut = public_model(Questionnaire, exclude=("by_id",))
 
 
 class AnswersIn(BaseModel):
@@ -47,36 +40,15 @@ class AnswersIn(BaseModel):
     save: bool = Field(True, description="store the assessment (GET /assess/latest returns it)")
 
 
-class EvidenceItemOut(BaseModel):
-    stage: str
-    requirement: str
-    met: bool
-    observed: str
-
-
-class PillarOut(BaseModel):
-    pillar: str
-    title: str
-    stage: str
-    score: float | None
-    answer_score: float | None
-    answered: int
-    data_stage: str | None
-    evidence: list[EvidenceItemOut]
-    gap: str | None
-
-
-class BlindSpotOut(BaseModel):
-    key: str
-    title: str
-    detected: bool
-    severity: str
-    answer_signals: list[str]
-    data_signals: list[str]
-    next_steps: list[str]
+EvidenceItemOut = EvidenceItem
+PillarOut = PillarResult
+BlindSpotOut = BlindSpot
 
 
 class AssessmentOut(BaseModel):
+    """The stored assessment document (``Assessment.as_dict``): the maturity result
+    flattened beside the answers, blind spots and evidence."""
+
     assessment_id: int | None
     created_at: str
     questionnaire_version: str
@@ -93,40 +65,15 @@ class AssessmentOut(BaseModel):
     notes: list[str]
 
 
-class IntervalOut(BaseModel):
-    point: float | None
-    low: float | None = None
-    high: float | None = None
-
-
-# A measured lift: the library's dataclass is the response model (no second copy to drift).
-LiftOut = MeasuredLift
-
-
-class BalanceSheetOut(BaseModel):
-    as_of: str | None
-    source: str = Field(
-        description="real, simulated, mixed or none: where the scored customers come from"
-    )
-    sources: dict[str, int]
-    n_customers: int
-    clv_total: float
-    value_at_risk: float
-    avoidable_value_at_risk: float
-    mean_p_churn: float
-    n_employees: int
-    elv_total: float
-    elv_at_risk: float
-    churn_model: str | None
-    lift_used: LiftOut | None
-    other_lifts: list[LiftOut]
-    coverage: float
-    value_protected: IntervalOut
-    programme_cost: float
-    roi: IntervalOut
-    p_roi_positive: float | None
-    draws: int
-    notes: list[str]
+IntervalOut = Interval
+# A measured lift is the learn stage's LiftResult with its experiment: its JSON (the
+# balance sheet's names for the figures, MeasuredLift.JSON_KEYS) is derived from both.
+LiftOut = public_model(
+    MeasuredLift, flatten=("result", LiftResult, MeasuredLift.JSON_KEYS), name="MeasuredLift"
+)
+BalanceSheetOut = public_model(
+    BalanceSheet, types={"lift_used": LiftOut | None, "other_lifts": list[LiftOut]}
+)
 
 
 class PilotIn(BaseModel):
@@ -141,41 +88,8 @@ class PilotIn(BaseModel):
     )
 
 
-class KpiLiftOut(BaseModel):
-    kpi: str
-    unit: str
-    treatment: float | None
-    control: float | None
-    lift: float | None
-    ci_low: float | None = Field(description="None when too few observations for the test")
-    ci_high: float | None
-    p_value: float | None
-    test: str
-    n_treatment: int
-    n_control: int
-    per_seed: list[float]
-    sd: float | None
-    n_per_arm_needed: int | None
-    weeks_needed: float | None
-
-
-class PilotOut(BaseModel):
-    pod: str
-    sim_pod: str
-    policy: str
-    baseline: str
-    weeks: int
-    seeds: list[int]
-    source: str
-    customers_in_store: int
-    customers_simulated: int
-    scale: float
-    pod_customers_simulated: int
-    pod_contacts_per_week: float
-    calibration: dict[str, Any]
-    kpis: list[KpiLiftOut]
-    notes: list[str]
-    seconds: float
+KpiLiftOut = public_model(KpiLift, flatten=("result", LiftResult, KpiLift.JSON_KEYS))
+PilotOut = public_model(PilotResult, types={"kpis": list[KpiLiftOut]})
 
 
 @router.get(
@@ -277,15 +191,4 @@ def pilot(body: PilotIn, request: Request) -> dict[str, Any]:
         )
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
-    return _finite(result.as_dict())
-
-
-def _finite(x: Any) -> Any:
-    """NaN (a test with too few observations) becomes null: JSON has no NaN."""
-    if isinstance(x, float) and x != x:
-        return None
-    if isinstance(x, dict):
-        return {k: _finite(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_finite(v) for v in x]
-    return x
+    return result.as_dict()  # undefined figures are None in the library: JSON null

@@ -18,6 +18,10 @@ from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSock
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from empathos.act.live import EmotionRead
+from empathos.act.scoring import MemberScore
+from empathos.api._models import public_model
+
 router = APIRouter(tags=["contacts"])
 
 
@@ -84,24 +88,10 @@ class TurnIn(BaseModel):
     text: str
 
 
-class EmotionOut(BaseModel):
-    label: str
-    valence: float
-    intensity: float
-    model: str
-    fell_back: bool = False
-    why: str = ""
-
-
-class MemberScoreOut(BaseModel):
-    """One member's score: the parts add up to ``score``; ``reason`` is for a supervisor."""
-
-    employee_id: str
-    pod_id: str
-    score: float
-    parts: dict[str, float]
-    eligible: bool
-    reason: str
+# The emotion read and a member's score are the library's dataclasses; the score's
+# ``idle_since`` (the tie-break clock of the router) is not part of the decision's JSON.
+EmotionOut = EmotionRead
+MemberScoreOut = public_model(MemberScore, exclude=("idle_since",))
 
 
 class DecisionOut(BaseModel):

@@ -13,7 +13,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
+from empathos.learn.ooda import OodaReport
 
 router = APIRouter(tags=["learn"])
 
@@ -55,35 +57,9 @@ class EmpathyFeedbackIn(BaseModel):
 FeedbackOut = FeedbackRecord
 
 
-class CoachingOut(BaseModel):
-    subject: str
-    subject_id: str
-    name: str | None
-    pod_id: str | None
-    window: dict[str, Any]
-    source: str = Field(
-        description="Where the figures come from: real, simulated or mixed (from interactions.source)."
-    )
-    n_contacts: int
-    n_replies: int
-    figures: dict[str, Any]
-    mechanisms: dict[str, Any]
-    peers: dict[str, Any]
-    examples: dict[str, Any]
-    trend: list[dict[str, Any]]
-    members: list[dict[str, Any]]
-    scores_model: str | None
-    note: str
-
-
-class OodaOut(BaseModel):
-    source: str
-    observe: dict[str, Any]
-    current: dict[str, Any]
-    orient: list[dict[str, Any]]
-    decide: list[dict[str, Any]]
-    act: str
-    notes: list[str]
+# The coaching and OODA reports: the library's dataclasses, as the CLI prints them.
+CoachingOut = CoachingReport
+OodaOut = OodaReport
 
 
 class ActIn(BaseModel):

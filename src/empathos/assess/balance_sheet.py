@@ -30,6 +30,7 @@ import numpy as np
 from sqlalchemy import Engine, and_, func, select
 
 from empathos.assess.lifts import MeasuredLift, read_experiments
+from empathos.store.queries import current_prediction_run
 from empathos.store.schema import customer_scores, customers, employee_scores
 
 __all__ = ["BalanceSheet", "Interval", "balance_sheet", "monte_carlo_protected"]
@@ -50,7 +51,11 @@ class Interval:
 @dataclass(slots=True)
 class BalanceSheet:
     as_of: datetime | None
-    source: str  # real, simulated, mixed, none: where the scored customers come from
+    source: str = field(
+        metadata={
+            "description": "real, simulated, mixed or none: where the scored customers come from"
+        }
+    )
     sources: dict[str, int]
     n_customers: int = 0
     clv_total: float = 0.0
@@ -74,21 +79,13 @@ class BalanceSheet:
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["as_of"] = self.as_of.isoformat() if self.as_of else None
+        d["lift_used"] = self.lift_used.as_dict() if self.lift_used else None
+        d["other_lifts"] = [x.as_dict() for x in self.other_lifts]
         return d
 
 
-def _latest_customer_run(conn: Any) -> tuple[datetime, str, str] | None:
-    cs = customer_scores.c
-    row = conn.execute(
-        select(cs.as_of, cs.model, cs.version)
-        .order_by(cs.computed_at.desc(), cs.as_of.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2])
-
-
 def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
-    run = _latest_customer_run(conn)
+    run = current_prediction_run(conn)
     if run is None:
         bs.notes.append("no customer scores: run `empathos predict` first")
         return

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table, and_, distinct, func, inspect, select
 
 from empathos.assess.lifts import ExperimentEvidence, read_experiments
+from empathos.store.queries import current_prediction_run
 from empathos.store.schema import (
     customer_scores,
     customers,
@@ -147,11 +148,7 @@ def _core(conn: Any, ev: Evidence) -> None:
 
 def _scores(conn: Any, ev: Evidence) -> None:
     cs = customer_scores.c
-    latest = conn.execute(
-        select(cs.as_of, cs.model, cs.version)
-        .order_by(cs.computed_at.desc(), cs.as_of.desc())
-        .limit(1)
-    ).first()
+    latest = current_prediction_run(conn)
     if latest is not None:
         where = and_(cs.as_of == latest[0], cs.model == latest[1], cs.version == latest[2])
         ev.scores_as_of = latest[0]

@@ -13,11 +13,13 @@ protected by measured actions").
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import Engine, MetaData, Table, func, inspect, select
+
+from empathos.learn.lift import LiftResult, lift_fields
 
 __all__ = ["EXPERIMENTS_TABLE", "ExperimentEvidence", "MeasuredLift", "read_experiments"]
 
@@ -26,28 +28,76 @@ EXPERIMENTS_TABLE = "experiments"
 
 @dataclass(frozen=True, slots=True)
 class MeasuredLift:
-    """One measured difference treatment − control on one KPI, with its 95 % CI.
+    """One measured difference treatment − control on one KPI: the learn stage's
+    :class:`~empathos.learn.lift.LiftResult` and the experiment and policy it came from.
 
     For churn KPIs (``churn_14d``: share of contacts whose customer left within 14 days)
     the lift is in churn probability (negative = fewer leave) and ``control`` is the
     control arm's rate: the relative reduction −lift/control is what turns it into money."""
 
     experiment_id: str
-    metric: str
-    lift: float
-    ci_low: float
-    ci_high: float
-    control: float | None = None
-    treatment: float | None = None
-    n_control: int | None = None
-    n_treatment: int | None = None
+    result: LiftResult
     policy: str | None = None
-    source: str | None = None
-    test: str | None = None
+
+    JSON_KEYS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("metric", "kpi"),
+        ("lift", "diff"),
+        ("ci_low", "ci_low"),
+        ("ci_high", "ci_high"),
+        ("control", "control_mean"),
+        ("treatment", "treatment_mean"),
+        ("n_control", "n_control"),
+        ("n_treatment", "n_treatment"),
+        ("source", "source"),
+        ("test", "test"),
+    )
+    """The balance sheet's names for the lift's figures (its JSON since it was written)."""
+
+    @property
+    def metric(self) -> str:
+        return self.result.kpi
+
+    @property
+    def lift(self) -> float | None:
+        return self.result.diff
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.result.ci_low
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.result.ci_high
+
+    @property
+    def control(self) -> float | None:
+        return self.result.control_mean
+
+    @property
+    def treatment(self) -> float | None:
+        return self.result.treatment_mean
+
+    @property
+    def n_control(self) -> int:
+        return self.result.n_control
+
+    @property
+    def n_treatment(self) -> int:
+        return self.result.n_treatment
+
+    @property
+    def source(self) -> str:
+        return self.result.source
+
+    @property
+    def test(self) -> str:
+        return self.result.test
 
     @property
     def se(self) -> float:
-        """Standard error implied by a normal 95 % interval."""
+        """Standard error implied by a normal 95 % interval (0 without an interval)."""
+        if self.ci_low is None or self.ci_high is None:
+            return 0.0
         return max(0.0, (self.ci_high - self.ci_low) / (2 * 1.959964))
 
     @property
@@ -55,7 +105,11 @@ class MeasuredLift:
         return self.metric.startswith("churn")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "experiment_id": self.experiment_id,
+            **lift_fields(self.result, self.JSON_KEYS),
+            "policy": self.policy,
+        }
 
 
 @dataclass(slots=True)
@@ -80,22 +134,7 @@ def lifts_from_report(report: Any) -> list[MeasuredLift]:
     for x in report.lifts:
         if not _finite(x.diff, x.ci_low, x.ci_high):
             continue
-        out.append(
-            MeasuredLift(
-                experiment_id=report.experiment,
-                metric=x.kpi,
-                lift=float(x.diff),
-                ci_low=float(x.ci_low),
-                ci_high=float(x.ci_high),
-                control=float(x.control_mean),
-                treatment=float(x.treatment_mean),
-                n_control=int(x.n_control),
-                n_treatment=int(x.n_treatment),
-                policy=report.treatment_policy,
-                source=x.source,
-                test=x.test,
-            )
-        )
+        out.append(MeasuredLift(report.experiment, x, report.treatment_policy))
     return out
 
 

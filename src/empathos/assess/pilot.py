@@ -30,7 +30,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sqlalchemy import Engine
@@ -46,6 +46,7 @@ from empathos.act.routing import (
 )
 from empathos.assess.calibrate import Calibration, calibrate
 from empathos.assess.power import sample_size_means, sample_size_proportions
+from empathos.learn.lift import REPORT_KEYS, LiftResult, lift_fields
 
 __all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "run_pilot"]
 
@@ -79,23 +80,71 @@ class PodPilotPolicy:
 
 @dataclass(slots=True)
 class KpiLift:
-    """Treatment vs control on one KPI of the pilot pod (simulated ground truth)."""
+    """Treatment vs control on one KPI of the pilot pod (simulated ground truth): the
+    learn stage's :class:`~empathos.learn.lift.LiftResult` and what a real pilot needs."""
 
-    kpi: str
+    result: LiftResult
     unit: str  # contact or customer
-    treatment: float
-    control: float
-    lift: float
-    ci_low: float
-    ci_high: float
-    p_value: float
-    test: str
-    n_treatment: int
-    n_control: int
     per_seed: list[float] = field(default_factory=list)
     sd: float | None = None  # pooled SD (means) used for the sample size
     n_per_arm_needed: int | None = None
     weeks_needed: float | None = None
+
+    JSON_KEYS: ClassVar[tuple[tuple[str, str], ...]] = REPORT_KEYS
+    """The pilot's names for the lift's figures (its JSON since it was written); ``None``
+    where a figure is undefined (an arm without observations, too few for the test)."""
+
+    @property
+    def kpi(self) -> str:
+        return self.result.kpi
+
+    @property
+    def treatment(self) -> float | None:
+        return self.result.treatment_mean
+
+    @property
+    def control(self) -> float | None:
+        return self.result.control_mean
+
+    @property
+    def lift(self) -> float | None:
+        return self.result.diff
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.result.ci_low
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.result.ci_high
+
+    @property
+    def p_value(self) -> float | None:
+        return self.result.p_value
+
+    @property
+    def test(self) -> str:
+        return self.result.test
+
+    @property
+    def n_treatment(self) -> int:
+        return self.result.n_treatment
+
+    @property
+    def n_control(self) -> int:
+        return self.result.n_control
+
+    def as_dict(self) -> dict[str, Any]:
+        out = lift_fields(self.result, self.JSON_KEYS)
+        return {
+            "kpi": out.pop("kpi"),
+            "unit": self.unit,
+            **out,
+            "per_seed": list(self.per_seed),
+            "sd": self.sd,
+            "n_per_arm_needed": self.n_per_arm_needed,
+            "weeks_needed": self.weeks_needed,
+        }
 
 
 @dataclass(slots=True)
@@ -118,7 +167,9 @@ class PilotResult:
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["kpis"] = [k.as_dict() for k in self.kpis]
+        return d
 
     def kpi(self, name: str) -> KpiLift:
         for k in self.kpis:
@@ -196,24 +247,12 @@ def _kpi(
             (tt.var(ddof=1) * (tt.size - 1) + cc.var(ddof=1) * (cc.size - 1))
             / (tt.size + cc.size - 2)
         )
-    return KpiLift(
-        name,
-        unit,
-        r.treatment_mean,
-        r.control_mean,
-        r.diff,
-        r.ci_low,
-        r.ci_high,
-        r.p_value,
-        r.test,
-        r.n_treatment,
-        r.n_control,
-        per_seed,
-        sd,
-    )
+    return KpiLift(r, unit, per_seed, sd)
 
 
 def _sample_sizes(k: KpiLift, per_week_real: float) -> None:
+    if k.lift is None or k.control is None or k.treatment is None:
+        return  # an empty arm: no lift to size a pilot for
     if k.sd is not None:
         k.n_per_arm_needed = sample_size_means(k.lift, k.sd)
     elif 0 <= k.control <= 1 and 0 <= k.treatment <= 1:

@@ -48,7 +48,9 @@ class AnswerError(ValueError):
 class Option:
     id: str
     label: str
-    score: int
+    score: int = field(
+        metadata={"description": "0 transactional, 1 interaction, 2 engagement, 3 empathy"}
+    )
 
 
 @dataclass(frozen=True, slots=True)

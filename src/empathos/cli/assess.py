@@ -243,14 +243,16 @@ def _print_pilot(r, console) -> None:  # noqa: ANN001
         "weeks needed",
     ):
         table.add_column(col, justify="left" if col in ("KPI", "per") else "right")
+    from empathos.learn.lift import fmt_figure as fig
+
     for k in r.kpis:
         table.add_row(
             k.kpi,
             k.unit,
-            f"{k.control:.4f}",
-            f"{k.treatment:.4f}",
-            f"{k.lift:+.4f} [{k.ci_low:+.4f}, {k.ci_high:+.4f}]",
-            f"{k.p_value:.3g}",
+            fig(k.control, ".4f"),
+            fig(k.treatment, ".4f"),
+            f"{fig(k.lift, '+.4f')} [{fig(k.ci_low, '+.4f')}, {fig(k.ci_high, '+.4f')}]",
+            fig(k.p_value, ".3g"),
             "-" if k.n_per_arm_needed is None else f"{k.n_per_arm_needed:,}",
             "-" if k.weeks_needed is None else f"{k.weeks_needed:,.1f}",
         )

@@ -459,15 +459,17 @@ def exp_report(
     )
     for col in ("KPI", "treatment", "control", "diff", "95% CI", "test", "p", "n T / C"):
         table.add_column(col)
+    from empathos.learn.lift import fmt_figure
+
     for x in rep.lifts:
         table.add_row(
             x.kpi,
-            f"{x.treatment_mean:.4f}",
-            f"{x.control_mean:.4f}",
-            f"{x.diff:+.4f}",
-            f"[{x.ci_low:+.4f}, {x.ci_high:+.4f}]",
+            fmt_figure(x.treatment_mean, ".4f"),
+            fmt_figure(x.control_mean, ".4f"),
+            fmt_figure(x.diff, "+.4f"),
+            f"[{fmt_figure(x.ci_low, '+.4f')}, {fmt_figure(x.ci_high, '+.4f')}]",
             x.test,
-            f"{x.p_value:.3g}",
+            fmt_figure(x.p_value, ".3g"),
             f"{x.n_treatment:,} / {x.n_control:,}",
         )
     console.print(table)

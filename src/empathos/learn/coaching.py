@@ -38,6 +38,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from empathos.learn.anonymise import Anonymiser
+from empathos.store.queries import current_score_models
 from empathos.store.schema import (
     customers,
     employees,
@@ -80,7 +81,12 @@ class CoachingReport:
     name: str | None
     pod_id: str | None
     window: dict[str, str | None]
-    source: str
+    source: str = field(
+        metadata={
+            "description": "Where the figures come from: real, simulated or mixed "
+            "(from interactions.source)."
+        }
+    )
     n_contacts: int
     n_replies: int
     figures: dict[str, float | None]
@@ -103,20 +109,6 @@ def _frame(engine: Engine, query: Any) -> pd.DataFrame:
     with engine.connect() as conn:
         res = conn.execute(query)
         return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
-
-
-def scores_model(engine: Engine) -> tuple[str, str, str, str] | None:
-    """The (emotion model, version, empathy model, version) that scored the most contacts."""
-    s = interaction_scores.c
-    q = (
-        select(s.model, s.version, s.empathy_model, s.empathy_version, func.count().label("n"))
-        .group_by(s.model, s.version, s.empathy_model, s.empathy_version)
-        .order_by(func.count().desc())
-        .limit(1)
-    )
-    with engine.connect() as conn:
-        row = conn.execute(q).first()
-    return None if row is None else (row.model, row.version, row.empathy_model, row.empathy_version)
 
 
 def source_label(sources: pd.Series) -> str:
@@ -441,7 +433,7 @@ def _window(engine: Engine, weeks: int) -> tuple[datetime | None, datetime | Non
 def _load(
     engine: Engine, cfg: CoachingConfig
 ) -> tuple[Any, pd.DataFrame, pd.DataFrame, dict[str, str | None]]:
-    model = scores_model(engine)
+    model = current_score_models(engine)
     since, until = _window(engine, cfg.weeks)
     window = {
         "from": since.isoformat() if since else None,

@@ -322,23 +322,6 @@ def _source_label(sources: Iterable[str | None]) -> str:
     return s.pop() if len(s) == 1 else "mixed(" + ",".join(sorted(s)) + ")"
 
 
-def _scores_model(conn: Any, ids_query: Any) -> tuple[str, str, str, str] | None:
-    """The (model, version, empathy model, empathy version) that scored most of the
-    experiment's contacts: one annotation per contact, named in the report."""
-    from empathos.store.schema import interaction_scores as s
-
-    row = conn.execute(
-        select(
-            s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version, func.count().label("n")
-        )
-        .where(s.c.interaction_id.in_(ids_query))
-        .group_by(s.c.model, s.c.version, s.c.empathy_model, s.c.empathy_version)
-        .order_by(func.count().desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2], row[3])
-
-
 def experiment_report(
     engine: Engine,
     name: str,
@@ -361,6 +344,7 @@ def experiment_report(
     """
     import pandas as pd
 
+    from empathos.store.queries import current_score_models
     from empathos.store.schema import interaction_scores, interactions, outcomes
     from empathos.store.tables_learn import experiment_assignments as ea
 
@@ -386,7 +370,7 @@ def experiment_report(
             ).all(),
             columns=["interaction_id", "arm", "source", "customer_id", "ended_at", "assigned_at"],
         )
-        model = _scores_model(conn, ids)
+        model = current_score_models(conn, ids)
         scores = pd.DataFrame(columns=["interaction_id", "remembered", "outcome"])
         if model is not None:
             s = interaction_scores

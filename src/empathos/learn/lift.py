@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,16 +33,20 @@ class LiftResult:
 
     ``diff`` = treatment_mean − control_mean (in the KPI's units; for a KPI where lower is
     better, such as churn, a negative diff is an improvement). ``source`` says whether the
-    figures come from real data or the simulator.
+    figures come from real data or the simulator. ``None`` where a figure is undefined (an
+    empty arm has no mean; too few observations give no interval or test): a report shows
+    "n/a", never a number, and JSON gets ``null``.
     """
 
     kpi: str
-    treatment_mean: float
-    control_mean: float
-    diff: float
-    ci_low: float
-    ci_high: float
-    p_value: float
+    treatment_mean: float | None
+    control_mean: float | None
+    diff: float | None
+    ci_low: float | None = field(
+        metadata={"description": "None when too few observations for the test"}
+    )
+    ci_high: float | None
+    p_value: float | None
     test: str
     n_treatment: int
     n_control: int
@@ -52,6 +56,8 @@ class LiftResult:
     @property
     def significant(self) -> bool:
         """The interval excludes zero (at ``confidence``)."""
+        if self.ci_low is None or self.ci_high is None:
+            return False
         return self.ci_low > 0.0 or self.ci_high < 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,12 +66,46 @@ class LiftResult:
         return d
 
     def summary(self) -> str:
+        f = fmt_figure
         return (
-            f"{self.kpi}: treatment {self.treatment_mean:.4f} (n={self.n_treatment}) vs control "
-            f"{self.control_mean:.4f} (n={self.n_control}); diff {self.diff:+.4f} "
-            f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}] {self.confidence:.0%} CI, {self.test} p={self.p_value:.3g} "
-            f"({self.source})"
+            f"{self.kpi}: treatment {f(self.treatment_mean, '.4f')} (n={self.n_treatment}) "
+            f"vs control {f(self.control_mean, '.4f')} (n={self.n_control}); "
+            f"diff {f(self.diff, '+.4f')} [{f(self.ci_low, '+.4f')}, {f(self.ci_high, '+.4f')}] "
+            f"{self.confidence:.0%} CI, {self.test} p={f(self.p_value, '.3g')} ({self.source})"
         )
+
+
+def fmt_figure(x: float | None, spec: str) -> str:
+    """A figure formatted with ``spec``; an undefined one (``None``) prints as NaN did
+    before it became ``None`` (``nan``, ``+nan``), so reports read the same."""
+    return format(math.nan if x is None else x, spec)
+
+
+REPORT_KEYS: tuple[tuple[str, str], ...] = (
+    ("kpi", "kpi"),
+    ("treatment", "treatment_mean"),
+    ("control", "control_mean"),
+    ("lift", "diff"),
+    ("ci_low", "ci_low"),
+    ("ci_high", "ci_high"),
+    ("p_value", "p_value"),
+    ("test", "test"),
+    ("n_treatment", "n_treatment"),
+    ("n_control", "n_control"),
+)
+"""A lift's figures as the reports name them (the pilot's KPIs, the dashboard's tables):
+the difference is ``lift``, the means ``treatment`` and ``control``."""
+
+
+def lift_fields(result: LiftResult, keys: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """``result``'s figures under a report's names: ``keys`` pairs (name, LiftResult field).
+
+    Why: assess's reports (the pilot's KPIs, the balance sheet's measured lifts) wrap one
+    :class:`LiftResult` with their own provenance and have always called the difference
+    ``lift`` and the means ``treatment``/``control``; they keep their JSON without a
+    second copy of the lift's fields.
+    """
+    return {name: getattr(result, attr) for name, attr in keys}
 
 
 def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -76,17 +116,17 @@ def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
 def _undefined(
     kpi: str, t: np.ndarray, c: np.ndarray, test: str, source: str, confidence: float
 ) -> LiftResult:
-    """Too few observations for the test: report the sizes and NaN, never a number."""
-    tm = float(t.mean()) if t.size else math.nan
-    cm = float(c.mean()) if c.size else math.nan
+    """Too few observations for the test: report the sizes and None, never a number."""
+    tm = float(t.mean()) if t.size else None
+    cm = float(c.mean()) if c.size else None
     return LiftResult(
         kpi,
         tm,
         cm,
-        tm - cm,
-        math.nan,
-        math.nan,
-        math.nan,
+        None if tm is None or cm is None else tm - cm,
+        None,
+        None,
+        None,
         test,
         int(t.size),
         int(c.size),

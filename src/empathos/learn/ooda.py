@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 
-from empathos.learn.coaching import scores_model, source_label
+from empathos.learn.coaching import source_label
+from empathos.store.queries import current_prediction_run, current_score_models
 from empathos.store.schema import (
     customer_journeys,
     customer_scores,
@@ -217,7 +218,7 @@ def _contacts(
             i.customer_id.in_(select(customers.c.customer_id).where(customers.c.segment == segment))
         )
     df = _frame(engine, q)
-    model = scores_model(engine)
+    model = current_score_models(engine)
     if model is not None and not df.empty:
         s = interaction_scores.c
         sc = _frame(
@@ -512,14 +513,10 @@ def rank(items: Sequence[RankedAction]) -> list[RankedAction]:
 
 
 def customer_values(engine: Engine) -> pd.DataFrame:
-    """The newest stored prediction per customer: p_churn, clv, value_at_risk."""
+    """The current prediction run's p_churn, clv, value_at_risk per customer
+    (:func:`empathos.store.queries.current_prediction_run`)."""
     cs = customer_scores.c
-    with engine.connect() as conn:
-        head = conn.execute(
-            select(cs.model, cs.version, cs.as_of)
-            .order_by(cs.as_of.desc(), cs.computed_at.desc())
-            .limit(1)
-        ).first()
+    head = current_prediction_run(engine)
     if head is None:
         return pd.DataFrame(columns=["customer_id", "p_churn", "clv", "value_at_risk"])
     return _frame(
@@ -532,7 +529,7 @@ def customer_values(engine: Engine) -> pd.DataFrame:
 
 def _targets(engine: Engine) -> dict[str, set[str]]:
     """Customer ids each action target addresses (from the newest scores of each contact)."""
-    model = scores_model(engine)
+    model = current_score_models(engine)
     out: dict[str, set[str]] = {
         k: set()
         for k in ("negative_memory", "contacted", "last_worsened", "high_effort", "bottom_enders")
@@ -603,8 +600,8 @@ def _experiment_effects(engine: Engine) -> dict[str, Effect]:
         except (KeyError, ValueError):
             continue
         lift = next((x for x in rep.lifts if x.kpi.startswith("churn_")), None)
-        if lift is None or not math.isfinite(lift.diff):
-            continue
+        if lift is None or lift.diff is None or lift.ci_low is None or lift.ci_high is None:
+            continue  # too few observations: no interval, so not a measurement yet
         out[policy] = Effect(
             -lift.diff,
             -lift.ci_high,

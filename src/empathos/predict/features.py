@@ -24,13 +24,13 @@ and effort ones *actionable* by name and prefix):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
+from empathos.store.queries import ScoreModels, current_score_models
 from empathos.store.schema import (
     customers,
     interaction_scores,
@@ -86,31 +86,14 @@ FEATURES: tuple[str, ...] = BASE_FEATURES + SURVEY_FEATURES + EMOTIONAL_FEATURES
 _OUTCOME_CODE = {"improved": 1.0, "unchanged": 0.0, "worsened": -1.0}
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreModel:
-    """Which understand models' interaction scores the features read."""
-
-    model: str
-    version: str
-    empathy_model: str
-    empathy_version: str
-
-    def label(self) -> str:
-        return f"{self.model}:{self.version}/{self.empathy_model}:{self.empathy_version}"
+ScoreModel = ScoreModels
+"""Which understand models' interaction scores the features read (the store's one type)."""
 
 
 def latest_score_model(engine: Engine) -> ScoreModel | None:
-    """The (emotion, empathy) model pair with the most scored interactions, or None."""
-    s = interaction_scores.c
-    q = (
-        select(s.model, s.version, s.empathy_model, s.empathy_version, func.count())
-        .group_by(s.model, s.version, s.empathy_model, s.empathy_version)
-        .order_by(func.count().desc(), s.model, s.version)
-        .limit(1)
-    )
-    with engine.connect() as conn:
-        row = conn.execute(q).first()
-    return None if row is None else ScoreModel(row[0], row[1], row[2], row[3])
+    """The (emotion, empathy) model pair with the most scored interactions, or None
+    (:func:`empathos.store.queries.current_score_models`, its tie-break included)."""
+    return current_score_models(engine)
 
 
 def data_span(engine: Engine) -> tuple[datetime | None, datetime | None]:

@@ -20,7 +20,7 @@ Dimensions, and why:
 * **source**: real vs simulated, so every figure can say where it comes from.
 
 Emotional figures use one (emotion, empathy) model pair: the one that scored the most
-interactions (:func:`empathos.predict.features.latest_score_model`).
+interactions (:func:`empathos.store.queries.current_score_models`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from empathos.store.queries import current_prediction_run, current_score_models
 from empathos.store.schema import (
     customer_scores,
     customers,
@@ -69,7 +70,6 @@ __all__ = [
     "predict_summary",
     "refresh_aggregates",
     "refresh_info",
-    "score_model",
 ]
 
 REFRESH_NAME = "daily"
@@ -168,10 +168,6 @@ class Kpis:
     def analysed_share(self) -> float | None:
         return self._ratio(self.n_scored, self.n_interactions)
 
-    @property
-    def recontact_share(self) -> float | None:
-        return self._ratio(self.n_recontact, self.n_scored)
-
 
 @dataclass
 class DayRow:
@@ -201,19 +197,6 @@ def _day(conn: Connection, column: ColumnElement) -> ColumnElement:
     if conn.dialect.name == "sqlite":
         return func.date(column)
     return cast(column, Date)
-
-
-def score_model(conn: Connection) -> tuple[str, str, str, str] | None:
-    """The (emotion, emotion version, empathy, empathy version) pair that scored the most
-    interactions: the figures of every page come from one model pair, never a mix."""
-    s = interaction_scores.c
-    row = conn.execute(
-        select(s.model, s.version, s.empathy_model, s.empathy_version, func.count())
-        .group_by(s.model, s.version, s.empathy_model, s.empathy_version)
-        .order_by(func.count().desc(), s.model, s.version)
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2], row[3])
 
 
 def _per_interaction(conn: Connection, model: tuple[str, str, str, str] | None) -> Select:
@@ -281,7 +264,7 @@ def _sums(sub: Any) -> list[ColumnElement]:
 
 def _raw_filtered(conn: Connection, f: Filters) -> Any:
     """The per-interaction subquery narrowed by the filters (raw path)."""
-    q = _per_interaction(conn, score_model(conn))
+    q = _per_interaction(conn, current_score_models(conn))
     i = interactions.c
     if f.start:
         q = q.where(i.started_at >= datetime.combine(f.start, datetime.min.time()))
@@ -368,7 +351,7 @@ def refresh_aggregates(engine: Engine) -> RefreshReport:
     """
     t0 = time.perf_counter()
     with engine.begin() as conn:
-        model = score_model(conn)
+        model = current_score_models(conn)
         sub = _per_interaction(conn, model).subquery()
         keys = [sub.c.day, *(sub.c[d] for d in DIMENSIONS)]
         grouped = select(*keys, *_sums(sub)).group_by(*keys)
@@ -507,19 +490,9 @@ def filter_options(engine: Engine, pre: bool = True) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- predict
-def _latest_run(conn: Connection) -> tuple[Any, str, str] | None:
-    cs = customer_scores.c
-    row = conn.execute(
-        select(cs.as_of, cs.model, cs.version)
-        .order_by(cs.computed_at.desc(), cs.as_of.desc())
-        .limit(1)
-    ).first()
-    return None if row is None else (row[0], row[1], row[2])
-
-
 def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
     """Totals of the latest predict run and its avoidable-churn list (ranked)."""
-    run = _latest_run(conn)
+    run = current_prediction_run(conn)
     if run is None:
         return None
     cs, c = customer_scores.c, customers.c

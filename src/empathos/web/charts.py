@@ -166,14 +166,19 @@ def trajectory(
     return {"data": data, "layout": layout}
 
 
+def _gap(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
 def lift_bars(
     title: str,
     labels: Sequence[Any],
-    diffs: Sequence[float],
-    lows: Sequence[float],
-    highs: Sequence[float],
+    diffs: Sequence[float | None],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
 ) -> Figure:
-    """Lift per KPI with its (possibly asymmetric) confidence interval as error bars."""
+    """Lift per KPI with its (possibly asymmetric) confidence interval as error bars
+    (an undefined figure, ``None``, draws no bar or whisker)."""
     trace = {
         "type": "bar",
         "name": "lift",
@@ -184,8 +189,8 @@ def lift_bars(
             "type": "data",
             "symmetric": False,
             "visible": True,
-            "array": [h - d for h, d in zip(highs, diffs, strict=True)],
-            "arrayminus": [d - lo for d, lo in zip(diffs, lows, strict=True)],
+            "array": [_gap(h, d) for h, d in zip(highs, diffs, strict=True)],
+            "arrayminus": [_gap(d, lo) for d, lo in zip(diffs, lows, strict=True)],
         },
     }
     return {"data": [trace], "layout": _layout(title, "treatment − control")}

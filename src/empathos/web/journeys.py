@@ -22,7 +22,8 @@ from empathos.store.schema import (
     turn_emotions,
     turns,
 )
-from empathos.web.aggregates import Filters, score_model
+from empathos.store.queries import current_score_models
+from empathos.web.aggregates import Filters
 
 __all__ = [
     "ContactTrajectory",
@@ -63,7 +64,7 @@ def contact_trajectory(engine: Engine, interaction_id: str) -> ContactTrajectory
         if row is None:
             return None
         out = ContactTrajectory(interaction=dict(row._mapping))
-        model = score_model(conn)
+        model = current_score_models(conn)
         te = turn_emotions.c
         on = and_(te.interaction_id == turns.c.interaction_id, te.seq == turns.c.seq)
         if model is not None:
@@ -122,7 +123,7 @@ def customer_journey(engine: Engine, customer_id: str, limit: int = 200) -> Cust
     """The customer's row, stored journey memory and latest ``limit`` scored contacts."""
     with engine.connect() as conn:
         c = conn.execute(select(customers).where(customers.c.customer_id == customer_id)).first()
-        model = score_model(conn)
+        model = current_score_models(conn)
         memory = None
         contacts: list[dict[str, Any]] = []
         if model is not None:
@@ -167,7 +168,7 @@ def contacts_to_pick(engine: Engine, f: Filters, n: int = 15) -> list[dict[str, 
     where a CX lead starts reading transcripts."""
     i, s = interactions.c, interaction_scores.c
     with engine.connect() as conn:
-        model = score_model(conn)
+        model = current_score_models(conn)
         if model is None:
             return []
         last = conn.execute(

@@ -49,6 +49,13 @@ def pending(title: str, intro: str, what: str) -> StageResult:
     return StageResult(title=title, intro=intro, available=False, missing=what)
 
 
+def _g(x: float | None) -> str:
+    """A signed lift figure to 3 significant digits (``+nan`` when undefined, as before)."""
+    from empathos.learn.lift import fmt_figure
+
+    return fmt_figure(x, "+.3g")
+
+
 def _fmt(v: Any) -> str:
     """A cell value for a generic table (None shows as a dash, floats to 3 significant)."""
     if v is None:
@@ -254,7 +261,7 @@ def learn_summary(engine: Engine) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - an unreadable experiment shows as none
         return None
     kpis = [
-        (f"Lift · {x.kpi}", f"{x.diff:+.3g} [{x.ci_low:+.3g}, {x.ci_high:+.3g}]")
+        (f"Lift · {x.kpi}", f"{_g(x.diff)} [{_g(x.ci_low)}, {_g(x.ci_high)}]")
         for x in rep.lifts[:3]
     ]
     kpis.insert(
@@ -317,6 +324,7 @@ def experiments(request: Request, f: Filters) -> StageResult:
         "treatment vs control per KPI, the lift and its confidence interval."
     )
     from empathos.learn.experiments import experiment_report as report_fn
+    from empathos.learn.lift import REPORT_KEYS, lift_fields
 
     engine = request.app.state.engine
     names = _experiment_names(engine)
@@ -335,21 +343,7 @@ def experiments(request: Request, f: Filters) -> StageResult:
         except Exception as exc:  # noqa: BLE001 - show the others
             out.notes.append(f"{e['name']}: no report ({exc})")
             continue
-        rows = [
-            {
-                "kpi": x.kpi,
-                "treatment": x.treatment_mean,
-                "control": x.control_mean,
-                "lift": x.diff,
-                "ci_low": x.ci_low,
-                "ci_high": x.ci_high,
-                "p_value": x.p_value,
-                "test": x.test,
-                "n_treatment": x.n_treatment,
-                "n_control": x.n_control,
-            }
-            for x in rep.lifts
-        ]
+        rows = [lift_fields(x, REPORT_KEYS) for x in rep.lifts]
         out.tables.append(
             _dict_table(
                 f"{rep.experiment}: {rep.treatment_policy} (treatment) vs {rep.control_policy} "
@@ -661,9 +655,7 @@ def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult
     out = StageResult(
         f"Pilot: {res.policy} vs {res.baseline} in {res.pod}", intro, available=True, form=form
     )
-    from dataclasses import asdict
-
-    rows = [asdict(k) for k in res.kpis]
+    rows = [k.as_dict() for k in res.kpis]
     for r in rows:
         r.pop("per_seed", None)
     out.tables.append(_dict_table("Expected lift per KPI (simulated)", rows))

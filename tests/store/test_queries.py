@@ -1,0 +1,163 @@
+"""The shared "which is current" reads: the winner by count, and a deterministic tie-break
+(the same answer on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, insert, select
+
+from empathos.store.queries import (
+    PredictionRun,
+    ScoreModels,
+    current_prediction_run,
+    current_score_models,
+    current_turn_empathy_model,
+)
+from empathos.store.schema import (
+    customer_scores,
+    interaction_scores,
+    interactions,
+    turn_empathy,
+    turns,
+)
+
+T0 = datetime(2026, 1, 1)
+
+
+def _contacts(engine: Engine, ids: list[str]) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(interactions),
+            [dict(interaction_id=i, customer_id="c", channel="chat", attributes={}) for i in ids],
+        )
+
+
+def _score(iid: str, pair: tuple[str, str, str, str], at: datetime) -> dict:
+    m, v, em, ev = pair
+    return dict(
+        interaction_id=iid,
+        model=m,
+        version=v,
+        empathy_model=em,
+        empathy_version=ev,
+        n_customer_turns=1,
+        n_employee_turns=1,
+        n_empathetic=0,
+        n_unhelpful=0,
+        repeats=0,
+        recontact=0,
+        transfers=0,
+        long_waits=0,
+        channel_switch=0,
+        effort_phrases=0,
+        effort_score=0.0,
+        details={},
+        computed_at=at,
+    )
+
+
+A = ("emo", "1", "emp", "1")
+B = ("emo", "2", "emp", "1")
+C = ("aaa", "1", "emp", "1")
+
+
+def test_no_scores_means_no_current_models(engine: Engine) -> None:
+    assert current_score_models(engine) is None
+    assert current_turn_empathy_model(engine) is None
+    assert current_prediction_run(engine) is None
+
+
+def test_the_pair_with_most_interactions_wins_then_the_newest_then_the_name(
+    engine: Engine,
+) -> None:
+    _contacts(engine, ["i1", "i2", "i3"])
+    with engine.begin() as conn:
+        conn.execute(
+            insert(interaction_scores),
+            [
+                _score("i1", A, T0),
+                _score("i2", A, T0),
+                _score("i1", B, T0 + timedelta(days=1)),
+                _score("i1", C, T0 + timedelta(days=1)),
+            ],
+        )
+    assert current_score_models(engine) == ScoreModels(*A)  # most interactions
+    with engine.begin() as conn:
+        conn.execute(insert(interaction_scores), [_score("i3", B, T0), _score("i2", C, T0)])
+    # A, B and C each scored two: B and C hold the newest scores, C sorts first by name
+    with engine.connect() as conn:
+        got = current_score_models(conn)
+    assert got == ScoreModels(*C) and got.label() == "aaa:1/emp:1"
+    # restricted to some interactions (an experiment's contacts): only those count
+    ids = select(interactions.c.interaction_id).where(interactions.c.interaction_id == "i3")
+    assert current_score_models(engine, ids) == ScoreModels(*B)
+    # in i1 and i2, A and C scored two each; C's scores are newer
+    assert current_score_models(engine, ["i1", "i2"]) == ScoreModels(*C)
+
+
+def test_turn_empathy_model_ties_break_by_name_and_version(engine: Engine) -> None:
+    _contacts(engine, ["i1"])
+    levels = dict(emotional_reaction=0, interpretation=1, exploration=0, probabilities=[])
+    with engine.begin() as conn:
+        conn.execute(
+            insert(turns),
+            [
+                dict(interaction_id="i1", seq=s, speaker="employee", text="hi", attributes={})
+                for s in (1, 2)
+            ],
+        )
+        conn.execute(
+            insert(turn_empathy),
+            [
+                dict(interaction_id="i1", seq=1, model="zed", version="1", **levels),
+                dict(interaction_id="i1", seq=2, model="zed", version="1", **levels),
+                dict(interaction_id="i1", seq=1, model="epi", version="2", **levels),
+                dict(interaction_id="i1", seq=2, model="epi", version="2", **levels),
+                dict(interaction_id="i1", seq=1, model="epi", version="1", **levels),
+            ],
+        )
+    assert current_turn_empathy_model(engine) == ("epi", "2")
+
+
+def _cs(cid: str, model: str, as_of: datetime, computed: datetime) -> dict:
+    return dict(
+        customer_id=cid,
+        model=model,
+        version="1",
+        as_of=as_of,
+        p_churn=0.1,
+        drivers={},
+        computed_at=computed,
+    )
+
+
+def test_the_newest_computed_prediction_run_is_current_ties_by_cutoff_then_name(
+    engine: Engine,
+) -> None:
+    old, new = T0, T0 + timedelta(days=30)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(customer_scores),
+            [
+                _cs("a", "churn", new, T0 + timedelta(days=31)),
+                _cs("a", "churn", old, T0 + timedelta(days=40)),  # a rerun on the old cut-off
+            ],
+        )
+    assert current_prediction_run(engine) == PredictionRun(old, "churn", "1")
+    later = T0 + timedelta(days=50)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(customer_scores),
+            [
+                _cs("b", "zeta", old, later),
+                _cs("b", "beta", old, later),
+                _cs("b", "churn", new, later),
+            ],
+        )
+    # all three computed last: the later cut-off wins
+    with engine.connect() as conn:
+        assert current_prediction_run(conn) == PredictionRun(new, "churn", "1")
+    with engine.begin() as conn:
+        conn.execute(insert(customer_scores), [_cs("c", "alpha", new, later)])
+    assert current_prediction_run(engine) == PredictionRun(new, "alpha", "1")
