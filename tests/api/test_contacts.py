@@ -173,7 +173,9 @@ def test_serve_command_is_registered() -> None:
     assert out.exit_code == 0 and "--port" in out.output and "--db" in out.output
 
 
-@pytest.mark.parametrize(("writer", "kind"), [("thread", "ThreadWriter"), ("process", "ProcessWriter")])
+@pytest.mark.parametrize(
+    ("writer", "kind"), [("thread", "ThreadWriter"), ("process", "ProcessWriter")]
+)
 def test_the_desk_writer_is_a_setting(sqlite_store, writer: str, kind: str) -> None:
     """``Settings.live_writer`` (what ``empathos serve`` sets to process) picks where the
     desk built on first use writes the store from; both get a contact's rows there."""

@@ -333,4 +333,3 @@ def run_demo(seed: int = 7, serve_dashboard: bool = True, port: int = 8000) -> N
     )
     if serve_dashboard:
         serve(url, port)
-
