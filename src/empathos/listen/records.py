@@ -101,6 +101,7 @@ def _interaction_row(
         "employee_id": opt_id(rec, "employee_id"),
         "queue": opt_str(rec, "queue", 64),
         "need": opt_str(rec, "need", 64),
+        "company": opt_str(rec, "company", 128),
         "source": source_of(rec),
         "attributes": as_mapping(rec.get("attributes"), "attributes"),
     }
@@ -214,6 +215,7 @@ KNOWN_FIELDS = frozenset(
         "employee_id",
         "queue",
         "need",
+        "company",
         "source",
         "attributes",
         "seq",

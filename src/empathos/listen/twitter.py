@@ -108,6 +108,7 @@ def converter_from_index(
             "employee_id": None if is_customer else author,
             "queue": None,
             "need": None,
+            "company": None,
             "source": "real",
             "attributes": {"platform": "twitter"},
         }

@@ -89,6 +89,8 @@ interactions = Table(
     Column("employee_id", ID, index=True),
     Column("queue", String(64)),
     Column("need", String(64)),
+    # The company side (a brand, a business unit): a filter on every face (migration 0010).
+    Column("company", String(128), index=True),
     Column("source", String(16), nullable=False, default="real"),
     Column("attributes", JSON, nullable=False, default=dict),
 )
