@@ -482,7 +482,8 @@ def print_report(r: dict[str, Any]) -> None:
     )
     print("\neffect of +1 SD remembered score (30 days after a contact), 95% bootstrap CI:")
     print(
-        "| outcome | contacts | per SD | 95% CI | per unit | r |\n| --- | ---: | ---: | --- | ---: | ---: |"
+        "| outcome | contacts | per SD | 95% CI | per unit | r |\n| --- | ---: | ---: | --- | ---: "
+        "| ---: |"
     )
     for e in r["effects"]:
         print(
@@ -493,7 +494,8 @@ def print_report(r: dict[str, Any]) -> None:
     print("(simulator: CSAT = 3.2 + 1.6 x remembered + noise, rounded to 1..5)")
     a = r["attrition"]
     print(
-        f"\nemployees: attrition index vs true stress, spearman {a['spearman_risk_vs_true_stress']:+.2f} "
+        "\nemployees: attrition index vs true stress, spearman "
+        f"{a['spearman_risk_vs_true_stress']:+.2f} "
         f"over {a['n_employees']} employees ({a['n_left_in_simulation']} left in the simulation)"
     )
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in r["seconds"].items()))

@@ -67,7 +67,8 @@ def child(args: argparse.Namespace) -> None:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute(
-            "CREATE TABLE t (iid TEXT, seq INT, speaker TEXT, text TEXT, ts TEXT, PRIMARY KEY (iid, seq))"
+            "CREATE TABLE t (iid TEXT, seq INT, speaker TEXT, text TEXT, ts TEXT, PRIMARY KEY "
+            "(iid, seq))"
         )
         start, rows, n = time.perf_counter(), [], 0
         with open(args.file, "rb") as handle:
@@ -184,7 +185,8 @@ def main() -> None:
                     drop_pg_schema(args.pg_url, schema)
                 rows.append(
                     {
-                        "target": f"empathos -> PostgreSQL ({'with' if mode == 'lang' else 'no'} language)",
+                        "target": "empathos -> PostgreSQL "
+                        f"({'with' if mode == 'lang' else 'no'} language)",
                         "size": "1x",
                         **r,
                     }
@@ -196,7 +198,8 @@ def main() -> None:
     )
     for r in rows:
         print(
-            f"{r['target']:<45} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} {r['ratio_to_baseline']:>10.2f} {r['peak_rss_mb']:>8.0f}"
+            f"{r['target']:<45} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} "
+            f"{r['ratio_to_baseline']:>10.2f} {r['peak_rss_mb']:>8.0f}"
         )
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "ingest.json"

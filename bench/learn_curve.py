@@ -120,7 +120,7 @@ class Recorder:
         ]
         if len(pairs) < 3:
             return float("nan"), len(pairs)
-        est, true = zip(*pairs)
+        est, true = zip(*pairs, strict=True)
         return float(spearmanr(est, true).statistic), len(pairs)
 
 
@@ -192,7 +192,8 @@ def run_one(args: tuple[str, str, int, int | None, str | None]) -> dict[str, Any
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(result))
     print(
-        f"  {policy_name} seed {seed}: {result['report']['contacts']:,} contacts, {result['wall_s']:.0f} s",
+        f"  {policy_name} seed {seed}: {result['report']['contacts']:,} contacts, "
+        f"{result['wall_s']:.0f} s",
         file=sys.stderr,
         flush=True,
     )
@@ -611,16 +612,20 @@ def main() -> None:
     summary = summarise(runs, policies, seeds)
 
     print(
-        f"\nOnline routing vs FIFO — SIMULATED ({args.preset}, seeds {args.seeds}; {len(runs)} runs, {wall:.0f} s)\n"
+        f"\nOnline routing vs FIFO — SIMULATED ({args.preset}, seeds {args.seeds}; {len(runs)} "
+        f"runs, {wall:.0f} s)\n"
     )
     print(
-        "| policy | contacts/run | remembered | P(churn)/contact | resolved | churned after contact | abandoned | live wait min | explore rate | s/run |"
+        "| policy | contacts/run | remembered | P(churn)/contact | resolved | churned after "
+        "contact | abandoned | live wait min | explore rate | s/run |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in summary["table"]:
         print(
-            f"| {r['policy']} | {r['contacts']:,} | {r['remembered']:+.4f} | {r['p_churn_per_contact']:.4f} | "
-            f"{r['resolved']:.3f} | {r['churned_after_contact_share']:.2%} | {r['abandoned_share']:.2%} | "
+            f"| {r['policy']} | {r['contacts']:,} | {r['remembered']:+.4f} | "
+            f"{r['p_churn_per_contact']:.4f} | "
+            f"{r['resolved']:.3f} | {r['churned_after_contact_share']:.2%} | "
+            f"{r['abandoned_share']:.2%} | "
             f"{r['mean_wait_live_min']:.2f} | {fmt(r['explore_rate'], '.2f')} | {r['wall_s']:.1f} |"
         )
     print("\nLift over FIFO (separate runs, pooled over seeds; 95% CI):\n")
@@ -633,36 +638,45 @@ def main() -> None:
         for i, x in enumerate(ls):
             c = ("never" if cross is None else f"{cross:,}") if i == 0 else ""
             print(
-                f"| {p} | {x['kpi']} | {fmt_figure(x['diff'], '+.4f')} | [{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | {x['test']} | "
-                f"{fmt_figure(x['p_value'], '.2g')} | {x['n_treatment']:,} | {x['n_control']:,} | {c} |"
+                f"| {p} | {x['kpi']} | {fmt_figure(x['diff'], '+.4f')} | "
+                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | "
+                f"{x['test']} | "
+                f"{fmt_figure(x['p_value'], '.2g')} | {x['n_treatment']:,} | {x['n_control']:,} | "
+                f"{c} |"
             )
     w = summary["controlled_within_run"]
     if w:
         print(
-            f"\nControlled run (bandit, 20% FIFO control by hash; observed control share {w['control_share_observed']:.3f}):\n"
+            "\nControlled run (bandit, 20% FIFO control by hash; observed control share "
+            f"{w['control_share_observed']:.3f}):\n"
         )
         print("| KPI | treatment | control | diff | 95% CI | test | p | n treat | n control |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for x in w["pooled"] + [dict(w["pooled_second_half"], kpi="remembered (2nd half)")]:
             print(
-                f"| {x['kpi']} | {fmt_figure(x['treatment_mean'], '+.4f')} | {fmt_figure(x['control_mean'], '+.4f')} | {fmt_figure(x['diff'], '+.4f')} | "
-                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | {x['test']} | {fmt_figure(x['p_value'], '.2g')} | "
+                f"| {x['kpi']} | {fmt_figure(x['treatment_mean'], '+.4f')} | "
+                f"{fmt_figure(x['control_mean'], '+.4f')} | {fmt_figure(x['diff'], '+.4f')} | "
+                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | "
+                f"{x['test']} | {fmt_figure(x['p_value'], '.2g')} | "
                 f"{x['n_treatment']:,} | {x['n_control']:,} |"
             )
 
         print(
-            "\nCumulative within-run lift (remembered, pooled over seeds) after the first n contacts of each run:\n"
+            "\nCumulative within-run lift (remembered, pooled over seeds) after the first n "
+            "contacts of each run:\n"
         )
         print("| n per seed | diff | 95% CI | p | n treat | n control |")
         print("| --- | --- | --- | --- | --- | --- |")
         for c in w["cumulative"][::2]:
             print(
-                f"| {c['contacts_per_seed']:,} | {fmt_figure(c['diff'], '+.4f')} | [{fmt_figure(c['ci_low'], '+.4f')}, {fmt_figure(c['ci_high'], '+.4f')}] | "
+                f"| {c['contacts_per_seed']:,} | {fmt_figure(c['diff'], '+.4f')} | "
+                f"[{fmt_figure(c['ci_low'], '+.4f')}, {fmt_figure(c['ci_high'], '+.4f')}] | "
                 f"{fmt_figure(c['p_value'], '.2g')} | {c['n_treatment']:,} | {c['n_control']:,} |"
             )
         first = w["contacts_until_ci_excludes_zero"]
         print(
-            f"\nCI excludes 0 at every later look from: {'never' if first is None else f'{first:,} contacts per seed'}"
+            "\nCI excludes 0 at every later look from: "
+            f"{'never' if first is None else f'{first:,} contacts per seed'}"
             " (repeated looks: read as indicative, not as a sequential test)"
         )
     for p, cv in summary["curves"].items():
@@ -679,15 +693,19 @@ def main() -> None:
         n_cust, n_days = (int(x) for x in args.store_report.split(","))
         stored = store_report(seeds[0], n_cust, n_days)
         print(
-            f"\nKPI report from the store ({stored['customers']:,} customers, {stored['days']} days, seed {stored['seed']};"
-            f" scores: {stored['scores_model']}; data: {stored['source']}; {stored['wall_s']:.0f} s):\n"
+            f"\nKPI report from the store ({stored['customers']:,} customers, {stored['days']} "
+            f"days, seed {stored['seed']};"
+            f" scores: {stored['scores_model']}; data: {stored['source']}; {stored['wall_s']:.0f} "
+            "s):\n"
         )
         print("| KPI | treatment | control | diff | 95% CI | test | p | n treat | n control |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for x in stored["lifts"]:
             print(
-                f"| {x['kpi']} | {fmt_figure(x['treatment_mean'], '+.4f')} | {fmt_figure(x['control_mean'], '+.4f')} | {fmt_figure(x['diff'], '+.4f')} | "
-                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | {x['test']} | {fmt_figure(x['p_value'], '.2g')} | "
+                f"| {x['kpi']} | {fmt_figure(x['treatment_mean'], '+.4f')} | "
+                f"{fmt_figure(x['control_mean'], '+.4f')} | {fmt_figure(x['diff'], '+.4f')} | "
+                f"[{fmt_figure(x['ci_low'], '+.4f')}, {fmt_figure(x['ci_high'], '+.4f')}] | "
+                f"{x['test']} | {fmt_figure(x['p_value'], '.2g')} | "
                 f"{x['n_treatment']:,} | {x['n_control']:,} |"
             )
 

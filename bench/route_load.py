@@ -74,7 +74,8 @@ end
 delay = function() return pause end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p90_us": %%d, "p99_us": %%d, "max_us": %%d, "mean_us": %%f, "errors": %%d, "non2xx": %%d}\n',
+  io.write(string.format('RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p90_us": %%d,
+  "p99_us": %%d, "max_us": %%d, "mean_us": %%f, "errors": %%d, "non2xx": %%d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max, latency.mean,
     e.connect + e.read + e.write + e.timeout, e.status))
@@ -138,7 +139,9 @@ def write_bodies(path: Path, custs: list[dict], pool: int, seed: int) -> list[di
         for emo, ts in bank["feel"].items():
             if emo in ("anger", "frustration", "anxiety"):
                 base = texts[lang][: len(ts)]
-                texts[lang].extend(f"{b} {t.format(**fill)}" for b, t in zip(base, ts))
+                texts[lang].extend(
+                    f"{b} {t.format(**fill)}" for b, t in zip(base, ts, strict=False)
+                )
     bodies = []
     for _ in range(pool):
         c = rng.choice(custs)
@@ -529,7 +532,8 @@ def main() -> None:
 
     print()
     print(
-        f"{'target/s':>9} {'endpoint':<15} {'achieved/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+        f"{'target/s':>9} {'endpoint':<15} {'achieved/s':>10} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8} "
         f"{'errors':>6} {'p99 vs /health':>14}"
     )
     table = []
@@ -539,14 +543,17 @@ def main() -> None:
             ratio = r["p99_ms"] / health["p99_ms"] if health and health["p99_ms"] else float("nan")
             label = "max" if rate is None else f"{rate:.0f}"
             print(
-                f"{label:>9} {r['method'] + ' ' + r['path']:<15} {r['achieved_rate']:>10.0f} {r['p50_ms']:>8.2f} "
-                f"{r['p99_ms']:>8.2f} {r['max_ms']:>8.2f} {r['errors'] + r['non2xx']:>6} {ratio:>14.2f}"
+                f"{label:>9} {r['method'] + ' ' + r['path']:<15} {r['achieved_rate']:>10.0f} "
+                f"{r['p50_ms']:>8.2f} "
+                f"{r['p99_ms']:>8.2f} {r['max_ms']:>8.2f} {r['errors'] + r['non2xx']:>6} "
+                f"{ratio:>14.2f}"
             )
             table.append({**r, "p99_vs_health": ratio})
     uniq = row_of("POST", rates[0], True)
     if uniq:
         print(
-            f"{rates[0]:>9.0f} {'POST unique':<15} {uniq['achieved_rate']:>10.0f} {uniq['p50_ms']:>8.2f} "
+            f"{rates[0]:>9.0f} {'POST unique':<15} {uniq['achieved_rate']:>10.0f} "
+            f"{uniq['p50_ms']:>8.2f} "
             f"{uniq['p99_ms']:>8.2f} {uniq['max_ms']:>8.2f} {uniq['errors'] + uniq['non2xx']:>6}"
         )
         table.append(uniq)
@@ -560,7 +567,8 @@ def main() -> None:
             + ", ".join(f"{k} {v:.0%}" for k, v in server_profile["writer_steps"].items())
         )
     print(
-        f"\nin-process LiveDesk.open_contact: p50 {inproc['p50_ms']:.3f} ms, p99 {inproc['p99_ms']:.3f} ms "
+        f"\nin-process LiveDesk.open_contact: p50 {inproc['p50_ms']:.3f} ms, p99 "
+        f"{inproc['p99_ms']:.3f} ms "
         f"({inproc['members']} members scored per decision)"
     )
     print("top own time per decision (cProfile):")
@@ -569,8 +577,8 @@ def main() -> None:
     goal = row_of("POST", 1000.0)
     result = {
         "benchmark": "route_load",
-        "data": "simulated (empathos.simulate, seed %d): %d customers, %d days, %d employees in %d pods"
-        % (args.seed, args.customers, args.days, args.employees, args.pods),
+        "data": f"simulated (empathos.simulate, seed {args.seed}): {args.customers} customers, "
+        f"{args.days} days, {args.employees} employees in {args.pods} pods",
         "emotion_model": args.emotion_model,
         "machine": {
             "platform": platform.platform(),

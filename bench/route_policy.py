@@ -6,8 +6,10 @@ baseline, measured in the same run, on synthetic pod states of 20, 100 and 300 m
 What is timed (per call, median of ``--repeat`` rounds of a batch of calls):
 ``fifo.route``, ``empathy.route`` (fast path: every member's score, only the winner
 explained), ``empathy.decide`` (the full explanation: every member's parts and sentence),
-``score_members`` (all members, and ``limit=5``) and ``fast_scores``. Each figure is also given as a ratio to
-``fifo.route`` on the same state. Times are CPU time of this process per call. Members and contacts are drawn at random (languages,
+``score_members`` (all members, and ``limit=5``) and ``fast_scores``. Each figure is also given as a
+ratio to
+``fifo.route`` on the same state. Times are CPU time of this process per call. Members and contacts
+are drawn at random (languages,
 skills, empathy styles, load) — synthetic, not real or simulated contact data. The HTTP
 path (server, JSON, store) is measured by ``bench/route_load.py``.
 
@@ -111,12 +113,12 @@ def main() -> None:
         batch = contacts(len(s.pod_members), rng)
         timings = per_call_us(
             {
-                "fifo.route": lambda c: fifo.route(c, s),
-                "empathy.route": lambda c: empathy.route(c, s),
-                "empathy.decide": lambda c: empathy.decide(c, s),  # type: ignore[attr-defined]
-                "score_members": lambda c: score_members(c, s),
-                "score_members[:5]": lambda c: score_members(c, s, limit=5),
-                "fast_scores": lambda c: fast_scores(c, s),
+                "fifo.route": lambda c, s=s: fifo.route(c, s),
+                "empathy.route": lambda c, s=s: empathy.route(c, s),
+                "empathy.decide": lambda c, s=s: empathy.decide(c, s),  # type: ignore[attr-defined]
+                "score_members": lambda c, s=s: score_members(c, s),
+                "score_members[:5]": lambda c, s=s: score_members(c, s, limit=5),
+                "fast_scores": lambda c, s=s: fast_scores(c, s),
             },
             batch,
             args.repeat,
@@ -139,7 +141,10 @@ def main() -> None:
     out.write_text(
         json.dumps(
             {
-                "data": "synthetic pod states (random members and contacts), not real or simulated contacts",
+                "data": (
+                    "synthetic pod states (random members and contacts), not real or simulated "
+                    "contacts"
+                ),
                 "python": platform.python_version(),
                 "machine": platform.machine(),
                 "repeat": args.repeat,

@@ -94,18 +94,25 @@ def main(argv: list[str] | None = None) -> int:
         "measured_near_1m": million is not None,
         "cpu_minutes": round(largest["cpu_s"] * scale / 60, 1),
         "wall_minutes": round(largest["wall_s"] * scale / 60, 1),
-        "basis": f"the {largest['size']} run ({largest['contacts']:,} contacts, {largest['contacts_per_cpu_s']:,.0f} "
+        "basis": f"the {largest['size']} run ({largest['contacts']:,} contacts, "
+        f"{largest['contacts_per_cpu_s']:,.0f} "
         f"contacts per CPU second) scaled linearly to 1,000,000",
     }
-    header = f"{'size':>6} {'customers':>9} {'days':>4} {'staff':>5} {'contacts':>9} {'wall s':>7} {'cpu s':>7} {'contacts/s':>10} {'/cpu s':>8} {'MB':>7} {'RSS MB':>7}"
+    header = (
+        f"{'size':>6} {'customers':>9} {'days':>4} {'staff':>5} {'contacts':>9} {'wall s':>7} "
+        f"{'cpu s':>7} {'contacts/s':>10} {'/cpu s':>8} {'MB':>7} {'RSS MB':>7}"
+    )
     print(header)
     for r in rows:
         print(
-            f"{r['size']:>6} {r['customers']:>9,} {r['days']:>4} {r['employees']:>5} {r['contacts']:>9,} {r['wall_s']:>7} "
-            f"{r['cpu_s']:>7} {r['contacts_per_s']:>10,.0f} {r['contacts_per_cpu_s']:>8,.0f} {r['mb_written']:>7} {r['peak_rss_mb']:>7}"
+            f"{r['size']:>6} {r['customers']:>9,} {r['days']:>4} {r['employees']:>5} "
+            f"{r['contacts']:>9,} {r['wall_s']:>7} "
+            f"{r['cpu_s']:>7} {r['contacts_per_s']:>10,.0f} {r['contacts_per_cpu_s']:>8,.0f} "
+            f"{r['mb_written']:>7} {r['peak_rss_mb']:>7}"
         )
     print(
-        f"1M contacts: {estimate['cpu_minutes']} CPU minutes, {estimate['wall_minutes']} wall minutes here "
+        f"1M contacts: {estimate['cpu_minutes']} CPU minutes, {estimate['wall_minutes']} wall "
+        "minutes here "
         f"({estimate['basis']}); single-threaded."
     )
     RESULTS.mkdir(parents=True, exist_ok=True)

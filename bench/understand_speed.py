@@ -131,7 +131,8 @@ def main() -> None:
     )
     lines = [header, "| --- | --- | --- | --- | --- | --- |"]
     lines += [
-        f"| {r['kind']} | {r['backend']} | {r['turns_per_s_batch1']:,.0f} | {r['turns_per_s_batch64']:,.0f} "
+        f"| {r['kind']} | {r['backend']} | {r['turns_per_s_batch1']:,.0f} | "
+        f"{r['turns_per_s_batch64']:,.0f} "
         f"| {r['peak_rss_mb']:,.0f} | {r['load_s']:.1f} |"
         for r in rows
     ]

@@ -36,11 +36,12 @@ def run(steps, config: LeadConfig, start: str = "e1"):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(step_st, max_size=30), config_st)
 def test_limits_always_hold(steps, config) -> None:
-    """Whatever arrives: at most max_handovers, at least min_turns_between apart, each with a reason."""
+    """Whatever arrives: at most max_handovers, at least min_turns_between apart, each with a
+    reason."""
     state, decisions = run(steps, config)
     handover_turns = [t for t, d in decisions if d.handover]
     assert len(handover_turns) == state.handovers <= config.max_handovers
-    gaps = [b - a for a, b in zip([0, *handover_turns], handover_turns)]
+    gaps = [b - a for a, b in zip([0, *handover_turns], handover_turns, strict=False)]
     assert all(g >= config.min_turns_between for g in gaps)
     for _, d in decisions:
         if d.handover:

@@ -59,7 +59,8 @@ def test_example_file_loads_and_derives_functions() -> None:
     [
         (
             lambda d: d["pods"][1]["members"][0].update(capacity=0),
-            r"pods\.yaml: pods\[1\] \(pod-premium\)\.members\[0\] \(e-jan\)\.capacity: .*greater than or equal to 1",
+            r"pods\.yaml: pods\[1\] \(pod-premium\)\.members\[0\] \(e-jan\)\.capacity: .*greater "
+            r"than or equal to 1",
         ),
         (
             lambda d: d["pods"][0]["members"][1].update(languages=[]),
@@ -146,7 +147,8 @@ def test_store_round_trip_moves_members_and_customers_keeps_other_employee_field
     )
     assert anna.attributes["shift"] == "07-15" and anna.attributes["ui_language"] == "de"
 
-    # replace pod-business: Tom leaves the pod (stays an employee), Anna moves in, a key account moves too
+    # replace pod-business: Tom leaves the pod (stays an employee), Anna moves in, a key account
+    # moves too
     business = specs[2].model_copy(
         update={"members": [specs[0].members[0]], "customers": ["cu-000042"]}
     )
@@ -375,7 +377,8 @@ def test_cli_pods_load_check_list_and_field_error(tmp_path: Path) -> None:
     assert [p["pod_id"] for p in listed] == ["pod-business", "pod-consumer", "pod-premium"]
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "pods:\n  - pod_id: p\n    name: P\n    members:\n      - employee_id: e1\n        languages: [en]\n"
+        "pods:\n  - pod_id: p\n    name: P\n    members:\n      - employee_id: e1\n        "
+        "languages: [en]\n"
         "        capacity: 0\n",
         encoding="utf-8",
     )

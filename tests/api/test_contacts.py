@@ -138,9 +138,11 @@ def test_websocket_pushes_card_and_lead_changes(client: TestClient) -> None:
 def test_websocket_unknown_contact_is_closed(sqlite_client: TestClient) -> None:
     from starlette.websockets import WebSocketDisconnect
 
-    with pytest.raises(WebSocketDisconnect) as exc:
-        with sqlite_client.websocket_connect("/contacts/nope/stream") as ws:
-            ws.receive_json()
+    with (
+        pytest.raises(WebSocketDisconnect) as exc,
+        sqlite_client.websocket_connect("/contacts/nope/stream") as ws,
+    ):
+        ws.receive_json()
     assert exc.value.code == 4404
 
 

@@ -56,7 +56,8 @@ MEANS = {"e-0": 0.0, "e-1": 0.05, "e-2": 0.35, "e-3": -0.1, "e-4": 0.1}
 """A planted problem: e-2 ends contacts 0.25–0.45 better than everyone else."""
 
 
-def play(choose, n: int, seed: int, bandit: BanditPolicy | None = None) -> tuple[float, list[str]]:  # noqa: ANN001
+# noqa: ANN001
+def play(choose, n: int, seed: int, bandit: BanditPolicy | None = None) -> tuple[float, list[str]]:
     """n contacts, all five members free; reward = member mean + N(0, 0.3²); the bandit
     (if given) learns each outcome."""
     rng = random.Random(seed)
@@ -87,9 +88,9 @@ def test_bayes_linear_recovers_planted_weights() -> None:
 def test_learns_the_planted_best_member_faster_than_random() -> None:
     for seed in (1, 2, 3):
         bandit = BanditPolicy(seed=seed)
-        total_b, picks = play(lambda c, s: bandit.route(c, s).employee_id, 600, seed, bandit)
+        total_b, picks = play(lambda c, s, b=bandit: b.route(c, s).employee_id, 600, seed, bandit)
         rng = random.Random(seed + 100)
-        total_r, _ = play(lambda c, s: rng.choice(list(s.free)), 600, seed)
+        total_r, _ = play(lambda c, s, r=rng: r.choice(list(s.free)), 600, seed)
         # random earns the average (≈ 0.08 per contact); the bandit must be far ahead
         assert total_b - total_r > 0.15 * 600, (seed, total_b, total_r)
         late = picks[300:]
@@ -226,13 +227,15 @@ def test_works_inside_a_small_simulation(tmp_path: Path) -> None:
     )
     assert report.policy == "bandit" and report.contacts > 100
     served = report.contacts - report.abandoned - report.bot_resolved
-    # served contacts are credited to their qualified members (overflow picks are not evidence of fit)
+    # served contacts are credited to their qualified members (overflow picks are not evidence of
+    # fit)
     assert 0.5 * served < bandit.n_learned <= 3 * served
     assert bandit.n_decisions > 0 and len(bandit.members) >= 2
     assert bandit.stats()["explore_rate"] < 1.0
 
 
-def test_warm_start_learns_from_the_stored_history(sqlite_store, tmp_path: Path) -> None:  # noqa: ANN001
+# noqa: ANN001
+def test_warm_start_learns_from_the_stored_history(sqlite_store, tmp_path: Path) -> None:
     """Stored, annotated contacts teach a fresh bandit; its member estimates then track
     the members' mean stored remembered score (what it was taught)."""
     from sqlalchemy import select

@@ -35,7 +35,8 @@ def build_small_store(engine: Engine, source: str = "simulated") -> None:
 
     e-good answers with empathy (fake model: "sorry to hear"/"i understand" -> emotional
     reaction 2, "?" -> exploration 1) and frustrated customers end happy; e-sym answers with
-    sympathy only and neutral customers end angry (worsened). Customer turns carry the customer's name, an e-mail and an
+    sympathy only and neutral customers end angry (worsened). Customer turns carry the customer's
+    name, an e-mail and an
     order number, so the examples must mask them."""
     with engine.begin() as conn:
         conn.execute(
@@ -132,7 +133,8 @@ def build_small_store(engine: Engine, source: str = "simulated") -> None:
             texts = [
                 (
                     "customer",
-                    f"Hi, Hildegard Kowalczyk{k} here (hk{k}@example.com), order ORD-{4400 + k} {opening}",
+                    f"Hi, Hildegard Kowalczyk{k} here (hk{k}@example.com), order ORD-{4400 + k} "
+                    f"{opening}",
                     f"cu-{k}",
                 ),
                 ("employee", reply, emp),

@@ -54,7 +54,7 @@ def test_share_edges_and_independent_salts() -> None:
     assert {assign_arm(i, ExperimentConfig(control_share=1.0)) for i in ids} == {CONTROL}
     a = [assign_arm(i, ExperimentConfig(name="a", control_share=0.5)) for i in ids]
     b = [assign_arm(i, ExperimentConfig(name="b", control_share=0.5)) for i in ids]
-    agree = sum(x == y for x, y in zip(a, b)) / len(ids)
+    agree = sum(x == y for x, y in zip(a, b, strict=True)) / len(ids)
     assert 0.45 < agree < 0.55  # two experiments' splits are independent
     with pytest.raises(ValueError):
         ExperimentConfig(control_share=1.5)

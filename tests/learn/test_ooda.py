@@ -284,7 +284,8 @@ def test_decide_prefers_a_measured_experiment(engine: Engine) -> None:
     assert act.effect["delta_p"] == pytest.approx(4 / 6 - 1 / 6)
     assert act.effect["n"] == 12 and act.effect["source"] == "simulated"
     assert act.effect["low"] <= act.effect["delta_p"] <= act.effect["high"]
-    # every targeted customer's P(churn) (<= 0.22) is below Δp = 0.5: the whole value at risk is kept
+    # every targeted customer's P(churn) (<= 0.22) is below Δp = 0.5: the whole value at risk is
+    # kept
     assert act.n_customers > 0
     assert act.expected_value == pytest.approx(act.value_at_risk, abs=0.01)
     assert act.ev_low <= act.expected_value <= act.ev_high

@@ -49,7 +49,7 @@ def test_waits_raise_frustration_in_the_model() -> None:
         wait_shift(m, eff.wait_valence_per_log_min, eff.wait_valence_cap)
         for m in (0, 1, 5, 30, 5000)
     ]
-    assert shifts[0] == 0 and all(a > b for a, b in zip(shifts, shifts[1:-1]))
+    assert shifts[0] == 0 and all(a > b for a, b in zip(shifts, shifts[1:-1], strict=False))
     assert shifts[-1] == eff.wait_valence_cap
     assert label(-0.4, 0.6, "billing") == "frustration"
     assert label(-0.7, 0.8, "billing") == "anger"

@@ -69,8 +69,8 @@ def test_mapping_keeps_probability_mass(values: list[float]) -> None:
 
 def test_anchor_orderings() -> None:
     one_hot = np.eye(len(CX_EMOTIONS))
-    v = dict(zip(CX_EMOTIONS, valence(one_hot)))
-    a = dict(zip(CX_EMOTIONS, intensity(one_hot)))
+    v = dict(zip(CX_EMOTIONS, valence(one_hot), strict=True))
+    a = dict(zip(CX_EMOTIONS, intensity(one_hot), strict=True))
     assert v["anger"] < v["frustration"] < v["neutral"] == 0 < v["relief"] < v["gratitude"]
     assert a["neutral"] == 0 and a["anger"] == max(a.values())
     # an uncertain distribution is milder than a certain one

@@ -341,7 +341,8 @@ def test_a_model_returning_the_wrong_shape_fails_loudly(engine: Engine) -> None:
     assert count(engine, turn_emotions) == 0  # the failing batch rolled back
 
 
-# ---------------------------------------------------------------------------- fitting from the store
+# ---------------------------------------------------------------------------- fitting from the
+# store
 
 
 def test_fit_from_store_uses_stored_scores_and_outcomes(engine: Engine) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +50,13 @@ DEFAULT_LANGUAGE = "en"
 # ---------------------------------------------------------------------------- i18n
 
 
-@lru_cache(maxsize=None)
+@cache
 def available_languages() -> tuple[str, ...]:
     """Languages the card can be written in (one YAML file each)."""
     return tuple(sorted(p.stem for p in I18N_DIR.glob("*.yaml")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts(lang: str) -> dict[str, Any]:
     """All texts of one language (read once)."""
     import yaml

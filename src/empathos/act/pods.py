@@ -57,7 +57,9 @@ class MemberSpec(BaseModel):
     capacity: int = Field(1, ge=1, le=50, description="Contacts at the same time (chat: 2-3).")
     empathy_style: dict[Mechanism, Share] | None = Field(
         None,
-        description="Declared usage rate (0-1) of each empathy mechanism; measured turns refine it.",
+        description=(
+            "Declared usage rate (0-1) of each empathy mechanism; measured turns refine it."
+        ),
     )
     competence: Share | None = Field(
         None, description="Declared competence 0-1; resolved outcomes refine it."
@@ -146,7 +148,8 @@ class PodsFile(BaseModel):
             for m in p.members:
                 if m.employee_id in owner:
                     raise ValueError(
-                        f"member {m.employee_id!r} is in both {owner[m.employee_id]!r} and {p.pod_id!r}"
+                        f"member {m.employee_id!r} is in both {owner[m.employee_id]!r} and "
+                        f"{p.pod_id!r}"
                     )
                 owner[m.employee_id] = p.pod_id
             for c in p.customers:

@@ -133,7 +133,9 @@ _REASONS: dict[str, str] = {
     "channel_not_automated": "no bot serves the {channel} channel",
     "repeat_contact": "the customer is back about the same need (attempt {attempt})",
     "transferred": "the contact has already been transferred {transfers} time(s)",
-    "high_intensity": "the customer feels strongly (intensity {intensity:.2f} > {max_intensity:.2f})",
+    "high_intensity": (
+        "the customer feels strongly (intensity {intensity:.2f} > {max_intensity:.2f})"
+    ),
     "negative_valence": "the customer is negative (valence {valence:.2f} < {min_valence:.2f})",
     "distress_emotion": "the customer shows {emotion}",
     "high_value_at_risk": "a lot is at risk ({value_at_risk:.0f} >= {max_value_at_risk:.0f})",
@@ -157,7 +159,8 @@ def _fired_rules(r: ContactRequest, c: TriageConfig, var: float) -> list[str]:
     return [name for name, hit in checks if hit]
 
 
-def triage(request: ContactRequest, config: TriageConfig = TriageConfig()) -> TriageDecision:  # noqa: B008
+# noqa: B008
+def triage(request: ContactRequest, config: TriageConfig = TriageConfig()) -> TriageDecision:
     """Automation or a person for ``request``; the first rule that fires decides.
 
     Person-rules in order: bot_already_tried, channel_not_automated, repeat_contact,

@@ -5,7 +5,8 @@ the CLI, the API and the dashboard all call these):
 
 * ``questionnaire.load_questionnaire()`` → the questions (``.as_dict()`` for a form);
 * ``assessment.run_assessment(engine, answers, save=True)`` → stages per pillar with their
-  evidence, the six blind spots with reasons and next steps; ``assessment.latest_assessment(engine)``
+  evidence, the six blind spots with reasons and next steps;
+  ``assessment.latest_assessment(engine)``
   → the newest stored one as a dict (or None);
 * ``evidence.gather_evidence(engine)`` → the store figures the rules use;
 * ``balance_sheet.balance_sheet(engine, cost=…)`` → CLV/ELV totals, value at risk, value

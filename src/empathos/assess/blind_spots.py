@@ -40,29 +40,38 @@ TITLES: dict[str, str] = {
 
 NEXT_STEPS: dict[str, list[str]] = {
     "cost_cutting": [
-        "Put value at risk next to cost per contact: `empathos predict`, then `empathos balance-sheet`.",
-        "Triage automation by emotion: send calm, simple requests to the bot and emotional ones to people.",
+        "Put value at risk next to cost per contact: `empathos predict`, then `empathos "
+        "balance-sheet`.",
+        "Triage automation by emotion: send calm, simple requests to the bot and emotional ones to "
+        "people.",
         "Report revenue kept (value protected) beside cost saved in every CX review.",
     ],
     "investors_over_customers": [
-        "Add customer lifetime value and value at risk to the board's scorecard (the balance sheet report).",
-        "Show investors the measured lift of customer-experience actions, with its confidence interval.",
+        "Add customer lifetime value and value at risk to the board's scorecard (the balance sheet "
+        "report).",
+        "Show investors the measured lift of customer-experience actions, with its confidence "
+        "interval.",
     ],
     "no_personalisation": [
         "Analyse every contact: `empathos analyze` (emotion, empathy, effort, peak-end).",
         "Score every customer: `empathos predict` (churn, CLV, value at risk).",
-        "Define pods that own customers and route by need, emotion and value; plan a pilot: `empathos pilot`.",
+        "Define pods that own customers and route by need, emotion and value; plan a pilot: "
+        "`empathos pilot`.",
     ],
     "data_unused": [
         "Work the avoidable-churn list every week: `empathos customers --top-risk 20 --avoidable`.",
-        "Turn scores into actions that run against a control group (learn stage), so their value is known.",
+        "Turn scores into actions that run against a control group (learn stage), so their value "
+        "is known.",
     ],
     "static_plans": [
-        "Run one measured experiment at a time against a control group; start with a pilot pod: `empathos pilot`.",
-        "Review the plan from the OODA loop (observe KPIs, orient on benchmarks, decide by expected value, act).",
+        "Run one measured experiment at a time against a control group; start with a pilot pod: "
+        "`empathos pilot`.",
+        "Review the plan from the OODA loop (observe KPIs, orient on benchmarks, decide by "
+        "expected value, act).",
     ],
     "static_management": [
-        "Form cross-functional pods (service, sales, operations, marketing) that own customer segments.",
+        "Form cross-functional pods (service, sales, operations, marketing) that own customer "
+        "segments.",
         "Let the lead for a customer move to the member best equipped for the current need.",
         "Coach endings from measured end scores, compared with peers.",
     ],
@@ -90,7 +99,8 @@ def _pct(x: float) -> str:
 def _cost_cutting(ev: Evidence) -> list[str]:
     if ev.automation_share >= AUTOMATION_HEAVY and ev.customers_with_clv == 0:
         return [
-            f"automation closes {_pct(ev.automation_share)} of contacts alone while no customer value (CLV) is measured"
+            f"automation closes {_pct(ev.automation_share)} of contacts alone while no customer "
+            "value (CLV) is measured"
         ]
     return []
 
@@ -100,7 +110,8 @@ def _investors(ev: Evidence) -> list[str]:
     out = []
     if ev.customers_scored == 0:
         out.append(
-            "no customer is scored for lifetime value or churn risk: what customers are worth is unknown"
+            "no customer is scored for lifetime value or churn risk: what customers are worth is "
+            "unknown"
         )
     if not voice:
         out.append("no CSAT or NPS answers stored: the customer's voice is not measured")
@@ -126,7 +137,8 @@ def _data_unused(ev: Evidence) -> list[str]:
         )
     if ev.customers_scored > 0 and ev.experiments == 0 and ev.routing_decisions == 0:
         out.append(
-            f"{ev.customers_scored:,} customers scored, yet no routing decision or experiment uses the scores"
+            f"{ev.customers_scored:,} customers scored, yet no routing decision or experiment uses "
+            "the scores"
         )
     return out
 
@@ -146,7 +158,8 @@ def _static_management(ev: Evidence) -> list[str]:
         return ["no pods (teams owning customers) defined"]
     if ev.mean_functions_per_pod < 2:
         return [
-            f"pods have {ev.mean_functions_per_pod:.1f} function(s) on average: silos, not cross-functional teams"
+            f"pods have {ev.mean_functions_per_pod:.1f} function(s) on average: silos, not "
+            "cross-functional teams"
         ]
     return []
 

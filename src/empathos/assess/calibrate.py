@@ -9,7 +9,8 @@ with a note; anything the store lacks keeps the simulator's default, also with a
 
 Scaling: the book of customers is scaled down to ``max_customers`` (rates per customer
 stay as measured; the staff by the same factor, keeping the company's customers per
-employee), so a pilot runs in seconds. Counts per week are scaled back up by the same factor when turned into pilot
+employee), so a pilot runs in seconds. Counts per week are scaled back up by the same factor when
+turned into pilot
 durations.
 """
 

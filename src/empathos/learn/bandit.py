@@ -13,7 +13,8 @@ The model (river style: ``predict_one`` / ``learn_one``), for contact state x an
     reward ≈ g(x) + h_m(z)
 
 * ``g`` — a shared Bayesian linear regression on the state (valence, intensity, need,
-  channel, attempt, transfers, minutes waited): how well *any* contact in this state ends. It absorbs
+  channel, attempt, transfers, minutes waited): how well *any* contact in this state ends. It
+  absorbs
   differences of case mix, so a member who only takes complaints is not judged worse for it.
 * ``h_m`` — one small Bayesian linear regression per member on z = (1, negativity,
   intensity): how much better or worse than the baseline this member ends contacts, and

@@ -96,7 +96,10 @@ class CoachingReport:
     trend: list[dict[str, Any]]
     members: list[dict[str, Any]] = field(default_factory=list)
     scores_model: str | None = None
-    note: str = "Behaviours only: what was done and how the customer's state moved, never the employee's emotions."
+    note: str = (
+        "Behaviours only: what was done and how the customer's state moved, never the "
+        "employee's emotions."
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -289,10 +292,12 @@ def weekly(contacts: pd.DataFrame, replies: pd.DataFrame) -> list[dict[str, Any]
     """Ending and behaviour figures per ISO week (weeks start on Monday)."""
     if contacts.empty:
         return []
-    week = lambda ts: (
-        pd.to_datetime(ts).dt.normalize()
-        - pd.to_timedelta(pd.to_datetime(ts).dt.day_of_week, unit="D")
-    )  # noqa: E731
+
+    def week(ts: pd.Series) -> pd.Series:
+        """The Monday of each timestamp's ISO week."""
+        day = pd.to_datetime(ts)
+        return day.dt.normalize() - pd.to_timedelta(day.dt.day_of_week, unit="D")
+
     c = contacts.assign(week=week(contacts["started_at"]))
     r = replies.assign(week=week(replies["started_at"])) if not replies.empty else replies
     out = []

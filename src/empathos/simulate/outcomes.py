@@ -75,7 +75,9 @@ def emotional_load(valences: list[float], intensities: list[float]) -> float:
     negative valence × intensity (an angry call ≈ 0.5, a calm one ≈ 0)."""
     if not valences:
         return 0.0
-    return sum(max(0.0, -v) * i for v, i in zip(valences, intensities)) / len(valences)
+    return sum(max(0.0, -v) * i for v, i in zip(valences, intensities, strict=False)) / len(
+        valences
+    )
 
 
 def attrition_probability(eff: EffectSizes, stress: float) -> float:

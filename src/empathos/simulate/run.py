@@ -63,10 +63,14 @@ class SimulationReport:
     def summary(self) -> str:
         c = max(1, self.contacts)
         return (
-            f"{self.contacts:,} contacts ({self.contacts_per_second:,.0f}/s) from {self.customers:,} customers over "
-            f"{self.days} days, {self.employees} employees in {self.pods} pods, policy {self.policy}\n"
-            f"abandoned {self.abandoned / c:.1%}, resolved {self.resolved / c:.1%}, transfers {self.transfers:,}, "
-            f"bot resolved {self.bot_resolved:,}, mean wait {self.mean_wait_live_min:.1f} min on voice/chat "
+            f"{self.contacts:,} contacts ({self.contacts_per_second:,.0f}/s) from "
+            f"{self.customers:,} customers over "
+            f"{self.days} days, {self.employees} employees in {self.pods} pods, policy "
+            f"{self.policy}\n"
+            f"abandoned {self.abandoned / c:.1%}, resolved {self.resolved / c:.1%}, transfers "
+            f"{self.transfers:,}, "
+            f"bot resolved {self.bot_resolved:,}, mean wait {self.mean_wait_live_min:.1f} min on "
+            "voice/chat "
             f"({self.mean_wait_min:.1f} min over all channels)\n"
             f"purchases {self.purchases:,}; churned: {self.churned_experience:,} after contacts, "
             f"{self.churned_dropout:,} silent dropouts; employees left {self.employees_left}\n"
@@ -89,7 +93,8 @@ def run_simulation(
     bar = _progress_bar(progress)
     with RecordWriter(out_dir) as writer, bar or nullcontext():
         task = bar.add_task("simulating", total=config.days) if bar else None
-        on_day = (lambda d: bar.update(task, completed=d)) if bar else None  # type: ignore[union-attr]
+        # type: ignore[union-attr]
+        on_day = (lambda d: bar.update(task, completed=d)) if bar else None
         sim = Simulation(config, writer, policy=policy, on_day=on_day)
         _write_customers(sim, writer)
         sim.run()

@@ -7,6 +7,7 @@ key-ordered-as-built JSON so identical runs give byte-identical files.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -44,10 +45,17 @@ class RecordWriter:
     def __init__(self, out_dir: Path, kinds: tuple[str, ...] = FILES) -> None:
         self.out_dir = out_dir
         self._files: dict[str, IO[bytes]] = {}
-        for k in kinds:
-            path = out_dir / PATHS.get(k, f"{k}.jsonl")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._files[k] = open(path, "wb", buffering=1 << 20)
+        # One stack for every file, so that an error opening the fifth closes the four before.
+        self._stack = ExitStack()
+        try:
+            for k in kinds:
+                path = out_dir / PATHS.get(k, f"{k}.jsonl")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle = open(path, "wb", buffering=1 << 20)  # noqa: SIM115 - the stack closes it
+                self._files[k] = self._stack.enter_context(handle)
+        except BaseException:
+            self._stack.close()
+            raise
         self.counts: dict[str, int] = {k: 0 for k in kinds}
 
     def write(self, kind: str, record: dict[str, Any]) -> None:
@@ -59,8 +67,7 @@ class RecordWriter:
         self.counts[kind] += 1
 
     def close(self) -> None:
-        for f in self._files.values():
-            f.close()
+        self._stack.close()
 
     def __enter__(self) -> RecordWriter:
         return self

@@ -291,7 +291,8 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         r"\bhow many (?:more )?times\b",
         r"\b(?:again and again|over and over|yet again)\b",
         (
-            r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) already (?:called|written|wrote|explained|told|"
+            r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?) already "
+            r"(?:called|written|wrote|explained|told|"
             r"sent|contacted|asked|emailed|e-mailed|reported|phoned|complained)\b"
         ),
         r"\bkeep (?:calling|writing|asking|explaining|repeating|getting transferred)\b",
@@ -318,7 +319,8 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         r"\bcu[aá]ntas veces\b",
         r"\buna y otra vez\b",
         (
-            r"\bya\s+(?:les?\s+|os\s+|se lo\s+|lo\s+)?(?:he|hemos)\s+(?:\w+\s+){0,2}(?:llamado|escrito|"
+            r"\bya\s+(?:les?\s+|os\s+|se "
+            r"lo\s+|lo\s+)?(?:he|hemos)\s+(?:\w+\s+){0,2}(?:llamado|escrito|"
             r"explicado|dicho|contactado|enviado|reclamado)\b"
         ),
         r"\bsigo esperando\b",
@@ -328,7 +330,8 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         rf"\b{_ORD_IT}\s+volta\b",
         r"\bquante volte\b",
         (
-            r"\bho gi[aà]\s+(?:\w+\s+){0,2}(?:scritto|chiamato|telefonato|spiegato|detto|contattato|"
+            r"\bho gi[aà]\s+(?:\w+\s+){0,2}"
+            r"(?:scritto|chiamato|telefonato|spiegato|detto|contattato|"
             r"inviato|segnalato)\b"
         ),
         r"\bsto ancora aspettando\b",
@@ -348,7 +351,8 @@ EFFORT_PHRASES: dict[str, tuple[str, ...]] = {
         rf"\b{_ORD_FR}\s+fois\b",
         r"\bcombien de fois\b",
         (
-            r"\bj['’]ai d[ée]j[aà]\s+(?:\w+\s+){0,2}(?:appel[ée]|[ée]crit|expliqu[ée]|dit|contact[ée]|"
+            r"\bj['’]ai d[ée]j[aà]\s+(?:\w+\s+){0,2}"
+            r"(?:appel[ée]|[ée]crit|expliqu[ée]|dit|contact[ée]|"
             r"envoy[ée]|signal[ée]|t[ée]l[ée]phon[ée]|r[ée]clam[ée])\b"
         ),
         r"\btoujours (?:pas de r[ée]ponse|en attente|rien)\b",

@@ -208,13 +208,15 @@ def _emotion_table(emotion: list[dict]) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for r in emotion:
-        get = lambda k: f"{r[k]['macro_f1']:.3f}" if k in r else "—"  # noqa: E731
+        get = lambda k, r=r: f"{r[k]['macro_f1']:.3f}" if k in r else "—"  # noqa: E731
         lines.append(
-            f"| {r['model']} v{r['version']} | {get('cx')} | {get('goemotions_28')} | {get('ekman')} | {get('sentiment')} |"
+            f"| {r['model']} v{r['version']} | {get('cx')} | {get('goemotions_28')} | "
+            f"{get('ekman')} | {get('sentiment')} |"
         )
     b = GOEMOTIONS_BASELINE
     lines.append(
-        f"| *published: BERT-base* | — | {b['goemotions_28']:.2f} | {b['ekman']:.2f} | {b['sentiment']:.2f} |"
+        f"| *published: BERT-base* | — | {b['goemotions_28']:.2f} | {b['ekman']:.2f} | "
+        f"{b['sentiment']:.2f} |"
     )
     lines += [
         "",
@@ -238,7 +240,8 @@ def _empathy_table(empathy: list[dict]) -> str:
     lines = [
         f"### Empathy — EPITOME test ({EPITOME_SPLIT}), macro-F1 over levels 0/1/2 (accuracy)",
         "",
-        "| backend | emotional reaction | interpretation | exploration | sympathy scored as empathy | empathic replies recognised |",
+        "| backend | emotional reaction | interpretation | exploration | sympathy scored as "
+        "empathy | empathic replies recognised |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in empathy:
@@ -250,7 +253,8 @@ def _empathy_table(empathy: list[dict]) -> str:
         lines.append(
             f"| {r['model']} v{r['version']} | "
             + " | ".join(cells)
-            + f" | {s.get('sympathy_scored_as_empathy', float('nan')):.0%} of {s.get('n_sympathy', 0)}"
+            + f" | {s.get('sympathy_scored_as_empathy', float('nan')):.0%} of "
+            + f"{s.get('n_sympathy', 0)}"
             + f" | {s.get('empathy_recognised', float('nan')):.0%} of {s.get('n_empathy', 0)} |"
         )
     eb = EPITOME_BASELINE

@@ -297,7 +297,8 @@ class PeakEndFit:
     ``coef`` are the raw regression coefficients of the terms (outcome units for
     ``linear``, log-odds for ``logistic``), oriented so that positive means "more of this
     term, better outcome" (for outcomes where high is bad — churn, complaints — pass
-    ``higher_is_better=False`` and the outcome is flipped before fitting). ``weights`` are the positive parts of ``coef``
+    ``higher_is_better=False`` and the outcome is flipped before fitting). ``weights`` are the
+    positive parts of ``coef``
     normalised to sum to 1 — the shares of the remembered score — and ``weights_ci`` their
     bootstrap percentile intervals. ``score`` is R² (linear) or McFadden's pseudo-R²
     (logistic) in-sample; ``score_mean_only`` the same for the experienced score alone,
@@ -429,7 +430,8 @@ def fit_peak_end_weights(
     """
     terms = tuple(terms)
     if len(features) and isinstance(features[0], PeakEndTerms):  # type: ignore[index]
-        x = np.array([[getattr(t, name) for name in terms] for t in features], dtype=float)  # type: ignore[union-attr]
+        # type: ignore[union-attr]
+        x = np.array([[getattr(t, name) for name in terms] for t in features], dtype=float)
     else:
         x = np.asarray(features, dtype=float).reshape(len(features), -1)
     y = np.asarray(outcomes, dtype=float).ravel()
@@ -442,7 +444,8 @@ def fit_peak_end_weights(
     n = y.size
     binary = n > 0 and bool(np.all(np.isin(y, (0.0, 1.0))))
     resolved: Literal["linear", "logistic"]
-    resolved = ("logistic" if binary else "linear") if kind == "auto" else kind  # type: ignore[assignment]
+    # type: ignore[assignment]
+    resolved = ("logistic" if binary else "linear") if kind == "auto" else kind
     if resolved == "logistic" and not binary:
         raise ValueError("logistic fit needs outcomes in {0, 1}")
     if n < len(terms) + 2:

@@ -5,7 +5,8 @@ pleasant, −1…1) and *intensity* (how strongly felt, 0…1) is a fixed, docum
 kept here, so that every backend is scored the same way and a change of mapping is one
 edit, visible in review.
 
-The per-emotion anchors (``emotions.VALENCE`` / ``emotions.AROUSAL``) are placed on Russell's circumplex of affect (Russell 1980,
+The per-emotion anchors (``emotions.VALENCE`` / ``emotions.AROUSAL``) are placed on Russell's
+circumplex of affect (Russell 1980,
 "A circumplex model of affect"): valence is the horizontal axis, intensity plays the
 role of arousal. They are hand-set orderings, not estimates: anger is the most
 unpleasant and most aroused customer state, neutral carries no feeling at all,

@@ -1,4 +1,6 @@
-"""Rebuild the committed model artefacts: ``python -m empathos.understand.train [emotion|empathy|all]``.
+"""Rebuild the committed model artefacts.
+
+``python -m empathos.understand.train [emotion|empathy|all]``.
 
 Reproducible by construction: fixed seed, fixed data (``../shared/data``), fixed splits
 (GoEmotions' own; ``EPITOME_SPLIT``), fixed hyper-parameter grids searched on *dev* only;
@@ -222,7 +224,8 @@ def _save(stem: str, arrays: dict[str, np.ndarray], card: dict) -> None:
     np.savez_compressed(MODELS_DIR / f"{stem}.npz", **arrays)
     (MODELS_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n")
     print(
-        f"wrote {MODELS_DIR / stem}.npz ({(MODELS_DIR / f'{stem}.npz').stat().st_size / 1e6:.2f} MB)"
+        f"wrote {MODELS_DIR / stem}.npz ({(MODELS_DIR / f'{stem}.npz').stat().st_size / 1e6:.2f} "
+        "MB)"
     )
 
 

@@ -2,9 +2,11 @@
 
 Why only the top layer, and by default only the first 6,000 training texts: on the
 project's shared 2-core CPU (we measured ~4 GFLOP/s under load, ~10 MiniLM texts/s) a full
-fine-tune of 43k texts takes many hours; freezing layers 1-5 lets us run them once (``no_grad``), cache their output, and
+fine-tune of 43k texts takes many hours; freezing layers 1-5 lets us run them once (``no_grad``),
+cache their output, and
 train layer 6 and the head for a few epochs in minutes. It also keeps the committed delta
-at ~3.5 MB (fp16). On a GPU the same code runs faster; raise ``max_train`` there. Seeded; trained on GoEmotions
+at ~3.5 MB (fp16). On a GPU the same code runs faster; raise ``max_train`` there. Seeded; trained on
+GoEmotions
 train, epoch chosen on dev (threshold-tuned macro-F1), test never read.
 """
 

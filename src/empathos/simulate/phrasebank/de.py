@@ -22,13 +22,15 @@ BANK = {
         ],
         "complaint": [
             "Ich möchte mich offiziell über die Abwicklung von Bestellung {order} beschweren.",
-            "Das ist schon das dritte Mal, dass der {product} versagt, und niemand fühlt sich zuständig.",
+            "Das ist schon das dritte Mal, dass der {product} versagt, und niemand fühlt sich "
+            "zuständig.",
             "Ihr Techniker ist am {date} nicht gekommen, obwohl ich mir freigenommen habe.",
             "Mir wurde vor Wochen eine Erstattung von {amount} versprochen, ich warte immer noch.",
         ],
         "cancellation": [
             "Ich möchte meinen Vertrag für den {product} kündigen.",
-            "Bitte schließen Sie mein Konto, ich habe ein günstigeres Angebot als {amount} im Monat.",
+            "Bitte schließen Sie mein Konto, ich habe ein günstigeres Angebot als {amount} im "
+            "Monat.",
             "Wie kündige ich? Der {product} ist mir {amount} nicht mehr wert.",
             "Ich möchte mein Abo zum {date} beenden.",
         ],
@@ -154,7 +156,8 @@ BANK = {
         "strong": [
             "Ich kann gut nachvollziehen, wie frustrierend das für Sie gewesen sein muss.",
             "Ich wäre an Ihrer Stelle auch verärgert.",
-            "Es tut mir leid, dass Sie sich deswegen Sorgen gemacht haben, das war sicher belastend.",
+            "Es tut mir leid, dass Sie sich deswegen Sorgen gemacht haben, das war sicher "
+            "belastend.",
         ],
     },
     "ip": {
@@ -164,15 +167,18 @@ BANK = {
             "Gut, ich sehe, was passiert ist.",
         ],
         "strong": [
-            "Wenn ich Sie richtig verstehe, geht es darum, dass {issue}, und Sie haben nicht bekommen, wofür Sie bezahlt haben.",
+            "Wenn ich Sie richtig verstehe, geht es darum, dass {issue}, und Sie haben nicht "
+            "bekommen, wofür Sie bezahlt haben.",
             "Sie kämpfen also damit, dass {issue}, und niemand hat es bisher gelöst.",
-            "Aus Ihrer Sicht ist das Problem, dass {issue}, und Sie wollen einfach, dass es funktioniert.",
+            "Aus Ihrer Sicht ist das Problem, dass {issue}, und Sie wollen einfach, dass es "
+            "funktioniert.",
         ],
     },
     "ex": {
         "weak": ["Sonst noch etwas?", "Können Sie mir mehr erzählen?", "Was ist dann passiert?"],
         "strong": [
-            "Können Sie mir genau schildern, was passiert ist, damit ich verstehe, wie es Sie betrifft?",
+            "Können Sie mir genau schildern, was passiert ist, damit ich verstehe, wie es Sie "
+            "betrifft?",
             "Was wäre für Sie hier die beste Lösung?",
             "Wie wirkt sich das im Alltag auf Sie aus?",
         ],
@@ -227,8 +233,12 @@ BANK = {
             "Erledigt, der {product} ist ab dem {date} dabei.",
         ],
         "complaint": [
-            "Ich habe Ihre Beschwerde unter {order} erfasst und {amount} als Kulanz gutgeschrieben.",
-            "Ich habe das an meine Vorgesetzte weitergegeben, Sie bekommen bis zum {date} einen Anruf.",
+            (
+                "Ich habe Ihre Beschwerde unter {order} erfasst und {amount} als Kulanz "
+                "gutgeschrieben."
+            ),
+            "Ich habe das an meine Vorgesetzte weitergegeben, Sie bekommen bis zum {date} einen "
+            "Anruf.",
         ],
         "cancellation": [
             "Ich kann Ihnen einen Rabatt auf {amount} im Monat geben, wenn Sie bleiben.",

@@ -204,7 +204,8 @@ BANK = {
             "Hecho, el {product} queda añadido desde el {date}.",
         ],
         "complaint": [
-            "He registrado su reclamación con el número {order} y le abono {amount} como compensación.",
+            "He registrado su reclamación con el número {order} y le abono {amount} como "
+            "compensación.",
             "Lo he escalado a mi responsable; le llamarán antes del {date}.",
         ],
         "cancellation": [

@@ -167,7 +167,8 @@ BANK = {
     "ex": {
         "weak": ["Autre chose ?", "Pouvez-vous m'en dire plus ?", "Et ensuite ?"],
         "strong": [
-            "Pouvez-vous me raconter ce qui s'est passé, pour que je comprenne comment cela vous a touché ?",
+            "Pouvez-vous me raconter ce qui s'est passé, pour que je comprenne comment cela vous a "
+            "touché ?",
             "Quelle serait la meilleure solution pour vous ?",
             "Comment cela vous affecte-t-il au quotidien ?",
         ],
@@ -216,7 +217,10 @@ BANK = {
             "C'est fait, le {product} est ajouté à partir du {date}.",
         ],
         "complaint": [
-            "J'ai enregistré votre réclamation sous {order} et crédité {amount} à titre commercial.",
+            (
+                "J'ai enregistré votre réclamation sous {order} et crédité {amount} à titre "
+                "commercial."
+            ),
             "J'ai transmis à ma responsable, vous serez rappelé avant le {date}.",
         ],
         "cancellation": [

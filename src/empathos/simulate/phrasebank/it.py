@@ -206,7 +206,8 @@ BANK = {
             "Fatto, il {product} è aggiunto dal {date}.",
         ],
         "complaint": [
-            "Ho registrato il reclamo con il numero {order} e accreditato {amount} come gesto di cortesia.",
+            "Ho registrato il reclamo con il numero {order} e accreditato {amount} come gesto di "
+            "cortesia.",
             "Ho inoltrato la questione al mio responsabile, la chiameranno entro il {date}.",
         ],
         "cancellation": [

@@ -23,7 +23,8 @@ BANK = {
         ],
         "complaint": [
             "Chcę złożyć oficjalną reklamację dotyczącą zamówienia {order}.",
-            "To już trzeci raz, kiedy produkt {product} zawodzi, i nikt nie bierze odpowiedzialności.",
+            "To już trzeci raz, kiedy produkt {product} zawodzi, i nikt nie bierze "
+            "odpowiedzialności.",
             "Technik nie przyszedł {date}, a wzięłam na to dzień wolny.",
             "Obiecano mi zwrot {amount} kilka tygodni temu i nadal czekam.",
         ],
@@ -164,7 +165,8 @@ BANK = {
     "ex": {
         "weak": ["Coś jeszcze?", "Może pan powiedzieć coś więcej?", "Co było dalej?"],
         "strong": [
-            "Czy może pan opowiedzieć, co dokładnie się stało, żebym wiedziała, jak to pana dotknęło?",
+            "Czy może pan opowiedzieć, co dokładnie się stało, żebym wiedziała, jak to pana "
+            "dotknęło?",
             "Jakie rozwiązanie byłoby dla pana najlepsze?",
             "Jak to wpływa na pana na co dzień?",
         ],

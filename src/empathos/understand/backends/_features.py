@@ -48,7 +48,7 @@ def empathy_lexicon_features(responses: Sequence[str]) -> np.ndarray:
     lex = _lex_empathy()
     levels = lex.levels(responses)
     rows = []
-    for text, lv in zip(responses, levels):
+    for text, lv in zip(responses, levels, strict=True):
         stripped, n_sym = lex.strip_sympathy(text)
         words = len(stripped.split())
         rows.append(

