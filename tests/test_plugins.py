@@ -180,3 +180,10 @@ def test_the_routing_contract_suite_runs_on_a_third_party_policy() -> None:
     assert any("test_route_contract[first_free-" in line for line in passed)
     assert any("test_nobody_free_queues_or_automates[first_free]" in line for line in passed)
     assert len(passed) >= 10 and "FAILED" not in out.stdout
+
+
+def test_the_architecture_document_lists_every_kind() -> None:
+    """docs/architecture.md is the map users read: every kind and its group must be there."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for k in plugins.KINDS.values():
+        assert f"| `{k.name}` | `{k.group}` |" in doc, k.name
