@@ -4,7 +4,8 @@ into interactions (one per thread), with the customers and the company side they
 Tweet ids do not run in time order inside a thread (in the Kaggle data a reply often has
 a *smaller* id than the tweet it answers), so a turn's ``seq`` is its rank in the thread
 ordered by ``created_at``, ties broken by the reply chain (a reply after the tweet it
-answers), then by tweet id: the same file always gives the same order.
+answers), then by the part number of a reply split over several tweets (``1/2``, ``2/2``,
+sent in the same second), then by tweet id: the same file always gives the same order.
 
 That order needs the whole thread, so a first pass (:func:`thread_index`) keeps a few
 numbers per tweet -- its id, the id it answers, its time, whether it is inbound, its line
@@ -18,7 +19,8 @@ an outbound tweet's author is the brand (its handle, e.g. ``sprintcare``, is the
 interaction's ``company``) and its employee is the brand itself, or, where the reply is
 signed (``... ^AB``, ``... -Becky``, ``... *JohnWard``), the agent ``<brand>/<signature>``
 (``ChaseSupport/RR``). An interaction's customer is the author of its first inbound tweet,
-its employee and company those of its first outbound tweet; the other tweets leave those
+its employee and company those of its first signed outbound tweet (else its first
+outbound tweet: the brand); the other tweets leave those
 fields empty, which the store's fill rule completes whatever batch each tweet lands in.
 
 :data:`FORMAT` is the ingest format (registered as ``twitter``): its prepare step is the
@@ -58,6 +60,8 @@ _NO_TIME = np.iinfo(np.int64).max  # a tweet whose time does not parse sorts las
 #: Trailing links, then a signature: ``^AB``/``*JohnWard`` anywhere, ``-Becky``/``/LO``/
 #: ``~KC`` after a space or punctuation (so ``AT&T/DirecTV`` or ``1-6`` are not names).
 _TRAILING_LINKS = re.compile(r"(?:\s+https?://\S+)+\s*$")
+#: A reply split over tweets numbers its parts: ``@115712 1/2 Hello, ...``.
+_PART = re.compile(r"^(?:[@.]\w+\s+)*\(?(\d{1,2})/\d{1,2}\b")
 _SIGNATURE = re.compile(
     r"(?:[\^*]\s?|(?:^|(?<=[\s.,!?;:)]))[-–—~/]\s?)([A-Z][A-Za-z]{0,19}|[A-Z]{1,3}\d)$"
 )
@@ -69,9 +73,11 @@ class ThreadIndex(NamedTuple):
     ids: np.ndarray  # int64, unique tweet ids
     lines: np.ndarray  # int64, the line each id is first read on (a repeat is rejected)
     roots: np.ndarray  # int64, the id of the tweet's thread root
-    seqs: np.ndarray  # int64, the tweet's rank in its thread: time, reply chain, id
+    seqs: np.ndarray  # int64, the tweet's rank in its thread: time, reply chain, part, id
     first_in: np.ndarray  # bool, the thread's first inbound tweet (names its customer)
-    first_out: np.ndarray  # bool, the thread's first outbound tweet (names its company)
+    #: bool, the tweet naming the thread's company and employee: its first signed
+    #: outbound tweet (the agent who answered), else its first outbound one (the brand)
+    first_out: np.ndarray
 
 
 def _as_int(value: Any) -> int | None:
@@ -88,6 +94,11 @@ def _epoch_us(value: Any) -> int:
         return int(_NO_TIME)
 
 
+def _part(text: Any) -> int:
+    match = _PART.match(str(text or ""))
+    return int(match.group(1)) if match else 0
+
+
 def _inbound(value: Any) -> int:
     text = str(value).strip().lower()
     return 1 if text == "true" else 0 if text == "false" else -1
@@ -99,6 +110,8 @@ def thread_index(path: Path) -> ThreadIndex:
     parents: list[int] = []
     stamps: list[int] = []
     inbound: list[int] = []
+    parts: list[int] = []
+    signed: list[bool] = []
     lines: list[int] = []
     for line_no, record, _ in iter_csv(path):
         if isinstance(record, RecordError):
@@ -111,6 +124,8 @@ def thread_index(path: Path) -> ThreadIndex:
         parents.append(-1 if parent is None else parent)
         stamps.append(_epoch_us(record.get("created_at")))
         inbound.append(_inbound(record.get("inbound")))
+        parts.append(_part(record.get("text")))
+        signed.append(inbound[-1] == 0 and signature(str(record.get("text") or "")) is not None)
         lines.append(line_no)
     id_arr = np.asarray(ids, dtype=np.int64)
     # The first occurrence of each id (in file order) is the tweet; a repeat is rejected.
@@ -118,6 +133,8 @@ def thread_index(path: Path) -> ThreadIndex:
     parent_arr = np.asarray(parents, dtype=np.int64)[first]
     stamp_arr = np.asarray(stamps, dtype=np.int64)[first]
     inbound_arr = np.asarray(inbound, dtype=np.int8)[first]
+    part_arr = np.asarray(parts, dtype=np.int64)[first]
+    signed_arr = np.asarray(signed, dtype=bool)[first]
     line_arr = np.asarray(lines, dtype=np.int64)[first]
     n = len(id_arr)
     if n == 0:
@@ -135,8 +152,10 @@ def thread_index(path: Path) -> ThreadIndex:
         depth = depth + depth[link]
         link = nxt
     roots = id_arr[link]
-    # Rank inside each thread: by time, then depth in the reply chain, then id.
-    order = np.lexsort((id_arr, depth, stamp_arr, roots))
+    # Rank inside each thread: by time, then depth in the reply chain, then the part
+    # number of a reply split over tweets (both parts answer the same tweet in the same
+    # second), then id.
+    order = np.lexsort((id_arr, part_arr, depth, stamp_arr, roots))
     sorted_roots = roots[order]
     starts = np.r_[0, np.flatnonzero(sorted_roots[1:] != sorted_roots[:-1]) + 1]
     group_start = np.repeat(starts, np.diff(np.r_[starts, n]))
@@ -148,7 +167,7 @@ def thread_index(path: Path) -> ThreadIndex:
         roots=roots,
         seqs=seqs,
         first_in=_first_per_thread(order, sorted_roots, inbound_arr[order] == 1),
-        first_out=_first_per_thread(order, sorted_roots, inbound_arr[order] == 0),
+        first_out=_first_answer(order, sorted_roots, inbound_arr[order] == 0, signed_arr[order]),
     )
 
 
@@ -161,6 +180,15 @@ def _first_per_thread(order: np.ndarray, sorted_roots: np.ndarray, hit: np.ndarr
         firsts = candidates[np.r_[True, roots[1:] != roots[:-1]]]
         out[order[firsts]] = True
     return out
+
+
+def _first_answer(
+    order: np.ndarray, sorted_roots: np.ndarray, outbound: np.ndarray, signed: np.ndarray
+) -> np.ndarray:
+    """Per thread, its first signed outbound tweet, or its first outbound one if none is."""
+    by_agent = _first_per_thread(order, sorted_roots, outbound & signed)
+    unsigned_threads = ~np.isin(sorted_roots, sorted_roots[by_agent[order]])
+    return by_agent | _first_per_thread(order, sorted_roots, outbound & unsigned_threads)
 
 
 def signature(text: str) -> str | None:
