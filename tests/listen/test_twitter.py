@@ -253,3 +253,18 @@ def test_ties_in_time_follow_the_reply_chain_and_reimport_is_stable(
 )
 def test_signature_names_the_agent_who_signed_a_reply(text: str, expected: str | None) -> None:
     assert signature(text) == expected
+
+
+def test_a_tweet_id_out_of_range_is_rejected_not_a_crash(engine: Engine, tmp_path: Path) -> None:
+    rows = [
+        [1, "700", "True", at(1), "@AppleSupport my battery drains", "", ""],
+        ["1e30", "700", "True", at(2), "@AppleSupport hello?", "", "1"],
+        [2, "AppleSupport", "False", at(3), "@700 Which iOS version?", "", "1e30"],
+    ]
+    path = write_csv(tmp_path / "tw.csv", HEADER, rows)
+    report = ingest_file(path, engine, rejects_path=tmp_path / "r.jsonl", detect_language=False)
+    assert (report.records_accepted, report.records_rejected) == (2, 1)
+    reject = read_rejects(tmp_path / "r.jsonl")[0]
+    assert (reject["line"], reject["field"]) == (3, "tweet_id")
+    # The reply to the unknown tweet starts its own thread.
+    assert sorted(stored_turns(engine)) == ["tw-1", "tw-2"]
