@@ -169,11 +169,11 @@ def test_twitter_threads_become_interactions(engine: Engine, tmp_path: Path) -> 
     assert rows["tw-1"].channel == "social"
     assert rows["tw-1"].started_at.minute == 10 and rows["tw-1"].ended_at.minute == 13
     assert [(t.interaction_id, t.seq, t.speaker) for t in turns] == [
-        ("tw-1", 1, "customer"),
-        ("tw-1", 2, "employee"),
-        ("tw-1", 3, "customer"),
-        ("tw-10", 10, "customer"),
-        ("tw-10", 11, "employee"),
+        ("tw-1", 0, "customer"),
+        ("tw-1", 1, "employee"),
+        ("tw-1", 2, "customer"),
+        ("tw-10", 0, "customer"),
+        ("tw-10", 1, "employee"),
     ]
 
 

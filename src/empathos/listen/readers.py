@@ -64,7 +64,8 @@ def iter_csv(
     """Rows as dicts keyed by the header. Quoted fields may span lines; the line reported
     is the one the row starts on. Undecodable bytes become U+FFFD rather than stopping the file."""
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(_counted(handle, counter or ByteCounter()), delimiter=delimiter)
+        lines = _BareCrJoined(_counted(handle, counter or ByteCounter()))
+        reader = csv.reader(lines, delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
@@ -76,6 +77,8 @@ def iter_csv(
             line_no, previous_end = previous_end + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
+            if lines.marked:  # restore the carriage returns kept out of the csv parser
+                row, lines.marked = [f.replace(_CR_MARK, "\r") for f in row], False
             raw = _csv_raw(row, delimiter)
             if len(row) > width:
                 yield (
@@ -91,6 +94,47 @@ def _counted(lines: Iterator[str], counter: ByteCounter) -> Iterator[str]:
     for line in lines:
         counter.n += len(line)
         yield line
+
+
+_CR_MARK = "\ue000"  # a private-use character standing in for a bare carriage return
+
+
+class _BareCrJoined:
+    """Physical lines in, logical lines out: a bare carriage return inside a record of a
+    file whose lines end in ``\n`` is part of the text, not a line end.
+
+    Python's csv module ends a record at any ``\r`` outside quotes, so a tweet whose text
+    holds a stray ``\r`` (pandas writes it unquoted) was split in two: the first half
+    stored cut short, the second rejected as "author_id is required". Here such a line is
+    joined to the next and its ``\r`` hidden from the parser behind :data:`_CR_MARK`
+    (``marked`` tells the reader to put it back). A file whose header ends in a bare
+    ``\r`` (old Mac line ends) is passed through unchanged."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._cr_ends_lines: bool | None = None
+        self.marked = False
+
+    def __iter__(self) -> _BareCrJoined:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        if self._cr_ends_lines is None:  # in newline="" mode only a bare \r ends with "\r"
+            self._cr_ends_lines = line.endswith("\r")
+        if self._cr_ends_lines or not line.endswith("\r"):
+            return line
+        parts = [line]
+        while parts[-1].endswith("\r"):  # the record goes on after a bare \r
+            follow = next(self._lines, None)
+            if follow is None:
+                break
+            parts.append(follow)
+        joined = "".join(parts)
+        # The line's own end stays (a last line may end in a bare \r: the end of the file).
+        end = next((e for e in ("\r\n", "\n", "\r") if joined.endswith(e)), "")
+        self.marked = True
+        return joined[: len(joined) - len(end)].replace("\r", _CR_MARK) + end
 
 
 def _csv_raw(row: list[str], delimiter: str) -> str:
