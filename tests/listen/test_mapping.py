@@ -298,6 +298,28 @@ def test_speaker_values_reach_nested_turns_and_a_missing_column_is_named(tmp_pat
         convert({"id": 7, "msgs": [{"from": {"role": "client"}, "text": "wrong key"}]})
 
 
+def test_values_reach_turns_given_in_our_own_shape(tmp_path: Path) -> None:
+    mapping = load_mapping(
+        write_mapping(
+            tmp_path,
+            "kind: interactions\nformat: jsonl\ncolumns: {interaction_id: id, turns: messages}\n"
+            "defaults: {channel: chat}\nvalues: {speaker: {user: customer, agent: employee, "
+            "system: ~}}\n",
+        )
+    )
+    rows = mapping.converter()(
+        {
+            "id": "x",
+            "messages": [
+                {"speaker": "user", "text": "hi"},
+                {"speaker": "system", "text": "chat started"},
+                {"speaker": "AGENT", "text": "hello"},
+            ],
+        }
+    )
+    assert [(t["seq"], t["speaker"]) for t in rows["turns"]] == [(0, "customer"), (1, "employee")]
+
+
 def test_a_row_cut_by_a_line_break_names_that_cause(sqlite_store: Engine, tmp_path: Path) -> None:
     mapping = write_mapping(
         tmp_path,

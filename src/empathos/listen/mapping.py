@@ -33,6 +33,7 @@ from empathos.listen.records import KNOWN_FIELDS, LINE, Rows, outcome_record
 SHIPPED_DIR = Path(__file__).parent / "mappings"
 FILE_FORMATS = ("csv", "jsonl", "json")  # json: one JSON array of records
 TURN_FIELDS = ("speaker", "text", "ts", "author_id", "language", "seq")
+OUR_FIELDS = (KNOWN_FIELDS | {"turns"}) - {LINE}  # what a mapping's columns may name
 DATE_FIELDS = frozenset({"started_at", "ended_at", "ts", "created_at", "hired_at"})
 TOP_KEYS = frozenset(
     {
@@ -142,6 +143,8 @@ class _Converter:
         origins: list[tuple[str, TurnSpec]] = []
         if m.turns:
             record["turns"] = self._turns(raw, origins)
+        elif isinstance(record.get("turns"), list):
+            record["turns"] = self._translate_turns(record["turns"])
         try:
             rows = self.base(record)
         except RecordError as exc:
@@ -196,6 +199,21 @@ class _Converter:
         return dt
 
     # -- turns -------------------------------------------------------------------------
+
+    def _translate_turns(self, turns: list) -> list:
+        """Turns already in our shape (a ``turns`` column of our interactions format):
+        ``values`` still reach their fields, and a turn whose value becomes null goes."""
+        fields = [f for f in TURN_FIELDS if f in self.m.values]
+        out = []
+        for turn in turns:
+            if isinstance(turn, dict) and fields:
+                turn = dict(turn)
+                translated = {f: self._translate(f, turn.get(f)) for f in fields if f in turn}
+                if any(v is _DROP for v in translated.values()):
+                    continue
+                turn.update({f: v for f, v in translated.items() if v is not None})
+            out.append(turn)
+        return out
 
     def _turns(self, raw: Mapping[str, Any], origins: list[tuple[str, TurnSpec]]) -> list:
         turns: list[dict[str, Any]] = []
@@ -425,7 +443,7 @@ class _Spec:
         fmt = spec.get("format", "csv")
         if fmt not in FILE_FORMATS:
             raise self.fail("format", f"must be one of {', '.join(FILE_FORMATS)}, got {fmt!r}")
-        columns = self.paths_table("columns", spec.get("columns"), KNOWN_FIELDS - {LINE})
+        columns = self.paths_table("columns", spec.get("columns"), OUR_FIELDS)
         turns = self.turns(spec.get("turns"), kind)
         if not columns and not turns:
             raise self.fail("columns", "must map our field names to the export's columns")
