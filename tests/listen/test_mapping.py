@@ -10,9 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from empathos.listen import IngestError, guess_kind, ingest_file
+from empathos.listen.errors import RecordError
 from empathos.listen.json_array import iter_json_array
 from empathos.listen.mapping import load_mapping, resolve_mapping, shipped_mappings
 from empathos.store import schema
@@ -20,6 +23,8 @@ from tests.listen.helpers import read_rejects, write_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ABCD = Path(__file__).parents[2] / "../shared/data/real/abcd_sample.json"
+SHIPPED = shipped_mappings()
+CONVERTERS = {name: load_mapping(name).converter() for name in SHIPPED}
 
 
 def stored(engine: Engine, table: str, order: tuple[str, ...]) -> list:
@@ -370,3 +375,50 @@ def test_a_bad_mapping_names_the_file_and_the_key(tmp_path: Path, text: str, mes
     with pytest.raises(IngestError, match=message) as caught:
         load_mapping(path)
     assert str(caught.value).startswith(str(path))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["0", "1", "id", "body", "author", "type"]), inner, max_size=3
+        )
+    ),
+    max_leaves=10,
+)
+documents = st.dictionaries(
+    st.sampled_from(
+        [
+            "convo_id",
+            "id",
+            "original",
+            "scenario",
+            "source",
+            "created_at",
+            "ticket_id",
+            "description",
+            "first_reply",
+            "created_at",
+            "satisfaction_rating",
+            "conversation_parts",
+            "conversation_rating",
+            "contacts",
+        ]
+    ),  # fmt: skip
+    json_values,
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(record=documents, name=st.sampled_from(SHIPPED))
+def test_any_record_is_converted_or_rejected_by_a_record_error(record: dict, name: str) -> None:
+    """Malformed exports never crash a shipped mapping: each record gives rows or a
+    RecordError naming a field."""
+    try:
+        rows = CONVERTERS[name](record)
+    except RecordError as exc:
+        assert exc.field
+    else:
+        assert rows["interactions"] and rows["turns"]
