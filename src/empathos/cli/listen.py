@@ -37,7 +37,12 @@ def ingest(
         ),
     ] = None,
     mapping: Annotated[
-        Path | None, typer.Option(help="YAML/TOML column mapping for any other export.")
+        str | None,
+        typer.Option(
+            help="YAML/TOML column mapping for any other export: a file, or a shipped one by "
+            "name (abcd, freshdesk_tickets, generic_tickets, intercom_conversations, "
+            "zendesk_tickets; see docs/formats.md)."
+        ),
     ] = None,
     rejects: Annotated[
         Path | None, typer.Option(help="Where bad records go (default: ./NAME.rejects.jsonl).")

@@ -31,7 +31,8 @@ from empathos.listen.convert import (
     convert_all,
     relaxed_gc,
 )
-from empathos.listen.mapping import ColumnMapping, load_mapping
+from empathos.listen.json_array import first_array_keys, is_json_array, iter_json_array
+from empathos.listen.mapping import ColumnMapping, load_mapping, shipped_mappings
 from empathos.listen.readers import (
     ByteCounter,
     csv_header,
@@ -85,7 +86,7 @@ def guess_kind(path: Path) -> str:
     and whose signature the fields contain."""
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        fields = first_jsonl_keys(path)
+        fields = first_array_keys(path) if is_json_array(path) else first_jsonl_keys(path)
     elif suffix in CSV_SUFFIXES:
         fields = set(csv_header(path, "\t" if suffix == ".tsv" else ","))
     else:
@@ -96,7 +97,8 @@ def guess_kind(path: Path) -> str:
             return fmt.kind
     raise IngestError(
         f"{path}: cannot tell what this file holds from its fields {sorted(fields)[:12]}; "
-        f"pass --kind ({', '.join(formats.kinds())}) or a --mapping file"
+        f"pass --kind ({', '.join(formats.kinds())}) or --mapping (a file, or one of the "
+        f"shipped mappings: {', '.join(shipped_mappings())})"
     )
 
 
@@ -111,7 +113,10 @@ def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None, detect: b
         spec = ConverterSpec(fmt.kind, prepared=prepared, detect_language=detect)
         reader = fmt.reader_for(_file_type(path))
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    if reader == "jsonl":
+    if reader in ("jsonl", "json") and is_json_array(path):
+        # One JSON array of records (ABCD, API exports): each element with its start line.
+        return _Plan(spec, lambda c: iter_json_array(path, c), fmt.widens_bounds)
+    if reader in ("jsonl", "json"):
         return _Plan(
             spec,
             lambda c: ((n, raw, "") for n, raw in iter_jsonl_lines(path, c)),
