@@ -26,6 +26,7 @@ from empathos.listen.conflicts import POLICIES, Counts, LineTaggedSpec, Resoluti
 from empathos.listen.errors import IngestError, Reject
 from empathos.listen.convert import (
     Converted,
+    ConverterSpec,
     Item,
     auto_workers,
     chunked,
