@@ -55,3 +55,26 @@ def test_rejects_are_reported_with_file_line_and_field(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "bad.jsonl:1: field 'channel'" in result.output
+
+
+def test_reimport_says_nothing_new_and_conflicts_are_explained(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    path = tmp_path / "customers.jsonl"
+    path.write_text(
+        "".join(f'{{"customer_id": "cu-{i}", "segment": "retail"}}\n' for i in range(8))
+    )
+    args = ["ingest", str(path), "--db", db, "--rejects", str(tmp_path / "r.jsonl")]
+    assert "accepted 8: 8 new, 0 unchanged" in runner.invoke(app, args).output
+    assert "accepted 8: 0 new, 8 unchanged" in runner.invoke(app, args).output
+    path.write_text('{"customer_id": "cu-1", "segment": "smb"}\n')
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "accepted 0: 0 new, 0 unchanged; 1 conflict" in result.output
+    assert (
+        "customers.jsonl:1: field 'customer_id': conflicts with the stored customer cu-1: segment"
+        in result.output
+    )
+    result = runner.invoke(app, [*args, "--on-conflict", "update"])
+    assert "accepted 1: 0 new, 0 unchanged, 1 updated" in result.output
+    result = runner.invoke(app, [*args, "--on-conflict", "merge"])
+    assert result.exit_code == 2 and "--on-conflict must be reject, update or skip" in result.output

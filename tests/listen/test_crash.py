@@ -1,6 +1,6 @@
 """A crash in the middle of an import: the process is killed with SIGKILL while it
-writes. What is stored must be whole batches only, and a re-run must complete the file
-without duplicates."""
+writes. What is stored must be whole batches only, the dead run must be found
+(``interrupted``), and a re-run must complete the file without duplicates."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from empathos.listen.runs import mark_interrupted
 from empathos.store import schema
 from tests.conftest import sqlite_engine
 
@@ -60,8 +61,13 @@ def test_killed_import_keeps_whole_batches_and_resumes_cleanly(tmp_path: Path) -
         n_turns = conn.execute(select(func.count()).select_from(schema.turns)).scalar_one()
     assert n_inter % BATCH == 0 and 0 < n_inter < N
     assert n_turns == 2 * n_inter
-    subprocess.run(cmd, env=env, cwd=tmp_path, check=True, capture_output=True)
+    # The dead run is found, with the count of what its committed batches stored.
+    (dead,) = mark_interrupted(engine)
+    assert (dead.path, dead.records_accepted) == (str(path), n_inter)
+    done = subprocess.run(cmd, env=env, cwd=tmp_path, check=True, capture_output=True, text=True)
+    assert f"{n_inter:,} unchanged" in done.stdout  # resuming re-reads, stores nothing twice
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.interactions)).scalar_one() == N
         assert conn.execute(select(func.count()).select_from(schema.turns)).scalar_one() == 2 * N
+    assert mark_interrupted(engine) == []  # resumed
     engine.dispose()

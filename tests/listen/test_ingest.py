@@ -209,12 +209,16 @@ def test_bad_mapping_fails_before_reading(engine: Engine, tmp_path: Path) -> Non
         ingest_file(write_csv(tmp_path / "x.csv", ["body"], [["hi"]]), engine, mapping=mapping)
 
 
-def test_master_data_is_updated_and_facts_are_not(engine: Engine, tmp_path: Path) -> None:
+def test_a_changed_record_is_a_conflict_unless_the_policy_says_update(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Master data and facts alike: a newer value is never taken silently (the default
+    rejects it as a conflict); ``on_conflict="update"`` takes it."""
     customers = tmp_path / "customers.jsonl"
     write_jsonl(customers, [{"customer_id": "cu-1", "segment": "retail"}])
     ingest_file(customers, engine)
     write_jsonl(customers, [{"customer_id": "cu-1", "segment": "premium"}])
-    ingest_file(customers, engine)
+    assert ingest_file(customers, engine).conflicts == 1
     tx = tmp_path / "tx.csv"
     write_csv(
         tx,
@@ -225,10 +229,15 @@ def test_master_data_is_updated_and_facts_are_not(engine: Engine, tmp_path: Path
     write_csv(
         tx, ["transaction_id", "customer_id", "ts", "amount"], [["t1", "cu-1", "2026-01-01", "99"]]
     )
-    ingest_file(tx, engine)
+    assert ingest_file(tx, engine).conflicts == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(schema.customers.c.segment)).scalar_one() == "retail"
+        assert conn.execute(select(schema.transactions.c.amount)).scalar_one() == 10.5
+    assert ingest_file(customers, engine, on_conflict="update").updated == 1
+    assert ingest_file(tx, engine, on_conflict="update").updated == 1
     with engine.connect() as conn:
         assert conn.execute(select(schema.customers.c.segment)).scalar_one() == "premium"
-        assert conn.execute(select(schema.transactions.c.amount)).scalar_one() == 10.5
+        assert conn.execute(select(schema.transactions.c.amount)).scalar_one() == 99
 
 
 def test_folder_import_orders_parents_first(engine: Engine, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from empathos.act.live import EmotionRead
 from empathos.act.scoring import MemberScore
+from empathos.api._ids import normalised_id, optional_id
 from empathos.api._models import public_model
 
 router = APIRouter(tags=["contacts"])
@@ -209,19 +210,21 @@ async def _call(desk: Any, inline: bool, fn: Any, *args: Any) -> Any:
 async def open_contact(body: OpenContact, request: Request) -> _JSON:
     """Triage (bot or person), pod and lead for a new contact from its first message and
     the customer's record; the decision with every member's score and the reason."""
+    customer_id = normalised_id(body.customer_id, "customer_id")
+    contact_id = optional_id(body.contact_id, "contact_id")
     desk = get_desk(request.app)
-    inline = desk.answers_from_memory(body.customer_id, body.text, body.language)
+    inline = desk.answers_from_memory(customer_id, body.text, body.language)
     try:
         out = await _call(
             desk,
             inline,
             desk.open_contact,
-            body.customer_id,
+            customer_id,
             body.channel,
             body.text,
             body.language,
             body.need,
-            body.contact_id,
+            contact_id,
         )
     except ValueError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None

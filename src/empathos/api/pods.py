@@ -13,6 +13,7 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ValidationError
 
 from empathos.act.pods import PodBody, PodSpec, PodView, delete_pod, get_pod, list_pods, save_pods
+from empathos.api._ids import normalised_id
 
 router = APIRouter(tags=["pods"])
 
@@ -45,6 +46,7 @@ def pods_index(request: Request) -> PodList:
     responses={404: {"description": "No such pod"}},
 )
 def pods_show(pod_id: str, request: Request) -> PodView:
+    pod_id = normalised_id(pod_id, "pod_id", "path")
     pod = get_pod(request.app.state.engine, pod_id)
     if pod is None:
         raise HTTPException(status_code=404, detail=f"no pod {pod_id!r}")
@@ -60,6 +62,7 @@ def pods_show(pod_id: str, request: Request) -> PodView:
 )
 def pods_create(pod: PodSpec, request: Request) -> PodView:
     engine = request.app.state.engine
+    pod = pod.model_copy(update={"pod_id": normalised_id(pod.pod_id, "pod_id")})
     if get_pod(engine, pod.pod_id) is not None:
         raise HTTPException(
             status_code=409, detail=f"pod {pod.pod_id!r} exists; PUT /pods/{pod.pod_id} replaces it"
@@ -72,6 +75,7 @@ def pods_create(pod: PodSpec, request: Request) -> PodView:
 @router.put("/pods/{pod_id}", response_model=PodView, summary="Create or replace a pod")
 def pods_replace(pod_id: str, body: PodBody, request: Request) -> PodView:
     engine = request.app.state.engine
+    pod_id = normalised_id(pod_id, "pod_id", "path")
     try:
         spec = PodSpec(pod_id=pod_id, **body.model_dump())
     except ValidationError as exc:  # the path's id (e.g. too long)
@@ -91,6 +95,7 @@ def pods_replace(pod_id: str, body: PodBody, request: Request) -> PodView:
     responses={404: {"description": "No such pod"}},
 )
 def pods_delete(pod_id: str, request: Request) -> Response:
+    pod_id = normalised_id(pod_id, "pod_id", "path")
     if not delete_pod(request.app.state.engine, pod_id):
         raise HTTPException(status_code=404, detail=f"no pod {pod_id!r}")
     _refresh_live(request)

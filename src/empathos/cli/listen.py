@@ -51,19 +51,30 @@ def ingest(
         int | None, typer.Option(help="Records per transaction (default 5000).")
     ] = None,
     language: Annotated[bool, typer.Option(help="Detect each turn's language.")] = True,
+    on_conflict: Annotated[
+        str,
+        typer.Option(
+            help="A record whose id is stored with different content: reject it (default), "
+            "update the stored fields it carries, or skip it."
+        ),
+    ] = "reject",
     db: DbOption = None,
 ) -> None:
     """Import conversations, customers, employees, outcomes or transactions.
 
     Bad records are written with file, line and field to a reject file while the good
-    ones load; importing the same file again stores nothing twice.
+    ones load; importing the same file again stores nothing twice (its records count as
+    unchanged), and a record that contradicts a stored one is a conflict (--on-conflict).
+    An import that was killed is resumed by running it again.
     """
     from empathos.listen import IngestError, ingest_dir, ingest_file
 
     if not path.exists():
         fail(f"{path}: no such file or folder")
+    if on_conflict not in ("reject", "update", "skip"):
+        fail("--on-conflict must be reject, update or skip")
     engine = open_store(db)
-    options = dict(batch_size=batch_size, detect_language=language)
+    options = dict(batch_size=batch_size, detect_language=language, on_conflict=on_conflict)
     try:
         with progress() as bar:
             if path.is_dir():
@@ -113,6 +124,15 @@ def _print_ingest(reports) -> None:  # noqa: ANN001
         )
     console.print(table)
     for r in reports:
+        console.print(f"{Path(r.path).name}: {ingest_summary(r)}", soft_wrap=True, highlight=False)
+    for r in reports:
+        if r.conflicts:
+            console.print(
+                f"[yellow]{r.conflicts} record(s) of {r.path} conflict with stored ones "
+                "(see the reject file); --on-conflict update replaces the stored values, "
+                "skip keeps them[/]",
+                soft_wrap=True,
+            )
         if r.records_rejected:
             console.print(
                 f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]",
@@ -120,6 +140,18 @@ def _print_ingest(reports) -> None:  # noqa: ANN001
             )
             for line in r.first_rejects[:5]:
                 console.print(f"  {line}", soft_wrap=True, markup=False, highlight=False)
+
+
+def ingest_summary(r) -> str:  # noqa: ANN001
+    """E.g. ``accepted 8: 0 new, 8 unchanged`` (a re-import), then what else happened."""
+    parts = [f"{r.new:,} new", f"{r.unchanged:,} unchanged"]
+    parts += [
+        f"{n:,} {label}" for n, label in ((r.updated, "updated"), (r.skipped, "skipped")) if n
+    ]
+    text = f"accepted {r.records_accepted:,}: {', '.join(parts)}"
+    if r.conflicts:
+        text += f"; {r.conflicts:,} conflict{'s' if r.conflicts != 1 else ''}"
+    return text
 
 
 @app.command()
@@ -130,7 +162,8 @@ def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Counts in the store: rows per table, interactions per channel, language, period and source."""
+    """Counts in the store: rows per table, interactions per channel, language, period and
+    source, and imports that were interrupted (with how to resume them)."""
     from dataclasses import asdict
 
     from empathos.listen.stats import store_stats
@@ -163,6 +196,14 @@ def stats(
         )
     )
     console.print(small(f"interactions by {period}", result.by_period))
+    for run in result.interrupted:
+        console.print(
+            f"[yellow]import {run['run_id']} of {run['path']} ({run['kind']}, started "
+            f"{run['started_at']}) was interrupted after {run['records_accepted']:,} stored "
+            f"record(s); resume it with: {run['resume']} (re-running is safe: stored "
+            "records count as unchanged)[/]",
+            soft_wrap=True,
+        )
 
 
 @app.command()

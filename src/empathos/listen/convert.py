@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from contextlib import contextmanager
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -111,8 +112,36 @@ def relaxed_gc() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+def _die_with_parent() -> None:
+    """A worker must not outlive the import that started it: if the parent is killed
+    (SIGKILL), nothing would ever end the pool. On Linux the kernel sends the worker
+    SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread
+    notices the parent is gone. Either way the parent may have died already: checked."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        PR_SET_PDEATHSIG = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="empathos-parent-watch").start()
+    if os.getppid() != parent:  # died between the fork and the prctl
+        os._exit(1)
+
+
 def _init_worker(spec: ConverterSpec) -> None:
     global _worker_convert, _worker_detect
+    _die_with_parent()
     gc.set_threshold(*IMPORT_GC_THRESHOLDS)  # the worker lives only for this import
     _worker_convert, _worker_detect = spec.build(), spec.detect_language
 

@@ -1,4 +1,7 @@
-"""Export a table of the store to Parquet or CSV, streaming, for the data team's own tools."""
+"""Export a table of the store to Parquet or CSV, streaming, for the data team's own tools.
+
+CSV cells that a spreadsheet would run as a formula are escaped (:func:`csv_safe`);
+Parquet, read by code rather than spreadsheets, keeps every value as stored."""
 
 from __future__ import annotations
 
@@ -48,6 +51,20 @@ def _cell(value: object) -> object:
     return orjson.dumps(value).decode() if isinstance(value, dict | list) else value
 
 
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP's list
+#: for CSV injection): ``=1+1``, ``+cmd``, ``-2+3``, ``@SUM(...)``, tab, carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A cell value that a spreadsheet shows as text: text starting with one of
+    :data:`FORMULA_STARTS` gets a leading single quote (the OWASP rule); everything else,
+    numbers included (``-3.5`` stays a number), is unchanged. Parquet keeps raw values."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_table(engine: Engine, table: str, out: str | Path, fmt: Format | None = None) -> int:
     """Write ``table`` to ``out``; the format follows the suffix unless given. Returns rows written."""
     if table not in TABLES:
@@ -70,7 +87,7 @@ def export_table(engine: Engine, table: str, out: str | Path, fmt: Format | None
                 writer = csv.writer(handle)
                 writer.writerow(names)
                 for part in result.partitions():
-                    writer.writerows([[_cell(v) for v in row] for row in part])
+                    writer.writerows([[csv_safe(_cell(v)) for v in row] for row in part])
                     written += len(part)
             return written
         with pq.ParquetWriter(out, arrow_schema) as writer:

@@ -2,8 +2,10 @@
 language, write in transactional batches, and put every bad record in a reject file.
 
 Guarantees, each tested: a bad record never stops the good ones; its reject line names
-file, line and field; re-importing stores nothing twice; a crash loses at most the batch
-in flight and never anything stored before.
+file, line and field; re-importing stores nothing twice and a stored record is never
+changed silently (the conflict policy, ``listen/conflicts.py``); a crash loses at most
+the batch in flight and never anything stored before, and the next import or
+``empathos stats`` marks the dead run ``interrupted`` (``listen/runs.py``).
 """
 
 from __future__ import annotations
@@ -11,16 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Connection, Engine, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathos.config import get_settings
 from empathos.listen import formats
+from empathos.listen.conflicts import POLICIES, Counts, LineTaggedSpec, Resolution, resolve
 from empathos.listen.errors import IngestError, Reject
 from empathos.listen.convert import (
     Converted,
@@ -40,8 +42,17 @@ from empathos.listen.readers import (
     iter_csv,
     iter_jsonl_lines,
 )
+from empathos.listen.runs import finish_run, mark_interrupted, start_run
 from empathos.store import schema
-from empathos.store.repository import WRITE_ORDER, upsert, widen_interaction_bounds
+from empathos.store.repository import (
+    WRITE_ORDER,
+    RetryExhausted,
+    delete_turns,
+    transaction_with_retry,
+    update_rows,
+    upsert,
+    widen_interaction_bounds,
+)
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -50,7 +61,10 @@ CHUNK = 1000  # records per unit of work handed to a worker
 
 @dataclass
 class IngestReport:
-    """What an import did; the CLI prints it and the API returns it."""
+    """What an import did; the CLI prints it and the API returns it.
+
+    ``records_accepted`` = ``new + unchanged + updated + skipped``; ``conflicts`` are
+    counted in ``records_rejected`` too (they are in the reject file)."""
 
     path: str
     kind: str
@@ -62,6 +76,18 @@ class IngestReport:
     rejects_path: str | None = None
     first_rejects: list[str] = field(default_factory=list)
     turns_stored: int = 0
+    new: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    on_conflict: str = "reject"
+
+    def add(self, counts: Counts) -> None:
+        for name in ("new", "unchanged", "updated", "skipped", "conflicts"):
+            setattr(self, name, getattr(self, name) + getattr(counts, name))
+        self.records_accepted += counts.new + counts.unchanged + counts.updated + counts.skipped
+        self.records_rejected += counts.conflicts
 
 
 @dataclass(frozen=True)
@@ -105,12 +131,12 @@ def guess_kind(path: Path) -> str:
 def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None, detect: bool) -> _Plan:
     if mapping is not None:
         fmt = formats.get(mapping.kind)
-        spec = ConverterSpec(mapping.kind, mapping=mapping, detect_language=detect)
+        spec = LineTaggedSpec(mapping.kind, mapping=mapping, detect_language=detect)
         reader, delimiter = mapping.format, mapping.delimiter
     else:
         fmt = formats.get(kind or guess_kind(path))
         prepared = fmt.prepare(path) if fmt.prepare is not None else None
-        spec = ConverterSpec(fmt.kind, prepared=prepared, detect_language=detect)
+        spec = LineTaggedSpec(fmt.kind, prepared=prepared, detect_language=detect)
         reader = fmt.reader_for(_file_type(path))
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     if reader in ("jsonl", "json") and is_json_array(path):
@@ -161,16 +187,22 @@ def ingest_file(
     detect_language: bool | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    on_conflict: str = "reject",
 ) -> IngestReport:
     """Import ``path`` into the store behind ``engine`` (see the module docstring).
 
     ``progress(bytes_done, bytes_total)`` is called after each batch. ``workers``
     processes parse, validate and detect language (default: one per core for files of a
-    few MB and more, none for small ones). The schema must exist (``empathos.store.init_db``).
+    few MB and more, none for small ones). ``on_conflict`` says what a record does whose
+    key is stored with different content: ``reject`` it (default), ``update`` the stored
+    fields it carries, or ``skip`` it (``listen/conflicts.py``). The schema must exist
+    (``empathos.store.init_db``).
     """
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
+    if on_conflict not in POLICIES:
+        raise IngestError(f"on_conflict must be one of {', '.join(POLICIES)}, got {on_conflict!r}")
     settings = get_settings()
     if isinstance(mapping, str | Path):
         mapping = load_mapping(Path(mapping))
@@ -180,31 +212,44 @@ def ingest_file(
     total = path.stat().st_size
     workers = auto_workers(total) if workers is None else workers
     rejects = _RejectWriter(Path(rejects_path) if rejects_path else default_rejects_path(path))
-    report = IngestReport(path=str(path), kind=plan.kind)
+    report = IngestReport(path=str(path), kind=plan.kind, on_conflict=on_conflict)
     counter = ByteCounter()
     started = time.perf_counter()
-    run_id = _start_run(engine, path, plan.kind)
+    mark_interrupted(engine)
+    run_id = start_run(engine, path, plan.kind)
     try:
         with relaxed_gc():
             converted = convert_all(
                 plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers
             )
             for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
-                _write_batch(engine, batch, plan.widens_bounds, path, first_line, last_line)
+                done = _write_batch(
+                    engine,
+                    batch,
+                    plan.widens_bounds,
+                    path,
+                    first_line,
+                    last_line,
+                    on_conflict,
+                    run_id,
+                    report,
+                )
+                for line_no, field_name, message, raw in done.rejects:
+                    rejects.write(Reject(report.path, line_no, field_name, message, raw))
+                report.add(done.counts)
                 report.batches += 1
-                report.records_accepted += batch.records
-                report.turns_stored += len(batch.rows.get("turns", ()))
+                report.turns_stored += len(done.inserts.get("turns", ()))
                 if progress:
                     progress(counter.n, total)
     except BaseException:
-        _finish_run(engine, run_id, report, "failed")
+        finish_run(engine, run_id, report, "failed")
         raise
     finally:
         rejects.close()
         report.seconds = time.perf_counter() - started
         report.first_rejects = rejects.first
         report.rejects_path = str(rejects.path) if rejects.handle is not None else None
-    _finish_run(engine, run_id, report, "ok")
+    finish_run(engine, run_id, report, "ok")
     return report
 
 
@@ -238,55 +283,52 @@ def _batches(
 
 
 def _write_batch(
-    engine: Engine, batch: _Batch, widens_bounds: bool, path: Path, first: int, last: int
-) -> None:
-    turns = batch.rows.get("turns")
-    try:
-        with engine.begin() as conn:
-            for table in WRITE_ORDER:
-                upsert(conn, table, batch.rows.get(table, ()))
-            if widens_bounds and turns:
-                widen_interaction_bounds(conn, (t["interaction_id"] for t in turns))
-    except SQLAlchemyError as exc:
-        raise IngestError(
-            f"{path}: lines {first}-{last} could not be stored and were rolled back "
-            f"(everything before line {first} is stored): {exc.__class__.__name__}: {exc.orig or exc}"
-        ) from exc
+    engine: Engine,
+    batch: _Batch,
+    widens_bounds: bool,
+    path: Path,
+    first: int,
+    last: int,
+    on_conflict: str,
+    run_id: int,
+    report: IngestReport,
+) -> Resolution:
+    """Resolve the batch against the store (:func:`conflicts.resolve`) and write it in one
+    transaction, with the run's progress, retried whole on a deadlock or serialization
+    failure; what the batch rejects is returned, to be written once it is committed."""
 
-
-def _start_run(engine: Engine, path: Path, kind: str) -> int:
-    with engine.begin() as conn:
-        result = conn.execute(
-            insert(schema.ingest_runs).values(
-                path=str(path),
-                kind=kind,
-                started_at=datetime.now(),
-                status="running",
-                records_read=0,
-                records_accepted=0,
-                records_rejected=0,
+    def work(conn: Connection) -> Resolution:
+        done = resolve(conn, batch.rows, on_conflict, complete_turns=not widens_bounds)
+        if done.replace_turns:
+            delete_turns(conn, done.replace_turns)
+        for table in WRITE_ORDER:
+            upsert(conn, table, done.inserts.get(table, ()))
+            update_rows(conn, table, done.updates.get(table, ()))
+        turns = done.inserts.get("turns")
+        if widens_bounds and turns:
+            widen_interaction_bounds(conn, (t["interaction_id"] for t in turns))
+        accepted = done.counts.new + done.counts.unchanged + done.counts.updated
+        conn.execute(
+            update(schema.ingest_runs)
+            .where(schema.ingest_runs.c.run_id == run_id)
+            .values(
+                records_read=report.records_read,
+                records_accepted=report.records_accepted + accepted + done.counts.skipped,
+                records_rejected=report.records_rejected + done.counts.conflicts,
             )
         )
-        return int(result.inserted_primary_key[0])
+        return done
 
-
-def _finish_run(engine: Engine, run_id: int, report: IngestReport, status: str) -> None:
     try:
-        with engine.begin() as conn:
-            conn.execute(
-                update(schema.ingest_runs)
-                .where(schema.ingest_runs.c.run_id == run_id)
-                .values(
-                    finished_at=datetime.now(),
-                    status=status,
-                    records_read=report.records_read,
-                    records_accepted=report.records_accepted,
-                    records_rejected=report.records_rejected,
-                )
-            )
-    except SQLAlchemyError:  # the database itself failed; the original error matters more
-        if status == "ok":
-            raise
+        return transaction_with_retry(engine, work)
+    except (SQLAlchemyError, RetryExhausted) as exc:
+        cause = exc.__cause__ if isinstance(exc, RetryExhausted) else exc
+        orig = getattr(cause, "orig", None) or cause
+        raise IngestError(
+            f"{path}: lines {first}-{last} could not be stored and were rolled back "
+            f"(everything before line {first} is stored): {orig.__class__.__name__}: {orig}"
+            + (f" ({exc})" if isinstance(exc, RetryExhausted) else "")
+        ) from exc
 
 
 def ingest_dir(directory: str | Path, engine: Engine, **options: Any) -> list[IngestReport]:

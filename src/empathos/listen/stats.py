@@ -1,14 +1,16 @@
 """What is in the store: counts per table, and interactions per channel, language and
-period -- the first thing an analyst checks after an import."""
+period -- the first thing an analyst checks after an import -- and which imports died
+before they finished (marked ``interrupted`` here, see ``listen/runs.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from empathos.listen.runs import mark_interrupted
 from empathos.store import schema
 from empathos.store.repository import TABLES, count_rows
 
@@ -25,6 +27,8 @@ class StoreStats:
     by_period: dict[str, int] = field(default_factory=dict)
     by_source: dict[str, int] = field(default_factory=dict)
     period: str = "month"
+    #: Imports that died before finishing and were not re-run since (``listen/runs.py``).
+    interrupted: list[dict[str, object]] = field(default_factory=list)
 
 
 def period_label(conn: Connection, column: ColumnElement, period: Period) -> ColumnElement:
@@ -39,6 +43,7 @@ def store_stats(engine: Engine, period: Period = "month") -> StoreStats:
     per interaction (its dominant language), because that is what staffing plans need."""
     i, t = schema.interactions, schema.turns
     stats = StoreStats(period=period)
+    stats.interrupted = [{**asdict(run), "resume": run.resume} for run in mark_interrupted(engine)]
     with engine.connect() as conn:
         stats.tables = {name: count_rows(conn, name) for name in TABLES}
         stats.by_channel = _grouped(conn, select(i.c.channel, func.count()).group_by(i.c.channel))

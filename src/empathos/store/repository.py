@@ -6,16 +6,37 @@ be filled by a later record (enrichment, never overwrite) -- and master data (cu
 employees, pods) with ``ON CONFLICT DO UPDATE``, because a newer CRM export is the truth.
 State rows (a live contact's current state, :data:`STATE`) are replaced by a newer row too,
 except for the columns fixed when the row was created.
+
+Rows are written in key order, whatever order they came in: two transactions that
+upsert the same keys then lock them in the same order, so they wait for each other
+instead of deadlocking (PostgreSQL; SQLite has one writer at a time anyway). Whether
+an incoming record may change a stored one is decided before :func:`upsert`, by the
+import's conflict policy (``listen/conflicts.py``), which reads the stored rows with
+:func:`stored_rows` and writes its changes with :func:`update_rows`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Column, Connection, Dialect, MetaData, Table, bindparam, func, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Dialect,
+    Engine,
+    MetaData,
+    Table,
+    bindparam,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
 
 from empathos.store import schema
@@ -51,6 +72,39 @@ WRITE_ORDER = (
 )
 
 
+T = TypeVar("T")
+#: SQLSTATEs after which the whole transaction may simply be run again: a deadlock
+#: (PostgreSQL rolled back one of the two transactions) and a serialization failure.
+RETRYABLE = frozenset({"40P01", "40001"})
+ATTEMPTS = 5
+
+
+class RetryExhausted(Exception):
+    """A transaction failed with a retryable error :data:`ATTEMPTS` times in a row."""
+
+
+def transaction_with_retry(
+    engine: Engine, work: Callable[[Connection], T], attempts: int = ATTEMPTS
+) -> T:
+    """Run ``work`` in one transaction; on a deadlock or serialization failure roll it
+    back and run it again, up to ``attempts`` times, after a jittered, growing pause (so
+    two colliding writers do not collide again in step). ``work`` must be safe to run
+    again: it reads what it needs inside the transaction and keeps no other state."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE:
+                raise
+            if attempt == attempts:
+                raise RetryExhausted(
+                    f"gave up after {attempts} attempts, each rolled back by the database"
+                ) from exc
+            time.sleep(random.uniform(0.5, 1.5) * 0.05 * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
     """Store ``rows`` in ``table_name`` idempotently (see the module docstring)."""
     if not rows:
@@ -61,6 +115,7 @@ def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) ->
         rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
     else:
         rows = _dedupe(rows, keys, fill=table_name == "interactions")
+    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
         _copy_upsert(conn, table_name, rows)
         return
@@ -103,8 +158,11 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
 def _copy_statement(dialect: Dialect, table_name: str, staging: str) -> str:
     table = _UPSERTABLE[table_name]
     source = Table(staging, MetaData(), *(Column(c.name, c.type) for c in table.columns))
+    keys = [source.c[c.name] for c in table.primary_key.columns]
+    # Ordered by key, so the rows are locked in key order, as in the row-wise path.
+    ordered = select(source).order_by(*keys)
     stmt = _conflict_rule(
-        postgresql.insert(table).from_select([c.name for c in table.columns], select(source)),
+        postgresql.insert(table).from_select([c.name for c in table.columns], ordered),
         table_name,
     )
     return str(stmt.compile(dialect=dialect))
@@ -188,6 +246,60 @@ def _dedupe(rows: Sequence[dict[str, Any]], keys: list[str], fill: bool) -> list
                 if kept.get(name) is None and value is not None:
                     kept[name] = value
     return list(seen.values())
+
+
+#: Keys per ``IN (...)`` list when reading stored rows: well under SQLite's and
+#: PostgreSQL's parameter limits, and small enough to keep each query cheap.
+READ_CHUNK = 500
+
+
+def stored_rows(
+    conn: Connection, table_name: str, keys: Iterable[tuple[Any, ...]]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored rows of ``table_name`` whose primary key is among ``keys``, by key.
+
+    Turns are read by interaction (``keys`` are 1-tuples of interaction ids) and keyed by
+    ``(interaction_id, seq)``: whoever compares an interaction's turns needs all of them.
+    """
+    table = TABLES[table_name]
+    pk = [c.name for c in table.primary_key.columns]
+    by = table.c[pk[0]]
+    wanted = sorted({k[0] for k in keys})
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for start in range(0, len(wanted), READ_CHUNK):
+        chunk = wanted[start : start + READ_CHUNK]
+        for row in conn.execute(select(table).where(by.in_(chunk))).mappings():
+            found[tuple(row[k] for k in pk)] = dict(row)
+    return found
+
+
+def update_rows(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Overwrite stored rows of ``table_name`` (matched on the primary key) with ``rows``,
+    every non-key column of the table; in key order, like :func:`upsert`."""
+    if not rows:
+        return
+    table = TABLES[table_name]
+    pk = [c.name for c in table.primary_key.columns]
+    others = [c.name for c in table.columns if c.name not in pk]
+    stmt = (
+        update(table)
+        .where(*(table.c[k] == bindparam(f"k_{k}") for k in pk))
+        .values({name: bindparam(f"v_{name}") for name in others})
+    )
+    params = [
+        {**{f"k_{k}": row[k] for k in pk}, **{f"v_{n}": row.get(n) for n in others}}
+        for row in sorted(rows, key=lambda row: tuple(row[k] for k in pk))
+    ]
+    conn.execute(stmt, params)
+
+
+def delete_turns(conn: Connection, interaction_ids: Iterable[str]) -> None:
+    """Remove the stored turns of these interactions (an import replacing them); their
+    annotations go with them (``ON DELETE CASCADE``): they described the old text."""
+    ids = sorted(set(interaction_ids))
+    t = schema.turns
+    for start in range(0, len(ids), READ_CHUNK):
+        conn.execute(t.delete().where(t.c.interaction_id.in_(ids[start : start + READ_CHUNK])))
 
 
 def widen_interaction_bounds(conn: Connection, interaction_ids: Iterable[str]) -> None:

@@ -149,6 +149,10 @@ ingest_runs = Table(
     Column("records_accepted", Integer, nullable=False, default=0),
     Column("records_rejected", Integer, nullable=False, default=0),
     Column("status", String(16), nullable=False),
+    # Who runs the import (migration 0014): a run left ``running`` whose process is gone
+    # is marked ``interrupted`` by the next import or ``empathos stats``.
+    Column("pid", Integer),
+    Column("host", String(255)),
 )
 
 Index("ix_turns_speaker_lang", turns.c.speaker, turns.c.language)
