@@ -8,27 +8,25 @@ how many contacts they stand.
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from datetime import date
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from empathos.api._filters import (
+    ChannelQuery,
+    CompanyQuery,
+    EndQuery,
+    LanguageQuery,
+    PodQuery,
+    StartQuery,
+)
 from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
 from empathos.learn.ooda import OodaReport
 
 router = APIRouter(tags=["learn"])
-
-# The read filters every face shares (empathos.store.queries.interaction_conditions).
-StartQuery = Query(None, description="first day of the period (inclusive, YYYY-MM-DD)")
-EndQuery = Query(None, description="last day of the period (inclusive, YYYY-MM-DD)")
-ChannelQuery = Query(None, description="only contacts of this channel")
-LanguageQuery = Query(None, description="only contacts of customers with this language")
-CompanyQuery = Query(
-    None, description="only contacts of this brand (interactions.company; '(none)': unrecorded)"
-)
 
 Role = Literal["employee", "supervisor"]
 
@@ -236,9 +234,7 @@ def get_ooda(
     end: date | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
-    pod: str | None = Query(
-        None, description="only contacts handled in this pod ('(none)': no employee)"
-    ),
+    pod: str | None = PodQuery,
     company: str | None = CompanyQuery,
 ) -> dict[str, Any]:
     from empathos.learn.ooda import Slice, ooda_report
