@@ -9,9 +9,11 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from empathos.store import init_db, make_engine
 
@@ -56,12 +58,20 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(demo_db: Path) -> Iterator[str]:
     """The app served by uvicorn in a thread; yields its base URL."""
+    engine = make_engine(f"sqlite:///{demo_db}")
+    init_db(engine)
+    with serve(engine) as url:
+        yield url
+    engine.dispose()
+
+
+@contextmanager
+def serve(engine: Engine) -> Iterator[str]:
+    """The app on ``engine`` served by uvicorn in a thread; yields its base URL."""
     import uvicorn
 
     from empathos.api.app import create_app
 
-    engine = make_engine(f"sqlite:///{demo_db}")
-    init_db(engine)
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(engine=engine), host="127.0.0.1", port=_free_port(), log_level="warning"
@@ -75,10 +85,11 @@ def live_server(demo_db: Path) -> Iterator[str]:
             raise RuntimeError("uvicorn did not start")
         time.sleep(0.05)
     host, port = server.config.host, server.config.port
-    yield f"http://{host}:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    engine.dispose()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -49,8 +49,9 @@ def _score_row(
     transfers: int,
     empathy: float | None,
     model=MODEL,
+    interactions=INTERACTIONS,
 ) -> dict:
-    cid = next(i[1] for i in INTERACTIONS if i[0] == iid)
+    cid = next(i[1] for i in interactions if i[0] == iid)
     return {
         "interaction_id": iid,
         "model": model[0],
@@ -197,3 +198,80 @@ def fill(engine: Engine) -> None:
                 ]
             ],
         )
+
+
+# --------------------------------------------------------------------------- the matrix
+# fill() plus two brands (interactions.company) and a second period (January 2026): every
+# filter of the dashboard has two values to tell apart.
+JAN = datetime(2026, 1, 10, 9, 0)
+COMPANIES = {
+    "i-1": "brand-a",
+    "i-2": "brand-b",
+    "i-3": "brand-a",
+    "i-4": "brand-b",
+    "i-5": "brand-a",
+    "i-6": "brand-b",
+    "i-7": "brand-a",
+    "i-8": "brand-b",
+}
+OLD = [
+    ("i-7", "cu-1", "chat", JAN, "e-1"),
+    ("i-8", "cu-2", "voice", datetime(2026, 1, 12, 9, 0), "e-2"),
+]
+OLD_SCORES = [
+    ("i-7", 0.3, 0.5, "improved", 0.2, 0, 0, 40.0),
+    ("i-8", -0.2, -0.4, "worsened", 0.5, 0, 1, 10.0),
+]
+ALL_INTERACTIONS = INTERACTIONS + OLD
+SCORED = {s[0] for s in SCORES + OLD_SCORES}
+
+
+def fill_matrix(engine: Engine) -> None:
+    """The tiny store of :func:`fill` with brands on every contact and a January period."""
+    fill(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            schema.interactions.insert(),
+            [
+                {
+                    "interaction_id": i,
+                    "customer_id": c,
+                    "channel": ch,
+                    "started_at": t,
+                    "ended_at": t,
+                    "employee_id": e,
+                    "source": "simulated",
+                    "attributes": {},
+                }
+                for i, c, ch, t, e in OLD
+            ],
+        )
+        conn.execute(
+            schema.interaction_scores.insert(),
+            [_score_row(*s, interactions=ALL_INTERACTIONS) for s in OLD_SCORES],
+        )
+        for iid, company in COMPANIES.items():
+            conn.execute(
+                schema.interactions.update()
+                .where(schema.interactions.c.interaction_id == iid)
+                .values(company=company)
+            )
+
+
+def matching(
+    start=None, end=None, channel=None, language=None, pod=None, company=None
+) -> list[tuple]:
+    """The oracle: the matrix store's interactions under the filters, from the lists above
+    (not through any query), as (id, customer, channel, started, employee) rows."""
+    langs, pods = dict(CUSTOMERS), dict(EMPLOYEES)
+    out = []
+    for row in ALL_INTERACTIONS:
+        iid, cid, ch, t, emp = row
+        if start and t.date() < start or end and t.date() > end:
+            continue
+        if channel and ch != channel or language and langs.get(cid) != language:
+            continue
+        if pod and pods.get(emp, "(none)") != pod or company and COMPANIES[iid] != company:
+            continue
+        out.append(row)
+    return out

@@ -104,7 +104,12 @@ def test_filters_click_through(
     page.click("button:has-text('Apply filters')")
     page.wait_for_url(f"**channel={channel}**")
     _charts_rendered(page)
-    expected = ag.kpis(engine_on, ag.Filters(channel=channel)).n_interactions
+    # no period chosen: the page reads the latest 30 days with data and names them
+    f = ag.with_default_period(engine_on, ag.Filters(channel=channel))
+    assert f.period_default
+    note = page.locator("#period-note").inner_text()
+    assert f"Period: {f.start} – {f.end} (latest with data" in note
+    expected = ag.kpis(engine_on, f).n_interactions
     listen = page.locator("#p-listen").locator("xpath=..")
     assert listen.locator(".kpi dd").first.inner_text() == num(expected)
 

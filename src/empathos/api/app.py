@@ -22,6 +22,7 @@ ROUTER_MODULES = (
     "empathos.api.contacts",
     "empathos.api.learn",
     "empathos.api.assess",
+    "empathos.api.summary",
     "empathos.web.routes",
 )
 

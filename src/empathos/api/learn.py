@@ -8,11 +8,20 @@ how many contacts they stand.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from empathos.api._filters import (
+    ChannelQuery,
+    CompanyQuery,
+    EndQuery,
+    LanguageQuery,
+    PodQuery,
+    StartQuery,
+)
 from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
 from empathos.learn.ooda import OodaReport
@@ -166,12 +175,22 @@ def get_feedback(
     response_model=CoachingOut,
 )
 def get_pod_coaching(
-    pod_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)
+    pod_id: str,
+    request: Request,
+    weeks: int = Query(12, ge=1, le=520),
+    start: date | None = StartQuery,
+    end: date | None = EndQuery,
+    channel: str | None = ChannelQuery,
+    language: str | None = LanguageQuery,
+    company: str | None = CompanyQuery,
 ) -> dict[str, Any]:
     from empathos.learn.coaching import CoachingConfig, CoachingError, coach_pod
 
+    cfg = CoachingConfig(
+        weeks=weeks, start=start, end=end, channel=channel, language=language, company=company
+    )
     try:
-        return coach_pod(request.app.state.engine, pod_id, CoachingConfig(weeks=weeks)).to_dict()
+        return coach_pod(request.app.state.engine, pod_id, cfg).to_dict()
     except CoachingError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
@@ -182,14 +201,22 @@ def get_pod_coaching(
     response_model=CoachingOut,
 )
 def get_employee_coaching(
-    employee_id: str, request: Request, weeks: int = Query(12, ge=1, le=520)
+    employee_id: str,
+    request: Request,
+    weeks: int = Query(12, ge=1, le=520),
+    start: date | None = StartQuery,
+    end: date | None = EndQuery,
+    channel: str | None = ChannelQuery,
+    language: str | None = LanguageQuery,
+    company: str | None = CompanyQuery,
 ) -> dict[str, Any]:
     from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee
 
+    cfg = CoachingConfig(
+        weeks=weeks, start=start, end=end, channel=channel, language=language, company=company
+    )
     try:
-        return coach_employee(
-            request.app.state.engine, employee_id, CoachingConfig(weeks=weeks)
-        ).to_dict()
+        return coach_employee(request.app.state.engine, employee_id, cfg).to_dict()
     except CoachingError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
@@ -200,11 +227,20 @@ def get_employee_coaching(
     response_model=OodaOut,
 )
 def get_ooda(
-    request: Request, weeks: int = Query(12, ge=1, le=520), days: int = Query(30, ge=1, le=3650)
+    request: Request,
+    weeks: int = Query(12, ge=1, le=520),
+    days: int = Query(30, ge=1, le=3650),
+    start: date | None = StartQuery,
+    end: date | None = EndQuery,
+    channel: str | None = ChannelQuery,
+    language: str | None = LanguageQuery,
+    pod: str | None = PodQuery,
+    company: str | None = CompanyQuery,
 ) -> dict[str, Any]:
-    from empathos.learn.ooda import ooda_report
+    from empathos.learn.ooda import Slice, ooda_report
 
-    return ooda_report(request.app.state.engine, weeks, days).to_dict()
+    sl = Slice(start, end, channel, language, pod, company)
+    return ooda_report(request.app.state.engine, weeks, days, sl).to_dict()
 
 
 @router.post(

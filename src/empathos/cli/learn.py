@@ -13,16 +13,52 @@ from empathos.cli._app import app
 from empathos.cli._util import DbOption, console, fail, open_store
 
 
+# The read filters every face shares (empathos.store.queries.interaction_conditions).
+StartOption = Annotated[
+    str | None, typer.Option(help="First day of the period (YYYY-MM-DD, inclusive).")
+]
+EndOption = Annotated[
+    str | None, typer.Option(help="Last day of the period (YYYY-MM-DD, inclusive).")
+]
+ChannelOption = Annotated[str | None, typer.Option(help="Only contacts of this channel.")]
+LanguageOption = Annotated[
+    str | None, typer.Option(help="Only contacts of customers with this language.")
+]
+CompanyOption = Annotated[
+    str | None,
+    typer.Option(help="Only contacts of this brand (interactions.company; '(none)': unrecorded)."),
+]
+
+
+def _day(value: str | None, name: str):  # noqa: ANN202 - a date or None
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{name} {value!r}: not a date (YYYY-MM-DD)")
+
+
 @app.command("coach")
 def coach(
     subject: Annotated[str, typer.Argument(help="Employee id (or pod id with --pod).")],
     pod: Annotated[
         bool, typer.Option("--pod", help="SUBJECT is a pod id: report the pod and its members.")
     ] = False,
-    weeks: Annotated[int, typer.Option(help="Window: the last N weeks of contacts.")] = 12,
+    weeks: Annotated[
+        int,
+        typer.Option(help="Default window: the last N weeks up to the newest (filtered) contact."),
+    ] = 12,
     min_contacts: Annotated[
         int, typer.Option(help="Peers with fewer contacts are left out of percentiles.")
     ] = 5,
+    start: StartOption = None,
+    end: EndOption = None,
+    channel: ChannelOption = None,
+    language: LanguageOption = None,
+    company: CompanyOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -33,7 +69,15 @@ def coach(
 
     from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee, coach_pod
 
-    cfg = CoachingConfig(weeks=weeks, min_contacts=min_contacts)
+    cfg = CoachingConfig(
+        weeks=weeks,
+        min_contacts=min_contacts,
+        start=_day(start, "--start"),
+        end=_day(end, "--end"),
+        channel=channel,
+        language=language,
+        company=company,
+    )
     try:
         rep = (coach_pod if pod else coach_employee)(open_store(db), subject, cfg)
     except CoachingError as exc:
@@ -62,6 +106,14 @@ def ooda(
     ] = 0.2,
     weeks: Annotated[int, typer.Option(help="Observe: weekly KPIs over the last N weeks.")] = 12,
     days: Annotated[int, typer.Option(help="Orient: our current KPIs over the last N days.")] = 30,
+    start: StartOption = None,
+    end: EndOption = None,
+    channel: ChannelOption = None,
+    language: LanguageOption = None,
+    pod: Annotated[
+        str | None, typer.Option(help="Only contacts handled in this pod ('(none)': no employee).")
+    ] = None,
+    company: CompanyOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -69,7 +121,13 @@ def ooda(
     by expected value (value at risk x measured effect), act by starting an experiment."""
     import json
 
-    from empathos.learn.ooda import BenchmarkError, apply_action, import_benchmarks, ooda_report
+    from empathos.learn.ooda import (
+        BenchmarkError,
+        Slice,
+        apply_action,
+        import_benchmarks,
+        ooda_report,
+    )
 
     engine = open_store(db)
     if benchmarks is not None:
@@ -91,7 +149,8 @@ def ooda(
             f"`empathos experiment report {started['experiment']}`"
         )
         return
-    rep = ooda_report(engine, weeks, days)
+    sl = Slice(_day(start, "--start"), _day(end, "--end"), channel, language, pod, company)
+    rep = ooda_report(engine, weeks, days, sl)
     if as_json:
         console.print_json(json.dumps(rep.to_dict(), default=str))
         return

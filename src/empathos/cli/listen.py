@@ -159,18 +159,25 @@ def stats(
     period: Annotated[
         str, typer.Option(help="Group interactions by day, week or month.")
     ] = "month",
+    company: Annotated[
+        str | None,
+        typer.Option(
+            help="Count only this brand's interactions "
+            "(interactions.company; '(none)': unrecorded)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Counts in the store: rows per table, interactions per channel, language, period and
-    source, and imports that were interrupted (with how to resume them)."""
+    """Counts in the store: rows per table, interactions per channel, language, period,
+    source and brand, and imports that were interrupted (with how to resume them)."""
     from dataclasses import asdict
 
     from empathos.listen.stats import store_stats
 
     if period not in ("day", "week", "month"):
         fail("--period must be day, week or month")
-    result = store_stats(open_store(db), period=period)  # type: ignore[arg-type]
+    result = store_stats(open_store(db), period=period, company=company)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps(asdict(result), indent=2))
         return
@@ -192,6 +199,7 @@ def stats(
                 small("interactions by channel", result.by_channel),
                 small("interactions by language", result.by_language),
                 small("interactions by source", result.by_source),
+                small("interactions by brand", result.by_company),
             ]
         )
     )

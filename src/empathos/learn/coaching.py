@@ -30,7 +30,7 @@ Every report names its data source (``interactions.source``) and its sample size
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from empathos.learn.anonymise import Anonymiser
-from empathos.store.queries import current_score_models
+from empathos.store.queries import current_score_models, interaction_conditions
 from empathos.store.schema import (
     customers,
     employees,
@@ -68,7 +68,26 @@ class CoachingError(LookupError):
 
 @dataclass(frozen=True)
 class CoachingConfig:
-    weeks: int = 12  # window: the last N weeks before the newest contact in the store
+    weeks: int = 12  # default window: the last N weeks up to the newest contact (filtered)
+    # An explicit period (inclusive days) replaces the default window; the other filters
+    # narrow the contacts the report (and its peers) stand on, as on every face.
+    start: date | None = None
+    end: date | None = None
+    channel: str | None = None
+    language: str | None = None
+    company: str | None = None  # the brand (interactions.company)
+
+    def conditions(self, since: datetime | None, until: datetime | None) -> list[Any]:
+        """WHERE conditions on interactions: the window plus the filters."""
+        conds = interaction_conditions(
+            channel=self.channel, language=self.language, company=self.company
+        )
+        if since is not None:
+            conds.append(interactions.c.started_at >= since)
+        if until is not None:
+            conds.append(interactions.c.started_at <= until)
+        return conds
+
     min_contacts: int = 5  # peers with fewer contacts are left out of the percentiles
     n_examples: int = 2  # best and worst endings shown
     example_turns: int = 4  # last turns of each example
@@ -125,7 +144,10 @@ def source_label(sources: pd.Series) -> str:
 
 
 def contacts_frame(
-    engine: Engine, model: tuple[str, str, str, str], since: datetime | None
+    engine: Engine,
+    model: tuple[str, str, str, str],
+    since: datetime | None,
+    conds: list[Any] | None = None,
 ) -> pd.DataFrame:
     """Handled contacts (an employee is set) with their scores and the employee's pod."""
     i, s, e = interactions.c, interaction_scores.c, employees.c
@@ -157,11 +179,16 @@ def contacts_frame(
     )
     if since is not None:
         q = q.where(i.started_at >= since)
+    if conds:
+        q = q.where(*conds)
     return _frame(engine, q)
 
 
 def replies_frame(
-    engine: Engine, model: tuple[str, str, str, str], since: datetime | None
+    engine: Engine,
+    model: tuple[str, str, str, str],
+    since: datetime | None,
+    conds: list[Any] | None = None,
 ) -> pd.DataFrame:
     """Employee replies with their empathy levels and the sympathy-only flag."""
     from empathos.understand.backends.lexicon import LexiconEmpathyModel
@@ -192,6 +219,8 @@ def replies_frame(
     )
     if since is not None:
         q = q.where(i.started_at >= since)
+    if conds:
+        q = q.where(*conds)
     df = _frame(engine, q)
     if df.empty:
         return df.assign(any_mechanism=[], sympathy_only=[])
@@ -427,23 +456,38 @@ def _known_names(engine: Engine, contacts: pd.DataFrame) -> list[str]:
 # ---------------------------------------------------------------------------- reports
 
 
-def _window(engine: Engine, weeks: int) -> tuple[datetime | None, datetime | None]:
+def _window(engine: Engine, cfg: CoachingConfig) -> tuple[datetime | None, datetime | None]:
+    """The report's window: the chosen period, else the ``weeks`` weeks up to the newest
+    contact *under the filters* (the latest period that has data, not "now")."""
+    if cfg.start is not None or cfg.end is not None:
+        since = None if cfg.start is None else datetime.combine(cfg.start, datetime.min.time())
+        until = (
+            None
+            if cfg.end is None
+            else datetime.combine(cfg.end + timedelta(days=1), datetime.min.time())
+            - timedelta(microseconds=1)
+        )
+        return since, until
     with engine.connect() as conn:
-        last = conn.execute(select(func.max(interactions.c.started_at))).scalar()
+        last = conn.execute(
+            select(func.max(interactions.c.started_at)).where(*cfg.conditions(None, None))
+        ).scalar()
     if last is None:
         return None, None
-    return last - timedelta(weeks=weeks), last
+    return last - timedelta(weeks=cfg.weeks), last
 
 
 def _load(
     engine: Engine, cfg: CoachingConfig
 ) -> tuple[Any, pd.DataFrame, pd.DataFrame, dict[str, str | None]]:
     model = current_score_models(engine)
-    since, until = _window(engine, cfg.weeks)
+    since, until = _window(engine, cfg)
     window = {
         "from": since.isoformat() if since else None,
         "to": until.isoformat() if until else None,
+        "chosen": "period" if cfg.start or cfg.end else f"latest {cfg.weeks} weeks with data",
     }
+    conds = cfg.conditions(since, until)
     if model is None:
         empty = pd.DataFrame(
             columns=[
@@ -460,7 +504,12 @@ def _load(
             ]
         )
         return None, empty, pd.DataFrame(), window
-    return model, contacts_frame(engine, model, since), replies_frame(engine, model, since), window
+    return (
+        model,
+        contacts_frame(engine, model, since, conds),
+        replies_frame(engine, model, since, conds),
+        window,
+    )
 
 
 def _model_name(model: Any) -> str | None:

@@ -33,7 +33,7 @@ import csv
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,11 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select
 
 from empathos.learn.coaching import source_label
-from empathos.store.queries import current_prediction_run, current_score_models
+from empathos.store.queries import (
+    current_prediction_run,
+    current_score_models,
+    interaction_conditions,
+)
 from empathos.store.schema import (
     customer_journeys,
     customer_scores,
@@ -204,11 +208,66 @@ class Kpi:
     unit: str = ""
 
 
+@dataclass(frozen=True)
+class Slice:
+    """Which contacts the report observes: a period (inclusive days; ``None``: the default
+    window up to the newest contact under the filters) and the filters every face shares
+    (channel, the customer's language, the handling pod, the brand)."""
+
+    start: date | None = None
+    end: date | None = None
+    channel: str | None = None
+    language: str | None = None
+    pod: str | None = None
+    company: str | None = None
+
+    def conds(self) -> list[Any]:
+        """The non-period filters as WHERE conditions on interactions."""
+        return interaction_conditions(
+            channel=self.channel, language=self.language, pod=self.pod, company=self.company
+        )
+
+    def filtered(self) -> bool:
+        return any((self.channel, self.language, self.pod, self.company))
+
+    def window(self, engine: Engine, span: timedelta) -> tuple[datetime, datetime] | None:
+        """(since, until): the chosen period, else ``span`` up to the newest filtered contact."""
+        until = (
+            datetime.combine(self.end + timedelta(days=1), datetime.min.time())
+            - timedelta(microseconds=1)
+            if self.end
+            else _latest(engine, self.conds())
+        )
+        if until is None:
+            return None
+        since = datetime.combine(self.start, datetime.min.time()) if self.start else until - span
+        return since, until
+
+
+ALL = Slice()
+
+
+def _slice_customers(engine: Engine, sl: Slice) -> set[str] | None:
+    """The customers with a contact in the filtered slice (any time); None: no filter."""
+    if not sl.filtered():
+        return None
+    i = interactions.c
+    q = select(i.customer_id).where(i.customer_id.is_not(None), *sl.conds()).distinct()
+    with engine.connect() as conn:
+        return {str(x) for x in conn.execute(q).scalars()}
+
+
 def _contacts(
-    engine: Engine, since: datetime | None, until: datetime | None, segment: str | None
+    engine: Engine,
+    since: datetime | None,
+    until: datetime | None,
+    segment: str | None,
+    sl: Slice = ALL,
 ) -> pd.DataFrame:
     i = interactions.c
-    q = select(i.interaction_id, i.customer_id, i.started_at, i.employee_id, i.source)
+    q = select(i.interaction_id, i.customer_id, i.started_at, i.employee_id, i.source).where(
+        *sl.conds()
+    )
     if since is not None:
         q = q.where(i.started_at >= since)
     if until is not None:
@@ -237,18 +296,25 @@ def _contacts(
     return df
 
 
-def _latest(engine: Engine) -> datetime | None:
+def _latest(engine: Engine, conds: list[Any] | None = None) -> datetime | None:
     with engine.connect() as conn:
-        return conn.execute(select(func.max(interactions.c.started_at))).scalar()
+        return conn.execute(
+            select(func.max(interactions.c.started_at)).where(*(conds or []))
+        ).scalar()
 
 
-def current_kpis(engine: Engine, days: int = 30, segment: str | None = None) -> dict[str, Any]:
-    """Our KPIs over the last ``days`` days of data (optionally one customer segment)."""
-    until = _latest(engine)
-    if until is None:
+def current_kpis(
+    engine: Engine, days: int = 30, segment: str | None = None, sl: Slice = ALL
+) -> dict[str, Any]:
+    """Our KPIs over the last ``days`` days of data under the slice's filters (or over
+    its period when one is chosen; optionally one customer segment)."""
+    span = sl.window(engine, timedelta(days=days))
+    if span is None:
         return {"window": None, "source": "no data", "kpis": {}}
-    since = until - timedelta(days=days)
-    c = _contacts(engine, since, until, segment)
+    since, until = span
+    if sl.start or sl.end:
+        days = max(1, round((until - since).total_seconds() / 86400))
+    c = _contacts(engine, since, until, segment, sl)
     o = outcomes.c
     outs = _frame(
         engine,
@@ -262,6 +328,9 @@ def current_kpis(engine: Engine, days: int = 30, segment: str | None = None) -> 
         for k in ("csat", "nps", "resolved")
     }
     churn = outs[outs["kind"] == "churn"]
+    in_slice = _slice_customers(engine, sl)
+    if in_slice is not None:  # a brand/channel/...: its customers, not the whole book
+        churn = churn[churn["customer_id"].isin(in_slice)]
     if segment:
         seg_customers = set(
             _frame(engine, select(customers.c.customer_id).where(customers.c.segment == segment))[
@@ -269,7 +338,9 @@ def current_kpis(engine: Engine, days: int = 30, segment: str | None = None) -> 
             ]
         )
         churn = churn[churn["customer_id"].isin(seg_customers)]
-        n_customers = len(seg_customers)
+        n_customers = len(seg_customers if in_slice is None else seg_customers & in_slice)
+    elif in_slice is not None:
+        n_customers = len(in_slice)
     else:
         with engine.connect() as conn:
             n_customers = int(
@@ -306,7 +377,12 @@ def current_kpis(engine: Engine, days: int = 30, segment: str | None = None) -> 
     for name, kpi in k.items():
         kpi.unit = METRICS[name].unit
     return {
-        "window": {"from": since.isoformat(), "to": until.isoformat(), "days": days},
+        "window": {
+            "from": since.isoformat(),
+            "to": until.isoformat(),
+            "days": days,
+            "chosen": "period" if sl.start or sl.end else f"latest {days} days with data",
+        },
         "segment": segment or "",
         "source": source_label(c["source"]),
         "n_contacts": len(c),
@@ -319,22 +395,31 @@ def _m(x: pd.Series) -> float | None:
     return None if x.empty else round(float(x.mean()), 4)
 
 
-def observe(engine: Engine, weeks: int = 12) -> dict[str, Any]:
-    """Weekly KPI series over the last ``weeks`` weeks, and value at risk per prediction date."""
-    until = _latest(engine)
-    if until is None:
+def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
+    """Weekly KPI series over the last ``weeks`` weeks of data under the slice's filters
+    (or its chosen period), and value at risk per prediction date."""
+    span = sl.window(engine, timedelta(weeks=weeks))
+    if span is None:
         return {"source": "no data", "weekly": [], "value_at_risk": []}
-    since = until - timedelta(weeks=weeks)
-    c = _contacts(engine, since, until, None)
+    since, until = span
+    c = _contacts(engine, since, until, None, sl)
     ts = pd.to_datetime(c["started_at"])
     c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")
     o = outcomes.c
     outs = _frame(
         engine,
-        select(o.kind, o.value, o.ts, o.interaction_id).where(
-            o.kind.in_(["churn", "csat"]), o.ts >= since
+        select(o.kind, o.value, o.ts, o.interaction_id, o.customer_id).where(
+            o.kind.in_(["churn", "csat"]),
+            o.ts >= since,
+            *([o.ts <= until] if sl.end else []),  # a chosen end bounds outcomes too
         ),
     )
+    in_slice = _slice_customers(engine, sl)
+    if in_slice is not None:  # csat of the slice's contacts, churn of its customers
+        ids = set(c["interaction_id"])
+        keep = (outs["kind"] == "csat") & outs["interaction_id"].isin(ids)
+        keep |= (outs["kind"] == "churn") & outs["customer_id"].isin(in_slice)
+        outs = outs[keep].copy()
     ots = pd.to_datetime(outs["ts"])
     outs["week"] = ots.dt.normalize() - pd.to_timedelta(ots.dt.day_of_week, unit="D")
     weekly = []
@@ -369,19 +454,20 @@ def observe(engine: Engine, weeks: int = 12) -> dict[str, Any]:
     return {
         "source": source_label(c["source"]),
         "n_contacts": len(c),
+        "window": {"from": since.isoformat(), "to": until.isoformat()},
         "weekly": weekly,
         "value_at_risk": [{**r, "as_of": str(r["as_of"])} for r in var.to_dict("records")],
     }
 
 
-def orient(engine: Engine, days: int = 30) -> list[dict[str, Any]]:
+def orient(engine: Engine, days: int = 30, sl: Slice = ALL) -> list[dict[str, Any]]:
     """Each stored benchmark beside our figure for the same metric and segment."""
     cache: dict[str, dict[str, Any]] = {}
     out = []
     for b in stored_benchmarks(engine):
         seg = b["segment"] or ""
         if seg not in cache:
-            cache[seg] = current_kpis(engine, days, seg or None)
+            cache[seg] = current_kpis(engine, days, seg or None, sl)
         ours = cache[seg]["kpis"].get(b["metric"], {})
         value = ours.get("value")
         gap = None if value is None else round(value - b["value"], 4)
@@ -777,10 +863,14 @@ class OodaReport:
         return asdict(self)
 
 
-def ooda_report(engine: Engine, weeks: int = 12, days: int = 30) -> OodaReport:
-    """Observe, orient and decide in one report (act is a separate, explicit call)."""
-    obs = observe(engine, weeks)
-    cur = current_kpis(engine, days)
+def ooda_report(engine: Engine, weeks: int = 12, days: int = 30, sl: Slice = ALL) -> OodaReport:
+    """Observe, orient and decide in one report (act is a separate, explicit call).
+
+    ``sl`` narrows observe and orient to a period and the shared filters; decide ranks
+    actions over every customer's value at risk (the latest predict run) whatever the
+    slice, and says so in the notes when a filter is set."""
+    obs = observe(engine, weeks, sl)
+    cur = current_kpis(engine, days, sl=sl)
     notes = []
     if cur.get("source") not in ("real",):
         notes.append(
@@ -788,11 +878,16 @@ def ooda_report(engine: Engine, weeks: int = 12, days: int = 30) -> OodaReport:
             if cur.get("source") != "no data"
             else "the store holds no contacts yet"
         )
+    if sl.filtered():
+        notes.append(
+            "decide ranks actions over every customer's value at risk: the filters apply "
+            "to observe and orient only"
+        )
     return OodaReport(
         source=cur.get("source", "no data"),
         observe=obs,
         current=cur,
-        orient=orient(engine, days),
+        orient=orient(engine, days, sl),
         decide=[asdict(a) for a in decide(engine)],
         notes=notes,
     )

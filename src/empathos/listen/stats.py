@@ -26,9 +26,11 @@ class StoreStats:
     by_language: dict[str, int] = field(default_factory=dict)
     by_period: dict[str, int] = field(default_factory=dict)
     by_source: dict[str, int] = field(default_factory=dict)
+    by_company: dict[str, int] = field(default_factory=dict)  # the brand side ("(none)")
     period: str = "month"
     #: Imports that died before finishing and were not re-run since (``listen/runs.py``).
     interrupted: list[dict[str, object]] = field(default_factory=list)
+    company: str | None = None  # the brand the interaction counts are narrowed to
 
 
 def period_label(conn: Connection, column: ColumnElement, period: Period) -> ColumnElement:
@@ -38,23 +40,44 @@ def period_label(conn: Connection, column: ColumnElement, period: Period) -> Col
     return func.strftime(_SQLITE_FORMATS[period], column)
 
 
-def store_stats(engine: Engine, period: Period = "month") -> StoreStats:
+def store_stats(engine: Engine, period: Period = "month", company: str | None = None) -> StoreStats:
     """Counts of everything stored. Languages are those of customer turns, counted once
-    per interaction (its dominant language), because that is what staffing plans need."""
+    per interaction (its dominant language), because that is what staffing plans need.
+    ``company`` narrows the interaction counts to one brand (``"(none)"``: unrecorded);
+    the rows per table stay whole-store counts."""
+    from empathos.store.queries import interaction_conditions
+
     i, t = schema.interactions, schema.turns
-    stats = StoreStats(period=period)
+    stats = StoreStats(period=period, company=company)
     stats.interrupted = [{**asdict(run), "resume": run.resume} for run in mark_interrupted(engine)]
+    brand = interaction_conditions(company=company)
     with engine.connect() as conn:
         stats.tables = {name: count_rows(conn, name) for name in TABLES}
-        stats.by_channel = _grouped(conn, select(i.c.channel, func.count()).group_by(i.c.channel))
-        stats.by_source = _grouped(conn, select(i.c.source, func.count()).group_by(i.c.source))
+        stats.by_channel = _grouped(
+            conn, select(i.c.channel, func.count()).where(*brand).group_by(i.c.channel)
+        )
+        stats.by_source = _grouped(
+            conn, select(i.c.source, func.count()).where(*brand).group_by(i.c.source)
+        )
+        stats.by_company = _grouped(
+            conn, select(i.c.company, func.count()).where(*brand).group_by(i.c.company)
+        )
         label = period_label(conn, i.c.started_at, period).label("p")
         stats.by_period = dict(
-            sorted(_grouped(conn, select(label, func.count()).group_by(label)).items())
+            sorted(
+                _grouped(conn, select(label, func.count()).where(*brand).group_by(label)).items()
+            )
         )
         per_interaction = (
             select(t.c.interaction_id, t.c.language, func.count().label("n"))
             .where(t.c.speaker == "customer")
+            .where(
+                *(
+                    [t.c.interaction_id.in_(select(i.c.interaction_id).where(*brand))]
+                    if brand
+                    else []
+                )
+            )
             .group_by(t.c.interaction_id, t.c.language)
             .subquery()
         )

@@ -10,20 +10,38 @@ PostgreSQL and from one call to the next.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
-from empathos.store.schema import customer_scores, interaction_scores, turn_empathy
+from empathos.store.schema import (
+    customer_scores,
+    customers,
+    employees,
+    interaction_scores,
+    interactions,
+    turn_empathy,
+)
 
 __all__ = [
+    "NO_COMPANY",
+    "NO_LANGUAGE",
+    "NO_POD",
     "PredictionRun",
     "ScoreModels",
     "current_prediction_run",
     "current_score_models",
     "current_turn_empathy_model",
+    "interaction_conditions",
 ]
+
+#: The value a filter uses for "not recorded": the dashboard's summary stores these in
+#: its key columns (they cannot be NULL), and every face filters with the same words.
+NO_LANGUAGE = "(unknown)"  # the customer has no language (or no customer row)
+NO_POD = "(none)"  # no employee handled it (bot, self-service), or the employee has no pod
+NO_COMPANY = "(none)"  # no brand / company side recorded (interactions.company is NULL)
 
 
 class ScoreModels(NamedTuple):
@@ -106,3 +124,47 @@ def current_prediction_run(bind: Engine | Connection) -> PredictionRun | None:
     )
     row = _run(bind, q)
     return None if row is None else PredictionRun(row[0], row[1], row[2])
+
+
+def interaction_conditions(
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+    pod: str | None = None,
+    company: str | None = None,
+) -> list[ColumnElement]:
+    """WHERE conditions on ``interactions`` for the filters every face shares.
+
+    Why one builder: the dashboard, the coaching and OODA reports, the API and the CLI
+    must mean the same thing by "language de" or "pod (none)", or their figures drift.
+    ``start``/``end`` are inclusive calendar days of ``started_at``; ``language`` is the
+    customer's language (:data:`NO_LANGUAGE` for none), ``pod`` the handling employee's
+    pod (:data:`NO_POD` for none), ``company`` the brand side (:data:`NO_COMPANY`).
+    """
+    i, c, e = interactions.c, customers.c, employees.c
+    out: list[ColumnElement] = []
+    if start is not None:
+        out.append(i.started_at >= datetime.combine(start, datetime.min.time()))
+    if end is not None:
+        out.append(i.started_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+    if channel:
+        out.append(i.channel == channel)
+    if language:
+        known = exists().where(c.customer_id == i.customer_id, c.language.is_not(None))
+        out.append(
+            ~known
+            if language == NO_LANGUAGE
+            else exists().where(c.customer_id == i.customer_id, c.language == language)
+        )
+    if pod:
+        staffed = exists().where(e.employee_id == i.employee_id, e.pod_id.is_not(None))
+        out.append(
+            ~staffed
+            if pod == NO_POD
+            else exists().where(e.employee_id == i.employee_id, e.pod_id == pod)
+        )
+    if company:
+        out.append(i.company.is_(None) if company == NO_COMPANY else i.company == company)
+    return out

@@ -1,7 +1,8 @@
 """Tables owned by the web part (on the store's one ``metadata``; migration branch web).
 
 The dashboard must stay fast on millions of interactions, so its pages read a summary
-table, ``web_daily``: one row per day × channel × language × pod × source with the sums
+table, ``web_daily``: one row per day × channel × language × pod × source × company
+(the brand side, migration 0012) with the sums
 each page needs (means are sum / count, so any filter combination re-aggregates exactly).
 ``web_refresh`` remembers what the summary was built from, so the dashboard can tell when
 it is stale and rebuild it (see :mod:`empathos.web.aggregates`).
@@ -9,7 +10,18 @@ it is stale and rebuild it (see :mod:`empathos.web.aggregates`).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, Float, Integer, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+)
 
 from empathos.store.base import ID, MODEL, metadata
 
@@ -21,6 +33,9 @@ web_daily = Table(
     Column("language", String(16), primary_key=True),
     Column("pod_id", ID, primary_key=True),
     Column("source", String(16), primary_key=True),
+    # the brand (interactions.company; "(none)" when not recorded), so the brand filter
+    # reads the summary like the others (migration 0012)
+    Column("company", String(128), primary_key=True),
     Column("n_interactions", Integer, nullable=False),
     Column("n_automated", Integer, nullable=False),  # no employee: bot / self-service
     Column("n_scored", Integer, nullable=False),
@@ -34,6 +49,8 @@ web_daily = Table(
     Column("n_transfers", Integer, nullable=False),
     Column("n_empathy", Integer, nullable=False),
     Column("sum_empathy", Float, nullable=False),
+    # the key starts with the day; a brand filter without a period would scan it all
+    Index("ix_web_daily_company", "company", "day"),
 )
 
 web_refresh = Table(

@@ -1,7 +1,7 @@
 """Pre-aggregated queries that keep the dashboard fast on millions of interactions.
 
 A page never scans ``interactions``: it reads ``web_daily`` (one row per day × channel ×
-language × pod × source, holding *sums and counts*, so every mean under any filter
+language × pod × source × company, holding *sums and counts*, so every mean under any filter
 combination is re-aggregated exactly, not averaged twice). :func:`refresh_aggregates`
 rebuilds the table inside the database with one ``INSERT … SELECT`` (no rows travel to
 Python) and records in ``web_refresh`` what it was built from; :func:`ensure_fresh` rebuilds
@@ -17,7 +17,14 @@ Dimensions, and why:
   one) — cheap and stable; the per-turn detected language would need a scan of all turns;
 * **pod**: the pod of the employee who handled the contact (``(none)`` for contacts no
   employee handled: bot, self-service, abandoned — counted as *automated*);
-* **source**: real vs simulated, so every figure can say where it comes from.
+* **source**: real vs simulated, so every figure can say where it comes from;
+* **company**: the brand side of the contact (``interactions.company``; ``(none)`` when not
+  recorded), so one store holding several brands can be read brand by brand.
+
+When the user picks no period, pages read :func:`with_default_period`: the
+:data:`DEFAULT_PERIOD_DAYS` days ending on the latest day that has data *under the other
+filters* — never "the last day" and never a window ending "now", where an old import or
+one brand's data would show an empty page.
 
 Emotional figures use one (emotion, empathy) model pair: the one that scored the most
 interactions (:func:`empathos.store.queries.current_score_models`).
@@ -46,11 +53,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from empathos.store.queries import current_prediction_run, current_score_models
+from empathos.store.queries import (
+    NO_COMPANY,
+    NO_LANGUAGE,
+    NO_POD,
+    current_prediction_run,
+    current_score_models,
+)
 from empathos.store.schema import (
     customer_scores,
     customers,
     employees,
+    ingest_runs,
     interaction_scores,
     interactions,
 )
@@ -70,6 +84,7 @@ __all__ = [
     "predict_summary",
     "refresh_aggregates",
     "refresh_info",
+    "with_default_period",
 ]
 
 REFRESH_NAME = "daily"
@@ -88,7 +103,8 @@ SUM_COLUMNS = (
     "n_empathy",
     "sum_empathy",
 )
-DIMENSIONS = ("channel", "language", "pod_id", "source")
+DIMENSIONS = ("channel", "language", "pod_id", "source", "company")
+DEFAULT_PERIOD_DAYS = 30  # the default window: this many days up to the latest with data
 AVOIDABLE_LIST = 100  # avoidable customers kept pre-ranked for the value page
 
 
@@ -101,6 +117,9 @@ class Filters:
     channel: str | None = None
     language: str | None = None
     pod: str | None = None
+    company: str | None = None  # the brand (interactions.company)
+    #: True when start/end were not chosen but filled by :func:`with_default_period`
+    period_default: bool = False
 
     def active(self) -> dict[str, str]:
         """The filters set, for display and for building links."""
@@ -110,8 +129,21 @@ class Filters:
             "channel": self.channel,
             "language": self.language,
             "pod": self.pod,
+            "brand": self.company,
         }
         return {k: str(v) for k, v in out.items() if v}
+
+    def conditions(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`empathos.store.queries.interaction_conditions`
+        (and of the learn stage's reports), so every face filters the same way."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "channel": self.channel,
+            "language": self.language,
+            "pod": self.pod,
+            "company": self.company,
+        }
 
 
 @dataclass
@@ -217,9 +249,10 @@ def _per_interaction(conn: Connection, model: tuple[str, str, str, str] | None) 
         select(
             _day(conn, i.started_at).label("day"),
             i.channel.label("channel"),
-            func.coalesce(c.language, "(unknown)").label("language"),
-            func.coalesce(e.pod_id, "(none)").label("pod_id"),
+            func.coalesce(c.language, NO_LANGUAGE).label("language"),
+            func.coalesce(e.pod_id, NO_POD).label("pod_id"),
             i.source.label("source"),
+            func.coalesce(i.company, NO_COMPANY).label("company"),
             i.started_at.label("started_at"),
             case((i.employee_id.is_(None), 1), else_=0).label("automated"),
             case((scored, 1), else_=0).label("scored"),
@@ -278,6 +311,8 @@ def _raw_filtered(conn: Connection, f: Filters) -> Any:
         conds.append(sub.c.language == f.language)
     if f.pod:
         conds.append(sub.c.pod_id == f.pod)
+    if f.company:
+        conds.append(sub.c.company == f.company)
     return sub, conds
 
 
@@ -294,6 +329,8 @@ def _pre_filtered(f: Filters) -> list[ColumnElement]:
         conds.append(w.language == f.language)
     if f.pod:
         conds.append(w.pod_id == f.pod)
+    if f.company:
+        conds.append(w.company == f.company)
     return conds
 
 
@@ -326,14 +363,19 @@ def _counts(conn: Connection) -> tuple[int, int, int]:
 
 
 def _fingerprint(conn: Connection) -> dict[str, Any]:
-    """What the summary depends on: row counts, plus the newest ``computed_at`` of the
-    scores, so a rerun that *replaces* rows (same count) is noticed too."""
+    """What the summary depends on: row counts, the newest ``computed_at`` of the scores
+    and the latest ingest run, so a rerun that *replaces* rows (same count) is noticed
+    too. (An edit made with SQL outside Empathos is not: call ``refresh_aggregates``.)"""
     n_int, n_scores, n_cs = _counts(conn)
     newest = [
         conn.execute(select(func.max(t.c.computed_at))).scalar()
         for t in (interaction_scores, customer_scores)
     ]
+    # an ingest that updates stored rows in place (same count: a re-import with another
+    # brand or employee) still records its run
+    last_run = conn.execute(select(func.max(ingest_runs.c.run_id))).scalar()
     return {
+        "last_ingest_run": None if last_run is None else int(last_run),
         "n_interactions": n_int,
         "n_scores": n_scores,
         "n_customer_scores": n_cs,
@@ -471,7 +513,7 @@ def filter_options(engine: Engine, pre: bool = True) -> dict[str, Any]:
     i = interactions.c
     with engine.connect() as conn:
         if pre:
-            cols = {d: w[d] for d in ("channel", "language", "pod_id", "source")}
+            cols = {d: w[d] for d in DIMENSIONS}
             opts: dict[str, Any] = {
                 d: [str(v) for (v,) in conn.execute(select(c).distinct().order_by(c))]
                 for d, c in cols.items()
@@ -487,6 +529,38 @@ def filter_options(engine: Engine, pre: bool = True) -> dict[str, Any]:
     opts["first_day"] = None if lo is None else _as_date(lo)
     opts["last_day"] = None if hi is None else _as_date(hi)
     return opts
+
+
+def latest_day(engine: Engine, f: Filters, pre: bool = True) -> date | None:
+    """The latest day with data under ``f``'s filters other than the period (None: none)."""
+    from dataclasses import replace
+
+    g = replace(f, start=None, end=None)
+    with engine.connect() as conn:
+        if pre:
+            q = select(func.max(web_daily.c.day)).where(*_pre_filtered(g))
+        else:
+            sub, conds = _raw_filtered(conn, g)
+            q = select(func.max(sub.c.day)).where(*conds)
+        v = conn.execute(q).scalar()
+    return None if v is None else _as_date(v)
+
+
+def with_default_period(
+    engine: Engine, f: Filters, pre: bool = True, days: int = DEFAULT_PERIOD_DAYS
+) -> Filters:
+    """``f`` with the default period when the user chose none: the ``days`` days ending on
+    the latest day that has data under the other filters (so a brand whose contacts all
+    sit in an old month shows that month). Unchanged when a bound was given or there is
+    no data at all."""
+    from dataclasses import replace
+
+    if f.start or f.end:
+        return f
+    last = latest_day(engine, f, pre=pre)
+    if last is None:
+        return f
+    return replace(f, start=last - timedelta(days=days - 1), end=last, period_default=True)
 
 
 # --------------------------------------------------------------------------- predict

@@ -2,17 +2,16 @@
 
 These read a handful of rows by primary key (turns and annotations of one interaction,
 scores of one customer), so they need no pre-aggregation. The list of contacts to pick
-from is limited to the last day of the chosen period, which the ``started_at`` index
-serves without scanning the store.
+from is the worst-remembered of the chosen period (by default the latest with data) under
+every filter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, select
 
 from empathos.store.schema import (
     customer_journeys,
@@ -22,7 +21,7 @@ from empathos.store.schema import (
     turn_emotions,
     turns,
 )
-from empathos.store.queries import current_score_models
+from empathos.store.queries import current_score_models, interaction_conditions
 from empathos.web.aggregates import Filters
 
 __all__ = [
@@ -164,33 +163,20 @@ def customer_journey(engine: Engine, customer_id: str, limit: int = 200) -> Cust
 
 
 def contacts_to_pick(engine: Engine, f: Filters, n: int = 15) -> list[dict[str, Any]]:
-    """The worst-remembered contacts of the last day of the period (channel filter applied):
-    where a CX lead starts reading transcripts."""
+    """The worst-remembered contacts of the period under every filter (period, channel,
+    language, pod, brand): where a CX lead starts reading transcripts. The period is the
+    page's (the latest with data by default), read through the ``started_at`` index."""
     i, s = interactions.c, interaction_scores.c
     with engine.connect() as conn:
         model = current_score_models(conn)
         if model is None:
             return []
-        last = conn.execute(
-            select(func.max(i.started_at)).where(
-                *(
-                    [
-                        i.started_at
-                        < datetime.combine(f.end + timedelta(days=1), datetime.min.time())
-                    ]
-                    if f.end
-                    else []
-                )
-            )
-        ).scalar()
-        if last is None:
-            return []
-        since = datetime.combine(last.date(), datetime.min.time())
         q = (
             select(
                 i.interaction_id,
                 i.customer_id,
                 i.channel,
+                i.company,
                 i.started_at,
                 s.remembered,
                 s.experienced,
@@ -206,10 +192,8 @@ def contacts_to_pick(engine: Engine, f: Filters, n: int = 15) -> list[dict[str, 
                     s.empathy_version == model[3],
                 ),
             )
-            .where(i.started_at >= since, i.started_at <= last)
+            .where(i.started_at.is_not(None), *interaction_conditions(**f.conditions()))
             .order_by(s.remembered, i.interaction_id)
             .limit(n)
         )
-        if f.channel:
-            q = q.where(i.channel == f.channel)
         return [dict(r._mapping) for r in conn.execute(q)]

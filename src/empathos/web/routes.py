@@ -1,11 +1,14 @@
 """The dashboard's pages (server-rendered, every asset served locally: no CDN).
 
 Each page is a GET with the same filter parameters (``start``, ``end``, ``channel``,
-``language``, ``pod``), so the filter form works without JavaScript and every view has a
-shareable URL. Figures travel as Plotly figure JSON inside the page and are drawn by the
-plotly.js that ships inside the installed ``plotly`` wheel, served at
-``/static/plotly.min.js``; each chart also has a data table for screen readers and for
-anyone without JavaScript.
+``language``, ``pod``, ``company`` — the brand), so the filter form works without
+JavaScript and every view has a shareable URL. A page either honours a filter or names
+it, with the reason, in :data:`IGNORES` (shown under the filter form); without a chosen
+period, a page that honours the period reads the latest one that has data
+(:func:`empathos.web.aggregates.with_default_period`) and names it. Figures travel as
+Plotly figure JSON inside the page and are drawn by the plotly.js that ships inside the
+installed ``plotly`` wheel, served at ``/static/plotly.min.js``; each chart also has a
+data table for screen readers and for anyone without JavaScript.
 """
 
 from __future__ import annotations
@@ -53,6 +56,59 @@ NAV: tuple[tuple[str, str], ...] = (
 )
 FRESH_CHECK_S = 30.0  # how often a page may check whether the summary is stale
 
+_CUSTOMER_LEVEL = (
+    "customer-level scores of the latest predict run, not contacts: there is no period, "
+    "channel, pod or brand to a customer's churn risk"
+)
+_WHOLE = "the assessment is of the whole company (answers plus the whole store)"
+#: Per page, the filters it does not apply and why (shown on the page). A filter not
+#: named here is honoured by every figure of that page's main content.
+IGNORES: dict[str, dict[str, str]] = {
+    "/": {},
+    PAGES: {},
+    PAGES + "/journeys": {},
+    PAGES + "/scores": {},
+    PAGES + "/value": {
+        "period": _CUSTOMER_LEVEL,
+        "channel": _CUSTOMER_LEVEL,
+        "pod": _CUSTOMER_LEVEL,
+        "brand": _CUSTOMER_LEVEL,
+    },
+    PAGES + "/pods": {},
+    PAGES + "/coaching": {},
+    PAGES + "/experiments": {
+        f: "an experiment is measured over all of its assigned contacts, as started"
+        for f in ("period", "channel", "language", "pod", "brand")
+    },
+    PAGES + "/ooda": {},
+    PAGES + "/maturity": {f: _WHOLE for f in ("period", "channel", "language", "pod", "brand")},
+    PAGES + "/balance": {
+        f: "the balance sheet is over the whole customer book of the latest predict run"
+        for f in ("period", "channel", "language", "pod", "brand")
+    },
+    PAGES + "/pilot": {
+        f: "the pilot simulates the chosen pod on the company's parameters calibrated "
+        "from the whole store (pick the pod in its form)"
+        for f in ("period", "channel", "language", "pod", "brand")
+    },
+}
+#: What parts of a page stay unfiltered although the page honours the filters (notes).
+PARTLY: dict[str, list[str]] = {
+    "/": [
+        "The Predict panel is per customer (latest predict run) and the Act/Learn panels "
+        "count the live desk's decisions and the latest experiment: the filters do not "
+        "apply to them."
+    ],
+    PAGES + "/journeys": [
+        "The filters choose the contacts to pick from; a picked contact or customer is shown whole."
+    ],
+    PAGES + "/pods": ["The members list and the open live contacts are not filtered."],
+    PAGES + "/ooda": [
+        "Decide ranks actions over every customer's value at risk (latest predict run): "
+        "the filters apply to observe and orient only."
+    ],
+}
+
 
 # --------------------------------------------------------------------------- helpers
 def _engine(request: Request) -> Engine:
@@ -94,7 +150,18 @@ def parse_filters(request: Request) -> ag.Filters:
         channel=q.get("channel") or None,
         language=q.get("language") or None,
         pod=q.get("pod") or None,
+        company=q.get("company") or None,
     )
+
+
+def page_filters(request: Request) -> ag.Filters:
+    """The query's filters, with the default period (the latest with data) filled in when
+    the page honours the period and the user chose none."""
+    f = parse_filters(request)
+    if "period" in IGNORES.get(request.url.path, {}):
+        return f
+    _fresh(request)
+    return ag.with_default_period(_engine(request), f, pre=_pre(request))
 
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -104,6 +171,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     options = ag.filter_options(engine, pre=_pre(request))
     f = context.pop("filters", None) or parse_filters(request)
     sources = options.get("source") or []
+    ignored = IGNORES.get(request.url.path, {})
     base = {
         "request": request,
         "nav": NAV,
@@ -112,9 +180,20 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         "options": options,
         "sources": sources,
         "query": str(request.url.query),
+        "ignored": ignored,
+        "ignored_groups": _groups(ignored),
+        "partly": PARTLY.get(request.url.path, []),
         "figures": context.pop("figures", {}),
     }
     return templates.TemplateResponse(request, template, base | context)
+
+
+def _groups(ignored: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The ignored filters grouped by their reason, in the order first named."""
+    out: dict[str, list[str]] = {}
+    for name, why in ignored.items():
+        out.setdefault(why, []).append(name)
+    return list(out.items())
 
 
 def _fig(figures: dict[str, str], key: str, fig: charts.Figure) -> None:
@@ -150,7 +229,7 @@ def static_file(name: str) -> Response:
 @router.get(PAGES, response_class=HTMLResponse)
 def overview(request: Request) -> HTMLResponse:
     """The flywheel at a glance: one panel per stage with its KPIs."""
-    engine, f = _engine(request), parse_filters(request)
+    engine, f = _engine(request), page_filters(request)
     _fresh(request)
     k = ag.kpis(engine, f, pre=_pre(request))
     days = ag.daily(engine, f, pre=_pre(request))
@@ -195,7 +274,7 @@ def overview(request: Request) -> HTMLResponse:
 @router.get(PAGES + "/journeys", response_class=HTMLResponse)
 def journeys_page(request: Request) -> HTMLResponse:
     """A contact's emotional trajectory (peak and end marked) and its customer's journey."""
-    engine, f = _engine(request), parse_filters(request)
+    engine, f = _engine(request), page_filters(request)
     iid = (request.query_params.get("interaction") or "").strip()
     cid = (request.query_params.get("customer") or "").strip()
     figures: dict[str, str] = {}
@@ -247,7 +326,7 @@ def journeys_page(request: Request) -> HTMLResponse:
 @router.get(PAGES + "/scores", response_class=HTMLResponse)
 def scores_page(request: Request) -> HTMLResponse:
     """Remembered (peak–end) vs experienced (mean) score per day, and endings."""
-    engine, f = _engine(request), parse_filters(request)
+    engine, f = _engine(request), page_filters(request)
     _fresh(request)
     days = [d for d in ag.daily(engine, f, pre=_pre(request)) if d.kpis.n_scored]
     figures: dict[str, str] = {}
@@ -293,7 +372,7 @@ def scores_page(request: Request) -> HTMLResponse:
 @router.get(PAGES + "/value", response_class=HTMLResponse)
 def value_page(request: Request) -> HTMLResponse:
     """Value at risk of the latest predict run and the avoidable-churn list."""
-    engine, f = _engine(request), parse_filters(request)
+    engine, f = _engine(request), page_filters(request)
     _fresh(request)
     summary = ag.predict_summary(engine, pre=_pre(request))
     rows = []
@@ -320,7 +399,7 @@ def value_page(request: Request) -> HTMLResponse:
 @router.get(PAGES + "/pods", response_class=HTMLResponse)
 def pods_page(request: Request) -> HTMLResponse:
     """Pods, their members and contacts, and the live contacts with assist cards."""
-    engine, f = _engine(request), parse_filters(request)
+    engine, f = _engine(request), page_filters(request)
     _fresh(request)
     by_pod = ag.breakdown(engine, f, "pod_id", pre=_pre(request))
     figures: dict[str, str] = {}
@@ -349,11 +428,13 @@ def pods_page(request: Request) -> HTMLResponse:
     )
 
 
-def _stage_page(request: Request, template: str, result: stages.StageResult) -> HTMLResponse:
+def _stage_page(
+    request: Request, template: str, result: stages.StageResult, f: ag.Filters | None = None
+) -> HTMLResponse:
     return render(
         request,
         template,
-        filters=parse_filters(request),
+        filters=f or parse_filters(request),
         figures={k: charts.to_json(v) for k, v in result.figures.items()},
         stage=result,
     )
@@ -362,7 +443,8 @@ def _stage_page(request: Request, template: str, result: stages.StageResult) -> 
 @router.get(PAGES + "/coaching", response_class=HTMLResponse)
 def coaching_page(request: Request) -> HTMLResponse:
     """Coaching views: which behaviours (endings, empathy) each employee can improve."""
-    return _stage_page(request, "stage.html", stages.coaching(request, parse_filters(request)))
+    f = page_filters(request)
+    return _stage_page(request, "stage.html", stages.coaching(request, f), f)
 
 
 @router.get(PAGES + "/experiments", response_class=HTMLResponse)
@@ -374,7 +456,8 @@ def experiments_page(request: Request) -> HTMLResponse:
 @router.get(PAGES + "/ooda", response_class=HTMLResponse)
 def ooda_page(request: Request) -> HTMLResponse:
     """OODA: observe (KPIs), orient (benchmarks), decide (ranked actions), act."""
-    return _stage_page(request, "stage.html", stages.ooda(request, parse_filters(request)))
+    f = page_filters(request)
+    return _stage_page(request, "stage.html", stages.ooda(request, f), f)
 
 
 @router.get(PAGES + "/maturity", response_class=HTMLResponse)

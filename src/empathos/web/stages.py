@@ -277,7 +277,7 @@ def coaching(request: Request, f: Filters) -> StageResult:
         "Per pod and employee: the behaviours to coach (empathy mechanisms, how contacts "
         "end), from what people do, never what they feel."
     )
-    from empathos.learn.coaching import coach_pod
+    from empathos.learn.coaching import CoachingConfig, coach_pod
 
     engine = request.app.state.engine
     pod_ids = [p["pod_id"] for p in pods(engine)]
@@ -285,7 +285,17 @@ def coaching(request: Request, f: Filters) -> StageResult:
     if pod is None:
         return pending(title, intro, "the store has no pods to coach.")
     try:
-        rep = coach_pod(engine, pod)
+        rep = coach_pod(
+            engine,
+            pod,
+            CoachingConfig(
+                start=f.start,
+                end=f.end,
+                channel=f.channel,
+                language=f.language,
+                company=f.company,
+            ),
+        )
     except Exception as exc:  # noqa: BLE001 - CoachingError and no-data cases
         return pending(title, intro, f"no coaching report for {pod}: {exc}")
     out = StageResult(f"Coaching · {rep.name or pod}", intro, available=True)
@@ -312,7 +322,14 @@ def coaching(request: Request, f: Filters) -> StageResult:
     for kind, items in (rep.examples or {}).items():
         if items:
             out.tables.append(_dict_table(f"Examples: {kind}", items))
-    out.notes = [rep.note, _source_note(rep.source), "Pick another pod with the Pod filter above."]
+    window = rep.window or {}
+    out.notes = [
+        f"Window: {str(window.get('from') or '—')[:10]} – {str(window.get('to') or '—')[:10]}"
+        + (" (latest period with data)" if f.period_default else ""),
+        rep.note,
+        _source_note(rep.source),
+        "Pick another pod with the Pod filter above.",
+    ]
     return out
 
 
@@ -380,10 +397,12 @@ def ooda(request: Request, f: Filters) -> StageResult:
         "Observe (KPIs), orient (benchmarks against competitors and the industry), "
         "decide (actions ranked by expected value), act (a measured experiment)."
     )
+    from empathos.learn.ooda import Slice
     from empathos.learn.ooda import ooda_report as report_fn
 
+    sl = Slice(f.start, f.end, f.channel, f.language, f.pod, f.company)
     try:
-        rep = report_fn(request.app.state.engine)
+        rep = report_fn(request.app.state.engine, sl=sl)
     except Exception as exc:  # noqa: BLE001 - e.g. an empty store
         return pending(title, intro, f"no OODA report: {exc}")
     weekly = (rep.observe or {}).get("weekly") or []
@@ -426,6 +445,12 @@ def ooda(request: Request, f: Filters) -> StageResult:
                 ],
             )
         )
+    window = (rep.observe or {}).get("window") or {}
+    out.notes.insert(
+        0,
+        f"Observed: {str(window.get('from') or '—')[:10]} – {str(window.get('to') or '—')[:10]}"
+        + (" (latest period with data)" if f.period_default else ""),
+    )
     out.notes += [f"Act: {rep.act}", *rep.notes, _source_note(rep.source)]
     return out
 
