@@ -34,6 +34,7 @@ COMMANDS = [
     "pilot",
     "serve",
     "demo",
+    "plugins",
     "pods",
     "experiment",
 ]
