@@ -100,7 +100,12 @@ def test_mentions_are_found() -> None:
 
 
 def test_check_catches_a_wrong_hint() -> None:
-    assert "no option --pdf" in (check(command_tree(), ["assess", "balance-sheet", "--pdf"]) or "")
+    assert check(command_tree(), ["assess", "balance-sheet", "--pdf"]) == (
+        "`empathos assess` takes no argument, got 'balance-sheet'"
+    )
+    assert check(command_tree(), ["balance-sheet", "--pfd", "x"]) == (
+        "`empathos balance-sheet` has no option --pfd"
+    )
     assert "no command 'nosuch'" in (check(command_tree(), ["experiment", "nosuch"]) or "")
     assert check(command_tree(), ["balance-sheet", "--pdf", "bs.pdf"]) is None
     assert check(command_tree(), ["experiment", "report", "x"]) is None
