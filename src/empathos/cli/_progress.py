@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -193,14 +193,19 @@ def progress(
     console: Console,
     interval: float | None = None,
     resume: str = CONTINUE,
+    terminal_bar: bool = True,
 ) -> Iterator[Any]:
     """A progress display for one command: a Rich bar when ``console`` is a terminal,
     else :class:`LogProgress` lines every ``interval`` seconds (default:
     ``EMPATHOS_PROGRESS_INTERVAL``). Ctrl-C inside it prints where the run stopped and
     ``resume`` (say whether the work done is kept) and exits with status 130, no traceback.
+    ``terminal_bar=False`` yields None on a terminal, for a caller that draws its own bars
+    there (the demo's steps) and wants only the log lines off it and the Ctrl-C message.
     """
-    if console.is_terminal:
-        display: Any = _bar(console)
+    if console.is_terminal and not terminal_bar:
+        display: Any = nullcontext()
+    elif console.is_terminal:
+        display = _bar(console)
     else:
         if interval is None:
             from empathos.config import get_settings
@@ -212,7 +217,7 @@ def progress(
             yield display
     except KeyboardInterrupt:
         console.print(
-            f"[bold yellow]{interrupted_message(list(display.tasks), resume)}[/]",
+            f"[bold yellow]{interrupted_message(list(getattr(display, 'tasks', [])), resume)}[/]",
             soft_wrap=True,
         )
         raise typer.Exit(code=INTERRUPTED_EXIT) from None

@@ -79,7 +79,7 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
-def progress(resume: str | None = None) -> AbstractContextManager[Any]:
+def progress(resume: str | None = None, terminal_bar: bool = True) -> AbstractContextManager[Any]:
     """The progress display of a long command, on stderr so stdout stays its result: a Rich
     bar on a terminal, else a log line every ``EMPATHOS_PROGRESS_INTERVAL`` seconds with
     count, rate and ETA. Ctrl-C inside it says how far the run got and ``resume`` (default:
@@ -87,7 +87,7 @@ def progress(resume: str | None = None) -> AbstractContextManager[Any]:
     from empathos.cli._progress import CONTINUE
     from empathos.cli._progress import progress as display
 
-    return display(err_console, resume=resume or CONTINUE)
+    return display(err_console, resume=resume or CONTINUE, terminal_bar=terminal_bar)
 
 
 def refresh_dashboard(engine: Engine) -> None:
