@@ -59,6 +59,30 @@ def sim_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return db, err
 
 
+def test_ingest_logs_bytes_rate_and_eta_when_piped(
+    sim_store: tuple[Path, str], tmp_path: Path
+) -> None:
+    files = sim_store[0].parent / "files"
+    proc = empathos(
+        "ingest",
+        str(files / "interactions.jsonl"),
+        "--batch-size",
+        "20",
+        "--no-language",
+        "--db",
+        f"sqlite:///{tmp_path / 'i.db'}",
+        interval=0.001,
+    )
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert re.search(r"interactions\.jsonl: started \([\d.]+ [kM]B\)", err), err
+    assert re.search(
+        r"interactions\.jsonl: [\d.]+ [kM]?B of [\d.]+ [kM]B \(\d+%\), [\d.]+ [kM]?B/s, ETA \S+",
+        err,
+    ), err
+    assert "accepted" in out
+
+
 def test_simulate_logs_days_with_rate_and_eta_when_piped(sim_store: tuple[Path, str]) -> None:
     _, err = sim_store
     assert "simulating: started (20 days)" in err
