@@ -68,6 +68,15 @@ class Settings(BaseSettings):
             "CI and headless machines."
         ),
     )
+    progress_interval: float = Field(
+        default=5.0,
+        gt=0,
+        description=(
+            "Seconds between two progress lines (count, rate, ETA) that a long command writes "
+            "to stderr when it is not on a terminal (a log, CI, `nohup`): a run of half an "
+            "hour must show it is alive without flooding the log. On a terminal a bar is drawn."
+        ),
+    )
     demo_port: int = Field(
         default=8000,
         ge=1,

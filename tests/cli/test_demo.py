@@ -23,7 +23,12 @@ runner = CliRunner()
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     """``run_demo`` replaced by a recorder; settings read fresh from a clean environment."""
     recorded: list[dict] = []
-    monkeypatch.setattr(demo, "run_demo", lambda **kwargs: recorded.append(kwargs))
+    # the CLI's progress display is passed too (None on a terminal); the options are checked
+    monkeypatch.setattr(
+        demo,
+        "run_demo",
+        lambda display=None, **kwargs: recorded.append(kwargs),
+    )
     monkeypatch.delenv("EMPATHOS_DEMO_SERVE", raising=False)
     monkeypatch.delenv("EMPATHOS_DEMO_PORT", raising=False)
     get_settings.cache_clear()

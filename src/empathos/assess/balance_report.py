@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -189,11 +190,19 @@ def _latin1(text: str) -> str:
     )
 
 
-def render_pdf(bs: BalanceSheet) -> bytes:
-    """The report as PDF bytes: header with the data source, the lines, a bar chart, notes."""
-    from fpdf import FPDF
+# The PDF's columns as shares of the page's effective width (inside the margins), so the
+# sheet fits whatever the format; the "how" column wraps instead of running off the page.
+PDF_COLUMNS = (0.31, 0.25, 0.44)  # label, value, how
+PDF_BARS = (0.36, 0.50)  # the bar chart: labels, bars; the rest holds the amounts
 
-    pdf = FPDF(format="A4")
+
+def render_pdf(bs: BalanceSheet, pdf: Any = None) -> bytes:
+    """The report as PDF bytes: header with the data source, the lines, a bar chart, notes.
+    ``pdf`` is a fresh ``fpdf.FPDF`` to draw on (default: A4; a test passes one that
+    records where every cell lands)."""
+    from fpdf import FPDF, FontFace
+
+    pdf = pdf or FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_title("Empathy balance sheet")
@@ -213,12 +222,21 @@ def render_pdf(bs: BalanceSheet) -> bytes:
     pdf.ln(2)
     table = rows(bs)
     pdf.set_font("Helvetica", "", 9)
-    for r in table:
-        pdf.set_font("Helvetica", "B", 9)
-        pdf.cell(65, 6, _latin1(r.label))
-        pdf.set_font("Helvetica", "", 9)
-        pdf.cell(60, 6, _latin1(r.value), align="R")
-        pdf.cell(0, 6, _latin1("  " + r.how)[:80], new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(
+        col_widths=PDF_COLUMNS,
+        width=pdf.epw,
+        text_align=("LEFT", "RIGHT", "LEFT"),
+        borders_layout="NONE",
+        first_row_as_headings=False,
+        line_height=5,
+        padding=(0.8, 1.5),
+        v_align="TOP",
+    ) as grid:
+        for r in table:
+            row = grid.row()
+            row.cell(_latin1(r.label), style=FontFace(emphasis="BOLD"))
+            row.cell(_latin1(r.value))
+            row.cell(_latin1(r.how))
     pdf.ln(4)
     _pdf_bars(pdf, [r for r in table if r.amount is not None])
     pdf.ln(4)
@@ -255,12 +273,14 @@ def _pdf_bars(pdf: object, items: list[Row]) -> None:
     """Horizontal bars drawn with rectangles (fpdf2 has no chart API)."""
     amounts = [r.amount or 0.0 for r in items]
     lo, hi = min(0.0, *amounts), max(1.0, *amounts)
-    x0, width, h = 75.0, 95.0, 5.0
+    epw, left = pdf.epw, pdf.l_margin  # type: ignore[attr-defined]
+    label_w, width, h = PDF_BARS[0] * epw, PDF_BARS[1] * epw, 5.0
+    x0 = left + label_w
     zero = x0 + (0 - lo) / (hi - lo) * width
     for r, v in zip(items, amounts, strict=True):
         y = pdf.get_y()  # type: ignore[attr-defined]
         pdf.set_font("Helvetica", "", 8)  # type: ignore[attr-defined]
-        pdf.cell(65, h, _latin1(r.label.strip()))  # type: ignore[attr-defined]
+        pdf.cell(label_w - 2, h, _latin1(r.label.strip()))  # type: ignore[attr-defined]
         end = x0 + (v - lo) / (hi - lo) * width
         pdf.set_fill_color(164, 38, 44) if any(
             w in r.label.lower() for w in ("risk", "avoidable", "cost")

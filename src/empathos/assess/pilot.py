@@ -28,6 +28,7 @@ import json
 import math
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -272,7 +273,12 @@ def _check(pod: str, cal: Calibration) -> str:
 
 
 def _run_arms(
-    cal: Calibration, policy: str, sim_pod: str, seeds: tuple[int, ...], work_dir: Path | None
+    cal: Calibration,
+    policy: str,
+    sim_pod: str,
+    seeds: tuple[int, ...],
+    work_dir: Path | None,
+    advance: Callable[[], None] | None = None,
 ) -> tuple[list[_Arm], list[_Arm]]:
     """Treatment (policy in the pod, fifo elsewhere) and control (fifo) on each seed."""
     treat: list[_Arm] = []
@@ -290,7 +296,11 @@ def _run_arms(
                     "treatment",
                 )
             )
+            if advance:
+                advance()
             ctrl.append(_simulate(cal, seed, get_policy(BASELINE), sim_pod, work, "control"))
+            if advance:
+                advance()
     return treat, ctrl
 
 
@@ -330,8 +340,10 @@ def run_pilot(
     seeds: tuple[int, ...] = (1, 2, 3),
     max_customers: int = 3000,
     work_dir: Path | None = None,
+    display: Any = None,
 ) -> PilotResult:
-    """Simulate ``policy`` in ``pod`` against ``fifo`` on the store's own parameters."""
+    """Simulate ``policy`` in ``pod`` against ``fifo`` on the store's own parameters.
+    ``display`` (a ``rich.progress.Progress`` or the CLI's log display) counts the runs."""
     t0 = time.perf_counter()
     names = available_policies()
     if policy not in names:
@@ -340,7 +352,14 @@ def run_pilot(
         raise ValueError("a pilot needs at least one week and one seed")
     cal = calibrate(engine, weeks=weeks, max_customers=max_customers)
     sim_pod = _check(pod, cal)
-    treat, ctrl = _run_arms(cal, policy, sim_pod, seeds, work_dir)
+    advance = None
+    if display is not None:
+        task = display.add_task("pilot: simulated runs", total=2 * len(seeds), unit="runs")
+
+        def advance() -> None:
+            display.advance(task, 1)
+
+    treat, ctrl = _run_arms(cal, policy, sim_pod, seeds, work_dir, advance)
     per_week_real = sum(a.contacts for a in ctrl) / len(ctrl) / weeks / cal.scale
     kpis = [
         _kpi(

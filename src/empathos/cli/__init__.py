@@ -47,6 +47,7 @@ HELP_ORDER = (
     "pilot",
     "serve",
     "demo",
+    "plugins",
 )
 
 

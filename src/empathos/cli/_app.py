@@ -8,6 +8,8 @@ stays fast.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 app = typer.Typer(
@@ -25,6 +27,24 @@ def version() -> None:
     from empathos import __version__
 
     typer.echo(__version__)
+
+
+@app.command()
+def plugins(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the registry as JSON.")] = False,
+) -> None:
+    """List the installed plug-ins of every kind (models, routing policies, formats, ...):
+    the names ``--model``, ``--policy`` and the Settings accept. See docs/plugins.md."""
+    import json
+
+    from empathos.plugins import registry
+
+    found = registry()
+    if as_json:
+        typer.echo(json.dumps(found, indent=2))
+        return
+    for kind, names in found.items():
+        typer.echo(f"{kind}: {', '.join(names) or '(none)'}")
 
 
 @app.callback()

@@ -4,13 +4,13 @@ import time), because every module of the CLI imports it before ``--help`` print
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
     from sqlalchemy import Engine
 
 console = Console()  # results
@@ -25,12 +25,52 @@ DbOption = Annotated[
 
 
 def open_store(db: str | None) -> Engine:
-    """The engine for ``db``, migrated to the newest schema (creating it if new)."""
+    """The engine for ``db``, migrated to the newest schema (creating it if new); a store
+    that cannot be reached ends the command with one line naming it (:func:`connect`)."""
+    return connect(db)[0]
+
+
+def connect(db: str | None) -> tuple[Engine, str]:
+    """The engine for ``db`` and its schema revision after ``init_db``. Any failure to
+    reach or create the store (server down, wrong password, unwritable file, unknown URL
+    scheme, missing driver) prints ``cannot connect to <url>: <reason>`` (the password
+    hidden) and exits 1: a wrong ``--db`` used to print a 400-line traceback."""
+    from empathos.config import get_settings
     from empathos.store import init_db, make_engine
 
-    engine = make_engine(db)
-    init_db(engine)
-    return engine
+    url = db or get_settings().database_url
+    try:
+        engine = make_engine(url)
+        revision = init_db(engine)
+    except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
+        err_console.print(
+            f"[bold red]error:[/] cannot connect to {safe_url(url)}: {connect_reason(exc)}",
+            soft_wrap=True,
+            markup=True,
+            highlight=False,
+        )
+        raise typer.Exit(code=1) from None
+    return engine, revision
+
+
+def safe_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` (also for a URL SQLAlchemy can't parse)."""
+    import re
+
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - unparseable: mask by pattern
+        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def connect_reason(exc: BaseException) -> str:
+    """The driver's own first line (``Connection refused``, ``unable to open database
+    file``), without SQLAlchemy's wrapper and background link."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return lines[0] if lines else type(orig).__name__
 
 
 def fail(message: str) -> NoReturn:
@@ -39,18 +79,15 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
-def progress() -> Progress:
-    """A byte-progress bar on stderr, so stdout stays the command's result."""
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+def progress(resume: str | None = None, terminal_bar: bool = True) -> AbstractContextManager[Any]:
+    """The progress display of a long command, on stderr so stdout stays its result: a Rich
+    bar on a terminal, else a log line every ``EMPATHOS_PROGRESS_INTERVAL`` seconds with
+    count, rate and ETA. Ctrl-C inside it says how far the run got and ``resume`` (default:
+    re-run to continue, the work done is stored) and exits 130. See ``cli/_progress.py``."""
+    from empathos.cli._progress import CONTINUE
+    from empathos.cli._progress import progress as display
 
-    return Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=False,
-    )
+    return display(err_console, resume=resume or CONTINUE, terminal_bar=terminal_bar)
 
 
 def refresh_dashboard(engine: Engine) -> None:

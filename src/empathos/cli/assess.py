@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, err_console, fail, open_store
+from empathos.cli._util import DbOption, console, err_console, fail, open_store, progress
 
 
 @app.command("assess")
@@ -130,17 +130,20 @@ def pilot_cmd(
     size (and weeks) a real pilot needs to detect it. See docs/assess.md."""
     from empathos.assess.pilot import run_pilot
 
-    try:
-        result = run_pilot(
-            open_store(db),
-            pod,
-            policy,
-            weeks=weeks,
-            seeds=tuple(range(1, seeds + 1)),
-            max_customers=max_customers,
-        )
-    except ValueError as exc:
-        fail(str(exc))
+    engine = open_store(db)
+    with progress("nothing is stored by a pilot; re-run to plan again") as display:
+        try:
+            result = run_pilot(
+                engine,
+                pod,
+                policy,
+                weeks=weeks,
+                seeds=tuple(range(1, seeds + 1)),
+                max_customers=max_customers,
+                display=display,
+            )
+        except ValueError as exc:
+            fail(str(exc))
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
         return

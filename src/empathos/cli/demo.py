@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
+from empathos.cli._util import progress
 
 
 def _default_serve() -> bool:
@@ -50,7 +51,10 @@ def demo(
     print a short report, then serve the dashboard. Writes demo-output/ (replaced each run)."""
     from empathos.demo import run_demo
 
-    run_demo(serve_dashboard=serve, port=port)
+    # Off a terminal the long steps log lines (count, rate, ETA); on one the demo draws its
+    # own bars. Either way Ctrl-C ends it with a message and status 130.
+    with progress("the demo starts afresh each run; re-run it", terminal_bar=False) as display:
+        run_demo(serve_dashboard=serve, port=port, display=display)
 
 
 def run_standalone() -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store
+from empathos.cli._util import DbOption, console, fail, open_store, progress
 
 
 # The read filters every face shares (empathos.store.queries.interaction_conditions).
@@ -188,7 +188,9 @@ def retrain(
     if kind not in ("emotion", "empathy", "all"):
         fail(f"kind must be emotion, empathy or all, not {kind!r}")
     opts = RetrainOptions(limit_train=limit_train, limit_eval=limit_eval, models_dir=models_dir)
-    results = run(open_store(db), kind, opts)
+    engine = open_store(db)
+    with progress("nothing is promoted before a retrain ends; re-run it"):
+        results = run(engine, kind, opts)
     if as_json:
         console.print_json(json.dumps([r.to_dict() for r in results], default=str))
         return

@@ -10,16 +10,13 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store, progress
+from empathos.cli._util import DbOption, connect, console, fail, open_store, progress
 
 
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create the database (or upgrade its schema) -- SQLite file by default, PostgreSQL by URL."""
-    from empathos.store import init_db, make_engine
-
-    engine = make_engine(db)
-    revision = init_db(engine)
+    engine, revision = connect(db)
     console.print(
         f"store ready at [bold]{engine.url.render_as_string(hide_password=True)}[/] (schema {revision})"
     )
@@ -80,7 +77,7 @@ def ingest(
             if path.is_dir():
                 if kind or mapping or rejects:
                     fail("--kind, --mapping and --rejects apply to one file, not a folder")
-                task = bar.add_task(f"{path}", total=None)
+                task = bar.add_task(f"{path}", total=None, unit="bytes")
                 reports = ingest_dir(
                     path,
                     engine,
@@ -88,7 +85,9 @@ def ingest(
                     **options,
                 )
             else:
-                task = bar.add_task(path.name, total=path.stat().st_size if path.exists() else None)
+                task = bar.add_task(
+                    path.name, total=path.stat().st_size if path.exists() else None, unit="bytes"
+                )
                 reports = [
                     ingest_file(
                         path,

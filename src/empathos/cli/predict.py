@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store, refresh_dashboard
+from empathos.cli._util import DbOption, console, fail, open_store, progress, refresh_dashboard
 
 
 @app.command("predict")
@@ -33,11 +33,14 @@ def predict_cmd(
 
     when = datetime.fromisoformat(as_of) if as_of else None
     engine = open_store(db)
-    try:
-        report = predict(engine, as_of=when, progress=not as_json)
-    except ValueError as exc:
-        fail(str(exc))
-    refresh_dashboard(engine)
+    # Its steps are logged as they start (predict's own lines); Ctrl-C says what was kept.
+    with progress("this run's scores are stored only at its end; re-run predict"):
+        try:
+            report = predict(engine, as_of=when, progress=not as_json)
+        except ValueError as exc:
+            fail(str(exc))
+    with progress():
+        refresh_dashboard(engine)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, default=str))
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail
+from empathos.cli._util import DbOption, console, open_store
 
 
 @app.command()
@@ -52,7 +52,6 @@ def serve(
 
     from empathos.api import create_app
     from empathos.config import Settings
-    from empathos.store import init_db, make_engine
 
     overrides: dict[str, str] = {}
     if db:
@@ -62,11 +61,7 @@ def serve(
     settings = Settings(**overrides)
     if "live_writer" not in settings.model_fields_set:  # the store writer off the GIL
         settings = settings.model_copy(update={"live_writer": "process"})
-    try:
-        engine = make_engine(settings.database_url)
-        init_db(engine)
-    except Exception as exc:  # noqa: BLE001 - a clear message instead of a traceback
-        fail(f"cannot open the store {settings.database_url!r}: {exc}")
+    engine = open_store(settings.database_url)
     sys.setswitchinterval(switch_interval_ms / 1000.0)
     _tune_gc(gc_threshold)
     console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store
+from empathos.cli._util import DbOption, console, fail, open_store, progress
 
 
 @app.command()
@@ -56,15 +56,18 @@ def simulate(
         config = make_preset(preset_name, **overrides)
     except ValueError as exc:
         fail(str(exc))
-    report = run_simulation(config, out, progress=not as_json)
+    with progress(f"the files in {out} are incomplete; re-run to simulate again") as display:
+        report = run_simulation(config, out, display=display)
     stored = []
     if store:
         from empathos.simulate.store import store_simulation
 
-        stored = [
-            {"kind": r.kind, "accepted": r.records_accepted, "rejected": r.records_rejected}
-            for r in store_simulation(out, open_store(db))
-        ]
+        engine = open_store(db)
+        with progress() as display:
+            stored = [
+                {"kind": r.kind, "accepted": r.records_accepted, "rejected": r.records_rejected}
+                for r in store_simulation(out, engine, display=display)
+            ]
     if as_json:
         typer.echo(json.dumps({**report.to_dict(), "stored": stored}, indent=2))
         return

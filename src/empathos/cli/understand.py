@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store, refresh_dashboard
+from empathos.cli._util import DbOption, console, fail, open_store, progress, refresh_dashboard
 
 
 @app.command()
@@ -44,18 +44,19 @@ def analyze(
     from empathos.understand.protocols import UnknownModelError
 
     engine = open_store(db)
-    try:
-        report = run_analyze(
-            engine,
-            emotion_model=model,
-            empathy_model=empathy_model,
-            rerun=rerun,
-            batch_size=batch_size,
-            progress=not as_json,
-        )
-    except UnknownModelError as exc:
-        fail(str(exc.args[0]) if exc.args else str(exc))
-    refresh_dashboard(engine)
+    with progress() as display:
+        try:
+            report = run_analyze(
+                engine,
+                emotion_model=model,
+                empathy_model=empathy_model,
+                rerun=rerun,
+                batch_size=batch_size,
+                display=display,
+            )
+        except UnknownModelError as exc:
+            fail(str(exc.args[0]) if exc.args else str(exc))
+        refresh_dashboard(engine)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -19,6 +19,7 @@ import shutil
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -42,7 +43,7 @@ def step(title: str) -> None:
     console.rule(f"[bold]{title}")
 
 
-def listen(engine: Engine, sim_dir: Path, seed: int) -> None:
+def listen(engine: Engine, sim_dir: Path, seed: int, display: Any = None) -> None:
     from empathos.listen import ingest_dir
     from empathos.simulate import preset, run_simulation
     from empathos.simulate.store import store_simulation
@@ -53,13 +54,15 @@ def listen(engine: Engine, sim_dir: Path, seed: int) -> None:
             f"  {Path(r.path).name}: {r.records_accepted} records, {r.records_rejected} rejected"
         )
     step("1 listen: simulating a company (source = simulated)")
-    report = run_simulation(preset("demo", seed=seed, **DEMO_SIZE), sim_dir, progress=True)
+    report = run_simulation(
+        preset("demo", seed=seed, **DEMO_SIZE), sim_dir, progress=True, display=display
+    )
     console.print(report.summary())
-    for r in store_simulation(sim_dir, engine):
+    for r in store_simulation(sim_dir, engine, display=display):
         console.print(f"  {Path(r.path).name}: {r.records_accepted:,} records in {r.seconds:.1f}s")
 
 
-def understand(engine: Engine) -> None:
+def understand(engine: Engine, display: Any = None) -> None:
     from empathos.config import get_settings
     from empathos.understand.pipeline import analyze
     from empathos.understand.protocols import UnknownModelError
@@ -67,10 +70,10 @@ def understand(engine: Engine) -> None:
     step("2 understand: emotion, empathy, effort, peak-end")
     settings = get_settings()
     try:
-        report = analyze(engine, settings.emotion_model, settings.empathy_model)
+        report = analyze(engine, settings.emotion_model, settings.empathy_model, display=display)
     except UnknownModelError as exc:
         console.print(f"  [yellow]{exc}; using the lexicon baseline[/]")
-        report = analyze(engine, "lexicon", "lexicon")
+        report = analyze(engine, "lexicon", "lexicon", display=display)
     console.print(
         f"  {report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns annotated "
         f"({report.turns_per_second:,.0f} turns/s), {report.interactions_scored:,} interactions scored"
@@ -303,9 +306,13 @@ def serve(url: str, port: int = 8000) -> None:
     )
 
 
-def run_demo(seed: int = 7, serve_dashboard: bool = True, port: int = 8000) -> None:
+def run_demo(
+    seed: int = 7, serve_dashboard: bool = True, port: int = 8000, display: Any = None
+) -> None:
     """Run every step on a fresh store in ``demo-output/`` (replaced each run), print the
-    report, then serve the dashboard on ``port`` unless ``serve_dashboard`` is false."""
+    report, then serve the dashboard on ``port`` unless ``serve_dashboard`` is false.
+    ``display`` (the CLI's progress display, or None for the steps' own Rich bars) shows
+    the long steps: simulating, storing and analysing."""
     started = time.perf_counter()
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -313,8 +320,8 @@ def run_demo(seed: int = 7, serve_dashboard: bool = True, port: int = 8000) -> N
     url = f"sqlite:///{OUT / 'empathos-demo.db'}"
     engine = make_engine(url)
     init_db(engine)
-    listen(engine, OUT / "simulated", seed)
-    understand(engine)
+    listen(engine, OUT / "simulated", seed, display)
+    understand(engine, display)
     predict(engine)
     risk(engine)
     act(engine)

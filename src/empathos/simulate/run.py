@@ -83,17 +83,23 @@ def run_simulation(
     out_dir: Path,
     progress: bool = True,
     policy: RoutingPolicy | None = None,
+    display: Any = None,
 ) -> SimulationReport:
     """Simulate ``config`` and write everything to ``out_dir``; deterministic for a seed.
 
     The routing policy is ``get_policy(config.policy)`` unless an instance is passed (e.g. a
-    policy built with a model, or a "what if" variant to compare against ``fifo``)."""
+    policy built with a model, or a "what if" variant to compare against ``fifo``).
+    ``display`` is a progress display with ``rich.progress.Progress``'s ``add_task`` and
+    ``update`` (the CLI's also logs lines off a terminal); without one, ``progress``
+    draws a Rich bar."""
     out_dir = Path(out_dir)
     started = time.perf_counter()
-    bar = _progress_bar(progress)
-    with RecordWriter(out_dir) as writer, bar or nullcontext():
-        task = bar.add_task("simulating", total=config.days) if bar else None
-        # type: ignore[union-attr]
+    bar = display if display is not None else _progress_bar(progress)
+    with (
+        RecordWriter(out_dir) as writer,
+        nullcontext() if display is not None else bar or nullcontext(),
+    ):
+        task = bar.add_task("simulating", total=config.days, unit="days") if bar else None
         on_day = (lambda d: bar.update(task, completed=d)) if bar else None
         sim = Simulation(config, writer, policy=policy, on_day=on_day)
         _write_customers(sim, writer)

@@ -21,11 +21,22 @@ ORDER: tuple[str, ...] = (
 )
 
 
-def store_simulation(out_dir: Path, engine: Engine, **options: Any) -> list[Any]:
+def store_simulation(
+    out_dir: Path, engine: Engine, display: Any = None, **options: Any
+) -> list[Any]:
     """Ingest every file ``run_simulation`` wrote into ``out_dir``; returns listen's
-    ``IngestReport`` per file. The schema must exist (``empathos.store.init_db``)."""
+    ``IngestReport`` per file. The schema must exist (``empathos.store.init_db``).
+    ``display`` (a ``rich.progress.Progress`` or the CLI's log display) gets one task per
+    file, counted in bytes."""
     from empathos.listen.ingest import ingest_file
 
-    return [
-        ingest_file(Path(out_dir) / f"{kind}.jsonl", engine, kind=kind, **options) for kind in ORDER
-    ]
+    reports = []
+    for kind in ORDER:
+        path = Path(out_dir) / f"{kind}.jsonl"
+        if display is not None and path.exists():
+            task = display.add_task(f"store {path.name}", total=path.stat().st_size, unit="bytes")
+            options["progress"] = lambda done, total, t=task: display.update(
+                t, completed=done, total=total
+            )
+        reports.append(ingest_file(path, engine, kind=kind, **options))
+    return reports

@@ -34,8 +34,15 @@ def _layout(
         "font": {"family": "system-ui, sans-serif", "color": "#1a1a1a", "size": 12},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "xaxis": {"title": {"text": x_title}, "gridcolor": "#e3e3e3"},
-        "yaxis": {"title": {"text": y_title}, "gridcolor": "#e3e3e3", "zerolinecolor": "#999"},
+        # automargin: Plotly grows a margin to fit the tick labels and titles, so a long
+        # category name ("Value protected by measured actions") is never clipped.
+        "xaxis": {"title": {"text": x_title}, "gridcolor": "#e3e3e3", "automargin": True},
+        "yaxis": {
+            "title": {"text": y_title},
+            "gridcolor": "#e3e3e3",
+            "zerolinecolor": "#999",
+            "automargin": True,
+        },
         "legend": {"orientation": "h", "y": -0.2},
     }
     layout.update(extra)

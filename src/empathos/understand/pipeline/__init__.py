@@ -31,6 +31,8 @@ never touched, so several models coexist and can be compared (ConvoKit style).
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -68,13 +70,16 @@ def analyze(
     batch_size: int = 512,
     progress: bool = True,
     config: AnalyzeConfig | None = None,
+    display: Any = None,
 ) -> AnalyzeReport:
     """Annotate what the given model versions have not annotated yet, then rescore.
 
     Models are instances or registered names (default: the configured ones). The schema
     must be at head (``empathos.store.init_db``). ``rerun=True`` first deletes this
     version's annotations and scores, so everything is recomputed; other models' rows are
-    never touched. See the module docstring for the steps.
+    never touched. See the module docstring for the steps. ``display`` is a progress
+    display with ``rich.progress.Progress``'s ``add_task``/``advance`` (the CLI passes one
+    that also logs lines when not on a terminal); without one, ``progress`` draws a Rich bar.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
@@ -85,6 +90,17 @@ def analyze(
     run = AnalysisRun(engine, em, pm, cfg, batch_size, report)
     n_pending = run.prepare()
 
+    with nullcontext(display) if display is not None else _rich_bar(progress) as bar:
+        run.bar = bar
+        annotate(run, n_pending)
+        score(run)
+        journeys(run)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _rich_bar(enabled: bool) -> Any:
+    """The bar ``analyze`` draws on stderr when no display is passed in."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -95,18 +111,12 @@ def analyze(
         TimeRemainingColumn,
     )
 
-    with Progress(
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
-        disable=not progress,
-    ) as bar:
-        run.bar = bar
-        annotate(run, n_pending)
-        score(run)
-        journeys(run)
-    report.seconds = time.perf_counter() - t0
-    return report
+        disable=not enabled,
+    )

@@ -135,7 +135,9 @@ def annotate(run: AnalysisRun, total: int) -> None:
     range scan from the last key, so the cost per page does not grow with the table."""
     engine, em, pm = run.engine, run.emotion, run.empathy
     batch_size, report = run.batch_size, run.report
-    advance = run.progress(f"annotate ({em.name} {em.version} / {pm.name} {pm.version})", total)
+    advance = run.progress(
+        f"annotate ({em.name} {em.version} / {pm.name} {pm.version})", total, "turns"
+    )
     stats = StatsKeeper(engine, turn_emotions, turn_empathy)
     for kind in KINDS:
         base = (

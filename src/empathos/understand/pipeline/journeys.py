@@ -45,6 +45,7 @@ def journeys(run: AnalysisRun) -> None:
 
     details = {"half_life_days": cfg.half_life_days, "loss_aversion": cfg.loss_aversion}
     stats = StatsKeeper(engine, customer_journeys)
+    advance = run.progress("customer journeys", None, "customers")  # not counted first
     for conn, batch in keyset(engine, query_for, "customer_id", batch_size):
         customers = [r.customer_id for r in batch]
         events: dict[str, list[jny.JourneyEvent]] = defaultdict(list)
@@ -91,3 +92,4 @@ def journeys(run: AnalysisRun) -> None:
         conn.execute(insert(customer_journeys), out)
         report.customers_updated += len(out)
         stats.wrote(len(out))
+        advance(len(out))

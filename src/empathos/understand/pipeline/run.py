@@ -104,11 +104,13 @@ class AnalysisRun:
     bar: Any = None
     """A ``rich.progress.Progress`` (possibly disabled), or None for no progress at all."""
 
-    def progress(self, description: str, total: int) -> Callable[[int], None]:
-        """A new bar for one step; returns its ``advance(n)``."""
+    def progress(
+        self, description: str, total: int | None, unit: str = ""
+    ) -> Callable[[int], None]:
+        """A new bar for one step (``unit`` names what it counts); returns its ``advance(n)``."""
         if self.bar is None:
             return lambda n: None
-        task = self.bar.add_task(description, total=total)
+        task = self.bar.add_task(description, total=total, unit=unit)
         return lambda n: self.bar.advance(task, n)
 
     def prepare(self) -> int:

@@ -253,7 +253,7 @@ def score(run: AnalysisRun) -> None:
                 .where(interaction_scores.c.interaction_id.is_(None))
             ).scalar_one()
         )
-    advance = run.progress("score interactions", total)
+    advance = run.progress("score interactions", total, "interactions")
 
     def query_for(last: str | None):
         q = (
