@@ -31,6 +31,8 @@ empty ones (first writer wins) and its bounds are widened by the store, while ea
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +52,9 @@ POLICIES = ("reject", "update", "skip")
 DEFAULTABLE = ("source", "capacity", "quantity", "channel")
 #: Tag on a row: which of :data:`DEFAULTABLE` the converter defaulted.
 DEFAULTED = "_defaulted"
+#: Tag on a row: which record made it, (process id, count), because a line number alone
+#: does not tell records apart: every element of a one-line JSON array is on line 1.
+RECORD = "_record"
 #: Columns the import derives rather than reads (detected language): never compared.
 DERIVED = {"turns": frozenset({"language", "language_score"})}
 #: An interaction's bounds in turn-per-row formats: widened by the store, not compared.
@@ -77,14 +82,18 @@ class LineTaggedSpec(ConverterSpec):
     def build(self) -> Callable[[Mapping[str, Any]], Rows]:
         convert = super().build()
         given = _given_fields(self)
+        made = itertools.count()
+        pid = os.getpid()  # workers count apart: (pid, n) is unique in one import
 
         def tagged(rec: Mapping[str, Any]) -> Rows:
             rows = convert(rec)
             line = rec.get(LINE, 0)
+            record = (pid, next(made))
             carried = given(rec)
             for table_rows in rows.values():
                 for row in table_rows:
                     row[LINE] = line
+                    row[RECORD] = record
                     defaulted = tuple(f for f in DEFAULTABLE if f in row and f not in carried)
                     if defaulted:
                         row[DEFAULTED] = defaulted
@@ -197,7 +206,7 @@ def _turns_differ(
 
 def _raw(rows: Mapping[str, list[dict[str, Any]]]) -> str:
     first = next(iter(rows.values()))[0]
-    clean = {k: v for k, v in first.items() if k not in (LINE, DEFAULTED)}
+    clean = {k: v for k, v in first.items() if k not in (LINE, DEFAULTED, RECORD)}
     return orjson.dumps(clean, default=str).decode()[:RAW_KEEP]
 
 
@@ -234,13 +243,15 @@ def resolve(
     seen: dict[str, dict[tuple[Any, ...], _Seen]] = {t: {} for t in rows}
     seen_turns: dict[Any, tuple[int, dict[Any, dict[str, Any]]]] = {}
 
-    by_line: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    # Records in file order: by line, then (within one line) by the record tag.
+    by_record: dict[tuple[int, tuple[int, int]], dict[str, list[dict[str, Any]]]] = {}
     for table in WRITE_ORDER:
         for row in rows.get(table, ()):
-            by_line.setdefault(row.get(LINE, 0), {}).setdefault(table, []).append(row)
+            tag = (row.get(LINE, 0), row.get(RECORD, (0, 0)))
+            by_record.setdefault(tag, {}).setdefault(table, []).append(row)
 
-    for line in sorted(by_line):
-        record = by_line[line]
+    for tag in sorted(by_record):
+        line, record = tag[0], by_record[tag]
         steps: list[tuple[str, str, tuple[Any, ...], dict[str, Any], _Seen | None, bool]] = []
         differs: list[tuple[str, tuple[Any, ...], list[str]]] = []
         duplicate: tuple[int, str, tuple[Any, ...], list[str]] | None = None
