@@ -39,7 +39,7 @@ def strong_evidence() -> Evidence:
         n_interactions=1000,
         n_customers=100,
         n_employees=10,
-        sources={"real": 1000},
+        sources={"imported": 1000},
         analysed_share=1.0,
         emotion_turn_share=1.0,
         empathy_turn_share=1.0,

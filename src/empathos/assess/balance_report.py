@@ -19,9 +19,10 @@ from empathos.assess.balance_sheet import BalanceSheet
 __all__ = ["Row", "render_html", "render_pdf", "rows", "source_text"]
 
 SOURCE_TEXT = {
-    "real": "real data",
+    "imported": "imported data (the company's own records)",
+    "sample": "SAMPLE data (hand-written for Empathos), not a real company",
     "simulated": "SIMULATED data (the Empathos simulator), not a real company",
-    "mixed": "a MIX of real and simulated data",
+    "mixed": "a MIX of data sources (imported, sample and/or simulated)",
     "none": "no scored customers in the store",
 }
 

@@ -53,7 +53,7 @@ class BalanceSheet:
     as_of: datetime | None
     source: str = field(
         metadata={
-            "description": "real, simulated, mixed or none: where the scored customers come from"
+            "description": "imported, sample, simulated, mixed or none: where the scored customers come from"
         }
     )
     sources: dict[str, int]

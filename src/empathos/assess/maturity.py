@@ -77,7 +77,7 @@ class MaturityResult:
     overall_score: float | None
     weakest_pillar: str | None
     pillars: dict[str, PillarResult]
-    source: str  # where the data evidence comes from: real, simulated, mixed, none
+    source: str  # where the data evidence comes from: imported, sample, simulated, mixed, none
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -387,8 +387,9 @@ def exp_start(
         ),
     ] = None,
     source: Annotated[
-        str, typer.Option(help="Where the contacts come from: real or simulated.")
-    ] = "real",
+        str,
+        typer.Option(help="Where the contacts come from: imported, sample or simulated."),
+    ] = "imported",
     db: DbOption = None,
 ) -> None:
     """Record a new experiment: which policy is compared with which, and how traffic is split."""

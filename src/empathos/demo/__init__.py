@@ -100,7 +100,7 @@ def _remembered_table(engine: Engine, model: str, version: str) -> None:
     with engine.connect() as conn:
         for source, outcome, n, exp, rem, eff in conn.execute(query):
             table.add_row(
-                "sample" if source == "real" else source,
+                source,
                 str(outcome),
                 f"{n:,}",
                 _fmt(exp),

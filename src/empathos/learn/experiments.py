@@ -211,7 +211,7 @@ def start_experiment(
     engine: Engine,
     config: ExperimentConfig,
     started_at: datetime,
-    source: str = "real",
+    source: str = "imported",
     details: Mapping[str, Any] | None = None,
 ) -> None:
     """Record (or restart) an experiment. Restarting a name replaces its row and drops its

@@ -744,7 +744,7 @@ def apply_action(
         engine,
         cfg,
         when,
-        source=src if src in ("real", "simulated") else "real",
+        source=src if src in ("imported", "sample", "simulated") else "mixed",
         details={"action": name, "started_by": "ooda"},
     )
     return {
@@ -782,9 +782,9 @@ def ooda_report(engine: Engine, weeks: int = 12, days: int = 30) -> OodaReport:
     obs = observe(engine, weeks)
     cur = current_kpis(engine, days)
     notes = []
-    if cur.get("source") not in ("real",):
+    if cur.get("source") not in ("imported",):
         notes.append(
-            f"data source: {cur.get('source')} — figures are not real-world results"
+            f"data source: {cur.get('source')} — figures are not from imported company data"
             if cur.get("source") != "no data"
             else "the store holds no contacts yet"
         )

@@ -109,7 +109,7 @@ def converter_from_index(
             "queue": None,
             "need": None,
             "company": None,
-            "source": "real",
+            "source": "imported",
             "attributes": {"platform": "twitter"},
         }
         turn = {

@@ -20,7 +20,7 @@ assessments = Table(
     Column("questionnaire_version", String(16), nullable=False),
     Column("overall_stage", String(16), nullable=False),
     Column("overall_score", Float),
-    Column("source", String(16), nullable=False),  # data evidence: real, simulated, mixed, none
+    Column("source", String(16), nullable=False),  # data evidence: imported, sample, simulated, mixed, none
     Column("answers", JSON, nullable=False),
     Column("result", JSON, nullable=False),
 )

@@ -17,7 +17,7 @@ Dimensions, and why:
   one) — cheap and stable; the per-turn detected language would need a scan of all turns;
 * **pod**: the pod of the employee who handled the contact (``(none)`` for contacts no
   employee handled: bot, self-service, abandoned — counted as *automated*);
-* **source**: real vs simulated, so every figure can say where it comes from.
+* **source**: imported, sample or simulated, so every figure can say where it comes from.
 
 Emotional figures use one (emotion, empathy) model pair: the one that scored the most
 interactions (:func:`empathos.store.queries.current_score_models`).
@@ -101,6 +101,7 @@ class Filters:
     channel: str | None = None
     language: str | None = None
     pod: str | None = None
+    source: str | None = None  # imported | sample | simulated
 
     def active(self) -> dict[str, str]:
         """The filters set, for display and for building links."""
@@ -110,6 +111,7 @@ class Filters:
             "channel": self.channel,
             "language": self.language,
             "pod": self.pod,
+            "source": self.source,
         }
         return {k: str(v) for k, v in out.items() if v}
 
@@ -278,6 +280,8 @@ def _raw_filtered(conn: Connection, f: Filters) -> Any:
         conds.append(sub.c.language == f.language)
     if f.pod:
         conds.append(sub.c.pod_id == f.pod)
+    if f.source:
+        conds.append(sub.c.source == f.source)
     return sub, conds
 
 
@@ -294,6 +298,8 @@ def _pre_filtered(f: Filters) -> list[ColumnElement]:
         conds.append(w.language == f.language)
     if f.pod:
         conds.append(w.pod_id == f.pod)
+    if f.source:
+        conds.append(w.source == f.source)
     return conds
 
 

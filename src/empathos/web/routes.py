@@ -94,6 +94,7 @@ def parse_filters(request: Request) -> ag.Filters:
         channel=q.get("channel") or None,
         language=q.get("language") or None,
         pod=q.get("pod") or None,
+        source=q.get("source") or None,
     )
 
 
