@@ -55,7 +55,7 @@ def rows(bs: BalanceSheet) -> list[Row]:
     vp_text = money(vp.point) + (f" [{money(vp.low)}, {money(vp.high)}]" if bs.lift_used else "")
     roi = bs.roi
     roi_text = (
-        "undefined (no cost given)"
+        (bs.roi_note or "undefined (no cost given)")
         if roi.point is None
         else (
             f"{pct(roi.point)} [{pct(roi.low)}, {pct(roi.high)}]; P(ROI > 0) = {bs.p_roi_positive:.2f}"

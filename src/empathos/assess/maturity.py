@@ -209,7 +209,8 @@ LADDERS: dict[str, tuple[Requirement, ...]] = {
     "business_value": (
         Requirement(
             1,
-            f"customer outcomes (CSAT, NPS, churn, resolution) are recorded (at least {MIN_EVENTS})",
+            f"customer outcomes (CSAT, NPS, churn, resolution) are recorded "
+            f"(at least {MIN_EVENTS})",
             _outcomes_recorded,
         ),
         Requirement(
