@@ -41,3 +41,14 @@ def test_one_source_shows_no_notice(engine: Engine) -> None:
     data.fill(engine)
     html = TestClient(create_app(engine=engine)).get("/").text
     assert "This store mixes" not in html
+
+
+def test_an_empty_experiment_is_shown_as_empty(engine: Engine) -> None:
+    from empathos.learn.experiments import ExperimentConfig, start_experiment
+
+    data.fill(engine)
+    start_experiment(engine, ExperimentConfig(name="waiting"), data.T0.replace(year=2027))
+    client = TestClient(create_app(engine=engine))
+    page = client.get("/dashboard/experiments").text
+    assert "waiting: empty — no contacts yet since 2027-03-01" in page
+    assert "Lift · " not in client.get("/").text
