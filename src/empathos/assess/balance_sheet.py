@@ -53,7 +53,8 @@ class BalanceSheet:
     as_of: datetime | None
     source: str = field(
         metadata={
-            "description": "imported, sample, simulated, mixed or none: where the scored customers come from"
+            "description": "imported, sample, simulated, mixed or none: where the scored "
+            "customers come from"
         }
     )
     sources: dict[str, int]

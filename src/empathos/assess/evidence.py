@@ -86,7 +86,8 @@ class Evidence:
 
     @property
     def source(self) -> str:
-        """``imported``, ``sample``, ``simulated``, ``mixed`` or ``none``: where the figures come from."""
+        """``imported``, ``sample``, ``simulated``, ``mixed`` or ``none``: where the figures
+        come from."""
         kinds = [k for k, v in self.sources.items() if v]
         if not kinds:
             return "none"

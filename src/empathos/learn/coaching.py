@@ -112,7 +112,8 @@ def _frame(engine: Engine, query: Any) -> pd.DataFrame:
 
 
 def source_label(sources: pd.Series) -> str:
-    """'simulated', 'imported', 'sample', or 'mixed (N imported, M simulated)' from a ``source`` column."""
+    """'simulated', 'imported', 'sample', or 'mixed (N imported, M simulated)' from a
+    ``source`` column."""
     counts = sources.fillna("unknown").value_counts()
     if len(counts) == 0:
         return "no data"
