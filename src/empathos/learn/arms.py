@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 __all__ = ["ARM_ATTRIBUTE", "ARMS_FROM", "ArmScan", "assign_stored"]
 
@@ -83,6 +83,16 @@ def assign_stored(engine: Engine, name: str, chunk: int = 5000) -> ArmScan:
     scan = ArmScan()
     rows: list[dict[str, Any]] = []
     with engine.connect() as conn:
+        if arms_from != "hash":
+            # Only rows that name an arm are read (a report runs this on every call; most
+            # of a large store's interactions carry no arm); the rest are only counted.
+            has_arm = i.attributes[ARM_ATTRIBUTE].as_string().is_not(None)
+            scan.without_arm = int(
+                conn.execute(
+                    select(func.count()).select_from(query.where(~has_arm).subquery())
+                ).scalar_one()
+            )
+            query = query.where(has_arm)
         for iid, started_at, employee_id, attributes in conn.execute(query):
             arm = _arm_value(attributes)
             if arm is False:
@@ -92,7 +102,7 @@ def assign_stored(engine: Engine, name: str, chunk: int = 5000) -> ArmScan:
                 minutes = (started_at - start).total_seconds() / 60.0
                 arm = arm_for(exp["salt"], iid, exp["control_share"], exp["cycle_minutes"], minutes)
                 scan.from_hash += 1
-            elif arm is None:
+            elif arm is None:  # an empty string: counted as no arm
                 scan.without_arm += 1
                 continue
             else:
