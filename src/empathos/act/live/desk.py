@@ -103,6 +103,7 @@ class LiveDesk:
         # policy routing it; arms of contacts in memory, for the queue.
         self.experiment = RunningExperiment(engine)
         self._arms: dict[str, Arm] = {}
+        self.experiment.warm(self.clock())
         self.refresh_pods(wait=True)
 
     def refresh_pods(self, wait: bool = False) -> None:
@@ -273,6 +274,8 @@ class LiveDesk:
                 return False
             customer_id, language = None, language or c.language
         if customer_id is not None:
+            if not self.experiment.fresh():  # opening would read the running experiment
+                return False
             entry = self.records._cache.get(customer_id)
             if entry is None or entry[0] <= time.monotonic():
                 return False

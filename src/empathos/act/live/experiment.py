@@ -90,6 +90,14 @@ class RunningExperiment:
             self._policies[name] = get_policy(name)
         return self._policies[name]
 
+    def warm(self, now: datetime) -> None:
+        """Read the running experiment now (at start-up, off the hot path)."""
+        self._current(now)
+
+    def fresh(self) -> bool:
+        """True when :meth:`arm` will not read the store (the cache is recent)."""
+        return time.monotonic() - self._read_at < self.ttl_s
+
     def refresh(self) -> None:
         """Read the experiment again on the next contact (after start/end)."""
         self._read_at = -1e18
