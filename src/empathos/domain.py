@@ -53,4 +53,4 @@ class Transaction:
     ts: datetime
     amount: float
     quantity: int = 1
-    source: str = "real"
+    source: str = "imported"

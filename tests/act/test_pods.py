@@ -128,7 +128,7 @@ def test_store_round_trip_moves_members_and_customers_keeps_other_employee_field
                 languages=["de"],
                 capacity=1,
                 hired_at=datetime(2020, 1, 2),
-                source="real",
+                source="imported",
                 attributes={"shift": "07-15"},
             )
         )

@@ -54,7 +54,9 @@ def test_balance_sheet_json_and_html(sqlite_client: TestClient) -> None:
     assert r.status_code == 200
     bs = r.json()
     assert bs["n_customers"] == seed.SCORED and bs["source"] == "simulated"
-    assert bs["programme_cost"] == 100 and bs["roi"]["point"] == -1.0
+    # no experiment measured anything: the return is unknown, with the reason, not -100 %
+    assert bs["programme_cost"] == 100 and bs["roi"]["point"] is None
+    assert bs["roi_note"].startswith("unknown: no action measured")
     html = client.get("/assess/balance-sheet.html", params={"cost": 100})
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert "<svg" in html.text and not re.search(

@@ -62,7 +62,9 @@ def test_totals_come_from_the_latest_scores(engine: Engine) -> None:
     # no experiment: nothing is booked as protected, and the ROI says so
     assert bs.lift_used is None and bs.value_protected.point == 0.0
     assert any(NO_ACTION_NOTE in n for n in bs.notes)
-    assert (bs.roi.point, bs.roi.low, bs.roi.high, bs.p_roi_positive) == (-1.0, -1.0, -1.0, 0.0)
+    # ... and its return is unknown, with the reason (it was -100 %, as if measured)
+    assert (bs.roi.point, bs.roi.low, bs.roi.high, bs.p_roi_positive) == (None, None, None, None)
+    assert bs.roi_note and bs.roi_note.startswith("unknown: no action measured")
 
 
 def test_empty_store_and_bad_inputs(sqlite_store: Engine) -> None:

@@ -39,11 +39,11 @@ def strong_evidence() -> Evidence:
         n_interactions=1000,
         n_customers=100,
         n_employees=10,
-        sources={"real": 1000},
+        sources={"imported": 1000},
         analysed_share=1.0,
         emotion_turn_share=1.0,
         empathy_turn_share=1.0,
-        outcome_kinds={"csat": 10, "churn": 2, "pulse": 5},
+        outcome_kinds={"csat": 30, "churn": 2, "pulse": 25},
         customers_scored=100,
         customers_with_clv=100,
         employees_scored=10,
@@ -51,8 +51,9 @@ def strong_evidence() -> Evidence:
         mean_functions_per_pod=3,
         employees_in_pods_share=1.0,
         experiments=1,
+        experiments_with_data=1,
         measured_lifts=2,
-        coaching_rows=5,
+        coaching_rows=25,
         routing_decisions=50,
         latest_experiment_at=datetime(2026, 1, 1),
         latest_contact_at=datetime(2026, 1, 20),
@@ -179,3 +180,38 @@ def test_run_assessment_stores_it_and_latest_returns_it(engine: Engine) -> None:
     assert latest["overall_stage"] == second.maturity.overall_stage
     assert latest["source"] == "simulated"
     assert set(latest["pillars"]) == set(PILLARS) and len(latest["blind_spots"]) == 6
+
+
+@pytest.mark.parametrize(
+    ("pillar", "field", "one"),
+    [
+        ("technology", "routing_decisions", 1),
+        ("culture", "coaching_rows", 1),
+        ("leadership", "experiments_with_data", 0),
+    ],
+)
+def test_a_single_event_does_not_lift_a_pillar_to_the_top(
+    pillar: str, field: str, one: int
+) -> None:
+    """The Technology pillar reached "empathy" on one routing decision: every rung that
+    rests on events needs MIN_EVENTS of them, and its evidence text says so."""
+    from empathos.assess.evidence import MIN_EVENTS
+
+    assert data_ladder(pillar, strong_evidence())[0] == 3
+    stage, items = data_ladder(pillar, replace(strong_evidence(), **{field: one}))
+    assert stage == 2
+    top = items[-1]
+    assert not top.met and str(MIN_EVENTS) in top.requirement
+    if field == "routing_decisions":
+        assert f"fewer than the {MIN_EVENTS} this rung needs" in top.observed
+    few = replace(strong_evidence(), routing_decisions=MIN_EVENTS - 1)
+    assert data_ladder("technology", few)[0] == 2
+    enough = replace(strong_evidence(), routing_decisions=MIN_EVENTS)
+    assert data_ladder("technology", enough)[0] == 3
+
+
+def test_an_empty_experiment_is_no_evidence() -> None:
+    started = replace(strong_evidence(), experiments=1, experiments_with_data=0, measured_lifts=0)
+    stage, items = data_ladder("leadership", started)
+    assert stage == 2 and "an empty experiment tests nothing" in items[-1].observed
+    assert data_ladder("business_value", started)[0] == 2

@@ -24,7 +24,7 @@ def test_ingest_stats_export_roundtrip(tmp_path: Path) -> None:
     stats = json.loads(result.output)
     assert stats["tables"]["interactions"] == 8 and stats["tables"]["customers"] == 8
     assert set(stats["by_language"]) == {"en", "de", "es", "it", "pl", "fr"}
-    assert stats["by_period"] == {"2026-10": 8}
+    assert stats["by_period"] == {"2026-01": 8}
     out = tmp_path / "turns.parquet"
     result = runner.invoke(app, ["export", "turns", str(out), "--db", db])
     assert result.exit_code == 0, result.output

@@ -217,13 +217,13 @@ def test_bootstrap_ci_covers_and_matches_welch_roughly() -> None:
 def test_no_effect_means_no_claim_and_too_little_data_means_no_number() -> None:
     rng = np.random.default_rng(1)
     false_pos = sum(
-        welch_lift("k", rng.normal(0, 1, 100), rng.normal(0, 1, 100), "real").significant
+        welch_lift("k", rng.normal(0, 1, 100), rng.normal(0, 1, 100), "imported").significant
         for _ in range(400)
     )
     assert false_pos / 400 < 0.09
-    r = welch_lift("k", [1.0], [0.0, 1.0], "real")
+    r = welch_lift("k", [1.0], [0.0, 1.0], "imported")
     assert r.ci_low is None and r.p_value is None and not r.significant
-    empty = proportion_lift("k", [], [1.0], "real")
+    empty = proportion_lift("k", [], [1.0], "imported")
     assert empty.ci_high is None and empty.treatment_mean is None and empty.diff is None
     with pytest.raises(ValueError, match="available"):
         lift("k", [1, 2], [1, 2], "real", test="magic")

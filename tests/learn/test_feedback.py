@@ -231,7 +231,7 @@ def _goemotions_turns(engine: Engine, n: int) -> list[tuple[str, str]]:
                 {
                     "interaction_id": f"g{k}",
                     "channel": "chat",
-                    "source": "real",
+                    "source": "imported",
                     "started_at": T0 + timedelta(minutes=k),
                     "attributes": {},
                 }
@@ -268,7 +268,8 @@ def test_wrong_corrections_are_not_promoted_right_ones_are(
     opts = RetrainOptions(limit_train=300, limit_eval=300, models_dir=tmp_path / "models")
     (bad,) = retrain(engine, "emotion", opts)
     assert bad.n_corrections == 100 and bad.score_after < bad.score_before
-    assert bad.corrections_source == "real"  # the GoEmotions turns were stored as real contacts
+    # the GoEmotions turns were stored as imported contacts
+    assert bad.corrections_source == "imported"
     assert not bad.promoted and bad.new_version is None and not (tmp_path / "models").exists()
 
     for iid, label in gold:

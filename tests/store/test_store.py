@@ -49,7 +49,7 @@ def test_interactions_are_enriched_never_overwritten(engine: Engine) -> None:
         "ended_at": None,
         "queue": None,
         "need": None,
-        "source": "real",
+        "source": "imported",
         "attributes": {},
     }
     with engine.begin() as conn:
@@ -78,7 +78,7 @@ def test_bulk_and_row_wise_writes_follow_the_same_rules(engine: Engine) -> None:
         "ended_at": None,
         "queue": None,
         "need": None,
-        "source": "real",
+        "source": "imported",
         "attributes": {"k": 1},
     }
     with engine.begin() as conn:
@@ -99,7 +99,7 @@ def test_bulk_and_row_wise_writes_follow_the_same_rules(engine: Engine) -> None:
                     "segment": "a",
                     "language": None,
                     "created_at": None,
-                    "source": "real",
+                    "source": "imported",
                     "attributes": {},
                 }
                 for k in range(n)
@@ -115,7 +115,7 @@ def test_bulk_and_row_wise_writes_follow_the_same_rules(engine: Engine) -> None:
                     "segment": "b",
                     "language": None,
                     "created_at": None,
-                    "source": "real",
+                    "source": "imported",
                     "attributes": {},
                 }
                 for k in range(n)

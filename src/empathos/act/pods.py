@@ -307,7 +307,7 @@ def _employee_row(m: MemberSpec, pod_id: str, old: Mapping[str, Any] | None) -> 
         "pod_id": pod_id,
         "capacity": m.capacity,
         "hired_at": (old or {}).get("hired_at"),
-        "source": (old or {}).get("source") or "real",
+        "source": (old or {}).get("source") or "imported",
         "attributes": attrs,
     }
 

@@ -53,7 +53,7 @@ class AssessmentOut(BaseModel):
     created_at: str
     questionnaire_version: str
     source: str = Field(
-        description="where the data evidence comes from: real, simulated, mixed or none"
+        description="where the data evidence comes from: imported, sample, simulated, mixed or none"
     )
     overall_stage: str
     overall_score: float | None

@@ -2,7 +2,7 @@
 
 Thin views over ``empathos.learn`` (the CLI calls the same functions): a correction is
 validated and stored by ``learn.feedback``; coaching and OODA reports are computed from
-the store on request and say where their figures come from (real vs simulated) and on
+the store on request and say where their figures come from (imported, sample or simulated) and on
 how many contacts they stand.
 """
 

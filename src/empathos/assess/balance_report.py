@@ -20,9 +20,10 @@ from empathos.assess.balance_sheet import BalanceSheet
 __all__ = ["Row", "render_html", "render_pdf", "rows", "source_text"]
 
 SOURCE_TEXT = {
-    "real": "real data",
+    "imported": "imported data (the company's own records)",
+    "sample": "SAMPLE data (hand-written for Empathos), not a real company",
     "simulated": "SIMULATED data (the Empathos simulator), not a real company",
-    "mixed": "a MIX of real and simulated data",
+    "mixed": "a MIX of data sources (imported, sample and/or simulated)",
     "none": "no scored customers in the store",
 }
 
@@ -55,7 +56,7 @@ def rows(bs: BalanceSheet) -> list[Row]:
     vp_text = money(vp.point) + (f" [{money(vp.low)}, {money(vp.high)}]" if bs.lift_used else "")
     roi = bs.roi
     roi_text = (
-        "undefined (no cost given)"
+        (bs.roi_note or "undefined (no cost given)")
         if roi.point is None
         else (
             f"{pct(roi.point)} [{pct(roi.low)}, {pct(roi.high)}]; P(ROI > 0) = {bs.p_roi_positive:.2f}"

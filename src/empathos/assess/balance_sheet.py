@@ -53,7 +53,8 @@ class BalanceSheet:
     as_of: datetime | None
     source: str = field(
         metadata={
-            "description": "real, simulated, mixed or none: where the scored customers come from"
+            "description": "imported, sample, simulated, mixed or none: where the scored "
+            "customers come from"
         }
     )
     sources: dict[str, int]
@@ -72,6 +73,9 @@ class BalanceSheet:
     value_protected: Interval = field(default_factory=lambda: Interval(0.0, 0.0, 0.0))
     programme_cost: float = 0.0
     roi: Interval = field(default_factory=lambda: Interval(None))
+    # Why the ROI is unknown (None when it is measured): no cost given, or no action
+    # measured against a control group — then the return is unknown, not -100 %.
+    roi_note: str | None = None
     p_roi_positive: float | None = None
     draws: int = 0
     notes: list[str] = field(default_factory=list)
@@ -175,13 +179,19 @@ def _value_lines(bs: BalanceSheet, lifts: list[MeasuredLift], cost: float, seed:
         lo, hi = np.quantile(draws, [0.025, 0.975])
         bs.value_protected = Interval(r * bs.value_at_risk * bs.coverage, float(lo), float(hi))
         bs.draws = len(draws)
-    if cost > 0:
+    if cost > 0 and bs.lift_used is None:
+        bs.roi_note = (
+            "unknown: no action measured against a control group yet (an experiment with "
+            "contacts in both arms and a churn lift), so the return cannot be told"
+        )
+    elif cost > 0:
         roi = (draws - cost) / cost
         point = ((bs.value_protected.point or 0.0) - cost) / cost
         lo, hi = np.quantile(roi, [0.025, 0.975])
         bs.roi = Interval(point, float(lo), float(hi))
         bs.p_roi_positive = float((roi > 0).mean())
     else:
+        bs.roi_note = "undefined (no cost given)"
         bs.notes.append("no programme cost given: ROI undefined")
     bs.notes.append(
         "the interval covers the measured lift's uncertainty only; CLV and churn-risk model "

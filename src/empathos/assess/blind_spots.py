@@ -146,6 +146,11 @@ def _data_unused(ev: Evidence) -> list[str]:
 def _static_plans(ev: Evidence) -> list[str]:
     if ev.experiments == 0:
         return ["no experiment in the store: no plan has been tested against a control group"]
+    if ev.experiments_with_data == 0:
+        return [
+            f"{ev.experiments} experiment(s) started but none has measured contacts in both "
+            "arms yet: no plan has been tested against a control group"
+        ]
     if ev.latest_experiment_at and ev.latest_contact_at:
         age = (ev.latest_contact_at - ev.latest_experiment_at).days
         if age > EXPERIMENT_RECENT_DAYS:

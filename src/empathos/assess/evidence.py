@@ -42,6 +42,12 @@ COACHING_MARKERS: tuple[str, ...] = ("coach",)
 FEEDBACK_MARKERS: tuple[str, ...] = ("feedback", "correction")
 DECISION_MARKERS: tuple[str, ...] = ("routing_decision", "decisions")
 
+#: The least number of events a rung that rests on events needs (routing decisions,
+#: coaching records, pulse answers, customer outcomes, contacts in each arm of an
+#: experiment): one routing decision or one survey answer shows a feature was tried,
+#: not that the company works that way. A documented judgement (docs/assess.md).
+MIN_EVENTS = 20
+
 
 @dataclass(slots=True)
 class Evidence:
@@ -64,8 +70,9 @@ class Evidence:
     employees_in_pods_share: float = 0.0
     automation_share: float = 0.0  # contacts closed with no employee and not abandoned (bot)
     experiments_table: str | None = None
-    experiments: int = 0
-    measured_lifts: int = 0
+    experiments: int = 0  # rows in the experiments table, empty ones included
+    experiments_with_data: int = 0  # at least MIN_EVENTS contacts in each arm
+    measured_lifts: int = 0  # lifts with a finite CI from those experiments
     latest_experiment_at: datetime | None = None
     coaching_rows: int = 0
     feedback_rows: int = 0
@@ -79,7 +86,8 @@ class Evidence:
 
     @property
     def source(self) -> str:
-        """``real``, ``simulated``, ``mixed`` or ``none``: where the figures come from."""
+        """``imported``, ``sample``, ``simulated``, ``mixed`` or ``none``: where the figures
+        come from."""
         kinds = [k for k, v in self.sources.items() if v]
         if not kinds:
             return "none"
@@ -194,8 +202,17 @@ def _later_stages(engine: Engine, ev: Evidence) -> None:
         ev.routing_decisions = _rows_in(conn, engine, decisions)
     exp: ExperimentEvidence = read_experiments(engine)
     ev.experiments_table, ev.experiments = exp.table, exp.rows
-    ev.measured_lifts = len(exp.lifts)
-    ev.latest_experiment_at = exp.latest_at if isinstance(exp.latest_at, datetime) else None
+    sized = [s for s in exp.sizes if min(s[2], s[3]) >= MIN_EVENTS]
+    ev.experiments_with_data = len(sized)
+    ev.measured_lifts = sum(min(x.n_treatment, x.n_control) >= MIN_EVENTS for x in exp.lifts)
+    latest = sized[0][1] if sized else None
+    ev.latest_experiment_at = latest if isinstance(latest, datetime) else None
+    small = len(exp.sizes) - len(sized)
+    if small:
+        ev.notes.append(
+            f"{small} experiment(s) with fewer than {MIN_EVENTS} contacts in an arm: "
+            "not counted as evidence yet"
+        )
     if exp.note:
         ev.notes.append(exp.note)
     if not coaching:

@@ -120,8 +120,12 @@ class ExperimentEvidence:
     table: str | None = None
     rows: int = 0
     lifts: list[MeasuredLift] = field(default_factory=list)
-    latest_at: datetime | None = None
+    latest_at: datetime | None = None  # the newest experiment *with data* (its start)
     note: str = ""
+    with_data: int = 0  # experiments with contacts in both arms
+    empty: list[str] = field(default_factory=list)  # "NAME: no contacts yet since START"
+    # (name, started_at, n_treatment, n_control) of each experiment with data, newest first
+    sizes: list[tuple[str, Any, int, int]] = field(default_factory=list)
 
 
 def _finite(*xs: float) -> bool:
@@ -146,19 +150,32 @@ def read_experiments(engine: Engine, max_experiments: int = 20) -> ExperimentEvi
     ev = ExperimentEvidence(table=EXPERIMENTS_TABLE)
     with engine.connect() as conn:
         ev.rows = int(conn.execute(select(func.count()).select_from(table)).scalar() or 0)
-        ev.latest_at = conn.execute(select(func.max(table.c.started_at))).scalar()
-        names = list(
-            conn.execute(
-                select(table.c.name).order_by(table.c.started_at.desc()).limit(max_experiments)
-            ).scalars()
-        )
-    if not names:
+        named = conn.execute(
+            select(table.c.name, table.c.started_at)
+            .order_by(table.c.started_at.desc())
+            .limit(max_experiments)
+        ).all()
+    if not named:
         ev.note = "the experiments table holds no experiment yet"
         return ev
     from empathos.learn.experiments import experiment_report
 
-    for name in names:
-        ev.lifts.extend(lifts_from_report(experiment_report(engine, name)))
+    for name, started_at in named:
+        report = experiment_report(engine, name)
+        if report.n_treatment == 0 or report.n_control == 0:
+            # An experiment without contacts in both arms measured nothing: it is shown as
+            # empty and counts as no evidence (not as a lift of 0, not as a test run).
+            ev.empty.append(f"experiment {name}: {report.empty_note}")
+            continue
+        ev.with_data += 1
+        ev.sizes.append((name, started_at, report.n_treatment, report.n_control))
+        if ev.latest_at is None:
+            ev.latest_at = started_at
+        ev.lifts.extend(lifts_from_report(report))
+    notes = list(ev.empty)
     if not ev.lifts:
-        ev.note = f"{ev.rows} experiment(s), none with a lift and a finite confidence interval yet"
+        notes.append(
+            f"{ev.rows} experiment(s), none with a lift and a finite confidence interval yet"
+        )
+    ev.note = "; ".join(notes)
     return ev

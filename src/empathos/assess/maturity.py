@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from empathos.assess.evidence import Evidence
+from empathos.assess.evidence import MIN_EVENTS, Evidence
 from empathos.assess.questionnaire import PILLARS, STAGES, Questionnaire, pillar_answer_scores
 
 __all__ = [
@@ -77,7 +77,7 @@ class MaturityResult:
     overall_score: float | None
     weakest_pillar: str | None
     pillars: dict[str, PillarResult]
-    source: str  # where the data evidence comes from: real, simulated, mixed, none
+    source: str  # where the data evidence comes from: imported, sample, simulated, mixed, none
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -94,10 +94,18 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _enough(n: int) -> str:
+    """The threshold, said in the evidence text when a count is under it."""
+    return "" if n >= MIN_EVENTS else f" (fewer than the {MIN_EVENTS} this rung needs)"
+
+
 def _outcomes_recorded(ev: Evidence) -> tuple[bool, str]:
     kinds = {k: v for k, v in ev.outcome_kinds.items() if k in ("csat", "nps", "churn", "resolved")}
-    return bool(kinds), (
-        ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())) or "no customer outcomes stored"
+    n = sum(kinds.values())
+    return n >= MIN_EVENTS, (
+        ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())) + _enough(n)
+        if kinds
+        else "no customer outcomes stored"
     )
 
 
@@ -113,7 +121,8 @@ def _customers_scored(ev: Evidence) -> tuple[bool, str]:
 def _lift_and_elv(ev: Evidence) -> tuple[bool, str]:
     ok = ev.measured_lifts > 0 and ev.employees_scored > 0
     return ok, (
-        f"{ev.measured_lifts} measured lift(s) from {ev.experiments} experiment(s); "
+        f"{ev.measured_lifts} measured lift(s) from {ev.experiments_with_data} experiment(s) "
+        f"with at least {MIN_EVENTS} contacts in each arm ({ev.experiments} in the store); "
         f"{ev.employees_scored} employees scored (ELV)"
     )
 
@@ -130,17 +139,19 @@ def _analysed(threshold: float) -> Callable[[Evidence], tuple[bool, str]]:
 
 def _empathy_and_voice(ev: Evidence) -> tuple[bool, str]:
     pulse = ev.outcome_kinds.get("pulse", 0)
-    ok = ev.empathy_turn_share >= ANALYSED_MOST and pulse > 0
+    ok = ev.empathy_turn_share >= ANALYSED_MOST and pulse >= MIN_EVENTS
     return (
         ok,
-        f"{_pct(ev.empathy_turn_share)} of employee turns scored for empathy; {pulse:,} pulse answers",
+        f"{_pct(ev.empathy_turn_share)} of employee turns scored for empathy; "
+        f"{pulse:,} pulse answers{_enough(pulse)}",
     )
 
 
 def _coached(ev: Evidence) -> tuple[bool, str]:
     return (
-        ev.coaching_rows > 0,
-        f"{ev.coaching_rows:,} coaching records, {ev.feedback_rows:,} label corrections",
+        ev.coaching_rows >= MIN_EVENTS,
+        f"{ev.coaching_rows:,} coaching records{_enough(ev.coaching_rows)}, "
+        f"{ev.feedback_rows:,} label corrections",
     )
 
 
@@ -159,12 +170,18 @@ def _cross_functional(ev: Evidence) -> tuple[bool, str]:
 def _recent_experiments(ev: Evidence) -> tuple[bool, str]:
     if ev.experiments == 0:
         return False, "no experiment in the store"
+    n = ev.experiments_with_data
+    if n == 0:
+        return False, (
+            f"{ev.experiments} experiment(s), none with at least {MIN_EVENTS} contacts in "
+            "each arm: an empty experiment tests nothing"
+        )
     if ev.latest_experiment_at is None or ev.latest_contact_at is None:
-        return True, f"{ev.experiments} experiment(s)"
+        return True, f"{n} experiment(s) with data"
     age = (ev.latest_contact_at - ev.latest_experiment_at).days
     return (
         age <= EXPERIMENT_RECENT_DAYS,
-        f"{ev.experiments} experiment(s), the newest {max(0, age)} days before the last contact",
+        f"{n} experiment(s) with data, the newest {max(0, age)} days before the last contact",
     )
 
 
@@ -181,16 +198,20 @@ def _analysed_and_scored(ev: Evidence) -> tuple[bool, str]:
 
 def _live_routing(ev: Evidence) -> tuple[bool, str]:
     ok, text = _analysed(ANALYSED_ALL)(ev)
+    n = ev.routing_decisions
     return (
-        ok and ev.routing_decisions > 0,
-        f"{text}; {ev.routing_decisions:,} routing decisions stored",
+        ok and n >= MIN_EVENTS,
+        f"{text}; {n:,} routing decisions stored{_enough(n)}",
     )
 
 
 LADDERS: dict[str, tuple[Requirement, ...]] = {
     "business_value": (
         Requirement(
-            1, "customer outcomes (CSAT, NPS, churn, resolution) are recorded", _outcomes_recorded
+            1,
+            f"customer outcomes (CSAT, NPS, churn, resolution) are recorded "
+            f"(at least {MIN_EVENTS})",
+            _outcomes_recorded,
         ),
         Requirement(
             2,
@@ -199,7 +220,8 @@ LADDERS: dict[str, tuple[Requirement, ...]] = {
         ),
         Requirement(
             3,
-            "a lift measured against a control group, and employee value (ELV) scored",
+            f"a lift measured against a control group (at least {MIN_EVENTS} contacts in "
+            "each arm), and employee value (ELV) scored",
             _lift_and_elv,
         ),
     ),
@@ -211,17 +233,23 @@ LADDERS: dict[str, tuple[Requirement, ...]] = {
         ),
         Requirement(
             2,
-            f"empathy measured on at least {_pct(ANALYSED_MOST)} of employee turns, and employees heard (pulse)",
+            f"empathy measured on at least {_pct(ANALYSED_MOST)} of employee turns, and employees "
+            f"heard (at least {MIN_EVENTS} pulse answers)",
             _empathy_and_voice,
         ),
-        Requirement(3, "endings are coached (coaching records in the store)", _coached),
+        Requirement(
+            3,
+            f"endings are coached (at least {MIN_EVENTS} coaching records in the store)",
+            _coached,
+        ),
     ),
     "leadership": (
         Requirement(1, f"at least {_pct(SCORED_SHARE)} of employees work in a team/pod", _in_pods),
         Requirement(2, "pods are cross-functional (2+ functions on average)", _cross_functional),
         Requirement(
             3,
-            f"decisions are tested: an experiment within {EXPERIMENT_RECENT_DAYS} days",
+            f"decisions are tested: an experiment with at least {MIN_EVENTS} contacts in each "
+            f"arm within {EXPERIMENT_RECENT_DAYS} days",
             _recent_experiments,
         ),
     ),
@@ -234,7 +262,8 @@ LADDERS: dict[str, tuple[Requirement, ...]] = {
         ),
         Requirement(
             3,
-            f"at least {_pct(ANALYSED_ALL)} analysed and contacts routed live (routing decisions stored)",
+            f"at least {_pct(ANALYSED_ALL)} analysed and contacts routed live (at least "
+            f"{MIN_EVENTS} routing decisions stored)",
             _live_routing,
         ),
     ),

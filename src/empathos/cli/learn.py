@@ -422,6 +422,13 @@ def _print_ooda(console, rep) -> None:  # noqa: ANN001 - a rich Console and an O
     console.print(f"[dim]Act: {rep.act}[/]")
 
 
+def _utcnow() -> datetime:
+    """Now as the store keeps time: naive UTC (the live desk's clock)."""
+    from datetime import UTC
+
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
 exp_app = typer.Typer(
     help="Measured experiments: a treatment policy against a control group routed the old way.",
     no_args_is_help=True,
@@ -448,11 +455,34 @@ def exp_start(
         ),
     ] = None,
     source: Annotated[
-        str, typer.Option(help="Where the contacts come from: real or simulated.")
-    ] = "real",
+        str,
+        typer.Option(help="Where the contacts come from: imported, sample or simulated."),
+    ] = "imported",
+    started_at: Annotated[
+        str | None,
+        typer.Option(
+            "--started-at",
+            help="When the split began (ISO 8601, e.g. 2026-01-05); default now. Stored "
+            "interactions from then on join the experiment.",
+        ),
+    ] = None,
+    arms_from: Annotated[
+        str,
+        typer.Option(
+            help="How imported interactions get their arm: 'attribute' (attributes.arm = "
+            "control/treatment, set by the router that ran the split) or 'hash' (this "
+            "experiment's own split, only when the router applied it). Live contacts "
+            "routed by the desk always record their arm.",
+        ),
+    ] = "attribute",
     db: DbOption = None,
 ) -> None:
-    """Record a new experiment: which policy is compared with which, and how traffic is split."""
+    """Record a new experiment: which policy is compared with which, and how traffic is split.
+
+    The live desk routes the control arm with the control policy and records every
+    contact's arm; `experiment report` adds the stored interactions of the period that
+    carry an arm (see docs/learn.md)."""
+    from empathos.learn.arms import ARMS_FROM, assign_stored
     from empathos.learn.experiments import ExperimentConfig, start_experiment
 
     try:
@@ -463,12 +493,34 @@ def exp_start(
             control_share=control_share,
             cycle_minutes=cycle_minutes,
         )
+        when = datetime.fromisoformat(started_at) if started_at else _utcnow()
     except ValueError as exc:
         fail(str(exc))
-    start_experiment(open_store(db), cfg, datetime.now().replace(microsecond=0), source=source)
+    if arms_from not in ARMS_FROM:
+        fail(f"--arms-from must be one of {', '.join(ARMS_FROM)}, not {arms_from!r}")
+    if when.tzinfo is not None:  # the store keeps naive UTC
+        from datetime import UTC
+
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    engine = open_store(db)
+    start_experiment(
+        engine, cfg, when.replace(microsecond=0), source=source, details={"arms_from": arms_from}
+    )
     split = f"{cycle_minutes:g}-minute ON/OFF slices" if cycle_minutes else "per contact (hash)"
     console.print(
-        f"experiment [bold]{name}[/]: {treatment} vs {control}, {control_share:.0%} control, {split}"
+        f"experiment [bold]{name}[/]: {treatment} vs {control}, {control_share:.0%} control, "
+        f"{split}, from {when:%Y-%m-%d %H:%M}"
+    )
+    scan = assign_stored(engine, name)
+    console.print(
+        f"stored interactions since then: {scan.from_attribute:,} with an arm attribute"
+        + (f", {scan.from_hash:,} assigned by the split" if scan.from_hash else "")
+        + (
+            f", {scan.without_arm:,} without an arm (not in the experiment)"
+            if scan.without_arm
+            else ""
+        )
+        + (f", {scan.unreadable:,} with an unreadable arm" if scan.unreadable else "")
     )
 
 
@@ -480,7 +532,7 @@ def exp_end(
     from empathos.learn.experiments import end_experiment
 
     try:
-        end_experiment(open_store(db), name, datetime.now().replace(microsecond=0))
+        end_experiment(open_store(db), name, _utcnow())
     except KeyError as exc:
         fail(str(exc.args[0]))
     console.print(f"experiment [bold]{name}[/] ended")
@@ -533,9 +585,12 @@ def exp_report(
             fmt_figure(x.p_value, ".3g"),
             f"{x.n_treatment:,} / {x.n_control:,}",
         )
+    if rep.is_empty:
+        console.print(f"{name}: empty — {rep.empty_note}; no lift is measured")
+        return
     console.print(table)
     if not rep.lifts:
-        console.print("no KPI values yet (are the contacts stored and analysed?)")
+        console.print("no KPI values yet (are the contacts analysed? run `empathos analyze`)")
     elif rep.scores_model:
         console.print(
             f"scores from {rep.scores_model}; a diff is a lift only where its CI excludes 0"

@@ -48,7 +48,7 @@ def listen(engine: Engine, sim_dir: Path, seed: int, display: Any = None) -> Non
     from empathos.simulate import preset, run_simulation
     from empathos.simulate.store import store_simulation
 
-    step("1 listen: sample conversations (hand-written, 6 languages)")
+    step("1 listen: sample conversations (hand-written, 6 languages; source = sample)")
     for r in ingest_dir(samples_dir(), engine, rejects_path=None):
         console.print(
             f"  {Path(r.path).name}: {r.records_accepted} records, {r.records_rejected} rejected"
@@ -103,7 +103,7 @@ def _remembered_table(engine: Engine, model: str, version: str) -> None:
     with engine.connect() as conn:
         for source, outcome, n, exp, rem, eff in conn.execute(query):
             table.add_row(
-                "sample" if source == "real" else source,
+                source,
                 str(outcome),
                 f"{n:,}",
                 _fmt(exp),
@@ -151,13 +151,9 @@ def risk(engine: Engine) -> None:
     from empathos.predict.pipeline import predict as run_predict
 
     step("3 predict: churn risk, value at risk, employees (simulated customers)")
-    # Score as of the end of the simulated month: the hand-written samples are dated
-    # later, and the default (the latest contact in the store) would leave the simulated
-    # customers' churn labels and purchases in the past.
-    i = schema.interactions.c
-    with engine.connect() as conn:
-        as_of = conn.execute(select(func.max(i.started_at)).where(i.source == "simulated")).scalar()
-    report = run_predict(engine, as_of=as_of, progress=False, effects_boot=100)
+    # The default as-of is the latest contact: the end of the simulated month, as the
+    # hand-written samples are dated inside it (listen/samples/README.md).
+    report = run_predict(engine, progress=False, effects_boot=100)
     sources = ", ".join(f"{n:,} {src}" for src, n in sorted(report.sources.items()))
     console.print(
         f"  {report.customers_scored:,} customers scored ({sources}) with {report.churn_model}, trained on "
@@ -245,9 +241,9 @@ def learn(engine: Engine) -> None:
             .limit(1)
         ).scalar()
     if pod:
-        # The window reaches back a year: the hand-written samples are dated after the
-        # simulated month, and coaching's default window is the 12 weeks before the newest contact.
-        rep = coach_pod(engine, pod, CoachingConfig(weeks=52))
+        # Coaching's default window (the 12 weeks before the newest contact) holds the
+        # simulated month and the samples, which are dated inside it.
+        rep = coach_pod(engine, pod, CoachingConfig())
         fig = {k: v for k, v in rep.figures.items() if isinstance(v, float)}
         shown = ", ".join(f"{k} {v:.2f}" for k, v in list(fig.items())[:6])
         console.print(f"  pod {pod}: {rep.n_contacts:,} contacts ({rep.source}); {shown}")

@@ -102,7 +102,7 @@ class CoachingReport:
     window: dict[str, str | None]
     source: str = field(
         metadata={
-            "description": "Where the figures come from: real, simulated or mixed "
+            "description": "Where the figures come from: imported, sample, simulated or mixed "
             "(from interactions.source)."
         }
     )
@@ -134,7 +134,8 @@ def _frame(engine: Engine, query: Any) -> pd.DataFrame:
 
 
 def source_label(sources: pd.Series) -> str:
-    """'simulated', 'real', or 'mixed (N real, M simulated)' from a ``source`` column."""
+    """'simulated', 'imported', 'sample', or 'mixed (N imported, M simulated)' from a
+    ``source`` column."""
     counts = sources.fillna("unknown").value_counts()
     if len(counts) == 0:
         return "no data"

@@ -22,7 +22,6 @@ comes with a confidence interval and a test. This module
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
@@ -38,6 +37,7 @@ from empathos.act.routing import (
     RoutingPolicy,
     get_policy,
 )
+from empathos.act.split import CONTROL, TREATMENT, arm_for
 from empathos.learn.lift import LiftResult, bootstrap_lift, proportion_lift, welch_lift
 
 __all__ = [
@@ -58,9 +58,6 @@ __all__ = [
     "store_assignments",
     "welch_lift",
 ]
-
-TREATMENT = "treatment"
-CONTROL = "control"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,31 +87,14 @@ class ExperimentConfig:
         return self.salt if self.salt is not None else self.name
 
 
-def _unit_hash(*parts: object) -> float:
-    """A uniform number in [0, 1) from the parts; stable across processes and Python
-    versions (``hash()`` is salted per process, so it would not be reproducible)."""
-    h = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
-    return int.from_bytes(h, "big") / 2.0**64
-
-
-def time_slice(now_min: float, cycle_minutes: float) -> int:
-    """Index of the ON/OFF slice that minute ``now_min`` falls in."""
-    return int(now_min // cycle_minutes)
-
-
 def assign_arm(contact_id: str, config: ExperimentConfig, now_min: float | None = None) -> str:
     """The arm of one contact: ``"control"`` or ``"treatment"``; deterministic.
 
     Share mode hashes the contact id; cycle mode hashes the time slice of ``now_min``
     (minutes since the experiment's epoch), so every contact in a slice shares its arm.
     """
-    if config.cycle_minutes is None:
-        u = _unit_hash(config.key, contact_id)
-    else:
-        if now_min is None:
-            raise ValueError("cycle mode needs the time of the contact (now_min)")
-        u = _unit_hash(config.key, "slice", time_slice(now_min, config.cycle_minutes))
-    return CONTROL if u < config.control_share else TREATMENT
+    # The rule itself lives in act.split, so the live desk assigns exactly the same arms.
+    return arm_for(config.key, contact_id, config.control_share, config.cycle_minutes, now_min)
 
 
 @dataclass(slots=True)
@@ -211,7 +191,7 @@ def start_experiment(
     engine: Engine,
     config: ExperimentConfig,
     started_at: datetime,
-    source: str = "real",
+    source: str = "imported",
     details: Mapping[str, Any] | None = None,
 ) -> None:
     """Record (or restart) an experiment. Restarting a name replaces its row and drops its
@@ -302,10 +282,44 @@ class ExperimentReport:
     scores_model: str | None
     churn_window_days: float
     lifts: list[LiftResult] = field(default_factory=list)
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    n_assigned: int = 0  # arms recorded, including live contacts not imported yet
+    arms_from: str = "attribute"  # how stored interactions get an arm (learn.arms)
+
+    @property
+    def is_empty(self) -> bool:
+        """No contact in one of the arms: nothing was measured, not even a zero."""
+        return self.n_treatment == 0 or self.n_control == 0
+
+    @property
+    def empty_note(self) -> str:
+        """Why an empty experiment shows no lift (empty string when it has data)."""
+        if not self.is_empty:
+            return ""
+        since = f" since {self.started_at:%Y-%m-%d %H:%M}" if self.started_at else ""
+        if self.n_treatment + self.n_control == 0:
+            text = f"no contacts yet{since}"
+        else:
+            missing = "control" if self.n_control == 0 else "treatment"
+            text = f"no {missing} contacts yet{since}"
+        if self.n_assigned > self.n_treatment + self.n_control:
+            text += (
+                f"; {self.n_assigned - self.n_treatment - self.n_control:,} live contact(s) "
+                "have an arm but are not imported as interactions yet"
+            )
+        if self.arms_from == "attribute":
+            text += (
+                "; imported interactions join when they carry attributes.arm "
+                "(control/treatment) and start after the experiment's start"
+            )
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["lifts"] = [x.to_dict() for x in self.lifts]
+        d["empty"] = self.is_empty
+        d["empty_note"] = self.empty_note
         return d
 
     def lift(self, kpi: str) -> LiftResult:
@@ -328,6 +342,7 @@ def experiment_report(
     churn_window_days: float = 14.0,
     bootstrap: bool = False,
     confidence: float = 0.95,
+    assign: bool = True,
 ) -> ExperimentReport:
     """Treatment vs control on the KPIs the store holds for experiment ``name``.
 
@@ -341,15 +356,30 @@ def experiment_report(
     mode the slice, not the contact, was randomised, so every KPI is compared over slice
     means (Welch t, labelled "over N-min slices", sizes = slices): contacts of one slice
     share its queue and staff, and counting them as independent would overstate certainty.
+
+    ``assign`` first gives the stored interactions of the experiment's period their arm
+    (:func:`empathos.learn.arms.assign_stored`: an ``attributes.arm`` of imported
+    interactions, or the experiment's own split when it says ``arms_from: hash``).
+    An experiment without contacts in both arms comes back with no lifts and
+    ``is_empty`` (its ``empty_note`` says why), never as a lift of zero.
     """
     import pandas as pd
+
+    from empathos.learn.arms import assign_stored
 
     from empathos.store.queries import current_score_models
     from empathos.store.schema import interaction_scores, interactions, outcomes
     from empathos.store.tables_learn import experiment_assignments as ea
 
+    if assign:
+        assign_stored(engine, name)
     exp = load_experiment(engine, name)
     with engine.connect() as conn:
+        n_assigned = int(
+            conn.execute(
+                select(func.count()).select_from(ea).where(ea.c.experiment == name)
+            ).scalar_one()
+        )
         ids = select(ea.c.interaction_id).where(ea.c.experiment == name)
         arms = pd.DataFrame(
             conn.execute(
@@ -422,8 +452,12 @@ def experiment_report(
         n_control=int((arms["arm"] == CONTROL).sum()),
         scores_model="/".join(model) if model else None,
         churn_window_days=churn_window_days,
+        started_at=exp["started_at"],
+        ended_at=exp["ended_at"],
+        n_assigned=n_assigned,
+        arms_from=(exp.get("details") or {}).get("arms_from", "attribute"),
     )
-    if arms.empty:
+    if report.is_empty:
         return report
     src = report.source
     cycle = exp["cycle_minutes"]

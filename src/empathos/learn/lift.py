@@ -33,9 +33,9 @@ class LiftResult:
 
     ``diff`` = treatment_mean − control_mean (in the KPI's units; for a KPI where lower is
     better, such as churn, a negative diff is an improvement). ``source`` says whether the
-    figures come from real data or the simulator. ``None`` where a figure is undefined (an
-    empty arm has no mean; too few observations give no interval or test): a report shows
-    "n/a", never a number, and JSON gets ``null``.
+    figures come from imported data, the samples or the simulator. ``None`` where a figure
+    is undefined (an empty arm has no mean; too few observations give no interval or
+    test): a report shows "n/a", never a number, and JSON gets ``null``.
     """
 
     kpi: str

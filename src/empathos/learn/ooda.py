@@ -830,7 +830,7 @@ def apply_action(
         engine,
         cfg,
         when,
-        source=src if src in ("real", "simulated") else "real",
+        source=src if src in ("imported", "sample", "simulated") else "mixed",
         details={"action": name, "started_by": "ooda"},
     )
     return {
@@ -872,9 +872,9 @@ def ooda_report(engine: Engine, weeks: int = 12, days: int = 30, sl: Slice = ALL
     obs = observe(engine, weeks, sl)
     cur = current_kpis(engine, days, sl=sl)
     notes = []
-    if cur.get("source") not in ("real",):
+    if cur.get("source") not in ("imported",):
         notes.append(
-            f"data source: {cur.get('source')} — figures are not real-world results"
+            f"data source: {cur.get('source')} — figures are not from imported company data"
             if cur.get("source") != "no data"
             else "the store holds no contacts yet"
         )

@@ -103,7 +103,7 @@ class RetrainResult:
     seconds: float = 0.0
     reason: str = ""
     corrections_source: str = (
-        ""  # real / simulated / mixed: the interactions the corrected turns belong to
+        ""  # imported / sample / simulated / mixed: the interactions the corrected turns belong to
     )
     details: dict[str, Any] = field(default_factory=dict)
 

@@ -20,7 +20,7 @@ as a stored record and follows the policy: remembering every key of a file would
 memory grow with the file.)
 
 A field a record does not carry -- absent, blank, an empty list or object, or filled by
-the converter's default (``source`` "real", ``capacity`` 1, ...) -- never overwrites a
+the converter's default (``source`` "imported", ``capacity`` 1, ...) -- never overwrites a
 stored value, under every policy.
 
 Turn-per-row formats (turns CSV, Twitter) carry each interaction again on every row, and

@@ -18,7 +18,14 @@ from empathos.listen.errors import RecordError
 CHANNELS = frozenset(c.value for c in Channel)
 SPEAKERS = frozenset(s.value for s in Speaker)
 OUTCOME_KINDS = frozenset(k.value for k in OutcomeKind)
-SOURCES = frozenset({"real", "simulated"})
+# Where a record comes from: ``imported`` (a file or API call from a company's systems),
+# ``sample`` (the hand-written conversations shipped with Empathos) or ``simulated`` (the
+# simulator). Never "real" for text we wrote ourselves.
+SOURCES = frozenset({"imported", "sample", "simulated"})
+# Files written before the vocabulary changed say "real": read as ``imported`` (migration
+# 0013 renamed the stored values the same way).
+LEGACY_SOURCES = {"real": "imported"}
+DEFAULT_SOURCE = "imported"
 # What exports call our channels.
 CHANNEL_ALIASES = {
     "phone": "voice",
@@ -164,8 +171,13 @@ def channel_of(value: Any) -> str:
 
 
 def source_of(record: Mapping[str, Any]) -> str:
+    """The record's source; none given means ``imported`` (and the legacy "real" too)."""
     value = record.get("source")
-    return "real" if is_blank(value) else choice(value, "source", SOURCES)
+    if is_blank(value):
+        return DEFAULT_SOURCE
+    if isinstance(value, str) and value.strip().lower() in LEGACY_SOURCES:
+        return LEGACY_SOURCES[value.strip().lower()]
+    return choice(value, "source", SOURCES)
 
 
 def as_list(value: Any, field: str) -> list[str]:

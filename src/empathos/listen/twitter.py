@@ -55,7 +55,7 @@ COLUMNS = frozenset(
         "in_response_to_tweet_id",
     }
 )
-SOURCE = "real"  # an imported export of real conversations
+SOURCE = "imported"  # an export of real conversations, imported
 _EPOCH = datetime(1970, 1, 1)
 _NO_TIME = np.iinfo(np.int64).max  # a tweet whose time does not parse sorts last (and is rejected)
 #: Trailing links, then a signature: ``^AB``/``*JohnWard`` anywhere, ``-Becky``/``/LO``/

@@ -310,7 +310,7 @@ def store_scores(
 
 
 def _sources(engine: Engine, ids: pd.Index) -> dict[str, int]:
-    """How many of the scored customers come from each data source (real, simulated, ...),
+    """How many of the scored customers come from each data source (imported, sample, simulated),
     so every report can say where its figures come from. Customers seen only in
     interactions or transactions (no customers row) count as "unknown"."""
     with engine.connect() as conn:

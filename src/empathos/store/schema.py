@@ -49,7 +49,7 @@ customers = Table(
     Column("segment", String(64)),
     Column("language", String(16)),
     Column("created_at", DateTime),
-    Column("source", String(16), nullable=False, default="real"),
+    Column("source", String(16), nullable=False, default="imported"),
     Column("attributes", JSON, nullable=False, default=dict),
 )
 
@@ -74,7 +74,7 @@ employees = Table(
     Column("pod_id", ID),
     Column("capacity", Integer, nullable=False, default=1),
     Column("hired_at", DateTime),
-    Column("source", String(16), nullable=False, default="real"),
+    Column("source", String(16), nullable=False, default="imported"),
     Column("attributes", JSON, nullable=False, default=dict),
 )
 
@@ -91,7 +91,7 @@ interactions = Table(
     Column("need", String(64)),
     # The company side (a brand, a business unit): a filter on every face (migration 0010).
     Column("company", String(128), index=True),
-    Column("source", String(16), nullable=False, default="real"),
+    Column("source", String(16), nullable=False, default="imported"),
     Column("attributes", JSON, nullable=False, default=dict),
 )
 
@@ -123,7 +123,7 @@ outcomes = Table(
     Column("interaction_id", ID, index=True),
     Column("customer_id", ID, index=True),
     Column("employee_id", ID, index=True),
-    Column("source", String(16), nullable=False, default="real"),
+    Column("source", String(16), nullable=False, default="imported"),
 )
 
 transactions = Table(
@@ -134,7 +134,7 @@ transactions = Table(
     Column("ts", DateTime, nullable=False, index=True),
     Column("amount", Float, nullable=False),
     Column("quantity", Integer, nullable=False, default=1),
-    Column("source", String(16), nullable=False, default="real"),
+    Column("source", String(16), nullable=False, default="imported"),
 )
 
 ingest_runs = Table(

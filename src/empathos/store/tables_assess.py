@@ -20,7 +20,8 @@ assessments = Table(
     Column("questionnaire_version", String(16), nullable=False),
     Column("overall_stage", String(16), nullable=False),
     Column("overall_score", Float),
-    Column("source", String(16), nullable=False),  # data evidence: real, simulated, mixed, none
+    # where the data evidence comes from: imported, sample, simulated, mixed, none
+    Column("source", String(16), nullable=False),
     Column("answers", JSON, nullable=False),
     Column("result", JSON, nullable=False),
 )

@@ -29,7 +29,7 @@ experiments = Table(
     Column("salt", MODEL, nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("ended_at", DateTime),
-    Column("source", String(16), nullable=False),  # real | simulated
+    Column("source", String(16), nullable=False),  # imported | sample | simulated (or mixed)
     Column("details", JSON, nullable=False),
 )
 

@@ -17,7 +17,7 @@ Dimensions, and why:
   one) — cheap and stable; the per-turn detected language would need a scan of all turns;
 * **pod**: the pod of the employee who handled the contact (``(none)`` for contacts no
   employee handled: bot, self-service, abandoned — counted as *automated*);
-* **source**: real vs simulated, so every figure can say where it comes from;
+* **source**: imported, sample or simulated, so every figure can say where it comes from;
 * **company**: the brand side of the contact (``interactions.company``; ``(none)`` when not
   recorded), so one store holding several brands can be read brand by brand.
 
@@ -118,6 +118,7 @@ class Filters:
     language: str | None = None
     pod: str | None = None
     company: str | None = None  # the brand (interactions.company)
+    source: str | None = None  # imported | sample | simulated
     #: True when start/end were not chosen but filled by :func:`with_default_period`
     period_default: bool = False
 
@@ -130,6 +131,7 @@ class Filters:
             "language": self.language,
             "pod": self.pod,
             "brand": self.company,
+            "source": self.source,
         }
         return {k: str(v) for k, v in out.items() if v}
 
@@ -313,6 +315,8 @@ def _raw_filtered(conn: Connection, f: Filters) -> Any:
         conds.append(sub.c.pod_id == f.pod)
     if f.company:
         conds.append(sub.c.company == f.company)
+    if f.source:
+        conds.append(sub.c.source == f.source)
     return sub, conds
 
 
@@ -331,6 +335,8 @@ def _pre_filtered(f: Filters) -> list[ColumnElement]:
         conds.append(w.pod_id == f.pod)
     if f.company:
         conds.append(w.company == f.company)
+    if f.source:
+        conds.append(w.source == f.source)
     return conds
 
 

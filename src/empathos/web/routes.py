@@ -151,6 +151,7 @@ def parse_filters(request: Request) -> ag.Filters:
         language=q.get("language") or None,
         pod=q.get("pod") or None,
         company=q.get("company") or None,
+        source=q.get("source") or None,
     )
 
 

@@ -260,6 +260,11 @@ def learn_summary(engine: Engine) -> dict[str, Any] | None:
         rep = report_fn(engine, names[0]["name"])
     except Exception:  # noqa: BLE001 - an unreadable experiment shows as none
         return None
+    if rep.is_empty:
+        return {
+            "kpis": [("Experiment", f"{rep.experiment}: empty — {rep.empty_note}")],
+            "source": rep.source,
+        }
     kpis = [
         (f"Lift · {x.kpi}", f"{_g(x.diff)} [{_g(x.ci_low)}, {_g(x.ci_high)}]")
         for x in rep.lifts[:3]
@@ -359,6 +364,9 @@ def experiments(request: Request, f: Filters) -> StageResult:
             rep = report_fn(engine, e["name"])
         except Exception as exc:  # noqa: BLE001 - show the others
             out.notes.append(f"{e['name']}: no report ({exc})")
+            continue
+        if rep.is_empty:  # nothing measured: said as such, never a table of zeros
+            out.notes.append(f"{rep.experiment}: empty — {rep.empty_note}.")
             continue
         rows = [lift_fields(x, REPORT_KEYS) for x in rep.lifts]
         out.tables.append(

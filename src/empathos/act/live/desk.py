@@ -25,6 +25,7 @@ from empathos.act.live.board import PodBoard
 from empathos.act.live.contact import LiveContact, UnknownContact, load_contact, new_contact_id
 from empathos.act.live.decisions import audit, defer, materialise, public_decision, request_json
 from empathos.act.live.emotion import EmotionRead, EmotionReader
+from empathos.act.live.experiment import Arm, RunningExperiment
 from empathos.act.live.records import (
     RapportView,
     RecordCache,
@@ -34,8 +35,9 @@ from empathos.act.live.resilience import Breaker, Deadline
 from empathos.act.live.writer import ProcessWriter, ThreadWriter
 from empathos.act.need import detect_need
 from empathos.act.policies import EmpathyDecision, EmpathyPolicy
-from empathos.act.routing import ContactRequest, MemberState, PodState
+from empathos.act.routing import ContactRequest, MemberState, PodState, RoutingDecision
 from empathos.act.scoring import fast_scores
+from empathos.store.tables_learn import experiment_assignments
 from empathos.store.tables_live import lead_changes, live_contacts, live_turns, routing_decisions
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,11 @@ class LiveDesk:
         self._listeners: dict[str, list[Callable[[dict[str, Any]], None]]] = {}
         self._waiting: OrderedDict[str, float] = OrderedDict()  # queued contacts, oldest first
         self._closed: OrderedDict[str, None] = OrderedDict()  # closed contacts still in memory
+        # The running experiment (learn's control groups): each contact's arm and the
+        # policy routing it; arms of contacts in memory, for the queue.
+        self.experiment = RunningExperiment(engine)
+        self._arms: dict[str, Arm] = {}
+        self.experiment.warm(self.clock())
         self.refresh_pods(wait=True)
 
     def refresh_pods(self, wait: bool = False) -> None:
@@ -161,16 +168,23 @@ class LiveDesk:
             TurnEmotion(1, "customer", text, emotion.label, emotion.valence, emotion.intensity)
         )
         req = self._request(c, emotion)
+        arm = self.experiment.arm(c.contact_id, now)
         with self._lock:
             if c.contact_id in self._contacts:
                 raise ValueError(f"contact {c.contact_id!r} already exists")
             state, pod_why = self.board.current()
             ed: EmpathyDecision = self.policy.decide(req, state, explain=False)
-            d = ed.decision
+            d = self._arm_decision(arm, req, state, ed.decision)
             deferred = defer(req, state, record.rapport, self.config.scoring)
             self.board.assign(d.employee_id, +1)
             c.lead = LeadState.start(d.employee_id, use_need, mood, turn=1)
-            c.pod_id, c.to_automation = d.pod_id or ed.pod_id, d.to_automation
+            own = d is ed.decision
+            c.pod_id, c.to_automation = (
+                (d.pod_id or ed.pod_id) if own else d.pod_id,
+                d.to_automation,
+            )
+            if arm is not None:
+                self._arms[c.contact_id] = arm
             c.last_emotion = emotion
             self._contacts[c.contact_id] = c
             if d.queued:
@@ -183,7 +197,7 @@ class LiveDesk:
             "seq": 1,
             "kind": "open",
             "at": now,
-            "policy": self.policy.name,
+            "policy": arm.policy if arm is not None else self.policy.name,
             "to_automation": d.to_automation,
             "pod_id": c.pod_id,
             "employee_id": d.employee_id,
@@ -199,6 +213,7 @@ class LiveDesk:
                 "emotion_model": emotion.model,
                 "rapport": record.rapport,
                 "record_found": record.found,
+                "experiment": None if arm is None else {"name": arm.experiment, "arm": arm.arm},
             },
             "scores": None,
             "member_scores": d.scores,
@@ -209,7 +224,39 @@ class LiveDesk:
         self._writer.put(live_contacts, c.row(now))
         self._writer.put(live_turns, c.turn_row(c.turns[-1], emotion, guess.need, now))
         self._writer.put(routing_decisions, decision)
+        if arm is not None:
+            self._writer.put(
+                experiment_assignments,
+                {
+                    "experiment": arm.experiment,
+                    "interaction_id": c.contact_id,
+                    "arm": arm.arm,
+                    "assigned_at": now,
+                    "employee_id": d.employee_id,
+                },
+            )
         return public_decision(decision, emotion, c)
+
+    def _arm_decision(
+        self, arm: Arm | None, req: ContactRequest, state: PodState, own: RoutingDecision
+    ) -> RoutingDecision:
+        """The decision for the contact's experiment arm: the desk's own (``own``) when the
+        arm's policy is the desk's, else that policy's route; the arm leads the reason.
+        A failing arm policy falls back to the desk's decision, saying so."""
+        if arm is None:
+            return own
+        if arm.policy == self.policy.name:
+            own.reason = f"[{arm.arm}] {own.reason}"
+            return own
+        try:
+            d = self.experiment.policy(arm.policy).route(req, state)
+        except Exception as exc:  # noqa: BLE001 - the contact is routed whatever happens
+            log.warning("experiment %s: policy %s failed (%s)", arm.experiment, arm.policy, exc)
+            own.reason = f"[{arm.arm}] {arm.policy} failed ({exc}); {own.reason}"
+            own.fell_back = True
+            return own
+        d.reason = f"[{arm.arm}] {d.reason}"
+        return d
 
     def answers_from_memory(
         self,
@@ -227,6 +274,8 @@ class LiveDesk:
                 return False
             customer_id, language = None, language or c.language
         if customer_id is not None:
+            if not self.experiment.fresh():  # opening would read the running experiment
+                return False
             entry = self.records._cache.get(customer_id)
             if entry is None or entry[0] <= time.monotonic():
                 return False
@@ -423,6 +472,7 @@ class LiveDesk:
                 while len(self._closed) > self.config.closed_in_memory:
                     old, _ = self._closed.popitem(last=False)
                     self._contacts.pop(old, None)
+                    self._arms.pop(old, None)
                     self._listeners.pop(old, None)
         self._writer.put(live_contacts, c.row(self.clock()))
         self._serve_queue()
@@ -451,7 +501,7 @@ class LiveDesk:
                 req.waited_min = (time.monotonic() - since) / 60.0
                 ed = self.policy.decide(req, state, explain=False)
                 deferred = defer(req, state, c.record.rapport, self.config.scoring)
-                d = ed.decision
+                d = self._arm_decision(self._arms.get(cid), req, state, ed.decision)
                 if d.employee_id is None:
                     continue
                 del self._waiting[cid]
@@ -468,7 +518,7 @@ class LiveDesk:
                 "seq": len(c.turns),
                 "kind": "assign",
                 "at": now,
-                "policy": self.policy.name,
+                "policy": arm.policy if (arm := self._arms.get(c.contact_id)) else self.policy.name,
                 "to_automation": False,
                 "pod_id": c.pod_id,
                 "employee_id": d.employee_id,

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from empathos.act.live.config import LiveConfig
 from empathos.act.live.decisions import DECISION_COLUMNS, materialise
 from empathos.store.repository import upsert
+from empathos.store.tables_learn import experiment_assignments
 from empathos.store.tables_live import lead_changes, live_contacts, live_turns, routing_decisions
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ class ThreadWriter:
         with self.engine.begin() as conn:
             if contacts:
                 upsert(conn, live_contacts.name, list(contacts.values()))
-            for table in (live_turns, routing_decisions, lead_changes):
+            for table in (live_turns, routing_decisions, lead_changes, experiment_assignments):
                 if table in inserts:
                     conn.execute(table.insert(), inserts[table])
 
@@ -143,7 +144,10 @@ class ThreadWriter:
         self._thread.join(2.0)
 
 
-TABLES = {t.name: t for t in (live_contacts, live_turns, routing_decisions, lead_changes)}
+TABLES = {
+    t.name: t
+    for t in (live_contacts, live_turns, routing_decisions, lead_changes, experiment_assignments)
+}
 
 
 def writer_process(url: str, config: LiveConfig, source: Any, stats: Any, error: Any) -> None:
