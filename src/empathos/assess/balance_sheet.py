@@ -32,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
 from empathos.assess.lifts import MeasuredLift, read_experiments
 from empathos.store.queries import ESTIMATED_BASES, current_employee_run, current_prediction_run

@@ -59,9 +59,12 @@ def predict_cmd(
         soft_wrap=True,
     )
     if report.clv_estimated and report.total_clv:
+        n = report.clv_bases.get("fallback", 0)
         console.print(
             f"  of the total CLV, {report.clv_estimated:,.0f} "
-            f"({report.clv_estimated / report.total_clv:.0%}) is estimated (fallback)",
+            f"({report.clv_estimated / report.total_clv:.0%}) is estimated: {n:,} of "
+            f"{report.customers_scored:,} customers have no purchase yet and carry the "
+            "new-customer fallback",
             soft_wrap=True,
         )
     sources = ", ".join(f"{n:,} {src}" for src, n in sorted(report.sources.items()))

@@ -266,13 +266,6 @@ def predict(
     report.total_value_at_risk = float(var[known].sum()) if known.any() else None
     report.clv_bases = {str(k): int(v) for k, v in clv_basis.value_counts().sort_index().items()}
     report.clv_estimated = float(clv_values[clv_basis == "fallback"].sum())
-    n_fallback = report.clv_bases.get("fallback", 0)
-    if n_fallback:
-        report.notes.append(
-            f"CLV of {n_fallback:,} of {len(X):,} customers is estimated (fallback: no "
-            f"purchase by the cut-off, so the new-customer expectation "
-            f"{float(clv_values[clv_basis == 'fallback'].iloc[0]):,.2f} each)"
-        )
 
     now = _now()
     report.computed_at = now
