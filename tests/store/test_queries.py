@@ -8,14 +8,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, insert, select
 
 from empathos.store.queries import (
+    EmployeeRun,
     PredictionRun,
     ScoreModels,
+    current_employee_run,
     current_prediction_run,
     current_score_models,
     current_turn_empathy_model,
 )
 from empathos.store.schema import (
     customer_scores,
+    employee_scores,
     interaction_scores,
     interactions,
     turn_empathy,
@@ -144,7 +147,9 @@ def test_the_newest_computed_prediction_run_is_current_ties_by_cutoff_then_name(
                 _cs("a", "churn", old, T0 + timedelta(days=40)),  # a rerun on the old cut-off
             ],
         )
-    assert current_prediction_run(engine) == PredictionRun(old, "churn", "1")
+    assert current_prediction_run(engine) == PredictionRun(
+        old, "churn", "1", T0 + timedelta(days=40)
+    )
     later = T0 + timedelta(days=50)
     with engine.begin() as conn:
         conn.execute(
@@ -157,7 +162,40 @@ def test_the_newest_computed_prediction_run_is_current_ties_by_cutoff_then_name(
         )
     # all three computed last: the later cut-off wins
     with engine.connect() as conn:
-        assert current_prediction_run(conn) == PredictionRun(new, "churn", "1")
+        assert current_prediction_run(conn) == PredictionRun(new, "churn", "1", later)
     with engine.begin() as conn:
         conn.execute(insert(customer_scores), [_cs("c", "alpha", new, later)])
-    assert current_prediction_run(engine) == PredictionRun(new, "alpha", "1")
+    assert current_prediction_run(engine) == PredictionRun(new, "alpha", "1", later)
+    assert current_prediction_run(engine).label() == (
+        f"predictions as of {new:%Y-%m-%d} (run {later:%Y-%m-%dT%H:%M} alpha, 1)"
+    )
+
+
+def test_employee_scores_come_from_the_current_prediction_run(engine: Engine) -> None:
+    """ELV beside a value at risk must come from the same run: the employee rows with the
+    current run's as_of and version, even when another date's rows were computed later."""
+    old, new = T0, T0 + timedelta(days=30)
+
+    def es(eid: str, as_of: datetime, computed: datetime) -> dict:
+        return dict(
+            employee_id=eid,
+            model="attrition",
+            version="1",
+            as_of=as_of,
+            attrition_risk=0.1,
+            elv=1.0,
+            drivers={},
+            computed_at=computed,
+        )
+
+    assert current_employee_run(engine) is None
+    with engine.begin() as conn:
+        conn.execute(insert(employee_scores), [es("e", new, T0 + timedelta(days=31))])
+        # no customer run yet: the newest computed employee run
+        assert current_employee_run(conn) == EmployeeRun(new, "attrition", "1")
+        conn.execute(insert(customer_scores), [_cs("a", "churn", old, T0 + timedelta(days=40))])
+        conn.execute(insert(employee_scores), [es("e", old, T0 + timedelta(days=40))])
+        conn.execute(insert(employee_scores), [es("f", new, T0 + timedelta(days=60))])
+    assert current_employee_run(engine) == EmployeeRun(old, "attrition", "1")
+    run = current_prediction_run(engine)
+    assert run is not None and current_employee_run(engine, run).as_of == run.as_of

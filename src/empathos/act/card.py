@@ -8,7 +8,8 @@ Four sections (DESIGN.md's assist card):
 * **contextual** — this contact's emotion trajectory turn by turn and its trigger turn:
   the most intense customer turn (Kahneman's peak, as ``understand.peak_end`` defines it),
   shown as the low point when negative.
-* **predictive** — churn risk, CLV and value at risk from ``customer_scores`` (latest
+* **predictive** — churn risk, CLV and value at risk from ``customer_scores`` (the current
+  run, ``store.queries.current_prediction_run``; estimated figures marked, unknown ones said;
   as-of date) when the predict stage has run, and a *next best action* from the rules in
   :func:`next_best_action`.
 * **ending well** — peak–end guidance for the last minutes (:func:`ending_guidance`).
@@ -32,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from empathos.store.queries import current_prediction_run
 from empathos.store.schema import (
     customer_journeys,
     customer_scores,
@@ -219,12 +221,16 @@ def load_customer_record(
             .order_by(customer_journeys.c.computed_at.desc())
             .limit(1)
         ).first()
-        s = conn.execute(
-            select(customer_scores)
-            .where(customer_scores.c.customer_id == customer_id)
-            .order_by(customer_scores.c.as_of.desc(), customer_scores.c.computed_at.desc())
-            .limit(1)
-        ).first()
+        run = current_prediction_run(conn)
+        s = (
+            None
+            if run is None
+            else conn.execute(
+                select(customer_scores).where(
+                    run.where(), customer_scores.c.customer_id == customer_id
+                )
+            ).first()
+        )
         owner = _owner_pod(conn, customer_id, cust)
     by_member: dict[str, list[float]] = defaultdict(list)
     for r in rows:
@@ -269,6 +275,9 @@ def load_customer_record(
             "as_of": s.as_of,
             "model": s.model,
             "version": s.version,
+            "churn_basis": s.churn_basis or "fitted",
+            "clv_basis": s.clv_basis or "fitted",
+            "run": run.label() if run else None,
         },
         rapport={e: sum(v) / len(v) for e, v in by_member.items()},
     )
@@ -469,11 +478,24 @@ def _predictive(
     s = record.scores
     lines = []
     if s:
-        lines.append(_t(lang, "predictive.churn", p=_num(lang, 100 * s["p_churn"], 0)))
+        cb, pb = s.get("clv_basis", "fitted"), s.get("churn_basis", "fitted")
+
+        def say(key: str, basis: str, **kw: Any) -> None:
+            text = _t(lang, key, **kw)
+            lines.append(text if basis == "fitted" else _t(lang, "predictive.estimated", text=text))
+
+        if s.get("p_churn") is not None:
+            say("predictive.churn", pb, p=_num(lang, 100 * s["p_churn"], 0))
         if s.get("clv") is not None:
-            lines.append(_t(lang, "predictive.clv", clv=_num(lang, s["clv"])))
+            say("predictive.clv", cb, clv=_num(lang, s["clv"]))
         if s.get("value_at_risk") is not None:
-            lines.append(_t(lang, "predictive.var", var=_num(lang, s["value_at_risk"])))
+            say(
+                "predictive.var",
+                "fitted" if cb == pb == "fitted" else "prior",
+                var=_num(lang, s["value_at_risk"]),
+            )
+        if s.get("p_churn") is None or s.get("clv") is None:
+            lines.append(_t(lang, "predictive.unknown"))
     else:
         lines.append(_t(lang, "predictive.none"))
     action = next_best_action(record, need, mood, attempt)
@@ -485,6 +507,9 @@ def _predictive(
         "clv": s.get("clv") if s else None,
         "value_at_risk": s.get("value_at_risk") if s else None,
         "as_of": s["as_of"].isoformat() if s and s.get("as_of") else None,
+        "churn_basis": s.get("churn_basis") if s else None,
+        "clv_basis": s.get("clv_basis") if s else None,
+        "run": s.get("run") if s else None,
         "next_best_action": action,
     }
 

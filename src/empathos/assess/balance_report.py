@@ -50,6 +50,15 @@ def source_text(bs: BalanceSheet) -> str:
     return f"{text} ({counts} customers)" if counts else text
 
 
+def known(bs: BalanceSheet, name: str) -> str:
+    """A money line: ``unknown`` when the data cannot support it (the notes say why),
+    marked ``(estimated)`` when it rests on prior or fallback values."""
+    x = getattr(bs, name)
+    if x is None:
+        return "unknown"
+    return money(x) + (" (estimated)" if name in bs.estimated else "")
+
+
 def rows(bs: BalanceSheet) -> list[Row]:
     """The lines of the sheet, in reading order."""
     vp = bs.value_protected
@@ -65,31 +74,32 @@ def rows(bs: BalanceSheet) -> list[Row]:
     return [
         Row(
             "Customer lifetime value (CLV)",
-            money(bs.clv_total),
+            known(bs, "clv_total"),
             f"sum over {bs.n_customers:,} scored customers",
             bs.clv_total,
         ),
         Row(
             "Value at risk",
-            money(bs.value_at_risk),
-            f"sum of P(churn) x CLV; mean P(churn) {bs.mean_p_churn:.3f}",
+            known(bs, "value_at_risk"),
+            "sum of P(churn) x CLV; mean P(churn) "
+            + ("unknown" if bs.mean_p_churn is None else f"{bs.mean_p_churn:.3f}"),
             bs.value_at_risk,
         ),
         Row(
             "  of which avoidable",
-            money(bs.avoidable_value_at_risk),
+            known(bs, "avoidable_value_at_risk"),
             "customers whose top churn drivers an action can change",
             bs.avoidable_value_at_risk,
         ),
         Row(
             "Employee lifetime value (ELV)",
-            money(bs.elv_total),
+            known(bs, "elv_total"),
             f"sum over {bs.n_employees:,} scored employees",
             bs.elv_total,
         ),
         Row(
             "ELV at risk",
-            money(bs.elv_at_risk),
+            known(bs, "elv_at_risk"),
             "sum of attrition risk x ELV (negative ELV counts 0)",
             bs.elv_at_risk,
         ),
@@ -216,7 +226,7 @@ def render_pdf(bs: BalanceSheet, pdf: Any = None) -> bytes:
         pdf.cell(
             0,
             6,
-            _latin1(f"Scores as of {bs.as_of:%Y-%m-%d %H:%M} ({bs.churn_model})"),
+            _latin1(bs.run or f"Scores as of {bs.as_of:%Y-%m-%d %H:%M} ({bs.churn_model})"),
             new_x="LMARGIN",
             new_y="NEXT",
         )

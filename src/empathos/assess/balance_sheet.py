@@ -2,10 +2,15 @@
 
 Lines (formulas in docs/assess.md):
 
-* **CLV total** — Σ CLV over the latest ``empathos predict`` run (``customer_scores``);
+* **CLV total** — Σ CLV over the current ``empathos predict`` run
+  (``empathos.store.queries.current_prediction_run``, named in ``run``; ``customer_scores``);
 * **value at risk** — Σ P(churn) × CLV, and the part of it the avoidable-churn rule says
   an action can change;
-* **ELV total** and **ELV at risk** — Σ ELV and Σ attrition risk × max(ELV, 0) (``employee_scores``);
+* **ELV total** and **ELV at risk** — Σ ELV and Σ attrition risk × max(ELV, 0)
+  (``employee_scores`` of the same run, ``current_employee_run``);
+
+A line the data cannot support is ``None`` (unknown) with the reason in ``notes``, never
+0; a line resting on prior or fallback values is listed in ``estimated``.
 * **value protected by measured actions** — from the newest experiment with a churn lift
   (learn stage): relative churn reduction r = −lift / control rate, protected =
   r × value at risk × coverage (coverage = share of the book the action reaches; 1.0 =
@@ -27,10 +32,10 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
 from empathos.assess.lifts import MeasuredLift, read_experiments
-from empathos.store.queries import current_prediction_run
+from empathos.store.queries import ESTIMATED_BASES, current_employee_run, current_prediction_run
 from empathos.store.schema import customer_scores, customers, employee_scores
 
 __all__ = ["BalanceSheet", "Interval", "balance_sheet", "monte_carlo_protected"]
@@ -59,14 +64,22 @@ class BalanceSheet:
     )
     sources: dict[str, int]
     n_customers: int = 0
-    clv_total: float = 0.0
-    value_at_risk: float = 0.0
-    avoidable_value_at_risk: float = 0.0
-    mean_p_churn: float = 0.0
+    # None = unknown (the reason is in notes), never a 0 standing for "no data"
+    clv_total: float | None = None
+    value_at_risk: float | None = None
+    avoidable_value_at_risk: float | None = None
+    mean_p_churn: float | None = None
     n_employees: int = 0
-    elv_total: float = 0.0
-    elv_at_risk: float = 0.0
+    elv_total: float | None = None
+    elv_at_risk: float | None = None
     churn_model: str | None = None
+    run: str | None = field(
+        default=None, metadata={"description": "the prediction run read, as every face names it"}
+    )
+    estimated: list[str] = field(
+        default_factory=list,
+        metadata={"description": "lines resting on prior or fallback values, not fitted ones"},
+    )
     lift_used: MeasuredLift | None = None
     other_lifts: list[MeasuredLift] = field(default_factory=list)
     coverage: float = 1.0
@@ -88,26 +101,55 @@ class BalanceSheet:
         return d
 
 
+def _sum_known(values: list[float | None]) -> float | None:
+    known = [float(v) for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
     run = current_prediction_run(conn)
     if run is None:
         bs.notes.append("no customer scores: run `empathos predict` first")
         return
     cs = customer_scores.c
-    where = and_(cs.as_of == run[0], cs.model == run[1], cs.version == run[2])
-    bs.as_of, bs.churn_model = run[0], f"{run[1]} {run[2]}"
-    n, clv, var, p = conn.execute(
+    where = run.where()
+    bs.as_of, bs.churn_model, bs.run = run.as_of, f"{run.model} {run.version}", run.label()
+    rows = conn.execute(
         select(
-            func.count(), func.sum(cs.clv), func.sum(cs.value_at_risk), func.avg(cs.p_churn)
+            cs.p_churn,
+            cs.clv,
+            cs.value_at_risk,
+            cs.drivers,
+            cs.churn_basis,
+            cs.clv_basis,
+            cs.basis_note,
         ).where(where)
-    ).one()
-    bs.n_customers, bs.clv_total, bs.value_at_risk = int(n), float(clv or 0), float(var or 0)
-    bs.mean_p_churn = float(p or 0)
-    for drivers, v in conn.execute(
-        select(cs.drivers, cs.value_at_risk).where(where, cs.value_at_risk.is_not(None))
+    ).all()
+    bs.n_customers = len(rows)
+    bs.clv_total = _sum_known([r.clv for r in rows])
+    bs.value_at_risk = _sum_known([r.value_at_risk for r in rows])
+    p = [r.p_churn for r in rows if r.p_churn is not None]
+    bs.mean_p_churn = sum(p) / len(p) if p else None
+    bs.avoidable_value_at_risk = (
+        None
+        if bs.value_at_risk is None
+        else sum(
+            float(r.value_at_risk)
+            for r in rows
+            if r.value_at_risk is not None and (r.drivers or {}).get("avoidable")
+        )
+    )
+    if any((r.clv_basis or "fitted") in ESTIMATED_BASES for r in rows):
+        bs.estimated += ["clv_total"]
+    if any(
+        (r.clv_basis or "fitted") in ESTIMATED_BASES
+        or (r.churn_basis or "fitted") in ESTIMATED_BASES
+        for r in rows
+        if r.value_at_risk is not None
     ):
-        if (drivers or {}).get("avoidable"):
-            bs.avoidable_value_at_risk += float(v)
+        bs.estimated += ["value_at_risk", "avoidable_value_at_risk"]
+    for note in sorted({n for r in rows if r.basis_note for n in r.basis_note.split("; ")}):
+        bs.notes.append(note)
     src = (
         select(customers.c.source, func.count())
         .select_from(
@@ -122,18 +164,28 @@ def _customer_lines(conn: Any, bs: BalanceSheet) -> None:
 
 
 def _employee_lines(conn: Any, bs: BalanceSheet) -> None:
-    es = employee_scores.c
-    latest = conn.execute(select(func.max(es.as_of))).scalar()
-    if latest is None:
-        bs.notes.append("no employee scores: ELV is 0 until `empathos predict` scores employees")
+    run = current_employee_run(conn)
+    if run is None:
+        bs.notes.append(
+            "no employee scores in the current prediction run: ELV unknown (import employees "
+            "and run `empathos predict`)"
+        )
         return
-    rows = conn.execute(select(es.attrition_risk, es.elv).where(es.as_of == latest)).all()
+    es = employee_scores.c
+    rows = conn.execute(
+        select(es.attrition_risk, es.elv, es.elv_basis, es.basis_note).where(run.where())
+    ).all()
     bs.n_employees = len(rows)
-    bs.elv_total = sum(float(e or 0) for _, e in rows)
+    known = [(float(r), float(e)) for r, e, _, _ in rows if e is not None]
+    bs.elv_total = sum(e for _, e in known) if known else None
     # A negative ELV (the employee costs more than the value they protect) is not lost
     # when they leave, so it adds nothing at risk rather than offsetting the others.
-    bs.elv_at_risk = sum(float(r) * max(0.0, float(e or 0)) for r, e in rows)
-    negative = sum(1 for _, e in rows if e is not None and e < 0)
+    bs.elv_at_risk = sum(r * max(0.0, e) for r, e in known) if known else None
+    if any((b or "fitted") in ESTIMATED_BASES for _, e, b, _ in rows if e is not None):
+        bs.estimated += ["elv_total", "elv_at_risk"]
+    for note in sorted({n for *_, n in rows if n}):
+        bs.notes.append(note)
+    negative = sum(1 for _, e in known if e < 0)
     if negative:
         bs.notes.append(
             f"{negative} employee(s) with a negative ELV: counted in the ELV total, not at risk"
@@ -172,6 +224,10 @@ def _value_lines(bs: BalanceSheet, lifts: list[MeasuredLift], cost: float, seed:
             "against a control group)"
         )
         draws = np.zeros(N_DRAWS)
+    elif bs.value_at_risk is None:
+        bs.notes.append("value at risk unknown: the value a measured action protects is unknown")
+        bs.value_protected = Interval(None)
+        draws = None
     else:
         x = bs.lift_used
         r = -x.lift / float(x.control)  # type: ignore[arg-type]
@@ -184,6 +240,9 @@ def _value_lines(bs: BalanceSheet, lifts: list[MeasuredLift], cost: float, seed:
             "unknown: no action measured against a control group yet (an experiment with "
             "contacts in both arms and a churn lift), so the return cannot be told"
         )
+    elif cost > 0 and draws is None:
+        bs.roi_note = "unknown: the value at risk is unknown, so what an action protects is too"
+        bs.notes.append("value protected unknown: ROI undefined")
     elif cost > 0:
         roi = (draws - cost) / cost
         point = ((bs.value_protected.point or 0.0) - cost) / cost

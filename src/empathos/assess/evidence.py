@@ -20,11 +20,10 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table, and_, distinct, func, inspect, select
 
 from empathos.assess.lifts import ExperimentEvidence, read_experiments
-from empathos.store.queries import current_prediction_run
+from empathos.store.queries import current_employee_run, current_prediction_run
 from empathos.store.schema import (
     customer_scores,
     customers,
-    employee_scores,
     employees,
     interaction_scores,
     interactions,
@@ -164,12 +163,9 @@ def _scores(conn: Any, ev: Evidence) -> None:
         ev.customers_with_clv = int(
             _scalar(conn, select(func.count()).where(where, cs.clv.is_not(None))) or 0
         )
-    es = employee_scores.c
-    latest_e = _scalar(conn, select(func.max(es.as_of)))
-    if latest_e is not None:
-        ev.employees_scored = int(
-            _scalar(conn, select(func.count()).where(es.as_of == latest_e)) or 0
-        )
+    erun = current_employee_run(conn, latest)
+    if erun is not None:
+        ev.employees_scored = int(_scalar(conn, select(func.count()).where(erun.where())) or 0)
 
 
 def _pods(conn: Any, ev: Evidence) -> None:

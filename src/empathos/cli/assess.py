@@ -100,6 +100,8 @@ def balance_sheet_cmd(
         for r in rows(bs):
             table.add_row(r.label, r.value, r.how)
         console.print(table)
+        if bs.run:
+            console.print(bs.run, soft_wrap=True)
         for note in bs.notes:
             console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
     if not as_json:

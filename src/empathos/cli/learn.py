@@ -358,13 +358,14 @@ def _print_ooda(console, rep) -> None:  # noqa: ANN001 - a rich Console and an O
             f"{_fmt(r['csat'])} ({r['n_csat']})",
         )
     console.print(o)
-    var = rep.observe.get("value_at_risk", [])
-    if var:
-        v = var[-1]
-        console.print(
-            f"value at risk ({v['model']} v{v['version']}, as of {v['as_of']}): "
-            f"{v['value_at_risk'] or 0:,.0f} over {v['customers']} customers"
+    v = rep.observe.get("prediction_run")
+    if v:
+        amount = (
+            "unknown (see `empathos predict`'s notes)"
+            if v["value_at_risk"] is None
+            else f"{v['value_at_risk']:,.0f} over {v['customers_with_value']:,} customers"
         )
+        console.print(f"value at risk: {amount}; {v['run']}", soft_wrap=True)
     else:
         console.print("value at risk: no stored predictions (run `empathos predict`)")
     k = Table(title="Orient: our KPIs vs benchmarks")
@@ -414,7 +415,7 @@ def _print_ooda(console, rep) -> None:  # noqa: ANN001 - a rich Console and an O
             a["name"],
             a["policy"] or "—",
             str(a["n_customers"]),
-            f"{a['value_at_risk']:,.0f}",
+            "unknown" if a["value_at_risk"] is None else f"{a['value_at_risk']:,.0f}",
             ev,
             basis,
         )

@@ -29,6 +29,7 @@ def predict_cmd(
     with confidence intervals). See docs/predict.md."""
     from datetime import datetime
 
+    from empathos.predict.basis import basis_of, known, worst
     from empathos.predict.pipeline import predict
 
     when = datetime.fromisoformat(as_of) if as_of else None
@@ -44,13 +45,31 @@ def predict_cmd(
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, default=str))
         return
+    console.print(report.run_label(), soft_wrap=True)
     console.print(
-        f"as of {report.as_of:%Y-%m-%d %H:%M}: {report.customers_scored:,} customers and "
-        f"{report.employees_scored:,} employees scored with {report.churn_model} ({report.version}; "
-        f"trained on {report.n_train:,} snapshots, {report.n_train_positive:,} churners) in {report.seconds:.1f}s; "
-        f"mean P(churn) {report.mean_p_churn:.3f}, total CLV {report.total_clv:,.0f}, "
-        f"value at risk {report.total_value_at_risk:,.0f}; {len(report.avoidable)} avoidable in the top list"
+        f"{report.customers_scored:,} customers and {report.employees_scored:,} employees "
+        f"scored in {report.seconds:.1f}s; churn model trained on {report.n_train:,} snapshots "
+        f"({report.n_train_positive:,} churners)",
+        soft_wrap=True,
     )
+    clv_basis = basis_of(report.clv_bases)
+    var_basis = worst(report.churn_basis, clv_basis)
+    console.print(
+        f"mean P(churn) {known(report.mean_p_churn, '.3f', report.churn_basis)}, "
+        f"total CLV {known(report.total_clv, ',.0f', clv_basis)}, "
+        f"value at risk {known(report.total_value_at_risk, ',.0f', var_basis)}; "
+        f"{len(report.avoidable)} avoidable in the top list",
+        soft_wrap=True,
+    )
+    if report.clv_estimated and report.total_clv:
+        n = report.clv_bases.get("fallback", 0)
+        console.print(
+            f"  of the total CLV, {report.clv_estimated:,.0f} "
+            f"({report.clv_estimated / report.total_clv:.0%}) is estimated: {n:,} of "
+            f"{report.customers_scored:,} customers have no purchase yet and carry the "
+            "new-customer fallback",
+            soft_wrap=True,
+        )
     sources = ", ".join(f"{n:,} {src}" for src, n in sorted(report.sources.items()))
     console.print(f"data: {sources} customers (simulated = from `empathos simulate`, not real)")
     if report.effects:
@@ -73,6 +92,8 @@ def predict_cmd(
                 f"{e['r']:+.2f}",
             )
         console.print(table)
+    for outcome, why in report.effect_gaps.items():
+        console.print(f"effect on {outcome}: unknown ({why})", soft_wrap=True)
     for note in report.notes:
         console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
 
@@ -89,8 +110,10 @@ def customers(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     db: DbOption = None,
 ) -> None:
-    """The customers with the highest value at risk (P(churn) x CLV) from the latest
-    `empathos predict` run, with their top churn drivers."""
+    """The customers with the highest value at risk (P(churn) x CLV) from the current
+    `empathos predict` run (the latest computed; named above the table), with their top
+    churn drivers; estimated values are marked *, unknown ones ?."""
+    from empathos.predict.basis import worst
     from empathos.predict.pipeline import top_risk as ranked
 
     rows = ranked(open_store(db), top_risk, avoidable_only=avoidable)
@@ -101,9 +124,7 @@ def customers(
         return
     from rich.table import Table
 
-    table = Table(
-        title=f"top {len(rows)} by value at risk, as of {rows[0]['as_of']:%Y-%m-%d} ({rows[0]['model']})"
-    )
+    table = Table(title=f"top {len(rows)} by value at risk: {rows[0]['run']}")
     for col in (
         "#",
         "customer",
@@ -119,14 +140,26 @@ def customers(
     for k, r in enumerate(rows, 1):
         d = r["drivers"] or {}
         drivers = ", ".join(f"{name} {value:+.2f}" for name, value in d.get("top", [])[:3])
-        money = lambda v: "-" if v is None else f"{v:,.0f}"
+        cb, pb = r["clv_basis"] or "fitted", r["churn_basis"] or "fitted"
         table.add_row(
             str(k),
             r["customer_id"],
-            f"{r['p_churn']:.3f}",
-            money(r["clv"]),
-            money(r["value_at_risk"]),
+            _cell(r["p_churn"], ".3f", pb),
+            _cell(r["clv"], ",.0f", cb),
+            _cell(r["value_at_risk"], ",.0f", worst(pb, cb)),
             "yes" if d.get("avoidable") else "",
             drivers,
         )
     console.print(table)
+    notes = sorted({n for r in rows if r["basis_note"] for n in r["basis_note"].split("; ")})
+    if any(worst(r["churn_basis"] or "", r["clv_basis"] or "") != "fitted" for r in rows):
+        console.print("* estimated (a prior or fallback, not a fitted value); ? unknown")
+    for note in notes:
+        console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+
+
+def _cell(value: float | None, spec: str, basis: str) -> str:
+    """A table cell: ``?`` unknown, ``*`` after an estimated value."""
+    if value is None or basis == "unknown":
+        return "?"
+    return format(value, spec) + ("" if basis == "fitted" else "*")

@@ -159,12 +159,27 @@ def risk(engine: Engine) -> None:
         f"  {report.customers_scored:,} customers scored ({sources}) with {report.churn_model}, trained on "
         f"{report.n_train:,} customer-snapshots ({report.n_train_positive} churned within {report.window_days:.0f} days)"
     )
-    share = report.total_value_at_risk / report.total_clv if report.total_clv else 0.0
+    from empathos.predict.basis import basis_of, known, worst
+
+    clv_basis = basis_of(report.clv_bases)
+    share = (
+        f" ({report.total_value_at_risk / report.total_clv:.1%})"
+        if report.total_clv and report.total_value_at_risk is not None
+        else ""
+    )
     console.print(
-        f"  mean P(churn in {report.window_days:.0f} days) {report.mean_p_churn:.3f}; value at risk "
-        f"{report.total_value_at_risk:,.0f} of a total CLV of {report.total_clv:,.0f} ({share:.1%}); "
+        f"  mean P(churn in {report.window_days:.0f} days) "
+        f"{known(report.mean_p_churn, '.3f', report.churn_basis)}; value at risk "
+        f"{known(report.total_value_at_risk, ',.0f', worst(report.churn_basis, clv_basis))} of a "
+        f"total CLV of {known(report.total_clv, ',.0f', clv_basis)}{share}; "
         f"{report.employees_scored} employees scored (attrition index, ELV)"
     )
+    if report.clv_estimated:
+        n = report.clv_bases.get("fallback", 0)
+        console.print(
+            f"  of the CLV, {report.clv_estimated:,.0f} is estimated: {n:,} customers with no "
+            "purchase yet carry the new-customer fallback"
+        )
     table = Table(
         title="top 5 avoidable churn: value at risk whose drivers an action can change (simulated)"
     )
@@ -262,6 +277,7 @@ def learn(engine: Engine) -> None:
 def assess(engine: Engine) -> None:
     """Maturity from what the data shows, blind spots, and the balance sheet report."""
     from empathos.assess.assessment import run_assessment
+    from empathos.assess.balance_report import known as known_line
     from empathos.assess.balance_report import render_html
     from empathos.assess.balance_sheet import balance_sheet
 
@@ -276,8 +292,8 @@ def assess(engine: Engine) -> None:
     html = OUT / "balance_sheet.html"
     html.write_text(render_html(bs), encoding="utf-8")
     console.print(
-        f"  CLV {bs.clv_total:,.0f}, ELV {bs.elv_total:,.0f}, value at risk {bs.value_at_risk:,.0f}; "
-        f"report {html}"
+        f"  CLV {known_line(bs, 'clv_total')}, ELV {known_line(bs, 'elv_total')}, value at risk "
+        f"{known_line(bs, 'value_at_risk')}; report {html}"
     )
 
 

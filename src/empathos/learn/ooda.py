@@ -445,19 +445,37 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
             cs.version,
             cs.as_of,
             func.count().label("customers"),
+            # SUM/AVG skip NULLs and give NULL when nothing is known: unknown, not 0
             func.sum(cs.value_at_risk).label("value_at_risk"),
+            func.count(cs.value_at_risk).label("customers_with_value"),
             func.avg(cs.p_churn).label("mean_p_churn"),
         )
         .group_by(cs.model, cs.version, cs.as_of)
-        .order_by(cs.as_of),
+        .order_by(cs.as_of, cs.model, cs.version),
     )
+    run = current_prediction_run(engine)
+    history = []
+    for r in var.to_dict("records"):
+        is_current = run is not None and (r["model"], r["version"], pd.Timestamp(r["as_of"])) == (
+            run.model,
+            run.version,
+            pd.Timestamp(run.as_of),
+        )
+        history.append({**_no_nan(r), "as_of": str(r["as_of"]), "current": is_current})
+    current = next((h for h in history if h["current"]), None)
     return {
         "source": source_label(c["source"]),
         "n_contacts": len(c),
         "window": {"from": since.isoformat(), "to": until.isoformat()},
         "weekly": weekly,
-        "value_at_risk": [{**r, "as_of": str(r["as_of"])} for r in var.to_dict("records")],
+        # every run by date (history); the one every face reads is "prediction_run"
+        "value_at_risk": history,
+        "prediction_run": None if current is None else {**current, "run": run.label()},
     }
+
+
+def _no_nan(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
 
 
 def orient(engine: Engine, days: int = 30, sl: Slice = ALL) -> list[dict[str, Any]]:
@@ -567,7 +585,7 @@ class RankedAction:
     description: str
     policy: str | None
     n_customers: int
-    value_at_risk: float
+    value_at_risk: float | None  # None: unknown (the current run has no CLV/churn risk)
     expected_value: float | None
     ev_low: float | None
     ev_high: float | None
@@ -590,7 +608,8 @@ def rank(items: Sequence[RankedAction]) -> list[RankedAction]:
         key=lambda a: (-a.expected_value, -(a.ev_low or 0.0), a.name),
     )
     rest = sorted(
-        (a for a in items if a.expected_value is None), key=lambda a: (-a.value_at_risk, a.name)
+        (a for a in items if a.expected_value is None),
+        key=lambda a: (-(a.value_at_risk or 0.0), a.name),
     )
     out = measured + rest
     for k, a in enumerate(out, start=1):
@@ -731,13 +750,15 @@ def decide(engine: Engine, actions: Sequence[ActionSpec] = ACTIONS) -> list[Rank
     targets = _targets(engine)
     measured = _experiment_effects(engine)
     assoc = _association(engine)
+    known_any = bool(values[["clv", "p_churn"]].notna().all(axis=1).any()) if len(values) else False
     items = []
     for a in actions:
         v = values[values["customer_id"].isin(targets.get(a.target, set()))].dropna(
             subset=["clv", "p_churn"]
         )
         clv, p = v["clv"].to_numpy(float), v["p_churn"].to_numpy(float)
-        var = float(v["value_at_risk"].fillna(0).sum())
+        known_var = v["value_at_risk"].dropna()
+        var = float(known_var.sum()) if len(known_var) else 0.0
         eff = measured.get(a.policy) if a.policy else None
         note = ""
         if eff is None and assoc is not None:
@@ -754,6 +775,15 @@ def decide(engine: Engine, actions: Sequence[ActionSpec] = ACTIONS) -> list[Rank
             note = "assumed shift: start an experiment to measure it"
         if values.empty:
             note = "no stored predictions: run `empathos predict` for value at risk"
+        elif not known_any:
+            items.append(
+                RankedAction(
+                    0, a.name, a.description, a.policy, 0, None, None, None, None, None,
+                    "value at risk unknown: the current prediction run has no CLV or churn "
+                    "risk (see `empathos predict`'s notes)",
+                )
+            )  # fmt: skip
+            continue
         if eff is None:
             items.append(
                 RankedAction(

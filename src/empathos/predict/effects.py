@@ -24,7 +24,9 @@ from sqlalchemy import Engine, select
 from empathos.predict.features import ScoreModel, latest_score_model
 from empathos.store.schema import interaction_scores, interactions, outcomes, transactions
 
-__all__ = ["EffectRow", "contact_outcomes", "effect_table"]
+__all__ = ["EffectRow", "contact_outcomes", "effect_gaps", "effect_table"]
+
+OUTCOMES = ("purchases", "csat", "nps", "ces", "complaint", "churn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +102,23 @@ def contact_outcomes(
         counts = inside.groupby(m["interaction_id"]).sum()
         return counts.reindex(contacts["interaction_id"]).fillna(0).to_numpy(float)
 
-    contacts["purchases"] = count_after(tx, "ts")
+    # An outcome the store never records is unknown (NaN), not "none followed" (0): a
+    # store without transactions says nothing about purchases.
+    contacts["purchases"] = count_after(tx, "ts") if len(tx) else np.nan
     # a complaint is a contact about one, or a complaint outcome (e.g. a filed ticket)
     filed = outs[outs["kind"] == "complaint"][["customer_id", "ts"]].rename(
         columns={"ts": "started_at"}
     )
     complaints = pd.concat([allc[["customer_id", "started_at"]], filed], ignore_index=True)
     complaints = complaints[complaints["customer_id"].notna()]
-    contacts["complaint"] = (count_after(complaints, "started_at") > 0).astype(float)
+    with engine.connect() as conn:
+        needs_known = conn.execute(select(i.need).where(i.need.is_not(None)).limit(1)).first()
+    known = len(filed) or needs_known is not None
+    contacts["complaint"] = (
+        (count_after(complaints, "started_at") > 0).astype(float) if known else np.nan
+    )
     churn = outs[outs["kind"] == "churn"][["customer_id", "ts"]]
-    contacts["churn"] = (count_after(churn, "ts") > 0).astype(float)
+    contacts["churn"] = (count_after(churn, "ts") > 0).astype(float) if len(churn) else np.nan
     for kind in ("csat", "nps", "ces"):
         answers = outs[(outs["kind"] == kind) & outs["interaction_id"].notna()]
         val = answers.groupby("interaction_id")["value"].mean()
@@ -126,14 +135,56 @@ def _stats(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return slope, float(np.corrcoef(x, y)[0, 1])
 
 
+_WHY_UNKNOWN = {
+    "purchases": "no transactions imported",
+    "csat": "no CSAT answers linked to contacts",
+    "nps": "no NPS answers linked to contacts",
+    "ces": "no CES answers linked to contacts",
+    "complaint": "no complaint outcomes and no contact need recorded",
+    "churn": "no churn outcomes imported",
+}
+
+
+def effect_gaps(
+    frame: pd.DataFrame, outcomes_: tuple[str, ...] = OUTCOMES, min_contacts: int = 10
+) -> dict[str, str]:
+    """Why each outcome has no row in :func:`effect_table` (outcome -> reason), so a
+    report can say "unknown: no transactions imported" instead of printing NaN."""
+    if frame.empty or "remembered" not in frame:
+        return {o: "no scored contacts with a fully observed window after them" for o in outcomes_}
+    gaps: dict[str, str] = {}
+    for name in outcomes_:
+        if name not in frame or frame[name].isna().all():
+            gaps[name] = _WHY_UNKNOWN.get(name, "not recorded")
+            continue
+        d = frame.dropna(subset=[name, "remembered"])
+        if len(d) < min_contacts:
+            gaps[name] = f"only {len(d)} contacts with this outcome (need {min_contacts})"
+        elif d[name].std() == 0:
+            gaps[name] = f"every contact has the same value ({d[name].iloc[0]:g}): no variation"
+        elif d["remembered"].std() == 0:
+            gaps[name] = "every contact has the same remembered score: no variation"
+    return gaps
+
+
+def _ci(values: np.ndarray, lo: float, hi: float) -> tuple[float, float] | None:
+    finite = values[np.isfinite(values)]
+    if not len(finite):
+        return None
+    return float(np.percentile(finite, lo)), float(np.percentile(finite, hi))
+
+
 def effect_table(
     frame: pd.DataFrame,
-    outcomes_: tuple[str, ...] = ("purchases", "csat", "nps", "ces", "complaint", "churn"),
+    outcomes_: tuple[str, ...] = OUTCOMES,
     n_boot: int = 500,
     seed: int = 0,
     level: float = 0.95,
 ) -> list[EffectRow]:
-    """Effect of +1 SD of remembered score on each outcome, with bootstrap CIs."""
+    """Effect of +1 SD of remembered score on each outcome, with bootstrap CIs.
+
+    Only outcomes with a measurable effect get a row: one never recorded, too rare or
+    without variation is left out (never a row of NaN); :func:`effect_gaps` says why."""
     rng = np.random.default_rng(seed)
     rows: list[EffectRow] = []
     lo, hi = (1 - level) / 2 * 100, (1 + level) / 2 * 100
@@ -145,6 +196,8 @@ def effect_table(
             continue
         x, y = d["remembered"].to_numpy(float), d[name].to_numpy(float)
         slope, r = _stats(x, y)
+        if not (np.isfinite(slope) and np.isfinite(r)):
+            continue
         groups = d.groupby("customer_id").indices
         keys = list(groups)
         idx_lists = [groups[k] for k in keys]
@@ -154,18 +207,18 @@ def effect_table(
             idx = np.concatenate([idx_lists[k] for k in pick])
             boots.append(_stats(x[idx], y[idx]))
         b = np.asarray(boots, dtype=float)
+        slope_ci, r_ci = _ci(b[:, 0], lo, hi), _ci(b[:, 1], lo, hi)
+        if slope_ci is None or r_ci is None:
+            continue
         rows.append(
             EffectRow(
                 outcome=name,
                 n_contacts=len(d),
                 n_customers=len(keys),
                 slope_per_sd=slope,
-                slope_ci=(
-                    float(np.nanpercentile(b[:, 0], lo)),
-                    float(np.nanpercentile(b[:, 0], hi)),
-                ),
+                slope_ci=slope_ci,
                 r=r,
-                r_ci=(float(np.nanpercentile(b[:, 1], lo)), float(np.nanpercentile(b[:, 1], hi))),
+                r_ci=r_ci,
                 mean_outcome=float(y.mean()),
             )
         )

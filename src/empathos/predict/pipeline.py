@@ -14,7 +14,10 @@ Steps (each a pure library call; only this module writes to the store — DESIGN
 
 Rows go to ``customer_scores`` / ``employee_scores`` keyed by model, version (the
 understand models the features read) and ``as_of``; a rerun for the same key replaces
-its own rows and nothing else.
+its own rows and nothing else. Every figure is stored with its basis (``fitted``,
+``prior``, ``fallback`` or ``unknown``, :data:`empathos.store.queries.BASES`) and a note
+saying why when it is not fitted: a figure the data cannot support is NULL with its
+reason, never 0 (no transactions: CLV unknown; no churn outcomes: churn risk unknown).
 """
 
 from __future__ import annotations
@@ -33,11 +36,13 @@ from empathos.predict import churn as ch
 from empathos.predict import effects as eff
 from empathos.predict import features as feat
 from empathos.predict.value_at_risk import AvoidableChurnConfig, avoidable_churn, value_at_risk
+from empathos.store.queries import current_prediction_run
 from empathos.store.schema import (
     customer_scores,
     customers,
     employee_scores,
     interactions,
+    outcomes,
     transactions,
 )
 
@@ -57,22 +62,36 @@ class PredictReport:
     n_train_positive: int = 0
     customers_scored: int = 0
     employees_scored: int = 0
-    mean_p_churn: float = 0.0
-    total_clv: float = 0.0
-    total_value_at_risk: float = 0.0
+    # None = unknown (the data cannot support the figure; the *_note says why), never 0
+    mean_p_churn: float | None = None
+    total_clv: float | None = None
+    total_value_at_risk: float | None = None
+    churn_basis: str = "fitted"  # of the run's churn risks: fitted, prior or unknown
+    churn_note: str = ""
     clv_model: str = ""
     clv_note: str = ""
+    clv_bases: dict[str, int] = field(default_factory=dict)  # customers by CLV basis
+    clv_estimated: float = 0.0  # the part of total_clv that is a fallback, not fitted
+    elv_bases: dict[str, int] = field(default_factory=dict)  # employees by ELV basis
+    effect_gaps: dict[str, str] = field(default_factory=dict)  # outcome -> why no row
     window_days: float = 0.0
     sources: dict[str, int] = field(default_factory=dict)  # scored customers by data source
     avoidable: list[dict[str, Any]] = field(default_factory=list)
     effects: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    computed_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["as_of"] = self.as_of.isoformat()
         return d
+
+    def run_label(self) -> str:
+        """The name every face gives this run (:meth:`PredictionRun.label`)."""
+        from empathos.store.queries import PredictionRun
+
+        return PredictionRun(self.as_of, self.churn_model, self.version, self.computed_at).label()
 
 
 def _now() -> datetime:
@@ -90,11 +109,13 @@ def _default_as_of(engine: Engine) -> datetime | None:
 def _clv(
     engine: Engine, as_of: datetime, ids: pd.Index, clv_config: Any | None
 ) -> tuple[pd.Series, pd.Series, str, str]:
-    """CLV per customer (BG/NBD + Gamma-Gamma) and where each value came from.
+    """CLV per customer (BG/NBD + Gamma-Gamma), its basis per customer and why.
 
-    A customer with no purchase yet is outside BG/NBD (it starts at the first purchase);
-    they get the model's expectation for a *new* customer over the horizon × the
-    population mean spend, marked ``prior``.
+    ``fitted``: scored by the model fitted on the purchases up to ``as_of``. A customer
+    with no purchase yet is outside BG/NBD (it starts at the first purchase): they get
+    the model's expectation for a *new* customer over the horizon × the population mean
+    spend, basis ``fallback``. Without enough purchases to fit (none imported, fewer than
+    20 buyers, a failed fit) every CLV is NaN with basis ``unknown`` and the reason.
     """
     from empathos.predict import clv
 
@@ -105,23 +126,44 @@ def _clv(
             )
         )
         tx = pd.DataFrame(res.fetchall(), columns=["customer_id", "ts", "amount"])
-    source = pd.Series("none", index=ids, dtype=object)
-    if tx["customer_id"].nunique() < 20:
-        return pd.Series(np.nan, index=ids), source, "", "fewer than 20 buying customers: no CLV"
+        n_all = conn.execute(select(func.count()).select_from(transactions)).scalar_one()
+    basis = pd.Series("unknown", index=ids, dtype=object)
+    unknown = pd.Series(np.nan, index=ids)
+    if n_all == 0:
+        return unknown, basis, "", "no transactions imported: CLV unknown"
+    buyers = tx["customer_id"].nunique()
+    if buyers < 20:
+        return (
+            unknown,
+            basis,
+            "",
+            f"only {buyers} customers bought by {as_of:%Y-%m-%d} (BG/NBD needs 20): CLV unknown",
+        )
     cfg = clv_config or clv.CLVConfig()
     summary = clv.rfm_summary(tx, as_of, time_unit_days=cfg.time_unit_days)
     try:
         fitted = clv.fit_clv(summary, cfg)
     except Exception as exc:  # noqa: BLE001 - an optimiser failure must not stop churn scores
-        return pd.Series(np.nan, index=ids), source, "", f"CLV fit failed: {exc}"
+        return unknown, basis, "", f"CLV fit failed ({exc}): CLV unknown"
     scored = clv.score_customers(fitted, summary).set_index("customer_id")["clv"]
     prior = float(
         clv.expected_purchases_new_customer(fitted.bgnbd, cfg.horizon) * fitted.mean_spend()
     )
     out = scored.reindex(ids)
-    source[out.notna()] = "bgnbd_gg"
-    source[out.isna()] = "prior"
-    return out.fillna(prior), source, fitted.model_name, ""
+    basis[out.notna()] = "fitted"
+    basis[out.isna()] = "fallback"
+    return out.fillna(prior), basis, fitted.model_name, ""
+
+
+CLV_FALLBACK_NOTE = (
+    "CLV: no purchase by the cut-off, so the fitted model's expectation for a new customer"
+)
+
+
+def _has_churn_outcomes(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        row = conn.execute(select(outcomes.c.kind).where(outcomes.c.kind == "churn").limit(1))
+        return row.first() is not None
 
 
 def predict(
@@ -163,29 +205,46 @@ def predict(
         report.n_train, report.n_train_positive = len(ytr), int(ytr.sum())
         model = ch.fit_churn(Xtr, ytr, feat.FEATURES, cfg, as_of)
     except ch.InsufficientData as exc:
-        rate = report.n_train_positive / report.n_train if report.n_train else 0.0
         report.churn_model = PRIOR_MODEL
-        report.notes.append(
-            f"churn model not fitted ({exc}); every customer gets the observed "
-            f"churn rate {rate:.4f}"
-        )
+        if report.n_train and _has_churn_outcomes(engine):
+            rate = report.n_train_positive / report.n_train
+            report.churn_basis = "prior"
+            report.churn_note = (
+                f"churn model not fitted ({exc}): every customer gets the prior "
+                f"{PRIOR_MODEL}, the observed churn rate {rate:.4f} "
+                f"({report.n_train_positive} churners in {report.n_train:,} snapshots)"
+            )
+        else:
+            report.churn_basis = "unknown"
+            why = "no churn outcomes imported" if report.n_train else str(exc)
+            report.churn_note = (
+                f"churn risk unknown: {why} (import outcomes of kind `churn` to fit "
+                "the churn model)"
+            )
+        report.notes.append(report.churn_note)
     if model is not None and len(X):
         p = model.predict_proba(X)
         contrib = model.contributions(X)
         drivers = model.drivers(X, top=5)
     else:
-        rate = report.n_train_positive / report.n_train if report.n_train else 0.0
-        p = np.full(len(X), rate)
+        rate = report.n_train_positive / report.n_train if report.n_train else np.nan
+        p = np.full(len(X), rate if report.churn_basis == "prior" else np.nan)
         contrib = None
         drivers = {str(c): [] for c in X.index}
 
     # 2-3. CLV and value at risk
     say("predict: CLV")
-    clv_values, clv_source, report.clv_model, report.clv_note = _clv(
+    clv_values, clv_basis, report.clv_model, report.clv_note = _clv(
         engine, as_of, X.index, clv_config
     )
-    var = value_at_risk(p, clv_values.fillna(0.0).to_numpy()) if len(X) else np.array([])
-    var_by = {str(c): float(v) for c, v in zip(X.index, var, strict=True)}
+    if report.clv_note:
+        report.notes.append(report.clv_note)
+    clv_arr = clv_values.to_numpy(float)
+    known = np.isfinite(p) & np.isfinite(clv_arr)
+    var = np.full(len(X), np.nan)
+    if known.any():
+        var[known] = value_at_risk(p[known], clv_arr[known])
+    var_by = {str(c): float(v) for c, v, k in zip(X.index, var, known, strict=True) if k}
     acfg = avoidable_config or AvoidableChurnConfig()
     avoid = avoidable_churn(var_by, drivers, acfg)
     avoidable_ids = {a.customer_id for a in avoid}
@@ -201,33 +260,46 @@ def predict(
     report.customers_scored = len(X)
     report.window_days = cfg.window_days
     report.sources = _sources(engine, X.index)
-    report.mean_p_churn = float(np.mean(p)) if len(p) else 0.0
-    report.total_clv = float(clv_values.fillna(0.0).sum())
-    report.total_value_at_risk = float(var.sum()) if len(var) else 0.0
+    finite_p, finite_clv = p[np.isfinite(p)], clv_arr[np.isfinite(clv_arr)]
+    report.mean_p_churn = float(finite_p.mean()) if len(finite_p) else None
+    report.total_clv = float(finite_clv.sum()) if len(finite_clv) else None
+    report.total_value_at_risk = float(var[known].sum()) if known.any() else None
+    report.clv_bases = {str(k): int(v) for k, v in clv_basis.value_counts().sort_index().items()}
+    report.clv_estimated = float(clv_values[clv_basis == "fallback"].sum())
 
     now = _now()
+    report.computed_at = now
     rows = []
     for k, cid in enumerate(X.index):
         cid = str(cid)
         c = clv_values.iloc[k]
+        cb = str(clv_basis.iloc[k])
+        why = [report.churn_note] if report.churn_basis != "fitted" else []
+        if cb == "fallback":
+            why.append(CLV_FALLBACK_NOTE)
+        elif cb == "unknown":
+            why.append(report.clv_note)
         rows.append(
             {
                 "customer_id": cid,
                 "model": report.churn_model,
                 "version": version,
                 "as_of": as_of,
-                "p_churn": float(p[k]),
+                "p_churn": float(p[k]) if np.isfinite(p[k]) else None,
                 "clv": None if pd.isna(c) else float(c),
-                "value_at_risk": None if pd.isna(c) else float(var[k]),
+                "value_at_risk": float(var[k]) if known[k] else None,
                 "drivers": {
                     "top": [[d.name, round(d.contribution, 6)] for d in drivers.get(cid, [])],
                     "bias": None if contrib is None else float(contrib["bias"].iloc[k]),
                     "avoidable": cid in avoidable_ids,
-                    "clv_source": str(clv_source.iloc[k]),
+                    "clv_source": {"fitted": "bgnbd_gg", "fallback": "prior"}.get(cb, "none"),
                     "clv_model": report.clv_model,
                     "window_days": cfg.window_days,
                 },
                 "computed_at": now,
+                "churn_basis": report.churn_basis,
+                "clv_basis": cb,
+                "basis_note": "; ".join(why) or None,
             }
         )
 
@@ -242,6 +314,23 @@ def predict(
         handled_var = _mean_var_handled(engine, as_of, acfg_e, var_by)
         scores = attr.score_employees(ef, acfg_e, handled_var)
         for eid, r in scores.iterrows():
+            handled = handled_var.get(eid)
+            depends = acfg_e.value_per_contact <= 0 and ef.loc[eid, "contacts_handled"] > 0
+            if depends and (handled is None or pd.isna(handled)):
+                elv_basis, elv, elv_note = (
+                    "unknown",
+                    None,
+                    "ELV unknown: no value at risk known for the customers this employee "
+                    "handled (see the CLV and churn notes)",
+                )
+            else:
+                elv_basis, elv, elv_note = (
+                    "prior",
+                    float(r["elv"]),
+                    "ELV rests on placeholder assumptions (attrition index weights, "
+                    f"retention uplift {acfg_e.retention_uplift:.0%}, replacement cost "
+                    f"{acfg_e.elv.replacement_cost:,.0f}): set them from HR and finance data",
+                )
             terms = {
                 k.removeprefix("driver_"): round(float(v), 6)
                 for k, v in r.items()
@@ -254,7 +343,7 @@ def predict(
                     "version": version,
                     "as_of": as_of,
                     "attrition_risk": float(r["attrition_risk"]),
-                    "elv": float(r["elv"]),
+                    "elv": elv,
                     "drivers": {
                         "terms": terms,
                         "features": {
@@ -263,15 +352,20 @@ def predict(
                         "value_per_contact": float(r["value_per_contact"]),
                     },
                     "computed_at": now,
+                    "elv_basis": elv_basis,
+                    "basis_note": elv_note,
                 }
             )
     report.employees_scored = len(erows)
+    for e in erows:
+        report.elv_bases[e["elv_basis"]] = report.elv_bases.get(e["elv_basis"], 0) + 1
 
     # 5. effects (not stored: a report, not a score)
     say("predict: effect sizes")
     try:
-        table = eff.effect_table(eff.contact_outcomes(engine, score_model=sm), n_boot=effects_boot)
-        report.effects = [asdict(r) for r in table]
+        frame = eff.contact_outcomes(engine, score_model=sm)
+        report.effects = [asdict(r) for r in eff.effect_table(frame, n_boot=effects_boot)]
+        report.effect_gaps = eff.effect_gaps(frame)
     except Exception as exc:  # noqa: BLE001 - the effect table is a report; never block scores
         report.notes.append(f"effect table failed: {exc}")
 
@@ -345,15 +439,13 @@ def _mean_var_handled(
 
 
 def top_risk(engine: Engine, n: int = 20, avoidable_only: bool = False) -> list[dict[str, Any]]:
-    """The latest stored run's customers ranked by value at risk (then P(churn))."""
+    """The current run's customers (:func:`empathos.store.queries.current_prediction_run`)
+    ranked by value at risk (unknown last), then P(churn), then id; each row carries its
+    ``churn_basis`` / ``clv_basis`` / ``basis_note`` and the run's ``run`` label."""
     cs = customer_scores.c
     with engine.connect() as conn:
-        latest = conn.execute(
-            select(cs.as_of, cs.model, cs.version)
-            .order_by(cs.computed_at.desc(), cs.as_of.desc())
-            .limit(1)
-        ).first()
-        if latest is None:
+        run = current_prediction_run(conn)
+        if run is None:
             return []
         q = (
             select(
@@ -365,10 +457,17 @@ def top_risk(engine: Engine, n: int = 20, avoidable_only: bool = False) -> list[
                 cs.as_of,
                 cs.model,
                 cs.version,
+                cs.churn_basis,
+                cs.clv_basis,
+                cs.basis_note,
             )
-            .where(cs.as_of == latest[0], cs.model == latest[1], cs.version == latest[2])
+            .where(run.where())
             .order_by(
-                func.coalesce(cs.value_at_risk, 0.0).desc(), cs.p_churn.desc(), cs.customer_id
+                cs.value_at_risk.is_(None),
+                cs.value_at_risk.desc(),
+                cs.p_churn.is_(None),
+                cs.p_churn.desc(),
+                cs.customer_id,
             )
         )
         out = []
@@ -376,6 +475,7 @@ def top_risk(engine: Engine, n: int = 20, avoidable_only: bool = False) -> list[
             d = dict(r._mapping)
             if avoidable_only and not (d["drivers"] or {}).get("avoidable"):
                 continue
+            d["run"] = run.label()
             out.append(d)
             if len(out) >= n:
                 break

@@ -13,12 +13,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, exists, func, select
+from sqlalchemy import Connection, Engine, and_, exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from empathos.store.schema import (
     customer_scores,
     customers,
+    employee_scores,
     employees,
     interaction_scores,
     interactions,
@@ -26,11 +27,15 @@ from empathos.store.schema import (
 )
 
 __all__ = [
+    "BASES",
+    "ESTIMATED_BASES",
+    "EmployeeRun",
     "NO_COMPANY",
     "NO_LANGUAGE",
     "NO_POD",
     "PredictionRun",
     "ScoreModels",
+    "current_employee_run",
     "current_prediction_run",
     "current_score_models",
     "current_turn_empathy_model",
@@ -56,12 +61,47 @@ class ScoreModels(NamedTuple):
         return f"{self.model}:{self.version}/{self.empathy_model}:{self.empathy_version}"
 
 
+# The basis of a stored prediction (``customer_scores.churn_basis`` / ``clv_basis``,
+# ``employee_scores.elv_basis``; migration 0011): ``fitted`` by a model fitted on this
+# store's data; ``prior`` an assumption or base rate used in place of a fit; ``fallback``
+# a fitted model's population value for a subject it cannot score itself; ``unknown``
+# the figure is NULL because the data cannot support it. NULL: a row from before 0011.
+BASES = ("fitted", "prior", "fallback", "unknown")
+ESTIMATED_BASES = frozenset({"prior", "fallback"})
+
+
 class PredictionRun(NamedTuple):
-    """One predict run of ``customer_scores``: its cut-off and the churn model that ran."""
+    """One predict run of ``customer_scores``: its cut-off, the churn model that ran, the
+    understand models its features read (``version``) and when it was computed."""
 
     as_of: datetime
     model: str
     version: str
+    computed_at: datetime | None = None
+
+    def label(self) -> str:
+        """How every face names the run it shows, e.g. ``predictions as of 2026-02-03
+        (run 2026-02-03T10:00 churn.lgbm_platt.v1, default:1/default:1)``."""
+        run = f"{self.computed_at:%Y-%m-%dT%H:%M} " if self.computed_at else ""
+        return f"predictions as of {self.as_of:%Y-%m-%d} (run {run}{self.model}, {self.version})"
+
+    def where(self) -> Any:
+        """The WHERE clause selecting this run's ``customer_scores`` rows."""
+        cs = customer_scores.c
+        return and_(cs.as_of == self.as_of, cs.model == self.model, cs.version == self.version)
+
+
+class EmployeeRun(NamedTuple):
+    """The ``employee_scores`` rows written by the current prediction run."""
+
+    as_of: datetime
+    model: str
+    version: str
+
+    def where(self) -> Any:
+        """The WHERE clause selecting this run's ``employee_scores`` rows."""
+        es = employee_scores.c
+        return and_(es.as_of == self.as_of, es.model == self.model, es.version == self.version)
 
 
 def _run(bind: Engine | Connection, query: Any) -> Any:
@@ -111,19 +151,45 @@ def current_turn_empathy_model(bind: Engine | Connection) -> tuple[str, str] | N
 def current_prediction_run(bind: Engine | Connection) -> PredictionRun | None:
     """The predict run of ``customer_scores`` to read, or ``None`` when there is none.
 
-    The newest computed run (latest ``computed_at``), then the latest cut-off ``as_of``,
-    then model and version in alphabetical order: re-running predict on an old cut-off
-    makes that run current, as the user asked for it last.
+    **The rule** (docs/predict.md, "Which run is current"): the newest computed run
+    (latest ``computed_at``), then the latest cut-off ``as_of``, then model and version
+    in alphabetical order. Re-running predict on an old cut-off makes that run current,
+    as the user asked for it last; a run whose churn model could not be fitted
+    (``churn.prior.v1``) is current just the same, because it is what predict said last
+    — its figures carry their basis instead. Every face (CLI, API, dashboard, balance
+    sheet, OODA, coaching, the assist card) reads this run and names it with
+    :meth:`PredictionRun.label`.
     """
     cs = customer_scores.c
     q = (
-        select(cs.as_of, cs.model, cs.version)
+        select(cs.as_of, cs.model, cs.version, func.max(cs.computed_at))
         .group_by(cs.as_of, cs.model, cs.version)
         .order_by(func.max(cs.computed_at).desc(), cs.as_of.desc(), cs.model, cs.version)
         .limit(1)
     )
     row = _run(bind, q)
-    return None if row is None else PredictionRun(row[0], row[1], row[2])
+    return None if row is None else PredictionRun(row[0], row[1], row[2], row[3])
+
+
+def current_employee_run(
+    bind: Engine | Connection, run: PredictionRun | None = None
+) -> EmployeeRun | None:
+    """The ``employee_scores`` (attrition, ELV) of the current prediction run: the same
+    ``as_of`` and ``version`` as ``run`` (default :func:`current_prediction_run`), the
+    newest computed employee model among them; ``None`` when that run scored no employee.
+
+    Without any customer run (a store with employees but no customers), the newest
+    computed employee run by the same order as :func:`current_prediction_run`. So ELV
+    never comes from another run than the value at risk beside it.
+    """
+    run = run if run is not None else current_prediction_run(bind)
+    es = employee_scores.c
+    q = select(es.as_of, es.model, es.version).group_by(es.as_of, es.model, es.version)
+    if run is not None:
+        q = q.where(es.as_of == run.as_of, es.version == run.version)
+    q = q.order_by(func.max(es.computed_at).desc(), es.as_of.desc(), es.model, es.version).limit(1)
+    row = _run(bind, q)
+    return None if row is None else EmployeeRun(row[0], row[1], row[2])
 
 
 def interaction_conditions(

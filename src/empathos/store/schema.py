@@ -266,7 +266,12 @@ customer_journeys = Table(
 # --------------------------------------------------------------------------- predictions
 # Written only by ``empathos.predict.pipeline`` (migration 0003). One row per subject,
 # model, version and as-of date: a rerun for the same date replaces its own rows, a new
-# date or model version only adds, so scores over time stay comparable.
+# date or model version only adds, so scores over time stay comparable. Each figure
+# carries its basis (migration 0011, ``BASES``): ``fitted`` by a model fitted on this
+# store, ``prior`` an assumption or observed base rate used in place of a fit,
+# ``fallback`` a fitted model's population value for a subject it cannot score, or
+# ``unknown`` (the figure is NULL); ``basis_note`` says why for anything not fitted.
+# NULL basis: a row written before 0011 (read as fitted).
 customer_scores = Table(
     "customer_scores",
     metadata,
@@ -274,11 +279,14 @@ customer_scores = Table(
     Column("model", MODEL, primary_key=True),
     Column("version", MODEL, primary_key=True),
     Column("as_of", DateTime, primary_key=True),
-    Column("p_churn", Float, nullable=False),
+    Column("p_churn", Float),
     Column("clv", Float),
     Column("value_at_risk", Float),
     Column("drivers", JSON, nullable=False),
     Column("computed_at", DateTime, nullable=False),
+    Column("churn_basis", String(16)),
+    Column("clv_basis", String(16)),
+    Column("basis_note", Text),
 )
 
 employee_scores = Table(
@@ -292,4 +300,6 @@ employee_scores = Table(
     Column("elv", Float),
     Column("drivers", JSON, nullable=False),
     Column("computed_at", DateTime, nullable=False),
+    Column("elv_basis", String(16)),
+    Column("basis_note", Text),
 )

@@ -570,8 +570,16 @@ def with_default_period(
 
 
 # --------------------------------------------------------------------------- predict
+def _known_sum(values: list[float | None]) -> float | None:
+    """Σ of the known values; ``None`` (unknown) when none is known, never 0."""
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
 def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
-    """Totals of the latest predict run and its avoidable-churn list (ranked)."""
+    """Totals of the current predict run (:func:`current_prediction_run`, named by its
+    ``run`` label), how many figures are estimated (prior/fallback) or unknown and why,
+    and its avoidable-churn list (ranked)."""
     run = current_prediction_run(conn)
     if run is None:
         return None
@@ -583,28 +591,43 @@ def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
             cs.clv,
             cs.value_at_risk,
             cs.drivers,
+            cs.churn_basis,
+            cs.clv_basis,
+            cs.basis_note,
             c.language,
             c.segment,
             c.source,
         )
         .outerjoin(customers, c.customer_id == cs.customer_id)
-        .where(cs.as_of == run[0], cs.model == run[1], cs.version == run[2])
+        .where(run.where())
     ).all()
-    total_clv = sum(r.clv or 0.0 for r in rows)
-    total_var = sum(r.value_at_risk or 0.0 for r in rows)
+    p_known = [r.p_churn for r in rows if r.p_churn is not None]
     avoidable = [r for r in rows if (r.drivers or {}).get("avoidable")]
-    avoidable.sort(key=lambda r: (-(r.value_at_risk or 0.0), -r.p_churn, r.customer_id))
+    avoidable.sort(key=lambda r: (-(r.value_at_risk or 0.0), -(r.p_churn or 0.0), r.customer_id))
     sources = sorted({str(r.source) for r in rows if r.source})
+    clv_bases: dict[str, int] = {}
+    for r in rows:
+        b = r.clv_basis or "fitted"
+        clv_bases[b] = clv_bases.get(b, 0) + 1
+    churn_basis = sorted({r.churn_basis or "fitted" for r in rows}) or ["unknown"]
+    notes = sorted({n for r in rows if r.basis_note for n in r.basis_note.split("; ")})
     return {
-        "as_of": _iso(run[0]),
-        "model": run[1],
-        "version": run[2],
+        "as_of": _iso(run.as_of),
+        "model": run.model,
+        "version": run.version,
+        "run": run.label(),
         "customers": len(rows),
-        "total_clv": total_clv,
-        "total_value_at_risk": total_var,
-        "mean_p_churn": (sum(r.p_churn for r in rows) / len(rows)) if rows else None,
+        "total_clv": _known_sum([r.clv for r in rows]),
+        "total_value_at_risk": _known_sum([r.value_at_risk for r in rows]),
+        "mean_p_churn": (sum(p_known) / len(p_known)) if p_known else None,
+        "churn_basis": churn_basis[0] if len(churn_basis) == 1 else "mixed",
+        "clv_bases": clv_bases,
+        "clv_estimated": _known_sum(
+            [r.clv for r in rows if (r.clv_basis or "fitted") in ("prior", "fallback")]
+        ),
+        "basis_notes": notes,
         "n_avoidable": len(avoidable),
-        "avoidable_value_at_risk": sum(r.value_at_risk or 0.0 for r in avoidable),
+        "avoidable_value_at_risk": _known_sum([r.value_at_risk for r in avoidable]),
         "sources": sources,
         "avoidable": [
             {
@@ -612,6 +635,8 @@ def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
                 "p_churn": r.p_churn,
                 "clv": r.clv,
                 "value_at_risk": r.value_at_risk,
+                "clv_basis": r.clv_basis or "fitted",
+                "churn_basis": r.churn_basis or "fitted",
                 "language": r.language,
                 "segment": r.segment,
                 "drivers": [d[0] for d in (r.drivers or {}).get("top", [])][:3],
@@ -619,6 +644,73 @@ def _predict_summary_raw(conn: Connection) -> dict[str, Any] | None:
             for r in avoidable[:AVOIDABLE_LIST]
         ],
     }
+
+
+def _money(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def predict_figures(summary: dict[str, Any] | None) -> dict[str, dict[str, str]]:
+    """How the predict/value panels show each figure of a :func:`predict_summary`:
+    ``text`` ("unknown" when the data cannot support it, never 0; "(estimated)" when it
+    rests on a prior or fallback) and a ``hint`` saying what to import to see it or why
+    it is estimated. Tolerates summaries cached before the basis columns existed."""
+    if not summary:
+        return {}
+    n = int(summary.get("customers") or 0)
+    bases = summary.get("clv_bases") or {}
+    notes = " ".join(summary.get("basis_notes") or [])
+    churn_basis = summary.get("churn_basis") or "fitted"
+    clv_unknown = summary.get("total_clv") is None
+    fallback = int(bases.get("fallback", 0)) + int(bases.get("prior", 0))
+    out: dict[str, dict[str, str]] = {}
+    if clv_unknown:
+        hint = (
+            "import transactions to see CLV"
+            if "no transactions" in notes or not notes
+            else next((x for x in summary["basis_notes"] if "CLV" in x), notes)
+        )
+        out["clv"] = {"text": "unknown", "hint": hint}
+    elif fallback:
+        out["clv"] = {
+            "text": _money(summary["total_clv"]) + " (estimated)",
+            "hint": f"{fallback:,} of {n:,} customers ({fallback / max(n, 1):.0%}) carry the "
+            "new-customer fallback CLV (no purchase yet): "
+            f"{_money(summary.get('clv_estimated') or 0)} of it is estimated",
+        }
+    else:
+        out["clv"] = {"text": _money(summary["total_clv"]), "hint": "fitted (BG/NBD + Gamma-Gamma)"}
+    p = summary.get("mean_p_churn")
+    if p is None or churn_basis == "unknown":
+        out["p_churn"] = {"text": "unknown", "hint": "import churn outcomes to see churn risk"}
+    elif churn_basis != "fitted":
+        out["p_churn"] = {
+            "text": f"{100 * p:.1f} % (estimated)",
+            "hint": f"prior {summary.get('model')}: the observed churn rate, too few "
+            "churners to fit the model",
+        }
+    else:
+        out["p_churn"] = {"text": f"{100 * p:.1f} %", "hint": ""}
+    var = summary.get("total_value_at_risk")
+    if var is None:
+        need = [w for w, miss in (("churn outcomes", "p_churn"), ("transactions", "clv"))
+                if out[miss]["text"] == "unknown"]  # fmt: skip
+        out["var"] = {
+            "text": "unknown",
+            "hint": "import "
+            + " and ".join(need or ["churn outcomes", "transactions"])
+            + " to see value at risk",
+        }
+        out["avoidable"] = {"text": "unknown", "hint": out["var"]["hint"]}
+    else:
+        est = fallback or churn_basis != "fitted"
+        tag = " (estimated)" if est else ""
+        out["var"] = {"text": _money(var) + tag, "hint": "Σ P(churn) × CLV"}
+        out["avoidable"] = {
+            "text": f"{int(summary.get('n_avoidable') or 0):,} customers",
+            "hint": _money(summary.get("avoidable_value_at_risk") or 0) + tag + " at risk",
+        }
+    return out
 
 
 def _iso(v: Any) -> str | None:

@@ -266,7 +266,8 @@ def overview(request: Request) -> HTMLResponse:
         k=k,
         days=days,
         by_channel=by_channel,
-        predict=ag.predict_summary(engine, pre=_pre(request)),
+        predict=(predict := ag.predict_summary(engine, pre=_pre(request))),
+        pf=ag.predict_figures(predict),
         act=stages.act_summary(engine),
         learn=stages.learn_summary(engine),
     )
@@ -372,7 +373,7 @@ def scores_page(request: Request) -> HTMLResponse:
 
 @router.get(PAGES + "/value", response_class=HTMLResponse)
 def value_page(request: Request) -> HTMLResponse:
-    """Value at risk of the latest predict run and the avoidable-churn list."""
+    """Value at risk of the current predict run (named on the page) and the avoidable list."""
     engine, f = _engine(request), page_filters(request)
     _fresh(request)
     summary = ag.predict_summary(engine, pre=_pre(request))
@@ -394,7 +395,15 @@ def value_page(request: Request) -> HTMLResponse:
                     horizontal=True,
                 ),
             )
-    return render(request, "value.html", filters=f, figures=figures, summary=summary, rows=rows)
+    return render(
+        request,
+        "value.html",
+        filters=f,
+        figures=figures,
+        summary=summary,
+        pf=ag.predict_figures(summary),
+        rows=rows,
+    )
 
 
 @router.get(PAGES + "/pods", response_class=HTMLResponse)

@@ -459,6 +459,13 @@ def ooda(request: Request, f: Filters) -> StageResult:
         f"Observed: {str(window.get('from') or '—')[:10]} – {str(window.get('to') or '—')[:10]}"
         + (" (latest period with data)" if f.period_default else ""),
     )
+    run = (rep.observe or {}).get("prediction_run")
+    if run:
+        var = run.get("value_at_risk")
+        amount = "unknown" if var is None else f"{var:,.0f}"
+        out.notes.append(f"Value at risk {amount}: {run['run']}")
+    else:
+        out.notes.append("Value at risk: no stored predictions (run `empathos predict`).")
     out.notes += [f"Act: {rep.act}", *rep.notes, _source_note(rep.source)]
     return out
 
@@ -588,7 +595,7 @@ def balance(request: Request) -> StageResult:
         horizontal=True,
     )
     export = f"cost={cost:g}&coverage={coverage:g}"
-    out.notes = list(bs.notes) + [
+    out.notes = [bs.run or "", *bs.notes] + [
         _source_note(bs.source),
         f"Export: /assess/balance-sheet.html?{export} (self-contained HTML); PDF with "
         f"`empathos balance-sheet --cost {cost:g} --coverage {coverage:g} --pdf balance_sheet.pdf`.",
