@@ -88,8 +88,14 @@ def test_abcd_sample_imports_turn_by_turn_as_in_the_file(engine: Engine, tmp_pat
     assert [len(turns[str(c["convo_id"])]) for c in source] == [25, 19, 19]
     assert interactions["3592"].customer_id == "cminh730"
     assert interactions["3695"].customer_id is None  # no username nor email in the file
+    # the parties exist: each named customer, and the one employee standing for ABCD's agents
+    customers = {r.customer_id for r in stored(engine, "customers", ("customer_id",))}
+    assert customers == {r.customer_id for r in interactions.values()} - {None}
+    assert {r.employee_id for r in stored(engine, "employees", ("employee_id",))} == {"abcd-agent"}
+    assert {r.employee_id for r in interactions.values()} == {"abcd-agent"}
     again = ingest_file(ABCD, engine, mapping="abcd", rejects_path=tmp_path / "r2.jsonl")
     assert again.records_rejected == 0
+    assert (again.new, again.unchanged) == (0, 3)
     assert sum(map(len, turns_of(engine).values())) == 63  # nothing stored twice
 
 
@@ -106,6 +112,10 @@ def test_zendesk_export_becomes_tickets_with_csat(sqlite_store: Engine, tmp_path
     assert set(rows) == {"1041", "1042", "1043"}
     assert [rows[i].channel for i in ("1041", "1042", "1043")] == ["email", "email", "chat"]
     assert (rows["1041"].customer_id, rows["1041"].employee_id) == ("381122", "90001")
+    customers = {r.customer_id for r in stored(sqlite_store, "customers", ("customer_id",))}
+    employees = {r.employee_id for r in stored(sqlite_store, "employees", ("employee_id",))}
+    assert customers == {r.customer_id for r in rows.values()} - {None}
+    assert employees == {r.employee_id for r in rows.values()} - {None}
     assert rows["1042"].employee_id is None and rows["1041"].queue == "Billing"
     assert rows["1041"].attributes == {
         "subject": "Charged twice",

@@ -151,6 +151,7 @@ class _Converter:
             raise self._relabel(exc, labels, origins, raw) from None
         for spec in m.outcomes:
             rows.setdefault("outcomes", []).extend(self._outcome(spec, raw, rows))
+        add_parties(rows)
         return rows
 
     # -- values ------------------------------------------------------------------------
@@ -321,6 +322,48 @@ class _Converter:
         if self.m.format == "csv" and column and exc.message == "is required":
             message += _short_row_hint(raw, column)
         return RecordError(label, message)
+
+
+def add_parties(rows: Rows) -> None:
+    """A helpdesk export names its customers and agents only by id on each ticket; give
+    each one a ``customers`` / ``employees`` row (the id alone) so that every face finds
+    them (predict's customers, coaching's employees). The rows carry nothing else, and a
+    partial record never erases stored fields (``listen/conflicts.py``), so a CRM import
+    of the same ids, before or after, keeps its names and segments."""
+    for interaction in rows.get("interactions", ()):
+        source = interaction.get("source") or "imported"
+        customer_id, employee_id = interaction.get("customer_id"), interaction.get("employee_id")
+        if customer_id:
+            rows.setdefault("customers", []).append(_customer_row(customer_id, source))
+        if employee_id:
+            rows.setdefault("employees", []).append(_employee_row(employee_id, source))
+
+
+def _customer_row(customer_id: str, source: str) -> dict[str, Any]:
+    return {
+        "customer_id": customer_id,
+        "name": None,
+        "segment": None,
+        "language": None,
+        "created_at": None,
+        "source": source,
+        "attributes": {},
+    }
+
+
+def _employee_row(employee_id: str, source: str) -> dict[str, Any]:
+    return {
+        "employee_id": employee_id,
+        "name": None,
+        "function": None,
+        "skills": [],
+        "languages": [],
+        "pod_id": None,
+        "capacity": 1,
+        "hired_at": None,
+        "source": source,
+        "attributes": {},
+    }
 
 
 def _short_row_hint(raw: Mapping[str, Any], column: str) -> str:
