@@ -66,7 +66,7 @@ def mappable_kinds() -> tuple[str, ...]:
 def load_mapping(path: Path) -> ColumnMapping:
     """Read and check a mapping file; a bad one fails before any record is read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is not part of the mapping
         spec = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
     except (OSError, yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         raise IngestError(f"{path}: cannot read the mapping: {exc}") from None

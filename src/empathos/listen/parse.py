@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
+from pydantic import AfterValidator
 
 from empathos.domain import Channel, OutcomeKind, Speaker
 from empathos.listen.errors import RecordError
@@ -122,6 +123,18 @@ def storable_text(text: str, field: str) -> str:
     return text
 
 
+def _storable(text: str) -> str:
+    reason = unstorable_reason(text)
+    if reason is not None:
+        raise ValueError(reason)
+    return text
+
+
+#: A string field of an API request model under the same rule as imported files: a NUL
+#: or a lone surrogate answers 422 naming the field, before anything is acknowledged.
+StorableStr = Annotated[str, AfterValidator(_storable)]
+
+
 def check_value(value: Any, field: str, max_depth: int) -> None:
     """Walk a parsed JSON value without recursion: nesting at most ``max_depth`` levels,
     every string (keys included) storable, every integer within 64 bits, every float
@@ -146,10 +159,16 @@ def check_value(value: Any, field: str, max_depth: int) -> None:
                 for key, sub in item.items():
                     if not isinstance(key, str):
                         raise RecordError(where, "has a key that is not text")
-                    storable_text(key, f"{where}.{key[:40]}")
-                    stack.append((sub, f"{where}.{key[:40]}", depth + 1))
+                    path = f"{where}.{_label(key)}"
+                    storable_text(key, path)
+                    stack.append((sub, path, depth + 1))
             else:
                 stack.extend((sub, f"{where}[{i}]", depth + 1) for i, sub in enumerate(item))
+
+
+def _label(key: str) -> str:
+    """A key as shown in a field path: short, with unstorable characters escaped."""
+    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", key[:40])
 
 
 def json_depth(text: str) -> int:
