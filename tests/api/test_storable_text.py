@@ -57,12 +57,10 @@ def test_pods_with_unstorable_text_answer_422_and_store_nothing(engine: Engine) 
     assert r.status_code == 200 and r.json()["name"] == "Nörth ✓"
 
 
-@pytest.mark.parametrize("field", ["customer_id", "text", "need", "contact_id", "language"])
-def test_open_contact_with_a_nul_answers_422_naming_the_field(
-    client: TestClient, field: str
-) -> None:
-    body = {"customer_id": "c-hist", "channel": "chat", "text": BILLING, field: NUL}
-    assert _loc(client.post("/contacts", json=body)) == ["body", field]
+def test_open_contact_with_a_nul_answers_422_naming_the_field(client: TestClient) -> None:
+    for field in ("customer_id", "text", "need", "contact_id", "language", "channel"):
+        body = {"customer_id": "c-hist", "channel": "chat", "text": BILLING, field: NUL}
+        assert _loc(client.post("/contacts", json=body)) == ["body", field]
 
 
 def test_lone_surrogate_and_nul_in_turns_answer_422_and_store_no_turn(client: TestClient) -> None:
