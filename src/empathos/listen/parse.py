@@ -103,20 +103,28 @@ def nesting_error(record: Mapping[str, Any], max_depth: int) -> RecordError | No
     return None
 
 
+_NUL_REASON = "contains a NUL character (U+0000), which PostgreSQL cannot store"
+
+
 def unstorable_reason(text: str) -> str | None:
     """Why ``text`` cannot be stored alike on SQLite and PostgreSQL, or None if it can.
     The one rule for files and the API (see :func:`storable_text`)."""
+    if text.isascii():  # O(1) in CPython; ASCII text can only hold the NUL (memchr)
+        return _NUL_REASON if "\x00" in text else None
     found = _UNSTORABLE.search(text)
     if found is None:
         return None
     char = found.group()
     if char == "\x00":
-        return "contains a NUL character (U+0000), which PostgreSQL cannot store"
+        return _NUL_REASON
     return f"contains a lone surrogate (U+{ord(char):04X}), which is not valid Unicode text"
 
 
 def storable_text(text: str, field: str) -> str:
-    """``text`` unchanged if both databases can store it, else a :class:`RecordError`."""
+    """``text`` unchanged if both databases can store it, else a :class:`RecordError`.
+    (The common case, ASCII without NUL, is decided inline: this runs on every field.)"""
+    if text.isascii() and "\x00" not in text:
+        return text
     reason = unstorable_reason(text)
     if reason is not None:
         raise RecordError(field, reason)
@@ -142,28 +150,48 @@ def check_value(value: Any, field: str, max_depth: int) -> None:
     stack: list[tuple[Any, str, int]] = [(value, field, 0)]
     while stack:
         item, where, depth = stack.pop()
-        if isinstance(item, str):
-            storable_text(item, where)
-        elif isinstance(item, bool) or item is None:
+        if not isinstance(item, dict | list):
+            _check_scalar(item, where)
             continue
-        elif isinstance(item, int):
-            if abs(item) > INT64_MAX:
-                raise RecordError(where, "holds an integer outside the 64-bit range")
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                raise RecordError(where, "holds a number that is not finite")
-        elif isinstance(item, dict | list):
-            if depth >= max_depth:
-                raise RecordError(where, f"is nested deeper than {max_depth} levels")
-            if isinstance(item, dict):
-                for key, sub in item.items():
-                    if not isinstance(key, str):
-                        raise RecordError(where, "has a key that is not text")
-                    path = f"{where}.{_label(key)}"
-                    storable_text(key, path)
-                    stack.append((sub, path, depth + 1))
-            else:
-                stack.extend((sub, f"{where}[{i}]", depth + 1) for i, sub in enumerate(item))
+        if depth >= max_depth:
+            raise RecordError(where, f"is nested deeper than {max_depth} levels")
+        if isinstance(item, list):
+            for i, sub in enumerate(item):
+                if isinstance(sub, dict | list):
+                    stack.append((sub, f"{where}[{i}]", depth + 1))
+                elif not _plain(sub):
+                    _check_scalar(sub, f"{where}[{i}]")
+            continue
+        for key, sub in item.items():
+            if not isinstance(key, str):
+                raise RecordError(where, "has a key that is not text")
+            clean = key.isascii() and "\x00" not in key
+            if not clean or isinstance(sub, dict | list) or not _plain(sub):
+                path = f"{where}.{key[:40] if clean else _label(key)}"
+                storable_text(key, path)
+                stack.append((sub, path, depth + 1))
+
+
+def _plain(item: Any) -> bool:
+    """A scalar that needs no closer look: ASCII text without NUL, a 64-bit int, None."""
+    kind = type(item)
+    if kind is str:
+        return item.isascii() and "\x00" not in item
+    if kind is int:
+        return -INT64_MAX <= item <= INT64_MAX
+    return item is None or kind is bool
+
+
+def _check_scalar(item: Any, where: str) -> None:
+    if isinstance(item, str):
+        storable_text(item, where)
+    elif isinstance(item, bool) or item is None:
+        return
+    elif isinstance(item, int):
+        if abs(item) > INT64_MAX:
+            raise RecordError(where, "holds an integer outside the 64-bit range")
+    elif isinstance(item, float) and not math.isfinite(item):
+        raise RecordError(where, "holds a number that is not finite")
 
 
 def _label(key: str) -> str:
