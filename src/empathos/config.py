@@ -48,6 +48,25 @@ class Settings(BaseSettings):
             "a crash never leaves half a batch stored; larger batches are faster."
         ),
     )
+    ingest_max_depth: int = Field(
+        default=32,
+        ge=1,
+        le=200,
+        description=(
+            "Deepest nesting of a JSON value in an imported record (attributes, lists, in "
+            "JSONL or in a CSV cell). A deeper one is a reject naming the field, checked "
+            "before anything recurses into it (no RecursionError, no stalled worker)."
+        ),
+    )
+    ingest_max_record_bytes: int = Field(
+        default=2**20,
+        ge=1024,
+        description=(
+            "Largest imported record: a JSONL line, or a CSV row (over all its lines). A "
+            "larger one is a reject; a CSV quote never closed is caught here instead of "
+            "swallowing the rest of the file into one field."
+        ),
+    )
     detect_language: bool = Field(
         default=True,
         description=(

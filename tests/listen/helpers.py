@@ -43,4 +43,6 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
 
 
 def read_rejects(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    # split("\n"), not splitlines(): a reject's record may hold U+0085 or U+2028, which
+    # JSON keeps raw and splitlines() would break a line at.
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]

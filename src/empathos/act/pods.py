@@ -31,12 +31,15 @@ from sqlalchemy import Engine, and_, case, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from empathos.act.routing import MemberState, PodState
+from empathos.listen.parse import StorableStr
 
 MECHANISMS: tuple[str, ...] = ("emotional_reaction", "interpretation", "exploration")
 Mechanism = Literal["emotional_reaction", "interpretation", "exploration"]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Name = Annotated[str, Field(min_length=1, max_length=128)]
-Tag = Annotated[str, Field(min_length=1, max_length=64)]
+# Every string a pod stores follows the import's rule (no NUL, no lone surrogate), so
+# SQLite and PostgreSQL accept the same pods.
+Name = Annotated[StorableStr, Field(min_length=1, max_length=128)]
+Tag = Annotated[StorableStr, Field(min_length=1, max_length=64)]
 _MEMBER_ATTRS = ("empathy_style", "competence", "ui_language")  # attributes keys this module owns
 
 
@@ -46,7 +49,7 @@ class MemberSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     employee_id: Name
-    name: str | None = Field(None, max_length=256)
+    name: StorableStr | None = Field(None, max_length=256)
     function: Tag = "service"
     skills: list[Tag] = Field(
         default_factory=list, description="Needs this member can resolve, e.g. billing."
@@ -79,7 +82,7 @@ class PodBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=256)]
+    name: Annotated[StorableStr, Field(min_length=1, max_length=256)]
     functions: list[Tag] = Field(default_factory=list, description="Empty: the members' functions.")
     segments: list[Tag] = Field(default_factory=list, description="Customer segments the pod owns.")
     customers: list[Name] = Field(default_factory=list, description="Named customers the pod owns.")

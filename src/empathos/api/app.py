@@ -8,8 +8,11 @@ one process.
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from empathos import __version__
@@ -45,6 +48,25 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.add_exception_handler(RequestValidationError, _validation_error)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     return app
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422, except that the echoed input is made encodable: a request carrying a
+    lone surrogate (refused by the models) would otherwise fail to render its own 422 and
+    answer 500."""
+    from fastapi.encoders import jsonable_encoder
+
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        if isinstance(value, dict):
+            return {safe(k): safe(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [safe(v) for v in value]
+        return value
+
+    return JSONResponse(status_code=422, content={"detail": safe(jsonable_encoder(exc.errors()))})

@@ -22,6 +22,7 @@ from empathos.act.live import EmotionRead
 from empathos.act.scoring import MemberScore
 from empathos.api._ids import normalised_id, optional_id
 from empathos.api._models import public_model
+from empathos.listen.parse import StorableStr
 
 router = APIRouter(tags=["contacts"])
 
@@ -64,20 +65,23 @@ def get_desk(app: Any) -> Any:
 
 
 class OpenContact(BaseModel):
-    """A new contact: who, where, and the customer's first message."""
+    """A new contact: who, where, and the customer's first message. Text fields follow the
+    store's rule (no NUL, no lone surrogate): one the store would refuse answers 422."""
 
-    customer_id: str = Field(examples=["c-000123"])
-    channel: str = Field(default="chat", examples=["chat", "voice", "email", "self_service"])
-    text: str = Field(
+    customer_id: StorableStr = Field(examples=["c-000123"])
+    channel: StorableStr = Field(
+        default="chat", examples=["chat", "voice", "email", "self_service"]
+    )
+    text: StorableStr = Field(
         description="The customer's first message.", examples=["My invoice is 40 EUR too high."]
     )
-    language: str | None = Field(
+    language: StorableStr | None = Field(
         default=None, description="The customer's language; default: their record's."
     )
-    need: str | None = Field(
+    need: StorableStr | None = Field(
         default=None, description="Known need (e.g. from an IVR menu); default: detected."
     )
-    contact_id: str | None = Field(
+    contact_id: StorableStr | None = Field(
         default=None, description="Your id for the contact; default: generated."
     )
 
@@ -86,7 +90,7 @@ class TurnIn(BaseModel):
     """One turn of a live contact."""
 
     speaker: Literal["customer", "employee", "bot"]
-    text: str
+    text: StorableStr
 
 
 # The emotion read and a member's score are the library's dataclasses; the score's

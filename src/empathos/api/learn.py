@@ -25,6 +25,7 @@ from empathos.api._filters import (
 from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
 from empathos.learn.ooda import OodaReport
+from empathos.listen.parse import StorableStr
 
 router = APIRouter(tags=["learn"])
 
@@ -32,16 +33,16 @@ Role = Literal["employee", "supervisor"]
 
 
 class EmotionFeedbackIn(BaseModel):
-    interaction_id: str
+    interaction_id: StorableStr
     seq: int = Field(description="The customer turn's sequence number in the interaction.")
     label: str = Field(
         description="The right CX emotion: anger, frustration, anxiety, sadness, confusion, "
         "neutral, joy, gratitude or relief."
     )
-    author_id: str = Field(description="Who corrects (an employee or supervisor id).")
+    author_id: StorableStr = Field(description="Who corrects (an employee or supervisor id).")
     author_role: Role = "employee"
-    note: str | None = None
-    model: str | None = Field(
+    note: StorableStr | None = None
+    model: StorableStr | None = Field(
         default=None,
         description="The emotion model whose label is corrected (default: "
         "whichever annotated the turn).",
@@ -49,16 +50,16 @@ class EmotionFeedbackIn(BaseModel):
 
 
 class EmpathyFeedbackIn(BaseModel):
-    interaction_id: str
+    interaction_id: StorableStr
     seq: int = Field(description="The employee turn's sequence number in the interaction.")
     levels: dict[str, int] = Field(
         description="mechanism -> level (0 none, 1 weak, 2 strong) for one or more of "
         "emotional_reaction, interpretation, exploration."
     )
-    author_id: str
+    author_id: StorableStr
     author_role: Role = "employee"
-    note: str | None = None
-    model: str | None = None
+    note: StorableStr | None = None
+    model: StorableStr | None = None
 
 
 # One stored correction: the library's own dataclass is the response model (FastAPI

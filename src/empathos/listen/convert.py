@@ -17,14 +17,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from empathos.listen import formats
-from empathos.listen.errors import RecordError
+from empathos.listen.errors import IngestError, RecordError
 from empathos.listen.language import annotate_turns
 from empathos.listen.mapping import ColumnMapping
+from empathos.listen.parse import DEFAULT_LIMITS, Limits, using_limits
 from empathos.listen.readers import RAW_KEEP, parse_jsonl_line
 from empathos.listen.records import LINE, Rows
+
+#: Seconds between checks that every worker is still alive while waiting for a chunk.
+WORKER_POLL_S = 2.0
 
 # An item is (line number, payload, raw text): payload is JSONL bytes still to parse, a
 # parsed dict (CSV), or a RecordError the reader already found.
@@ -41,6 +43,7 @@ class ConverterSpec:
     mapping: ColumnMapping | None = None
     prepared: Any = None
     detect_language: bool = True
+    limits: Limits = DEFAULT_LIMITS
 
     def build(self) -> Callable[[Mapping[str, Any]], Rows]:
         if self.mapping is not None:
@@ -61,37 +64,56 @@ class Converted:
 
 
 def convert_chunk(
-    convert: Callable[[Mapping[str, Any]], Rows], items: Iterable[Item], detect: bool
+    convert: Callable[[Mapping[str, Any]], Rows],
+    items: Iterable[Item],
+    detect: bool,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Converted:
+    """Convert a chunk; every record that fails, however, becomes a reject (line, field,
+    reason, its raw text as a plain truncated string), so the result is always plain,
+    picklable data and a bad record never stops the chunk. Only KeyboardInterrupt and
+    SystemExit (not ``Exception``) pass through."""
     out = Converted()
-    for line_no, payload, raw in items:
-        out.read += 1
-        if isinstance(payload, bytes):
-            line_no, payload, raw = parse_jsonl_line(line_no, payload)
-        try:
-            if isinstance(payload, RecordError):
-                raise payload
-            payload[LINE] = line_no
-            rows = convert(payload)
-        except RecordError as exc:
-            if not raw and isinstance(payload, dict):
-                payload.pop(LINE, None)
-                raw = orjson.dumps(payload, default=str).decode()[:RAW_KEEP]
-            out.rejects.append((line_no, exc.field, exc.message, raw))
-            continue
-        out.first_line = out.first_line or line_no
-        out.last_line = line_no
-        out.accepted += 1
-        for table, table_rows in rows.items():
-            out.rows.setdefault(table, []).extend(table_rows)
+    with using_limits(limits):
+        for line_no, payload, raw in items:
+            out.read += 1
+            source = payload if isinstance(payload, bytes) else None
+            try:
+                if source is not None:
+                    line_no, payload, raw = parse_jsonl_line(line_no, source, limits)
+                if isinstance(payload, RecordError):
+                    raise payload
+                payload[LINE] = line_no
+                rows = convert(payload)
+            except RecordError as exc:
+                out.rejects.append((line_no, exc.field, exc.message, raw or _raw_of(source)))
+                continue
+            except Exception as exc:  # the safety net: a bug or an unforeseen input
+                message = f"could not be converted ({type(exc).__name__}: {str(exc)[:200]})"
+                out.rejects.append((line_no, "(record)", message, raw or _raw_of(source)))
+                continue
+            out.first_line = out.first_line or line_no
+            out.last_line = line_no
+            out.accepted += 1
+            for table, table_rows in rows.items():
+                out.rows.setdefault(table, []).extend(table_rows)
     turns = out.rows.get("turns")
     if turns and detect:
         annotate_turns(turns)
     return out
 
 
+def _raw_of(source: bytes | None) -> str:
+    """The raw text kept in a reject: the line's first bytes, never the parsed record
+    re-serialised (which may be nested too deep for any serialiser)."""
+    if source is None:
+        return ""
+    return source[:RAW_KEEP].decode("utf-8", errors="replace").rstrip("\r\n")
+
+
 _worker_convert: Callable[[Mapping[str, Any]], Rows] | None = None
 _worker_detect = True
+_worker_limits = DEFAULT_LIMITS
 
 
 #: GC thresholds while importing. An import allocates millions of short-lived tuples and
@@ -140,15 +162,16 @@ def _die_with_parent() -> None:
 
 
 def _init_worker(spec: ConverterSpec) -> None:
-    global _worker_convert, _worker_detect
+    global _worker_convert, _worker_detect, _worker_limits
     _die_with_parent()
     gc.set_threshold(*IMPORT_GC_THRESHOLDS)  # the worker lives only for this import
     _worker_convert, _worker_detect = spec.build(), spec.detect_language
+    _worker_limits = spec.limits
 
 
 def _work(items: list[Item]) -> Converted:
     assert _worker_convert is not None
-    return convert_chunk(_worker_convert, items, _worker_detect)
+    return convert_chunk(_worker_convert, items, _worker_detect, _worker_limits)
 
 
 def chunked(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
@@ -176,16 +199,42 @@ def convert_all(
     if workers <= 0:
         convert = spec.build()
         for chunk in chunks:
-            yield convert_chunk(convert, chunk, spec.detect_language)
+            yield convert_chunk(convert, chunk, spec.detect_language, spec.limits)
         return
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     with mp.get_context(method).Pool(workers, initializer=_init_worker, initargs=(spec,)) as pool:
         # At most two chunks per worker in flight: Pool.imap would read the whole file
         # ahead into its task queue, and memory must stay flat on a 5 GB file.
         pending: deque = deque()
+        workers_at_start = _worker_pids(pool)
         for chunk in chunks:
             pending.append(pool.apply_async(_work, (chunk,)))
             if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+                yield _wait(pending.popleft(), pool, workers_at_start)
         while pending:
-            yield pending.popleft().get()
+            yield _wait(pending.popleft(), pool, workers_at_start)
+
+
+def _worker_pids(pool: Any) -> frozenset[int]:
+    # Pool keeps its processes in ``_pool`` (no public accessor); it replaces a worker
+    # that dies, and the chunk that worker held is never answered.
+    return frozenset(p.pid for p in getattr(pool, "_pool", ()))
+
+
+def _wait(result: Any, pool: Any, workers_at_start: frozenset[int]) -> Converted:
+    """A chunk's result, waiting in bounded steps: if a worker process died meanwhile
+    (killed, out of memory, a crash in C code), its chunk will never come back, so the
+    import fails with a clear error instead of waiting forever."""
+    while True:
+        try:
+            return result.get(timeout=WORKER_POLL_S)
+        except mp.TimeoutError:
+            if _worker_pids(pool) != workers_at_start or any(
+                p.exitcode is not None for p in getattr(pool, "_pool", ())
+            ):
+                raise IngestError(
+                    "an ingest worker process died (killed, or out of memory?); records "
+                    "it held were not converted. Everything before the batch in flight "
+                    "is stored: re-run the import (it skips what is stored), or import "
+                    "with workers=0 to convert in the importing process"
+                ) from None

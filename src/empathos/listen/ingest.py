@@ -35,6 +35,7 @@ from empathos.listen.convert import (
 )
 from empathos.listen.json_array import first_array_keys, is_json_array, iter_json_array
 from empathos.listen.mapping import ColumnMapping, load_mapping, shipped_mappings
+from empathos.listen.parse import Limits
 from empathos.listen.readers import (
     ByteCounter,
     csv_header,
@@ -128,15 +129,17 @@ def guess_kind(path: Path) -> str:
     )
 
 
-def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None, detect: bool) -> _Plan:
+def _plan(
+    path: Path, kind: str | None, mapping: ColumnMapping | None, detect: bool, limits: Limits
+) -> _Plan:
     if mapping is not None:
         fmt = formats.get(mapping.kind)
-        spec = LineTaggedSpec(mapping.kind, mapping=mapping, detect_language=detect)
+        spec = LineTaggedSpec(mapping.kind, mapping=mapping, detect_language=detect, limits=limits)
         reader, delimiter = mapping.format, mapping.delimiter
     else:
         fmt = formats.get(kind or guess_kind(path))
         prepared = fmt.prepare(path) if fmt.prepare is not None else None
-        spec = LineTaggedSpec(fmt.kind, prepared=prepared, detect_language=detect)
+        spec = LineTaggedSpec(fmt.kind, prepared=prepared, detect_language=detect, limits=limits)
         reader = fmt.reader_for(_file_type(path))
         delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     if reader in ("jsonl", "json") and is_json_array(path):
@@ -148,7 +151,7 @@ def _plan(path: Path, kind: str | None, mapping: ColumnMapping | None, detect: b
             lambda c: ((n, raw, "") for n, raw in iter_jsonl_lines(path, c)),
             fmt.widens_bounds,
         )
-    return _Plan(spec, lambda c: iter_csv(path, delimiter, c), fmt.widens_bounds)
+    return _Plan(spec, lambda c: iter_csv(path, delimiter, c, limits), fmt.widens_bounds)
 
 
 class _RejectWriter:
@@ -163,7 +166,11 @@ class _RejectWriter:
         if self.handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.handle = self.path.open("wb")
-        self.handle.write(orjson.dumps(reject.as_dict()) + b"\n")
+        try:
+            line = orjson.dumps(reject.as_dict())
+        except (TypeError, orjson.JSONEncodeError):  # text orjson refuses (a lone surrogate)
+            line = orjson.dumps({k: ascii(v) for k, v in reject.as_dict().items()})
+        self.handle.write(line + b"\n")
         if len(self.first) < 10:
             self.first.append(str(reject))
 
@@ -208,7 +215,8 @@ def ingest_file(
         mapping = load_mapping(Path(mapping))
     batch_size = batch_size or settings.batch_size
     detect = settings.detect_language if detect_language is None else detect_language
-    plan = _plan(path, kind, mapping, detect)
+    limits = Limits(settings.ingest_max_depth, settings.ingest_max_record_bytes)
+    plan = _plan(path, kind, mapping, detect, limits)
     total = path.stat().st_size
     workers = auto_workers(total) if workers is None else workers
     rejects = _RejectWriter(Path(rejects_path) if rejects_path else default_rejects_path(path))

@@ -455,7 +455,7 @@ def load_mapping(ref: str | Path) -> ColumnMapping:
     any record is read, naming the file and the key."""
     path = resolve_mapping(ref)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is not part of the mapping
         spec = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         raise IngestError(f"{path}: cannot read the mapping: {exc}") from None

@@ -12,6 +12,7 @@ from typing import Any
 
 from empathos.listen.errors import RecordError
 from empathos.listen.parse import (
+    INT64_MAX,
     OUTCOME_KINDS,
     SPEAKERS,
     as_float,
@@ -71,7 +72,7 @@ def turn_row(
             raise RecordError("seq", "is required")
         seq = default_seq
     else:
-        seq = as_int(seq_raw, "seq", minimum=0, maximum=2**63 - 1)
+        seq = as_int(seq_raw, "seq", minimum=0, maximum=INT64_MAX)
     return {
         "interaction_id": interaction_id,
         "seq": seq,
@@ -110,8 +111,15 @@ def _interaction_row(
 def turn_record(rec: Mapping[str, Any]) -> Rows:
     """A CSV row holding one turn; it also carries (and creates) its interaction. Without a
     ``seq`` column the row's line number orders the turns (exports are chronological), which
-    is stable across re-imports of the same file."""
+    is stable across re-imports of the same file; with one, a blank seq is a reject."""
     interaction_id = as_id(required(rec, "interaction_id"), "interaction_id")
+    if "seq" in rec and is_blank(rec["seq"]):
+        # A line number could equal another row's explicit seq and drop a turn.
+        raise RecordError(
+            "seq",
+            "is blank; give every row a seq, or leave the seq column out "
+            "(the line number then orders the turns)",
+        )
     turn = turn_row(rec, interaction_id, default_seq=rec.get(LINE))
     interaction = _interaction_row(rec, interaction_id, default_channel="chat")
     interaction["started_at"] = interaction["started_at"] or turn["ts"]

@@ -29,6 +29,7 @@ first pass, and workers rebuild the converter from the thread index it returns.
 
 from __future__ import annotations
 
+import math
 import re
 from array import array
 from collections.abc import Callable, Mapping
@@ -40,7 +41,7 @@ import numpy as np
 
 from empathos.listen.errors import RecordError
 from empathos.listen.formats import IngestExample, IngestFormat
-from empathos.listen.parse import as_id, opt_str, parse_ts, required, text_of
+from empathos.listen.parse import INT64_MAX, as_id, opt_str, parse_ts, required, text_of
 from empathos.listen.readers import iter_csv
 from empathos.listen.records import LINE, Rows
 
@@ -82,12 +83,21 @@ class ThreadIndex(NamedTuple):
 
 
 def _as_int(value: Any) -> int | None:
-    """A tweet id (``3`` or pandas' ``3.0``) in int64's range, else None."""
-    try:
-        number = int(float(value)) if str(value).strip() else None
-    except (TypeError, ValueError, OverflowError):
+    """A tweet id: a whole number within 0..2**63-1 (a BIGINT seq, an int64 index), as
+    digits or as the float text pandas writes (``119237.0``); anything else (``inf``,
+    ``1e30``, ``²``) is None, which the converter rejects."""
+    text = str(value).strip()
+    if not text:
         return None
-    return number if number is not None and 0 <= number < 2**63 else None
+    try:
+        number = int(text) if text.isascii() and text.isdigit() else float(text)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(number, float):
+        if not text.isascii() or not math.isfinite(number) or not number.is_integer():
+            return None
+        number = int(number)
+    return number if 0 <= number <= INT64_MAX else None
 
 
 def _epoch_us(value: Any) -> int:
