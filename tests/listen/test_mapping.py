@@ -433,3 +433,20 @@ def test_any_record_is_converted_or_rejected_by_a_record_error(record: dict, nam
         assert exc.field
     else:
         assert rows["interactions"] and rows["turns"]
+
+
+def test_a_blank_mapped_seq_is_a_reject_not_a_line_number(
+    sqlite_store: Engine, tmp_path: Path
+) -> None:
+    mapping = write_mapping(
+        tmp_path,
+        "kind: turns\ncolumns: {interaction_id: t, seq: n, text: body, speaker: who}\n",
+    )
+    export = tmp_path / "e.csv"
+    # Line 3's blank seq would default to its line number, 3: the explicit seq of line 2.
+    export.write_text("t,n,body,who\n1,3,first,customer\n1,,second,employee\n", "utf-8")
+    report = ingest_file(export, sqlite_store, mapping=mapping, rejects_path=tmp_path / "r.jsonl")
+    assert (report.records_accepted, report.records_rejected) == (1, 1)
+    (reject,) = read_rejects(tmp_path / "r.jsonl")
+    assert reject["line"] == 3 and reject["field"].startswith("n")
+    assert "is blank" in reject["error"]

@@ -129,6 +129,10 @@ class _Converter:
             if value is not None and value is not _DROP:
                 record[ours] = value
                 labels[ours] = _label(paths)
+            elif ours == "seq" and value is None:
+                # A mapped but blank seq is the format's reject, never the line number:
+                # that could equal another row's explicit seq and drop a turn.
+                record[ours], labels[ours] = "", _label(paths)
         if m.attributes:
             extra = {name: get_path(raw, paths) for name, paths in m.attributes.items()}
             base_attrs = record.get("attributes")
