@@ -9,6 +9,9 @@ examples are in ``listen/mappings/`` and can be named instead of a path.
 The module is over the usual size because the schema, its checks and the converter
 read best together: each key is checked where it is read (``_Spec``), so every
 error names the mapping file and the key.
+
+Why one module of this size: a mapping file's validation (``_Builder``) and its use
+(``_Converter``) share one spec and must change together; each is a few hundred lines.
 """
 
 from __future__ import annotations

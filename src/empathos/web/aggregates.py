@@ -28,6 +28,9 @@ one brand's data would show an empty page.
 
 Emotional figures use one (emotion, empathy) model pair: the one that scored the most
 interactions (:func:`empathos.store.queries.current_score_models`).
+
+Why one module of this size: every page figure has two paths, the pre-aggregated summary
+and the raw tables, kept side by side so that they cannot drift (tests compare them).
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ The dashboard sits on top of every stage, but those stages are built separately;
 adapter asks the stage's library for its figures and, when the stage (or its data) is
 not there, returns a :class:`StageResult` that says so plainly — a page never shows a
 number the library did not compute.
+
+Why one module of this size: one small handler per page of the later stages (pods,
+coaching, experiments, OODA, maturity, balance sheet, pilot), sharing the filters and
+the notes about what each page ignores.
 """
 
 from __future__ import annotations

@@ -3,7 +3,13 @@
 How it stays fast and what it does when a dependency fails: see the package docstring
 (:mod:`empathos.act.live`). This module is the desk itself: the pod state it routes on
 (loaded in the background, with the loads it tracks), the contacts in memory, and the
-decisions it takes on them."""
+decisions it takes on them.
+
+Why one module of this size: the desk's contact life cycle (open, turn, reconsider,
+close, serve the queue) runs under one lock over one state; every other job of the live
+desk already sits in its own module of ``act/live/``, and splitting the life cycle would
+spread that lock's discipline over several files.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,9 @@ Entries are written *normalised* (lower case, accents stripped, ł->l, ß->ss; s
 ("frustrat*" matches "frustrating"); others match whole words or whole phrases. The
 lists are cues a support lead would name, not a learned vocabulary: the lexicon backend is
 a transparent, instant baseline and a feature source for the learned models.
+
+Why one module of this size: it is data (the cue words of six languages, one block a
+language); read side by side, a missing or misplaced cue shows, split it would not.
 """
 
 from __future__ import annotations
