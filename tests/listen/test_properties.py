@@ -114,9 +114,9 @@ def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory,
                 continue  # a cut that is still valid JSON of another shape: leave it out
             except json.JSONDecodeError:
                 pass
-        else:  # a later copy of a conversation adds the turns it has beyond the stored ones
-            iid = rec["interaction_id"]
-            expected[iid] = max(expected.get(iid, 0), len(rec["turns"]))
+        else:  # the first copy of a conversation is stored; a later one that differs is a
+            # conflict (rejected by the default --on-conflict reject), never merged into it
+            expected.setdefault(rec["interaction_id"], len(rec["turns"]))
         lines.append(line)
     path = tmp / "in.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
