@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import Engine, MetaData, Table, func, inspect, select
 
-from empathos.learn.lift import LiftResult, lift_fields
+from empathos.learn.lift import LiftResult, LiftView, lift_fields
 
 __all__ = ["EXPERIMENTS_TABLE", "ExperimentEvidence", "MeasuredLift", "read_experiments"]
 
@@ -27,7 +27,7 @@ EXPERIMENTS_TABLE = "experiments"
 
 
 @dataclass(frozen=True, slots=True)
-class MeasuredLift:
+class MeasuredLift(LiftView):
     """One measured difference treatment − control on one KPI: the learn stage's
     :class:`~empathos.learn.lift.LiftResult` and the experiment and policy it came from.
 
@@ -56,42 +56,6 @@ class MeasuredLift:
     @property
     def metric(self) -> str:
         return self.result.kpi
-
-    @property
-    def lift(self) -> float | None:
-        return self.result.diff
-
-    @property
-    def ci_low(self) -> float | None:
-        return self.result.ci_low
-
-    @property
-    def ci_high(self) -> float | None:
-        return self.result.ci_high
-
-    @property
-    def control(self) -> float | None:
-        return self.result.control_mean
-
-    @property
-    def treatment(self) -> float | None:
-        return self.result.treatment_mean
-
-    @property
-    def n_control(self) -> int:
-        return self.result.n_control
-
-    @property
-    def n_treatment(self) -> int:
-        return self.result.n_treatment
-
-    @property
-    def source(self) -> str:
-        return self.result.source
-
-    @property
-    def test(self) -> str:
-        return self.result.test
 
     @property
     def se(self) -> float:

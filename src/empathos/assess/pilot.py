@@ -47,7 +47,7 @@ from empathos.act.routing import (
 )
 from empathos.assess.calibrate import Calibration, calibrate
 from empathos.assess.power import sample_size_means, sample_size_proportions
-from empathos.learn.lift import REPORT_KEYS, LiftResult, lift_fields
+from empathos.learn.lift import REPORT_KEYS, LiftResult, LiftView, lift_fields
 
 __all__ = ["KpiLift", "PilotResult", "PodPilotPolicy", "run_pilot"]
 
@@ -80,7 +80,7 @@ class PodPilotPolicy:
 
 
 @dataclass(slots=True)
-class KpiLift:
+class KpiLift(LiftView):
     """Treatment vs control on one KPI of the pilot pod (simulated ground truth): the
     learn stage's :class:`~empathos.learn.lift.LiftResult` and what a real pilot needs."""
 
@@ -98,42 +98,6 @@ class KpiLift:
     @property
     def kpi(self) -> str:
         return self.result.kpi
-
-    @property
-    def treatment(self) -> float | None:
-        return self.result.treatment_mean
-
-    @property
-    def control(self) -> float | None:
-        return self.result.control_mean
-
-    @property
-    def lift(self) -> float | None:
-        return self.result.diff
-
-    @property
-    def ci_low(self) -> float | None:
-        return self.result.ci_low
-
-    @property
-    def ci_high(self) -> float | None:
-        return self.result.ci_high
-
-    @property
-    def p_value(self) -> float | None:
-        return self.result.p_value
-
-    @property
-    def test(self) -> str:
-        return self.result.test
-
-    @property
-    def n_treatment(self) -> int:
-        return self.result.n_treatment
-
-    @property
-    def n_control(self) -> int:
-        return self.result.n_control
 
     def as_dict(self) -> dict[str, Any]:
         out = lift_fields(self.result, self.JSON_KEYS)

@@ -108,6 +108,57 @@ def lift_fields(result: LiftResult, keys: Sequence[tuple[str, str]]) -> dict[str
     return {name: getattr(result, attr) for name, attr in keys}
 
 
+class LiftView:
+    """The figures of a wrapped :class:`LiftResult` (``self.result``) under the names
+    assess's reports have always used (``lift`` for the difference, ``treatment`` and
+    ``control`` for the means), for a report that adds its own provenance around one lift
+    (the balance sheet's measured lifts, the pilot's KPIs). One set of aliases, not a copy
+    per report."""
+
+    __slots__ = ()  # the wrapping dataclasses keep their slots
+    result: LiftResult
+
+    @property
+    def treatment(self) -> float | None:
+        return self.result.treatment_mean
+
+    @property
+    def control(self) -> float | None:
+        return self.result.control_mean
+
+    @property
+    def lift(self) -> float | None:
+        return self.result.diff
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.result.ci_low
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.result.ci_high
+
+    @property
+    def p_value(self) -> float | None:
+        return self.result.p_value
+
+    @property
+    def test(self) -> str:
+        return self.result.test
+
+    @property
+    def n_treatment(self) -> int:
+        return self.result.n_treatment
+
+    @property
+    def n_control(self) -> int:
+        return self.result.n_control
+
+    @property
+    def source(self) -> str:
+        return self.result.source
+
+
 def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
     a = np.asarray(values, dtype=float).ravel()
     return a[np.isfinite(a)]
