@@ -24,6 +24,7 @@ test: venv
 # pyproject.toml; tools/import_cycles.py is one of its contracts).
 lint: venv
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/lint-imports
 
 bench: venv

@@ -30,7 +30,8 @@ MESSAGES: tuple[tuple[str, str, str], ...] = (
     ("en", "I don't understand why my bill doubled this month.", "confusion"),
     (
         "de",
-        "Das ist jetzt das dritte Mal, dass ich schreibe. Meine Erstattung ist immer noch nicht da!",
+        "Das ist jetzt das dritte Mal, dass ich schreibe. "
+        "Meine Erstattung ist immer noch nicht da!",
         "frustration",
     ),
     ("de", "Ich mache mir Sorgen, jemand hat meine Karte benutzt.", "anxiety"),

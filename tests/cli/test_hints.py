@@ -66,7 +66,8 @@ def check(tree: Any, words: list[str]) -> str | None:
         if hasattr(cmd, "commands") and not word.startswith("-"):
             sub = cmd.commands.get(word)
             if sub is None:
-                return f"`{' '.join(path)}` has no command {word!r} (it has: {', '.join(sorted(cmd.commands))})"
+                known = ", ".join(sorted(cmd.commands))
+                return f"`{' '.join(path)}` has no command {word!r} (it has: {known})"
             cmd, path = sub, [*path, word]
         elif word.startswith("-"):
             name = word.split("=", 1)[0]

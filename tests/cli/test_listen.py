@@ -48,7 +48,8 @@ def test_rejects_are_reported_with_file_line_and_field(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     bad = tmp_path / "bad.jsonl"
     bad.write_text(
-        '{"interaction_id": "x", "channel": "fax", "turns": [{"speaker": "customer", "text": "hi"}]}\n'
+        '{"interaction_id": "x", "channel": "fax", "turns": [{"speaker": "customer", "text": '
+        '"hi"}]}\n'
     )
     result = runner.invoke(
         app, ["ingest", str(bad), "--db", db, "--rejects", str(tmp_path / "r.jsonl")]

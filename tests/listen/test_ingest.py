@@ -181,7 +181,8 @@ def test_mapping_file_imports_a_foreign_export(engine: Engine, tmp_path: Path) -
     mapping = tmp_path / "zendesk.yaml"
     mapping.write_text(
         "kind: turns\nformat: csv\ndelimiter: ';'\n"
-        "columns: {interaction_id: ticket, text: body, speaker: author_type, ts: created, customer_id: requester}\n"
+        "columns: {interaction_id: ticket, text: body, speaker: author_type, ts: created, "
+        "customer_id: requester}\n"
         "values: {speaker: {end-user: customer, agent: employee}}\n"
         "defaults: {channel: email}\n"
     )

@@ -99,7 +99,8 @@ good = st.builds(
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory, records) -> None:  # noqa: ANN001
+# noqa: ANN001
+def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory, records) -> None:
     tmp: Path = tmp_path_factory.mktemp("prop")
     engine: Engine
     engine, _ = sqlite_engine(tmp)
@@ -144,8 +145,10 @@ def test_a_lone_surrogate_is_rejected_by_line_and_the_rest_stored(tmp_path: Path
     init_db(engine)
     path = tmp_path / "s.jsonl"
     path.write_text(
-        '{"interaction_id": "s1", "channel": "chat", "turns": [{"speaker": "customer", "text": "ok \\udcb9"}]}\n'
-        '{"interaction_id": "s2", "channel": "chat", "turns": [{"speaker": "customer", "text": "fine"}]}\n',
+        '{"interaction_id": "s1", "channel": "chat", "turns": [{"speaker": "customer", "text": "ok '
+        '\\udcb9"}]}\n'
+        '{"interaction_id": "s2", "channel": "chat", "turns": [{"speaker": "customer", "text": '
+        '"fine"}]}\n',
         encoding="utf-8",
     )
     rejects = tmp_path / "r.jsonl"

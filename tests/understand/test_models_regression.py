@@ -1,6 +1,7 @@
 """Regression guard (not a quality claim): the default backends' outputs on a fixed small
 sample stay within a tolerance of the committed expectations. After an intended model
-change, refresh them with ``EMPATHOS_UPDATE_EXPECTATIONS=1 pytest tests/understand/test_models_regression.py``."""
+change, refresh them with
+``EMPATHOS_UPDATE_EXPECTATIONS=1 pytest tests/understand/test_models_regression.py``."""
 
 from __future__ import annotations
 

@@ -28,7 +28,8 @@ CLIPPED_JS = """() => {
       const r = t.getBoundingClientRect();
       if (!r.width || !t.textContent.trim()) return;
       n += 1;
-      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+      if (r.left < box.left - 1 || r.right > box.right + 1
+          || r.top < box.top - 1 || r.bottom > box.bottom + 1)
         out.push({chart: k, text: t.textContent.trim().slice(0, 40),
                   label: [r.left, r.top, r.right, r.bottom].map(Math.round),
                   svg: [box.left, box.top, box.right, box.bottom].map(Math.round)});

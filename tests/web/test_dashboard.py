@@ -23,14 +23,17 @@ LAPTOP = {"width": 1366, "height": 768}
 
 # WCAG 2.x contrast ratio of every visible text element against its effective background.
 CONTRAST_JS = """() => {
-  function rgb(s) { const m = s.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : [...m, 1]; }
+  function rgb(s) { const m = s.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : [...m, 1];
+  }
   function lum(c) { const v = c.slice(0, 3).map(x => { x /= 255;
     return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; }
-  function bg(el) { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+  function bg(el) { for (; el; el = el.parentElement) { const c =
+  rgb(getComputedStyle(el).backgroundColor);
     if (c[3] > 0) return c; } return [255, 255, 255, 1]; }
   const bad = [];
-  for (const el of document.querySelectorAll('p, a, dt, dd, th, td, label, button, h1, h2, h3, li, caption, summary, option')) {
+  for (const el of document.querySelectorAll('p, a, dt, dd, th, td, label, button, h1, h2, h3, li,
+  caption, summary, option')) {
     if (el.closest('svg') || !el.textContent.trim() || !el.getClientRects().length) continue;
     const fg = rgb(getComputedStyle(el).color), b = bg(el);
     const l1 = lum(fg), l2 = lum(b), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
@@ -38,7 +41,8 @@ CONTRAST_JS = """() => {
   }
   return bad; }"""
 
-UNLABELLED_JS = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+UNLABELLED_JS = """() => [
+  ...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
   .filter(e => !e.labels || !e.labels.length).map(e => e.name || e.id)"""
 
 
@@ -77,7 +81,8 @@ def _charts_rendered(pg) -> int:  # noqa: ANN001
     return n
 
 
-def test_every_page_loads_and_renders(page, live_server: str, artifacts: Path) -> None:  # noqa: ANN001
+# noqa: ANN001
+def test_every_page_loads_and_renders(page, live_server: str, artifacts: Path) -> None:
     charts_seen = 0
     for path, label in NAV:
         page.goto(live_server + path)
@@ -181,7 +186,8 @@ def test_text_contrast_meets_wcag_aa(page, live_server: str) -> None:  # noqa: A
         assert page.evaluate(CONTRAST_JS) == [], path
 
 
-def test_questionnaire_in_the_browser(page, live_server: str, artifacts: Path) -> None:  # noqa: ANN001
+# noqa: ANN001
+def test_questionnaire_in_the_browser(page, live_server: str, artifacts: Path) -> None:
     page.goto(live_server + "/dashboard/maturity")
     fieldsets = page.locator("form.questionnaire fieldset")
     n = fieldsets.count()

@@ -74,7 +74,9 @@ OodaOut = OodaReport
 
 class ActIn(BaseModel):
     action: str = Field(
-        description="Name of a ranked action that changes the routing policy (e.g. empathy-routing)."
+        description=(
+            "Name of a ranked action that changes the routing policy (e.g. empathy-routing)."
+        )
     )
     control_share: float = Field(
         default=0.2, ge=0.0, le=1.0, description="Share of contacts routed by fifo."

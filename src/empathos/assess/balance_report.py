@@ -68,7 +68,8 @@ def rows(bs: BalanceSheet) -> list[Row]:
         (bs.roi_note or "undefined (no cost given)")
         if roi.point is None
         else (
-            f"{pct(roi.point)} [{pct(roi.low)}, {pct(roi.high)}]; P(ROI > 0) = {bs.p_roi_positive:.2f}"
+            f"{pct(roi.point)} [{pct(roi.low)}, {pct(roi.high)}]; P(ROI > 0) = "
+            f"{bs.p_roi_positive:.2f}"
         )
     )
     return [
@@ -124,7 +125,8 @@ def svg_bars(bs: BalanceSheet, width: int = 720) -> str:
     """A horizontal bar chart of the money lines, with the CI whisker on value protected."""
     items = [r for r in rows(bs) if r.amount is not None]
     lo = min([0.0, *(r.amount for r in items), bs.value_protected.low or 0.0])  # type: ignore[misc]
-    hi = max([1.0, *(r.amount for r in items), bs.value_protected.high or 0.0])  # type: ignore[misc]
+    # type: ignore[misc]
+    hi = max([1.0, *(r.amount for r in items), bs.value_protected.high or 0.0])
     left, right, bar_h, gap = 250, 110, 22, 10
     plot = width - left - right
     height = len(items) * (bar_h + gap) + 20
@@ -133,7 +135,8 @@ def svg_bars(bs: BalanceSheet, width: int = 720) -> str:
         return left + (v - lo) / (hi - lo) * plot
 
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="bar chart of the balance sheet lines" '
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="bar chart of the balance '
+        'sheet lines" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">'
     ]
     parts.append(
@@ -151,7 +154,8 @@ def svg_bars(bs: BalanceSheet, width: int = 720) -> str:
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{escape(r.label.strip())}</text>'
         )
         parts.append(
-            f'<rect x="{a:.1f}" y="{y}" width="{max(1.0, b - a):.1f}" height="{bar_h}" fill="{color}"/>'
+            f'<rect x="{a:.1f}" y="{y}" width="{max(1.0, b - a):.1f}" height="{bar_h}" '
+            f'fill="{color}"/>'
         )
         parts.append(f'<text x="{max(a, b) + 6:.1f}" y="{y + 15}">{escape(money(r.amount))}</text>')
         if (
@@ -162,7 +166,8 @@ def svg_bars(bs: BalanceSheet, width: int = 720) -> str:
             w1, w2 = x(bs.value_protected.low), x(bs.value_protected.high)  # type: ignore[arg-type]
             mid = y + bar_h / 2
             parts.append(
-                f'<line x1="{w1:.1f}" y1="{mid}" x2="{w2:.1f}" y2="{mid}" stroke="#1b1b1b" stroke-width="2"/>'
+                f'<line x1="{w1:.1f}" y1="{mid}" x2="{w2:.1f}" y2="{mid}" stroke="#1b1b1b" '
+                'stroke-width="2"/>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -296,6 +301,7 @@ def _pdf_bars(pdf: object, items: list[Row]) -> None:
         pdf.set_fill_color(164, 38, 44) if any(
             w in r.label.lower() for w in ("risk", "avoidable", "cost")
         ) else pdf.set_fill_color(15, 108, 189)  # type: ignore[attr-defined]
-        pdf.rect(min(zero, end), y + 0.5, max(0.3, abs(end - zero)), h - 1, style="F")  # type: ignore[attr-defined]
+        # type: ignore[attr-defined]
+        pdf.rect(min(zero, end), y + 0.5, max(0.3, abs(end - zero)), h - 1, style="F")
         pdf.set_xy(x0 + width + 2, y)  # type: ignore[attr-defined]
         pdf.cell(0, h, money(v), new_x="LMARGIN", new_y="NEXT")  # type: ignore[attr-defined]

@@ -187,7 +187,8 @@ def _recent_experiments(ev: Evidence) -> tuple[bool, str]:
 
 def _joined(ev: Evidence) -> tuple[bool, str]:
     return ev.n_interactions > 0 and bool(ev.outcome_kinds), (
-        f"{ev.n_interactions:,} contacts and {sum(ev.outcome_kinds.values()):,} outcomes in one store"
+        f"{ev.n_interactions:,} contacts and {sum(ev.outcome_kinds.values()):,} outcomes in one "
+        "store"
     )
 
 

@@ -14,7 +14,9 @@ from empathos.cli._util import DbOption, console, fail, open_store
 
 pods_app = typer.Typer(
     name="pods",
-    help="Customer Empathy Pods: define them in YAML, store and list them. See docs/act_routing.md.",
+    help=(
+        "Customer Empathy Pods: define them in YAML, store and list them. See docs/act_routing.md."
+    ),
     no_args_is_help=True,
 )
 app.add_typer(pods_app, name="pods")

@@ -197,7 +197,10 @@ def _print_assessment(d: dict, console) -> None:  # noqa: ANN001
             f"{'[green]yes[/]' if e['met'] else '[red]no[/]'} {e['stage']}: {e['observed']}"
             for e in p["evidence"]
         )
-        fmt = lambda v: "-" if v is None else f"{v:.2f}"
+
+        def fmt(v: float | None) -> str:
+            return "-" if v is None else f"{v:.2f}"
+
         table.add_row(
             p["title"],
             p["stage"],
@@ -230,9 +233,11 @@ def _print_pilot(r, console) -> None:  # noqa: ANN001
     from rich.table import Table
 
     console.print(
-        f"[bold]pilot: {r.policy} vs {r.baseline} in {r.pod}[/] for {r.weeks} weeks, seeds {r.seeds} "
+        f"[bold]pilot: {r.policy} vs {r.baseline} in {r.pod}[/] for {r.weeks} weeks, seeds "
+        f"{r.seeds} "
         f"(SIMULATED; {r.customers_simulated:,} of {r.customers_in_store:,} customers, "
-        f"{r.pod_customers_simulated:,} in the pod; {r.pod_contacts_per_week:,.0f} pod contacts/week at full scale)"
+        f"{r.pod_customers_simulated:,} in the pod; {r.pod_contacts_per_week:,.0f} pod "
+        "contacts/week at full scale)"
     )
     table = Table(
         title="expected lift (treatment - control) and what a real pilot needs to detect it"

@@ -163,7 +163,10 @@ def retrain(
     limit_train: Annotated[
         int | None,
         typer.Option(
-            help="Train on the first N texts only (quick look; 'before' is then a refit on the same subset)."
+            help=(
+                "Train on the first N texts only (quick look; 'before' is then a refit on the "
+                "same subset)."
+            )
         ),
     ] = None,
     limit_eval: Annotated[
@@ -200,7 +203,8 @@ def retrain(
             continue
         verdict = "[green]promoted[/]" if r.promoted else "[red]not promoted[/]"
         console.print(
-            f"[bold]{r.kind}[/] ({r.n_corrections} corrections from {r.corrections_source} contacts; "
+            f"[bold]{r.kind}[/] ({r.n_corrections} corrections from {r.corrections_source} "
+            "contacts; "
             f"test: {r.data} (real public data), {r.metric}, n_test={r.n_test}): "
             f"before {r.score_before:.4f} ({r.baseline}) -> after {r.score_after:.4f}: {verdict}"
             + (f" as v{r.new_version} at {r.path}" if r.promoted else "")
@@ -208,7 +212,8 @@ def retrain(
         )
     if any(r.promoted for r in results) and models_dir is None:
         console.print(
-            "the default backend loads promoted heads when EMPATHOS_MODELS_DIR points at that folder"
+            "the default backend loads promoted heads when EMPATHOS_MODELS_DIR points at that "
+            "folder"
         )
 
 
@@ -253,7 +258,8 @@ def _print_coaching(console, rep) -> None:  # noqa: ANN001 - a rich Console and 
             cells.append(
                 "—"
                 if not isinstance(p, dict) or p["percentile"] is None
-                else f"{p['percentile']:.0f} ({'higher' if p['higher_is_better'] else 'lower'} is better)"
+                else f"{p['percentile']:.0f} "
+                f"({'higher' if p['higher_is_better'] else 'lower'} is better)"
             )
         t.add_row(k, _fmt(v, k in pct or k.startswith("replies with")), *cells)
     console.print(t)
@@ -331,7 +337,8 @@ def _print_ooda(console, rep) -> None:  # noqa: ANN001 - a rich Console and an O
 
     cur = rep.current
     console.print(
-        f"[bold]OODA[/]  data: [bold]{rep.source}[/]; {cur.get('n_contacts', 0)} contacts in the last "
+        f"[bold]OODA[/]  data: [bold]{rep.source}[/]; {cur.get('n_contacts', 0)} contacts in the "
+        "last "
         f"{(cur.get('window') or {}).get('days', '?')} days"
     )
     for note in rep.notes:
@@ -551,7 +558,8 @@ def exp_report(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Treatment vs control on every KPI in the store, each with its CI, test, sizes and data source."""
+    """Treatment vs control on every KPI in the store, each with its CI, test, sizes and data
+    source."""
     import json
 
     from rich.table import Table

@@ -18,7 +18,8 @@ def init(db: DbOption = None) -> None:
     """Create the database (or upgrade its schema) -- SQLite file by default, PostgreSQL by URL."""
     engine, revision = connect(db)
     console.print(
-        f"store ready at [bold]{engine.url.render_as_string(hide_password=True)}[/] (schema {revision})"
+        f"store ready at [bold]{engine.url.render_as_string(hide_password=True)}[/] (schema "
+        f"{revision})"
     )
 
 
@@ -30,7 +31,10 @@ def ingest(
     kind: Annotated[
         str | None,
         typer.Option(
-            help="interactions, turns, twitter, customers, employees, pods, outcomes or transactions (default: guessed)."
+            help=(
+                "interactions, turns, twitter, customers, employees, pods, outcomes or "
+                "transactions (default: guessed)."
+            )
         ),
     ] = None,
     mapping: Annotated[
@@ -134,7 +138,8 @@ def _print_ingest(reports) -> None:  # noqa: ANN001
             )
         if r.records_rejected:
             console.print(
-                f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> {r.rejects_path}[/]",
+                f"[yellow]{r.records_rejected} rejected record(s) from {r.path} -> "
+                f"{r.rejects_path}[/]",
                 soft_wrap=True,
             )
             for line in r.first_rejects[:5]:

@@ -61,9 +61,12 @@ def analyze(
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return
     console.print(
-        f"{report.emotion_model} {report.emotion_version} / {report.empathy_model} {report.empathy_version}: "
-        f"{report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns annotated, "
-        f"{report.interactions_scored:,} interactions scored, {report.customers_updated:,} journeys updated "
+        f"{report.emotion_model} {report.emotion_version} / {report.empathy_model} "
+        f"{report.empathy_version}: "
+        f"{report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns "
+        "annotated, "
+        f"{report.interactions_scored:,} interactions scored, {report.customers_updated:,} "
+        "journeys updated "
         f"in {report.seconds:.1f}s ({report.turns_per_second:,.0f} turns/s)"
     )
 

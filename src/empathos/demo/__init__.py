@@ -75,8 +75,10 @@ def understand(engine: Engine, display: Any = None) -> None:
         console.print(f"  [yellow]{exc}; using the lexicon baseline[/]")
         report = analyze(engine, "lexicon", "lexicon", display=display)
     console.print(
-        f"  {report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns annotated "
-        f"({report.turns_per_second:,.0f} turns/s), {report.interactions_scored:,} interactions scored"
+        f"  {report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns "
+        "annotated "
+        f"({report.turns_per_second:,.0f} turns/s), {report.interactions_scored:,} interactions "
+        "scored"
     )
     _remembered_table(engine, report.emotion_model, report.emotion_version)
 
@@ -141,7 +143,8 @@ def predict(engine: Engine) -> None:
     )
     console.print(f"  fitted BG/NBD: {fitted.bgnbd}")
     console.print(
-        f"  [yellow]caveat:[/] {DEMO_SIZE['days']} days of purchases are too short a window to identify "
+        f"  [yellow]caveat:[/] {DEMO_SIZE['days']} days of purchases are too short a window to "
+        "identify "
         "dropout (a, b); CLV validated on real data (CDNOW): python bench/predict_quality.py"
     )
 
@@ -156,8 +159,10 @@ def risk(engine: Engine) -> None:
     report = run_predict(engine, progress=False, effects_boot=100)
     sources = ", ".join(f"{n:,} {src}" for src, n in sorted(report.sources.items()))
     console.print(
-        f"  {report.customers_scored:,} customers scored ({sources}) with {report.churn_model}, trained on "
-        f"{report.n_train:,} customer-snapshots ({report.n_train_positive} churned within {report.window_days:.0f} days)"
+        f"  {report.customers_scored:,} customers scored ({sources}) with {report.churn_model}, "
+        "trained on "
+        f"{report.n_train:,} customer-snapshots ({report.n_train_positive} churned within "
+        f"{report.window_days:.0f} days)"
     )
     from empathos.predict.basis import basis_of, known, worst
 
@@ -227,7 +232,8 @@ def _decision_line(decision: dict) -> str:
     )
     line = (
         f"{who}; need {decision.get('need')}, emotion {emo.get('label')} "
-        f"(valence {emo.get('valence', 0):+.2f}); rule {decision.get('rule')}: {decision.get('reason')}"
+        f"(valence {emo.get('valence', 0):+.2f}); rule {decision.get('rule')}: "
+        f"{decision.get('reason')}"
     )
     if decision.get("fell_back"):
         line += f" [fell back: {decision.get('fallback_reason')}]"

@@ -66,7 +66,8 @@ def csv_safe(value: object) -> object:
 
 
 def export_table(engine: Engine, table: str, out: str | Path, fmt: Format | None = None) -> int:
-    """Write ``table`` to ``out``; the format follows the suffix unless given. Returns rows written."""
+    """Write ``table`` to ``out``; the format follows the suffix unless given. Returns rows
+    written."""
     if table not in TABLES:
         raise IngestError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
     out = Path(out)
@@ -92,7 +93,7 @@ def export_table(engine: Engine, table: str, out: str | Path, fmt: Format | None
             return written
         with pq.ParquetWriter(out, arrow_schema) as writer:
             for part in result.partitions():
-                columns = [list(col) for col in zip(*part)]
+                columns = [list(col) for col in zip(*part, strict=True)]
                 for k in json_cols:
                     columns[k] = [_cell(v) for v in columns[k]]
                 writer.write_table(pa.Table.from_arrays(columns, schema=arrow_schema))

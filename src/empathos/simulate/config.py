@@ -56,7 +56,8 @@ class EffectSizes:
 
     # --- what the customer remembers ----------------------------------------------
     peak_weight: float = 0.5
-    """Remembered score = peak_weight·(valence at the most intense turn) + end_weight·(last turn valence)."""
+    """Remembered score = peak_weight·(valence at the most intense turn) +
+    end_weight·(last turn valence)."""
     end_weight: float = 0.5
     """See ``peak_weight``. The two need not sum to 1."""
     memory_retention: float = 0.6
@@ -76,7 +77,8 @@ class EffectSizes:
             "account": 0.001,
         }
     )
-    """Churn probability after a contact with a neutral memory (remembered 0, effort 0), per need."""
+    """Churn probability after a contact with a neutral memory (remembered 0, effort 0), per
+    need."""
     churn_remembered_logit: float = 1.6
     """Log-odds of churn added per unit of *negative* remembered score (−remembered)."""
     churn_effort_logit: float = 0.25

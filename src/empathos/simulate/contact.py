@@ -318,7 +318,10 @@ def _serve(
     )
     reply = T.employee_resolution(rng, agent_lang, conv.need, resolved, agent_slots)
     if any(levels2) or sympathy2:
-        reply = f"{T.employee_empathy(rng, agent_lang, levels2, sympathy2, agent_slots, conv.need, greet=False)} {reply}"
+        empathy = T.employee_empathy(
+            rng, agent_lang, levels2, sympathy2, agent_slots, conv.need, greet=False
+        )
+        reply = f"{empathy} {reply}"
     conv.employee(now + 0.55 * handle, reply, emp.employee_id, levels2, sympathy2)
     apply_empathy(st, levels2, sympathy2, eff)
     if resolved:

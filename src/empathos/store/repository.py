@@ -147,7 +147,10 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
         with cursor.copy(f"COPY {staging} ({', '.join(names)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
-                    [p(row.get(n)) if p else row.get(n) for n, p in zip(names, processors)]
+                    [
+                        p(row.get(n)) if p else row.get(n)
+                        for n, p in zip(names, processors, strict=True)
+                    ]
                 )
         cursor.execute(statement)
     finally:
@@ -189,7 +192,7 @@ class _Compiled:
         ]
 
     def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        pairs = list(zip(self.names, self.processors))
+        pairs = list(zip(self.names, self.processors, strict=True))
         if self.positional:
             return [tuple(p(row.get(n)) if p else row.get(n) for n, p in pairs) for row in rows]
         return [{n: (p(row.get(n)) if p else row.get(n)) for n, p in pairs} for row in rows]

@@ -6,7 +6,8 @@ import numpy as np
 
 
 def f1_per_label(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
-    """Per-column F1 of multi-hot ``(n, k)`` arrays (0 where a label has no gold and no prediction)."""
+    """Per-column F1 of multi-hot ``(n, k)`` arrays (0 where a label has no gold and no
+    prediction)."""
     t = np.asarray(y_true).astype(bool)
     p = np.asarray(y_pred).astype(bool)
     tp = (t & p).sum(0).astype(float)

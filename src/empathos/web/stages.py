@@ -602,7 +602,8 @@ def balance(request: Request) -> StageResult:
     out.notes = [bs.run or "", *bs.notes] + [
         _source_note(bs.source),
         f"Export: /assess/balance-sheet.html?{export} (self-contained HTML); PDF with "
-        f"`empathos balance-sheet --cost {cost:g} --coverage {coverage:g} --pdf balance_sheet.pdf`.",
+        f"`empathos balance-sheet --cost {cost:g} --coverage {coverage:g} --pdf balance_sheet.pdf`"
+        ".",
     ]
     out.form["export"] = f"/assess/balance-sheet.html?{export}"
     return out

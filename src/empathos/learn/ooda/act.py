@@ -34,11 +34,13 @@ def apply_action(
         raise KeyError(f"no action {name!r}; known: {', '.join(a.name for a in actions)}")
     if spec.policy is None:
         raise ValueError(
-            f"action {name!r} is not a routing policy change; run it as a pilot and measure it there"
+            f"action {name!r} is not a routing policy change; run it as a pilot and measure it "
+            "there"
         )
     if spec.policy not in available_policies():
         raise ValueError(
-            f"policy {spec.policy!r} is not registered; available: {', '.join(available_policies())}"
+            f"policy {spec.policy!r} is not registered; "
+            f"available: {', '.join(available_policies())}"
         )
     when = started_at or datetime.now(UTC).replace(tzinfo=None)
     cfg = ExperimentConfig(

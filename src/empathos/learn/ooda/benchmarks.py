@@ -55,7 +55,10 @@ def read_benchmarks(path: str | Path) -> list[Benchmark]:
     for k, raw in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not raw or all(not x.strip() for x in raw) or raw[0].lstrip().startswith("#"):
             continue
-        get = lambda name: raw[col[name]].strip() if name in col and col[name] < len(raw) else ""  # noqa: E731
+
+        def get(name: str, raw: list[str] = raw) -> str:
+            return raw[col[name]].strip() if name in col and col[name] < len(raw) else ""
+
         before = len(errors)
         metric = get("metric")
         if metric not in METRICS:

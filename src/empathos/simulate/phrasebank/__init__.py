@@ -4,7 +4,8 @@ Every bank has the same keys (a test checks it):
 
 - ``open[need]``: the customer states the need; ``feel[emotion]``: short emotional
   sentences per CX emotion; ``wait``/``transferred``: complaints about effort;
-  ``detail``: follow-up facts; ``hello``: how customers open; ``end[emotion|negative]``: the customer's last words;
+  ``detail``: follow-up facts; ``hello``: how customers open; ``end[emotion|negative]``:
+  the customer's last words;
   ``ask_human``: asking the bot for a person.
 - Employee: ``greet``; the EPITOME mechanisms ``er`` (emotional reaction), ``ip``
   (interpretation, uses ``issue[need]``) and ``ex`` (exploration), each ``weak``/``strong``;
