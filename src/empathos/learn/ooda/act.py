@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 
 from empathos.learn.coaching import source_label
 from empathos.learn.ooda.decide import ACTIONS, ActionSpec
-from empathos.learn.ooda.observe import frame
+from empathos.learn.ooda.observe import read_frame
 from empathos.store.schema import (
     interactions,
 )
@@ -50,7 +50,7 @@ def apply_action(
         control_share=control_share,
         cycle_minutes=cycle_minutes,
     )
-    src = source_label(frame(engine, select(interactions.c.source))["source"])
+    src = source_label(read_frame(engine, select(interactions.c.source))["source"])
     start_experiment(
         engine,
         cfg,

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from empathos.learn.coaching import source_label
 from empathos.learn.ooda.metrics import CHURN_WINDOW_DAYS
-from empathos.learn.ooda.observe import frame
+from empathos.learn.ooda.observe import read_frame
 from empathos.store.queries import (
     current_prediction_run,
     current_score_models,
@@ -136,7 +136,7 @@ def customer_values(engine: Engine) -> pd.DataFrame:
     head = current_prediction_run(engine)
     if head is None:
         return pd.DataFrame(columns=["customer_id", "p_churn", "clv", "value_at_risk"])
-    return frame(
+    return read_frame(
         engine,
         select(cs.customer_id, cs.p_churn, cs.clv, cs.value_at_risk).where(
             cs.model == head.model, cs.version == head.version, cs.as_of == head.as_of
@@ -154,7 +154,7 @@ def _targets(engine: Engine) -> dict[str, set[str]]:
     if model is None:
         return out
     i, s = interactions.c, interaction_scores.c
-    c = frame(
+    c = read_frame(
         engine,
         select(
             i.customer_id,
@@ -192,7 +192,7 @@ def _targets(engine: Engine) -> dict[str, set[str]]:
                 last_h.loc[last_h["employee_id"].isin(bottom), "customer_id"]
             )
     j = customer_journeys.c
-    mem = frame(
+    mem = read_frame(
         engine, select(j.customer_id, j.memory).where(j.model == model[0], j.version == model[1])
     )
     out["negative_memory"] = set(mem.loc[mem["memory"] < 0, "customer_id"])
@@ -244,7 +244,7 @@ def _association(engine: Engine) -> Effect | None:
     if not rows or not math.isfinite(rows[0].slope_per_sd):
         return None
     r = rows[0]
-    src = source_label(frame(engine, select(interactions.c.source))["source"])
+    src = source_label(read_frame(engine, select(interactions.c.source))["source"])
     return Effect(
         -r.slope_per_sd,
         -r.slope_ci[1],

@@ -28,7 +28,7 @@ from empathos.store.schema import (
 )
 
 
-def frame(engine: Engine, query: Any) -> pd.DataFrame:
+def read_frame(engine: Engine, query: Any) -> pd.DataFrame:
     """The rows of ``query`` as a frame (the OODA steps all read the store this way)."""
     with engine.connect() as conn:
         res = conn.execute(query)
@@ -110,11 +110,11 @@ def _contacts(
         q = q.where(
             i.customer_id.in_(select(customers.c.customer_id).where(customers.c.segment == segment))
         )
-    df = frame(engine, q)
+    df = read_frame(engine, q)
     model = current_score_models(engine)
     if model is not None and not df.empty:
         s = interaction_scores.c
-        sc = frame(
+        sc = read_frame(
             engine,
             select(s.interaction_id, s.remembered, s.experienced).where(
                 s.model == model[0],
@@ -150,7 +150,7 @@ def current_kpis(
         days = max(1, round((until - since).total_seconds() / 86400))
     c = _contacts(engine, since, until, segment, sl)
     o = outcomes.c
-    outs = frame(
+    outs = read_frame(
         engine,
         select(o.kind, o.value, o.ts, o.customer_id, o.interaction_id).where(
             o.kind.in_(["csat", "nps", "resolved", "churn"])
@@ -167,9 +167,9 @@ def current_kpis(
         churn = churn[churn["customer_id"].isin(in_slice)]
     if segment:
         seg_customers = set(
-            frame(engine, select(customers.c.customer_id).where(customers.c.segment == segment))[
-                "customer_id"
-            ]
+            read_frame(
+                engine, select(customers.c.customer_id).where(customers.c.segment == segment)
+            )["customer_id"]
         )
         churn = churn[churn["customer_id"].isin(seg_customers)]
         n_customers = len(seg_customers if in_slice is None else seg_customers & in_slice)
@@ -240,7 +240,7 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
     ts = pd.to_datetime(c["started_at"])
     c["week"] = ts.dt.normalize() - pd.to_timedelta(ts.dt.day_of_week, unit="D")
     o = outcomes.c
-    outs = frame(
+    outs = read_frame(
         engine,
         select(o.kind, o.value, o.ts, o.interaction_id, o.customer_id).where(
             o.kind.in_(["churn", "csat"]),
@@ -272,7 +272,7 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
             }
         )
     cs = customer_scores.c
-    var = frame(
+    var = read_frame(
         engine,
         select(
             cs.model,
