@@ -48,6 +48,25 @@ class Settings(BaseSettings):
             "a crash never leaves half a batch stored; larger batches are faster."
         ),
     )
+    ingest_min_year: int = Field(
+        default=1,
+        ge=1,
+        le=9999,
+        description=(
+            "Earliest year an imported time may fall in (after conversion to UTC). A time "
+            "before it is a reject naming the field: raise it to catch epoch-zero or typo "
+            "dates (1970-01-01 from an empty field) before they skew periods and windows."
+        ),
+    )
+    ingest_max_year: int = Field(
+        default=9999,
+        ge=1,
+        le=9999,
+        description=(
+            "Latest year an imported time may fall in (after conversion to UTC); 9999 is the "
+            "most either database stores. Lower it to reject typo years such as 2206."
+        ),
+    )
     ingest_max_depth: int = Field(
         default=32,
         ge=1,

@@ -215,7 +215,12 @@ def ingest_file(
         mapping = load_mapping(Path(mapping))
     batch_size = batch_size or settings.batch_size
     detect = settings.detect_language if detect_language is None else detect_language
-    limits = Limits(settings.ingest_max_depth, settings.ingest_max_record_bytes)
+    limits = Limits(
+        settings.ingest_max_depth,
+        settings.ingest_max_record_bytes,
+        settings.ingest_min_year,
+        settings.ingest_max_year,
+    )
     plan = _plan(path, kind, mapping, detect, limits)
     total = path.stat().st_size
     workers = auto_workers(total) if workers is None else workers

@@ -72,6 +72,8 @@ class Limits:
 
     max_depth: int = 32
     max_record_bytes: int = 2**20
+    min_year: int = 1  # Settings.ingest_min_year / ingest_max_year: the years a time may
+    max_year: int = 9999  # fall in (after UTC conversion); the defaults are the stores' own
 
 
 DEFAULT_LIMITS = Limits()
@@ -314,6 +316,13 @@ def parse_ts(value: Any, field: str) -> datetime:
             dt = dt.astimezone(UTC).replace(tzinfo=None)
         except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
             raise RecordError(field, "is outside the years 1-9999 once converted to UTC") from None
+    limits = current_limits()
+    if not limits.min_year <= dt.year <= limits.max_year:
+        raise RecordError(
+            field,
+            f"is in {dt.year}, outside the years {limits.min_year}-{limits.max_year} "
+            "(Settings.ingest_min_year / ingest_max_year)",
+        )
     return dt
 
 
