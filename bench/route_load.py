@@ -74,8 +74,9 @@ end
 delay = function() return pause end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p90_us": %%d,
-  "p99_us": %%d, "max_us": %%d, "mean_us": %%f, "errors": %%d, "non2xx": %%d}\n',
+  io.write(string.format('RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, ' ..
+    '"p90_us": %%d, "p99_us": %%d, "max_us": %%d, "mean_us": %%f, "errors": %%d, ' ..
+    '"non2xx": %%d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max, latency.mean,
     e.connect + e.read + e.write + e.timeout, e.status))

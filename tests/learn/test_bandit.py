@@ -56,7 +56,6 @@ MEANS = {"e-0": 0.0, "e-1": 0.05, "e-2": 0.35, "e-3": -0.1, "e-4": 0.1}
 """A planted problem: e-2 ends contacts 0.25–0.45 better than everyone else."""
 
 
-# noqa: ANN001
 def play(choose, n: int, seed: int, bandit: BanditPolicy | None = None) -> tuple[float, list[str]]:
     """n contacts, all five members free; reward = member mean + N(0, 0.3²); the bandit
     (if given) learns each outcome."""
@@ -234,7 +233,6 @@ def test_works_inside_a_small_simulation(tmp_path: Path) -> None:
     assert bandit.stats()["explore_rate"] < 1.0
 
 
-# noqa: ANN001
 def test_warm_start_learns_from_the_stored_history(sqlite_store, tmp_path: Path) -> None:
     """Stored, annotated contacts teach a fresh bandit; its member estimates then track
     the members' mean stored remembered score (what it was taught)."""

@@ -99,7 +99,6 @@ good = st.builds(
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-# noqa: ANN001
 def test_truncated_lines_are_rejected_and_the_rest_stored_once(tmp_path_factory, records) -> None:
     tmp: Path = tmp_path_factory.mktemp("prop")
     engine: Engine

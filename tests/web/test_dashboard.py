@@ -32,8 +32,8 @@ CONTRAST_JS = """() => {
   rgb(getComputedStyle(el).backgroundColor);
     if (c[3] > 0) return c; } return [255, 255, 255, 1]; }
   const bad = [];
-  for (const el of document.querySelectorAll('p, a, dt, dd, th, td, label, button, h1, h2, h3, li,
-  caption, summary, option')) {
+  const texts = 'p, a, dt, dd, th, td, label, button, h1, h2, h3, li, caption, summary, option';
+  for (const el of document.querySelectorAll(texts)) {
     if (el.closest('svg') || !el.textContent.trim() || !el.getClientRects().length) continue;
     const fg = rgb(getComputedStyle(el).color), b = bg(el);
     const l1 = lum(fg), l2 = lum(b), ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
@@ -81,7 +81,6 @@ def _charts_rendered(pg) -> int:  # noqa: ANN001
     return n
 
 
-# noqa: ANN001
 def test_every_page_loads_and_renders(page, live_server: str, artifacts: Path) -> None:
     charts_seen = 0
     for path, label in NAV:
@@ -186,7 +185,6 @@ def test_text_contrast_meets_wcag_aa(page, live_server: str) -> None:  # noqa: A
         assert page.evaluate(CONTRAST_JS) == [], path
 
 
-# noqa: ANN001
 def test_questionnaire_in_the_browser(page, live_server: str, artifacts: Path) -> None:
     page.goto(live_server + "/dashboard/maturity")
     fieldsets = page.locator("form.questionnaire fieldset")

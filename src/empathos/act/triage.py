@@ -159,7 +159,6 @@ def _fired_rules(r: ContactRequest, c: TriageConfig, var: float) -> list[str]:
     return [name for name, hit in checks if hit]
 
 
-# noqa: B008
 def triage(request: ContactRequest, config: TriageConfig = TriageConfig()) -> TriageDecision:
     """Automation or a person for ``request``; the first rule that fires decides.
 

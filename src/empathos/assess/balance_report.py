@@ -125,7 +125,6 @@ def svg_bars(bs: BalanceSheet, width: int = 720) -> str:
     """A horizontal bar chart of the money lines, with the CI whisker on value protected."""
     items = [r for r in rows(bs) if r.amount is not None]
     lo = min([0.0, *(r.amount for r in items), bs.value_protected.low or 0.0])  # type: ignore[misc]
-    # type: ignore[misc]
     hi = max([1.0, *(r.amount for r in items), bs.value_protected.high or 0.0])
     left, right, bar_h, gap = 250, 110, 22, 10
     plot = width - left - right
@@ -301,7 +300,6 @@ def _pdf_bars(pdf: object, items: list[Row]) -> None:
         pdf.set_fill_color(164, 38, 44) if any(
             w in r.label.lower() for w in ("risk", "avoidable", "cost")
         ) else pdf.set_fill_color(15, 108, 189)  # type: ignore[attr-defined]
-        # type: ignore[attr-defined]
         pdf.rect(min(zero, end), y + 0.5, max(0.3, abs(end - zero)), h - 1, style="F")
         pdf.set_xy(x0 + width + 2, y)  # type: ignore[attr-defined]
         pdf.cell(0, h, money(v), new_x="LMARGIN", new_y="NEXT")  # type: ignore[attr-defined]

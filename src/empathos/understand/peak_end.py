@@ -430,7 +430,6 @@ def fit_peak_end_weights(
     """
     terms = tuple(terms)
     if len(features) and isinstance(features[0], PeakEndTerms):  # type: ignore[index]
-        # type: ignore[union-attr]
         x = np.array([[getattr(t, name) for name in terms] for t in features], dtype=float)
     else:
         x = np.asarray(features, dtype=float).reshape(len(features), -1)
@@ -444,7 +443,6 @@ def fit_peak_end_weights(
     n = y.size
     binary = n > 0 and bool(np.all(np.isin(y, (0.0, 1.0))))
     resolved: Literal["linear", "logistic"]
-    # type: ignore[assignment]
     resolved = ("logistic" if binary else "linear") if kind == "auto" else kind
     if resolved == "logistic" and not binary:
         raise ValueError("logistic fit needs outcomes in {0, 1}")
