@@ -9,9 +9,9 @@ how many contacts they stand.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from empathos.api._filters import (
@@ -172,6 +172,22 @@ def get_feedback(
     ]
 
 
+def coaching_config(
+    weeks: int = Query(12, ge=1, le=520),
+    start: date | None = StartQuery,
+    end: date | None = EndQuery,
+    channel: str | None = ChannelQuery,
+    language: str | None = LanguageQuery,
+    company: str | None = CompanyQuery,
+) -> Any:
+    """The query parameters both coaching reports take, as one ``CoachingConfig``."""
+    from empathos.learn.coaching import CoachingConfig
+
+    return CoachingConfig(
+        weeks=weeks, start=start, end=end, channel=channel, language=language, company=company
+    )
+
+
 @router.get(
     "/coaching/pods/{pod_id}",
     summary="Coaching report of a pod: endings, behaviours, members, peers",
@@ -180,18 +196,10 @@ def get_feedback(
 def get_pod_coaching(
     pod_id: str,
     request: Request,
-    weeks: int = Query(12, ge=1, le=520),
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
-    channel: str | None = ChannelQuery,
-    language: str | None = LanguageQuery,
-    company: str | None = CompanyQuery,
+    cfg: Annotated[Any, Depends(coaching_config)],
 ) -> dict[str, Any]:
-    from empathos.learn.coaching import CoachingConfig, CoachingError, coach_pod
+    from empathos.learn.coaching import CoachingError, coach_pod
 
-    cfg = CoachingConfig(
-        weeks=weeks, start=start, end=end, channel=channel, language=language, company=company
-    )
     try:
         return coach_pod(request.app.state.engine, pod_id, cfg).to_dict()
     except CoachingError as exc:
@@ -206,18 +214,10 @@ def get_pod_coaching(
 def get_employee_coaching(
     employee_id: str,
     request: Request,
-    weeks: int = Query(12, ge=1, le=520),
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
-    channel: str | None = ChannelQuery,
-    language: str | None = LanguageQuery,
-    company: str | None = CompanyQuery,
+    cfg: Annotated[Any, Depends(coaching_config)],
 ) -> dict[str, Any]:
-    from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee
+    from empathos.learn.coaching import CoachingError, coach_employee
 
-    cfg = CoachingConfig(
-        weeks=weeks, start=start, end=end, channel=channel, language=language, company=company
-    )
     try:
         return coach_employee(request.app.state.engine, employee_id, cfg).to_dict()
     except CoachingError as exc:
