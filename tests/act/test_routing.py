@@ -5,43 +5,13 @@ from __future__ import annotations
 import pytest
 
 from empathos.act.routing import (
-    ContactRequest,
     FifoSkillsPolicy,
-    MemberState,
-    PodState,
     RoutingDecision,
     RoutingPolicy,
     available_policies,
     get_policy,
 )
-
-
-def member(
-    eid: str, langs: set[str], skills: set[str], idle_since: float = 0.0, pod: str = "pod-1"
-) -> MemberState:
-    return MemberState(
-        employee_id=eid,
-        pod_id=pod,
-        function="service",
-        skills=frozenset(skills),
-        languages=frozenset(langs),
-        idle_since=idle_since,
-    )
-
-
-def state(*members: MemberState, now: float = 100.0) -> PodState:
-    return PodState.from_members(members, now=now)
-
-
-def contact(**kw: object) -> ContactRequest:
-    base: dict[str, object] = {
-        "contact_id": "c-1",
-        "customer_id": "cu-1",
-        "channel": "voice",
-        "need": "billing",
-        "language": "de",
-    }
-    return ContactRequest(**{**base, **kw})  # type: ignore[arg-type]
+from tests.act.builders import contact, member, state
 
 
 def test_registry_builds_fifo_and_lists_available_on_unknown_name() -> None:

@@ -20,38 +20,14 @@ import pytest
 from empathos import plugins
 from empathos.act.routing import (
     ContactRequest,
-    MemberState,
     PodState,
     RoutingDecision,
     RoutingPolicy,
     get_policy,
 )
+from tests.act.builders import contact, member
 
 POLICIES = plugins.names("routing_policies")
-
-
-def member(
-    eid: str, langs: set[str], skills: set[str], idle_since: float = 0.0, pod: str = "pod-1"
-) -> MemberState:
-    return MemberState(
-        employee_id=eid,
-        pod_id=pod,
-        function="service",
-        skills=frozenset(skills),
-        languages=frozenset(langs),
-        idle_since=idle_since,
-    )
-
-
-def contact(**kw: object) -> ContactRequest:
-    base: dict[str, object] = {
-        "contact_id": "c-1",
-        "customer_id": "cu-1",
-        "channel": "voice",
-        "need": "billing",
-        "language": "de",
-    }
-    return ContactRequest(**{**base, **kw})  # type: ignore[arg-type]
 
 
 def contract_state() -> PodState:
