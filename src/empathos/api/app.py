@@ -26,7 +26,9 @@ ROUTER_MODULES = (
     "empathos.api.learn",
     "empathos.api.assess",
     "empathos.api.summary",
+    "empathos.api.drivers",
     "empathos.web.routes",
+    "empathos.web.drivers",
 )
 
 

@@ -14,6 +14,7 @@ from empathos.cli import (  # noqa: F401 - imported for their @app.command side 
     act,
     assess,
     demo,
+    drivers,
     learn,
     listen,
     predict,

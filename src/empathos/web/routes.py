@@ -46,6 +46,7 @@ NAV: tuple[tuple[str, str], ...] = (
     (PAGES + "/journeys", "Journeys"),
     (PAGES + "/scores", "Remembered vs experienced"),
     (PAGES + "/value", "Value at risk"),
+    (PAGES + "/drivers", "Drivers"),
     (PAGES + "/pods", "Pods & live"),
     (PAGES + "/coaching", "Coaching"),
     (PAGES + "/experiments", "Experiments"),
@@ -74,6 +75,7 @@ IGNORES: dict[str, dict[str, str]] = {
         "pod": _CUSTOMER_LEVEL,
         "brand": _CUSTOMER_LEVEL,
     },
+    PAGES + "/drivers": {},
     PAGES + "/pods": {},
     PAGES + "/coaching": {},
     PAGES + "/experiments": {
