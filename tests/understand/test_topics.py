@@ -124,3 +124,19 @@ def test_with_the_multilingual_encoder_one_topic_spans_languages() -> None:
     assert all(len(v) == 1 for v in by_meaning.values()), (labels, truth)
     assert by_meaning[0] != by_meaning[1]
     assert all(len(t.languages) == 4 for t in model.topics)
+
+
+def test_words_of_most_topics_and_links_name_none() -> None:
+    docs = [
+        "the invoice https://t.co/x1 the",
+        "the invoice again",
+        "the parcel www.example.com",
+        "the parcel late",
+        "the password reset",
+        "the password again",
+        "the refund now",
+        "the refund please",
+    ]
+    terms = ctfidf_terms(docs, [0, 0, 1, 1, 2, 2, 3, 3], 4, 3)
+    assert [t[0] for t in terms] == ["invoice", "parcel", "password", "refund"]
+    assert all("the" not in t and "https" not in t and "www" not in t for t in terms)
