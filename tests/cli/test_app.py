@@ -26,6 +26,8 @@ COMMANDS = [
     "eval",
     "predict",
     "customers",
+    "topics",
+    "drivers",
     "coach",
     "ooda",
     "retrain",

@@ -40,6 +40,8 @@ HELP_ORDER = (
     "eval",
     "predict",
     "customers",
+    "topics",
+    "drivers",
     "coach",
     "ooda",
     "retrain",
