@@ -5,8 +5,8 @@ ones: the drivers only need a remembered score), then ``empathos topics`` and
 
 What real data must give: every thread with customer words gets a topic; a topic's
 first term is more frequent in it than elsewhere; the same store refits to the same
-model (stable with a fixed seed); figures TWCS cannot support (churn, value at risk, predicted CSAT) read
-unknown with a reason."""
+model (stable with a fixed seed); figures TWCS cannot support (churn, value at risk,
+predicted CSAT) read unknown with a reason."""
 
 from __future__ import annotations
 
