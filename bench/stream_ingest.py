@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
@@ -60,10 +61,8 @@ async def drop(url: str, *streams: str) -> None:
     nc = await nats.connect(url)
     js = nc.jetstream()
     for s in streams:
-        try:
+        with contextlib.suppress(Exception):  # best-effort cleanup
             await js.delete_stream(s)
-        except Exception:  # noqa: BLE001 - best effort cleanup
-            pass
     await nc.close()
 
 
