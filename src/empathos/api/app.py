@@ -26,6 +26,8 @@ ROUTER_MODULES = (
     "empathos.api.learn",
     "empathos.api.assess",
     "empathos.api.summary",
+    "empathos.api.ingest",
+    "empathos.api.read",
     "empathos.web.routes",
 )
 
