@@ -34,6 +34,7 @@ HELP_ORDER = (
     "ingest",
     "stats",
     "export",
+    "listen",
     "analyze",
     "simulate",
     "eval",
