@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from empathos.listen.stream import REASON, StreamConfig, guess_message_kind, store_messages
-from empathos.store import init_db, schema
+from empathos.store import init_db, make_engine, schema
 from tests.conftest import BACKENDS, PG_URL, drop_schema, postgres_schema_engine, sqlite_engine
 
 NATS = os.environ.get("EMPATHOS_TEST_NATS_URL", "nats://127.0.0.1:4222")
@@ -192,3 +192,49 @@ def test_store_messages_groups_kinds_and_names_poison(sqlite_store) -> None:
     again, dead2 = store_messages(sqlite_store, payloads[:2], StreamConfig(subject="t"))
     assert (again["new"], again["unchanged"], dead2) == (0, 2, {})
     assert guess_message_kind({"outcome_id": "o", "kind": "csat", "value": 1}) == "outcomes"
+
+
+def test_a_failing_store_acks_nothing_and_loses_nothing(sqlite_store, tmp_path: Path) -> None:
+    from empathos.listen.stream import consume
+
+    tag = uuid.uuid4().hex[:10]
+    subject, stream, durable = f"empathos.test.{tag}", f"EMPATHOS_TEST_{tag}", f"d-{tag}"
+
+    async def publish(js):  # noqa: ANN001, ANN202
+        await js.add_stream(name=stream, subjects=[subject])
+        for k in range(20):
+            await js.publish(subject, _record(k))
+
+    asyncio.run(_js(publish))
+    config = StreamConfig(
+        url=NATS,
+        subject=subject,
+        durable=durable,
+        dead_letter=f"{subject}.dead",
+        batch=10,
+        retry_s=0.5,
+        idle_exit_s=2.0,
+    )
+    down = make_engine(f"sqlite:///{tmp_path / 'missing' / 'no.db'}")  # cannot be opened
+
+    async def failing():  # noqa: ANN202
+        return await asyncio.wait_for(consume(down, config), timeout=4.0)
+
+    with pytest.raises(TimeoutError):
+        asyncio.run(failing())
+
+    async def state(js):  # noqa: ANN001, ANN202
+        info = await js.consumer_info(stream, durable)
+        return info.num_pending + info.num_ack_pending, info.delivered.stream_seq
+
+    waiting, delivered = asyncio.run(_js(state))
+    assert delivered >= 10 and waiting == 20  # delivered, but not one acknowledged
+    report = asyncio.run(consume(sqlite_store, config))
+    assert (report.new, report.dead) == (20, 0)
+    assert _stored(sqlite_store) == (20, 40)
+    assert _consumer_state(stream, durable) == (0, 0)
+
+    async def drop(js):  # noqa: ANN001, ANN202
+        await js.delete_stream(await js.find_stream_name_by_subject(f"{subject}.dead"))
+
+    asyncio.run(_js(drop))

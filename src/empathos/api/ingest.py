@@ -130,6 +130,10 @@ async def ingest(
         )
     except IngestError as exc:
         raise HTTPException(status_code=503, detail=str(exc)) from None
+    except SQLAlchemyError as exc:  # the run's bookkeeping, before any batch
+        raise HTTPException(
+            status_code=503, detail=f"the store failed: {exc.__class__.__name__}"
+        ) from None
     if idempotency_key is None:
         return answer
     return await run_in_threadpool(_remember, engine, idempotency_key, kind, digest, answer)

@@ -37,6 +37,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from empathos.listen import formats
 from empathos.listen.errors import IngestError
@@ -196,7 +197,7 @@ async def consume(
                 counts, dead = await asyncio.to_thread(
                     store_messages, engine, [m.data for m in msgs], config, settings
                 )
-            except IngestError:
+            except (IngestError, SQLAlchemyError):
                 report.store_failures += 1  # not acked: JetStream redelivers after ack_wait
                 for m in msgs:
                     await m.nak(delay=config.retry_s)
