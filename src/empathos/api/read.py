@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import tempfile
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -80,18 +81,34 @@ def jsonable(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- pages
+def _pre(request: Request) -> bool:
+    return request.app.state.settings.web_pre_aggregate
+
+
+def _fresh(request: Request) -> None:
+    """The pages' staleness check of the summary table, with the same throttle and the
+    same app state (``web.routes``), so a page and its JSON read the same summary."""
+    from empathos.web import aggregates as ag
+    from empathos.web.routes import FRESH_CHECK_S
+
+    state = request.app.state
+    now = time.monotonic()
+    if _pre(request) and now - getattr(state, "web_fresh_checked", -1e9) >= FRESH_CHECK_S:
+        ag.ensure_fresh(state.engine)
+        state.web_fresh_checked = now
+
+
 def _page_filters(request: Request, page: str) -> Any:
     """The page's filters exactly as the HTML page reads them (``web.routes``)."""
-    from empathos.web import routes
+    from empathos.web import aggregates as ag
+    from empathos.web.routes import IGNORES, PAGES, parse_filters
 
-    path = "/" if page == "overview" else f"{routes.PAGES}/{page}"
-    f = routes.parse_filters(request)
-    if "period" in routes.IGNORES.get(path, {}):
+    path = "/" if page == "overview" else f"{PAGES}/{page}"
+    f = parse_filters(request)
+    if "period" in IGNORES.get(path, {}):
         return f, path
-    routes._fresh(request)
-    return routes.ag.with_default_period(
-        request.app.state.engine, f, pre=routes._pre(request)
-    ), path
+    _fresh(request)
+    return ag.with_default_period(request.app.state.engine, f, pre=_pre(request)), path
 
 
 def _kpis(k: Any) -> dict[str, Any]:
@@ -119,7 +136,7 @@ def page_data(request: Request, page: str) -> dict[str, Any]:
 
     engine: Engine = request.app.state.engine
     f, path = _page_filters(request, page)
-    pre = routes._pre(request)
+    pre = _pre(request)
     out: dict[str, Any] = {
         "page": page,
         "path": path,
