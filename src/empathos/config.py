@@ -86,6 +86,15 @@ class Settings(BaseSettings):
             "swallowing the rest of the file into one field."
         ),
     )
+    ingest_api_max_bytes: int = Field(
+        default=16 * 2**20,
+        ge=1024,
+        description=(
+            "Largest body the ingest API (POST /ingest/...) accepts, in bytes; a larger one "
+            "is answered 413 before anything is stored. Split bigger loads into batches, or "
+            "import them as files (`empathos ingest`)."
+        ),
+    )
     detect_language: bool = Field(
         default=True,
         description=(

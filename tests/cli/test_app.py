@@ -21,6 +21,7 @@ COMMANDS = [
     "ingest",
     "stats",
     "export",
+    "listen",
     "analyze",
     "simulate",
     "eval",

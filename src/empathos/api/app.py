@@ -27,6 +27,8 @@ ROUTER_MODULES = (
     "empathos.api.assess",
     "empathos.api.summary",
     "empathos.api.drivers",
+    "empathos.api.ingest",
+    "empathos.api.read",
     "empathos.web.routes",
     "empathos.web.drivers",
 )

@@ -35,6 +35,7 @@ HELP_ORDER = (
     "ingest",
     "stats",
     "export",
+    "listen",
     "analyze",
     "simulate",
     "eval",

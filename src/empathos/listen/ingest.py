@@ -11,10 +11,10 @@ the batch in flight and never anything stored before, and the next import or
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from sqlalchemy import Connection, Engine, update
@@ -215,32 +215,85 @@ def ingest_file(
         mapping = load_mapping(Path(mapping))
     batch_size = batch_size or settings.batch_size
     detect = settings.detect_language if detect_language is None else detect_language
-    limits = Limits(
-        settings.ingest_max_depth,
-        settings.ingest_max_record_bytes,
-        settings.ingest_min_year,
-        settings.ingest_max_year,
-    )
+    limits = _limits(settings)
     plan = _plan(path, kind, mapping, detect, limits)
     total = path.stat().st_size
     workers = auto_workers(total) if workers is None else workers
     rejects = _RejectWriter(Path(rejects_path) if rejects_path else default_rejects_path(path))
-    report = IngestReport(path=str(path), kind=plan.kind, on_conflict=on_conflict)
+    report = run_import(
+        engine,
+        plan.spec,
+        plan.items,
+        label=str(path),
+        widens_bounds=plan.widens_bounds,
+        batch_size=batch_size,
+        workers=workers,
+        on_conflict=on_conflict,
+        rejects=rejects,
+        progress=(lambda done: progress(done, total)) if progress else None,
+    )
+    report.rejects_path = str(rejects.path) if rejects.handle is not None else None
+    return report
+
+
+class RejectSink(Protocol):
+    """Where an import's rejects go: a file (:class:`_RejectWriter`) or memory (the API)."""
+
+    first: list[str]
+
+    def write(self, reject: Reject) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class RejectList:
+    """Rejects kept in memory, for a caller that answers them (the ingest API, the stream
+    consumer): the input is bounded by its size limit, so the list is too."""
+
+    def __init__(self) -> None:
+        self.rejects: list[Reject] = []
+        self.first: list[str] = []
+
+    def write(self, reject: Reject) -> None:
+        self.rejects.append(reject)
+        if len(self.first) < 10:
+            self.first.append(str(reject))
+
+    def close(self) -> None:
+        pass
+
+
+def run_import(
+    engine: Engine,
+    spec: ConverterSpec,
+    items: Callable[[ByteCounter], Iterator[Item]],
+    *,
+    label: str,
+    widens_bounds: bool,
+    batch_size: int,
+    workers: int,
+    on_conflict: str,
+    rejects: RejectSink,
+    progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """The one listen path every import takes -- a file, an API request or a stream batch:
+    convert ``items`` with ``spec``, resolve each batch against the store (conflicts,
+    idempotency by source id) and write it in one transaction, with an ``ingest_runs``
+    row named ``label``. ``progress(bytes_done)`` is called after each batch."""
+    report = IngestReport(path=label, kind=spec.kind, on_conflict=on_conflict)
     counter = ByteCounter()
     started = time.perf_counter()
     mark_interrupted(engine)
-    run_id = start_run(engine, path, plan.kind)
+    run_id = start_run(engine, Path(label), spec.kind)
     try:
         with relaxed_gc():
-            converted = convert_all(
-                plan.spec, chunked(plan.items(counter), min(batch_size, CHUNK)), workers
-            )
+            converted = convert_all(spec, chunked(items(counter), min(batch_size, CHUNK)), workers)
             for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
                 done = _write_batch(
                     engine,
                     batch,
-                    plan.widens_bounds,
-                    path,
+                    widens_bounds,
+                    label,
                     first_line,
                     last_line,
                     on_conflict,
@@ -253,7 +306,7 @@ def ingest_file(
                 report.batches += 1
                 report.turns_stored += len(done.inserts.get("turns", ()))
                 if progress:
-                    progress(counter.n, total)
+                    progress(counter.n)
     except BaseException:
         finish_run(engine, run_id, report, "failed")
         raise
@@ -261,9 +314,61 @@ def ingest_file(
         rejects.close()
         report.seconds = time.perf_counter() - started
         report.first_rejects = rejects.first
-        report.rejects_path = str(rejects.path) if rejects.handle is not None else None
     finish_run(engine, run_id, report, "ok")
     return report
+
+
+def ingest_records(
+    records: Iterable[tuple[int, Any]],
+    engine: Engine,
+    *,
+    kind: str,
+    label: str,
+    on_conflict: str = "reject",
+    batch_size: int | None = None,
+    detect_language: bool | None = None,
+    settings: Any = None,
+) -> tuple[IngestReport, list[Reject]]:
+    """Import records already in memory -- ``(number, record)`` pairs, the record a dict
+    or the bytes of one JSON object -- through :func:`run_import`, the path files take.
+    Returns the report and every reject (its ``line`` is the record's number).
+    ``settings`` (default: the process's) gives the limits, batch size and detection."""
+    if on_conflict not in POLICIES:
+        raise IngestError(f"on_conflict must be one of {', '.join(POLICIES)}, got {on_conflict!r}")
+    fmt = formats.get(kind)
+    if fmt.prepare is not None:
+        raise IngestError(f"{kind} needs a first pass over a whole file; import it as a file")
+    settings = settings or get_settings()
+    detect = settings.detect_language if detect_language is None else detect_language
+    spec = LineTaggedSpec(fmt.kind, detect_language=detect, limits=_limits(settings))
+    sink = RejectList()
+
+    def items(counter: ByteCounter) -> Iterator[Item]:
+        for number, record in records:
+            counter.n += 1
+            yield number, record, ""
+
+    report = run_import(
+        engine,
+        spec,
+        items,
+        label=label,
+        widens_bounds=fmt.widens_bounds,
+        batch_size=batch_size or settings.batch_size,
+        workers=0,
+        on_conflict=on_conflict,
+        rejects=sink,
+    )
+    return report, sink.rejects
+
+
+def _limits(settings: Any) -> Limits:
+    return Limits(
+        settings.ingest_max_depth,
+        settings.ingest_max_record_bytes,
+        settings.ingest_min_year,
+        settings.ingest_max_year,
+    )
 
 
 @dataclass
@@ -273,7 +378,7 @@ class _Batch:
 
 
 def _batches(
-    converted: Iterator[Converted], batch_size: int, rejects: _RejectWriter, report: IngestReport
+    converted: Iterator[Converted], batch_size: int, rejects: RejectSink, report: IngestReport
 ) -> Iterator[tuple[_Batch, int, int]]:
     batch, first_line, last_line = _Batch(), 0, 0
     for part in converted:
@@ -299,7 +404,7 @@ def _write_batch(
     engine: Engine,
     batch: _Batch,
     widens_bounds: bool,
-    path: Path,
+    path: str,
     first: int,
     last: int,
     on_conflict: str,

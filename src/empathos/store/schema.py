@@ -156,6 +156,19 @@ ingest_runs = Table(
     Column("host", String(255)),
 )
 
+# The ingest API's answers by Idempotency-Key (migration 0019): a retried POST with the
+# same key is answered the stored answer and stores nothing new (``api/ingest.py``).
+ingest_requests = Table(
+    "ingest_requests",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("body_sha256", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
 Index("ix_turns_speaker_lang", turns.c.speaker, turns.c.language)
 
 # Which table holds each importable kind, and how a re-import treats an existing key.
