@@ -37,6 +37,7 @@ from empathos.store import (  # noqa: F401
     tables_feedback,
     tables_learn,
     tables_live,
+    tables_qa,
     tables_web,
 )
 from empathos.store.base import ID, MODEL, metadata
