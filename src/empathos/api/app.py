@@ -26,7 +26,9 @@ ROUTER_MODULES = (
     "empathos.api.learn",
     "empathos.api.assess",
     "empathos.api.summary",
+    "empathos.api.qa",
     "empathos.web.routes",
+    "empathos.web.qa",
 )
 
 

@@ -135,7 +135,9 @@ def scorecards(engine: Engine, by: By = "employee", scope: QAScope | None = None
         rv = current_rubric(conn, tuple(model))
         if rv is None:
             return {"groups": [], "note": "no QA scorecards yet: run `empathos analyze`"}
-        q, it, i, e = qa_scorecards.c, qa_item_scores.c, interactions.c, employees.c
+        # an alias: the pod filter's EXISTS on employees must not correlate with this join
+        emp = employees.alias("qa_employee")
+        q, it, i, e = qa_scorecards.c, qa_item_scores.c, interactions.c, emp.c
         keyed = and_(
             q.rubric_version == rv,
             q.model == model[0],
@@ -144,7 +146,7 @@ def scorecards(engine: Engine, by: By = "employee", scope: QAScope | None = None
             q.empathy_version == model[3],
         )
         base = qa_scorecards.join(interactions, i.interaction_id == q.interaction_id).outerjoin(
-            employees, e.employee_id == i.employee_id
+            emp, e.employee_id == i.employee_id
         )
         heads = conn.execute(
             select(q.interaction_id, q.overall, q.rubric, i.employee_id, e.pod_id, i.started_at)
@@ -166,7 +168,7 @@ def scorecards(engine: Engine, by: By = "employee", scope: QAScope | None = None
                     ),
                 )
                 .join(interactions, i.interaction_id == q.interaction_id)
-                .outerjoin(employees, e.employee_id == i.employee_id)
+                .outerjoin(emp, e.employee_id == i.employee_id)
             )
             .where(keyed, *scope.conditions())
         ).all()
