@@ -15,7 +15,7 @@ can be checked by reading the turn it quotes:
   employee turn, from the stored empathy annotations; applicable where the customer
   expressed a negative emotion (an empathic opportunity), unknown without annotations;
 * ``resolution_offered`` — an employee turn offering or reporting a concrete resolution
-  (an action taken, a next step, a refund, a fix, an escalation);
+  (an action taken, a next step or suggestion, a refund, a fix, an escalation);
 * ``ending_well`` — the close: a closing phrase (anything else, thanks, good day) in the
   last employee turns, and the customer not negative at the end (stored emotion of the
   last customer turn);
@@ -271,6 +271,15 @@ RESOLUTION = _rx(
     r"refund|replacement) (?:is|will))\b",
     r"\b(?:full refund|replacement|store credit|voucher|discount|a new one|escalat\w+ "
     r"(?:this|it|to))\b",
+    # suggestions: a next step the customer can take ("you could try", "I'd recommend")
+    r"\b(?:you (?:could|might|may want to|should|can always) (?:try|consider|contact|call|"
+    r"ask|talk|speak|check|look|use|go|reach|visit|write|reset|restart|update)|have you "
+    r"(?:tried|considered|thought about)|i(?:'d| would)? (?:suggest|recommend|advise)|my "
+    r"(?:suggestion|advice|recommendation)|why (?:not|don't you) (?:try|\w+)|it (?:might|may|"
+    r"could) help (?:to|if)|how about (?:trying|\w+ing))\b",
+    r"\b(?:sie k[öo]nnten|ich (?:empfehle|schlage vor)|le (?:sugiero|recomiendo)|puede "
+    r"intentar|je vous (?:conseille|sugg[èe]re|recommande)|vous pourriez|le consiglio|"
+    r"potrebbe provare|polecam|proponuj[ęe])\b",
     r"\b(?:ich habe|wir haben) (?:\w+ ){0,3}(?:storniert|erstattet|ge[äa]ndert|gesendet|"
     r"veranlasst)\b",
     r"\b(?:he|hemos) (?:reembolsado|enviado|cambiado|cancelado|procesado)\b",
@@ -281,10 +290,10 @@ RESOLUTION = _rx(
 
 
 class ResolutionOffered:
-    """An employee turn (or a recorded system action) offering a concrete resolution."""
+    """An employee turn offering or reporting a concrete resolution or next step."""
 
     name = "resolution_offered"
-    version = "1"
+    version = "2"  # 2: suggestions count ("you could try", "I'd recommend")
     description = "The employee offers or reports a concrete resolution or next step."
 
     def score(self, contact: QAContact, options: Mapping[str, Any]) -> ItemResult:
