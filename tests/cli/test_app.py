@@ -22,6 +22,8 @@ COMMANDS = [
     "stats",
     "export",
     "analyze",
+    "qa",
+    "summary",
     "simulate",
     "eval",
     "predict",
