@@ -32,7 +32,14 @@ EXPECTED = {
         "turns",
         "twitter",
     ],
-    "qa_rubric_items": [],
+    "qa_rubric_items": [
+        "effort",
+        "empathy_mechanisms",
+        "ending_well",
+        "greeting_identification",
+        "need_understood",
+        "resolution_offered",
+    ],
     "routing_policies": ["bandit", "controlled", "empathy", "fifo"],
     "store_backends": [],
 }

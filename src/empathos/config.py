@@ -174,6 +174,13 @@ class Settings(BaseSettings):
             "uses process unless this is set."
         ),
     )
+    qa_rubric: Path | None = Field(
+        default=None,
+        description=(
+            "The auto-QA rubric YAML `empathos analyze` scores every contact with (items "
+            "by registered name, weights, options). Unset: the shipped default rubric."
+        ),
+    )
     web_pre_aggregate: bool = Field(
         default=True,
         description=(

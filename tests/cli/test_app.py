@@ -23,6 +23,8 @@ COMMANDS = [
     "export",
     "listen",
     "analyze",
+    "qa",
+    "summary",
     "simulate",
     "eval",
     "predict",

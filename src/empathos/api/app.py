@@ -27,10 +27,12 @@ ROUTER_MODULES = (
     "empathos.api.assess",
     "empathos.api.summary",
     "empathos.api.drivers",
+    "empathos.api.qa",
     "empathos.api.ingest",
     "empathos.api.read",
     "empathos.web.routes",
     "empathos.web.drivers",
+    "empathos.web.qa",
 )
 
 

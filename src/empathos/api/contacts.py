@@ -150,6 +150,11 @@ class CardOut(BaseModel):
     contextual: CardSection
     predictive: CardSection
     ending: CardSection
+    handoff_summary: CardSection | None = Field(
+        default=None,
+        description="When a bot or another employee handed the contact over: the extractive "
+        "summary (need, tried, customer now, open promises), each line quoting its turns.",
+    )
 
 
 class LeadChangeOut(BaseModel):

@@ -38,8 +38,9 @@ def analyze(
     db: DbOption = None,
 ) -> None:
     """Annotate every turn not yet annotated by the chosen model versions (emotion per
-    customer turn, empathy per employee turn), then score interactions (peak-end, effort)
-    and customer journeys. Incremental: a second run only does what is new."""
+    customer turn, empathy per employee turn), then score interactions (peak-end, effort),
+    their auto-QA scorecards (EMPATHOS_QA_RUBRIC) and customer journeys. Incremental: a
+    second run only does what is new."""
     from empathos.understand.pipeline import analyze as run_analyze
     from empathos.understand.protocols import UnknownModelError
 
@@ -65,7 +66,8 @@ def analyze(
         f"{report.empathy_version}: "
         f"{report.turns_emotion:,} customer turns and {report.turns_empathy:,} employee turns "
         "annotated, "
-        f"{report.interactions_scored:,} interactions scored, {report.customers_updated:,} "
+        f"{report.interactions_scored:,} interactions scored, "
+        f"{report.interactions_qa:,} QA scorecards, {report.customers_updated:,} "
         "journeys updated "
         f"in {report.seconds:.1f}s ({report.turns_per_second:,.0f} turns/s)"
     )

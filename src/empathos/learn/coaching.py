@@ -22,7 +22,12 @@ Per employee (or pod), over the contacts they handled in the window:
   sympathy-only shares lower is better, which the report says);
 * **examples** — the best and worst endings (by end valence, then remembered score): the
   last turns of those contacts, anonymised (``learn.anonymise``);
-* **trends** — the same ending and mechanism figures per ISO week.
+* **trends** — the same ending and mechanism figures per ISO week;
+* **qa** — the subject's auto-QA scorecard beside its peers', the item to coach first
+  and its weekly trend (:mod:`empathos.learn.coaching_qa`).
+
+Why one module of this size: one report (figures, peers, examples, trends) over the
+same two frames of contacts and replies; the QA block lives in its own module.
 
 Every report names its data source (``interactions.source``) and its sample sizes.
 """
@@ -38,6 +43,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from empathos.learn.anonymise import Anonymiser
+from empathos.learn.coaching_qa import qa_coaching
 from empathos.store.queries import current_score_models, interaction_conditions
 from empathos.store.schema import (
     customers,
@@ -115,6 +121,7 @@ class CoachingReport:
     trend: list[dict[str, Any]]
     members: list[dict[str, Any]] = field(default_factory=list)
     scores_model: str | None = None
+    qa: dict[str, Any] = field(default_factory=dict)  # learn.coaching_qa: the QA scorecard
     note: str = (
         "Behaviours only: what was done and how the customer's state moved, never the "
         "employee's emotions."
@@ -555,6 +562,7 @@ def coach_employee(
         examples=examples(engine, mine_c, cfg, model) if model else {"best": [], "worst": []},
         trend=weekly(mine_c, mine_r),
         scores_model=_model_name(model),
+        qa=qa_coaching(engine, "employee", employee_id, window, cfg),
     )
 
 
@@ -610,4 +618,5 @@ def coach_pod(engine: Engine, pod_id: str, config: CoachingConfig | None = None)
         trend=weekly(pod_c, pod_r),
         members=member_rows,
         scores_model=_model_name(model),
+        qa=qa_coaching(engine, "pod", pod_id, window, cfg),
     )

@@ -38,6 +38,7 @@ from empathos.store import (  # noqa: F401
     tables_learn,
     tables_live,
     tables_topics,
+    tables_qa,
     tables_web,
 )
 from empathos.store.base import ID, MODEL, metadata

@@ -48,6 +48,7 @@ NAV: tuple[tuple[str, str], ...] = (
     (PAGES + "/value", "Value at risk"),
     (PAGES + "/drivers", "Drivers"),
     (PAGES + "/pods", "Pods & live"),
+    (PAGES + "/qa", "Quality"),
     (PAGES + "/coaching", "Coaching"),
     (PAGES + "/experiments", "Experiments"),
     (PAGES + "/ooda", "OODA"),
@@ -77,6 +78,7 @@ IGNORES: dict[str, dict[str, str]] = {
     },
     PAGES + "/drivers": {},
     PAGES + "/pods": {},
+    PAGES + "/qa": {},
     PAGES + "/coaching": {},
     PAGES + "/experiments": {
         f: "an experiment is measured over all of its assigned contacts, as started"
@@ -298,6 +300,12 @@ def journeys_page(request: Request) -> HTMLResponse:
                     traj.end,
                 ),
             )
+    summary = qa_card = None
+    if traj is not None:
+        from empathos.understand.qa.scorecards import contact_scorecard
+        from empathos.understand.summary_store import stored_summary
+
+        summary, qa_card = stored_summary(engine, iid), contact_scorecard(engine, iid)
     journey = journeys.customer_journey(engine, cid) if cid else None
     if journey is not None and journey.contacts:
         _fig(
@@ -321,6 +329,8 @@ def journeys_page(request: Request) -> HTMLResponse:
         iid=iid,
         cid=cid,
         traj=traj,
+        summary=summary,
+        qa_card=qa_card,
         journey=journey,
         not_found=bool(iid) and traj is None,
         picks=journeys.contacts_to_pick(engine, f),

@@ -326,6 +326,11 @@ def coaching(request: Request, f: Filters) -> StageResult:
         )
     if rep.members:
         out.tables.append(_dict_table("Members", rep.members))
+    if rep.qa.get("available"):  # the auto-QA scorecard beside the peers' (learn.coaching_qa)
+        out.kpis.append(("QA score", _fmt(rep.qa["overall"])))
+        out.kpis.append(("QA item to coach first", str(rep.qa["focus_item"] or "—")))
+        qa_rows = [{"item": k, **v} for k, v in rep.qa["items"].items()]
+        out.tables.append(_dict_table("QA scorecard (pass rates vs peers)", qa_rows))
     if rep.trend:
         out.tables.append(_dict_table("Weekly trend", rep.trend))
     for kind, items in (rep.examples or {}).items():

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from empathos.act.card import TurnEmotion, build_card, handoff_note
+from empathos.act.handoff_summary import summary_section
 from empathos.act.lead import LeadDecision, LeadState, evaluate_lead, mood_of
 from empathos.act.live.config import DEFAULT_NEED, LiveConfig, utcnow
 from empathos.act.live.board import PodBoard
@@ -571,6 +572,7 @@ class LiveDesk:
         c = self.contact(contact_id)
         use = lang or self.board.languages.get(c.lead.lead_id or "") or None
         card = build_card(use, c.record, list(c.turns), c.need, c.mood, c.attempt)
+        card["handoff_summary"] = summary_section(card["language"], c.turns, c.lead.previous_leads)
         card.update(
             contact_id=c.contact_id,
             lead_id=c.lead.lead_id,

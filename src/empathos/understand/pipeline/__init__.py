@@ -16,7 +16,8 @@ Steps, each restartable (a crash loses at most one batch, the next run resumes):
    streamed in keyset-paginated batches of ``batch_size`` turns — never all turns in
    memory — one transaction per batch.
 4. *Score* every interaction without an ``interaction_scores`` row for this (emotion
-   model, empathy model) pair: peak–end, market-convention scores, effort.
+   model, empathy model) pair: peak–end, market-convention scores, effort; then its
+   auto-QA scorecard (``qa``: only contacts whose score row is newer than their card).
 5. *Journeys* for every customer with scores but no journey row for this emotion model.
 
 The package, by step around one :class:`~empathos.understand.pipeline.run.AnalysisRun`
@@ -39,6 +40,7 @@ from sqlalchemy import Engine
 from empathos.understand.pipeline.annotate import annotate, seeker_texts
 from empathos.understand.pipeline.fit import fit_peak_end_from_store, match_outcomes
 from empathos.understand.pipeline.journeys import journeys
+from empathos.understand.pipeline.qa import qa
 from empathos.understand.pipeline.run import (
     KINDS,
     AnalysisRun,
@@ -94,6 +96,7 @@ def analyze(
         run.bar = bar
         annotate(run, n_pending)
         score(run)
+        qa(run)
         journeys(run)
     report.seconds = time.perf_counter() - t0
     return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, or_, select, union
@@ -52,6 +53,8 @@ class AnalyzeConfig:
     effort: eff.EffortConfig = field(default_factory=eff.EffortConfig)
     half_life_days: float = jny.HALF_LIFE_DAYS
     loss_aversion: float = jny.LOSS_AVERSION
+    #: The auto-QA rubric YAML (None: the EMPATHOS_QA_RUBRIC setting, else the default).
+    qa_rubric: Path | None = None
 
     def details(self) -> dict[str, Any]:
         return {
@@ -77,6 +80,8 @@ class AnalyzeReport:
     turns_empathy: int = 0
     interactions_scored: int = 0
     customers_updated: int = 0
+    interactions_qa: int = 0  # QA scorecards written (understand.pipeline.qa)
+    qa_seconds: float = 0.0  # of ``seconds``, the QA step's share
     seconds: float = 0.0
 
     @property

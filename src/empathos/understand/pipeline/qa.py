@@ -1,0 +1,240 @@
+"""Step 3 of ``analyze``: the auto-QA scorecard of every contact (issue 16 item 3).
+
+Incremental like the other steps: a contact is scored when it has a score row for the
+run's model pair but no scorecard for (rubric version, model pair), or a scorecard older
+than its score row — ``prepare`` deletes the score rows of contacts whose turns or
+annotations changed, and the score step rewrites them, so a newer ``computed_at`` is
+exactly "something this contact's QA reads has changed". Nothing else is re-read: a
+second run on an unchanged store scores nothing.
+
+The contacts are read in keyset pages with their turns and the run's annotations, turned
+into :class:`~empathos.understand.qa.rubric.QAContact` values and scored by the pure
+:func:`~empathos.understand.qa.rubric.score_contact`; one transaction per page."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+
+from empathos.store.schema import (
+    interaction_scores,
+    interactions,
+    turn_emotions,
+    turn_empathy,
+    turns,
+)
+from empathos.store.tables_qa import qa_item_scores, qa_scorecards
+from empathos.understand.pipeline.run import AnalysisRun, chunks, keyset, pair, utcnow
+from empathos.understand.qa.rubric import QAContact, QATurn, Rubric, load_rubric, score_contact
+
+
+def _recorded_transfers(attributes: Any) -> int | None:
+    if isinstance(attributes, dict):
+        v = attributes.get("transfers")
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return int(v)
+    return None
+
+
+def load_contacts(
+    conn: Connection, rows: Sequence[Any], model: tuple[str, str, str, str]
+) -> list[QAContact]:
+    """``rows`` (interaction_id, channel, attributes) as QA contacts: their turns in order
+    with the emotion and empathy annotations of ``model`` (emotion name, version, empathy
+    name, version)."""
+    ids = [r.interaction_id for r in rows]
+    by: dict[str, list[Any]] = defaultdict(list)
+    emo: dict[tuple[str, int], tuple[str, float]] = {}
+    emp: dict[tuple[str, int], tuple[int, int, int]] = {}
+    for chunk in chunks(ids, 500):
+        for t in conn.execute(
+            select(
+                turns.c.interaction_id,
+                turns.c.seq,
+                turns.c.speaker,
+                turns.c.text,
+                turns.c.ts,
+                turns.c.author_id,
+                turns.c.language,
+            )
+            .where(turns.c.interaction_id.in_(chunk))
+            .order_by(turns.c.interaction_id, turns.c.seq)
+        ):
+            by[t.interaction_id].append(t)
+        for e in conn.execute(
+            select(
+                turn_emotions.c.interaction_id,
+                turn_emotions.c.seq,
+                turn_emotions.c.label,
+                turn_emotions.c.valence,
+            ).where(
+                turn_emotions.c.interaction_id.in_(chunk),
+                turn_emotions.c.model == model[0],
+                turn_emotions.c.version == model[1],
+            )
+        ):
+            emo[(e.interaction_id, int(e.seq))] = (str(e.label), float(e.valence))
+        for e in conn.execute(
+            select(
+                turn_empathy.c.interaction_id,
+                turn_empathy.c.seq,
+                turn_empathy.c.emotional_reaction,
+                turn_empathy.c.interpretation,
+                turn_empathy.c.exploration,
+            ).where(
+                turn_empathy.c.interaction_id.in_(chunk),
+                turn_empathy.c.model == model[2],
+                turn_empathy.c.version == model[3],
+            )
+        ):
+            emp[(e.interaction_id, int(e.seq))] = (
+                int(e.emotional_reaction),
+                int(e.interpretation),
+                int(e.exploration),
+            )
+    out = []
+    for r in rows:
+        ts = by.get(r.interaction_id, [])
+        out.append(
+            QAContact(
+                r.interaction_id,
+                tuple(
+                    QATurn(
+                        int(t.seq),
+                        t.speaker,
+                        t.text,
+                        t.ts,
+                        t.author_id,
+                        emo.get((r.interaction_id, int(t.seq))),
+                        emp.get((r.interaction_id, int(t.seq))),
+                    )
+                    for t in ts
+                ),
+                r.channel,
+                _recorded_transfers(r.attributes),
+                next((t.language for t in ts if t.speaker == "customer" and t.language), None),
+            )
+        )
+    return out
+
+
+def _key(model: tuple[str, str, str, str], version: str) -> dict[str, str]:
+    return {
+        "rubric_version": version,
+        "model": model[0],
+        "version": model[1],
+        "empathy_model": model[2],
+        "empathy_version": model[3],
+    }
+
+
+def _rows(cards: Sequence[Any], rubric: Rubric, key: dict[str, str]) -> tuple[list, list]:
+    now = utcnow()
+    heads, items = [], []
+    for card in cards:
+        heads.append(
+            {
+                "interaction_id": card.interaction_id,
+                **key,
+                "rubric": rubric.name,
+                "overall": card.overall,
+                "n_scored": card.n_scored,
+                "n_items": len(card.items),
+                "computed_at": now,
+            }
+        )
+        for name, res in card.items.items():
+            d = res.as_dict()
+            items.append(
+                {
+                    "interaction_id": card.interaction_id,
+                    **key,
+                    "item": name,
+                    "status": res.status,
+                    "score": res.score,
+                    "reason": res.reason[:2000],
+                    "evidence_seq": res.evidence[0].seq if res.evidence else None,
+                    "evidence": d["evidence"],
+                    "details": d["details"],
+                }
+            )
+    return heads, items
+
+
+def qa(run: AnalysisRun, rubric: Rubric | None = None) -> None:
+    """Score every contact of this run's model pair whose scorecard is missing or stale."""
+    t0 = time.perf_counter()
+    engine, em, pm = run.engine, run.emotion, run.empathy
+    rubric = rubric or load_rubric(run.config.qa_rubric)
+    version = rubric.version
+    model = (em.name, em.version, pm.name, pm.version)
+    key = _key(model, version)
+    q, s = qa_scorecards.c, interaction_scores.c
+    on = and_(
+        q.interaction_id == s.interaction_id,
+        q.rubric_version == version,
+        q.model == s.model,
+        q.version == s.version,
+        q.empathy_model == s.empathy_model,
+        q.empathy_version == s.empathy_version,
+    )
+    todo = or_(q.interaction_id.is_(None), q.computed_at < s.computed_at)
+    joined = interaction_scores.outerjoin(qa_scorecards, on).join(
+        interactions, interactions.c.interaction_id == s.interaction_id
+    )
+    with engine.connect() as conn:
+        total = int(
+            conn.execute(
+                select(func.count()).select_from(joined).where(pair(em, pm), todo)
+            ).scalar_one()
+        )
+    advance = run.progress(f"QA scorecards (rubric {rubric.name} {version})", total, "contacts")
+
+    def query_for(last: str | None):
+        sel = (
+            select(
+                interactions.c.interaction_id,
+                interactions.c.channel,
+                interactions.c.attributes,
+            )
+            .select_from(joined)
+            .where(pair(em, pm), todo)
+            .order_by(s.interaction_id)
+        )
+        return sel if last is None else sel.where(s.interaction_id > last)
+
+    for conn, batch in keyset(engine, query_for, "interaction_id", run.batch_size):
+        ids = [r.interaction_id for r in batch]
+        for chunk in chunks(ids, 500):  # stale cards (their items cascade, deleted first)
+            where = and_(
+                qa_item_scores.c.rubric_version == version,
+                qa_item_scores.c.model == em.name,
+                qa_item_scores.c.version == em.version,
+                qa_item_scores.c.empathy_model == pm.name,
+                qa_item_scores.c.empathy_version == pm.version,
+                qa_item_scores.c.interaction_id.in_(chunk),
+            )
+            conn.execute(delete(qa_item_scores).where(where))
+            conn.execute(
+                delete(qa_scorecards).where(
+                    q.rubric_version == version,
+                    q.model == em.name,
+                    q.version == em.version,
+                    q.empathy_model == pm.name,
+                    q.empathy_version == pm.version,
+                    q.interaction_id.in_(chunk),
+                )
+            )
+        cards = [score_contact(rubric, c, version) for c in load_contacts(conn, batch, model)]
+        heads, items = _rows(cards, rubric, key)
+        if heads:
+            conn.execute(insert(qa_scorecards), heads)
+        if items:
+            conn.execute(insert(qa_item_scores), items)
+        run.report.interactions_qa += len(heads)
+        advance(len(batch))
+    run.report.qa_seconds += time.perf_counter() - t0
