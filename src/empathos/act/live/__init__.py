@@ -54,7 +54,7 @@ sharding contacts by id). Contacts not in memory are reloaded from ``live_contac
 from __future__ import annotations
 
 from empathos.act.live.config import DEFAULT_NEED, LiveConfig
-from empathos.act.live.contact import LiveContact, UnknownContact, new_contact_id
+from empathos.act.live.contact import LiveContact, UnknownContact, UnknownCustomer, new_contact_id
 from empathos.act.live.decisions import materialise
 from empathos.act.live.desk import LiveDesk
 from empathos.act.live.emotion import EmotionRead, EmotionReader
@@ -71,6 +71,7 @@ __all__ = [
     "LiveDesk",
     "RecordCache",
     "UnknownContact",
+    "UnknownCustomer",
     "default_pod_loader",
     "load_employee_languages",
     "materialise",
