@@ -227,13 +227,19 @@ def _watch_parent(interval_s: float = 0.5) -> None:
     threading.Thread(target=watch, name="live-writer-parent-watch", daemon=True).start()
 
 
-def writer_process(url: str, config: LiveConfig, source: Any, stats: Any, error: Any) -> None:
+def writer_process(
+    url: str, config: LiveConfig, source: Any, stats: Any, error: Any, deathsig: bool = False
+) -> None:
     """The child process of :class:`ProcessWriter`: a :class:`ThreadWriter` on its own engine,
     fed from the inter-process queue; ``stats`` = [written, rejected, dropped, imported,
     flywheel busy]. It exits when its parent is gone (:func:`_watch_parent`), so even a
     SIGKILLed server leaves no orphan writer."""
     from empathos.store import make_engine
 
+    if deathsig:  # spawned from the parent's main thread: the kernel's own signal too
+        from empathos.listen.convert import _die_with_parent
+
+        _die_with_parent()
     _watch_parent()
     writer = ThreadWriter(make_engine(url), config)
 
@@ -278,7 +284,14 @@ class ProcessWriter:
         self._put = 0
         self._proc = ctx.Process(
             target=writer_process,
-            args=(url, config, self._q, self._stats, self._error),
+            args=(
+                url,
+                config,
+                self._q,
+                self._stats,
+                self._error,
+                threading.current_thread() is threading.main_thread(),
+            ),
             name="live-writer",
             daemon=True,
         )
