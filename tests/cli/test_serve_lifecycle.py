@@ -230,12 +230,7 @@ def test_acknowledged_contacts_survive_sigkill_during_an_outage(store, tmp_path:
         kids = _children(proc.pid)
         proc.kill()  # SIGKILL: nothing of the server runs any cleanup
         proc.wait(timeout=30)
-        # Known gap (see the report of issue 17): the writer child is meant to exit when
-        # its parent is gone, but was measured still alive after a SIGKILL of the server;
-        # it is ended here so it cannot write the held rows itself.
-        for k in kids:
-            if _alive(k):
-                os.kill(k, signal.SIGKILL)
+        assert not _outlived(kids), "the writer child outlived a SIGKILL of the server"
     finally:
         store["recover"]()
     engine = store["engine"]

@@ -209,15 +209,24 @@ TABLES = {
 }
 
 
-def _watch_parent(interval_s: float = 0.5) -> None:
-    """Exit this child when the process that started it is gone (it is then adopted and
-    ``getppid`` changes). A polling thread, not ``prctl(PR_SET_PDEATHSIG)``: that signal
-    fires when the *thread* that spawned the child ends, and the desk may be built on a
-    worker thread of the server. What the child still held unwritten is in the desk's
+def _watch_parent(parent: int, deathsig: bool, interval_s: float = 0.5) -> None:
+    """Exit this child when ``parent`` (the pid that spawned it, passed in: a child still
+    importing when its parent died would read ``getppid()`` as the adopter's) is gone.
+
+    Two ways, both needed: ``prctl(PR_SET_PDEATHSIG)`` (Linux; only when spawned from the
+    parent's main thread, since the signal fires when the spawning *thread* ends) and a
+    thread polling ``getppid()``. What the child still held unwritten is in the desk's
     journal when it has one (replayed on the next start)."""
     import os
+    import sys
 
-    parent = os.getppid()
+    if deathsig and sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
+    if os.getppid() != parent:  # died while this child was starting
+        os._exit(3)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -228,7 +237,13 @@ def _watch_parent(interval_s: float = 0.5) -> None:
 
 
 def writer_process(
-    url: str, config: LiveConfig, source: Any, stats: Any, error: Any, deathsig: bool = False
+    url: str,
+    config: LiveConfig,
+    source: Any,
+    stats: Any,
+    error: Any,
+    parent: int,
+    deathsig: bool = False,
 ) -> None:
     """The child process of :class:`ProcessWriter`: a :class:`ThreadWriter` on its own engine,
     fed from the inter-process queue; ``stats`` = [written, rejected, dropped, imported,
@@ -236,11 +251,7 @@ def writer_process(
     SIGKILLed server leaves no orphan writer."""
     from empathos.store import make_engine
 
-    if deathsig:  # spawned from the parent's main thread: the kernel's own signal too
-        from empathos.listen.convert import _die_with_parent
-
-        _die_with_parent()
-    _watch_parent()
+    _watch_parent(parent, deathsig)
     writer = ThreadWriter(make_engine(url), config)
 
     def report() -> None:
@@ -275,6 +286,7 @@ class ProcessWriter:
     def __init__(self, url: str, config: LiveConfig) -> None:
         import itertools
         import multiprocessing as mp
+        import os
 
         ctx = mp.get_context("spawn")
         self._q = ctx.Queue()
@@ -290,6 +302,7 @@ class ProcessWriter:
                 self._q,
                 self._stats,
                 self._error,
+                os.getpid(),
                 threading.current_thread() is threading.main_thread(),
             ),
             name="live-writer",
