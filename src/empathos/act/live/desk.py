@@ -689,7 +689,11 @@ class LiveDesk:
         }
 
     def close(self, timeout: float = 2.0) -> None:
-        """Flush what can be flushed within ``timeout`` s and stop the background threads."""
+        """Flush what can be flushed within ``timeout`` s and stop the background threads
+        and the writer (child); a second call does nothing."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         self._writer.close(timeout)
         for d in (self._deadline, self._model_deadline):
             d.pool.shutdown(wait=False, cancel_futures=True)
