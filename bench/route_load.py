@@ -206,10 +206,11 @@ def get_json(port: int, path: str) -> dict:
         return json.loads(r.read())
 
 
-def wait_emotion_ready(port: int, timeout: float = 180.0) -> dict:
-    """Open a throw-away contact until the live desk's emotion model has loaded."""
+def wait_emotion_ready(port: int, customer_id: str, timeout: float = 180.0) -> dict:
+    """Open a throw-away contact (for a stored customer: the API refuses unknown ones)
+    until the live desk's emotion model has loaded."""
     t0 = time.time()
-    body = json.dumps({"customer_id": "warmup", "channel": "chat", "text": "hello"}).encode()
+    body = json.dumps({"customer_id": customer_id, "channel": "chat", "text": "hello"}).encode()
     while time.time() - t0 < timeout:
         req = urllib.request.Request(
             f"http://127.0.0.1:{port}/contacts",
@@ -447,7 +448,7 @@ def main() -> None:
     rows: list[dict] = []
     server_profile: dict | None = None
     try:
-        wait_emotion_ready(port)
+        wait_emotion_ready(port, bodies[0]["customer_id"])
         warm(port, bodies)
         run_wrk(
             port, "POST", "/contacts", bodies_path, None, args.warmup, workdir

@@ -181,6 +181,32 @@ class Settings(BaseSettings):
             "by registered name, weights, options). Unset: the shipped default rubric."
         ),
     )
+    live_flywheel: bool = Field(
+        default=True,
+        description=(
+            "A closed live contact is imported as an interaction through the listen path "
+            "(idempotent) and analyzed (understand's incremental run) by the desk's writer, "
+            "so it reaches scores, experiments and the dashboard. False keeps it in the "
+            "live_* tables only."
+        ),
+    )
+    live_journal_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder of the live desk's write-ahead journal: every row the desk will write "
+            "is appended there before the request is answered and replayed on start, so "
+            "an acknowledged contact survives a crash while the database is down. None: "
+            "no journal (embedded use); `empathos serve` uses DATA_DIR/live-journal."
+        ),
+    )
+    live_shutdown_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description=(
+            "On shutdown (SIGTERM), how long the desk waits for its pending writes before "
+            "stopping its writer (what is left stays in the journal, if there is one)."
+        ),
+    )
     web_pre_aggregate: bool = Field(
         default=True,
         description=(

@@ -8,6 +8,8 @@ one process.
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -21,6 +23,7 @@ from empathos.config import Settings, get_settings
 #: Modules that each define ``router`` (an ``APIRouter``); included in this order.
 ROUTER_MODULES = (
     "empathos.api.health",
+    "empathos.api.docs",
     "empathos.api.pods",
     "empathos.api.contacts",
     "empathos.api.learn",
@@ -51,6 +54,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             "The empathy flywheel of customer experience: listen, understand & predict, "
             "act, learn. REST and WebSocket API; the dashboard is served at `/`."
         ),
+        docs_url=None,  # /docs and /redoc from local assets: empathos.api.docs
+        redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -58,6 +64,20 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown (uvicorn's SIGTERM/SIGINT handling runs it before the process exits),
+    close the live desk: its pending writes are flushed and its writer child is joined,
+    so a stopped server leaves no orphan process (issue 17, item 5)."""
+    yield
+    import asyncio
+
+    desk = getattr(app.state, "live_desk", None)
+    if desk is not None:
+        await asyncio.to_thread(desk.close, app.state.settings.live_shutdown_timeout_s)
+        app.state.live_desk = None
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

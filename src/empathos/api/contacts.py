@@ -16,13 +16,14 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from empathos.act.live import EmotionRead
 from empathos.act.scoring import MemberScore
 from empathos.api._ids import normalised_id, optional_id
 from empathos.api._models import public_model
-from empathos.listen.parse import StorableStr
+from empathos.listen.errors import RecordError
+from empathos.listen.parse import CHANNELS, StorableStr, channel_of
 
 router = APIRouter(tags=["contacts"])
 
@@ -85,12 +86,41 @@ class OpenContact(BaseModel):
         default=None, description="Your id for the contact; default: generated."
     )
 
+    @field_validator("channel")
+    @classmethod
+    def _known_channel(cls, value: str) -> str:
+        """The import's channels and aliases (``listen.parse.channel_of``): a contact on
+        ``fax`` would be a channel no stage, page or filter knows."""
+        try:
+            return channel_of(value)
+        except RecordError:
+            raise ValueError(
+                f"{value!r} is not a channel; use one of {', '.join(sorted(CHANNELS))}"
+            ) from None
+
+    @field_validator("text")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        return _non_blank(value)
+
+
+def _non_blank(value: str) -> str:
+    """An empty or all-blank message carries nothing to read an emotion or need from."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
 
 class TurnIn(BaseModel):
     """One turn of a live contact."""
 
     speaker: Literal["customer", "employee", "bot"]
     text: StorableStr
+
+    @field_validator("text")
+    @classmethod
+    def _has_text(cls, value: str) -> str:
+        return _non_blank(value)
 
 
 # The emotion read and a member's score are the library's dataclasses; the score's
@@ -221,6 +251,8 @@ async def open_contact(body: OpenContact, request: Request) -> _JSON:
     the customer's record; the decision with every member's score and the reason."""
     customer_id = normalised_id(body.customer_id, "customer_id")
     contact_id = optional_id(body.contact_id, "contact_id")
+    from empathos.act.live import UnknownCustomer
+
     desk = get_desk(request.app)
     inline = desk.answers_from_memory(customer_id, body.text, body.language)
     try:
@@ -234,7 +266,20 @@ async def open_contact(body: OpenContact, request: Request) -> _JSON:
             body.language,
             body.need,
             contact_id,
+            True,
         )
+    except UnknownCustomer:
+        raise HTTPException(
+            status_code=422,
+            detail=[
+                {
+                    "loc": ["body", "customer_id"],
+                    "msg": f"no customer {customer_id!r} in the store (import the customer "
+                    "first: empathos ingest, or the ingest API)",
+                    "type": "value_error.unknown_customer",
+                }
+            ],
+        ) from None
     except ValueError as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
     return _JSON(out, status_code=201)
@@ -341,14 +386,44 @@ async def stream(websocket: WebSocket, contact_id: str) -> None:
     sender = asyncio.create_task(pump())
     try:
         while True:
-            msg = await websocket.receive_json()
-            try:
-                turn = TurnIn.model_validate(msg)
-                await asyncio.to_thread(desk.add_turn, contact_id, turn.speaker, turn.text)
-            except Exception as exc:  # noqa: BLE001 - report to the client, keep the stream
-                await websocket.send_json({"type": "error", "detail": str(exc)[:300]})
+            error = await _ws_turn(desk, contact_id, await websocket.receive())
+            if error is not None:
+                await events.put({"type": "error", "contact_id": contact_id, **error})
     except WebSocketDisconnect:
         pass
     finally:
         unsubscribe()
         sender.cancel()
+
+
+async def _ws_turn(desk: Any, contact_id: str, message: dict[str, Any]) -> dict[str, Any] | None:
+    """Apply one client frame as a turn; the error to send back (``detail``, and ``errors``
+    naming the fields as a 422 would) when the frame is not JSON, not a turn, or the desk
+    refuses it — the connection stays open either way. A disconnect ends the loop."""
+    import orjson
+    from pydantic import ValidationError
+
+    from empathos.act.live import UnknownContact
+
+    if message.get("type") == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    raw = message.get("text")
+    if raw is None:
+        raw = message.get("bytes") or b""
+    try:
+        payload = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return {"detail": f"the frame is not JSON ({exc})"[:300], "errors": []}
+    try:
+        turn = TurnIn.model_validate(payload)
+    except ValidationError as exc:
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) or "(frame)" for e in errors)
+        return {"detail": f"not a turn: {fields}", "errors": errors}
+    try:
+        await asyncio.to_thread(desk.add_turn, contact_id, turn.speaker, turn.text)
+    except (UnknownContact, ValueError) as exc:
+        return {"detail": str(exc)[:300], "errors": []}
+    except Exception as exc:  # noqa: BLE001 - report to the client, keep the stream
+        return {"detail": f"{type(exc).__name__}: {str(exc)[:300]}", "errors": []}
+    return None

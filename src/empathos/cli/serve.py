@@ -61,15 +61,27 @@ def serve(
     settings = Settings(**overrides)
     if "live_writer" not in settings.model_fields_set:  # the store writer off the GIL
         settings = settings.model_copy(update={"live_writer": "process"})
+    if settings.live_journal_dir is None:  # acknowledged contacts survive a crash
+        settings = settings.model_copy(
+            update={"live_journal_dir": settings.data_dir / "live-journal"}
+        )
     engine = open_store(settings.database_url)
     sys.setswitchinterval(switch_interval_ms / 1000.0)
     _tune_gc(gc_threshold)
     console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
     api = create_app(settings, engine=engine)
-    uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
-    desk = getattr(api.state, "live_desk", None)
-    if desk is not None:  # write what the live desk still holds before exiting
-        desk.close(timeout=10.0)
+    # The desk starts with the server (its journal is replayed now, not on the first
+    # request) and is closed by the app's lifespan on SIGTERM/SIGINT (api/app.py), before
+    # uvicorn returns or re-raises the signal.
+    from empathos.api.contacts import get_desk
+
+    get_desk(api)
+    try:
+        uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
+    finally:
+        desk = getattr(api.state, "live_desk", None)
+        if desk is not None:  # uvicorn ended without running the lifespan's shutdown
+            desk.close(timeout=settings.live_shutdown_timeout_s)
 
 
 def _tune_gc(thresholds: str) -> None:

@@ -83,6 +83,40 @@ def _turn_speaker(conn: Connection, interaction_id: str, seq: int) -> str:
     return str(row.speaker)
 
 
+def _from_live(engine: Engine, interaction_id: str, seq: int) -> None:
+    """A turn of a live contact (``live_turns``) that is not an interaction yet: a closed
+    contact is imported now (the flywheel's own import, idempotent), so its turns can be
+    corrected at once; an open contact cannot be — its interaction does not exist until
+    it closes — and answers 409 naming ``interaction_id``."""
+    from empathos.act.live.flywheel import import_closed
+    from empathos.store.tables_live import live_contacts, live_turns
+
+    with engine.connect() as conn:
+        if conn.execute(
+            select(turns.c.seq).where(turns.c.interaction_id == interaction_id, turns.c.seq == seq)
+        ).first():
+            return
+        live = conn.execute(
+            select(live_contacts.c.status)
+            .select_from(
+                live_contacts.join(
+                    live_turns, live_turns.c.contact_id == live_contacts.c.contact_id
+                )
+            )
+            .where(live_turns.c.contact_id == interaction_id, live_turns.c.seq == seq)
+        ).first()
+    if live is None:
+        return  # not a live turn either: the 404 below
+    if live.status != "closed":
+        raise FeedbackError(
+            "interaction_id",
+            f"live contact {interaction_id!r} is still open; its turns can be corrected "
+            "once it is closed (it then becomes an interaction)",
+            status=409,
+        )
+    import_closed(engine, [interaction_id])
+
+
 def _current(conn: Connection, table: Any, interaction_id: str, seq: int, model: str | None) -> Any:
     """The annotation being corrected: of ``model`` if given, newest version first; else
     any model's (first by name then newest version) — None if the turn is not annotated."""
@@ -109,6 +143,7 @@ def correct_emotion(
     _check_author(author_id, author_role)
     if label not in CX_EMOTIONS:
         raise FeedbackError("label", f"{label!r} is not a CX emotion ({', '.join(CX_EMOTIONS)})")
+    _from_live(engine, interaction_id, seq)
     with engine.begin() as conn:
         speaker = _turn_speaker(conn, interaction_id, seq)
         if speaker != "customer":
@@ -160,6 +195,7 @@ def correct_empathy(
                 f"levels.{mech}", f"{level!r} is not a level (0 none, 1 weak, 2 strong)"
             )
     out: list[FeedbackRecord] = []
+    _from_live(engine, interaction_id, seq)
     with engine.begin() as conn:
         speaker = _turn_speaker(conn, interaction_id, seq)
         if speaker != "employee":

@@ -33,7 +33,8 @@ customer record     the last cached record even if stale, else an empty record (
                     the contact takes the real record once the late read has cached it
 pod state           the last loaded state; with none, nobody to route to: the contact queues
 database writes     kept in the write-behind queue and retried; beyond ``write_queue_max``
-                    the oldest are dropped and counted (``health()['writes_dropped']``)
+                    the oldest are dropped from memory and counted
+                    (``health()['writes_dropped']``); with a journal they stay on disk
 ==================  =========================================================================
 
 So a decision answers within about ``store_timeout_s + emotion_timeout_s`` plus compute
@@ -44,7 +45,10 @@ The package, by job: :mod:`~empathos.act.live.config` (budgets), ``resilience``
 (breaker, deadline pool, LRU), ``emotion`` (reading a turn), ``records`` (customer records
 and store reads), ``board`` (pod state and loads), ``contact`` (a contact in memory),
 ``decisions`` (decision payloads and their deferred explanations), ``writer``
-(write-behind, thread or process, on the store's one upsert) and ``desk`` (the desk).
+(write-behind, thread or process, on the store's one upsert), ``journal`` (the
+write-ahead journal: a row is on disk before its request is answered, replayed on
+start), ``flywheel`` (a closed contact imported as an interaction through listen's path
+and analyzed) and ``desk`` (the desk).
 
 One desk = one process's memory: run the API with one worker per desk (scale out by
 sharding contacts by id). Contacts not in memory are reloaded from ``live_contacts`` /
@@ -54,7 +58,7 @@ sharding contacts by id). Contacts not in memory are reloaded from ``live_contac
 from __future__ import annotations
 
 from empathos.act.live.config import DEFAULT_NEED, LiveConfig
-from empathos.act.live.contact import LiveContact, UnknownContact, new_contact_id
+from empathos.act.live.contact import LiveContact, UnknownContact, UnknownCustomer, new_contact_id
 from empathos.act.live.decisions import materialise
 from empathos.act.live.desk import LiveDesk
 from empathos.act.live.emotion import EmotionRead, EmotionReader
@@ -71,6 +75,7 @@ __all__ = [
     "LiveDesk",
     "RecordCache",
     "UnknownContact",
+    "UnknownCustomer",
     "default_pod_loader",
     "load_employee_languages",
     "materialise",

@@ -41,6 +41,10 @@ class LiveConfig:
     """Closed contacts kept in memory (oldest evicted first; the store still has them and
     a later read reloads one), so a long-running desk's memory stays bounded by its open
     contacts."""
+    flywheel: tuple[str, str] | None = None
+    """(emotion model, empathy model) to import and analyze closed contacts with
+    (:mod:`empathos.act.live.flywheel`); None: they stay in the live tables. The desk
+    sets it from ``Settings.live_flywheel``."""
     lead: LeadConfig = field(default_factory=LeadConfig)
     triage: TriageConfig = field(default_factory=TriageConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)

@@ -95,6 +95,11 @@ class UnknownContact(KeyError):
     """No live contact with this id (in memory or in the store)."""
 
 
+class UnknownCustomer(LookupError):
+    """A contact for a customer the store does not know (the store answered, and has no
+    customer row and no contact of that id)."""
+
+
 def new_contact_id() -> str:
     """A random 128-bit id. Not from ``uuid4``: ``os.urandom`` measured ~1 ms per call on
     this VM, a quarter of the routing budget; contact ids need uniqueness, not secrecy."""

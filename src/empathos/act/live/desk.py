@@ -29,7 +29,13 @@ from empathos.act.handoff_summary import summary_section
 from empathos.act.lead import LeadDecision, LeadState, evaluate_lead, mood_of
 from empathos.act.live.config import DEFAULT_NEED, LiveConfig, utcnow
 from empathos.act.live.board import PodBoard
-from empathos.act.live.contact import LiveContact, UnknownContact, load_contact, new_contact_id
+from empathos.act.live.contact import (
+    LiveContact,
+    UnknownContact,
+    UnknownCustomer,
+    load_contact,
+    new_contact_id,
+)
 from empathos.act.live.decisions import audit, defer, materialise, public_decision, request_json
 from empathos.act.live.emotion import EmotionRead, EmotionReader
 from empathos.act.live.experiment import Arm, RunningExperiment
@@ -75,6 +81,11 @@ class LiveDesk:
         self.engine = engine
         self.settings = settings or get_settings()
         self.config = config or LiveConfig()
+        if self.settings.live_flywheel and self.config.flywheel is None:
+            self.config = replace(
+                self.config,
+                flywheel=(str(self.settings.emotion_model), str(self.settings.empathy_model)),
+            )
         self.clock = clock
         self._deadline = Deadline("store", workers=4)
         self._model_deadline = Deadline("model", workers=2)
@@ -98,6 +109,10 @@ class LiveDesk:
             self._writer = ThreadWriter(engine, self.config)
         else:
             raise ValueError(f"writer must be 'thread' or 'process', not {writer!r}")
+        if self.settings.live_journal_dir is not None:  # durable before acknowledged
+            from empathos.act.live.journal import JournaledWriter
+
+            self._writer = JournaledWriter(self._writer, self.settings.live_journal_dir)
         self._lock = threading.RLock()
         self.board = PodBoard(
             engine, self.config, pod_loader, self._deadline, self.store_breaker, self._lock
@@ -145,11 +160,19 @@ class LiveDesk:
         language: str | None = None,
         need: str | None = None,
         contact_id: str | None = None,
+        require_customer: bool = False,
     ) -> dict[str, Any]:
-        """Route a new contact from its first customer message; returns the decision."""
+        """Route a new contact from its first customer message; returns the decision.
+
+        ``require_customer``: raise :class:`UnknownCustomer` when the store answered and
+        knows no such customer (what the API does). While the store cannot be read the
+        customer cannot be checked: the contact is routed without history (fallback)."""
         t0 = time.perf_counter()
         now = self.clock()
         record, rec_why = self.records.get(customer_id)
+        if require_customer and not rec_why and not record.found:
+            self.records.forget(customer_id)
+            raise UnknownCustomer(customer_id)
         lang = language or record.language or "en"
         emotion = self.emotions.read(text, lang)
         guess = detect_need(text)
@@ -644,6 +667,11 @@ class LiveDesk:
         """Wait until every queued write reached the store (tests, shutdown, audits)."""
         return self._writer.flush(timeout)
 
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until every queued write reached the store and every closed contact is an
+        interaction, analyzed (:mod:`empathos.act.live.flywheel`)."""
+        return self._writer.settle(timeout)
+
     def health(self) -> dict[str, Any]:
         """Breakers, caches and the write queue, for an operator."""
         return {
@@ -657,11 +685,17 @@ class LiveDesk:
             "writes_done": self._writer.written,
             "writes_dropped": self._writer.dropped,
             "writes_rejected": self._writer.rejected,
+            "journal_pending": getattr(self._writer, "pending_in_journal", None),
+            "contacts_imported": self._writer.imported,
             "write_error": self._writer.last_error,
         }
 
     def close(self, timeout: float = 2.0) -> None:
-        """Flush what can be flushed within ``timeout`` s and stop the background threads."""
+        """Flush what can be flushed within ``timeout`` s and stop the background threads
+        and the writer (child); a second call does nothing."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         self._writer.close(timeout)
         for d in (self._deadline, self._model_deadline):
             d.pool.shutdown(wait=False, cancel_futures=True)

@@ -65,6 +65,12 @@ class RecordCache:
             return entry[1], f"{why}; used the cached record from before"
         return CustomerRecord(customer_id), f"{why}; routed without the customer's history"
 
+    def forget(self, customer_id: str) -> None:
+        """Drop a cached record (an unknown customer: the next contact reads again, so a
+        customer imported meanwhile is found at once rather than after ``record_ttl_s``)."""
+        with self._lock:
+            self._cache.pop(customer_id, None)
+
     def peek(self, customer_id: str) -> CustomerRecord | None:
         """The cached record, fresh or not, without touching the store."""
         entry = self._cache.get(customer_id)

@@ -53,12 +53,19 @@ class ThreadWriter:
         self._idle = threading.Event()
         self._idle.set()
         self._stop = threading.Event()
+        self.flywheel: Any = None
+        if config.flywheel is not None:
+            from empathos.act.live.flywheel import Flywheel
+
+            self.flywheel = Flywheel(engine, *config.flywheel)
         self._thread = threading.Thread(target=self._run, name="live-writer", daemon=True)
         self._thread.start()
 
-    def put(self, table: Any, row: dict[str, Any]) -> None:
+    def put(self, table: Any, row: dict[str, Any], replayed: bool = False) -> None:
+        """Queue a row; ``replayed`` (from the journal): it may be stored already, so it is
+        written only if its key is not (a replay never duplicates)."""
         self._idle.clear()
-        self._q.put((table, row))
+        self._q.put((table, row, replayed))
 
     def _drain(self) -> None:
         while len(self._pending) < self.config.write_batch:
@@ -112,10 +119,12 @@ class ThreadWriter:
         if self._q.empty():
             self._idle.set()
 
-    def _write(self, rows: list[tuple[Any, dict[str, Any]]]) -> None:
+    def _write(self, rows: list[tuple[Any, dict[str, Any], bool]]) -> None:
         contacts: dict[str, dict[str, Any]] = {}
         inserts: dict[Any, list[dict[str, Any]]] = {}
-        for table, row in rows:
+        if any(again and t is not live_contacts for t, _, again in rows):
+            rows = _unstored(self.engine, rows)
+        for table, row, _ in rows:
             if table is live_contacts:
                 contacts[row["contact_id"]] = row  # the latest state of each contact wins
             elif table is routing_decisions:
@@ -129,10 +138,23 @@ class ThreadWriter:
             for table in (live_turns, routing_decisions, lead_changes, experiment_assignments):
                 if table in inserts:
                     conn.execute(table.insert(), inserts[table])
+        closed = [cid for cid, row in contacts.items() if row.get("status") == "closed"]
+        if closed and self.flywheel is not None:  # committed: the flywheel may read them
+            self.flywheel.notify(closed)
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until everything queued so far is written (``False`` on timeout)."""
         return self._idle.wait(timeout)
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until everything is written, and closed contacts imported and analyzed."""
+        if not self.flush(timeout):
+            return False
+        return self.flywheel is None or self.flywheel.settle(timeout)
+
+    @property
+    def imported(self) -> int:
+        return 0 if self.flywheel is None else self.flywheel.imported
 
     @property
     def pending(self) -> int:
@@ -142,6 +164,43 @@ class ThreadWriter:
         self.flush(timeout)
         self._stop.set()
         self._thread.join(2.0)
+        if self.flywheel is not None:
+            self.flywheel.close(timeout)
+
+
+#: The natural key of each insert-only table's rows (what a replayed row is matched on).
+KEYS = {
+    live_turns: ("contact_id", "seq"),
+    routing_decisions: ("contact_id", "seq", "kind"),
+    lead_changes: ("contact_id", "seq"),
+    experiment_assignments: ("experiment", "interaction_id"),
+}
+
+
+def _unstored(
+    engine: Engine, rows: list[tuple[Any, dict[str, Any], bool]]
+) -> list[tuple[Any, dict[str, Any], bool]]:
+    """``rows`` less the replayed ones whose key is already stored (contacts are upserts:
+    kept). One query per table over the replayed rows' contacts."""
+    from sqlalchemy import select
+
+    stored: dict[Any, set[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for table, key in KEYS.items():
+            mine = [r for t, r, again in rows if again and t is table]
+            if not mine:
+                continue
+            cols = [table.c[k] for k in key]
+            owner = cols[0] if table is not experiment_assignments else cols[1]
+            owners = sorted({r[owner.name] for r in mine})
+            found = conn.execute(select(*cols).where(owner.in_(owners)))
+            stored[table] = {tuple(x) for x in found}
+    out = []
+    for table, row, again in rows:
+        if again and table in stored and tuple(row[k] for k in KEYS[table]) in stored[table]:
+            continue
+        out.append((table, row, again))
+    return out
 
 
 TABLES = {
@@ -150,15 +209,56 @@ TABLES = {
 }
 
 
-def writer_process(url: str, config: LiveConfig, source: Any, stats: Any, error: Any) -> None:
+def _watch_parent(parent: int, deathsig: bool, interval_s: float = 0.5) -> None:
+    """Exit this child when ``parent`` (the pid that spawned it, passed in: a child still
+    importing when its parent died would read ``getppid()`` as the adopter's) is gone.
+
+    Two ways, both needed: ``prctl(PR_SET_PDEATHSIG)`` (Linux; only when spawned from the
+    parent's main thread, since the signal fires when the spawning *thread* ends) and a
+    thread polling ``getppid()``. What the child still held unwritten is in the desk's
+    journal when it has one (replayed on the next start)."""
+    import os
+    import sys
+
+    if deathsig and sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PDEATHSIG
+    if os.getppid() != parent:  # died while this child was starting
+        os._exit(3)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval_s)
+        os._exit(3)
+
+    threading.Thread(target=watch, name="live-writer-parent-watch", daemon=True).start()
+
+
+def writer_process(
+    url: str,
+    config: LiveConfig,
+    source: Any,
+    stats: Any,
+    error: Any,
+    parent: int,
+    deathsig: bool = False,
+) -> None:
     """The child process of :class:`ProcessWriter`: a :class:`ThreadWriter` on its own engine,
-    fed from the inter-process queue; ``stats`` = [written, rejected, dropped]."""
+    fed from the inter-process queue; ``stats`` = [written, rejected, dropped, imported,
+    flywheel busy]. It exits when its parent is gone (:func:`_watch_parent`), so even a
+    SIGKILLed server leaves no orphan writer."""
     from empathos.store import make_engine
 
+    _watch_parent(parent, deathsig)
     writer = ThreadWriter(make_engine(url), config)
 
     def report() -> None:
         stats[0], stats[1], stats[2] = writer.written, writer.rejected, writer.dropped
+        fw = writer.flywheel
+        stats[3] = writer.imported
+        stats[4] = int(fw is not None and not fw.settle(0))
         msg = (writer.last_error or "").encode("utf-8", "replace")[:255]
         error.value = msg
 
@@ -172,7 +272,7 @@ def writer_process(url: str, config: LiveConfig, source: Any, stats: Any, error:
         item = source.get()
         if item is None:
             break
-        writer.put(TABLES[item[0]], item[1])
+        writer.put(TABLES[item[0]], item[1], item[2])
     writer.close(timeout=30.0)
     report()
 
@@ -186,24 +286,33 @@ class ProcessWriter:
     def __init__(self, url: str, config: LiveConfig) -> None:
         import itertools
         import multiprocessing as mp
+        import os
 
         ctx = mp.get_context("spawn")
         self._q = ctx.Queue()
-        self._stats = ctx.Array("q", 3, lock=False)
+        self._stats = ctx.Array("q", 5, lock=False)
         self._error = ctx.Array("c", 256, lock=False)
         self._count = itertools.count(1)
         self._put = 0
         self._proc = ctx.Process(
             target=writer_process,
-            args=(url, config, self._q, self._stats, self._error),
+            args=(
+                url,
+                config,
+                self._q,
+                self._stats,
+                self._error,
+                os.getpid(),
+                threading.current_thread() is threading.main_thread(),
+            ),
             name="live-writer",
             daemon=True,
         )
         self._proc.start()
 
-    def put(self, table: Any, row: dict[str, Any]) -> None:
+    def put(self, table: Any, row: dict[str, Any], replayed: bool = False) -> None:
         self._put = next(self._count)
-        self._q.put((table.name, row))
+        self._q.put((table.name, row, replayed))
 
     @property
     def written(self) -> int:
@@ -233,9 +342,33 @@ class ProcessWriter:
             time.sleep(0.005)
         return True
 
+    @property
+    def imported(self) -> int:
+        return int(self._stats[3])
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until everything is written, and closed contacts imported and analyzed."""
+        end = time.monotonic() + timeout
+        if not self.flush(timeout):
+            return False
+        time.sleep(0.1)  # the child reports every 20 ms
+        while self._stats[4]:
+            if time.monotonic() > end or not self._proc.is_alive():
+                return False
+            time.sleep(0.02)
+        return True
+
     def close(self, timeout: float = 2.0) -> None:
+        """Flush, stop the child and join it (terminated, then killed, if it hangs), and
+        release the queue's feeder thread: nothing of the writer outlives this call."""
         self.flush(timeout)
         self._q.put(None)
-        self._proc.join(timeout)
+        self._proc.join(timeout + 5.0)
         if self._proc.is_alive():
             self._proc.terminate()
+            self._proc.join(2.0)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(2.0)
+        self._q.close()
+        self._q.join_thread()
