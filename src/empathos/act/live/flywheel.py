@@ -6,7 +6,7 @@ rows (written by the write-behind) are turned into one interaction record — th
 shape an import takes, with its turns under the same seq numbers, the final lead as
 ``employee_id``, the routing decisions and lead changes and the experiment arm under
 ``attributes.live`` / ``attributes.arm`` — and imported through
-:func:`empathos.listen.ingest_records.ingest_records`, the file import's own path. Then
+:func:`empathos.listen.ingest.ingest_records`, the file import's own path. Then
 ``analyze`` (understand's incremental run: it annotates only unannotated turns) scores it.
 
 Idempotent by construction: only closed contacts with no interaction of their id are
@@ -125,7 +125,7 @@ def contact_records(engine: Engine, ids: list[str]) -> list[dict[str, Any]]:
 
 def import_closed(engine: Engine, ids: Iterable[str] | None = None) -> int:
     """Import the closed live contacts not yet interactions; how many were stored new."""
-    from empathos.listen.ingest_records import ingest_records
+    from empathos.listen.ingest import ingest_records
 
     todo = pending_contacts(engine, ids)
     if not todo:
@@ -133,7 +133,9 @@ def import_closed(engine: Engine, ids: Iterable[str] | None = None) -> int:
     records = contact_records(engine, todo)
     if not records:
         return 0
-    report, rejects = ingest_records(records, engine, kind="interactions", source=SOURCE)
+    report, rejects = ingest_records(
+        enumerate(records, 1), engine, kind="interactions", label=SOURCE
+    )
     for r in rejects:
         log.warning("live flywheel: contact rejected by the import: %s", r)
     return report.new
