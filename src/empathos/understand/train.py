@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,10 +24,16 @@ from pathlib import Path
 import numpy as np
 
 from empathos.understand.backends import _encoder, _features
-from empathos.understand.backends._linear import MODELS_DIR, LinearHead
+from empathos.understand.backends._linear import MODELS_DIR
 from empathos.understand.backends.default import EMOTION_ARTEFACT
 from empathos.understand.emotions import GOEMOTIONS_LABELS
 from empathos.understand.evaluate_metrics import tune_threshold
+from empathos.understand.train_common import (  # noqa: F401 - re-exported (training.py)
+    SEED,
+    embed_cached,
+    fit_head,
+    save_artefact,
+)
 from empathos.understand.train_data import GOEMOTIONS_SPLIT, load_goemotions
 from empathos.understand.train_empathy import (  # noqa: F401 - re-exported (training.py)
     SUPPLEMENT,
@@ -38,67 +42,10 @@ from empathos.understand.train_empathy import (  # noqa: F401 - re-exported (tra
     train_empathy,
 )
 
-SEED = 13
 # Hand-written customer messages in six languages with GoEmotions labels: Reddit has few
 # service complaints ("fourth time I call", "still no answer"), which it would call neutral.
 EMOTION_SUPPLEMENT = MODELS_DIR / "emotion_supplement.csv"
 EMOTION_SUPPLEMENT_WEIGHT = 10.0  # fixed a priori (dev is Reddit and cannot measure this)
-
-
-def _cache_dir() -> Path:
-    """The settings' ``cache_dir`` (``EMPATHOS_CACHE``, default ``~/.cache/empathos``)."""
-    from empathos.config import get_settings
-
-    d = Path(get_settings().cache_dir)
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def embed_cached(texts: Sequence[str], encoder: str = _encoder.ENCODER_NAME) -> np.ndarray:
-    """Encoder embeddings, cached on disk by a hash of the texts and the encoder name."""
-    key = hashlib.sha256(("\x00".join(texts) + encoder).encode()).hexdigest()[:20]
-    path = _cache_dir() / f"emb-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    enc = _encoder.get_encoder(encoder)
-    if not texts:
-        return np.zeros((0, enc.dim), dtype=np.float32)
-    emb = np.concatenate([enc.encode(texts[i : i + 2048]) for i in range(0, len(texts), 2048)])
-    np.save(path, emb)
-    return emb
-
-
-def fit_head(
-    x: np.ndarray,
-    y: np.ndarray,
-    c: float,
-    weight: np.ndarray | None = None,
-    class_weight: str | None = None,
-    warm: object | None = None,
-) -> tuple[LinearHead, object]:
-    """Standardised multinomial logistic regression (sklearn, only needed to train).
-
-    ``warm``: the classifier returned by a previous call on the same data; its solution is
-    the starting point, so a grid over C costs little more than one fit."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean = x.mean(0)
-    scale = x.std(0) + 1e-6
-    clf = warm or LogisticRegression(
-        max_iter=300, class_weight=class_weight, random_state=SEED, warm_start=True
-    )
-    clf.set_params(C=c)
-    clf.fit((x - mean) / scale, y, sample_weight=weight)
-    k = int(y.max()) + 1
-    coef = np.zeros((x.shape[1], k), dtype=np.float32)
-    intercept = np.full(k, -30.0, dtype=np.float32)  # classes never seen stay impossible
-    coef[:, clf.classes_] = (
-        clf.coef_.T if len(clf.classes_) > 2 else np.hstack([-clf.coef_.T, clf.coef_.T]) / 2
-    )
-    intercept[clf.classes_] = (
-        clf.intercept_ if len(clf.classes_) > 2 else np.array([-1, 1]) * clf.intercept_[0] / 2
-    )
-    return LinearHead(mean.astype(np.float32), scale.astype(np.float32), coef, intercept), clf
 
 
 def expand_multilabel(x: np.ndarray, y28: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -162,16 +109,6 @@ def read_emotion_supplement(path: Path = EMOTION_SUPPLEMENT) -> tuple[list[str],
         for label in r["labels"].split(";"):
             y[i, GOEMOTIONS_LABELS.index(label.strip())] = 1
     return [r["text"] for r in rows], y
-
-
-def save_artefact(stem: str, arrays: dict[str, np.ndarray], card: dict) -> None:
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(MODELS_DIR / f"{stem}.npz", **arrays)
-    (MODELS_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n")
-    print(
-        f"wrote {MODELS_DIR / stem}.npz ({(MODELS_DIR / f'{stem}.npz').stat().st_size / 1e6:.2f} "
-        "MB)"
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

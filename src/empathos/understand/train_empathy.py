@@ -67,7 +67,7 @@ def read_supplement(path=SUPPLEMENT) -> tuple[list[str], list[str], np.ndarray]:
 
 def _embed(texts: Sequence[str], encoder: str) -> np.ndarray:
     """Embeddings of ``texts``, each distinct text encoded once (cached on disk)."""
-    from empathos.understand.train import embed_cached
+    from empathos.understand.train_common import embed_cached
 
     uniq = sorted(set(texts))
     emb = embed_cached(uniq, encoder=encoder)
@@ -87,7 +87,7 @@ def _fit_epitome(
     j: int, x: np.ndarray, y: np.ndarray, w: np.ndarray, x_dev: np.ndarray, y_dev: np.ndarray
 ) -> tuple[float, dict, LinearHead]:
     """The 3-level head of mechanism ``j`` with the best EPITOME dev macro-F1."""
-    from empathos.understand.train import fit_head
+    from empathos.understand.train_common import fit_head
 
     best = None
     for cw in GRID_CLASS_WEIGHT:
@@ -109,7 +109,7 @@ def _fit_esconv(
     j: int, x: np.ndarray, y: np.ndarray, w: np.ndarray, x_val: np.ndarray, y_val: np.ndarray
 ) -> tuple[float, dict, LinearHead]:
     """The binary ESConv head of mechanism ``j`` with the best ESConv val AUC."""
-    from empathos.understand.train import fit_head
+    from empathos.understand.train_common import fit_head
 
     best, clf = None, None
     for c in GRID_ESCONV_C:
@@ -123,7 +123,7 @@ def _fit_esconv(
 
 def train_empathy(encoder: str = _encoder.ENCODER_NAME) -> dict:
     """Fit, tune and save ``empathy-<backend>`` (see the module docstring); returns the card."""
-    from empathos.understand.train import SEED, save_artefact
+    from empathos.understand.train_common import SEED, save_artefact
 
     t0 = time.time()
     tr, dev = epitome_split("train"), epitome_split("dev")
