@@ -28,11 +28,11 @@ Each turn carries one strategy, so a reply that also asks a question (a Reassura
 in "how are you coping?") counts for one mechanism only: the labels are a lower bound.
 
 **Phatic turns are none, whatever their strategy.** ESConv's annotators tagged the opening
-"Hi, good afternoon." or "Hello, how are you today?" as Question (577 times), Restatement
-or Reflection; a contact centre must not count a greeting as exploring the customer's
-situation (issue 15). A supporter turn is phatic when nothing is left after removing
-greetings, "how are you (doing/today)", "how can I help you", thanks and names
-(:func:`is_phatic`); this applies to training *and* to the validation/test labels, and the
+"Hi, good afternoon." or "Hello, how are you today?" as Question (366 times), Restatement
+or Reflection (679 phatic turns in all); a contact centre must not count a greeting as
+exploring the customer's situation (issue 15). A supporter turn is phatic when nothing is
+left after removing greetings, "how are you (doing/today)", "how can I help you", thanks
+and names (:func:`is_phatic`); this applies to training *and* to the validation/test labels, and the
 bench reports the raw mapping as well.
 
 **The post** is the seeker's turn(s) since the previous supporter turn (joined with a
