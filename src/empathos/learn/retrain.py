@@ -338,7 +338,9 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
         [np.ones(len(tr.levels[:n])), np.full(len(s_levels), EMPATHY_SUPPLEMENT_WEIGHT)]
     )
     x_test, y_test = feats(test.seeker[:e], test.response[:e]), test.levels[:e]
-    arrays: dict[str, np.ndarray] = {}
+    # start from the deployed arrays: the ESConv heads and mixing weights of default v2
+    # (understand.train_empathy) are kept as they are; only the EPITOME heads are refitted
+    arrays: dict[str, np.ndarray] = dict(deployed_arrays)
     per: dict[str, dict[str, float]] = {}
     for j, mech in enumerate(EMPATHY_MECHANISMS):
         seekers, replies, levels = fb[mech]

@@ -46,3 +46,21 @@ def multiclass_macro_f1(
     p = np.eye(n_classes, dtype=np.int8)[np.asarray(y_pred)]
     per = f1_per_label(t, p)
     return float(per.mean()), [float(x) for x in per]
+
+
+def binary_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve of ``scores`` for 0/1 ``y_true`` (ties count one half:
+    the Mann-Whitney statistic), NaN when one class is absent."""
+    y = np.asarray(y_true).astype(bool).reshape(-1)
+    s = np.asarray(scores, dtype=np.float64).reshape(-1)
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    order = np.argsort(s, kind="mergesort")
+    ranks = np.empty(len(s), dtype=np.float64)
+    sorted_s = s[order]
+    # average ranks over ties
+    _, first, counts = np.unique(sorted_s, return_index=True, return_counts=True)
+    avg = first + (counts - 1) / 2.0 + 1.0
+    ranks[order] = np.repeat(avg, counts)
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))

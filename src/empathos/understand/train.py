@@ -1,20 +1,22 @@
 """Rebuild the committed model artefacts.
 
-``python -m empathos.understand.train [emotion|empathy|all]``.
+``python -m empathos.understand.train [emotion|empathy|all] [--encoder NAME]``.
+
+A thin dispatcher: the empathy heads are trained in ``train_empathy`` (EPITOME + ESConv +
+supplement, see there); the emotion heads here.
 
 Reproducible by construction: fixed seed, fixed data (``../shared/data``), fixed splits
-(GoEmotions' own; ``EPITOME_SPLIT``), fixed hyper-parameter grids searched on *dev* only;
-the test splits are never read here. Runs in a few minutes on 2 cores (the encoder embeds
-~60k texts once; embeddings are cached in ``Settings.cache_dir``: ``$EMPATHOS_CACHE`` or
-``~/.cache/empathos``).
+(GoEmotions' own; ``EPITOME_SPLIT``; ``ESCONV_SPLIT``), fixed hyper-parameter grids
+searched on *dev* / *val* only; GoEmotions and EPITOME test are never read here (ESConv
+test is scored once, after the choice, for the empathy card). Runs in a few minutes on 2
+cores (the encoder embeds ~60k texts once; embeddings are cached in
+``Settings.cache_dir``: ``$EMPATHOS_CACHE`` or ``~/.cache/empathos``).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,78 +24,28 @@ from pathlib import Path
 import numpy as np
 
 from empathos.understand.backends import _encoder, _features
-from empathos.understand.backends._linear import MODELS_DIR, LinearHead
-from empathos.understand.backends.default import EMOTION_ARTEFACT, EMPATHY_ARTEFACT
+from empathos.understand.backends._linear import MODELS_DIR
+from empathos.understand.backends.default import EMOTION_ARTEFACT
 from empathos.understand.emotions import GOEMOTIONS_LABELS
-from empathos.understand.evaluate_metrics import multiclass_macro_f1, tune_threshold
-from empathos.understand.protocols import EMPATHY_MECHANISMS
-from empathos.understand.train_data import (
-    EPITOME_SPLIT,
-    GOEMOTIONS_SPLIT,
-    epitome_split,
-    load_goemotions,
+from empathos.understand.evaluate_metrics import tune_threshold
+from empathos.understand.train_common import (  # noqa: F401 - re-exported (training.py)
+    SEED,
+    embed_cached,
+    fit_head,
+    save_artefact,
+)
+from empathos.understand.train_data import GOEMOTIONS_SPLIT, load_goemotions
+from empathos.understand.train_empathy import (  # noqa: F401 - re-exported (training.py)
+    SUPPLEMENT,
+    SUPPLEMENT_WEIGHT,
+    read_supplement,
+    train_empathy,
 )
 
-SEED = 13
-SUPPLEMENT = MODELS_DIR / "empathy_supplement.csv"
-SUPPLEMENT_WEIGHT = 3.0  # each hand-written customer-service pair counts as three Reddit pairs
 # Hand-written customer messages in six languages with GoEmotions labels: Reddit has few
 # service complaints ("fourth time I call", "still no answer"), which it would call neutral.
 EMOTION_SUPPLEMENT = MODELS_DIR / "emotion_supplement.csv"
 EMOTION_SUPPLEMENT_WEIGHT = 10.0  # fixed a priori (dev is Reddit and cannot measure this)
-
-
-def _cache_dir() -> Path:
-    """The settings' ``cache_dir`` (``EMPATHOS_CACHE``, default ``~/.cache/empathos``)."""
-    from empathos.config import get_settings
-
-    d = Path(get_settings().cache_dir)
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def embed_cached(texts: Sequence[str]) -> np.ndarray:
-    """Encoder embeddings, cached on disk by a hash of the texts and the encoder name."""
-    key = hashlib.sha256(("\x00".join(texts) + _encoder.ENCODER_NAME).encode()).hexdigest()[:20]
-    path = _cache_dir() / f"emb-{key}.npy"
-    if path.exists():
-        return np.load(path)
-    emb = np.concatenate([_encoder.encode(texts[i : i + 2048]) for i in range(0, len(texts), 2048)])
-    np.save(path, emb)
-    return emb
-
-
-def fit_head(
-    x: np.ndarray,
-    y: np.ndarray,
-    c: float,
-    weight: np.ndarray | None = None,
-    class_weight: str | None = None,
-    warm: object | None = None,
-) -> tuple[LinearHead, object]:
-    """Standardised multinomial logistic regression (sklearn, only needed to train).
-
-    ``warm``: the classifier returned by a previous call on the same data; its solution is
-    the starting point, so a grid over C costs little more than one fit."""
-    from sklearn.linear_model import LogisticRegression
-
-    mean = x.mean(0)
-    scale = x.std(0) + 1e-6
-    clf = warm or LogisticRegression(
-        max_iter=300, class_weight=class_weight, random_state=SEED, warm_start=True
-    )
-    clf.set_params(C=c)
-    clf.fit((x - mean) / scale, y, sample_weight=weight)
-    k = int(y.max()) + 1
-    coef = np.zeros((x.shape[1], k), dtype=np.float32)
-    intercept = np.full(k, -30.0, dtype=np.float32)  # classes never seen stay impossible
-    coef[:, clf.classes_] = (
-        clf.coef_.T if len(clf.classes_) > 2 else np.hstack([-clf.coef_.T, clf.coef_.T]) / 2
-    )
-    intercept[clf.classes_] = (
-        clf.intercept_ if len(clf.classes_) > 2 else np.array([-1, 1]) * clf.intercept_[0] / 2
-    )
-    return LinearHead(mean.astype(np.float32), scale.astype(np.float32), coef, intercept), clf
 
 
 def expand_multilabel(x: np.ndarray, y28: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -144,7 +96,7 @@ def train_emotion(grid: Sequence[float] = (0.01, 0.03, 0.1)) -> dict:
         "grid": results,
         "seconds": round(time.time() - t0, 1),
     }
-    _save(EMOTION_ARTEFACT, head.arrays(""), card)
+    save_artefact(EMOTION_ARTEFACT, head.arrays(""), card)
     return card
 
 
@@ -159,87 +111,22 @@ def read_emotion_supplement(path: Path = EMOTION_SUPPLEMENT) -> tuple[list[str],
     return [r["text"] for r in rows], y
 
 
-def read_supplement(path: Path = SUPPLEMENT) -> tuple[list[str], list[str], np.ndarray]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    levels = np.array([[int(r[m]) for m in EMPATHY_MECHANISMS] for r in rows], dtype=np.int64)
-    return [r["seeker"] for r in rows], [r["response"] for r in rows], levels
-
-
-def _empathy_x(seekers: list[str], responses: list[str]) -> np.ndarray:
-    return _features.empathy_features(
-        seekers, responses, embed_cached(seekers), embed_cached(responses)
-    )
-
-
-def train_empathy(
-    grid: Sequence[float] = (0.003, 0.01, 0.03, 0.1),
-    class_weights: Sequence[str | None] = (None, "balanced"),
-) -> dict:
-    t0 = time.time()
-    tr, dev = epitome_split("train"), epitome_split("dev")
-    s_seek, s_resp, s_levels = read_supplement()
-    x_tr = np.vstack([_empathy_x(tr.seeker, tr.response), _empathy_x(s_seek, s_resp)])
-    y_tr = np.vstack([tr.levels, s_levels])
-    w_tr = np.concatenate([np.ones(len(tr.levels)), np.full(len(s_levels), SUPPLEMENT_WEIGHT)])
-    x_dev = _empathy_x(dev.seeker, dev.response)
-    arrays: dict[str, np.ndarray] = {}
-    chosen: dict[str, dict] = {}
-    for j, mech in enumerate(EMPATHY_MECHANISMS):
-        best = None
-        for cw in class_weights:
-            clf = None
-            for c in grid:
-                head, clf = fit_head(x_tr, y_tr[:, j], c, w_tr, cw, warm=clf)
-                f1, _ = multiclass_macro_f1(
-                    dev.levels[:, j], head.predict_proba(x_dev).argmax(1), 3
-                )
-                print(f"empathy {mech} C={c} class_weight={cw}: dev macro-F1 {f1:.4f}", flush=True)
-                if best is None or f1 > best[0]:
-                    best = (f1, c, cw, head)
-        f1, c, cw, head = best
-        arrays.update(head.arrays(f"{mech}_"))
-        chosen[mech] = {"C": c, "class_weight": cw, "dev_macro_f1": round(f1, 4)}
-    card = {
-        "name": "default",
-        "version": "1",
-        "kind": "empathy",
-        "encoder": _encoder.ENCODER_NAME,
-        "data": EPITOME_SPLIT,
-        "supplement": SUPPLEMENT.name,
-        "supplement_rows": len(s_levels),
-        "supplement_weight": SUPPLEMENT_WEIGHT,
-        "trained_on": "train+supplement",
-        "tuned_on": "dev",
-        "seed": SEED,
-        "heads": chosen,
-        "seconds": round(time.time() - t0, 1),
-    }
-    _save(EMPATHY_ARTEFACT, arrays, card)
-    return card
-
-
-def _save(stem: str, arrays: dict[str, np.ndarray], card: dict) -> None:
-    MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(MODELS_DIR / f"{stem}.npz", **arrays)
-    (MODELS_DIR / f"{stem}.json").write_text(json.dumps(card, indent=2) + "\n")
-    print(
-        f"wrote {MODELS_DIR / stem}.npz ({(MODELS_DIR / f'{stem}.npz').stat().st_size / 1e6:.2f} "
-        "MB)"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "what", nargs="?", default="all", choices=["emotion", "empathy", "transformer", "all"]
+    )
+    parser.add_argument(
+        "--encoder",
+        default=_encoder.ENCODER_NAME,
+        help=f"sentence encoder of the heads (default {_encoder.ENCODER_NAME})",
     )
     args = parser.parse_args(argv)
     np.random.seed(SEED)
     if args.what in ("emotion", "all"):
         train_emotion()
     if args.what in ("empathy", "all"):
-        train_empathy()
+        train_empathy(encoder=args.encoder)
     if args.what == "transformer":
         from empathos.understand.train_transformer import main as train_transformer
 

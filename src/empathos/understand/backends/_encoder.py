@@ -9,7 +9,9 @@ is shared across languages — the cross-lingual transfer the issue asks for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -38,3 +40,33 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(
         _use().encode([t if t and t.strip() else "." for t in texts]), dtype=np.float32
     )
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """A named sentence encoder: what a trained head's card records and training calls."""
+
+    name: str
+    dim: int
+    encode: Callable[[Sequence[str]], np.ndarray]
+
+
+_ENCODERS: dict[str, Callable[[], Encoder]] = {
+    ENCODER_NAME: lambda: Encoder(ENCODER_NAME, DIM, encode),
+}
+
+
+def register_encoder(name: str, factory: Callable[[], Encoder]) -> None:
+    """Make ``get_encoder(name)`` build ``factory()`` (other encoder modules call this)."""
+    _ENCODERS[name] = factory
+
+
+def get_encoder(name: str = ENCODER_NAME) -> Encoder:
+    """The encoder called ``name`` (``use-multilingual-v3`` by default)."""
+    if name not in _ENCODERS and name == "static-use-v1":
+        # the static encoder (issue 15, i15-fast) registers itself when imported
+        with contextlib.suppress(ImportError):
+            from empathos.understand.backends import _static  # noqa: F401
+    if name not in _ENCODERS:
+        raise KeyError(f"unknown encoder {name!r}; known: {', '.join(sorted(_ENCODERS))}")
+    return _ENCODERS[name]()
