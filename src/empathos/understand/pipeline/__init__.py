@@ -17,6 +17,9 @@ Steps, each restartable (a crash loses at most one batch, the next run resumes):
    memory — one transaction per batch.
 4. *Score* every interaction without an ``interaction_scores`` row for this (emotion
    model, empathy model) pair: peak–end, market-convention scores, effort.
+   Each scored contact also gets its predicted CSAT (``csat``: table ``interaction_csat``),
+   then those without a calibrated figure are calibrated to the surveys where there are
+   enough.
 5. *Journeys* for every customer with scores but no journey row for this emotion model.
 
 The package, by step around one :class:`~empathos.understand.pipeline.run.AnalysisRun`
@@ -87,13 +90,18 @@ def analyze(
     em, pm = resolve_models(emotion_model, empathy_model)
     report = AnalyzeReport(em.name, em.version, pm.name, pm.version, rerun=rerun)
     t0 = time.perf_counter()
-    run = AnalysisRun(engine, em, pm, cfg, batch_size, report)
+    from empathos.understand.csat import load_model
+    from empathos.understand.pipeline import csat as csat_step
+
+    run = AnalysisRun(engine, em, pm, cfg, batch_size, report, csat_model=load_model())
+    report.csat_model = csat_step.model_version(run.csat_model, em, pm)
     n_pending = run.prepare()
 
     with nullcontext(display) if display is not None else _rich_bar(progress) as bar:
         run.bar = bar
         annotate(run, n_pending)
         score(run)
+        report.csat_calibration = csat_step.calibrate(engine)
         journeys(run)
     report.seconds = time.perf_counter() - t0
     return report

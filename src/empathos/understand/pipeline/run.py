@@ -77,6 +77,8 @@ class AnalyzeReport:
     turns_empathy: int = 0
     interactions_scored: int = 0
     customers_updated: int = 0
+    csat_model: str = ""
+    csat_calibration: str = ""
     seconds: float = 0.0
 
     @property
@@ -103,6 +105,9 @@ class AnalysisRun:
     report: AnalyzeReport
     bar: Any = None
     """A ``rich.progress.Progress`` (possibly disabled), or None for no progress at all."""
+    csat_model: Any = None
+    """The predicted-CSAT model (``understand.csat.CsatModel``), None when not installed
+    (every contact's figure is then unknown, with that reason)."""
 
     def progress(
         self, description: str, total: int | None, unit: str = ""
