@@ -237,9 +237,7 @@ def interaction_conditions(
     return out
 
 
-def predicted_csat(
-    conn: Connection, interaction_ids: list[str] | None = None
-) -> dict[str, float]:
+def predicted_csat(conn: Connection, interaction_ids: list[str] | None = None) -> dict[str, float]:
     """Each interaction's predicted CSAT (1–5): the calibrated figure where the company's
     surveys allowed one, else the model's. Interactions whose figure is unknown (no
     customer turn, no model) are absent — never 0. ``interaction_ids`` limits the read."""

@@ -80,6 +80,7 @@ FEATURES: tuple[str, ...] = (
     "log_customer_words",
 )
 
+
 def normalise_text(text: str) -> str:
     """Effort's normalisation (lower case, no punctuation) without accents, so one
     unaccented pattern matches "bestätigt" and "bestatigt", "résolu" and "resolu"."""

@@ -97,8 +97,12 @@ def fit_remembered(
 ) -> dict[str, Any]:
     """The weights fit on train and its test figures (see the module docstring)."""
     fit = pe.fit_peak_end_weights(
-        _matrix(terms["train"]), ratings["train"], kind="linear", terms=FIT_TERMS,
-        n_boot=N_BOOT, seed=USS_SEED,
+        _matrix(terms["train"]),
+        ratings["train"],
+        kind="linear",
+        terms=FIT_TERMS,
+        n_boot=N_BOOT,
+        seed=USS_SEED,
     )
     weights = fit.to_weights()
     weights_ci = _weights_ci(_matrix(terms["train"]), ratings["train"])
@@ -177,9 +181,7 @@ def evaluate(
             **{f"{k}_val_tuned": v for k, v in two_class(p["test"], y["test"], cut).items()},
         }
         if name == "predicted_csat":
-            row.update(
-                {f"{k}_at_3.5": v for k, v in two_class(p["test"], y["test"], 3.5).items()}
-            )
+            row.update({f"{k}_at_3.5": v for k, v in two_class(p["test"], y["test"], 3.5).items()})
         out[name] = row
     sat = y["test"] >= SATISFIED_AT
     out["majority_class"] = {"accuracy": float(max(sat.mean(), 1 - sat.mean()))}
@@ -237,9 +239,7 @@ def run(emotion_model: str | None = None, empathy_model: str | None = None) -> d
     shipped = pe.PeakEndWeights(**fits["model"]["weights"])
     preds = {
         "predicted_csat": {p: model.predict_rows(x[p]) for p in PARTS},
-        "mean_valence": {
-            p: np.array([t.mean for t in by_basis["model"][p]]) for p in PARTS
-        },
+        "mean_valence": {p: np.array([t.mean for t in by_basis["model"][p]]) for p in PARTS},
         "peak_end_kahneman": {
             p: np.array([pe.remembered_from_terms(t, pe.KAHNEMAN) for t in by_basis["model"][p]])
             for p in PARTS
@@ -287,9 +287,12 @@ def table(report: dict[str, Any]) -> str:
     lines.append("|---|---|---|---|---|---|---|")
     for basis, f in report["remembered"]["fits"].items():
         w, t, ci = f["weights"], f["test"], f["weights_ci"]
-        cells = [f"{w[k]:.2f} [{ci[k][0]:.2f}, {ci[k][1]:.2f}]" for k in ("first", "peak", "end", "mean")]
+        cells = [
+            f"{w[k]:.2f} [{ci[k][0]:.2f}, {ci[k][1]:.2f}]" for k in ("first", "peak", "end", "mean")
+        ]
         lines.append(
-            f"| {basis} | " + " | ".join(cells)
+            f"| {basis} | "
+            + " | ".join(cells)
             + f" | {t['spearman_remembered']:.3f} | {t['spearman_mean']:.3f} |"
         )
     lines += ["", "| USS test | Spearman [95% CI] | 2-class acc (val cut) | balanced acc |"]

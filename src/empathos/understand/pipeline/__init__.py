@@ -40,7 +40,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from empathos.understand.pipeline.annotate import annotate, seeker_texts
-from empathos.understand.pipeline.fit import fit_peak_end_from_store, match_outcomes
+from empathos.understand.pipeline.fit import (
+    fit_peak_end_from_store,
+    fit_remembered_for_company,
+    match_outcomes,
+)
 from empathos.understand.pipeline.journeys import journeys
 from empathos.understand.pipeline.run import (
     KINDS,
@@ -59,6 +63,7 @@ __all__ = [
     "AnalyzeReport",
     "analyze",
     "fit_peak_end_from_store",
+    "fit_remembered_for_company",
     "match_outcomes",
     "score_interaction",
     "seeker_texts",

@@ -52,7 +52,9 @@ def view_from(
     )
 
 
-def predict_row(model: cs.CsatModel | None, view: cs.ContactView) -> tuple[float | None, str | None]:
+def predict_row(
+    model: cs.CsatModel | None, view: cs.ContactView
+) -> tuple[float | None, str | None]:
     """``(predicted CSAT, None)`` or ``(None, why not)``: unknown is never 0."""
     if model is None:
         return None, "no CSAT model artefact installed (python -m empathos.understand.train_csat)"
