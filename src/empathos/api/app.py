@@ -26,6 +26,7 @@ ROUTER_MODULES = (
     "empathos.api.learn",
     "empathos.api.assess",
     "empathos.api.summary",
+    "empathos.api.csat",
     "empathos.web.routes",
 )
 

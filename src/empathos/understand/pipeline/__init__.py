@@ -106,7 +106,10 @@ def analyze(
         run.bar = bar
         annotate(run, n_pending)
         score(run)
-        report.csat_calibration = csat_step.calibrate(engine)
+        if cfg.predict_csat:
+            t_csat = time.perf_counter()
+            report.csat_calibration = csat_step.calibrate(engine)
+            report.csat_seconds += time.perf_counter() - t_csat
         journeys(run)
     report.seconds = time.perf_counter() - t0
     return report

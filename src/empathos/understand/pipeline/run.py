@@ -52,6 +52,9 @@ class AnalyzeConfig:
     effort: eff.EffortConfig = field(default_factory=eff.EffortConfig)
     half_life_days: float = jny.HALF_LIFE_DAYS
     loss_aversion: float = jny.LOSS_AVERSION
+    #: Predict CSAT for each scored contact (``interaction_csat``); off only to measure
+    #: what it costs (bench/understand_csat.py).
+    predict_csat: bool = True
 
     def details(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class AnalyzeReport:
     customers_updated: int = 0
     csat_model: str = ""
     csat_calibration: str = ""
+    csat_seconds: float = 0.0  # time spent predicting, storing and calibrating CSAT
     seconds: float = 0.0
 
     @property

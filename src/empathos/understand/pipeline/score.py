@@ -8,6 +8,7 @@ now are predicted)."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
@@ -235,6 +236,9 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
             computed_at=now,
         )
         rows.append(row)
+        if not cfg.predict_csat:
+            continue
+        t_csat = time.perf_counter()
         iid = r.interaction_id
         e = emo.get(iid, {})
         lab = labels.get(iid, {})
@@ -256,9 +260,12 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
                 "scored_at": now,
             }
         )
+        run.report.csat_seconds += time.perf_counter() - t_csat
     if rows:
         conn.execute(insert(interaction_scores), rows)
+    t_csat = time.perf_counter()
     csat_step.store_rows(conn, csat_rows)
+    run.report.csat_seconds += time.perf_counter() - t_csat
     return len(rows)
 
 
