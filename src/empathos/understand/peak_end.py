@@ -13,8 +13,11 @@ Vocabulary (DESIGN.md):
 
   ``peak`` is the valence of the most intense customer turn (highest model intensity;
   ``|valence|`` when no intensity is given), ``end`` the valence of the last customer
-  turn(s), ``mean`` the experienced score. The default weights are Kahneman's rule,
-  ``w_peak = w_end = 0.5, w_mean = 0``. They are a *hypothesis*, not a constant: on real
+  turn(s), ``mean`` the experienced score, and ``first`` (first impression, weight 0 unless
+  fitted) the first customer turn's valence. Kahneman's rule is ``w_peak = w_end = 0.5``
+  (:data:`KAHNEMAN`); the *shipped* defaults (:data:`DEFAULT_WEIGHTS`) are fitted on USS
+  (docs/understand.md, ``python -m empathos.understand.train_csat``), because the rule is a
+  *hypothesis*, not a constant: on real
   telephone service calls Verhoef, Antonides & de Hoog (2004, "Service encounters as a
   sequence of events: the importance of peak experiences", Journal of Service Research
   7(1)) found that a positive peak raised satisfaction while the end did not matter as
