@@ -37,6 +37,8 @@ HELP_ORDER = (
     "analyze",
     "simulate",
     "eval",
+    "csat",
+    "fit-remembered",
     "predict",
     "customers",
     "coach",
