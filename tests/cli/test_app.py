@@ -27,6 +27,8 @@ COMMANDS = [
     "summary",
     "simulate",
     "eval",
+    "csat",
+    "fit-remembered",
     "predict",
     "customers",
     "topics",
@@ -99,3 +101,31 @@ def test_stage_modules_import_only_app_and_util_from_the_cli() -> None:
                 ), f"{path.name} imports {node.module}"
             if isinstance(node, ast.FunctionDef):
                 assert node.name != "register", f"{path.name} has a register() closure"
+
+
+def test_csat_and_fit_remembered_commands(tmp_path) -> None:  # noqa: ANN001
+    """``empathos csat`` lists figures (unknown with a reason); ``fit-remembered`` keeps
+    the shipped weights on a store with too few outcomes and says so."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from empathos.store import init_db, make_engine
+    from empathos.understand.pipeline import analyze
+    from tests.understand.fakes import FakeEmotionModel, FakeEmpathyModel
+    from tests.understand.test_pipeline import seed
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = make_engine(url)
+    init_db(engine)
+    seed(engine)
+    analyze(engine, FakeEmotionModel(), FakeEmpathyModel(), progress=False)
+    runner = CliRunner()
+    out = runner.invoke(app, ["csat", "--json", "--db", url])
+    assert out.exit_code == 0, out.output
+    info = json.loads(out.output)
+    assert (info["contacts"], info["predicted"], info["unknown"]) == (4, 3, 1)
+    out = runner.invoke(app, ["fit-remembered", "--json", "--db", url])
+    assert out.exit_code == 0, out.output
+    res = json.loads(out.output)
+    assert res["basis"] == "shipped" and res["notes"]

@@ -64,7 +64,8 @@ def test_kahneman_default_end_shift_is_exactly_half(vi, delta) -> None:
     v, i = vi
     i = [*i[:-1], -1.0]  # the end is never the most intense turn here
     shifted = [*v[:-1], v[-1] + delta]
-    got = pe.remembered_score(shifted, i) - pe.remembered_score(v, i)
+    k = pe.KAHNEMAN
+    got = pe.remembered_score(shifted, i, k) - pe.remembered_score(v, i, k)
     assert math.isclose(got, 0.5 * delta, abs_tol=1e-9)
 
 

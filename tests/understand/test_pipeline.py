@@ -24,6 +24,7 @@ from empathos.store.schema import (
     turn_empathy,
     turns,
 )
+from empathos.understand import peak_end as pe
 from empathos.understand import protocols
 from empathos.understand.pipeline import (
     analyze,
@@ -164,8 +165,15 @@ def test_first_run_annotates_every_turn_and_scores_every_interaction(engine: Eng
     # valences under scores.py anchors at confidence 0.92 (rest spread evenly)
     assert a["peak_seq"] == 2  # "furious": the most intense turn is the trigger
     assert a["outcome"] == "improved"  # confusion at the start, gratitude at the end
-    assert a["remembered"] == pytest.approx(0.5 * (a["peak_valence"] + a["end_valence"]))
-    assert a["experienced"] < a["remembered"]  # the good ending lifts the memory
+    w = pe.DEFAULT_WEIGHTS.normalised()  # the shipped (USS-fitted) weights
+    assert a["remembered"] == pytest.approx(
+        w.peak * a["peak_valence"]
+        + w.end * a["end_valence"]
+        + w.mean * a["experienced"]
+        + w.first * a["start_valence"]
+    )
+    kahneman = 0.5 * (a["peak_valence"] + a["end_valence"])
+    assert a["experienced"] < kahneman  # under Kahneman's rule the good ending lifts it
     # "Sorry for the inconvenience" to a confused customer (valence -0.28) is sympathy only:
     # a missed empathic opportunity, so unhelpful; the "I understand ... ?" reply is empathic.
     assert a["n_empathetic"] == 1 and a["n_unhelpful"] == 1

@@ -43,6 +43,7 @@ from empathos.store.schema import (
     pods,
 )
 from empathos.store.tables_act import pod_customers
+from empathos.act.csat import live_csat
 from empathos.understand import peak_end as pe
 
 I18N_DIR = Path(__file__).with_name("i18n")
@@ -459,11 +460,24 @@ def _contextual(lang: str, turns: list[TurnEmotion], need: str, mood: str) -> di
             lines.append(_t(lang, key, seq=trig.seq, text=_snippet(trig.text)))
     else:
         lines.append(_t(lang, "contextual.no_turns"))
+    csat = live_csat(turns)
+    if csat["predicted_csat"] is not None:
+        lines.append(
+            _t(
+                lang,
+                "contextual.csat",
+                csat=_num(lang, csat["predicted_csat"], 1),
+                version=csat["model_version"],
+            )
+        )
+    else:
+        lines.append(_t(lang, "contextual.csat_unknown", reason=csat["reason"]))
     return {
         "title": _t(lang, "sections.contextual"),
         "lines": lines,
         "need": need,
         "mood": mood,
+        "predicted_csat": csat,
         "trajectory": [
             {"seq": t.seq, "emotion": t.label, "valence": t.valence, "intensity": t.intensity}
             for t in cust

@@ -33,6 +33,7 @@ ROUTER_MODULES = (
     "empathos.api.qa",
     "empathos.api.ingest",
     "empathos.api.read",
+    "empathos.api.csat",
     "empathos.web.routes",
     "empathos.web.drivers",
     "empathos.web.qa",

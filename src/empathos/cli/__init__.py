@@ -42,6 +42,8 @@ HELP_ORDER = (
     "summary",
     "simulate",
     "eval",
+    "csat",
+    "fit-remembered",
     "predict",
     "customers",
     "topics",

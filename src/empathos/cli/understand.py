@@ -105,3 +105,130 @@ def eval_models(
     typer.echo(
         markdown_tables([result], []) if task == "emotion" else markdown_tables([], [result])
     )
+
+
+@app.command("csat")
+def csat(
+    interaction: Annotated[
+        list[str] | None, typer.Option("--interaction", help="Show these contacts (repeatable).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Contacts listed at most.")] = 20,
+    recalibrate: Annotated[
+        bool,
+        typer.Option(
+            "--recalibrate", help="Recalibrate every contact to the surveys (after many new ones)."
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Predicted CSAT (1-5) per contact, written by analyze: the model's figure, the one
+    calibrated to the company's surveys (where there are enough), the contact's source, and
+    why a figure is unknown. See docs/understand.md (predicted CSAT)."""
+    from sqlalchemy import func, select
+
+    from empathos.store.tables_csat import interaction_csat
+    from empathos.understand.pipeline.csat import calibrate
+
+    engine = open_store(db)
+    note = calibrate(engine, recalibrate=True) if recalibrate else None
+    c = interaction_csat.c
+    with engine.connect() as conn:
+        q = select(interaction_csat).order_by(c.interaction_id)
+        if interaction:
+            q = q.where(c.interaction_id.in_(interaction))
+        rows = [dict(r) for r in conn.execute(q.limit(limit)).mappings()]
+        summary = conn.execute(
+            select(
+                func.count(),
+                func.count(c.predicted_csat),
+                func.avg(c.predicted_csat),
+                func.count(c.calibrated_csat),
+                func.avg(c.calibrated_csat),
+            )
+        ).one()
+    info = {
+        "contacts": summary[0],
+        "predicted": summary[1],
+        "unknown": summary[0] - summary[1],
+        "mean_predicted": summary[2],
+        "calibrated": summary[3],
+        "mean_calibrated": summary[4],
+        "recalibration": note,
+        "rows": rows,
+    }
+    if as_json:
+        typer.echo(json.dumps(info, indent=2, default=str))
+        return
+    if note:
+        console.print(note)
+    if not summary[0]:
+        console.print("no predicted CSAT yet: run `empathos analyze` first")
+        return
+    mean_cal = f"{summary[4]:.2f}" if summary[4] is not None else "unknown (too few surveys)"
+    mean_pred = f"{summary[2]:.2f}" if summary[2] is not None else "unknown"
+    console.print(
+        f"{summary[1]:,} of {summary[0]:,} contacts predicted (mean {mean_pred}); "
+        f"calibrated: {summary[3]:,} (mean {mean_cal})"
+    )
+    for r in rows:
+        if r["predicted_csat"] is None:
+            fig = f"unknown: {r['reason']}"
+        else:
+            cal = r["calibrated_csat"]
+            fig = f"{r['predicted_csat']:.2f}" + (f" (calibrated {cal:.2f})" if cal else "")
+        console.print(f"{r['interaction_id']}  {fig}  [{r['source']}]  {r['model_version']}")
+
+
+@app.command("fit-remembered")
+def fit_remembered(
+    outcome: Annotated[
+        str, typer.Option(help="Outcome kind to fit on: csat, nps or ces.")
+    ] = "csat",
+    model: Annotated[
+        str | None, typer.Option("--model", help="Emotion model whose scores are fitted.")
+    ] = None,
+    min_outcomes: Annotated[
+        int, typer.Option(help="Fewer outcomes than this: keep the shipped weights.")
+    ] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Refit the remembered score's weights (first, peak, end, mean) on the company's own
+    CSAT/NPS/CES answers, with bootstrap intervals; falls back to the shipped USS-fitted
+    weights when the data is too thin, and says so. Prints the weights to use (pass them to
+    analyze's configuration); nothing is rewritten."""
+    from empathos.store.queries import current_score_models
+    from empathos.understand.pipeline import fit_remembered_for_company
+
+    engine = open_store(db)
+    sm = current_score_models(engine)
+    if sm is None:
+        fail("no scored interactions: run `empathos analyze` first")
+    name = model or sm.model
+    version = sm.version if model in (None, sm.model) else None
+    if version is None:
+        from empathos.understand.protocols import get_emotion_model
+
+        version = get_emotion_model(name).version
+    res = fit_remembered_for_company(engine, name, version, outcome, min_outcomes)
+    if as_json:
+        typer.echo(json.dumps(res, indent=2, default=str))
+        return
+    w = res["weights"]
+    console.print(
+        f"{res['basis']} weights ({res['weights_version']}, {res['n']} {outcome} outcomes): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in w.items())
+    )
+    if res["fit"]:
+        ci = res["fit"]["weights_ci"]
+        console.print(
+            "fit on your data: "
+            + ", ".join(
+                f"{k} {res['fit']['weights'][k]:.2f} [{lo:.2f}, {hi:.2f}]"
+                for k, (lo, hi) in ci.items()
+            )
+            + f"; R² {res['fit']['score']:.3f} vs mean only {res['fit']['score_mean_only']:.3f}"
+        )
+    for n in res["notes"]:
+        console.print(n)

@@ -19,7 +19,7 @@ and effort ones *actionable* by name and prefix):
 * ``SURVEY_FEATURES``: mean CSAT/NPS answered so far (NaN when none).
 * ``EMOTIONAL_FEATURES``: the understand stage's outputs — remembered and experienced
   score of the last contacts, emotional memory and balance, emotional outcomes, effort
-  signals, empathy received.
+  signals, empathy received, predicted CSAT (last contact and mean, uncalibrated).
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ EMOTIONAL_FEATURES: tuple[str, ...] = (
     "effort_recontacts",
     "effort_transfers",
     "empathy_received",  # mean agent empathy score over the contacts (-100..100)
+    "predicted_csat_last",  # the last contact's predicted CSAT (1-5, the model's own scale)
+    "predicted_csat_mean",
 )
 FEATURES: tuple[str, ...] = BASE_FEATURES + SURVEY_FEATURES + EMOTIONAL_FEATURES
 
@@ -228,10 +230,23 @@ def customer_features(
             ),
         )
         ev = inter.merge(scores, on="interaction_id", how="inner")
+        ev = ev.merge(_predicted_csat(engine), on="interaction_id", how="left")
         ev = ev.sort_values(["customer_id", "started_at", "interaction_id"])
         if len(ev):
             _emotional(out, ev, as_of, half_life_days, loss_aversion)
     return out.astype(float)
+
+
+def _predicted_csat(engine: Engine) -> pd.DataFrame:
+    """Each contact's *uncalibrated* predicted CSAT: it comes from the contact's own turns
+    only, while the calibration map uses surveys that may postdate ``as_of``."""
+    from empathos.store.tables_csat import interaction_csat
+
+    k = interaction_csat.c
+    return _frame(
+        engine,
+        select(k.interaction_id, k.predicted_csat).where(k.predicted_csat.is_not(None)),
+    )
 
 
 def _emotional(
@@ -249,6 +264,11 @@ def _emotional(
     out["effort_recontacts"] = g["recontact"].sum().reindex(index)
     out["effort_transfers"] = g["transfers"].sum().reindex(index)
     out["empathy_received"] = g["empathy_score"].mean().reindex(index)
+    if "predicted_csat" in ev:
+        ev["predicted_csat"] = pd.to_numeric(ev["predicted_csat"], errors="coerce")
+        pc = ev.dropna(subset=["predicted_csat"]).groupby("customer_id")["predicted_csat"]
+        out["predicted_csat_last"] = pc.last().reindex(index)
+        out["predicted_csat_mean"] = pc.mean().reindex(index)
     last = g.last()  # the last contact (sorted by start)
     out["effort_last"] = last["effort_score"].reindex(index)
     code = ev["outcome"].map(_OUTCOME_CODE)

@@ -46,7 +46,13 @@ DEFAULT_ACTIONABLE_DRIVERS: frozenset[str] = frozenset(
         "sentiment_score",
     }
 )
-DEFAULT_ACTIONABLE_PREFIXES: tuple[str, ...] = ("effort_", "emotion_", "empathy_", "outcome_")
+DEFAULT_ACTIONABLE_PREFIXES: tuple[str, ...] = (
+    "effort_",
+    "emotion_",
+    "empathy_",
+    "outcome_",
+    "predicted_csat_",  # how the contacts went, as a CSAT: what better contacts move
+)
 
 
 def value_at_risk(p_churn: ArrayLike, clv: ArrayLike) -> np.ndarray:

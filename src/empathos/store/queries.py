@@ -40,6 +40,7 @@ __all__ = [
     "current_score_models",
     "current_turn_empathy_model",
     "interaction_conditions",
+    "predicted_csat",
 ]
 
 #: The value a filter uses for "not recorded": the dashboard's summary stores these in
@@ -233,4 +234,26 @@ def interaction_conditions(
         )
     if company:
         out.append(i.company.is_(None) if company == NO_COMPANY else i.company == company)
+    return out
+
+
+def predicted_csat(conn: Connection, interaction_ids: list[str] | None = None) -> dict[str, float]:
+    """Each interaction's predicted CSAT (1–5): the calibrated figure where the company's
+    surveys allowed one, else the model's. Interactions whose figure is unknown (no
+    customer turn, no model) are absent — never 0. ``interaction_ids`` limits the read."""
+    from empathos.store.tables_csat import interaction_csat
+
+    c = interaction_csat.c
+    q = select(c.interaction_id, func.coalesce(c.calibrated_csat, c.predicted_csat)).where(
+        c.predicted_csat.is_not(None)
+    )
+    out: dict[str, float] = {}
+    if interaction_ids is None:
+        return {iid: float(v) for iid, v in conn.execute(q)}
+    ids = list(interaction_ids)
+    for i in range(0, len(ids), 500):
+        out.update(
+            (iid, float(v))
+            for iid, v in conn.execute(q.where(c.interaction_id.in_(ids[i : i + 500])))
+        )
     return out

@@ -13,8 +13,11 @@ Vocabulary (DESIGN.md):
 
   ``peak`` is the valence of the most intense customer turn (highest model intensity;
   ``|valence|`` when no intensity is given), ``end`` the valence of the last customer
-  turn(s), ``mean`` the experienced score. The default weights are Kahneman's rule,
-  ``w_peak = w_end = 0.5, w_mean = 0``. They are a *hypothesis*, not a constant: on real
+  turn(s), ``mean`` the experienced score, and ``first`` (first impression, weight 0 unless
+  fitted) the first customer turn's valence. Kahneman's rule is ``w_peak = w_end = 0.5``
+  (:data:`KAHNEMAN`); the *shipped* defaults (:data:`DEFAULT_WEIGHTS`) are fitted on USS
+  (docs/understand.md, ``python -m empathos.understand.train_csat``), because the rule is a
+  *hypothesis*, not a constant: on real
   telephone service calls Verhoef, Antonides & de Hoog (2004, "Service encounters as a
   sequence of events: the importance of peak experiences", Journal of Service Research
   7(1)) found that a positive peak raised satisfaction while the end did not matter as
@@ -44,31 +47,59 @@ import numpy as np
 
 @dataclass(frozen=True, slots=True)
 class PeakEndWeights:
-    """Non-negative weights of the remembered score's terms; normalised to sum to 1."""
+    """Non-negative weights of the remembered score's terms; normalised to sum to 1.
+
+    ``first`` is the first impression (the first customer turn's valence), the term a
+    hotel study found weighs most; it defaults to 0 so Kahneman's rule stays three terms."""
 
     peak: float = 0.5
     end: float = 0.5
     mean: float = 0.0
+    first: float = 0.0
 
     def __post_init__(self) -> None:
-        vals = (self.peak, self.end, self.mean)
+        vals = (self.peak, self.end, self.mean, self.first)
         if any(not math.isfinite(v) or v < 0 for v in vals):
             raise ValueError(f"peak-end weights must be finite and >= 0, got {vals}")
         if sum(vals) <= 0:
             raise ValueError("at least one peak-end weight must be positive")
 
     def normalised(self) -> PeakEndWeights:
-        s = self.peak + self.end + self.mean
-        return PeakEndWeights(self.peak / s, self.end / s, self.mean / s)
+        s = self.peak + self.end + self.mean + self.first
+        return PeakEndWeights(self.peak / s, self.end / s, self.mean / s, self.first / s)
 
     def as_dict(self) -> dict[str, float]:
         n = self.normalised()
-        return {"peak": n.peak, "end": n.end, "mean": n.mean}
+        return {"peak": n.peak, "end": n.end, "mean": n.mean, "first": n.first}
 
 
 #: Kahneman's peak–end rule: the average of the peak and the end, duration neglected.
 KAHNEMAN = PeakEndWeights(peak=0.5, end=0.5, mean=0.0)
-DEFAULT_WEIGHTS = KAHNEMAN
+
+#: The shipped weights: fitted on ``USS_SPLIT`` train (``understand.uss``) against the
+#: dialogues' overall ratings, on the project's model valence, by
+#: ``python -m empathos.understand.train_csat`` (which rewrites this file's artefact,
+#: ``understand/models/remembered-weights.json``, with the fit, its bootstrap CIs and the
+#: test-split Spearman beside the plain mean's). Kahneman's rule when the artefact is absent.
+REMEMBERED_WEIGHTS_ARTEFACT = "remembered-weights.json"
+
+
+def _shipped_weights() -> tuple[PeakEndWeights, str]:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "models" / REMEMBERED_WEIGHTS_ARTEFACT
+    try:
+        import json
+
+        card = json.loads(path.read_text(encoding="utf-8"))
+        return PeakEndWeights(**card["shipped"]["weights"]).normalised(), str(card["version"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return KAHNEMAN, "kahneman"
+
+
+#: ``DEFAULT_WEIGHTS_VERSION`` names where the defaults came from (the artefact's version,
+#: or ``kahneman`` when it is missing).
+DEFAULT_WEIGHTS, DEFAULT_WEIGHTS_VERSION = _shipped_weights()
 
 #: |end − start| on the −1…1 valence scale below which the outcome is "unchanged". 0.2 is
 #: a tenth of the scale: about the difference between a neutral and a mildly confused
@@ -131,12 +162,16 @@ class PeakEndTerms:
     peak_index: int  # position of the peak among the customer turns
     positive_peak: float  # highest valence (Verhoef et al. separate the two peaks)
     negative_peak: float  # lowest valence
+    first: float = 0.0  # the first impression: the first customer turn's valence
+    trend: float = 0.0  # least-squares slope of valence over position 0..1 (0: one turn)
 
     def as_dict(self) -> dict[str, float]:
         return {
             "peak": self.peak,
             "end": self.end,
             "mean": self.mean,
+            "first": self.first,
+            "trend": self.trend,
             "positive_peak": self.positive_peak,
             "negative_peak": self.negative_peak,
         }
@@ -158,13 +193,27 @@ def peak_end_terms(
         peak_index=i,
         positive_peak=float(v.max()),
         negative_peak=float(v.min()),
+        first=float(v[0]),
+        trend=trend(v),
     )
 
 
+def trend(valences: Sequence[float] | np.ndarray) -> float:
+    """Least-squares slope of valence against position rescaled to 0…1: the change from
+    start to end the whole contact suggests (0 for one turn). Not a valence, so it is a
+    term the fit *considers* but the convex remembered score does not carry."""
+    v = _as_array(valences)
+    if v.size < 2:
+        return 0.0
+    x = np.linspace(0.0, 1.0, v.size)
+    xc = x - x.mean()
+    return float((xc @ (v - v.mean())) / (xc @ xc))
+
+
 def remembered_from_terms(terms: PeakEndTerms, weights: PeakEndWeights = DEFAULT_WEIGHTS) -> float:
-    """``w_peak·peak + w_end·end + w_mean·mean`` with normalised weights."""
+    """``w_peak·peak + w_end·end + w_mean·mean + w_first·first`` with normalised weights."""
     w = weights.normalised()
-    return w.peak * terms.peak + w.end * terms.end + w.mean * terms.mean
+    return w.peak * terms.peak + w.end * terms.end + w.mean * terms.mean + w.first * terms.first
 
 
 def remembered_score(
@@ -321,11 +370,12 @@ class PeakEndFit:
     notes: list[str] = field(default_factory=list)
 
     def to_weights(self) -> PeakEndWeights:
-        """The fitted shares as :class:`PeakEndWeights` (terms other than peak/end/mean
-        are ignored); falls back to Kahneman's rule if nothing positive was found."""
-        w = {k: v for k, v in self.weights.items() if k in ("peak", "end", "mean")}
+        """The fitted shares as :class:`PeakEndWeights` (terms other than peak/end/mean/
+        first — trend — are ignored); falls back to Kahneman's rule if nothing positive
+        was found."""
+        w = {k: v for k, v in self.weights.items() if k in ("peak", "end", "mean", "first")}
         if sum(w.values()) <= 0:
-            return DEFAULT_WEIGHTS
+            return KAHNEMAN
         return PeakEndWeights(**w).normalised()
 
     def as_dict(self) -> dict:

@@ -45,6 +45,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/", "Overview"),
     (PAGES + "/journeys", "Journeys"),
     (PAGES + "/scores", "Remembered vs experienced"),
+    (PAGES + "/csat", "Predicted CSAT"),
     (PAGES + "/value", "Value at risk"),
     (PAGES + "/drivers", "Drivers"),
     (PAGES + "/pods", "Pods & live"),
@@ -467,6 +468,15 @@ def coaching_page(request: Request) -> HTMLResponse:
     """Coaching views: which behaviours (endings, empathy) each employee can improve."""
     f = page_filters(request)
     return _stage_page(request, "stage.html", stages.coaching(request, f), f)
+
+
+@router.get(PAGES + "/csat", response_class=HTMLResponse)
+def csat_page(request: Request) -> HTMLResponse:
+    """Predicted CSAT: trend and breakdowns (pod, employee, channel, language, brand)."""
+    from empathos.web.csat_page import csat_stage
+
+    f = page_filters(request)
+    return _stage_page(request, "stage.html", csat_stage(request, f), f)
 
 
 @router.get(PAGES + "/experiments", response_class=HTMLResponse)

@@ -26,6 +26,12 @@ METRICS: dict[str, Metric] = {
     ),
     "remembered_score": Metric("mean peak-end (remembered) score of contacts", "-1..1", True),
     "experienced_score": Metric("mean experienced (mean valence) score of contacts", "-1..1", True),
+    "predicted_csat": Metric(
+        "mean predicted CSAT of contacts (every contact, not only the surveyed; calibrated "
+        "to the surveys where there are enough)",
+        "1-5",
+        True,
+    ),
     "contacts_per_customer_month": Metric(
         "contacts in 30 days / customers with a contact", "count", False
     ),

@@ -18,6 +18,7 @@ from empathos.store.queries import (
     current_prediction_run,
     current_score_models,
     interaction_conditions,
+    predicted_csat,
 )
 from empathos.store.schema import (
     customer_scores,
@@ -127,7 +128,9 @@ def _contacts(
         df = df.merge(sc, on="interaction_id", how="left")
     else:
         df = df.assign(remembered=np.nan, experienced=np.nan)
-    return df
+    with engine.connect() as conn:  # calibrated where surveys allow, else the model's
+        pc = predicted_csat(conn, list(df["interaction_id"])) if not df.empty else {}
+    return df.assign(predicted_csat=df["interaction_id"].map(pc).astype(float))
 
 
 def _latest(engine: Engine, conds: list[Any] | None = None) -> datetime | None:
@@ -203,6 +206,7 @@ def current_kpis(
         ),
         "remembered_score": Kpi(_m(c["remembered"]), int(c["remembered"].notna().sum())),
         "experienced_score": Kpi(_m(c["experienced"]), int(c["experienced"].notna().sum())),
+        "predicted_csat": Kpi(_m(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())),
         "contacts_per_customer_month": Kpi(
             round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None,
             int(c["customer_id"].nunique()),

@@ -16,8 +16,11 @@ Steps, each restartable (a crash loses at most one batch, the next run resumes):
    streamed in keyset-paginated batches of ``batch_size`` turns — never all turns in
    memory — one transaction per batch.
 4. *Score* every interaction without an ``interaction_scores`` row for this (emotion
-   model, empathy model) pair: peak–end, market-convention scores, effort; then its
-   auto-QA scorecard (``qa``: only contacts whose score row is newer than their card).
+   model, empathy model) pair: peak–end, market-convention scores, effort.
+   Each scored contact also gets its predicted CSAT (``csat``: table ``interaction_csat``),
+   then those without a calibrated figure are calibrated to the surveys where there are
+   enough; then the auto-QA scorecard (``qa``: only contacts whose score row is newer
+   than their card).
 5. *Journeys* for every customer with scores but no journey row for this emotion model.
 
 The package, by step around one :class:`~empathos.understand.pipeline.run.AnalysisRun`
@@ -38,7 +41,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from empathos.understand.pipeline.annotate import annotate, seeker_texts
-from empathos.understand.pipeline.fit import fit_peak_end_from_store, match_outcomes
+from empathos.understand.pipeline.fit import (
+    fit_peak_end_from_store,
+    fit_remembered_for_company,
+    match_outcomes,
+)
 from empathos.understand.pipeline.journeys import journeys
 from empathos.understand.pipeline.qa import qa
 from empathos.understand.pipeline.run import (
@@ -58,6 +65,7 @@ __all__ = [
     "AnalyzeReport",
     "analyze",
     "fit_peak_end_from_store",
+    "fit_remembered_for_company",
     "match_outcomes",
     "score_interaction",
     "seeker_texts",
@@ -89,13 +97,21 @@ def analyze(
     em, pm = resolve_models(emotion_model, empathy_model)
     report = AnalyzeReport(em.name, em.version, pm.name, pm.version, rerun=rerun)
     t0 = time.perf_counter()
-    run = AnalysisRun(engine, em, pm, cfg, batch_size, report)
+    from empathos.understand.csat import load_model
+    from empathos.understand.pipeline import csat as csat_step
+
+    run = AnalysisRun(engine, em, pm, cfg, batch_size, report, csat_model=load_model())
+    report.csat_model = csat_step.model_version(run.csat_model, em, pm)
     n_pending = run.prepare()
 
     with nullcontext(display) if display is not None else _rich_bar(progress) as bar:
         run.bar = bar
         annotate(run, n_pending)
         score(run)
+        if cfg.predict_csat:
+            t_csat = time.perf_counter()
+            report.csat_calibration = csat_step.calibrate(engine)
+            report.csat_seconds += time.perf_counter() - t_csat
         qa(run)
         journeys(run)
     report.seconds = time.perf_counter() - t0

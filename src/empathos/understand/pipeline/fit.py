@@ -65,13 +65,14 @@ def fit_peak_end_from_store(
     if higher_is_better is None:
         higher_is_better = outcome_kind not in ("churn", "complaint", "ces")
     cols = {
+        "first": interaction_scores.c.start_valence,
         "peak": interaction_scores.c.peak_valence,
         "end": interaction_scores.c.end_valence,
         "mean": interaction_scores.c.experienced,
     }
     unknown = [t for t in terms if t not in cols]
     if unknown:
-        raise ValueError(f"terms {unknown} are not stored; use peak, end, mean")
+        raise ValueError(f"terms {unknown} are not stored; use first, peak, end, mean")
     base = (
         select(
             interaction_scores.c.interaction_id,
@@ -109,3 +110,77 @@ def fit_peak_end_from_store(
         n_boot=n_boot,
         seed=seed,
     )
+
+
+#: Fewer outcomes than this and a company's own fit is not trusted: the shipped weights stay.
+MIN_COMPANY_OUTCOMES = 100
+
+
+def fit_remembered_for_company(
+    engine: Engine,
+    emotion_model: str,
+    emotion_version: str,
+    outcome_kind: str = "csat",
+    min_outcomes: int = MIN_COMPANY_OUTCOMES,
+    n_boot: int = 500,
+    seed: int = 13,
+) -> dict[str, Any]:
+    """Refit the remembered score's weights on the company's own outcomes (CSAT, NPS, CES).
+
+    The same terms as the shipped USS fit (first, peak, end, mean; weights are the positive
+    coefficients' shares), with bootstrap CIs. Returns ``weights`` to use, ``basis``
+    (``company`` or ``shipped``), the fit (when one ran), and ``notes`` that say in words why
+    the shipped defaults stay — too few outcomes, or CIs so wide the fit is no evidence
+    (any share's interval wider than 0.5)."""
+    terms = ("first", "peak", "end", "mean")
+    shipped = {
+        "weights": pe.DEFAULT_WEIGHTS.as_dict(),
+        "weights_version": pe.DEFAULT_WEIGHTS_VERSION,
+    }
+    try:
+        fit = fit_peak_end_from_store(
+            engine,
+            emotion_model,
+            emotion_version,
+            outcome_kind,
+            terms=terms,
+            n_boot=n_boot,
+            seed=seed,
+        )
+    except ValueError as exc:
+        return {
+            **shipped,
+            "basis": "shipped",
+            "outcome": outcome_kind,
+            "n": 0,
+            "fit": None,
+            "notes": [f"no fit: {exc}; the shipped USS weights stay"],
+        }
+    notes = list(fit.notes)
+    widest = max(hi - lo for lo, hi in fit.weights_ci.values())
+    if fit.n < min_outcomes:
+        notes.append(
+            f"only {fit.n} {outcome_kind} outcomes (need {min_outcomes}): the shipped USS "
+            "weights stay"
+        )
+        basis = "shipped"
+    elif widest > 0.5 or sum(fit.weights.values()) == 0:
+        notes.append(
+            f"the fit is too uncertain (a share's {int(fit.confidence * 100)} % interval spans "
+            f"{widest:.2f}): the shipped USS weights stay"
+        )
+        basis = "shipped"
+    else:
+        basis = "company"
+    out = {
+        **shipped,
+        "basis": basis,
+        "outcome": outcome_kind,
+        "n": fit.n,
+        "fit": fit.as_dict(),
+        "notes": notes,
+    }
+    if basis == "company":
+        out["weights"] = fit.to_weights().as_dict()
+        out["weights_version"] = f"company-{outcome_kind}-n{fit.n}"
+    return out

@@ -55,6 +55,9 @@ class AnalyzeConfig:
     loss_aversion: float = jny.LOSS_AVERSION
     #: The auto-QA rubric YAML (None: the EMPATHOS_QA_RUBRIC setting, else the default).
     qa_rubric: Path | None = None
+    #: Predict CSAT for each scored contact (``interaction_csat``); off only to measure
+    #: what it costs (bench/understand_csat.py).
+    predict_csat: bool = True
 
     def details(self) -> dict[str, Any]:
         return {
@@ -82,6 +85,9 @@ class AnalyzeReport:
     customers_updated: int = 0
     interactions_qa: int = 0  # QA scorecards written (understand.pipeline.qa)
     qa_seconds: float = 0.0  # of ``seconds``, the QA step's share
+    csat_model: str = ""
+    csat_calibration: str = ""
+    csat_seconds: float = 0.0  # time spent predicting, storing and calibrating CSAT
     seconds: float = 0.0
 
     @property
@@ -108,6 +114,9 @@ class AnalysisRun:
     report: AnalyzeReport
     bar: Any = None
     """A ``rich.progress.Progress`` (possibly disabled), or None for no progress at all."""
+    csat_model: Any = None
+    """The predicted-CSAT model (``understand.csat.CsatModel``), None when not installed
+    (every contact's figure is then unknown, with that reason)."""
 
     def progress(
         self, description: str, total: int | None, unit: str = ""

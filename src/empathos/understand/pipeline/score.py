@@ -2,10 +2,13 @@
 
 Each interaction without a score row for the run's (emotion model, empathy model) pair
 gets its peak–end scores (experienced, remembered, outcome), the market-convention scores
-(sentiment, agent empathy) and its effort signals (:func:`score_interaction`, pure)."""
+(sentiment, agent empathy), its effort signals (:func:`score_interaction`, pure) and its
+predicted CSAT (``pipeline.csat``: same batch, same transaction, so only contacts scored
+now are predicted)."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
@@ -23,6 +26,7 @@ from empathos.store.schema import (
 )
 from empathos.understand import effort as eff
 from empathos.understand import peak_end as pe
+from empathos.understand.pipeline import csat as csat_step
 from empathos.understand.pipeline.run import (
     AnalysisRun,
     AnalyzeConfig,
@@ -129,6 +133,7 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
     ids = [r.interaction_id for r in batch]
     by_turns: dict[str, list[Any]] = defaultdict(list)
     emo: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
+    labels: dict[str, dict[int, str]] = defaultdict(dict)
     emp: dict[str, dict[int, tuple[int, int, int]]] = defaultdict(dict)
     for chunk in chunks(ids, 500):
         for t in conn.execute(
@@ -150,6 +155,7 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
                 turn_emotions.c.seq,
                 turn_emotions.c.valence,
                 turn_emotions.c.intensity,
+                turn_emotions.c.label,
             ).where(
                 turn_emotions.c.interaction_id.in_(chunk),
                 turn_emotions.c.model == em.name,
@@ -157,6 +163,7 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
             )
         ):
             emo[e.interaction_id][int(e.seq)] = (float(e.valence), float(e.intensity))
+            labels[e.interaction_id][int(e.seq)] = e.label
         for e in conn.execute(
             select(
                 turn_empathy.c.interaction_id,
@@ -206,6 +213,8 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
     now = utcnow()
     details = cfg.details()
     rows = []
+    csat_rows = []
+    csat_version = csat_step.model_version(run.csat_model, em, pm)
     for r in batch:
         row = score_interaction(
             by_turns.get(r.interaction_id, []),
@@ -227,8 +236,36 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
             computed_at=now,
         )
         rows.append(row)
+        if not cfg.predict_csat:
+            continue
+        t_csat = time.perf_counter()
+        iid = r.interaction_id
+        e = emo.get(iid, {})
+        lab = labels.get(iid, {})
+        view = csat_step.view_from(
+            by_turns.get(iid, []),
+            {s: (v, i, lab.get(s)) for s, (v, i) in e.items()},
+            emp.get(iid, {}),
+            row,
+        )
+        predicted, reason = csat_step.predict_row(run.csat_model, view)
+        csat_rows.append(
+            {
+                "interaction_id": iid,
+                "model_version": csat_version,
+                "predicted_csat": predicted,
+                "calibrated_csat": None,
+                "source": r.source or "imported",
+                "reason": reason,
+                "scored_at": now,
+            }
+        )
+        run.report.csat_seconds += time.perf_counter() - t_csat
     if rows:
         conn.execute(insert(interaction_scores), rows)
+    t_csat = time.perf_counter()
+    csat_step.store_rows(conn, csat_rows)
+    run.report.csat_seconds += time.perf_counter() - t_csat
     return len(rows)
 
 
@@ -263,6 +300,7 @@ def score(run: AnalysisRun) -> None:
                 interactions.c.channel,
                 interactions.c.started_at,
                 interactions.c.attributes,
+                interactions.c.source,
             )
             .select_from(joined)
             .where(interaction_scores.c.interaction_id.is_(None))
