@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
-from sqlalchemy import Column, Engine, Float, MetaData, String, Table, insert
+from sqlalchemy import Engine, insert
 
 from empathos.predict.drivers import (
     PREDICTED_CSAT_ABSENT,
@@ -130,31 +130,27 @@ def test_a_plugged_in_outcome_ranks_the_drivers(store: Engine) -> None:
     assert d.clearly_lowers  # every resample keeps topic 0 far below topic 1
 
 
-def test_the_stored_predicted_csat_is_used_when_its_table_exists(
-    store: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The plug point for issue 16 item 2: a table named interaction_csat and
-    ``queries.predicted_csat`` (both made here the way i16-csat defines them)."""
-    from empathos.store import queries
+def test_the_stored_predicted_csat_is_used_when_contacts_have_one(store: Engine) -> None:
+    """Predicted CSAT from ``interaction_csat`` (what ``analyze`` writes) ranks the
+    drivers once contacts have one; the calibrated figure wins where there is one."""
+    from datetime import datetime
 
-    md = MetaData()
-    table = Table(
-        "interaction_csat",
-        md,
-        Column("interaction_id", String(128), primary_key=True),
-        Column("predicted_csat", Float),
-    )
-    md.create_all(store)
+    from empathos.store.tables_csat import interaction_csat
+
+    now = datetime(2026, 1, 1)
+    rows = [
+        {
+            "interaction_id": i,
+            "model_version": "test",
+            "predicted_csat": 3.0,
+            "calibrated_csat": 5.0 if i == "i-2" else None,
+            "source": "simulated",
+            "scored_at": now,
+        }
+        for i in ASSIGN
+    ]
     with store.begin() as conn:
-        conn.execute(insert(table), [{"interaction_id": i, "predicted_csat": 3.0} for i in ASSIGN])
-        conn.execute(
-            table.update().where(table.c.interaction_id == "i-2").values(predicted_csat=5.0)
-        )
-
-    def predicted_csat(conn, interaction_ids=None):  # noqa: ANN001, ANN202
-        return {r.interaction_id: r.predicted_csat for r in conn.execute(table.select())}
-
-    monkeypatch.setattr(queries, "predicted_csat", predicted_csat, raising=False)
+        conn.execute(insert(interaction_csat), rows)
     rep = drivers_report(store, n_boot=0, min_contacts=1)
     assert rep.outcome == "predicted CSAT" and rep.predicted_csat_note == ""
     assert rep.topics[0].predicted_csat == pytest.approx(3.0)

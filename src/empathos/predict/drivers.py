@@ -13,8 +13,8 @@ its reason, never 0.
 
 **The outcome** the drivers are ranked by is a per-contact lookup (``OutcomeLookup``),
 so predicted CSAT plugs in when it is stored: :func:`default_outcome` uses
-``empathos.store.queries.predicted_csat`` when the ``interaction_csat`` table exists (and
-the function does), else the remembered score, and says which it used.
+``empathos.store.queries.predicted_csat`` when contacts have one (``analyze`` stores it
+in ``interaction_csat``), else the remembered score, and says which it used.
 
 **A driver** is a set of contacts (a topic, or an effort signal such as "transferred").
 Its *gap* is the mean outcome inside minus outside the set; its *impact* is
@@ -33,14 +33,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, and_, inspect, select
+from sqlalchemy import Connection, Engine, and_, select
 
 from empathos.store.queries import (
+    predicted_csat,
     current_prediction_run,
     current_score_models,
     interaction_conditions,
 )
 from empathos.store.schema import customer_scores, interaction_scores, interactions
+from empathos.store.tables_csat import interaction_csat
 from empathos.store.tables_topics import interaction_topics, topic_models, topics
 
 __all__ = [
@@ -150,18 +152,16 @@ class DriversReport:
 
 
 # --------------------------------------------------------------------------- outcomes
-def _has_table(conn: Connection, name: str) -> bool:
-    return inspect(conn).has_table(name)
-
-
 def _predicted_csat_lookup(conn: Connection) -> OutcomeLookup | None:
-    """``queries.predicted_csat`` when its table and function exist (issue 16 item 2)."""
-    from empathos.store import queries
-
-    fn = getattr(queries, "predicted_csat", None)
-    if fn is None or not _has_table(conn, "interaction_csat"):
+    """``queries.predicted_csat`` when any contact has one (``analyze`` predicts it), else
+    None: a store analysed before issue 16, or with no customer turns, has none."""
+    c = interaction_csat.c
+    if (
+        conn.execute(select(c.interaction_id).where(c.predicted_csat.isnot(None)).limit(1)).first()
+        is None
+    ):
         return None
-    return lambda c, ids: {k: float(v) for k, v in fn(c, list(ids)).items() if v is not None}
+    return lambda conn, ids: predicted_csat(conn, list(ids))
 
 
 def _remembered_lookup(conn: Connection, ids: Sequence[str]) -> dict[str, float]:
@@ -186,7 +186,7 @@ def _remembered_lookup(conn: Connection, ids: Sequence[str]) -> dict[str, float]
 
 
 PREDICTED_CSAT_ABSENT = (
-    "predicted CSAT is not stored in this store (no interaction_csat table): "
+    "no contact has a predicted CSAT yet (run `empathos analyze`): "
     "the drivers are ranked by the remembered score instead"
 )
 
@@ -354,7 +354,7 @@ def drivers_report(
         csat_of = csat_lookup(conn, ids) if csat_lookup else None
         if csat_of is None:
             report.predicted_csat_note = (
-                "predicted CSAT unknown: not stored in this store (no interaction_csat table)"
+                "predicted CSAT unknown: no contact has one yet (run `empathos analyze`)"
             )
         remembered_of = _remembered_lookup(conn, ids)
         effort = _effort_flags(conn, ids) if include_effort else {}
