@@ -38,3 +38,30 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(
         _use().encode([t if t and t.strip() else "." for t in texts]), dtype=np.float32
     )
+
+
+class _UseEncoder:
+    """The USE-multilingual encoder behind the registry's interface."""
+
+    name = ENCODER_NAME
+    dim = DIM
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return encode(texts)
+
+
+# Encoders other modules add (``backends/_static.py`` registers ``static-use-v1``): the
+# name -> module that defines ``ENCODER`` (an object with ``name``, ``dim``, ``encode``),
+# imported only when asked for, so the USE weights are never loaded for a static model.
+_LAZY: dict[str, str] = {"static-use-v1": "empathos.understand.backends._static"}
+
+
+def get_encoder(name: str = ENCODER_NAME):  # noqa: ANN201 - any object with name/dim/encode
+    """The sentence encoder called ``name`` (``use-multilingual-v3`` or a registered one)."""
+    if name == ENCODER_NAME:
+        return _UseEncoder()
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(_LAZY[name]).ENCODER
+    raise KeyError(f"unknown encoder {name!r}; known: {[ENCODER_NAME, *_LAZY]}")
