@@ -44,6 +44,7 @@ from empathos.store.schema import (
 )
 from empathos.store.tables_act import pod_customers
 from empathos.act.csat import live_csat
+from empathos.understand import bands
 from empathos.understand import peak_end as pe
 
 I18N_DIR = Path(__file__).with_name("i18n")
@@ -355,7 +356,7 @@ def ending_guidance(lang: str, turns: list[TurnEmotion], record: CustomerRecord)
     out: list[str] = []
     cust = customer_turns(turns)
     peak = trigger_turn(turns)
-    if peak is not None and peak.valence is not None and peak.valence < -0.2:
+    if peak is not None and peak.valence is not None and peak.valence <= bands.NEGATIVE:
         out.append(
             _t(
                 lang,
@@ -366,7 +367,7 @@ def ending_guidance(lang: str, turns: list[TurnEmotion], record: CustomerRecord)
         )
     if cust:
         last = cust[-1]
-        if last.valence is not None and last.valence < -0.2:
+        if last.valence is not None and last.valence <= bands.NEGATIVE:
             out.append(
                 _t(lang, "ending.still_negative", emotion=_label(lang, "emotions", last.label))
             )

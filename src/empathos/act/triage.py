@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from empathos.understand import bands
 from empathos.act.routing import ContactRequest
 
 #: The CX emotions that mean distress (same labels as ``empathos.understand`` uses).
@@ -41,7 +42,8 @@ class TriageConfig:
       contacts where a person saves the relationship.
     * ``max_intensity`` = 0.5: above it the customer feels strongly (0 … 1 scale); a calm
       customer sits around 0.2–0.4.
-    * ``min_valence`` = -0.3: below it the customer is clearly negative (−1 … 1).
+    * ``min_valence``: the calibrated negative band (``understand/bands.py``; −0.3 before it
+      was derived): below it the customer is clearly negative (−1 … 1).
     * ``distress_emotions`` = anger, frustration, anxiety, sadness: any of these labels on
       the first turn sends the contact to a person whatever its intensity.
     * ``max_value_at_risk`` = 500: value at risk (churn risk × value when the churn risk
@@ -55,7 +57,7 @@ class TriageConfig:
     automation_channels: frozenset[str] = frozenset({"self_service"})
     automatable_needs: frozenset[str] = frozenset({"account", "delivery", "billing"})
     max_intensity: float = 0.5
-    min_valence: float = -0.3
+    min_valence: float = bands.NEGATIVE
     distress_emotions: frozenset[str] = DISTRESS_EMOTIONS
     max_value_at_risk: float = 500.0
     max_attempt: int = 0

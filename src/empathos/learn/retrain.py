@@ -289,7 +289,10 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
         "per_label_after": after["per_label"],
         "corrections_by_label": _counts(labels_fb),
     }
-    _decide_and_save(res, opt, EMOTION_ARTEFACT, new_head.arrays(""), card, t0, engine)
+    # The refit replaces the 28-label head only; the rest of the artefact (v2: its
+    # temperature and the polarity stack) is carried over unchanged.
+    arrays = {**deployed_arrays, **new_head.arrays("")}
+    _decide_and_save(res, opt, EMOTION_ARTEFACT, arrays, card, t0, engine)
     return res
 
 

@@ -263,3 +263,45 @@ def labels_to_matrix(labels: list[list[int]], n_labels: int = len(GOEMOTIONS_LAB
 def group_gold(y28: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     """Gold multi-hot labels of a grouping (CX, Ekman, sentiment) from 28-label gold."""
     return (y28 @ matrix > 0).astype(np.int8)
+
+
+# Polarity of each CX emotion (0 negative, 1 neutral, 2 positive): the three-way grouping a
+# polarity head (trained on UMSAB's negative/neutral/positive tweets) speaks about.
+# Confusion goes with neutral: a customer's question is not yet a complaint, and UMSAB's
+# annotators call questions neutral.
+POLARITY_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+POLARITY_OF_CX: dict[str, int] = {
+    "anger": 0,
+    "frustration": 0,
+    "anxiety": 0,
+    "sadness": 0,
+    "confusion": 1,
+    "neutral": 1,
+    "joy": 2,
+    "gratitude": 2,
+    "relief": 2,
+}
+CX_TO_POLARITY_MATRIX: np.ndarray = np.eye(3)[[POLARITY_OF_CX[e] for e in CX_EMOTIONS]]
+
+
+def polarity(probs_cx: np.ndarray) -> np.ndarray:
+    """``(n, 3)`` negative/neutral/positive mass of CX probability rows."""
+    return np.asarray(probs_cx, dtype=np.float64) @ CX_TO_POLARITY_MATRIX
+
+
+def with_polarity(probs_cx: np.ndarray, probs_polarity: np.ndarray) -> np.ndarray:
+    """CX rows whose polarity mass is ``probs_polarity`` and whose split *inside* each
+    polarity is that of ``probs_cx``: ``p[e] = P(pol(e)) · p_cx[e] / p_cx[pol(e)]``.
+
+    Why: a polarity head trained on tweets in six languages knows *how negative* a text is
+    far better than an emotion head trained on English Reddit, and is calibrated on
+    validation tweets; the emotion head still says *which* negative emotion. Valence, the
+    expected circumplex anchor, then moves with the calibrated polarity. Rows keep summing
+    to 1; a polarity the emotion head gives no mass to is spread evenly over its emotions."""
+    p = np.asarray(probs_cx, dtype=np.float64)
+    pol = np.asarray(probs_polarity, dtype=np.float64)
+    m = CX_TO_POLARITY_MATRIX
+    mass = p @ m  # (n, 3)
+    even = m / m.sum(0, keepdims=True)  # (9, 3): uniform split inside each polarity
+    share = np.where((mass @ m.T) > 1e-12, p / np.maximum(mass @ m.T, 1e-12), even.sum(1)[None, :])
+    return share * (pol @ m.T)

@@ -34,6 +34,7 @@ from empathos.understand.evaluate_metrics import (
     f1_per_label,
     multiclass_macro_f1,
     predict_sets,
+    recall_per_label,
     tune_threshold,
 )
 from empathos.understand.protocols import (
@@ -81,10 +82,13 @@ def taxonomy_scores(
     (``p_dev``/``y_dev``), then macro-F1, per-label F1 and support are measured on test, so
     every backend (and every retrained head) is scored by the same rule."""
     threshold, dev_f1 = tune_threshold(p_dev, y_dev)
-    per = f1_per_label(y_test, predict_sets(p_test, threshold))
+    pred = predict_sets(p_test, threshold)
+    per = f1_per_label(y_test, pred)
+    rec = recall_per_label(y_test, pred)
     return {
         "macro_f1": round(float(per.mean()), 4),
         "per_label": {label: round(float(f), 4) for label, f in zip(labels, per, strict=True)},
+        "recall": {label: round(float(r), 4) for label, r in zip(labels, rec, strict=True)},
         "support": {label: int(s) for label, s in zip(labels, y_test.sum(0), strict=True)},
         "threshold": threshold,
         "dev_macro_f1": round(dev_f1, 4),

@@ -15,6 +15,15 @@ def f1_per_label(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
     return np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)
 
 
+def recall_per_label(y_true: np.ndarray, y_pred: np.ndarray) -> np.ndarray:
+    """Per-column recall of multi-hot ``(n, k)`` arrays (0 where a label has no gold)."""
+    t = np.asarray(y_true).astype(bool)
+    p = np.asarray(y_pred).astype(bool)
+    tp = (t & p).sum(0).astype(float)
+    n = t.sum(0).astype(float)
+    return np.divide(tp, n, out=np.zeros_like(tp), where=n > 0)
+
+
 def predict_sets(probs: np.ndarray, threshold: float) -> np.ndarray:
     """Multi-label decision: every label with probability >= ``threshold``, plus the argmax
     (so each text gets at least one label, as every GoEmotions text has one)."""

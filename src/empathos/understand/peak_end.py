@@ -42,6 +42,8 @@ from typing import Literal
 
 import numpy as np
 
+from empathos.understand import bands
+
 # ---------------------------------------------------------------------------- weights
 
 
@@ -290,14 +292,18 @@ def analyze_interaction(
 
 # ---------------------------------------------------------------------------- market conventions
 
-#: |valence| from which a customer turn counts as a sentiment *event* (positive or negative),
-#: the analogue of a phrase the vendor's classifier tags; milder turns are neutral.
-SENTIMENT_EVENT_THRESHOLD = 0.25
+#: The valence bands from which a customer turn counts as a sentiment *event* (negative at
+#: or below the first, positive at or above the second), the analogue of a phrase the
+#: vendor's classifier tags; milder turns are neutral. Derived from the emotion model's
+#: calibration (``understand/bands.py``), not hand-set.
+SENTIMENT_EVENT_BANDS: tuple[float, float] = (bands.NEGATIVE, bands.POSITIVE)
+#: Kept for callers that pass one symmetric |valence| threshold (the previous default).
+SENTIMENT_EVENT_THRESHOLD = bands.LEGACY_POSITIVE
 
 
 def customer_sentiment_score(
     valences: Sequence[float] | np.ndarray,
-    event_threshold: float = SENTIMENT_EVENT_THRESHOLD,
+    event_threshold: float | None = None,
     graded: bool = False,
 ) -> float:
     """Customer sentiment on −100…+100, later turns weighted more (Genesys Cloud convention).
@@ -305,16 +311,22 @@ def customer_sentiment_score(
     Genesys documents: each sentiment event (+1 / −1) is weighted by its relative location,
     ``index of the customer phrase / number of customer phrases`` (1-based), and the
     weighted sum is normalised as ``100·tanh(0.75·Σ)`` — e.g. two positive events at 0.5
-    and 0.9 give ``100·tanh(1.05) ≈ 78``. Here a customer turn is an event when
-    ``|valence| ≥ event_threshold``; ``graded=True`` uses the valence itself instead of ±1.
+    and 0.9 give ``100·tanh(1.05) ≈ 78``. Here a customer turn is an event when its valence
+    is in the negative or positive band (``SENTIMENT_EVENT_BANDS``), or, when
+    ``event_threshold`` is given, when ``|valence| ≥ event_threshold``; ``graded=True`` uses
+    the valence itself instead of ±1.
     """
     v = _as_array(valences)
     n = v.size
     position = np.arange(1, n + 1, dtype=float) / n
+    neg, pos = (
+        SENTIMENT_EVENT_BANDS if event_threshold is None else (-event_threshold, event_threshold)
+    )
+    hit = (v >= pos) | (v <= neg)
     if graded:
-        events = np.where(np.abs(v) >= event_threshold, v, 0.0)
+        events = np.where(hit, v, 0.0)
     else:
-        events = np.where(v >= event_threshold, 1.0, np.where(v <= -event_threshold, -1.0, 0.0))
+        events = np.where(v >= pos, 1.0, np.where(v <= neg, -1.0, 0.0))
     return float(100.0 * math.tanh(0.75 * float(events @ position)))
 
 

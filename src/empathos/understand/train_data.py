@@ -9,6 +9,7 @@ trained on train, tuned on dev and reported on test of this one split.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,20 @@ from empathos.understand.protocols import EMPATHY_MECHANISMS
 EPITOME_SEED = 13
 EPITOME_SPLIT = "epitome-reddit-seed13-80/10/10"
 GOEMOTIONS_SPLIT = "goemotions-original"
+UMSAB_SPLIT = "umsab-original"  # XLM-T's own train/val/test per language
+TWEETEVAL_SPLIT = "tweeteval-emotion-original"
+# UMSAB's directory names and the ISO codes the rest of Empathos uses.
+UMSAB_LANGUAGES: dict[str, str] = {
+    "en": "english",
+    "fr": "french",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+    "es": "spanish",
+}
+UMSAB_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+TWEETEVAL_EMOTION_LABELS: tuple[str, ...] = ("anger", "joy", "optimism", "sadness")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _EPITOME_FILES = {
     "emotional_reaction": "emotional-reactions-reddit.csv",
     "interpretation": "interpretations-reddit.csv",
@@ -104,3 +119,40 @@ def epitome_split(part: str, data_dir: Path | None = None) -> EmpathySplit:
         levels=full.levels[idx],
         ids=[full.ids[i] for i in idx],
     )
+
+
+@dataclass(frozen=True)
+class LabelledTexts:
+    """Single-label texts: ``y`` indexes the corpus' own label tuple."""
+
+    texts: list[str]
+    y: np.ndarray  # (n,) int
+
+
+def _tweet_text(line: str) -> str:
+    """XLM-T ships some characters as literal ``\\uXXXX`` escapes (``i\\u2019m``): decode
+    them so the encoder sees the apostrophe, and strip the trailing blank of every line."""
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), line).strip()
+
+
+def _read_pair(base: Path, split: str) -> LabelledTexts:
+    text_path, label_path = base / f"{split}_text.txt", base / f"{split}_labels.txt"
+    if not text_path.exists():
+        raise FileNotFoundError(f"{text_path} not found")
+    texts = [_tweet_text(t) for t in text_path.read_text(encoding="utf-8").split("\n")]
+    labels = [int(x) for x in label_path.read_text().split()]
+    texts = texts[: len(labels)]
+    if len(texts) != len(labels):
+        raise ValueError(f"{base}: {len(texts)} texts for {len(labels)} labels in {split}")
+    return LabelledTexts(texts, np.array(labels, dtype=np.int64))
+
+
+def load_umsab(language: str, split: str, data_dir: Path | None = None) -> LabelledTexts:
+    """One UMSAB split (``train``, ``val``, ``test``) of one language (ISO code, see
+    ``UMSAB_LANGUAGES``); labels 0 negative, 1 neutral, 2 positive."""
+    return _read_pair((data_dir or shared_data_dir()) / "umsab" / UMSAB_LANGUAGES[language], split)
+
+
+def load_tweeteval_emotion(split: str, data_dir: Path | None = None) -> LabelledTexts:
+    """One TweetEval emotion split; labels index ``TWEETEVAL_EMOTION_LABELS``."""
+    return _read_pair((data_dir or shared_data_dir()) / "tweeteval" / "emotion", split)

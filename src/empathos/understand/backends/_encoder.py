@@ -9,10 +9,8 @@ is shared across languages — the cross-lingual transfer the issue asks for.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -42,31 +40,33 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     )
 
 
-@dataclass(frozen=True)
-class Encoder:
-    """A named sentence encoder: what a trained head's card records and training calls."""
+class UseEncoder:
+    """USE-multilingual-v3 behind the small interface every encoder meets."""
 
-    name: str
-    dim: int
-    encode: Callable[[Sequence[str]], np.ndarray]
+    name = ENCODER_NAME
+    dim = DIM
 
-
-_ENCODERS: dict[str, Callable[[], Encoder]] = {
-    ENCODER_NAME: lambda: Encoder(ENCODER_NAME, DIM, encode),
-}
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return encode(texts)
 
 
-def register_encoder(name: str, factory: Callable[[], Encoder]) -> None:
-    """Make ``get_encoder(name)`` build ``factory()`` (other encoder modules call this)."""
-    _ENCODERS[name] = factory
+def _static() -> object:
+    # imported only when asked for, so the USE weights are never loaded for a static model
+    from empathos.understand.backends._static import StaticEncoder
+
+    return StaticEncoder()
 
 
-def get_encoder(name: str = ENCODER_NAME) -> Encoder:
-    """The encoder called ``name`` (``use-multilingual-v3`` by default)."""
-    if name not in _ENCODERS and name == "static-use-v1":
-        # the static encoder (issue 15, i15-fast) registers itself when imported
-        with contextlib.suppress(ImportError):
-            from empathos.understand.backends import _static  # noqa: F401
-    if name not in _ENCODERS:
-        raise KeyError(f"unknown encoder {name!r}; known: {', '.join(sorted(_ENCODERS))}")
-    return _ENCODERS[name]()
+#: encoder name -> builder. ``static-use-v1``: token embeddings distilled from USE
+#: (``backends/_static.py``), the encoder of the ``fast`` backends.
+ENCODERS = {ENCODER_NAME: UseEncoder, "static-use-v1": _static}
+
+
+@cache
+def get_encoder(name: str = ENCODER_NAME):  # noqa: ANN201 - UseEncoder or StaticEncoder
+    """The encoder registered as ``name`` (``.name``, ``.dim``, ``.encode(texts)``), built
+    once per process; unknown names list the known ones."""
+    try:
+        return ENCODERS[name]()
+    except KeyError:
+        raise KeyError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}") from None

@@ -1,8 +1,15 @@
-"""Feature vectors for the learned heads: sentence embeddings plus lexicon cue counts.
+"""Feature vectors for the learned heads: sentence embeddings plus cue features.
 
-Why the cue counts: the heads learn from English data only; the multilingual cue lists
-(``_words.py``) fire in six languages, so a head that learned "a frustration cue raises
-frustration" carries that to German or Polish even where the embedding transfer is weaker.
+Emotion (v2): the embedding plus language-free *surface* cues (exclamation and question
+marks, negative and positive emoji, shouting): the heads now learn from six languages of
+tweets, the sentence encoder drops most emoji and case, and these cues mean the same in
+every language. The lexicon cue counts the v1 emotion head used
+(``emotion_lexicon_features``) stay for that head's baseline in the bench; the emotion head no
+longer reads them, so a change of the cue lists cannot shift its inputs.
+
+Empathy: the lexicon cue counts (``_words.py``) fire in six languages, so a head that learned
+"a question cue is exploration" carries that to German or Polish where the embedding
+transfer is weaker.
 """
 
 from __future__ import annotations
@@ -37,7 +44,40 @@ def emotion_lexicon_features(texts: Sequence[str]) -> np.ndarray:
     return np.log1p(np.hstack([counts, marks])).astype(np.float32)
 
 
+NEGATIVE_EMOJI = frozenset("😡😠🤬👎😤😞😢😭😩😫💔🙄😒😔😟😰😨😱🤮😖😣😑😐🤦")
+POSITIVE_EMOJI = frozenset("😍😊🙂😀😁😃😄❤👍🙏😂🥰✨🎉💕💯😘😉🤗💙💖💜🔥👏🙌😎")
+N_SURFACE = 6
+
+
+def surface_features(texts: Sequence[str]) -> np.ndarray:
+    """``(n, 6)``: log1p counts of '!', '?', negative and positive emoji, the share of
+    upper-case letters (shouting), and log1p of the word count."""
+    rows = []
+    for t in texts:
+        t = t or ""
+        letters = [c for c in t if c.isalpha()]
+        upper = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 8 else 0.0
+        rows.append(
+            [
+                np.log1p(t.count("!")),
+                np.log1p(t.count("?")),
+                np.log1p(sum(c in NEGATIVE_EMOJI for c in t)),
+                np.log1p(sum(c in POSITIVE_EMOJI for c in t)),
+                upper,
+                np.log1p(len(t.split())),
+            ]
+        )
+    return np.array(rows, dtype=np.float32).reshape(-1, N_SURFACE)
+
+
 def emotion_features(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    """The emotion heads' input: embedding (given, or from the USE encoder) + surface cues."""
+    emb = _encoder.encode(texts) if embeddings is None else embeddings
+    return np.hstack([emb, surface_features(texts)]).astype(np.float32)
+
+
+def emotion_features_v1(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    """The v1 emotion head's input (embedding + lexicon cue counts), for its baseline."""
     emb = _encoder.encode(texts) if embeddings is None else embeddings
     return np.hstack([emb, emotion_lexicon_features(texts)]).astype(np.float32)
 

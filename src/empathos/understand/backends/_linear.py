@@ -22,11 +22,15 @@ class LinearHead:
     coef: np.ndarray  # (d, k)
     intercept: np.ndarray  # (k,)
 
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """``(n, k)`` float64 scores before the softmax."""
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return z.astype(np.float64)
+
+    def predict_proba(self, x: np.ndarray, temperature: float = 1.0) -> np.ndarray:
         if x.shape[0] == 0:
             return np.zeros((0, self.coef.shape[1]))
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return softmax(z.astype(np.float64))
+        return softmax(self.logits(x) / temperature)
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         return {

@@ -1,9 +1,15 @@
 """``default``: multilingual sentence encoder + softmax heads trained in this repository.
 
-Emotion: USE-multilingual-v3 embeddings and multilingual cue counts -> softmax over the 28
-GoEmotions labels (trained on GoEmotions train, regularisation tuned on dev), summed into
-the 9 CX emotions with the documented mapping. Empathy: reply, post and their product plus
-the reply's cue features -> per EPITOME mechanism a 3-level softmax (trained on
+Emotion (v2, ``train_emotion.py``): USE-multilingual-v3 embeddings and surface cues ->
+(a) a softmax over the 28 GoEmotions labels (GoEmotions train + TweetEval emotion train +
+the hand-written supplement, class-weighted so rare fear/nervousness/grief are predicted,
+temperature fitted on GoEmotions dev), summed into the 9 CX emotions with the documented
+mapping, and (b) a polarity stack (``_polarity.py``: joint + in-language heads on UMSAB's
+six languages, calibrated per language on UMSAB val). The CX probabilities take their
+negative/neutral/positive mass from (b) and the split inside each polarity from (a)
+(``emotions.with_polarity``), so valence follows the calibrated polarity. An artefact
+without a polarity stack (v1) is served as before. Empathy: reply, post and their product plus
+the reply's cue features -> one 3-level softmax per EPITOME mechanism (trained on
 ``EPITOME_SPLIT`` train plus a small hand-written multilingual supplement of customer
 service replies that teaches "sympathy, greetings, 'DM us' are not empathy") mixed with a
 binary head trained on ESConv supporter turns (``understand.esconv``; see
@@ -18,9 +24,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from empathos.understand.backends import _features
+from empathos.understand.backends import _encoder, _features
 from empathos.understand.backends._linear import LinearHead, load_artefact
-from empathos.understand.emotions import go_to_cx
+from empathos.understand.backends._polarity import PolarityStack
+from empathos.understand.emotions import go_to_cx, polarity, with_polarity
 from empathos.understand.protocols import EMPATHY_MECHANISMS
 
 EMOTION_ARTEFACT = "emotion-default"
@@ -28,30 +35,77 @@ EMPATHY_ARTEFACT = "empathy-default"
 
 
 class DefaultEmotionModel:
-    """CX probabilities from a 28-label GoEmotions head on multilingual embeddings."""
+    """CX probabilities from a 28-label GoEmotions head and a per-language polarity stack."""
 
     name = "default"
+    artefact = EMOTION_ARTEFACT
 
     def __init__(self) -> None:
-        arrays, self.card = load_artefact(EMOTION_ARTEFACT)
+        arrays, self.card = load_artefact(self.artefact)
         self._head = LinearHead.from_arrays(arrays, "")
+        self._temperature = float(np.asarray(arrays.get("go_temperature", 1.0)).reshape(-1)[0])
+        self._polarity = PolarityStack(arrays) if PolarityStack.available(arrays) else None
+        self.encoder = str(self.card.get("encoder", _encoder.ENCODER_NAME))
         self.version = str(self.card.get("version", "1"))
 
+    def features(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+        """The heads' input rows; ``embeddings`` (from this card's encoder) if already known."""
+        texts = list(texts)
+        if embeddings is None:
+            embeddings = _encoder.get_encoder(self.encoder).encode(texts)
+        if self._polarity is None:  # a v1 artefact reads the lexicon cue counts
+            return _features.emotion_features_v1(texts, embeddings)
+        return _features.emotion_features(texts, embeddings)
+
     def predict_goemotions_proba(
-        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        embeddings: np.ndarray | None = None,
     ) -> np.ndarray:
         """``(n, 28)`` probabilities over GoEmotions' labels (rows sum to 1)."""
         if len(texts) == 0:
             return np.zeros((0, 28))
-        return self._head.predict_proba(_features.emotion_features(list(texts)))
+        return self._head.predict_proba(self.features(texts, embeddings), self._temperature)
+
+    def predict_polarity_proba(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        embeddings: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``(n, 3)`` calibrated negative/neutral/positive probabilities."""
+        return self.predict_parts(texts, languages, embeddings)[1]
+
+    def predict_parts(
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        embeddings: np.ndarray | None = None,
+        calibrated: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(p28, polarity, cx)`` from one pass over the features (``calibrated=False``:
+        every temperature 1, to measure what calibration changed)."""
+        if len(texts) == 0:
+            return np.zeros((0, 28)), np.zeros((0, 3)), np.zeros((0, 9))
+        x = self.features(texts, embeddings)
+        p28 = self._head.predict_proba(x, self._temperature if calibrated else 1.0)
+        cx = go_to_cx(p28)
+        if self._polarity is None:
+            return p28, polarity(cx), cx
+        pol = self._polarity.predict_proba(x, languages, calibrated, list(texts))
+        return p28, pol, with_polarity(cx, pol)
 
     def predict_proba(
-        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+        self,
+        texts: Sequence[str],
+        languages: Sequence[str | None] | None = None,
+        embeddings: np.ndarray | None = None,
     ) -> np.ndarray:
-        # The encoder is language-agnostic, so ``languages`` is accepted and not needed.
+        # ``languages`` picks the polarity head (unknown or missing: the joint head).
         if len(texts) == 0:
             return np.zeros((0, 9))
-        return go_to_cx(self.predict_goemotions_proba(texts))
+        return self.predict_parts(texts, languages, embeddings)[2]
 
 
 def mix_levels(levels: np.ndarray, used: np.ndarray, alpha: float) -> np.ndarray:

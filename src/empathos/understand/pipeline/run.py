@@ -23,6 +23,7 @@ from empathos.store.schema import (
     turn_empathy,
     turns,
 )
+from empathos.understand import bands
 from empathos.understand import effort as eff
 from empathos.understand import journey as jny
 from empathos.understand import peak_end as pe
@@ -43,11 +44,14 @@ class AnalyzeConfig:
     weights: pe.PeakEndWeights = pe.DEFAULT_WEIGHTS
     end_window: int = 1
     outcome_threshold: float = pe.OUTCOME_THRESHOLD
-    sentiment_event_threshold: float = pe.SENTIMENT_EVENT_THRESHOLD
+    #: ``None``: sentiment events are turns in the calibrated valence bands
+    #: (``understand/bands.py``); a number: the older symmetric ``|valence| >=`` rule.
+    sentiment_event_threshold: float | None = None
     #: An employee turn with every mechanism at level 0, answering a customer turn at or
     #: below this valence, is an *unhelpful* turn for the agent empathy score: a missed
-    #: empathic opportunity (the customer was upset and the answer ignored it).
-    unhelpful_valence: float = -0.25
+    #: empathic opportunity (the customer was upset and the answer ignored it). Default:
+    #: the calibrated negative band (``understand/bands.py``).
+    unhelpful_valence: float = bands.NEGATIVE
     #: Customer turns joined into the seeker text of an employee turn, at most.
     seeker_max_turns: int = 3
     effort: eff.EffortConfig = field(default_factory=eff.EffortConfig)
@@ -65,6 +69,8 @@ class AnalyzeConfig:
             "end_window": self.end_window,
             "outcome_threshold": self.outcome_threshold,
             "sentiment_event_threshold": self.sentiment_event_threshold,
+            "sentiment_event_bands": list(pe.SENTIMENT_EVENT_BANDS),
+            "valence_bands_source": bands.BANDS.source,
             "unhelpful_valence": self.unhelpful_valence,
             "effort": self.effort.as_dict(),
         }
