@@ -30,16 +30,23 @@ def _lex_empathy() -> LexiconEmpathyModel:
 _NON_NEUTRAL = [i for i, e in enumerate(CX_EMOTIONS) if e != "neutral"]
 
 
-def emotion_lexicon_features(texts: Sequence[str]) -> np.ndarray:
-    """``(n, 10)``: log1p cue counts of the 8 non-neutral CX emotions, '!' and '?' counts."""
-    counts = _lex_emotion().cue_counts(texts)[:, _NON_NEUTRAL]
+def emotion_lexicon_features(
+    texts: Sequence[str], languages: Sequence[str | None] | None = None
+) -> np.ndarray:
+    """``(n, 10)``: log1p cue counts of the 8 non-neutral CX emotions (each text's own
+    language's cues; ``languages`` None: detected), '!' and '?' counts."""
+    counts = _lex_emotion().cue_counts(texts, languages)[:, _NON_NEUTRAL]
     marks = np.array([[t.count("!"), t.count("?")] for t in texts], dtype=np.float64).reshape(-1, 2)
     return np.log1p(np.hstack([counts, marks])).astype(np.float32)
 
 
-def emotion_features(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+def emotion_features(
+    texts: Sequence[str],
+    embeddings: np.ndarray | None = None,
+    languages: Sequence[str | None] | None = None,
+) -> np.ndarray:
     emb = _encoder.encode(texts) if embeddings is None else embeddings
-    return np.hstack([emb, emotion_lexicon_features(texts)]).astype(np.float32)
+    return np.hstack([emb, emotion_lexicon_features(texts, languages)]).astype(np.float32)
 
 
 def empathy_lexicon_features(responses: Sequence[str]) -> np.ndarray:
