@@ -10,7 +10,7 @@ is shared across languages — the cross-lingual transfer the issue asks for.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, cache
 
 import numpy as np
 
@@ -38,3 +38,34 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(
         _use().encode([t if t and t.strip() else "." for t in texts]), dtype=np.float32
     )
+
+
+class UseEncoder:
+    """USE-multilingual-v3 behind the small interface every encoder meets."""
+
+    name = ENCODER_NAME
+    dim = DIM
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return encode(texts)
+
+
+def _static() -> object:
+    from empathos.understand.backends._static import StaticEncoder
+
+    return StaticEncoder()
+
+
+#: encoder name -> builder. ``static-use-v1``: token embeddings distilled from USE
+#: (``backends/_static.py``), the encoder of the ``fast`` backends.
+ENCODERS = {ENCODER_NAME: UseEncoder, "static-use-v1": _static}
+
+
+@cache
+def get_encoder(name: str = ENCODER_NAME):  # noqa: ANN201 - UseEncoder or StaticEncoder
+    """The encoder registered as ``name`` (``.name``, ``.dim``, ``.encode(texts)``), built
+    once per process; unknown names list the known ones."""
+    try:
+        return ENCODERS[name]()
+    except KeyError:
+        raise ValueError(f"unknown encoder {name!r}; known: {', '.join(ENCODERS)}") from None
