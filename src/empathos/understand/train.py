@@ -1,6 +1,10 @@
 """Rebuild the committed model artefacts.
 
-``python -m empathos.understand.train [emotion|empathy|all]``.
+``python -m empathos.understand.train [emotion|empathy|all] [--encoder NAME]``.
+
+``--encoder`` names the sentence encoder the heads are trained on (``_encoder.ENCODERS``):
+``use-multilingual-v3`` (default) writes ``emotion-default`` / ``empathy-default``,
+``static-use-v1`` writes the ``fast`` backend's ``emotion-fast`` / ``empathy-fast``.
 
 Reproducible by construction: fixed seed, fixed data (``../shared/data``), fixed splits
 (GoEmotions' own; ``EPITOME_SPLIT``), fixed hyper-parameter grids searched on *dev* only;
@@ -23,7 +27,6 @@ import numpy as np
 
 from empathos.understand.backends import _encoder, _features
 from empathos.understand.backends._linear import MODELS_DIR, LinearHead
-from empathos.understand.backends.default import EMOTION_ARTEFACT, EMPATHY_ARTEFACT
 from empathos.understand.emotions import GOEMOTIONS_LABELS
 from empathos.understand.evaluate_metrics import multiclass_macro_f1, tune_threshold
 from empathos.understand.protocols import EMPATHY_MECHANISMS
@@ -52,13 +55,26 @@ def _cache_dir() -> Path:
     return d
 
 
-def embed_cached(texts: Sequence[str]) -> np.ndarray:
+#: encoder name -> the backend whose artefacts its heads become (``<kind>-<backend>``).
+BACKEND_OF_ENCODER = {_encoder.ENCODER_NAME: "default", "static-use-v1": "fast"}
+
+
+def artefact_name(kind: str, encoder: str = _encoder.ENCODER_NAME) -> str:
+    """``emotion-default``, ``empathy-fast``, ...: the artefact a head on ``encoder`` is."""
+    return f"{kind}-{BACKEND_OF_ENCODER[encoder]}"
+
+
+def embed_cached(texts: Sequence[str], encoder: str = _encoder.ENCODER_NAME) -> np.ndarray:
     """Encoder embeddings, cached on disk by a hash of the texts and the encoder name."""
-    key = hashlib.sha256(("\x00".join(texts) + _encoder.ENCODER_NAME).encode()).hexdigest()[:20]
+    enc = _encoder.get_encoder(encoder)
+    key = hashlib.sha256(("\x00".join(texts) + enc.name).encode()).hexdigest()[:20]
     path = _cache_dir() / f"emb-{key}.npy"
     if path.exists():
         return np.load(path)
-    emb = np.concatenate([_encoder.encode(texts[i : i + 2048]) for i in range(0, len(texts), 2048)])
+    emb = np.concatenate(
+        [enc.encode(texts[i : i + 2048]) for i in range(0, len(texts), 2048)]
+        or [np.zeros((0, enc.dim), dtype=np.float32)]
+    )
     np.save(path, emb)
     return emb
 
@@ -104,13 +120,15 @@ def expand_multilabel(x: np.ndarray, y28: np.ndarray) -> tuple[np.ndarray, np.nd
     return x[rows], labels, 1.0 / counts
 
 
-def train_emotion(grid: Sequence[float] = (0.01, 0.03, 0.1)) -> dict:
+def train_emotion(
+    grid: Sequence[float] = (0.01, 0.03, 0.1), encoder: str = _encoder.ENCODER_NAME
+) -> dict:
     t0 = time.time()
     tr, dev = load_goemotions("train"), load_goemotions("dev")
-    x_tr = _features.emotion_features(tr.texts, embed_cached(tr.texts))
-    x_dev = _features.emotion_features(dev.texts, embed_cached(dev.texts))
+    x_tr = _features.emotion_features(tr.texts, embed_cached(tr.texts, encoder))
+    x_dev = _features.emotion_features(dev.texts, embed_cached(dev.texts, encoder))
     sup_texts, sup_y = read_emotion_supplement()
-    x_sup = _features.emotion_features(sup_texts, embed_cached(sup_texts))
+    x_sup = _features.emotion_features(sup_texts, embed_cached(sup_texts, encoder))
     xe, ye, we = expand_multilabel(np.vstack([x_tr, x_sup]), np.vstack([tr.y28, sup_y]))
     source_row = np.nonzero(np.vstack([tr.y28, sup_y]))[0]  # same order as expand_multilabel
     we = we * np.where(source_row >= len(tr.texts), EMOTION_SUPPLEMENT_WEIGHT, 1.0)
@@ -126,10 +144,10 @@ def train_emotion(grid: Sequence[float] = (0.01, 0.03, 0.1)) -> dict:
             best = (f1, c, head, thr)
     f1, c, head, thr = best
     card = {
-        "name": "default",
+        "name": BACKEND_OF_ENCODER[encoder],
         "version": "1",
         "kind": "emotion",
-        "encoder": _encoder.ENCODER_NAME,
+        "encoder": encoder,
         "labels": list(GOEMOTIONS_LABELS),
         "data": GOEMOTIONS_SPLIT,
         "trained_on": "train+supplement",
@@ -144,7 +162,7 @@ def train_emotion(grid: Sequence[float] = (0.01, 0.03, 0.1)) -> dict:
         "grid": results,
         "seconds": round(time.time() - t0, 1),
     }
-    _save(EMOTION_ARTEFACT, head.arrays(""), card)
+    _save(artefact_name("emotion", encoder), head.arrays(""), card)
     return card
 
 
@@ -166,23 +184,28 @@ def read_supplement(path: Path = SUPPLEMENT) -> tuple[list[str], list[str], np.n
     return [r["seeker"] for r in rows], [r["response"] for r in rows], levels
 
 
-def _empathy_x(seekers: list[str], responses: list[str]) -> np.ndarray:
+def _empathy_x(
+    seekers: list[str], responses: list[str], encoder: str = _encoder.ENCODER_NAME
+) -> np.ndarray:
     return _features.empathy_features(
-        seekers, responses, embed_cached(seekers), embed_cached(responses)
+        seekers, responses, embed_cached(seekers, encoder), embed_cached(responses, encoder)
     )
 
 
 def train_empathy(
     grid: Sequence[float] = (0.003, 0.01, 0.03, 0.1),
     class_weights: Sequence[str | None] = (None, "balanced"),
+    encoder: str = _encoder.ENCODER_NAME,
 ) -> dict:
     t0 = time.time()
     tr, dev = epitome_split("train"), epitome_split("dev")
     s_seek, s_resp, s_levels = read_supplement()
-    x_tr = np.vstack([_empathy_x(tr.seeker, tr.response), _empathy_x(s_seek, s_resp)])
+    x_tr = np.vstack(
+        [_empathy_x(tr.seeker, tr.response, encoder), _empathy_x(s_seek, s_resp, encoder)]
+    )
     y_tr = np.vstack([tr.levels, s_levels])
     w_tr = np.concatenate([np.ones(len(tr.levels)), np.full(len(s_levels), SUPPLEMENT_WEIGHT)])
-    x_dev = _empathy_x(dev.seeker, dev.response)
+    x_dev = _empathy_x(dev.seeker, dev.response, encoder)
     arrays: dict[str, np.ndarray] = {}
     chosen: dict[str, dict] = {}
     for j, mech in enumerate(EMPATHY_MECHANISMS):
@@ -201,10 +224,10 @@ def train_empathy(
         arrays.update(head.arrays(f"{mech}_"))
         chosen[mech] = {"C": c, "class_weight": cw, "dev_macro_f1": round(f1, 4)}
     card = {
-        "name": "default",
+        "name": BACKEND_OF_ENCODER[encoder],
         "version": "1",
         "kind": "empathy",
-        "encoder": _encoder.ENCODER_NAME,
+        "encoder": encoder,
         "data": EPITOME_SPLIT,
         "supplement": SUPPLEMENT.name,
         "supplement_rows": len(s_levels),
@@ -215,7 +238,7 @@ def train_empathy(
         "heads": chosen,
         "seconds": round(time.time() - t0, 1),
     }
-    _save(EMPATHY_ARTEFACT, arrays, card)
+    _save(artefact_name("empathy", encoder), arrays, card)
     return card
 
 
@@ -234,12 +257,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "what", nargs="?", default="all", choices=["emotion", "empathy", "transformer", "all"]
     )
+    parser.add_argument(
+        "--encoder",
+        default=_encoder.ENCODER_NAME,
+        choices=sorted(BACKEND_OF_ENCODER),
+        help="sentence encoder of the heads (static-use-v1: the fast backend's)",
+    )
     args = parser.parse_args(argv)
     np.random.seed(SEED)
     if args.what in ("emotion", "all"):
-        train_emotion()
+        train_emotion(encoder=args.encoder)
     if args.what in ("empathy", "all"):
-        train_empathy()
+        train_empathy(encoder=args.encoder)
     if args.what == "transformer":
         from empathos.understand.train_transformer import main as train_transformer
 
