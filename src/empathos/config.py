@@ -24,7 +24,7 @@ from pydantic_settings import (
 #: none is named: the one switch between ``default`` (USE-multilingual, accurate) and
 #: ``fast`` (static distilled embeddings). Issue 15's rule: ``fast`` becomes the default only
 #: when ``bench/fast_gap.py`` finds it within 0.02 macro-F1 of the best backend on every
-#: visible test set; measured 2026-12-02 it is not (docs/understand.md), so ``default``.
+#: visible test set; measured 2026-12-02 it is not (docs/understand_fast.md), so ``default``.
 DEFAULT_BACKEND = "default"
 
 

@@ -33,8 +33,8 @@ def analyze(
         typer.Option(
             "--backend",
             help=(
-                "Emotion and empathy backend at once, e.g. 'fast' (static embeddings, ~20x "
-                "faster, less accurate: docs/understand.md) or 'default'; --model and "
+                "Emotion and empathy backend at once, e.g. 'fast' (static embeddings, 15-50x "
+                "faster, less accurate: docs/understand_fast.md) or 'default'; --model and "
                 "--empathy-model override it."
             ),
         ),
