@@ -114,3 +114,17 @@ FLOORS: dict = {
     "epitome": {"emotional_reaction": 0.54, "interpretation": 0.49, "exploration": 0.58},
     "sympathy_as_empathy": 0.0,
 }
+
+
+def test_the_fast_backends_load_their_own_artefacts_on_the_static_encoder() -> None:
+    """Guards a merge: ``fast`` is ``default``'s classes on other artefacts; if a rewrite of
+    ``default`` loaded its artefact by constant, ``fast`` would silently be ``default``."""
+    from empathos.understand.protocols import get_emotion_model, get_empathy_model
+
+    for model, stem in (
+        (get_emotion_model("fast"), "emotion-fast"),
+        (get_empathy_model("fast"), "empathy-fast"),
+    ):
+        assert model.name == "fast" and model.card["encoder"] == "static-use-v1", stem
+        assert model._encoder.name == "static-use-v1"
+        assert model.card["name"] == "fast" and (MODELS_DIR / f"{stem}.npz").exists()
