@@ -19,8 +19,8 @@ EXAMPLE = ROOT / "tests" / "plugin_example"
 #: Every built-in plug-in. Adding one (a class and an entry point in pyproject.toml) means
 #: adding its name here: the registry's contents are a decision, not an accident.
 EXPECTED = {
-    "emotion_models": ["default", "lexicon", "transformer"],
-    "empathy_models": ["default", "lexicon"],
+    "emotion_models": ["default", "fast", "lexicon", "transformer"],
+    "empathy_models": ["default", "fast", "lexicon"],
     "engines": [],
     "ingest_formats": [
         "customers",

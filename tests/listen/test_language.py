@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from empathos.listen.language import annotate_turns, detect
+from empathos.listen.language import annotate_turns, choose_language, detect
 
 MESSAGES = {
     "en": "My internet has been down since yesterday and nobody calls me back",
@@ -42,3 +42,40 @@ def test_unsure_turns_inherit_the_interactions_language() -> None:
     annotate_turns(turns)
     assert [t["language"] for t in turns[:3]] == ["de", "de", "de"]
     assert turns[4]["language"] == "pl" and turns[4]["language_score"] == 1.0
+
+
+def test_unsure_turns_borrow_their_customers_language() -> None:
+    """A short first message ("Hola!") has no other turn to lean on: it takes the customer's
+    declared language, else that of the customer's other contacts here."""
+    interactions = [
+        {"interaction_id": "i1", "customer_id": "cu-es"},
+        {"interaction_id": "i2", "customer_id": "cu-it"},
+        {"interaction_id": "i3", "customer_id": "cu-it"},
+        {"interaction_id": "i4", "customer_id": "cu-none"},
+    ]
+    customers = [{"customer_id": "cu-es", "language": "es"}]
+    turns = [
+        {"interaction_id": "i1", "text": "Hola!"},
+        {"interaction_id": "i2", "text": MESSAGES["it"]},
+        {"interaction_id": "i3", "text": "ok"},
+        {"interaction_id": "i4", "text": "ok"},
+    ]
+    still = annotate_turns(turns, interactions, customers)
+    assert [t["language"] for t in turns[:3]] == ["es", "it", "it"]
+    assert still == [turns[3]]  # nothing to borrow from: left for the store to answer
+
+
+def test_the_contact_comes_before_the_customer() -> None:
+    turns = [
+        {"interaction_id": "i1", "text": MESSAGES["de"]},
+        {"interaction_id": "i1", "text": "ok"},
+    ]
+    annotate_turns(turns, [{"interaction_id": "i1", "customer_id": "c"}], (), {"c": "fr"})
+    assert turns[1]["language"] == "de"
+
+
+def test_choose_language_for_a_live_turn() -> None:
+    assert choose_language(MESSAGES["es"]) == ("es", "detected")
+    assert choose_language("ok", "pl", "de") == ("pl", "contact")
+    assert choose_language("Hola!", None, "es") == ("es", "customer")
+    assert choose_language("ok", None, None)[1] == "unsure"

@@ -28,6 +28,17 @@ def analyze(
             help="Registered empathy model (default: EMPATHOS_EMPATHY_MODEL or 'default').",
         ),
     ] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            "--backend",
+            help=(
+                "Emotion and empathy backend at once, e.g. 'fast' (static embeddings, 15-50x "
+                "faster, less accurate: docs/understand_fast.md) or 'default'; --model and "
+                "--empathy-model override it."
+            ),
+        ),
+    ] = None,
     rerun: Annotated[
         bool, typer.Option("--rerun", help="Recompute everything for these model versions.")
     ] = False,
@@ -49,8 +60,8 @@ def analyze(
         try:
             report = run_analyze(
                 engine,
-                emotion_model=model,
-                empathy_model=empathy_model,
+                emotion_model=model or backend,
+                empathy_model=empathy_model or backend,
                 rerun=rerun,
                 batch_size=batch_size,
                 display=display,

@@ -61,6 +61,9 @@ class Converted:
     )  # line, field, error, raw
     first_line: int = 0
     last_line: int = 0
+    unsure_turns: list[int] = field(default_factory=list)
+    """Positions in ``rows["turns"]`` whose language is still a guess: nothing in this
+    chunk to borrow from (the importer then asks the store for the customer's)."""
 
 
 def convert_chunk(
@@ -99,7 +102,13 @@ def convert_chunk(
                 out.rows.setdefault(table, []).extend(table_rows)
     turns = out.rows.get("turns")
     if turns and detect:
-        annotate_turns(turns)
+        still = {
+            id(t)
+            for t in annotate_turns(
+                turns, out.rows.get("interactions", ()), out.rows.get("customers", ())
+            )
+        }
+        out.unsure_turns = [i for i, t in enumerate(turns) if id(t) in still]
     return out
 
 

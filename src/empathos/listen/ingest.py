@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from empathos.config import get_settings
@@ -33,6 +33,7 @@ from empathos.listen.convert import (
     convert_all,
     relaxed_gc,
 )
+from empathos.listen.language import MIN_CHARS, MIN_CONFIDENCE
 from empathos.listen.json_array import first_array_keys, is_json_array, iter_json_array
 from empathos.listen.mapping import ColumnMapping, load_mapping, shipped_mappings
 from empathos.listen.parse import Limits
@@ -375,6 +376,7 @@ def _limits(settings: Any) -> Limits:
 class _Batch:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     records: int = 0
+    unsure_turns: list[dict[str, Any]] = field(default_factory=list)  # language still a guess
 
 
 def _batches(
@@ -390,6 +392,8 @@ def _batches(
             continue
         first_line = first_line or part.first_line
         last_line = part.last_line
+        part_turns = part.rows.get("turns", [])
+        batch.unsure_turns.extend(part_turns[i] for i in part.unsure_turns)
         for table, table_rows in part.rows.items():
             batch.rows.setdefault(table, []).extend(table_rows)
         batch.records += part.accepted
@@ -398,6 +402,49 @@ def _batches(
             batch, first_line = _Batch(), 0
     if batch.records:
         yield batch, first_line, last_line
+
+
+def borrow_stored_languages(conn: Connection, batch: _Batch) -> None:
+    """Unsure turns nothing in their chunk could vouch for take their customer's language
+    from the store: the customer row's ``language``, else the dominant sure language of the
+    customer's stored turns (a customers file is imported before its interactions, so this
+    is where a short first message learns it is Spanish)."""
+    customer_of = {
+        i["interaction_id"]: i.get("customer_id") for i in batch.rows.get("interactions", ())
+    }
+    wanted = {customer_of.get(t["interaction_id"]) for t in batch.unsure_turns} - {None}
+    if not wanted:
+        return
+    c, i, t = schema.customers, schema.interactions, schema.turns
+    known: dict[str, str] = {}
+    ids = sorted(wanted)
+    for part in (ids[k : k + 500] for k in range(0, len(ids), 500)):
+        rows = conn.execute(
+            select(c.c.customer_id, c.c.language).where(
+                c.c.customer_id.in_(part), c.c.language.is_not(None)
+            )
+        )
+        known.update({cid: lang for cid, lang in rows if lang})
+        missing = [cid for cid in part if cid not in known]
+        if missing:
+            votes = conn.execute(
+                select(i.c.customer_id, t.c.language, func.count().label("n"))
+                .join(t, t.c.interaction_id == i.c.interaction_id)
+                .where(
+                    i.c.customer_id.in_(missing),
+                    t.c.language.is_not(None),
+                    t.c.language_score >= MIN_CONFIDENCE,
+                    func.length(t.c.text) >= MIN_CHARS,
+                )
+                .group_by(i.c.customer_id, t.c.language)
+                .order_by(i.c.customer_id, func.count().desc(), t.c.language)
+            )
+            for cid, lang, _ in votes:
+                known.setdefault(cid, lang)
+    for turn in batch.unsure_turns:
+        lang = known.get(customer_of.get(turn["interaction_id"]) or "")
+        if lang:
+            turn["language"] = lang
 
 
 def _write_batch(
@@ -416,6 +463,8 @@ def _write_batch(
     failure; what the batch rejects is returned, to be written once it is committed."""
 
     def work(conn: Connection) -> Resolution:
+        if batch.unsure_turns:
+            borrow_stored_languages(conn, batch)
         done = resolve(conn, batch.rows, on_conflict, complete_turns=not widens_bounds)
         if done.replace_turns:
             delete_turns(conn, done.replace_turns)

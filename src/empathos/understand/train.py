@@ -27,6 +27,7 @@ import numpy as np
 
 from empathos.understand.backends import _encoder
 from empathos.understand.train_common import (
+    BACKEND_OF_ENCODER,
     SEED,
     embed_cached,
     expand_multilabel,
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--encoder",
         default=_encoder.ENCODER_NAME,
+        choices=sorted(BACKEND_OF_ENCODER),
         help="sentence encoder of the heads (the artefact is named after its backend): "
         "use-multilingual-v3 (default backend) or static-use-v1 (fast backend)",
     )

@@ -50,10 +50,27 @@ from empathos.act.need import detect_need
 from empathos.act.policies import EmpathyDecision, EmpathyPolicy
 from empathos.act.routing import ContactRequest, MemberState, PodState, RoutingDecision
 from empathos.act.scoring import fast_scores
+from empathos.listen.language import choose_language
 from empathos.store.tables_learn import experiment_assignments
 from empathos.store.tables_live import lead_changes, live_contacts, live_turns, routing_decisions
 
 log = logging.getLogger(__name__)
+
+
+def open_language(text: str, given: str | None, customer_language: str | None) -> str:
+    """The language a new contact is routed and read in: the one the caller gave, else a
+    sure detection of the first message, else the customer's record, else the unsure
+    detection, else English. (Before, a customer without a recorded language was routed
+    as English whatever they wrote: a Spanish first message went to English speakers.)"""
+    if given:
+        return given
+    return choose_language(text, None, customer_language)[0] or "en"
+
+
+def turn_language(text: str, contact_language: str, customer_language: str | None) -> str:
+    """The language a later customer turn is read in: a sure detection, else the contact's
+    (short turns — "ok", "gracias" — borrow it)."""
+    return choose_language(text, contact_language, customer_language)[0] or contact_language
 
 
 class LiveDesk:
@@ -173,7 +190,7 @@ class LiveDesk:
         if require_customer and not rec_why and not record.found:
             self.records.forget(customer_id)
             raise UnknownCustomer(customer_id)
-        lang = language or record.language or "en"
+        lang = open_language(text, language, record.language)
         emotion = self.emotions.read(text, lang)
         guess = detect_need(text)
         use_need = need or guess.need or DEFAULT_NEED
@@ -302,14 +319,15 @@ class LiveDesk:
             c = self._contacts.get(contact_id)
             if c is None:
                 return False
-            customer_id, language = None, language or c.language
+            customer_id = None
+            language = language or turn_language(text or "", c.language, c.customer_language)
         if customer_id is not None:
             if not self.experiment.fresh():  # opening would read the running experiment
                 return False
             entry = self.records._cache.get(customer_id)
             if entry is None or entry[0] <= time.monotonic():
                 return False
-            language = language or entry[1].language or "en"
+            language = open_language(text or "", language, entry[1].language)
         return text is None or self.emotions.cached(text, language)
 
     def contact(self, contact_id: str) -> LiveContact:
@@ -347,7 +365,7 @@ class LiveDesk:
         emotion: EmotionRead | None = None
         guess_need: str | None = None
         if speaker == "customer":
-            emotion = self.emotions.read(text, c.language)
+            emotion = self.emotions.read(text, turn_language(text, c.language, c.customer_language))
             guess_need = detect_need(text).need
         change: LeadDecision | None = None
         with self._lock:

@@ -37,9 +37,12 @@ def _lex_empathy() -> LexiconEmpathyModel:
 _NON_NEUTRAL = [i for i, e in enumerate(CX_EMOTIONS) if e != "neutral"]
 
 
-def emotion_lexicon_features(texts: Sequence[str]) -> np.ndarray:
-    """``(n, 10)``: log1p cue counts of the 8 non-neutral CX emotions, '!' and '?' counts."""
-    counts = _lex_emotion().cue_counts(texts)[:, _NON_NEUTRAL]
+def emotion_lexicon_features(
+    texts: Sequence[str], languages: Sequence[str | None] | None = None
+) -> np.ndarray:
+    """``(n, 10)``: log1p cue counts of the 8 non-neutral CX emotions (each text's own
+    language's cues; ``languages`` None: detected), '!' and '?' counts."""
+    counts = _lex_emotion().cue_counts(texts, languages)[:, _NON_NEUTRAL]
     marks = np.array([[t.count("!"), t.count("?")] for t in texts], dtype=np.float64).reshape(-1, 2)
     return np.log1p(np.hstack([counts, marks])).astype(np.float32)
 
@@ -76,10 +79,15 @@ def emotion_features(texts: Sequence[str], embeddings: np.ndarray | None = None)
     return np.hstack([emb, surface_features(texts)]).astype(np.float32)
 
 
-def emotion_features_v1(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-    """The v1 emotion head's input (embedding + lexicon cue counts), for its baseline."""
+def emotion_features_v1(
+    texts: Sequence[str],
+    embeddings: np.ndarray | None = None,
+    languages: Sequence[str | None] | None = None,
+) -> np.ndarray:
+    """The v1 emotion head's input (embedding + lexicon cue counts, each text's own
+    language's cues), for its baseline and any artefact without a polarity stack."""
     emb = _encoder.encode(texts) if embeddings is None else embeddings
-    return np.hstack([emb, emotion_lexicon_features(texts)]).astype(np.float32)
+    return np.hstack([emb, emotion_lexicon_features(texts, languages)]).astype(np.float32)
 
 
 def empathy_lexicon_features(responses: Sequence[str]) -> np.ndarray:

@@ -38,23 +38,30 @@ class DefaultEmotionModel:
     """CX probabilities from a 28-label GoEmotions head and a per-language polarity stack."""
 
     name = "default"
-    artefact = EMOTION_ARTEFACT
+    artefact = EMOTION_ARTEFACT  # the ``fast`` backend is this class on another artefact
 
     def __init__(self) -> None:
         arrays, self.card = load_artefact(self.artefact)
         self._head = LinearHead.from_arrays(arrays, "")
         self._temperature = float(np.asarray(arrays.get("go_temperature", 1.0)).reshape(-1)[0])
         self._polarity = PolarityStack(arrays) if PolarityStack.available(arrays) else None
+        # The encoder the head was trained on, as its card names it.
         self.encoder = str(self.card.get("encoder", _encoder.ENCODER_NAME))
         self.version = str(self.card.get("version", "1"))
 
-    def features(self, texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
-        """The heads' input rows; ``embeddings`` (from this card's encoder) if already known."""
+    def features(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        languages: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
+        """The heads' input rows; ``embeddings`` (from this card's encoder) if already known;
+        ``languages`` scopes a v1 artefact's lexicon cues to each text's language."""
         texts = list(texts)
         if embeddings is None:
             embeddings = _encoder.get_encoder(self.encoder).encode(texts)
         if self._polarity is None:  # a v1 artefact reads the lexicon cue counts
-            return _features.emotion_features_v1(texts, embeddings)
+            return _features.emotion_features_v1(texts, embeddings, languages)
         return _features.emotion_features(texts, embeddings)
 
     def predict_goemotions_proba(
@@ -66,7 +73,9 @@ class DefaultEmotionModel:
         """``(n, 28)`` probabilities over GoEmotions' labels (rows sum to 1)."""
         if len(texts) == 0:
             return np.zeros((0, 28))
-        return self._head.predict_proba(self.features(texts, embeddings), self._temperature)
+        return self._head.predict_proba(
+            self.features(texts, embeddings, languages), self._temperature
+        )
 
     def predict_polarity_proba(
         self,
@@ -88,7 +97,7 @@ class DefaultEmotionModel:
         every temperature 1, to measure what calibration changed)."""
         if len(texts) == 0:
             return np.zeros((0, 28)), np.zeros((0, 3)), np.zeros((0, 9))
-        x = self.features(texts, embeddings)
+        x = self.features(texts, embeddings, languages)
         p28 = self._head.predict_proba(x, self._temperature if calibrated else 1.0)
         cx = go_to_cx(p28)
         if self._polarity is None:
@@ -132,9 +141,10 @@ class DefaultEmpathyModel:
     """Per-mechanism level probabilities from (post, reply) embeddings and reply cues."""
 
     name = "default"
+    artefact = EMPATHY_ARTEFACT
 
     def __init__(self) -> None:
-        arrays, self.card = load_artefact(EMPATHY_ARTEFACT)
+        arrays, self.card = load_artefact(self.artefact)
         self._heads = [LinearHead.from_arrays(arrays, f"{m}_") for m in EMPATHY_MECHANISMS]
         # v2: an ESConv head per mechanism and its mixing weight (absent in v1 artefacts)
         self._esconv = [
@@ -142,6 +152,8 @@ class DefaultEmpathyModel:
             for m in EMPATHY_MECHANISMS
         ]
         self._alpha = [float(arrays.get(f"{m}_alpha", 0.0)) for m in EMPATHY_MECHANISMS]
+        # The encoder the heads were trained on, as the card names it.
+        self._encoder = _encoder.get_encoder(str(self.card.get("encoder", _encoder.ENCODER_NAME)))
         self.version = str(self.card.get("version", "1"))
 
     def _mechanism(self, j: int, x: np.ndarray) -> np.ndarray:
@@ -160,5 +172,8 @@ class DefaultEmpathyModel:
             raise ValueError("seeker_texts and response_texts must have the same length")
         if len(response_texts) == 0:
             return np.zeros((0, len(EMPATHY_MECHANISMS), 3))
-        x = _features.empathy_features(list(seeker_texts), list(response_texts))
+        seekers, responses = list(seeker_texts), list(response_texts)
+        x = _features.empathy_features(
+            seekers, responses, self._encoder.encode(seekers), self._encoder.encode(responses)
+        )
         return np.stack([self._mechanism(j, x) for j in range(len(self._heads))], axis=1)

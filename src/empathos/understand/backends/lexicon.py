@@ -3,6 +3,14 @@
 Why keep a keyword model next to learned ones: it is explainable to a support lead, costs
 microseconds, needs no artefact, and gives the evaluation a floor every learned model must
 clear. Its probabilities are smoothed cue counts, not calibrated estimates.
+
+It is the documented *fallback* (the live desk reads with it when the learned model is slow
+or failing, docs/act_live.md), so it must not skew: a text with no cue is ``neutral`` with
+valence exactly 0 (all the smoothing mass sits on neutral; before, a small prior on every
+emotion gave each cue-less text valence −0.06, which the ±0.25 bands and the sign counted
+as negative). Emotion cues are scoped to the text's language: the ``languages`` given
+(the turn's stored language), else the detected one (``listen.language.detect``, when sure);
+a text of unknown or uncovered language is matched against every language's cues.
 """
 
 from __future__ import annotations
@@ -25,37 +33,85 @@ from empathos.understand.protocols import (
 )
 
 _POSITIVE = ("joy", "gratitude", "relief")
-_NEG_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in NEGATORS) + r")(?!\w)")
-# Smoothing: every emotion gets a small prior, neutral a larger one, so a text with no cue
-# is "neutral" and one cue moves the mass clearly but not to certainty.
-_PRIOR = np.array([0.15 if e != "neutral" else 1.0 for e in CX_EMOTIONS])
+#: The languages with their own cue lists; ``"*"`` (emoji) applies to all of them.
+LANGUAGES: tuple[str, ...] = tuple(
+    sorted({lang for by in EMOTION_CUES.values() for lang in by} - {"*"})
+)
+ANY = "*"  # key of the union matcher (unknown language)
+# Smoothing: only neutral gets prior mass, so a text with no cue is "neutral" with valence
+# exactly 0, and one cue moves the mass clearly (1 / 1.8 = 0.56) but not to certainty.
+_PRIOR = np.array([0.8 if e == "neutral" else 0.0 for e in CX_EMOTIONS])
+
+
+def _negator_re(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in words) + r")(?!\w)")
+
+
+def resolve_languages(texts: Sequence[str], languages: Sequence[str | None] | None) -> list[str]:
+    """The cue languages of each text: its given language when the lexicon covers it; else
+    the detected one, when detection is sure, *with English* (``"de+en"``: the bundled
+    detector calls some short English lines Spanish at 0.9, and customers mix in English
+    words); else :data:`ANY` (every language's cues)."""
+    from empathos.listen.language import MIN_CONFIDENCE, detect
+
+    out = []
+    for i, text in enumerate(texts):
+        lang = languages[i] if languages is not None else None
+        detected = lang is None
+        if detected:
+            found, score = detect(text or "")
+            lang = found if score >= MIN_CONFIDENCE else None
+        base = (lang or "").split("-")[0].split("_")[0].lower()
+        if base not in LANGUAGES:
+            out.append(ANY)
+        else:
+            out.append(f"{base}+en" if detected and base != "en" else base)
+    return out
 
 
 class LexiconEmotionModel:
-    """Smoothed multilingual cue counts -> CX emotion probabilities."""
+    """Smoothed cue counts of the text's own language -> CX emotion probabilities."""
 
     name = "lexicon"
-    version = "1"
+    version = "2"
 
     def __init__(self) -> None:
-        self._matcher = CueMatcher(
-            {e: EMOTION_CUES.get(e, ()) for e in CX_EMOTIONS if e != "neutral"}
-        )
-        self._cols = [CX_EMOTIONS.index(e) for e in self._matcher.names]
+        emotions = [e for e in CX_EMOTIONS if e != "neutral"]
+        self._matchers: dict[str, CueMatcher] = {}
+        self._negators: dict[str, re.Pattern[str]] = {}
+        keys = [*LANGUAGES, *(f"{g}+en" for g in LANGUAGES if g != "en"), ANY]
+        for lang in keys:
+            langs = LANGUAGES if lang == ANY else tuple(lang.split("+"))
+            self._matchers[lang] = CueMatcher(
+                {
+                    e: [c for g in (*langs, "*") for c in EMOTION_CUES.get(e, {}).get(g, ())]
+                    for e in emotions
+                }
+            )
+            self._negators[lang] = _negator_re([n for g in langs for n in NEGATORS.get(g, ())])
+        names = self._matchers[ANY].names
+        self._cols = [CX_EMOTIONS.index(e) for e in names]
+        self._names = names
         self._frus = CX_EMOTIONS.index("frustration")
 
-    def cue_counts(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n, 9)`` cue counts after negation handling (neutral column stays 0)."""
+    def cue_counts(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> np.ndarray:
+        """``(n, 9)`` cue counts after negation handling (neutral column stays 0), each
+        text matched against its own language's cues (:func:`resolve_languages`)."""
         out = np.zeros((len(texts), len(CX_EMOTIONS)))
-        for i, raw in enumerate(texts):
+        for i, (raw, lang) in enumerate(
+            zip(texts, resolve_languages(texts, languages), strict=True)
+        ):
             raw = raw or ""
             t = normalise(raw)
+            neg_re = self._negators[lang]
             for name, col, spans in zip(
-                self._matcher.names, self._cols, self._matcher.spans(t), strict=True
+                self._names, self._cols, self._matchers[lang].spans(t), strict=True
             ):
                 for start, _ in spans:
                     window = " ".join(t[:start].split()[-3:])
-                    if name in _POSITIVE and _NEG_RE.search(window):
+                    if name in _POSITIVE and neg_re.search(window):
                         out[i, self._frus] += 1.0  # "not happy" is a complaint
                     else:
                         out[i, col] += 1.0
@@ -68,7 +124,7 @@ class LexiconEmotionModel:
     def predict_proba(
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> np.ndarray:
-        scores = self.cue_counts(texts) + _PRIOR
+        scores = self.cue_counts(texts, languages) + _PRIOR
         return scores / scores.sum(axis=1, keepdims=True)
 
 
