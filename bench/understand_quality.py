@@ -59,7 +59,7 @@ def empathy_rows(names: list[str] | None, skipped: dict[str, str]) -> list[dict]
         spec = importlib.util.spec_from_file_location("_quality_empathy", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return module.rows(backends)
+        return widen(module.rows(backends))
     from empathos.understand.evaluate import EPITOME_BASELINE, evaluate_empathy
 
     rows: dict[str, dict] = {}
@@ -82,6 +82,32 @@ def empathy_rows(names: list[str] | None, skipped: dict[str, str]) -> list[dict]
                 },
             )["values"][name] = m["macro_f1"]
     return list(rows.values())
+
+
+def widen(long_rows: list[dict]) -> list[dict]:
+    """``_quality_empathy``'s one-row-per-figure (set, split, mechanism, metric, backend,
+    value, baseline, baseline_value) as this table's rows: one per figure, a value per
+    backend, the baselines of that figure named beside it."""
+    out: dict[tuple, dict] = {}
+    for r in long_rows:
+        if r.get("metric") == "skipped":
+            continue
+        key = (r["set"], r["split"], r["mechanism"], r["metric"])
+        row = out.setdefault(
+            key,
+            {
+                "set": f"{r['set']} {r['split']}",
+                "metric": f"{r['metric']} {r['mechanism']}",
+                "values": {},
+                "_baselines": {},
+            },
+        )
+        row["values"][r["backend"]] = r["value"]
+        if r.get("baseline") and r.get("baseline_value") is not None:
+            row["_baselines"][r["baseline"]] = r["baseline_value"]
+    for row in out.values():
+        row["baseline"] = ", ".join(f"{k} {v:.3f}" for k, v in row.pop("_baselines").items())
+    return list(out.values())
 
 
 def _values(row: dict) -> dict:
