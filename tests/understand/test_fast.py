@@ -126,5 +126,5 @@ def test_the_fast_backends_load_their_own_artefacts_on_the_static_encoder() -> N
         (get_empathy_model("fast"), "empathy-fast"),
     ):
         assert model.name == "fast" and model.card["encoder"] == "static-use-v1", stem
-        assert model._encoder.name == "static-use-v1"
+        assert model.encoder == "static-use-v1"
         assert model.card["name"] == "fast" and (MODELS_DIR / f"{stem}.npz").exists()

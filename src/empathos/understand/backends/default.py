@@ -153,7 +153,8 @@ class DefaultEmpathyModel:
         ]
         self._alpha = [float(arrays.get(f"{m}_alpha", 0.0)) for m in EMPATHY_MECHANISMS]
         # The encoder the heads were trained on, as the card names it.
-        self._encoder = _encoder.get_encoder(str(self.card.get("encoder", _encoder.ENCODER_NAME)))
+        self.encoder = str(self.card.get("encoder", _encoder.ENCODER_NAME))
+        self._encoder = _encoder.get_encoder(self.encoder)
         self.version = str(self.card.get("version", "1"))
 
     def _mechanism(self, j: int, x: np.ndarray) -> np.ndarray:
