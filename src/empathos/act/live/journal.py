@@ -9,7 +9,7 @@ so once a client has its 2xx the row is in the kernel's hands. On the next start
 journal is replayed into the writer, which skips rows already stored
 (:meth:`ThreadWriter.put` with ``replayed=True``), so a replay never duplicates.
 
-What "durable" means here, chosen and measured (docs/operations-live.md):
+What "durable" means here, chosen and measured (docs/operations.md):
 
 * ``write(2)`` before the answer: the row survives the death of the server process
   (SIGKILL, OOM killer, a crash) — the file's pages belong to the kernel.
