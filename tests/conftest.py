@@ -9,6 +9,7 @@ PostgreSQL tests fail, never skip, when the server is unreachable: CI starts it.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,10 +40,24 @@ def postgres_schema_engine() -> tuple[Engine, str, str]:
 
 
 def drop_schema(schema: str) -> None:
+    """Drop a test's schema. Retried: a live desk's flywheel thread may still be finishing
+    an ``analyze`` on it after the test's client closed (close waits a bounded time), and
+    PostgreSQL then breaks the DROP's lock wait as a deadlock."""
+    from sqlalchemy.exc import OperationalError
+
     admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        for attempt in range(5):
+            try:
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                return
+            except OperationalError:
+                if attempt == 4:
+                    raise
+                time.sleep(1.0 + attempt)
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -40,7 +40,7 @@ def _vocabulary(value: Any, out: set[str]) -> set[str]:
     """Every way the page's formatters can print a value of the JSON."""
     if isinstance(value, dict):
         out.add(str(len(value)))
-        out |= {str(k) for k in value}
+        out |= {str(k) for k in value} | {str(k).replace("_", " ") for k in value}
         for v in value.values():
             _vocabulary(v, out)
     elif isinstance(value, list):
@@ -57,7 +57,8 @@ def _vocabulary(value: Any, out: set[str]) -> set[str]:
         if -1.5 <= value <= 1.5:
             out.add(fmt.pct(value))
     elif isinstance(value, str):
-        out |= {value, fmt.when(value)}
+        # names print with spaces for underscores ("not_applicable" -> "not applicable")
+        out |= {value, fmt.when(value), value.replace("_", " ")}
     return out
 
 
@@ -79,7 +80,9 @@ def _cells(page: str) -> list[str]:
         text = html.unescape(TAG.sub("", raw)).strip()
         text = re.sub(r" \((peak, end|peak|end)\)$", "", text).rstrip("*")
         if text and text != fmt.DASH:
-            cleaned.append(text)
+            # "98.0 % of 52" (a rate and how many contacts it is of): two figures, both checked
+            both = re.fullmatch(r"(.+) of ([\d,]+)", text)
+            cleaned.extend(both.groups() if both else [text])
     return cleaned
 
 

@@ -49,8 +49,11 @@ Page = Literal[
     "overview",
     "journeys",
     "scores",
+    "csat",
     "value",
+    "drivers",
     "pods",
+    "qa",
     "coaching",
     "experiments",
     "ooda",
@@ -207,13 +210,41 @@ def page_data(request: Request, page: str) -> dict[str, Any]:
         if traj is not None:
             cid = cid or (traj.interaction.get("customer_id") or "")
         journey = journeys.customer_journey(engine, cid) if cid else None
+        summary = qa_card = None
+        if traj is not None:
+            from empathos.understand.qa.scorecards import contact_scorecard
+            from empathos.understand.summary_store import stored_summary
+
+            summary, qa_card = stored_summary(engine, iid), contact_scorecard(engine, iid)
         out |= {
             "interaction": iid or None,
             "customer": cid or None,
             "contact": jsonable(traj),
+            "summary": jsonable(summary),
+            "qa": jsonable(qa_card),
             "journey": jsonable(journey),
             "picks": jsonable(journeys.contacts_to_pick(engine, f)),
         }
+    elif page == "csat":
+        from empathos.web.csat_page import csat_stage
+
+        out |= _stage(csat_stage(request, f))
+    elif page == "drivers":
+        from empathos.web.drivers import drivers_view
+
+        view = drivers_view(request, f)
+        out |= {
+            "report": jsonable(view["report"]),
+            "notes": view["notes"],
+            "figures": {k: orjson.loads(_fig(v)) for k, v in view["figures"].items()},
+        }
+    elif page == "qa":
+        from empathos.web.qa import qa_view
+
+        view = qa_view(engine, f)
+        figures = view.pop("figures")
+        out |= jsonable(view)
+        out["figures"] = {k: orjson.loads(_fig(v)) for k, v in figures.items()}
     elif page == "coaching":
         out |= _stage(stages.coaching(request, f))
     elif page == "experiments":

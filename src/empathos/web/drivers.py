@@ -52,13 +52,11 @@ def impact_chart(drivers: list[Any], outcome: str) -> charts.Figure | None:
     return fig
 
 
-@router.get(PATH, response_class=HTMLResponse)
-def drivers_page(request: Request) -> HTMLResponse:
-    """Topics with volume, predicted CSAT, remembered score, churn and value at risk; the
-    ranked drivers with bootstrap CIs."""
+def drivers_view(request: Request, f: Any) -> dict[str, Any]:
+    """What the drivers page shows under filters ``f`` (the page and ``/data/pages/drivers``
+    both read it): the report, its chart, its notes."""
     from empathos.predict.drivers import drivers_report, report_notes
 
-    f = page_filters(request)
     report = drivers_report(
         request.app.state.engine,
         n_boot=500,
@@ -69,14 +67,28 @@ def drivers_page(request: Request) -> HTMLResponse:
         pod=f.pod,
         company=f.company,
     )
-    figures: dict[str, str] = {}
+    figures: dict[str, Any] = {}
     if report.available and (fig := impact_chart(report.drivers, report.outcome)):
-        figures["impact"] = charts.to_json(fig)
+        figures["impact"] = fig
+    return {
+        "report": report,
+        "figures": figures,
+        "notes": report_notes(report) if report.available else [],
+    }
+
+
+@router.get(PATH, response_class=HTMLResponse)
+def drivers_page(request: Request) -> HTMLResponse:
+    """Topics with volume, predicted CSAT, remembered score, churn and value at risk; the
+    ranked drivers with bootstrap CIs."""
+    f = page_filters(request)
+    view = drivers_view(request, f)
+    figures = {k: charts.to_json(v) for k, v in view["figures"].items()}
     return render(
         request,
         "drivers.html",
         filters=f,
         figures=figures,
-        report=report,
-        notes=report_notes(report) if report.available else [],
+        report=view["report"],
+        notes=view["notes"],
     )
