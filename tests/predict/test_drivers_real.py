@@ -84,7 +84,9 @@ def test_topics_and_drivers_on_twcs(twcs: str) -> None:
         assert t["remembered"] is not None and -1 <= t["remembered"] <= 1
         assert t["churn"] is None and t["value_at_risk"] is None  # no predict run: unknown
     assert "no predict run" in rep["churn_note"]
-    assert rep["outcome"] == "remembered score" and rep["predicted_csat_note"]
+    # analyze predicts CSAT for every contact with customer words, so drivers rank by it
+    assert rep["outcome"] == "predicted CSAT" and rep["predicted_csat_note"] == ""
+    assert all(1 <= t["predicted_csat"] <= 5 for t in rep["topics"])
     assert any(d["impact_ci"] is not None for d in rep["drivers"])
     assert any("imported" in n for n in rep["notes"])
 

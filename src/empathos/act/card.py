@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from empathos.act.csat import live_csat
 from empathos.store.queries import current_prediction_run
 from empathos.store.schema import (
     customer_journeys,
@@ -43,9 +44,7 @@ from empathos.store.schema import (
     pods,
 )
 from empathos.store.tables_act import pod_customers
-from empathos.act.csat import live_csat
-from empathos.understand import bands
-from empathos.understand import peak_end as pe
+from empathos.understand import bands, peak_end as pe
 
 I18N_DIR = Path(__file__).with_name("i18n")
 DEFAULT_LANGUAGE = "en"

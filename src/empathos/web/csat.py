@@ -22,10 +22,15 @@ from empathos.store.tables_csat import interaction_csat
 
 #: The breakdowns: name -> the column (with its "not recorded" value).
 BY = ("pod", "employee", "channel", "language", "company")
+# The breakdowns join the customer and employee under their own names: the shared filter
+# conditions are EXISTS subqueries on ``customers`` / ``employees`` correlated to the
+# interaction, and would correlate away their own FROM if those tables were joined as is.
+_CUSTOMER = customers.alias("csat_customer")
+_EMPLOYEE = employees.alias("csat_employee")
 
 
 def _columns() -> dict[str, Any]:
-    i, c, e = interactions.c, customers.c, employees.c
+    i, c, e = interactions.c, _CUSTOMER.c, _EMPLOYEE.c
     return {
         "pod": func.coalesce(e.pod_id, NO_POD),
         "employee": func.coalesce(i.employee_id, NO_POD),
@@ -69,12 +74,12 @@ def csat_figures(
 ) -> dict[str, Any]:
     """Overall, per day and per :data:`BY` dimension: contacts, how many have a figure, the
     mean predicted CSAT (None when none has), and the sources behind it."""
-    i, k, c, e = interactions.c, interaction_csat.c, customers.c, employees.c
+    i, k, c, e = interactions.c, interaction_csat.c, _CUSTOMER.c, _EMPLOYEE.c
     value = func.coalesce(k.calibrated_csat, k.predicted_csat)
     joined = (
         interaction_csat.join(interactions, i.interaction_id == k.interaction_id)
-        .outerjoin(customers, c.customer_id == i.customer_id)
-        .outerjoin(employees, e.employee_id == i.employee_id)
+        .outerjoin(_CUSTOMER, c.customer_id == i.customer_id)
+        .outerjoin(_EMPLOYEE, e.employee_id == i.employee_id)
     )
     conds = interaction_conditions(
         start=start, end=end, channel=channel, language=language, pod=pod, company=company

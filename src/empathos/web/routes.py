@@ -77,6 +77,7 @@ IGNORES: dict[str, dict[str, str]] = {
         "pod": _CUSTOMER_LEVEL,
         "brand": _CUSTOMER_LEVEL,
     },
+    PAGES + "/csat": {},
     PAGES + "/drivers": {},
     PAGES + "/pods": {},
     PAGES + "/qa": {},
