@@ -347,9 +347,6 @@ def drivers_report(
         ids = [r.interaction_id for r in rows]
         for r in rows:
             report.sources[r.source or "unknown"] = report.sources.get(r.source or "unknown", 0) + 1
-        out = outcome or default_outcome(conn)
-        report.outcome, report.outcome_scale, report.outcome_note = out.name, out.scale, out.note
-        y_of = out.lookup(conn, ids)
         csat_lookup = _predicted_csat_lookup(conn)
         csat_of = csat_lookup(conn, ids) if csat_lookup else None
         if csat_of is None:
@@ -357,6 +354,12 @@ def drivers_report(
                 "predicted CSAT unknown: no contact has one yet (run `empathos analyze`)"
             )
         remembered_of = _remembered_lookup(conn, ids)
+        out = outcome or default_outcome(conn)
+        report.outcome, report.outcome_scale, report.outcome_note = out.name, out.scale, out.note
+        if outcome is None:  # the default outcome is one of the two just read: no third read
+            y_of = csat_of if csat_of is not None else remembered_of
+        else:
+            y_of = out.lookup(conn, ids)
         effort = _effort_flags(conn, ids) if include_effort else {}
         run = current_prediction_run(conn)
         churn_of: dict[str, tuple[float | None, float | None]] = {}
