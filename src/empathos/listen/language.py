@@ -12,6 +12,7 @@ detection is unsure borrows the language of its contact, else of its customer
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -31,13 +32,42 @@ def _predict_fn():  # noqa: ANN202 - fastText's native predict
     return model.f.predict
 
 
-def detect(text: str) -> tuple[str | None, float]:
-    """The ISO 639-1 code of ``text``'s language and its probability (``None`` for no text)."""
+#: Detections remembered per process, by normalised text (see :func:`detection_key`);
+#: cleared when full, so memory stays flat however large the import.
+CACHE_SIZE = 50_000
+_cache: dict[str, tuple[str | None, float]] = {}
+_NUMBER = re.compile(r"\d+")
+
+
+def detection_key(text: str) -> str:
+    """What the model is shown for ``text``: its first :data:`MAX_CHARS` characters with
+    whitespace collapsed, Latin shouting lowered (the model misreads it as CJK), and every
+    run of digits written ``0``. Numbers (order ids, references, dates) say nothing about
+    a language, and without them templated texts ("your order 51234 has shipped") share
+    one key, so the detection of each is computed once (measured: 10 us per 66-character
+    turn, the largest cost of an import)."""
     clean = " ".join(text[:MAX_CHARS].split())
-    if not clean:
-        return None, 0.0
-    if clean.isupper():  # shouting in Latin capitals is misread as CJK by the model
+    if clean.isupper():
         clean = clean.lower()
+    return _NUMBER.sub("0", clean)
+
+
+def detect(text: str) -> tuple[str | None, float]:
+    """The ISO 639-1 code of ``text``'s language and its probability (``None`` for no text).
+    Texts with the same :func:`detection_key` get the same answer, remembered."""
+    key = detection_key(text)
+    if not key:
+        return None, 0.0
+    found = _cache.get(key)
+    if found is None:
+        found = _predict(key)
+        if len(_cache) >= CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = found
+    return found
+
+
+def _predict(clean: str) -> tuple[str | None, float]:
     found = _predict_fn()(clean + "\n", 1, 0.0, "strict")
     if not found:
         return None, 0.0

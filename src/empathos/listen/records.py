@@ -29,6 +29,7 @@ from empathos.listen.parse import (
     parse_ts,
     required,
     source_of,
+    storable_text,
     text_of,
 )
 
@@ -66,21 +67,40 @@ def _nested_turn(interaction_id: str, position: int, raw: Any) -> dict[str, Any]
 def turn_row(
     rec: Mapping[str, Any], interaction_id: str, default_seq: int | None
 ) -> dict[str, Any]:
+    """One turn's row. Ingest validates every turn, so the common case of each field (a
+    plain int seq, a speaker spelled as stored, non-blank text, a field left out) is
+    accepted inline; anything else takes the general check, which raises the same
+    errors in the same order as before."""
     seq_raw = rec.get("seq")
-    if is_blank(seq_raw):
+    if seq_raw is None and default_seq is not None:
+        seq = default_seq
+    elif type(seq_raw) is int and 0 <= seq_raw <= INT64_MAX:
+        seq = seq_raw
+    elif is_blank(seq_raw):
         if default_seq is None:
             raise RecordError("seq", "is required")
         seq = default_seq
     else:
         seq = as_int(seq_raw, "seq", minimum=0, maximum=INT64_MAX)
+    speaker = rec.get("speaker")
+    if type(speaker) is not str or speaker not in SPEAKERS:
+        speaker = choice(required(rec, "speaker"), "speaker", SPEAKERS)
+    text = rec.get("text")
+    if type(text) is str and text and not text.isspace():
+        text = storable_text(text, "text")
+    else:
+        text = text_of(required(rec, "text"), "text")
+    ts = rec.get("ts")
+    author_id = rec.get("author_id")
+    language = rec.get("language")
     return {
         "interaction_id": interaction_id,
         "seq": seq,
-        "speaker": choice(required(rec, "speaker"), "speaker", SPEAKERS),
-        "text": text_of(required(rec, "text"), "text"),
-        "ts": opt_ts(rec, "ts"),
-        "author_id": opt_id(rec, "author_id"),
-        "language": opt_str(rec, "language", 16),
+        "speaker": speaker,
+        "text": text,
+        "ts": None if ts is None else opt_ts(rec, "ts"),
+        "author_id": None if author_id is None else opt_id(rec, "author_id"),
+        "language": None if language is None else opt_str(rec, "language", 16),
         "language_score": None,
     }
 

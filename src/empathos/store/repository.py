@@ -22,11 +22,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlalchemy import (
     Column,
     Connection,
+    DateTime,
     Dialect,
     Engine,
     MetaData,
@@ -187,15 +189,55 @@ class _Compiled:
         self.names = (
             list(compiled.positiontup) if self.positional else [c.name for c in table.columns]
         )
-        self.processors = [
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
-        ]
+        self.processors = [_fast_processor(table.c[name].type, dialect) for name in self.names]
+        self._get = itemgetter(*self.names)
+        self._processed = [(i, p) for i, p in enumerate(self.processors) if p is not None]
 
     def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        pairs = list(zip(self.names, self.processors, strict=True))
         if self.positional:
-            return [tuple(p(row.get(n)) if p else row.get(n) for n, p in pairs) for row in rows]
+            return [self._row(row) for row in rows]
+        pairs = list(zip(self.names, self.processors, strict=True))
         return [{n: (p(row.get(n)) if p else row.get(n)) for n, p in pairs} for row in rows]
+
+    def _row(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        """One row's parameters: its values picked in C (``itemgetter``), then only the
+        columns with a processor converted (a row missing a column binds NULL for it)."""
+        try:
+            values = self._get(row)
+        except KeyError:
+            values = tuple(row.get(n) for n in self.names)
+        if len(self.names) == 1:
+            values = (values,)
+        if not self._processed:
+            return values
+        out = list(values)
+        for i, process in self._processed:
+            out[i] = process(out[i])
+        return tuple(out)
+
+
+def _fast_processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor, except SQLite's DateTime, whose per-value ``%``
+    formatting of a dict was a tenth of an import's write time: ``isoformat`` writes the
+    same text (``YYYY-MM-DD HH:MM:SS.ffffff``, tested against SQLAlchemy's) for a naive
+    datetime; anything else still goes through SQLAlchemy's processor."""
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if process is None or dialect.name != "sqlite" or not isinstance(column_type, DateTime):
+        return process
+    if getattr(column_type.dialect_impl(dialect), "_storage_format", None) != _SQLITE_DT_FORMAT:
+        return process
+
+    def fast(value: Any) -> Any:
+        if type(value) is datetime and value.tzinfo is None:
+            return value.isoformat(" ", "microseconds")
+        return process(value)
+
+    return fast
+
+
+_SQLITE_DT_FORMAT = (
+    "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+)
 
 
 @lru_cache(maxsize=64)
