@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from operator import itemgetter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -375,13 +376,8 @@ def _all_new(
     if any(stored.values()):
         return None
     for table, table_rows in rows.items():
-        names = KEYS[table]
-        if len(names) == 1:
-            (name,) = names
-            keys = {r[name] for r in table_rows}
-        else:
-            keys = {tuple(r[k] for k in names) for r in table_rows}
-        if len(keys) != len(table_rows):
+        key_of = itemgetter(*KEYS[table])
+        if len({key_of(r) for r in table_rows}) != len(table_rows):
             return None
     out = Resolution()
     out.inserts = {table: list(table_rows) for table, table_rows in rows.items() if table_rows}

@@ -117,7 +117,7 @@ def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) ->
         rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
     else:
         rows = _dedupe(rows, keys, fill=table_name == "interactions")
-    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
+    rows = sorted(rows, key=itemgetter(*keys))
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
         _copy_upsert(conn, table_name, rows)
         return
@@ -280,9 +280,12 @@ def _dedupe(rows: Sequence[dict[str, Any]], keys: list[str], fill: bool) -> list
     """PostgreSQL refuses one statement that touches the same key twice: keep the first
     row of each key and, where ``fill``, let later rows fill its empty fields -- the same
     rule the conflict clause applies to rows stored by earlier batches."""
+    key_of = itemgetter(*keys)
+    if len({key_of(row) for row in rows}) == len(rows):  # the common case: no key twice
+        return list(rows)
     seen: dict[tuple, dict[str, Any]] = {}
     for row in rows:
-        key = tuple(row[k] for k in keys)
+        key = key_of(row)
         kept = seen.get(key)
         if kept is None:
             seen[key] = dict(row) if fill else row
