@@ -1,11 +1,20 @@
 """Ingest throughput and memory: turns/s into SQLite and PostgreSQL, peak RSS.
 
-Usage: python bench/ingest.py [--turns 300000] [--pg-url URL] [--no-pg]
+Usage: python bench/ingest.py [--turns 300000 | --quick] [--pg-url URL] [--no-pg]
 
 Every figure is measured in this run, in a fresh process each (so peak RSS is that
 import's own). The baseline is the floor cost of storage alone: Python's sqlite3
 ``executemany`` of the same turn tuples into a table of the same shape, with no parsing,
-validation or language detection. Memory flatness: the same import at 1x and 4x the size.
+validation or language detection, measured at each size; every row's ``x baseline`` is
+against the baseline of its size (PostgreSQL's too: the issue's yardstick is this one
+sqlite3 loop). Each import runs as ``empathos ingest`` would (validation on, default
+workers and batch size), without and with language detection, at 1x and 4x the size:
+the 4x row's peak RSS against the 1x row's shows whether memory stays flat.
+
+The generated texts are 8 phrases with a reference number each; detection remembers
+texts by their digit-free key (``listen/language.py``), so there they cost one model
+call per phrase. The ``distinct texts`` row is the worst case for that cache: every
+text's words shuffled, so nearly every turn is a model call.
 Writes bench/results/ingest.json and prints a table.
 """
 
@@ -35,14 +44,25 @@ PHRASES = [
 ]
 
 
-def make_file(path: Path, turns: int, per_interaction: int = 6, seed: int = 1) -> None:
+def _shuffled(rnd: random.Random, phrase: str) -> str:
+    words = phrase.split()
+    rnd.shuffle(words)
+    return " ".join(words)
+
+
+def make_file(
+    path: Path, turns: int, per_interaction: int = 6, seed: int = 1, distinct: bool = False
+) -> None:
     rnd = random.Random(seed)
     with path.open("w", encoding="utf-8") as handle:
         for i in range(turns // per_interaction):
             items = [
                 {
                     "speaker": "customer" if k % 2 == 0 else "employee",
-                    "text": f"{rnd.choice(PHRASES)} (ref {rnd.randint(1000, 99999)})",
+                    "text": (
+                        _shuffled(rnd, rnd.choice(PHRASES)) if distinct else rnd.choice(PHRASES)
+                    )
+                    + f" (ref {rnd.randint(1000, 99999)})",
                     "ts": f"2026-0{1 + i % 9}-{1 + i % 28:02d}T{k % 24:02d}:{i % 60:02d}:00",
                 }
                 for k in range(per_interaction)
@@ -132,11 +152,15 @@ def drop_pg_schema(pg_url: str, schema: str) -> None:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
+SIZES = ("1x", "4x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--turns", type=int, default=300_000)
+    parser.add_argument("--quick", action="store_true", help="20,000 turns (a smoke run)")
     parser.add_argument(
         "--pg-url",
         default=os.environ.get(
@@ -152,59 +176,82 @@ def main() -> None:
         args.mode = args.child
         child(args)
         return
+    if args.quick:
+        args.turns = 20_000
 
     rows: list[dict] = []
+    base: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        small, big = tmp_path / "small.jsonl", tmp_path / "big.jsonl"
-        make_file(small, args.turns)
-        make_file(big, args.turns * 4, seed=2)
+        files = {"1x": tmp_path / "small.jsonl", "4x": tmp_path / "big.jsonl"}
+        make_file(files["1x"], args.turns)
+        make_file(files["4x"], args.turns * 4, seed=2)
+        distinct = tmp_path / "distinct.jsonl"
+        make_file(distinct, args.turns, seed=3, distinct=True)
+        n = iter(range(1000))
 
-        def sqlite(name: str) -> str:
-            return str(tmp_path / f"{name}.db")
+        def sqlite() -> str:
+            return str(tmp_path / f"db{next(n)}.db")
 
-        base = run_child("baseline", sqlite("base"), small)
-        rows.append({"target": "sqlite3 executemany (baseline)", "size": "1x", **base})
+        def label(mode: str) -> str:
+            return "with" if mode == "lang" else "no"
+
+        for size in SIZES:
+            base[size] = run_child("baseline", sqlite(), files[size])
+            rows.append({"target": "sqlite3 executemany (baseline)", "size": size, **base[size]})
         for mode in ("nolang", "lang"):
-            r = run_child(mode, f"sqlite:///{sqlite(mode)}", small)
-            rows.append(
-                {
-                    "target": f"empathos -> SQLite ({'with' if mode == 'lang' else 'no'} language)",
-                    "size": "1x",
-                    **r,
-                }
-            )
-        r = run_child("lang", f"sqlite:///{sqlite('big')}", big)
-        rows.append({"target": "empathos -> SQLite (with language)", "size": "4x", **r})
+            for size in SIZES:
+                r = run_child(mode, f"sqlite:///{sqlite()}", files[size])
+                rows.append(
+                    {"target": f"empathos -> SQLite ({label(mode)} language)", "size": size, **r}
+                )
+        r = run_child("lang", f"sqlite:///{sqlite()}", distinct)
+        rows.append(
+            {"target": "empathos -> SQLite (with language, distinct texts)", "size": "1x", **r}
+        )
         if not args.no_pg:
             for mode in ("nolang", "lang"):
-                url, schema = fresh_pg_schema(args.pg_url)
-                try:
-                    r = run_child(mode, url, small)
-                finally:
-                    drop_pg_schema(args.pg_url, schema)
-                rows.append(
-                    {
-                        "target": "empathos -> PostgreSQL "
-                        f"({'with' if mode == 'lang' else 'no'} language)",
-                        "size": "1x",
-                        **r,
-                    }
-                )
+                for size in SIZES:
+                    url, schema = fresh_pg_schema(args.pg_url)
+                    try:
+                        r = run_child(mode, url, files[size])
+                    finally:
+                        drop_pg_schema(args.pg_url, schema)
+                    rows.append(
+                        {
+                            "target": f"empathos -> PostgreSQL ({label(mode)} language)",
+                            "size": size,
+                            **r,
+                        }
+                    )
     for r in rows:
-        r["ratio_to_baseline"] = r["turns_per_s"] / base["turns_per_s"]
+        r["ratio_to_baseline"] = r["turns_per_s"] / base[r["size"]]["turns_per_s"]
     print(
-        f"{'target':<45} {'size':>4} {'turns':>9} {'turns/s':>10} {'x baseline':>10} {'peak MB':>8}"
+        f"{'target':<52} {'size':>4} {'turns':>9} {'turns/s':>10} {'x baseline':>10} {'peak MB':>8}"
     )
     for r in rows:
         print(
-            f"{r['target']:<45} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} "
+            f"{r['target']:<52} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} "
             f"{r['ratio_to_baseline']:>10.2f} {r['peak_rss_mb']:>8.0f}"
         )
+    flat = {}
+    for r in rows:
+        if r["size"] == "4x":
+            one = next(o for o in rows if o["target"] == r["target"] and o["size"] == "1x")
+            flat[r["target"]] = r["peak_rss_mb"] / one["peak_rss_mb"]
+    print("peak RSS 4x / 1x: " + ", ".join(f"{t}: {v:.2f}" for t, v in flat.items()))
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "ingest.json"
     out.write_text(
-        json.dumps({"turns": args.turns, "cpu_count": os.cpu_count(), "rows": rows}, indent=2)
+        json.dumps(
+            {
+                "turns": args.turns,
+                "cpu_count": os.cpu_count(),
+                "rows": rows,
+                "peak_rss_4x_over_1x": flat,
+            },
+            indent=2,
+        )
     )
     print(f"wrote {out}")
 
