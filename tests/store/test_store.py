@@ -174,3 +174,51 @@ def test_state_rows_are_replaced_except_their_fixed_columns(engine: Engine) -> N
             ("closed", "cu-1", t0, t1)
         }
         assert all(r.state == {"attempt": 0, "status": "closed"} for r in rows)
+
+
+def test_a_fresh_batch_whose_keys_were_stored_meanwhile_follows_the_conflict_rules(
+    engine: Engine,
+) -> None:
+    """``fresh`` (the import found none of the keys stored) lets PostgreSQL COPY straight
+    into the table; a key stored meanwhile (a concurrent import) rolls that back and the
+    rows take the conflict-safe path: nothing twice, a stored value never overwritten."""
+    from empathos.store.repository import COPY_THRESHOLD
+
+    n = COPY_THRESHOLD * 2
+    base = {
+        "channel": "chat",
+        "customer_id": None,
+        "employee_id": None,
+        "started_at": None,
+        "ended_at": None,
+        "queue": None,
+        "need": None,
+        "source": "imported",
+        "attributes": {},
+    }
+    with engine.begin() as conn:
+        upsert(conn, "interactions", [{**base, "interaction_id": "i7", "customer_id": "first"}])
+        upsert(
+            conn,
+            "interactions",
+            [{**base, "interaction_id": f"i{k}", "customer_id": f"c{k}"} for k in range(n)],
+            fresh=True,
+        )
+        upsert(
+            conn,
+            "interactions",
+            [
+                {**base, "interaction_id": f"j{k}", "started_at": datetime(2026, 1, 2, 3, 4, 5)}
+                for k in range(n)
+            ],
+            fresh=True,
+        )
+    with engine.connect() as conn:
+        rows = {r.interaction_id: r for r in conn.execute(select(schema.interactions))}
+        if engine.dialect.name == "sqlite":  # the text SQLAlchemy's own processor writes
+            stored = conn.execute(
+                text("SELECT started_at FROM interactions WHERE interaction_id = 'j0'")
+            ).scalar()
+            assert stored == "2026-01-02 03:04:05.000000"
+    assert len(rows) == 2 * n and rows["i7"].customer_id == "first"
+    assert rows["i8"].customer_id == "c8" and rows["j3"].started_at == datetime(2026, 1, 2, 3, 4, 5)

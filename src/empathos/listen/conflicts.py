@@ -145,6 +145,8 @@ class Resolution:
     replace_turns: set[str] = field(default_factory=set)
     counts: Counts = field(default_factory=Counts)
     rejects: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, field, why, raw
+    fresh: bool = False
+    """Nothing of the batch was stored when it was read (every row is an insert)."""
 
 
 @dataclass
@@ -379,7 +381,7 @@ def _all_new(
         key_of = itemgetter(*KEYS[table])
         if len({key_of(r) for r in table_rows}) != len(table_rows):
             return None
-    out = Resolution()
+    out = Resolution(fresh=True)
     out.inserts = {table: list(table_rows) for table, table_rows in rows.items() if table_rows}
     out.counts.new = len(
         {

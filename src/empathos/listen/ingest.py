@@ -469,7 +469,7 @@ def _write_batch(
         if done.replace_turns:
             delete_turns(conn, done.replace_turns)
         for table in WRITE_ORDER:
-            upsert(conn, table, done.inserts.get(table, ()))
+            upsert(conn, table, done.inserts.get(table, ()), fresh=done.fresh)
             update_rows(conn, table, done.updates.get(table, ()))
         turns = done.inserts.get("turns")
         if widens_bounds and turns:

@@ -107,8 +107,16 @@ def transaction_with_retry(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Store ``rows`` in ``table_name`` idempotently (see the module docstring)."""
+def upsert(
+    conn: Connection, table_name: str, rows: Sequence[dict[str, Any]], *, fresh: bool = False
+) -> None:
+    """Store ``rows`` in ``table_name`` idempotently (see the module docstring).
+
+    ``fresh``: the caller found none of these keys stored, in this transaction (the
+    import's conflict check). On PostgreSQL the rows are then COPYed straight into the
+    table inside a savepoint, skipping the staging table and its ``INSERT ... SELECT``;
+    should a concurrent writer have stored one of the keys meanwhile, the savepoint is
+    rolled back and the rows take the usual conflict-safe path."""
     if not rows:
         return
     table = _UPSERTABLE[table_name]
@@ -119,6 +127,8 @@ def upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) ->
         rows = _dedupe(rows, keys, fill=table_name == "interactions")
     rows = sorted(rows, key=itemgetter(*keys))
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
+        if fresh and _copy_fresh(conn, table_name, rows):
+            return
         _copy_upsert(conn, table_name, rows)
         return
     statement = _upsert_statement(conn.dialect, table_name)
@@ -146,17 +156,49 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
             f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
         )
         cursor.execute(f"TRUNCATE {staging}")
-        with cursor.copy(f"COPY {staging} ({', '.join(names)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(
-                    [
-                        p(row.get(n)) if p else row.get(n)
-                        for n, p in zip(names, processors, strict=True)
-                    ]
-                )
+        _copy_rows(cursor, staging, names, processors, rows)
         cursor.execute(statement)
     finally:
         cursor.close()
+
+
+def _copy_rows(
+    cursor: Any,
+    target: str,
+    names: list[str],
+    processors: list[Any],
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    with cursor.copy(f"COPY {target} ({', '.join(names)}) FROM STDIN") as copy:
+        pairs = list(zip(names, processors, strict=True))
+        for row in rows:
+            copy.write_row([p(row.get(n)) if p else row.get(n) for n, p in pairs])
+
+
+def _copy_fresh(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> bool:
+    """COPY ``rows`` straight into the table in a savepoint; False (nothing written) if a
+    key turned out to be stored already (a concurrent writer won the race)."""
+    import psycopg
+
+    table = _UPSERTABLE[table_name]
+    names = [c.name for c in table.columns]
+    processors = [
+        c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in table.columns
+    ]
+    cursor = conn.connection.driver_connection.cursor()
+    savepoint = conn.begin_nested()
+    try:
+        _copy_rows(cursor, table.name, names, processors, rows)
+    except psycopg.errors.UniqueViolation:
+        savepoint.rollback()
+        return False
+    except BaseException:
+        savepoint.rollback()
+        raise
+    finally:
+        cursor.close()
+    savepoint.commit()
+    return True
 
 
 @lru_cache(maxsize=32)
