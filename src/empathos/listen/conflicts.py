@@ -51,6 +51,7 @@ POLICIES = ("reject", "update", "skip")
 #: Row fields a converter fills with a default when the record leaves them out: such a
 #: value was not *carried* by the record, so it must not overwrite a stored one.
 DEFAULTABLE = ("source", "capacity", "quantity", "channel")
+_DEFAULTABLE = frozenset(DEFAULTABLE)
 #: Tag on a row: which of :data:`DEFAULTABLE` the converter defaulted.
 DEFAULTED = "_defaulted"
 #: Tag on a row: which record made it, (process id, count), because a line number alone
@@ -95,6 +96,8 @@ class LineTaggedSpec(ConverterSpec):
                 for row in table_rows:
                     row[LINE] = line
                     row[RECORD] = record
+                    if _DEFAULTABLE.isdisjoint(row):  # a turn: nothing defaultable
+                        continue
                     defaulted = tuple(f for f in DEFAULTABLE if f in row and f not in carried)
                     if defaulted:
                         row[DEFAULTED] = defaulted
