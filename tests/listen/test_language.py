@@ -79,3 +79,18 @@ def test_choose_language_for_a_live_turn() -> None:
     assert choose_language("ok", "pl", "de") == ("pl", "contact")
     assert choose_language("Hola!", None, "es") == ("es", "customer")
     assert choose_language("ok", None, None)[1] == "unsure"
+
+
+def test_detections_are_remembered_by_a_digit_free_key_and_the_memory_is_bounded() -> None:
+    """Numbers say nothing about a language: texts that differ only by them share one
+    detection (computed once), and the remembered detections never exceed the cap."""
+    from empathos.listen import language
+
+    a = detect("Mi pedido 48213 no ha llegado todavía y necesito ayuda")
+    b = detect("Mi pedido 7 no ha llegado todavía y necesito ayuda")
+    assert a == b and a[0] == "es"
+    assert language.detection_key("Ref  123\nand 4") == "Ref 0 and 0"
+    language._cache.clear()
+    for k in range(language.CACHE_SIZE + 10):  # distinct keys: k spelled in letters
+        detect("ticket " + "".join(chr(97 + int(d)) for d in str(k)) + " is open")
+    assert 0 < len(language._cache) < language.CACHE_SIZE  # it was full, and was cleared
