@@ -17,6 +17,10 @@ since both are what clients receive.
 :func:`allow_header_405` answers 405 with an ``Allow`` header listing every method the
 path supports: Starlette lists only the methods of the first route matching the path, so
 ``DELETE /pods`` said ``Allow: GET`` although ``POST /pods`` exists.
+
+:func:`storable_url` (an app-wide dependency) refuses a NUL in any query or path
+parameter with a 422, and the spec's string parameters say so (``pattern``): the same
+rule as the request bodies' ``StorableStr`` fields.
 """
 
 from __future__ import annotations
