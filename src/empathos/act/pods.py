@@ -26,16 +26,36 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import Engine, and_, case, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from empathos.act.routing import MemberState, PodState
+from empathos.listen.api_text import id_schema
 from empathos.listen.parse import StorableStr
 
 MECHANISMS: tuple[str, ...] = ("emotional_reaction", "interpretation", "exploration")
 Mechanism = Literal["emotional_reaction", "interpretation", "exploration"]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+def _not_bool(value: Any) -> Any:
+    """A share is a number: pydantic's lax float would read ``false`` as 0.0."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number between 0 and 1, not a boolean")
+    return value
+
+
+Share = Annotated[
+    float, Field(ge=0.0, le=1.0), BeforeValidator(_not_bool)
+]  # Field first: JSON schema
 # Every string a pod stores follows the import's rule (no NUL, no lone surrogate), so
 # SQLite and PostgreSQL accept the same pods.
 Name = Annotated[StorableStr, Field(min_length=1, max_length=128)]
@@ -103,7 +123,7 @@ class PodBody(BaseModel):
 class PodSpec(PodBody):
     """A pod with its id (the body of ``POST /pods`` and what ``GET`` returns)."""
 
-    pod_id: Name
+    pod_id: Annotated[Name, id_schema()]  # trimmed by the API, so never blank
 
 
 class MemberView(BaseModel):

@@ -4,7 +4,26 @@ so each endpoint documents them the same way in the OpenAPI schema). Their meani
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Annotated, Any
+
 from fastapi import Query
+from pydantic import BeforeValidator
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``, as documented: pydantic's lax date also reads ``0`` (a Unix
+    time) or ``2024-01-01T00:00``, so ``start=0`` silently meant 1970."""
+    if isinstance(value, str) and not _DAY.fullmatch(value):
+        raise ValueError("must be a day as YYYY-MM-DD")
+    return value
+
+
+#: A day in a query (``start``/``end``), ISO format only (the spec says ``format: date``).
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 StartQuery = Query(None, description="first day of the period (inclusive, YYYY-MM-DD)")
 EndQuery = Query(None, description="last day of the period (inclusive, YYYY-MM-DD)")

@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from empathos import __version__
+from empathos.api._responses import storable_url
 from empathos.config import Settings, get_settings
 
 #: Modules that each define ``router`` (an ``APIRouter``); included in this order.
@@ -58,12 +59,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         docs_url=None,  # /docs and /redoc from local assets: empathos.api.docs
         redoc_url=None,
         lifespan=_lifespan,
+        # a NUL in a query or path parameter is a 422 on both databases (api/_responses.py)
+        dependencies=[Depends(storable_url)],
     )
     app.state.settings = settings
     app.state.engine = engine
     app.add_exception_handler(RequestValidationError, _validation_error)
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
+    from empathos.api import _responses
+
+    _responses.install(app)  # the common error answers in the spec; 405 with a full Allow
     return app
 
 

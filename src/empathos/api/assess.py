@@ -7,11 +7,11 @@ returns its plain data, so the dashboard, the CLI and the API say the same thing
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from empathos.api._models import public_model
 from empathos.assess.balance_sheet import BalanceSheet, Interval
@@ -32,12 +32,29 @@ QuestionOut = Question
 QuestionnaireOut = public_model(Questionnaire, exclude=("by_id",))
 
 
+class _QuestionnaireAnswers:
+    """The answers' JSON schema from the questionnaire itself: its question ids as the only
+    keys, each with its option ids (``run_assessment`` refuses anything else, so the spec
+    says so). Read when the spec is generated, never at import."""
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> dict[str, Any]:
+        from empathos.assess.questionnaire import load_questionnaire
+
+        out = handler.resolve_ref_schema(handler(schema))
+        questions = load_questionnaire().as_dict()["questions"]
+        out["properties"] = {q["id"]: {"enum": [o["id"] for o in q["options"]]} for q in questions}
+        out["additionalProperties"] = False
+        return out
+
+
 class AnswersIn(BaseModel):
-    answers: dict[str, str] = Field(
+    answers: Annotated[dict[str, str], _QuestionnaireAnswers()] = Field(
         default_factory=dict,
         description="question id -> option id; unanswered questions may be left out",
     )
-    save: bool = Field(True, description="store the assessment (GET /assess/latest returns it)")
+    save: StrictBool = Field(
+        True, description="store the assessment (GET /assess/latest returns it)"
+    )
 
 
 EvidenceItemOut = EvidenceItem

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
@@ -23,7 +23,8 @@ from empathos.act.scoring import MemberScore
 from empathos.api._ids import normalised_id, optional_id
 from empathos.api._models import public_model
 from empathos.listen.errors import RecordError
-from empathos.listen.parse import CHANNELS, StorableStr, channel_of
+from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema, id_schema
+from empathos.listen.parse import CHANNEL_ALIASES, CHANNELS, StorableStr, channel_of
 
 router = APIRouter(tags=["contacts"])
 
@@ -64,16 +65,19 @@ def get_desk(app: Any) -> Any:
 
 # ---------------------------------------------------------------------------- models
 
+#: The channel spellings the import reads (canonical names and aliases), for the spec.
+CHANNEL_SPELLINGS = sorted(CHANNELS | set(CHANNEL_ALIASES))
+
 
 class OpenContact(BaseModel):
     """A new contact: who, where, and the customer's first message. Text fields follow the
     store's rule (no NUL, no lone surrogate): one the store would refuse answers 422."""
 
-    customer_id: StorableStr = Field(examples=["c-000123"])
-    channel: StorableStr = Field(
+    customer_id: Annotated[StorableStr, id_schema()] = Field(examples=["c-000123"])
+    channel: Annotated[StorableStr, JsonSchema(enum=CHANNEL_SPELLINGS)] = Field(
         default="chat", examples=["chat", "voice", "email", "self_service"]
     )
-    text: StorableStr = Field(
+    text: Annotated[StorableStr, NON_BLANK_TEXT] = Field(
         description="The customer's first message.", examples=["My invoice is 40 EUR too high."]
     )
     language: StorableStr | None = Field(
@@ -82,7 +86,7 @@ class OpenContact(BaseModel):
     need: StorableStr | None = Field(
         default=None, description="Known need (e.g. from an IVR menu); default: detected."
     )
-    contact_id: StorableStr | None = Field(
+    contact_id: Annotated[StorableStr, id_schema()] | None = Field(
         default=None, description="Your id for the contact; default: generated."
     )
 
@@ -115,7 +119,7 @@ class TurnIn(BaseModel):
     """One turn of a live contact."""
 
     speaker: Literal["customer", "employee", "bot"]
-    text: StorableStr
+    text: Annotated[StorableStr, NON_BLANK_TEXT]
 
     @field_validator("text")
     @classmethod

@@ -3,13 +3,13 @@ one contact's figure with its model version, source and, when unknown, the reaso
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
 from empathos.api._filters import (
+    Day,
     ChannelQuery,
     CompanyQuery,
     EndQuery,
@@ -24,8 +24,8 @@ router = APIRouter(tags=["csat"])
 @router.get("/csat", summary="Predicted CSAT: mean, trend and breakdowns under the filters")
 def csat_summary(
     request: Request,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,

@@ -8,12 +8,12 @@ the same things. Unknown figures are ``null`` with their reason in ``notes`` or 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
 from empathos.api._filters import (
+    Day,
     ChannelQuery,
     CompanyQuery,
     EndQuery,
@@ -28,8 +28,8 @@ router = APIRouter(tags=["drivers"])
 @router.get("/drivers", summary="Topics and the drivers that lower the outcome most")
 def drivers(
     request: Request,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,

@@ -8,13 +8,13 @@ how many contacts they stand.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from empathos.api._filters import (
+    Day,
     ChannelQuery,
     CompanyQuery,
     EndQuery,
@@ -25,21 +25,40 @@ from empathos.api._filters import (
 from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
 from empathos.learn.ooda import OodaReport
+from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema
 from empathos.listen.parse import StorableStr
+from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_MECHANISMS
 
 router = APIRouter(tags=["learn"])
 
 Role = Literal["employee", "supervisor"]
+#: A turn's sequence number fits any integer column (and a JSON double, which a bound
+#: near 2**63 would not: validators read such a maximum rounded).
+MAX_SEQ = 2**31 - 1
+# What learn.feedback checks, stated in the spec (the check stays the library's: its 422
+# names the field the same way for the CLI and the API).
+Author = Annotated[StorableStr, NON_BLANK_TEXT]
+EmotionLabel = Annotated[str, JsonSchema(enum=list(CX_EMOTIONS))]
+Levels = Annotated[
+    dict[str, int],
+    JsonSchema(
+        minProperties=1,
+        propertyNames={"enum": list(EMPATHY_MECHANISMS)},
+        additionalProperties={"type": "integer", "minimum": 0, "maximum": 2},
+    ),
+]
 
 
 class EmotionFeedbackIn(BaseModel):
     interaction_id: StorableStr
-    seq: int = Field(description="The customer turn's sequence number in the interaction.")
-    label: str = Field(
+    seq: int = Field(
+        ge=0, le=MAX_SEQ, description="The customer turn's sequence number in the interaction."
+    )
+    label: EmotionLabel = Field(
         description="The right CX emotion: anger, frustration, anxiety, sadness, confusion, "
         "neutral, joy, gratitude or relief."
     )
-    author_id: StorableStr = Field(description="Who corrects (an employee or supervisor id).")
+    author_id: Author = Field(description="Who corrects (an employee or supervisor id).")
     author_role: Role = "employee"
     note: StorableStr | None = None
     model: StorableStr | None = Field(
@@ -51,12 +70,14 @@ class EmotionFeedbackIn(BaseModel):
 
 class EmpathyFeedbackIn(BaseModel):
     interaction_id: StorableStr
-    seq: int = Field(description="The employee turn's sequence number in the interaction.")
-    levels: dict[str, int] = Field(
+    seq: int = Field(
+        ge=0, le=MAX_SEQ, description="The employee turn's sequence number in the interaction."
+    )
+    levels: Levels = Field(
         description="mechanism -> level (0 none, 1 weak, 2 strong) for one or more of "
         "emotional_reaction, interpretation, exploration."
     )
-    author_id: StorableStr
+    author_id: Author
     author_role: Role = "employee"
     note: StorableStr | None = None
     model: StorableStr | None = None
@@ -98,12 +119,22 @@ class ActOut(BaseModel):
 def _feedback_error(exc: Exception) -> HTTPException:
     return HTTPException(
         status_code=getattr(exc, "status", 422),
-        detail=[{"loc": ["body", *str(getattr(exc, "field", "")).split(".")], "msg": str(exc)}],
+        detail=[
+            {
+                "loc": ["body", *str(getattr(exc, "field", "")).split(".")],
+                "msg": str(exc),
+                "type": "value_error",
+            }
+        ],
     )
 
 
 @router.post(
     "/feedback/emotion",
+    responses={
+        404: {"description": "No such turn in the interaction"},
+        409: {"description": "The turn belongs to a contact still open"},
+    },
     summary="Correct the emotion label of a customer turn",
     response_model=FeedbackOut,
     status_code=201,
@@ -129,6 +160,10 @@ def post_emotion_feedback(body: EmotionFeedbackIn, request: Request) -> dict[str
 
 @router.post(
     "/feedback/empathy",
+    responses={
+        404: {"description": "No such turn in the interaction"},
+        409: {"description": "The turn belongs to a contact still open"},
+    },
     summary="Correct empathy levels of an employee turn (per mechanism)",
     response_model=list[FeedbackOut],
     status_code=201,
@@ -174,8 +209,8 @@ def get_feedback(
 
 def coaching_config(
     weeks: int = Query(12, ge=1, le=520),
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     company: str | None = CompanyQuery,
@@ -233,8 +268,8 @@ def get_ooda(
     request: Request,
     weeks: int = Query(12, ge=1, le=520),
     days: int = Query(30, ge=1, le=3650),
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,
@@ -248,6 +283,7 @@ def get_ooda(
 
 @router.post(
     "/ooda/act",
+    responses={404: {"description": "No ranked action of this name"}},
     summary="Apply a ranked action: start a measured experiment of its routing policy",
     response_model=ActOut,
     status_code=201,

@@ -8,12 +8,12 @@ and where the contacts come from (``source`` counts).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 
 from empathos.api._filters import (
+    Day,
     ChannelQuery,
     CompanyQuery,
     EndQuery,
@@ -34,8 +34,8 @@ def get_scorecards(
     request: Request,
     by: Literal["employee", "pod", "week", "all"] = "employee",
     employee_id: str | None = None,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,

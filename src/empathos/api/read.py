@@ -33,6 +33,7 @@ from sqlalchemy import Engine, and_, func, select
 from starlette.background import BackgroundTask
 
 from empathos.api._filters import (
+    Day,
     ChannelQuery,
     CompanyQuery,
     EndQuery,
@@ -64,8 +65,19 @@ Page = Literal[
 Format = Literal["json", "csv", "parquet"]
 SourceQuery = Query(None, description="only contacts of this source (imported, sample, simulated)")
 LimitQuery = Query(100, ge=1, le=10_000, description="rows per page")
-OffsetQuery = Query(0, ge=0, description="rows to skip (the next page: offset + limit)")
+# bounded well inside the databases' integers (and a JSON double): an offset past 2**63
+# raised OverflowError (500)
+OffsetQuery = Query(0, ge=0, le=10**12, description="rows to skip (the next page: offset + limit)")
 FormatQuery = Query("json", description="json, or the same rows as a csv or parquet file")
+#: The 200 answer's other media types (``format=csv|parquet``), so the spec names them.
+FILES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+        }
+    }
+}
 
 
 def jsonable(value: Any) -> Any:
@@ -266,8 +278,8 @@ def page_data(request: Request, page: str) -> dict[str, Any]:
 def get_page(
     request: Request,
     page: Page,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,
@@ -355,11 +367,15 @@ def _score_join(conn_model: tuple[str, str, str, str] | None) -> Any:
     )
 
 
-@router.get("/contacts", summary="Contacts (interactions) with their scores, filtered and paged")
+@router.get(
+    "/contacts",
+    summary="Contacts (interactions) with their scores, filtered and paged",
+    responses=FILES,
+)
 def list_contacts(
     request: Request,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,
@@ -433,7 +449,9 @@ def get_contact(request: Request, interaction_id: str) -> dict[str, Any]:
     return jsonable(traj)
 
 
-@router.get("/customers", summary="Customers with the current predict run's scores, paged")
+@router.get(
+    "/customers", summary="Customers with the current predict run's scores, paged", responses=FILES
+)
 def list_customers(
     request: Request,
     segment: str | None = Query(None, description="only this segment"),
@@ -515,7 +533,7 @@ def get_customer(request: Request, customer_id: str) -> dict[str, Any]:
     )
 
 
-@router.get("/employees", summary="Employees, filtered by pod, paged")
+@router.get("/employees", summary="Employees, filtered by pod, paged", responses=FILES)
 def list_employees(
     request: Request,
     pod: str | None = Query(None, description="only members of this pod"),
@@ -535,8 +553,8 @@ def list_employees(
 def get_employee(
     request: Request,
     employee_id: str,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     company: str | None = CompanyQuery,
@@ -571,7 +589,11 @@ def get_stats(
     return jsonable(store_stats(request.app.state.engine, period=period, company=company))
 
 
-@router.get("/export/{table}", summary="A whole table as CSV or Parquet (as `empathos export`)")
+@router.get(
+    "/export/{table}",
+    summary="A whole table as CSV or Parquet (as `empathos export`)",
+    responses=FILES,
+)
 def export(
     request: Request,
     table: Literal[

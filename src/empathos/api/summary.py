@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 
 from empathos.api._filters import (
+    Day,
     ChannelQuery,
     CompanyQuery,
     EndQuery,
@@ -47,8 +47,8 @@ def _kpis(k: Any) -> dict[str, Any]:
 @router.get("/summary", summary="Contact figures of the dashboard under the shared filters")
 def summary(
     request: Request,
-    start: date | None = StartQuery,
-    end: date | None = EndQuery,
+    start: Day | None = StartQuery,
+    end: Day | None = EndQuery,
     channel: str | None = ChannelQuery,
     language: str | None = LanguageQuery,
     pod: str | None = PodQuery,

@@ -19,6 +19,7 @@ import orjson
 from pydantic import AfterValidator
 
 from empathos.domain import Channel, OutcomeKind, Speaker
+from empathos.listen.api_text import NO_NUL, JsonSchema
 from empathos.listen.errors import RecordError
 
 CHANNELS = frozenset(c.value for c in Channel)
@@ -149,7 +150,7 @@ def _storable(text: str) -> str:
 
 #: A string field of an API request model under the same rule as imported files: a NUL
 #: or a lone surrogate answers 422 naming the field, before anything is acknowledged.
-StorableStr = Annotated[str, AfterValidator(_storable)]
+StorableStr = Annotated[str, AfterValidator(_storable), JsonSchema(pattern=NO_NUL)]
 
 
 def check_value(value: Any, field: str, max_depth: int) -> None:
