@@ -5,19 +5,20 @@ vectorised code gives the same outputs on real turns.
 Everything here reads the artefact's arrays directly and redoes the old per-text Python
 loops (``Counter`` over character n-grams, per-character surface cues, the joint polarity
 head computed twice, the per-text piece list of the static encoder); it shares nothing
-with the new code but the tokenizer's word cache (``StaticEncoder.rows_of``, itself checked
+with the new code (the old ``char_wb_ngrams`` is copied here too) but the tokenizer's word
+cache (``StaticEncoder.rows_of``, itself checked
 against whole-text tokenization in ``test_fast.py``) and the lexicon cue features.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
 from empathos.understand.backends import _features
-from empathos.understand.backends._chargram import char_wb_ngrams
 from empathos.understand.backends._linear import load_artefact
 from empathos.understand.emotions import go_to_cx, with_polarity
 from empathos.understand.protocols import EMPATHY_MECHANISMS
@@ -69,6 +70,21 @@ def surface_features(texts: Sequence[str]) -> np.ndarray:
             ]
         )
     return np.array(rows, dtype=np.float32).reshape(-1, 6)
+
+
+def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    out: list[str] = []
+    for w in re.sub(r"\s\s+", " ", text.lower()).split():
+        w = f" {w} "
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            out.append(w[offset : offset + n])
+            while offset + n < len(w):
+                offset += 1
+                out.append(w[offset : offset + n])
+            if offset == 0:  # a word shorter than n is counted once
+                break
+    return out
 
 
 def chargram_logits(a: dict, p: str, texts: Sequence[str]) -> np.ndarray:

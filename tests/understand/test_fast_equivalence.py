@@ -131,3 +131,11 @@ def test_the_upper_case_non_letters_are_all_listed() -> None:
         chr(i) for i in range(sys.maxunicode + 1) if chr(i).isupper() and not chr(i).isalpha()
     )
     assert odd and all(_UPPER_NOT_ALPHA.fullmatch(c) for c in odd)
+
+
+def test_char_ngrams_are_the_previous_ones() -> None:
+    from empathos.understand.backends._chargram import char_wb_ngrams
+
+    for text in [*EDGE, "a", "ab cd", "abcdef ghijklmnop", "x  y\tz", "ÀÉÎ ñ"]:
+        for lo, hi in ((1, 5), (2, 4), (3, 3), (1, 1)):
+            assert char_wb_ngrams(text, lo, hi) == ref.char_wb_ngrams(text, lo, hi), text

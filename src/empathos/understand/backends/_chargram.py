@@ -33,14 +33,12 @@ _CACHE_MAX = 200_000  # distinct words remembered per head before the cache star
 def _word_ngrams(word: str, min_n: int, max_n: int, out: list[str]) -> None:
     """Append the ``char_wb`` n-grams of one lower-cased, whitespace-free word."""
     w = f" {word} "
+    size = len(w)
     for n in range(min_n, max_n + 1):
-        offset = 0
-        out.append(w[offset : offset + n])
-        while offset + n < len(w):
-            offset += 1
-            out.append(w[offset : offset + n])
-        if offset == 0:  # a word shorter than n is counted once
+        if size <= n:  # a word shorter than n is counted once, and longer n are skipped
+            out.append(w)
             break
+        out.extend([w[k : k + n] for k in range(size - n + 1)])
 
 
 def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
@@ -63,18 +61,19 @@ class CharGramHead:
         ngram: tuple[int, int],
     ) -> None:
         self.index = {g: i for i, g in enumerate(vocab)}
+        self._index1 = {g: i + 1 for g, i in self.index.items()}
         self.idf = np.asarray(idf, dtype=np.float64)
         self.coef = np.asarray(coef, dtype=np.float64)  # (V, k)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.ngram = (int(ngram[0]), int(ngram[1]))
         self._words = WordIds(self._word_ids, _CACHE_MAX)
 
-    def _word_ids(self, word: str) -> list[int]:
+    def _word_ids(self, word: str) -> np.ndarray:
         """Vocabulary ids of one lower-cased word's n-grams (out-of-vocabulary left out)."""
         grams: list[str] = []
         _word_ngrams(word, *self.ngram, grams)
-        index = self.index
-        return [j for g in grams if (j := index.get(g)) is not None]
+        # ids stored one up so that ``filter(None, ...)`` drops the misses in C
+        return np.fromiter(filter(None, map(self._index1.get, grams)), dtype=np.int32) - 1
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         n = len(texts)

@@ -26,7 +26,7 @@ class WordIds(dict):
     def __missing__(self, word: str) -> bytes:
         if len(self) >= self.max_size:
             self.clear()
-        ids = np.fromiter(self.fn(word), dtype=np.int32).tobytes()
+        ids = np.asarray(self.fn(word), dtype=np.int32).tobytes()
         self[word] = ids
         return ids
 
