@@ -139,3 +139,23 @@ def test_char_ngrams_are_the_previous_ones() -> None:
     for text in [*EDGE, "a", "ab cd", "abcdef ghijklmnop", "x  y\tz", "ÀÉÎ ñ"]:
         for lo, hi in ((1, 5), (2, 4), (3, 3), (1, 1)):
             assert char_wb_ngrams(text, lo, hi) == ref.char_wb_ngrams(text, lo, hi), text
+
+
+@needs_data
+def test_char_ngram_head_equals_sklearns_tfidf_on_real_tweets() -> None:
+    """The vectorised n-gram head is scikit-learn's ``char_wb`` TF-IDF (what the training
+    code fits) times the coefficients, on UMSAB French val tweets."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from empathos.understand.backends._chargram import CharGramHead
+
+    d = shared_data_dir() / "umsab" / "french"
+    texts = (d / "val_text.txt").read_text(encoding="utf-8").splitlines() + EDGE
+    vec = TfidfVectorizer(
+        analyzer="char_wb", ngram_range=(1, 5), min_df=2, sublinear_tf=True, max_features=3000
+    )
+    x = vec.fit_transform(texts)
+    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+    coef = np.random.default_rng(13).normal(size=(len(vocab), 3))
+    head = CharGramHead(vocab, vec.idf_, coef, np.array([0.1, -0.2, 0.3]), (1, 5))
+    np.testing.assert_allclose(head.logits(texts), x @ coef + [0.1, -0.2, 0.3], atol=1e-9, rtol=0)
