@@ -86,6 +86,8 @@ _CUED_ID = re.compile(
     r"\W{0,6}(\d{3} ?\d{3} ?\d{3}(?: ?\d{2})?)(?!\d)",
     re.IGNORECASE,
 )
+# A date (01.12.2026, 12/03/2024, 2026-12-01) that a phone region accepts as a number.
+_DATE = re.compile(r"\d{1,2}([./-])\d{1,2}\1(?:\d{2}|\d{4})|\d{4}([./-])\d{1,2}\2\d{1,2}")
 # A cheap gate: text without an '@' and without 7 digits close together has nothing.
 _GATE = re.compile(r"\d(?:\D{0,3}\d){6}")
 
@@ -161,7 +163,7 @@ def _phones(text: str, regions: tuple[str, ...]) -> Iterable[Find]:
                 continue
             seen.add(span)
             start = m.start
-            if not phonenumbers.is_valid_number(m.number):
+            if not phonenumbers.is_valid_number(m.number) or _DATE.fullmatch(m.raw_string):
                 continue
             cued = _PHONE_CUE.search(text[max(0, start - _BEFORE) : start])
             if not cued and _is_reference(text, start):
