@@ -64,6 +64,12 @@ _PHONE_CUE = re.compile(
     r"teléfono|celular)",
     re.IGNORECASE,
 )
+# Weaker: enough to try a number in the other regions, never to overrule a reference cue.
+_NUMBER_CUE = re.compile(
+    r"(?:number|nummer|numéro|número|numero|reach|appelle|appelez|anrufen|chiama|ligue|"
+    r"llama|contact)",
+    re.IGNORECASE,
+)
 
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,3})?\b")
@@ -155,20 +161,28 @@ def _ssns(text: str) -> Iterable[Find]:
 
 
 def _phones(text: str, regions: tuple[str, ...]) -> Iterable[Find]:
+    """Numbers valid in the text's regions; then, in every other region, numbers that a
+    phone cue precedes or that follow a phone already found ("call +33 6..., or 0151
+    2345678"): a foreign national number in running text is a phone only in context."""
     seen: set[tuple[int, int]] = set()
-    for region in regions:
+    found = False
+    others = tuple(r for r in ALL_REGIONS if r not in regions)
+    for region in regions + others:
         for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
             span = (m.start, m.end)
             if span in seen:
                 continue
-            seen.add(span)
-            start = m.start
             if not phonenumbers.is_valid_number(m.number) or _DATE.fullmatch(m.raw_string):
                 continue
-            cued = _PHONE_CUE.search(text[max(0, start - _BEFORE) : start])
-            if not cued and _is_reference(text, start):
+            before = text[max(0, m.start - _BEFORE) : m.start]
+            cued = _PHONE_CUE.search(before)
+            if not cued and _is_reference(text, m.start):
                 continue
-            yield Find(start, m.end, "phone")
+            if region in others and not (cued or found or _NUMBER_CUE.search(before)):
+                continue
+            seen.add(span)
+            found = True
+            yield Find(m.start, m.end, "phone")
 
 
 DETECTORS = {"email": _emails, "iban": _ibans, "card": _cards, "id": _ids, "ssn": _ssns}
