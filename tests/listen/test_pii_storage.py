@@ -200,3 +200,26 @@ def test_the_setting_is_the_stores_and_defaults_to_settings(engine) -> None:
     assert policy_for(engine, Settings(pii_redaction="on")).enabled is False
     set_policy(engine, None)
     assert policy_for(engine, Settings(pii_redaction="on")).origin == "settings"
+
+
+def test_cli_sets_and_shows_the_tenants_setting(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from empathos.cli import app
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", "--db", db]).exit_code == 0
+    r = runner.invoke(app, ["pii", "on", "--kinds", "email,iban", "--json", "--db", db])
+    assert r.exit_code == 0, r.output
+    assert orjson.loads(r.output) == {
+        "enabled": True,
+        "kinds": ["email", "iban"],
+        "origin": "store",
+    }
+    r = runner.invoke(app, ["pii", "status", "--db", db])
+    assert r.exit_code == 0 and "on" in r.output and "email, iban" in r.output
+    r = runner.invoke(app, ["pii", "on", "--kinds", "name", "--db", db])
+    assert r.exit_code == 2 and "unknown PII kind" in r.output
+    r = runner.invoke(app, ["pii", "default", "--json", "--db", db])
+    assert orjson.loads(r.output)["origin"] == "settings"
