@@ -168,6 +168,8 @@ def _phones(text: str, regions: tuple[str, ...]) -> Iterable[Find]:
     found = False
     others = tuple(r for r in ALL_REGIONS if r not in regions)
     for region in regions + others:
+        if region in others and not (found or _PHONE_CUE.search(text) or _NUMBER_CUE.search(text)):
+            break  # nothing in the text could make a foreign number count: skip the scan
         for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
             span = (m.start, m.end)
             if span in seen:
