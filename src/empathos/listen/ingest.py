@@ -377,6 +377,7 @@ def ingest_records(
         workers=0,
         on_conflict=on_conflict,
         rejects=sink,
+        pii=policy_for(engine, settings),
     )
     return report, sink.rejects
 
