@@ -223,3 +223,19 @@ def test_cli_sets_and_shows_the_tenants_setting(tmp_path) -> None:
     assert r.exit_code == 2 and "unknown PII kind" in r.output
     r = runner.invoke(app, ["pii", "default", "--json", "--db", db])
     assert orjson.loads(r.output)["origin"] == "settings"
+
+
+def test_two_tenants_two_stores_two_settings(tmp_path) -> None:
+    """A setting belongs to its store: one tenant on, the other off, side by side; the live
+    desk's cache fails closed on a store it cannot read."""
+    from empathos.listen.pii import PolicyCache
+    from empathos.store import init_db, make_engine
+
+    a, b = (make_engine(f"sqlite:///{tmp_path / n}") for n in ("a.db", "b.db"))
+    for e in (a, b):
+        init_db(e)
+    set_policy(a, True, ["email"])
+    set_policy(b, False, None)
+    assert PolicyCache(a).get().kinds == ("email",) and PolicyCache(b).get().enabled is False
+    bare = make_engine(f"sqlite:///{tmp_path / 'not-migrated.db'}")
+    assert PolicyCache(bare).get().origin == "fail-closed"
