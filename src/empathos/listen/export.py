@@ -15,6 +15,8 @@ import pyarrow.parquet as pq
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, Float, Integer, select
 
 from empathos.listen.errors import IngestError
+from empathos.listen.pii import Redactor, policy_for
+from empathos.listen.pii.redact import TEXT_FIELDS
 from empathos.store import schema
 from empathos.store.repository import TABLES
 
@@ -74,9 +76,25 @@ def export_table(engine: Engine, table: str, out: str | Path, fmt: Format | None
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
     out.parent.mkdir(parents=True, exist_ok=True)
     written = 0
+    policy = policy_for(engine)
+    redactor = Redactor(policy.kinds) if policy.enabled else None
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(_query(table))
         names = list(result.keys())
+        redacted = [k for k, n in enumerate(names) if n in TEXT_FIELDS.get(table, ())]
+
+        def parts():  # noqa: ANN202 - rows redacted again when the tenant asks: text
+            # stored before redaction was turned on leaves redacted too
+            for part in result.partitions():
+                if redactor is None or not redacted:
+                    yield part
+                    continue
+                rows = [list(r) for r in part]
+                for r in rows:
+                    for k in redacted:
+                        r[k] = redactor.value(r[k])
+                yield rows
+
         arrow_schema = pa.schema(
             [pa.field(col.name, _arrow_type(col.type)) for col in _query(table).selected_columns]
         )
@@ -87,12 +105,12 @@ def export_table(engine: Engine, table: str, out: str | Path, fmt: Format | None
             with out.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(names)
-                for part in result.partitions():
+                for part in parts():
                     writer.writerows([[csv_safe(_cell(v)) for v in row] for row in part])
                     written += len(part)
             return written
         with pq.ParquetWriter(out, arrow_schema) as writer:
-            for part in result.partitions():
+            for part in parts():
                 columns = [list(col) for col in zip(*part, strict=True)]
                 for k in json_cols:
                     columns[k] = [_cell(v) for v in columns[k]]

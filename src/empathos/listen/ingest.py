@@ -37,6 +37,8 @@ from empathos.listen.language import MIN_CHARS, MIN_CONFIDENCE
 from empathos.listen.json_array import first_array_keys, is_json_array, iter_json_array
 from empathos.listen.mapping import ColumnMapping, load_mapping, shipped_mappings
 from empathos.listen.parse import Limits
+from empathos.listen.pii import PiiPolicy, RedactingRejects, Redactor, policy_for, redact_rows
+from empathos.listen.pii import record_redactions
 from empathos.listen.readers import (
     ByteCounter,
     csv_header,
@@ -84,6 +86,8 @@ class IngestReport:
     skipped: int = 0
     conflicts: int = 0
     on_conflict: str = "reject"
+    redacted: dict[str, int] = field(default_factory=dict)
+    """PII redacted before storing, per kind (counts only): empty when redaction is off."""
 
     def add(self, counts: Counts) -> None:
         for name in ("new", "unchanged", "updated", "skipped", "conflicts"):
@@ -276,20 +280,30 @@ def run_import(
     on_conflict: str,
     rejects: RejectSink,
     progress: Callable[[int], None] | None = None,
+    pii: PiiPolicy | None = None,
 ) -> IngestReport:
     """The one listen path every import takes -- a file, an API request or a stream batch:
     convert ``items`` with ``spec``, resolve each batch against the store (conflicts,
     idempotency by source id) and write it in one transaction, with an ``ingest_runs``
-    row named ``label``. ``progress(bytes_done)`` is called after each batch."""
+    row named ``label``. ``progress(bytes_done)`` is called after each batch.
+
+    ``pii`` (default: the store's tenant policy, :func:`~empathos.listen.pii.policy_for`):
+    when on, the batch's free text and every reject are redacted before anything is
+    written, and the run records the counts per kind (``ingest_run_redactions``)."""
     report = IngestReport(path=label, kind=spec.kind, on_conflict=on_conflict)
     counter = ByteCounter()
     started = time.perf_counter()
+    pii = pii if pii is not None else policy_for(engine)
+    redactor = Redactor(pii.kinds) if pii.enabled else None
+    if redactor is not None:
+        rejects = RedactingRejects(rejects, redactor)
     mark_interrupted(engine)
     run_id = start_run(engine, Path(label), spec.kind)
     try:
         with relaxed_gc():
             converted = convert_all(spec, chunked(items(counter), min(batch_size, CHUNK)), workers)
-            for batch, first_line, last_line in _batches(converted, batch_size, rejects, report):
+            batches = _batches(converted, batch_size, rejects, report, redactor)
+            for batch, first_line, last_line in batches:
                 done = _write_batch(
                     engine,
                     batch,
@@ -315,7 +329,11 @@ def run_import(
         rejects.close()
         report.seconds = time.perf_counter() - started
         report.first_rejects = rejects.first
+        if redactor is not None:
+            report.redacted = dict(sorted(redactor.counts.items()))
     finish_run(engine, run_id, report, "ok")
+    if report.redacted:
+        record_redactions(engine, run_id, report.redacted)
     return report
 
 
@@ -359,6 +377,7 @@ def ingest_records(
         workers=0,
         on_conflict=on_conflict,
         rejects=sink,
+        pii=policy_for(engine, settings),
     )
     return report, sink.rejects
 
@@ -380,7 +399,11 @@ class _Batch:
 
 
 def _batches(
-    converted: Iterator[Converted], batch_size: int, rejects: RejectSink, report: IngestReport
+    converted: Iterator[Converted],
+    batch_size: int,
+    rejects: RejectSink,
+    report: IngestReport,
+    redactor: Redactor | None = None,
 ) -> Iterator[tuple[_Batch, int, int]]:
     batch, first_line, last_line = _Batch(), 0, 0
     for part in converted:
@@ -392,6 +415,8 @@ def _batches(
             continue
         first_line = first_line or part.first_line
         last_line = part.last_line
+        if redactor is not None:  # after language detection, before anything is written
+            redact_rows(part.rows, redactor)
         part_turns = part.rows.get("turns", [])
         batch.unsure_turns.extend(part_turns[i] for i in part.unsure_turns)
         for table, table_rows in part.rows.items():

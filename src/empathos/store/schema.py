@@ -40,6 +40,7 @@ from empathos.store import (  # noqa: F401
     tables_live,
     tables_topics,
     tables_qa,
+    tables_tenant,
     tables_web,
 )
 from empathos.store.base import ID, MODEL, metadata

@@ -51,6 +51,7 @@ from empathos.act.policies import EmpathyDecision, EmpathyPolicy
 from empathos.act.routing import ContactRequest, MemberState, PodState, RoutingDecision
 from empathos.act.scoring import fast_scores
 from empathos.listen.language import choose_language
+from empathos.listen.pii import PolicyCache, redact
 from empathos.store.tables_learn import experiment_assignments
 from empathos.store.tables_live import lead_changes, live_contacts, live_turns, routing_decisions
 
@@ -141,6 +142,9 @@ class LiveDesk:
         # The running experiment (learn's control groups): each contact's arm and the
         # policy routing it; arms of contacts in memory, for the queue.
         self.experiment = RunningExperiment(engine)
+        # The tenant's PII policy: text is redacted on arrival, before the contact, its
+        # card, the journal or the write-behind ever hold it (docs/security.md).
+        self.pii = PolicyCache(engine, self.settings)
         self._arms: dict[str, Arm] = {}
         self.experiment.warm(self.clock())
         self.refresh_pods(wait=True)
@@ -150,6 +154,10 @@ class LiveDesk:
         self.board.refresh(wait)
 
     # ------------------------------------------------------------------ contacts
+
+    def _redact(self, text: str, language: str | None) -> str:
+        policy = self.pii.get()
+        return redact(text, policy.kinds, language)[0] if policy.enabled else text
 
     def _request(self, c: LiveContact, emotion: EmotionRead | None) -> ContactRequest:
         s = c.record.scores or {}
@@ -191,6 +199,7 @@ class LiveDesk:
             self.records.forget(customer_id)
             raise UnknownCustomer(customer_id)
         lang = open_language(text, language, record.language)
+        text = self._redact(text, lang)
         emotion = self.emotions.read(text, lang)
         guess = detect_need(text)
         use_need = need or guess.need or DEFAULT_NEED
@@ -362,6 +371,7 @@ class LiveDesk:
         c = self.contact(contact_id)
         if c.status != "open":
             raise ValueError(f"contact {contact_id!r} is closed")
+        text = self._redact(text, turn_language(text, c.language, c.customer_language))
         emotion: EmotionRead | None = None
         guess_need: str | None = None
         if speaker == "customer":
