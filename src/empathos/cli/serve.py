@@ -79,8 +79,8 @@ def serve(
     try:
         uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
     finally:
-        desk = getattr(api.state, "live_desk", None)
-        if desk is not None:  # uvicorn ended without running the lifespan's shutdown
+        desks = {id(d): d for d in (getattr(api.state, "live_desks", None) or {}).values()}
+        for desk in desks.values():  # uvicorn ended without running the lifespan's shutdown
             desk.close(timeout=settings.live_shutdown_timeout_s)
 
 
