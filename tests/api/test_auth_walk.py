@@ -225,13 +225,18 @@ def test_websocket_needs_a_key_and_stays_in_its_tenant(world) -> None:
     client, keys, _, _, contact = world
     path = f"/contacts/{contact['contact_id']}/stream"
     for token in (None, keys["viewer"]):
-        with pytest.raises(WebSocketDisconnect) as exc:
-            with client.websocket_connect(path + (f"?token={token}" if token else "")) as ws:
-                ws.receive_json()
-        assert exc.value.code in (4401, 4403, 1008)
-    with client.websocket_connect(f"{path}?token={keys['admin_b']}") as ws:
-        with pytest.raises(WebSocketDisconnect) as exc:
+        query = f"?token={token}" if token else ""
+        with (
+            pytest.raises(WebSocketDisconnect) as exc,
+            client.websocket_connect(path + query) as ws,
+        ):
             ws.receive_json()
+        assert exc.value.code in (4401, 4403, 1008)
+    with (
+        client.websocket_connect(f"{path}?token={keys['admin_b']}") as ws,
+        pytest.raises(WebSocketDisconnect) as exc,
+    ):
+        ws.receive_json()
     assert exc.value.code == 4404  # B's desk has no such contact
     with client.websocket_connect(f"{path}?token={keys['admin']}") as ws:
         assert ws.receive_json()["type"] == "card"

@@ -43,6 +43,9 @@ COMMANDS = [
     "demo",
     "plugins",
     "pods",
+    "tenants",
+    "keys",
+    "users",
     "experiment",
 ]
 

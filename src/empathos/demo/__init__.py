@@ -317,7 +317,8 @@ def serve(url: str, port: int = 8000) -> None:
     engine = make_engine(url)
     refresh_aggregates(engine)
     console.print(
-        f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  (API docs: /docs; auth off, loopback only; Ctrl-C stops)"
+        f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  "
+        "(API docs: /docs; auth off, loopback only; Ctrl-C stops)"
     )
     uvicorn.run(
         create_app(Settings(database_url=url, auth="off"), engine=engine),
