@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -13,7 +14,7 @@ from empathos.api.security.guard import forget_keys
 from empathos.cli import app as cli
 from empathos.config import Settings
 from empathos.store import init_db, make_engine
-from empathos.store.auth import create_key, create_user, list_keys
+from empathos.store.auth import create_key, create_tenant, create_user, list_keys
 from empathos.store.tenants import forget
 
 
@@ -109,3 +110,38 @@ def test_serve_refuses_a_public_host_without_auth(tmp_path: Path, monkeypatch) -
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("10.0.0.5")
+
+
+@pytest.mark.postgres
+def test_postgres_tenants_are_schemas_and_see_only_their_rows() -> None:
+    import uuid
+
+    from sqlalchemy import text
+
+    from tests.conftest import drop_schema, postgres_schema_engine
+
+    engine, pg_url, base_schema = postgres_schema_engine()
+    slugs = [f"t{uuid.uuid4().hex[:10]}" for _ in range(2)]
+    try:
+        init_db(engine)
+        for s in slugs:
+            create_tenant(engine, s)
+        ka = create_key(engine, slugs[0], "admin")[1]
+        kb = create_key(engine, slugs[1], "admin")[1]
+        app = create_app(Settings(auth="on", session_secret="p" * 32), engine=engine)
+        with TestClient(app) as c:
+            body = [{"customer_id": "cu-pg", "name": "MARKER-PG-A"}]
+            r = c.post("/ingest/customers", json=body, headers={"X-API-Key": ka})
+            assert r.status_code == 200, r.text
+            assert "MARKER-PG-A" in c.get("/data/customers", headers={"X-API-Key": ka}).text
+            assert "MARKER-PG-A" not in c.get("/data/customers", headers={"X-API-Key": kb}).text
+        with engine.connect() as conn:  # the default store (the test's schema) has no row
+            assert conn.execute(text("select count(*) from customers")).scalar() == 0
+            n = conn.execute(text(f'select count(*) from "tenant_{slugs[0]}".customers')).scalar()
+            assert n == 1
+    finally:
+        forget()
+        engine.dispose()
+        for s in slugs:
+            drop_schema(f"tenant_{s}")
+        drop_schema(base_schema)
