@@ -212,6 +212,15 @@ def test_agent_sees_its_own_contact_only(world) -> None:
     rows = client.get("/data/contacts", headers=h).json()["rows"]
     assert {r["interaction_id"] for r in rows} == {"ia-1"}
     assert client.get("/data/employees/e-a1", headers=h).status_code == 200
+    # corrections: only on its own contacts, authored as itself whatever the body says
+    fb = {"seq": 0, "label": "anger", "author_id": "boss", "author_role": "supervisor"}
+    foreign = client.post("/feedback/emotion", json={**fb, "interaction_id": "ia-2"}, headers=h)
+    assert foreign.status_code == 404
+    own = client.post("/feedback/emotion", json={**fb, "interaction_id": "ia-1"}, headers=h)
+    if own.status_code == 201:
+        assert own.json()["author_id"] == "e-a1" and own.json()["author_role"] == "employee"
+    else:  # the turn may lack a stored label to correct; never a refusal of the agent
+        assert own.status_code not in (401, 403, 404), own.text
 
 
 def test_websocket_needs_a_key_and_stays_in_its_tenant(world) -> None:

@@ -43,6 +43,18 @@ def _author(request: Request, body: Any) -> tuple[str, str]:
     p = principal(request)
     if p.via == "off":
         return body.author_id or "unknown", body.author_role or "employee"
+    if p.role == "agent":  # an agent corrects its own contacts only (others: 404)
+        from sqlalchemy import select
+
+        from empathos.store import schema
+
+        i = schema.interactions
+        with store_engine(request).connect() as conn:
+            owner = conn.execute(
+                select(i.c.employee_id).where(i.c.interaction_id == body.interaction_id)
+            ).scalar()
+        if owner is None or owner != p.employee_id:
+            raise HTTPException(status_code=404, detail="not found")
     role = "employee" if p.role == "agent" else "supervisor"
     return p.employee_id or p.name or p.role, role
 
