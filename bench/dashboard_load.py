@@ -206,8 +206,10 @@ def measure(url: str, n: int, repeats: int) -> list[dict]:
     last = START + timedelta(days=364)
     month = f"?channel=chat&start={(last - timedelta(days=29)).date()}&end={last.date()}"
     # one app per mode on the same store: the switch is a setting, fixed when the app is made
-    client_pre = TestClient(create_app(Settings(web_pre_aggregate=True), engine=engine))
-    client_raw = TestClient(create_app(Settings(web_pre_aggregate=False), engine=engine))
+    client_pre = TestClient(create_app(Settings(web_pre_aggregate=True, auth="off"), engine=engine))
+    client_raw = TestClient(
+        create_app(Settings(web_pre_aggregate=False, auth="off"), engine=engine)
+    )
     rows = [
         {
             "n": n,

@@ -171,7 +171,8 @@ def free_port() -> int:
 
 
 def start_server(url: str, port: int, emotion_model: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "EMPATHOS_ENCODER_THREADS": "1"}
+    # auth off: loopback only, and this measures routing, not key lookups
+    env = {**os.environ, "EMPATHOS_ENCODER_THREADS": "1", "EMPATHOS_AUTH": "off"}
     cmd = [
         sys.executable,
         "-m",

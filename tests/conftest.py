@@ -19,6 +19,11 @@ from sqlalchemy import Engine, create_engine, text
 
 from empathos.store import init_db, make_engine
 
+# Apps built by tests about other things run with auth off (the default tenant's admin);
+# set before any test module is imported, so get_settings() and module-scoped fixtures see
+# it. The auth tests (tests/api/test_auth*.py) pass ``Settings(auth="on")``.
+os.environ["EMPATHOS_AUTH"] = "off"
+
 PG_URL = os.environ.get("EMPATHOS_TEST_PG_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 

@@ -130,6 +130,21 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=Path("."), description="Where reject files and exports go when no path is given."
     )
+    auth: Literal["on", "off"] = Field(
+        default="on",
+        description=(
+            "Whether the API and dashboard require an API key or a login (docs/security.md). "
+            "off: every request acts as the default tenant's admin; `empathos serve` refuses "
+            "it on a non-loopback host unless --insecure-no-auth is given."
+        ),
+    )
+    session_secret: str | None = Field(
+        default=None,
+        description=(
+            "Key that signs dashboard session cookies and CSRF tokens. Unset: a random one "
+            "is generated and kept in <data_dir>/.empathos-session-secret (mode 0600)."
+        ),
+    )
     # The demo (`empathos demo`, `make demo`): its options default to these two.
     demo_serve: bool = Field(
         default=True,

@@ -44,6 +44,9 @@ COMMANDS = [
     "demo",
     "plugins",
     "pods",
+    "tenants",
+    "keys",
+    "users",
     "experiment",
 ]
 

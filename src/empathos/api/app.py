@@ -24,6 +24,7 @@ from empathos.config import Settings, get_settings
 #: Modules that each define ``router`` (an ``APIRouter``); included in this order.
 ROUTER_MODULES = (
     "empathos.api.health",
+    "empathos.api.security.login",
     "empathos.api.docs",
     "empathos.api.pods",
     "empathos.api.contacts",
@@ -63,10 +64,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dependencies=[Depends(storable_url)],
     )
     app.state.settings = settings
-    app.state.engine = engine
+    app.state.engine = engine  # the default tenant's store, which holds the control plane
+    if settings.auth == "on":
+        from empathos.api.security.session import session_key
+
+        app.state.session_key = session_key(settings)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    from empathos.api.security import authorize
+
+    # Every route is checked by one dependency against one policy table (fail closed):
+    # api.security, docs/security.md.
     for name in ROUTER_MODULES:
-        app.include_router(importlib.import_module(name).router)
+        app.include_router(importlib.import_module(name).router, dependencies=[Depends(authorize)])
     from empathos.api import _responses
 
     _responses.install(app)  # the common error answers in the spec; 405 with a full Allow
@@ -81,10 +90,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     import asyncio
 
-    desk = getattr(app.state, "live_desk", None)
-    if desk is not None:
+    desks = getattr(app.state, "live_desks", None) or {}
+    found = {id(d): d for d in [getattr(app.state, "live_desk", None), *desks.values()] if d}
+    for desk in found.values():  # one desk per tenant (api.contacts.get_desk)
         await asyncio.to_thread(desk.close, app.state.settings.live_shutdown_timeout_s)
-        app.state.live_desk = None
+    desks.clear()
+    app.state.live_desk = None
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

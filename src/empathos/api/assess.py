@@ -21,6 +21,7 @@ from empathos.assess.maturity import EvidenceItem, PillarResult
 from empathos.assess.pilot import KpiLift, PilotResult
 from empathos.assess.questionnaire import Option, Question, Questionnaire
 from empathos.learn.lift import LiftResult
+from empathos.web.tenancy import store_engine
 
 router = APIRouter(prefix="/assess", tags=["assess"])
 
@@ -130,7 +131,7 @@ def assess(body: AnswersIn, request: Request) -> dict[str, Any]:
     from empathos.assess.questionnaire import AnswerError
 
     try:
-        return run_assessment(request.app.state.engine, body.answers, save=body.save).as_dict()
+        return run_assessment(store_engine(request), body.answers, save=body.save).as_dict()
     except AnswerError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 
@@ -144,7 +145,7 @@ def assess(body: AnswersIn, request: Request) -> dict[str, Any]:
 def latest(request: Request) -> dict[str, Any]:
     from empathos.assess.assessment import latest_assessment
 
-    found = latest_assessment(request.app.state.engine)
+    found = latest_assessment(store_engine(request))
     if found is None:
         raise HTTPException(status_code=404, detail="no assessment yet: POST /assess first")
     return found
@@ -154,7 +155,7 @@ def _sheet(request: Request, cost: float, coverage: float) -> Any:
     from empathos.assess.balance_sheet import balance_sheet
 
     try:
-        return balance_sheet(request.app.state.engine, cost=cost, coverage=coverage)
+        return balance_sheet(store_engine(request), cost=cost, coverage=coverage)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
 
@@ -199,7 +200,7 @@ def pilot(body: PilotIn, request: Request) -> dict[str, Any]:
 
     try:
         result = run_pilot(
-            request.app.state.engine,
+            store_engine(request),
             body.pod,
             body.policy,
             weeks=body.weeks,

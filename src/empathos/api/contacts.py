@@ -2,7 +2,7 @@
 and follow it on a WebSocket that pushes the card and lead changes on every turn.
 
 All endpoints are thin wrappers over :class:`empathos.act.live.LiveDesk`, which lives on
-``app.state.live_desk`` (created on first use, one per app). Responses are serialised
+``app.state.live_desks`` (created on first use, one per tenant). Responses are serialised
 with orjson straight from the desk's dicts (the response models document their shape in
 the OpenAPI schema; skipping pydantic's re-validation keeps the hot path short — the
 routing budget is 5 ms at p99).
@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
+from starlette.requests import HTTPConnection
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from empathos.act.live import EmotionRead
@@ -25,6 +26,8 @@ from empathos.api._models import public_model
 from empathos.listen.errors import RecordError
 from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema, id_schema
 from empathos.listen.parse import CHANNEL_ALIASES, CHANNELS, StorableStr, channel_of
+from empathos.store.tenants import DEFAULT_TENANT
+from empathos.web.tenancy import engine_for, tenant_of
 
 router = APIRouter(tags=["contacts"])
 
@@ -43,24 +46,36 @@ class _JSON(Response):
 _desk_lock = threading.Lock()
 
 
-def get_desk(app: Any) -> Any:
-    """The app's live desk, built on first use (so creating an app stays cheap).
-    ``Settings.live_writer = "process"`` (what ``empathos serve`` uses) puts its store writer
-    in a child process."""
-    desk = getattr(app.state, "live_desk", None)
+def get_desk(app: Any, tenant: str = DEFAULT_TENANT) -> Any:
+    """The live desk of ``tenant`` on this app, built on first use (so creating an app
+    stays cheap): one per tenant, each on its tenant's store (``app.state.live_desks``;
+    the default tenant's is also ``app.state.live_desk``). ``Settings.live_writer =
+    "process"`` (what ``empathos serve`` uses) puts its store writer in a child process."""
+    if tenant == DEFAULT_TENANT and getattr(app.state, "live_desk", None) is not None:
+        return app.state.live_desk  # also a desk a test or benchmark set itself
+    desk = (getattr(app.state, "live_desks", None) or {}).get(tenant)
     if desk is None:
         with _desk_lock:
-            desk = getattr(app.state, "live_desk", None)
+            if getattr(app.state, "live_desks", None) is None:
+                app.state.live_desks = {}
+            desk = app.state.live_desks.get(tenant)
             if desk is None:
                 from empathos.act.live import LiveDesk
 
                 desk = LiveDesk(
-                    app.state.engine,
+                    engine_for(app, tenant),
                     app.state.settings,
                     writer=app.state.settings.live_writer,
                 )
-                app.state.live_desk = desk
+                app.state.live_desks[tenant] = desk
+                if tenant == DEFAULT_TENANT:
+                    app.state.live_desk = desk
     return desk
+
+
+def request_desk(conn: HTTPConnection) -> Any:
+    """The live desk of the request's tenant."""
+    return get_desk(conn.app, tenant_of(conn))
 
 
 # ---------------------------------------------------------------------------- models
@@ -257,7 +272,7 @@ async def open_contact(body: OpenContact, request: Request) -> _JSON:
     contact_id = optional_id(body.contact_id, "contact_id")
     from empathos.act.live import UnknownCustomer
 
-    desk = get_desk(request.app)
+    desk = request_desk(request)
     inline = desk.answers_from_memory(customer_id, body.text, body.language)
     try:
         out = await _call(
@@ -297,7 +312,7 @@ async def add_turn(contact_id: str, body: TurnIn, request: Request) -> _JSON:
     re-decided (hysteresis, handover limits). Returns the new card."""
     from empathos.act.live import UnknownContact
 
-    desk = get_desk(request.app)
+    desk = request_desk(request)
     text = body.text if body.speaker == "customer" else None
     inline = desk.answers_from_memory(None, text, contact_id=contact_id)
     try:
@@ -324,7 +339,7 @@ def card(
     from empathos.act.live import UnknownContact
 
     try:
-        return _JSON(get_desk(request.app).card(contact_id, lang))
+        return _JSON(request_desk(request).card(contact_id, lang))
     except UnknownContact as exc:
         raise _not_found(exc) from None
 
@@ -340,7 +355,7 @@ def decisions(contact_id: str, request: Request) -> _JSON:
     from empathos.act.live import UnknownContact
 
     try:
-        return _JSON(get_desk(request.app).decisions(contact_id))
+        return _JSON(request_desk(request).decisions(contact_id))
     except UnknownContact as exc:
         raise _not_found(exc) from None
 
@@ -351,7 +366,7 @@ def close(contact_id: str, request: Request) -> _JSON:
     from empathos.act.live import UnknownContact
 
     try:
-        return _JSON(get_desk(request.app).close_contact(contact_id))
+        return _JSON(request_desk(request).close_contact(contact_id))
     except UnknownContact as exc:
         raise _not_found(exc) from None
 
@@ -359,7 +374,7 @@ def close(contact_id: str, request: Request) -> _JSON:
 @router.get("/live/health", summary="Live desk status: breakers, caches, write queue")
 def live_health(request: Request) -> dict[str, Any]:
     """Whether the emotion model and the store are healthy, cache hit counts, pending writes."""
-    return get_desk(request.app).health()
+    return request_desk(request).health()
 
 
 @router.websocket("/contacts/{contact_id}/stream")
@@ -369,7 +384,7 @@ async def stream(websocket: WebSocket, contact_id: str) -> None:
     turns here as ``{"speaker": "customer", "text": "…"}``."""
     from empathos.act.live import UnknownContact
 
-    desk = get_desk(websocket.app)
+    desk = request_desk(websocket)
     await websocket.accept()
     try:
         first = await asyncio.to_thread(desk.card, contact_id)

@@ -17,6 +17,7 @@ from empathos.api._filters import (
     PodQuery,
     StartQuery,
 )
+from empathos.web.tenancy import store_engine
 
 router = APIRouter(tags=["csat"])
 
@@ -34,7 +35,7 @@ def csat_summary(
     from empathos.web.csat import csat_figures
 
     return csat_figures(
-        request.app.state.engine,
+        store_engine(request),
         start=start,
         end=end,
         channel=channel,
@@ -48,7 +49,7 @@ def csat_summary(
 def csat_contact(request: Request, interaction_id: str) -> dict[str, Any]:
     from empathos.store.tables_csat import interaction_csat
 
-    with request.app.state.engine.connect() as conn:
+    with store_engine(request).connect() as conn:
         row = (
             conn.execute(
                 select(interaction_csat).where(interaction_csat.c.interaction_id == interaction_id)

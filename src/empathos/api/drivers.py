@@ -21,6 +21,7 @@ from empathos.api._filters import (
     PodQuery,
     StartQuery,
 )
+from empathos.web.tenancy import store_engine
 
 router = APIRouter(tags=["drivers"])
 
@@ -39,7 +40,7 @@ def drivers(
     from empathos.predict.drivers import drivers_report, report_notes
 
     report = drivers_report(
-        request.app.state.engine,
+        store_engine(request),
         n_boot=boot,
         start=start,
         end=end,

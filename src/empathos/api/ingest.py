@@ -33,6 +33,7 @@ from starlette.concurrency import run_in_threadpool
 
 from empathos.listen.errors import IngestError, RecordError
 from empathos.store import schema
+from empathos.web.tenancy import store_engine
 
 router = APIRouter(tags=["ingest"])
 
@@ -115,7 +116,7 @@ async def ingest(
     ),
 ) -> Any:
     settings = request.app.state.settings
-    engine: Engine = request.app.state.engine
+    engine: Engine = store_engine(request)
     body = await _read_body(request, settings.ingest_api_max_bytes)
     jsonl = _is_jsonl(request.headers.get("content-type", "application/json"))
     digest = hashlib.sha256(f"{kind}\n{on_conflict}\n".encode() + body).hexdigest()

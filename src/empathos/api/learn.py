@@ -28,6 +28,7 @@ from empathos.learn.ooda import OodaReport
 from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema
 from empathos.listen.parse import StorableStr
 from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_MECHANISMS
+from empathos.web.tenancy import principal, store_engine
 
 router = APIRouter(tags=["learn"])
 
@@ -47,6 +48,32 @@ Levels = Annotated[
         additionalProperties={"type": "integer", "minimum": 0, "maximum": 2},
     ),
 ]
+_AUTHOR_DOC = (
+    "Ignored when auth is on: the author is the authenticated principal (an agent's key "
+    "or login is an employee correction under its employee id; a supervisor's or admin's "
+    "a supervisor's). With auth off (a trusted, loopback-only setup) it is taken as sent."
+)
+
+
+def _author(request: Request, body: Any) -> tuple[str, str]:
+    """Who corrects: the principal, never a self-declared field (issue 18)."""
+    p = principal(request)
+    if p.via == "off":
+        return body.author_id or "unknown", body.author_role or "employee"
+    if p.role == "agent":  # an agent corrects its own contacts only (others: 404)
+        from sqlalchemy import select
+
+        from empathos.store import schema
+
+        i = schema.interactions
+        with store_engine(request).connect() as conn:
+            owner = conn.execute(
+                select(i.c.employee_id).where(i.c.interaction_id == body.interaction_id)
+            ).scalar()
+        if owner is None or owner != p.employee_id:
+            raise HTTPException(status_code=404, detail="not found")
+    role = "employee" if p.role == "agent" else "supervisor"
+    return p.employee_id or p.name or p.role, role
 
 
 class EmotionFeedbackIn(BaseModel):
@@ -58,8 +85,8 @@ class EmotionFeedbackIn(BaseModel):
         description="The right CX emotion: anger, frustration, anxiety, sadness, confusion, "
         "neutral, joy, gratitude or relief."
     )
-    author_id: Author = Field(description="Who corrects (an employee or supervisor id).")
-    author_role: Role = "employee"
+    author_id: Author | None = Field(default=None, description=_AUTHOR_DOC)
+    author_role: Role | None = Field(default=None, description=_AUTHOR_DOC)
     note: StorableStr | None = None
     model: StorableStr | None = Field(
         default=None,
@@ -77,8 +104,8 @@ class EmpathyFeedbackIn(BaseModel):
         description="mechanism -> level (0 none, 1 weak, 2 strong) for one or more of "
         "emotional_reaction, interpretation, exploration."
     )
-    author_id: Author
-    author_role: Role = "employee"
+    author_id: Author | None = Field(default=None, description=_AUTHOR_DOC)
+    author_role: Role | None = Field(default=None, description=_AUTHOR_DOC)
     note: StorableStr | None = None
     model: StorableStr | None = None
 
@@ -144,12 +171,11 @@ def post_emotion_feedback(body: EmotionFeedbackIn, request: Request) -> dict[str
 
     try:
         rec = correct_emotion(
-            request.app.state.engine,
+            store_engine(request),
             body.interaction_id,
             body.seq,
             body.label,
-            body.author_id,
-            body.author_role,
+            *_author(request, body),
             body.note,
             body.model,
         )
@@ -173,12 +199,11 @@ def post_empathy_feedback(body: EmpathyFeedbackIn, request: Request) -> list[dic
 
     try:
         recs = correct_empathy(
-            request.app.state.engine,
+            store_engine(request),
             body.interaction_id,
             body.seq,
             body.levels,
-            body.author_id,
-            body.author_role,
+            *_author(request, body),
             body.note,
             body.model,
         )
@@ -203,7 +228,7 @@ def get_feedback(
 
     return [
         r.to_dict()
-        for r in list_feedback(request.app.state.engine, kind, interaction_id, author_id, limit)
+        for r in list_feedback(store_engine(request), kind, interaction_id, author_id, limit)
     ]
 
 
@@ -236,7 +261,7 @@ def get_pod_coaching(
     from empathos.learn.coaching import CoachingError, coach_pod
 
     try:
-        return coach_pod(request.app.state.engine, pod_id, cfg).to_dict()
+        return coach_pod(store_engine(request), pod_id, cfg).to_dict()
     except CoachingError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
@@ -254,7 +279,7 @@ def get_employee_coaching(
     from empathos.learn.coaching import CoachingError, coach_employee
 
     try:
-        return coach_employee(request.app.state.engine, employee_id, cfg).to_dict()
+        return coach_employee(store_engine(request), employee_id, cfg).to_dict()
     except CoachingError as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from exc
 
@@ -278,7 +303,7 @@ def get_ooda(
     from empathos.learn.ooda import Slice, ooda_report
 
     sl = Slice(start, end, channel, language, pod, company)
-    return ooda_report(request.app.state.engine, weeks, days, sl).to_dict()
+    return ooda_report(store_engine(request), weeks, days, sl).to_dict()
 
 
 @router.post(
@@ -293,7 +318,7 @@ def post_ooda_act(body: ActIn, request: Request) -> dict[str, Any]:
 
     try:
         return apply_action(
-            request.app.state.engine, body.action, body.control_share, body.cycle_minutes
+            store_engine(request), body.action, body.control_share, body.cycle_minutes
         )
     except KeyError as exc:
         raise HTTPException(status_code=404, detail=str(exc.args[0])) from exc

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from empathos.act.pods import PodBody, PodSpec, PodView, delete_pod, get_pod, list_pods, save_pods
 from empathos.api._ids import normalised_id
+from empathos.web.tenancy import store_engine, live_desk
 
 router = APIRouter(tags=["pods"])
 
@@ -26,7 +27,7 @@ class PodList(BaseModel):
 
 def _refresh_live(request: Request) -> None:
     """Tell a running live desk that pods changed (no-op when none was started)."""
-    desk = getattr(request.app.state, "live_desk", None)
+    desk = live_desk(request)
     refresh = getattr(desk, "refresh_pods", None)
     if callable(refresh):
         refresh()
@@ -36,7 +37,7 @@ def _refresh_live(request: Request) -> None:
     "/pods", response_model=PodList, summary="List the pods with members and owned customers"
 )
 def pods_index(request: Request) -> PodList:
-    return PodList(pods=list_pods(request.app.state.engine))
+    return PodList(pods=list_pods(store_engine(request)))
 
 
 @router.get(
@@ -47,7 +48,7 @@ def pods_index(request: Request) -> PodList:
 )
 def pods_show(pod_id: str, request: Request) -> PodView:
     pod_id = normalised_id(pod_id, "pod_id", "path")
-    pod = get_pod(request.app.state.engine, pod_id)
+    pod = get_pod(store_engine(request), pod_id)
     if pod is None:
         raise HTTPException(status_code=404, detail=f"no pod {pod_id!r}")
     return pod
@@ -61,7 +62,7 @@ def pods_show(pod_id: str, request: Request) -> PodView:
     responses={409: {"description": "A pod with this id exists (use PUT to replace it)"}},
 )
 def pods_create(pod: PodSpec, request: Request) -> PodView:
-    engine = request.app.state.engine
+    engine = store_engine(request)
     pod = pod.model_copy(update={"pod_id": normalised_id(pod.pod_id, "pod_id")})
     if get_pod(engine, pod.pod_id) is not None:
         raise HTTPException(
@@ -74,7 +75,7 @@ def pods_create(pod: PodSpec, request: Request) -> PodView:
 
 @router.put("/pods/{pod_id}", response_model=PodView, summary="Create or replace a pod")
 def pods_replace(pod_id: str, body: PodBody, request: Request) -> PodView:
-    engine = request.app.state.engine
+    engine = store_engine(request)
     pod_id = normalised_id(pod_id, "pod_id", "path")
     try:
         spec = PodSpec(pod_id=pod_id, **body.model_dump())
@@ -96,7 +97,7 @@ def pods_replace(pod_id: str, body: PodBody, request: Request) -> PodView:
 )
 def pods_delete(pod_id: str, request: Request) -> Response:
     pod_id = normalised_id(pod_id, "pod_id", "path")
-    if not delete_pod(request.app.state.engine, pod_id):
+    if not delete_pod(store_engine(request), pod_id):
         raise HTTPException(status_code=404, detail=f"no pod {pod_id!r}")
     _refresh_live(request)
     return Response(status_code=204)

@@ -21,6 +21,7 @@ from empathos.api._filters import (
     PodQuery,
     StartQuery,
 )
+from empathos.web.tenancy import store_engine
 
 router = APIRouter(tags=["qa"])
 
@@ -44,7 +45,7 @@ def get_scorecards(
     from empathos.understand.qa.scorecards import QAScope, scorecards
 
     scope = QAScope(start, end, channel, language, pod, company, employee_id)
-    return scorecards(request.app.state.engine, by, scope)
+    return scorecards(store_engine(request), by, scope)
 
 
 @router.get(
@@ -54,7 +55,7 @@ def get_scorecards(
 def get_contact_qa(interaction_id: str, request: Request) -> dict[str, Any]:
     from empathos.understand.qa.scorecards import contact_scorecard
 
-    card = contact_scorecard(request.app.state.engine, interaction_id)
+    card = contact_scorecard(store_engine(request), interaction_id)
     if card is None:
         raise HTTPException(404, f"no QA scorecard for {interaction_id!r} (run `empathos analyze`)")
     return card
@@ -67,7 +68,7 @@ def get_contact_qa(interaction_id: str, request: Request) -> dict[str, Any]:
 def get_contact_summary(interaction_id: str, request: Request) -> dict[str, Any]:
     from empathos.understand.summary_store import stored_summary
 
-    s = stored_summary(request.app.state.engine, interaction_id)
+    s = stored_summary(store_engine(request), interaction_id)
     if s is None:
         raise HTTPException(404, f"no contact {interaction_id!r}")
     return s.as_dict() | {"lines": s.lines()}

@@ -43,6 +43,7 @@ from empathos.api._filters import (
 )
 from empathos.store import schema
 from empathos.store.queries import current_prediction_run, current_score_models
+from empathos.web.tenancy import principal, store_engine, tenant_state
 
 router = APIRouter(prefix="/data", tags=["read"])
 
@@ -106,7 +107,7 @@ def _fresh(request: Request) -> None:
     from empathos.web import aggregates as ag
     from empathos.web.routes import FRESH_CHECK_S
 
-    state = request.app.state
+    state = tenant_state(request)
     now = time.monotonic()
     if _pre(request) and now - getattr(state, "web_fresh_checked", -1e9) >= FRESH_CHECK_S:
         ag.ensure_fresh(state.engine)
@@ -123,7 +124,7 @@ def _page_filters(request: Request, page: str) -> Any:
     if "period" in IGNORES.get(path, {}):
         return f, path
     _fresh(request)
-    return ag.with_default_period(request.app.state.engine, f, pre=_pre(request)), path
+    return ag.with_default_period(store_engine(request), f, pre=_pre(request)), path
 
 
 def _kpis(k: Any) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def page_data(request: Request, page: str) -> dict[str, Any]:
     from empathos.web import aggregates as ag
     from empathos.web import journeys, routes, stages
 
-    engine: Engine = request.app.state.engine
+    engine: Engine = store_engine(request)
     f, path = _page_filters(request, page)
     pre = _pre(request)
     out: dict[str, Any] = {
@@ -391,7 +392,7 @@ def list_contacts(
     when a contact is not analysed."""
     from empathos.store.queries import interaction_conditions
 
-    engine: Engine = request.app.state.engine
+    engine: Engine = store_engine(request)
     i, s = schema.interactions, schema.interaction_scores
     with engine.connect() as conn:
         model = current_score_models(conn)
@@ -419,6 +420,8 @@ def list_contacts(
         )
         if c is not None
     ]
+    if (who := principal(request)).role == "agent":  # an agent lists its own contacts only
+        where.append(i.c.employee_id == who.employee_id)
     if model is None:
         q = select(*cols).where(*where)
     else:
@@ -443,7 +446,7 @@ def list_contacts(
 def get_contact(request: Request, interaction_id: str) -> dict[str, Any]:
     from empathos.web.journeys import contact_trajectory
 
-    traj = contact_trajectory(request.app.state.engine, interaction_id)
+    traj = contact_trajectory(store_engine(request), interaction_id)
     if traj is None:
         raise HTTPException(status_code=404, detail=f"no contact {interaction_id!r}")
     return jsonable(traj)
@@ -463,7 +466,7 @@ def list_customers(
 ) -> Any:
     """Predictions are the current predict run's (null: not scored); ``prediction_run``
     names it in JSON answers."""
-    engine: Engine = request.app.state.engine
+    engine: Engine = store_engine(request)
     c, cs = schema.customers, schema.customer_scores
     run = current_prediction_run(engine)
     cols = [c.c.customer_id, c.c.name, c.c.segment, c.c.language, c.c.created_at, c.c.source]
@@ -505,7 +508,7 @@ def list_customers(
 def get_customer(request: Request, customer_id: str) -> dict[str, Any]:
     from empathos.web.journeys import customer_journey
 
-    engine: Engine = request.app.state.engine
+    engine: Engine = store_engine(request)
     journey = customer_journey(engine, customer_id)
     if journey.customer is None:
         raise HTTPException(status_code=404, detail=f"no customer {customer_id!r}")
@@ -545,7 +548,7 @@ def list_employees(
     q = select(e.c.employee_id, e.c.name, e.c.function, e.c.pod_id, e.c.capacity, e.c.source)
     if pod:
         q = q.where(e.c.pod_id == pod)
-    names, rows, total = _rows(request.app.state.engine, q.order_by(e.c.employee_id), limit, offset)
+    names, rows, total = _rows(store_engine(request), q.order_by(e.c.employee_id), limit, offset)
     return _answer(names, rows, total, limit, offset, format)
 
 
@@ -563,7 +566,7 @@ def get_employee(
     ``coaching_unavailable`` says why when it cannot be computed."""
     from empathos.learn.coaching import CoachingConfig, CoachingError, coach_employee
 
-    engine: Engine = request.app.state.engine
+    engine: Engine = store_engine(request)
     e = schema.employees
     with engine.connect() as conn:
         row = conn.execute(select(e).where(e.c.employee_id == employee_id)).first()
@@ -586,7 +589,7 @@ def get_stats(
 ) -> dict[str, Any]:
     from empathos.listen.stats import store_stats
 
-    return jsonable(store_stats(request.app.state.engine, period=period, company=company))
+    return jsonable(store_stats(store_engine(request), period=period, company=company))
 
 
 @router.get(
@@ -604,7 +607,7 @@ def export(
     from empathos.listen.export import export_table
 
     tmp = Path(tempfile.mkdtemp(prefix="empathos-export-")) / f"{table}.{format}"
-    export_table(request.app.state.engine, table, tmp, format)
+    export_table(store_engine(request), table, tmp, format)
 
     def cleanup() -> None:
         tmp.unlink(missing_ok=True)

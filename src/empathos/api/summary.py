@@ -24,6 +24,7 @@ from empathos.api._filters import (
     PodQuery,
     StartQuery,
 )
+from empathos.web.tenancy import store_engine, tenant_state
 
 router = APIRouter(tags=["summary"])
 
@@ -56,10 +57,10 @@ def summary(
 ) -> dict[str, Any]:
     from empathos.web import aggregates as ag
 
-    engine = request.app.state.engine
+    engine = store_engine(request)
     pre = request.app.state.settings.web_pre_aggregate
     if pre:
-        state = request.app.state
+        state = tenant_state(request)
         now = time.monotonic()  # the same throttled staleness check as the pages
         if now - getattr(state, "web_fresh_checked", -1e9) >= 30.0:
             ag.ensure_fresh(engine)

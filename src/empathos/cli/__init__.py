@@ -13,6 +13,7 @@ from __future__ import annotations
 from empathos.cli import (  # noqa: F401 - imported for their @app.command side effect
     act,
     assess,
+    auth,
     demo,
     drivers,
     learn,

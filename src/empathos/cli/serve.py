@@ -43,6 +43,14 @@ def serve(
             "200/s vs 5 ms with 100000,50,1000). Use 700,10,10 for CPython's defaults."
         ),
     ] = "100000,50,1000",
+    insecure_no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-no-auth",
+            help="Serve without authentication (Settings.auth off) even on a non-loopback "
+            "host: anyone who reaches the port is the default tenant's admin.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the API: POST /contacts, turns, assist cards, pods, the WebSocket stream,
     OpenAPI docs at /docs. One process: the live desk keeps contacts in its memory."""
@@ -58,7 +66,16 @@ def serve(
         overrides["database_url"] = db
     if emotion_model:
         overrides["emotion_model"] = emotion_model
+    if insecure_no_auth:
+        overrides["auth"] = "off"
     settings = Settings(**overrides)
+    if settings.auth == "off" and not insecure_no_auth and not is_loopback(host):
+        console.print(
+            f"[red]refusing to serve {host} without authentication (EMPATHOS_AUTH=off): "
+            "anyone reaching the port could read and change everything. Turn auth on, "
+            "serve on 127.0.0.1, or pass --insecure-no-auth.[/red]"
+        )
+        raise typer.Exit(2)
     if "live_writer" not in settings.model_fields_set:  # the store writer off the GIL
         settings = settings.model_copy(update={"live_writer": "process"})
     if settings.live_journal_dir is None:  # acknowledged contacts survive a crash
@@ -68,7 +85,10 @@ def serve(
     engine = open_store(settings.database_url)
     sys.setswitchinterval(switch_interval_ms / 1000.0)
     _tune_gc(gc_threshold)
-    console.print(f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r})")
+    console.print(
+        f"Empathos API on http://{host}:{port}  (docs: /docs, store: {engine.url!r}, "
+        f"auth: {settings.auth})"
+    )
     api = create_app(settings, engine=engine)
     # The desk starts with the server (its journal is replayed now, not on the first
     # request) and is closed by the app's lifespan on SIGTERM/SIGINT (api/app.py), before
@@ -79,9 +99,21 @@ def serve(
     try:
         uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
     finally:
-        desk = getattr(api.state, "live_desk", None)
-        if desk is not None:  # uvicorn ended without running the lifespan's shutdown
+        desks = {id(d): d for d in (getattr(api.state, "live_desks", None) or {}).values()}
+        for desk in desks.values():  # uvicorn ended without running the lifespan's shutdown
             desk.close(timeout=settings.live_shutdown_timeout_s)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _tune_gc(thresholds: str) -> None:

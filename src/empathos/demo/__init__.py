@@ -304,7 +304,10 @@ def assess(engine: Engine) -> None:
 
 
 def serve(url: str, port: int = 8000) -> None:
-    """Refresh the dashboard's summary and serve it on 127.0.0.1:``port`` until Ctrl-C."""
+    """Refresh the dashboard's summary and serve it on 127.0.0.1:``port`` until Ctrl-C.
+
+    With auth off: the demo's store holds only simulated data and listens on loopback
+    only, so a login would add a step and protect nothing (docs/security.md)."""
     import uvicorn
 
     from empathos.api import create_app
@@ -314,10 +317,11 @@ def serve(url: str, port: int = 8000) -> None:
     engine = make_engine(url)
     refresh_aggregates(engine)
     console.print(
-        f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  (API docs: /docs; Ctrl-C stops)"
+        f"\n[bold]Dashboard: http://127.0.0.1:{port}/[/]  "
+        "(API docs: /docs; auth off, loopback only; Ctrl-C stops)"
     )
     uvicorn.run(
-        create_app(Settings(database_url=url), engine=engine),
+        create_app(Settings(database_url=url, auth="off"), engine=engine),
         host="127.0.0.1",
         port=port,
         log_level="warning",

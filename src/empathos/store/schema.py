@@ -34,6 +34,7 @@ from sqlalchemy import (
 from empathos.store import (  # noqa: F401
     tables_act,
     tables_assess,
+    tables_auth,
     tables_csat,
     tables_feedback,
     tables_learn,

@@ -12,6 +12,7 @@ from empathos.web import charts
 from empathos.web.aggregates import Filters
 from empathos.web.csat import BY, csat_figures
 from empathos.web.stages import StageResult, _dict_table, pending
+from empathos.web.tenancy import store_engine
 
 
 def csat_stage(request: Request, f: Filters) -> StageResult:
@@ -24,7 +25,7 @@ def csat_stage(request: Request, f: Filters) -> StageResult:
         "there are enough. Beside it, always: the experienced and remembered scores."
     )
     figs = csat_figures(
-        request.app.state.engine,
+        store_engine(request),
         start=f.start,
         end=f.end,
         channel=f.channel,

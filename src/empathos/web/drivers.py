@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from empathos.web import charts
 from empathos.web.routes import PAGES, page_filters, render
+from empathos.web.tenancy import store_engine
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,7 +59,7 @@ def drivers_view(request: Request, f: Any) -> dict[str, Any]:
     from empathos.predict.drivers import drivers_report, report_notes
 
     report = drivers_report(
-        request.app.state.engine,
+        store_engine(request),
         n_boot=500,
         start=f.start,
         end=f.end,

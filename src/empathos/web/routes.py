@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from empathos.web import aggregates as ag
 from empathos.web import charts, journeys, stages
 from empathos.web.format import register_filters
+from empathos.web.tenancy import store_engine, tenant_state
 
 router = APIRouter(include_in_schema=False)
 
@@ -118,7 +119,7 @@ PARTLY: dict[str, list[str]] = {
 
 # --------------------------------------------------------------------------- helpers
 def _engine(request: Request) -> Engine:
-    return request.app.state.engine
+    return store_engine(request)
 
 
 def _pre(request: Request) -> bool:
@@ -130,7 +131,7 @@ def _pre(request: Request) -> bool:
 def _fresh(request: Request) -> None:
     """Rebuild the summary when the store changed; checked at most every FRESH_CHECK_S so
     a busy dashboard does not count rows on every request."""
-    state = request.app.state
+    state = tenant_state(request)
     if not _pre(request):
         return
     now = time.monotonic()
@@ -191,6 +192,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         "ignored_groups": _groups(ignored),
         "partly": PARTLY.get(request.url.path, []),
         "figures": context.pop("figures", {}),
+        "csrf_token": getattr(request.state, "csrf", ""),  # api.security: dashboard forms
     }
     return templates.TemplateResponse(request, template, base | context)
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from empathos.store.schema import employees, pods as pods_table
 from empathos.web import charts
 from empathos.web.aggregates import Filters
+from empathos.web.tenancy import store_engine, live_desk
 
 
 @dataclass
@@ -159,7 +160,7 @@ def live(request: Request, limit: int = 12) -> StageResult:
     table = _table("live_contacts")
     if table is None:
         return pending(title, intro, "no live contacts: the live desk has not stored any yet.")
-    engine = request.app.state.engine
+    engine = store_engine(request)
     c = table.c
     with engine.connect() as conn:
         rows = [
@@ -193,7 +194,7 @@ def live(request: Request, limit: int = 12) -> StageResult:
         )
     out = StageResult(title, intro, available=True)
     out.tables.append(_dict_table("Open contacts, newest first", rows))
-    desk = getattr(request.app.state, "live_desk", None)
+    desk = live_desk(request)
     if desk is None:
         out.notes.append(
             "Assist cards are kept by the live desk of the process that opened the "
@@ -288,7 +289,7 @@ def coaching(request: Request, f: Filters) -> StageResult:
     )
     from empathos.learn.coaching import CoachingConfig, coach_pod
 
-    engine = request.app.state.engine
+    engine = store_engine(request)
     pod_ids = [p["pod_id"] for p in pods(engine)]
     pod = f.pod if f.pod in pod_ids else (pod_ids[0] if pod_ids else None)
     if pod is None:
@@ -357,7 +358,7 @@ def experiments(request: Request, f: Filters) -> StageResult:
     from empathos.learn.experiments import experiment_report as report_fn
     from empathos.learn.lift import REPORT_KEYS, lift_fields
 
-    engine = request.app.state.engine
+    engine = store_engine(request)
     names = _experiment_names(engine)
     if not names:
         return pending(
@@ -419,7 +420,7 @@ def ooda(request: Request, f: Filters) -> StageResult:
 
     sl = Slice(f.start, f.end, f.channel, f.language, f.pod, f.company)
     try:
-        rep = report_fn(request.app.state.engine, sl=sl)
+        rep = report_fn(store_engine(request), sl=sl)
     except Exception as exc:  # noqa: BLE001 - e.g. an empty store
         return pending(title, intro, f"no OODA report: {exc}")
     weekly = (rep.observe or {}).get("weekly") or []
@@ -493,7 +494,7 @@ def maturity(request: Request) -> StageResult:
 
     out = StageResult(title, intro, available=True)
     out.form = {"questionnaire": load_q().as_dict()}
-    result = latest(request.app.state.engine)
+    result = latest(store_engine(request))
     out.form["latest"] = result
     if result is None:
         out.available = False
@@ -549,7 +550,7 @@ def run_maturity(request: Request, answers: dict[str, str]) -> None:
     """Assess from the submitted answers (stored, so the page shows it after a redirect)."""
     from empathos.assess.assessment import run_assessment
 
-    run_assessment(request.app.state.engine, answers, save=True)
+    run_assessment(store_engine(request), answers, save=True)
 
 
 def balance(request: Request) -> StageResult:
@@ -585,7 +586,7 @@ def balance(request: Request) -> StageResult:
             },
         ],
     }
-    bs = sheet_fn(request.app.state.engine, cost=cost, coverage=coverage)
+    bs = sheet_fn(store_engine(request), cost=cost, coverage=coverage)
     if not bs.n_customers:
         out = pending(title, intro, "no customer scores: run `empathos predict` first.")
         out.form = form
@@ -629,7 +630,7 @@ def pilot_form(request: Request, values: dict[str, str] | None = None) -> dict[s
     from empathos.act.routing import available_policies as policies
 
     values = values or {}
-    pod_ids = [p["pod_id"] for p in pods(request.app.state.engine)] or [
+    pod_ids = [p["pod_id"] for p in pods(store_engine(request))] or [
         f"pod-{k}" for k in range(1, 5)
     ]
     names = [p for p in policies() if p != "fifo"]
@@ -692,7 +693,7 @@ def pilot(request: Request, values: dict[str, str] | None = None) -> StageResult
         weeks = max(1, min(26, int(values.get("weeks", "6"))))
         seeds = max(1, min(5, int(values.get("seeds", "3"))))
         res = run(
-            request.app.state.engine,
+            store_engine(request),
             values["pod"],
             values["policy"],
             weeks=weeks,
