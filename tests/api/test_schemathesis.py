@@ -8,10 +8,9 @@ The walk is generic: it reads whatever the spec contains, so an operation added 
 tested without an edit here. It is bounded (``MAX_EXAMPLES`` per operation and phase) and
 reproducible (a fixed seed, derandomized generation, no example database).
 
-Requests carry the headers of the ``api_headers`` fixture: empty while the API has no
-authentication; with it, the fixture gives an admin key (``Authorization: Bearer ...``)
-so the walk reaches past the 401s, and schemathesis' ``ignored_auth`` check then also
-proves that the same requests without the key are refused.
+The app runs with auth on and requests carry the ``api_headers`` fixture's admin key
+(``Authorization: Bearer ...``), so the walk reaches past the 401s to every operation;
+what each role may do is tests/api/test_auth_walk.py's walk.
 """
 
 from __future__ import annotations
@@ -47,10 +46,13 @@ _POSITIVE_OK = ["2XX", "3XX", "401", "403", "404", "409", "429", "5XX"]
 
 
 @pytest.fixture
-def api_headers() -> dict[str, str]:
-    """Headers every generated request carries (``{"Authorization": "Bearer <admin
-    key>"}`` once the API authenticates; nothing needed today)."""
-    return {}
+def api_headers(engine: Engine) -> dict[str, str]:
+    """Headers every generated request carries: an admin key of the default tenant (the
+    app runs with auth on), so the walk reaches past the 401s to every operation."""
+    from empathos.store.auth import create_key
+
+    _, secret = create_key(engine, "default", "admin", name="schemathesis")
+    return {"Authorization": f"Bearer {secret}"}
 
 
 @dataclass
@@ -147,7 +149,9 @@ SCHEMA = ("response_schema_conformance", "response_headers_conformance")
 
 @pytest.mark.slow
 def test_schemathesis_finds_nothing(engine: Engine, api_headers: dict[str, str]) -> None:
-    app = create_app(Settings(emotion_model="lexicon"), engine=engine)
+    app = create_app(
+        Settings(emotion_model="lexicon", auth="on", session_secret="s" * 32), engine=engine
+    )
     # generous deadlines: this shared CI machine can be slow (as tests/api/test_contacts.py)
     app.state.live_desk = LiveDesk(
         engine, app.state.settings, config=LiveConfig(store_timeout_s=5.0, emotion_timeout_s=5.0)
