@@ -21,7 +21,7 @@ EXAMPLE = ROOT / "tests" / "plugin_example"
 EXPECTED = {
     "emotion_models": ["default", "fast", "lexicon", "transformer"],
     "empathy_models": ["default", "fast", "lexicon"],
-    "engines": [],
+    "engines": ["local"],
     "ingest_formats": [
         "customers",
         "employees",
@@ -133,7 +133,7 @@ def test_an_unknown_name_or_kind_lists_the_known_ones() -> None:
     )
     assert isinstance(exc.value, KeyError)
     with pytest.raises(plugins.UnknownPluginError, match="none installed"):
-        plugins.load("engines", "nope")
+        plugins.load("store_backends", "nope")
     with pytest.raises(plugins.UnknownPluginError, match="known kinds: .*routing_policies"):
         plugins.names("no_such_kind")
 

@@ -45,6 +45,20 @@ def analyze(
     batch_size: Annotated[
         int, typer.Option(help="Turns per model call and per transaction.")
     ] = 512,
+    engine_name: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Engine running the model calls (empathos.engines plug-in), e.g. 'local'.",
+        ),
+    ] = "local",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help="Worker processes for the model calls (default: every core; 1: in process).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -55,6 +69,15 @@ def analyze(
     from empathos.understand.pipeline import analyze as run_analyze
     from empathos.understand.protocols import UnknownModelError
 
+    from empathos import plugins
+
+    try:
+        eng_cls = plugins.load("engines", engine_name)
+    except plugins.UnknownPluginError as exc:
+        fail(str(exc))
+    # local without --workers: analyze's default (every core when the run is big enough
+    # to repay starting the workers, else in process)
+    mapper = None if engine_name == "local" and workers is None else eng_cls().mapper(workers)
     engine = open_store(db)
     with progress() as display:
         try:
@@ -65,9 +88,13 @@ def analyze(
                 rerun=rerun,
                 batch_size=batch_size,
                 display=display,
+                mapper=mapper,
             )
         except UnknownModelError as exc:
             fail(str(exc.args[0]) if exc.args else str(exc))
+        finally:
+            if mapper is not None:
+                mapper.close()
         refresh_dashboard(engine)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))

@@ -14,7 +14,10 @@ Steps, each restartable (a crash loses at most one batch, the next run resumes):
 3. *Annotate* customer turns with the emotion model and employee turns with the empathy
    model (the seeker text is the customer's turns since the previous employee turn),
    streamed in keyset-paginated batches of ``batch_size`` turns — never all turns in
-   memory — one transaction per batch.
+   memory — one bulk insert and one transaction per batch. The model calls are a pure
+   function of a batch, run by a :class:`~empathos.understand.pipeline.mapper.BatchMapper`
+   (``mapper``): in this process, in worker processes on every core (the default for
+   runs of at least ``PARALLEL_MIN_TURNS`` turns), or on a cluster (an engine plug-in).
 4. *Score* every interaction without an ``interaction_scores`` row for this (emotion
    model, empathy model) pair: peak–end, market-convention scores, effort.
    Each scored contact also gets its predicted CSAT (``csat``: table ``interaction_csat``),
@@ -47,6 +50,12 @@ from empathos.understand.pipeline.fit import (
     match_outcomes,
 )
 from empathos.understand.pipeline.journeys import journeys
+from empathos.understand.pipeline.mapper import (
+    BatchMapper,
+    ProcessMapper,
+    SerialMapper,
+    default_workers,
+)
 from empathos.understand.pipeline.qa import qa
 from empathos.understand.pipeline.run import (
     KINDS,
@@ -63,13 +72,31 @@ __all__ = [
     "AnalysisRun",
     "AnalyzeConfig",
     "AnalyzeReport",
+    "BatchMapper",
+    "ProcessMapper",
+    "SerialMapper",
     "analyze",
+    "default_mapper",
     "fit_peak_end_from_store",
     "fit_remembered_for_company",
     "match_outcomes",
     "score_interaction",
     "seeker_texts",
 ]
+
+
+#: Below this many pending turns the default mapper is serial: starting worker processes
+#: and loading the models in each costs seconds, more than a small run's model calls.
+PARALLEL_MIN_TURNS = 20_000
+
+
+def default_mapper(n_pending: int, workers: int | None = None) -> BatchMapper:
+    """The mapper ``analyze`` uses when given none: every core (``workers``, default all)
+    when there are at least ``PARALLEL_MIN_TURNS`` turns to annotate, else serial."""
+    n = workers or default_workers()
+    if n <= 1 or n_pending < PARALLEL_MIN_TURNS:
+        return SerialMapper()
+    return ProcessMapper(n)
 
 
 def analyze(
@@ -81,6 +108,7 @@ def analyze(
     progress: bool = True,
     config: AnalyzeConfig | None = None,
     display: Any = None,
+    mapper: BatchMapper | None = None,
 ) -> AnalyzeReport:
     """Annotate what the given model versions have not annotated yet, then rescore.
 
@@ -90,6 +118,8 @@ def analyze(
     never touched. See the module docstring for the steps. ``display`` is a progress
     display with ``rich.progress.Progress``'s ``add_task``/``advance`` (the CLI passes one
     that also logs lines when not on a terminal); without one, ``progress`` draws a Rich bar.
+    ``mapper`` runs the annotation's model calls (default: :func:`default_mapper`; one
+    passed in is used as is and not closed — the caller owns it).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
@@ -106,7 +136,14 @@ def analyze(
 
     with nullcontext(display) if display is not None else _rich_bar(progress) as bar:
         run.bar = bar
-        annotate(run, n_pending)
+        own = mapper is None
+        m = default_mapper(n_pending) if own else mapper
+        try:
+            annotate(run, n_pending, m)
+        finally:
+            if own:
+                m.close()
+        report.workers = m.workers
         score(run)
         if cfg.predict_csat:
             t_csat = time.perf_counter()

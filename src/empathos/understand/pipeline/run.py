@@ -94,6 +94,7 @@ class AnalyzeReport:
     csat_model: str = ""
     csat_calibration: str = ""
     csat_seconds: float = 0.0  # time spent predicting, storing and calibrating CSAT
+    workers: int = 1  # how many batches the annotation mapper ran at once
     seconds: float = 0.0
 
     @property

@@ -1,0 +1,133 @@
+"""The whole flywheel at a size: simulate N interactions, ingest (store the simulation),
+analyse, predict and refresh the dashboard aggregates; wall time, CPU time (this process
+plus its worker children) and peak RSS per stage and in total, at each size, as a table
+and JSON (issue 19 item 2).
+
+    .venv/bin/python bench/flywheel.py --quick --backend fast --workers 1,2
+    .venv/bin/python bench/flywheel.py --sizes 100000,300000,1000000
+
+Peak RSS is the high-water mark of this process and of its largest child so far
+(``getrusage``), so a stage's figure is never below an earlier stage's: read the growth
+across sizes, not between stages. Sizes are approximate: the simulator draws contacts
+(``contacts_per_customer_day`` 0.05 over ``--days``), the interactions stored are counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+OUT = Path(__file__).resolve().parent / "results" / "flywheel.json"
+
+
+def _usage() -> tuple[float, float, float]:
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+    return time.perf_counter(), cpu, max(s.ru_maxrss, c.ru_maxrss) / 1024.0
+
+
+def _stage(stages: dict[str, Any], name: str, fn: Any) -> Any:
+    w0, c0, _ = _usage()
+    out = fn()
+    w1, c1, rss = _usage()
+    stages[name] = {
+        "wall_s": round(w1 - w0, 2),
+        "cpu_s": round(c1 - c0, 2),
+        "peak_rss_mb": round(rss),
+    }
+    return out
+
+
+def run_size(n: int, days: int, backend: str, workers: int, root: Path) -> dict[str, Any]:
+    from empathos.predict.pipeline import predict
+    from empathos.simulate import preset, run_simulation
+    from empathos.simulate.store import store_simulation
+    from empathos.store import init_db, make_engine
+    from empathos.store.schema import interactions, turns
+    from empathos.understand.pipeline import ProcessMapper, SerialMapper, analyze
+    from empathos.web.aggregates import refresh_aggregates
+
+    customers = max(20, round(n / (days * 0.05)))
+    cfg = preset("small", seed=7, customers=customers, days=days, contacts_per_customer_day=0.05)
+    sim = root / f"sim-{n}"
+    stages: dict[str, Any] = {}
+    _stage(stages, "simulate", lambda: run_simulation(cfg, sim, progress=False))
+    engine = make_engine(f"sqlite:///{root / f'store-{n}-{workers}.db'}")
+    init_db(engine)
+    _stage(stages, "ingest", lambda: store_simulation(sim, engine))
+    mapper = SerialMapper() if workers <= 1 else ProcessMapper(workers)
+    try:
+        rep = _stage(
+            stages,
+            "analyze",
+            lambda: analyze(engine, backend, backend, progress=False, mapper=mapper),
+        )
+    finally:
+        mapper.close()
+    _stage(stages, "predict", lambda: predict(engine, progress=False))
+    _stage(stages, "dashboard", lambda: refresh_aggregates(engine))
+    with engine.connect() as conn:
+        n_int = conn.execute(select(func.count()).select_from(interactions)).scalar_one()
+        n_turns = conn.execute(select(func.count()).select_from(turns)).scalar_one()
+    engine.dispose()
+    total = {
+        "wall_s": round(sum(s["wall_s"] for s in stages.values()), 2),
+        "cpu_s": round(sum(s["cpu_s"] for s in stages.values()), 2),
+        "peak_rss_mb": max(s["peak_rss_mb"] for s in stages.values()),
+    }
+    return {
+        "size": n,
+        "interactions": n_int,
+        "turns": n_turns,
+        "backend": backend,
+        "workers": workers,
+        "stages": stages,
+        "total": total,
+        "analyze_csat_s": round(rep.csat_seconds, 2),
+        "analyze_qa_s": round(rep.qa_seconds, 2),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100000,300000,1000000")
+    ap.add_argument("--quick", action="store_true", help="sizes 2000,6000")
+    ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--backend", default="fast")
+    ap.add_argument("--workers", default="1,2", help="comma list, each run in turn")
+    ap.add_argument("--out", type=Path, default=OUT)
+    a = ap.parse_args()
+    sizes = [2000, 6000] if a.quick else [int(x) for x in a.sizes.split(",")]
+    results = []
+    root = Path(tempfile.mkdtemp(prefix="flywheel-"))
+    try:
+        for n in sizes:
+            for w in (int(x) for x in a.workers.split(",")):
+                r = run_size(n, a.days, a.backend, w, root)
+                results.append(r)
+                st = r["stages"]
+                print(
+                    f"{r['interactions']:>9,} interactions {r['turns']:>10,} turns "
+                    f"{a.backend}/{w}w  "
+                    + "  ".join(f"{k} {v['wall_s']:.1f}s" for k, v in st.items())
+                    + f"  total {r['total']['wall_s']:.1f}s wall {r['total']['cpu_s']:.1f}s cpu "
+                    f"{r['total']['peak_rss_mb']} MB peak",
+                    flush=True,
+                )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(json.dumps({"results": results}, indent=2))
+    print(f"wrote {a.out}")
+
+
+if __name__ == "__main__":
+    main()
