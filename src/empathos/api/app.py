@@ -62,6 +62,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.add_exception_handler(RequestValidationError, _validation_error)
+    from empathos.api.edges import Edges, allowed_hosts
+
+    app.add_middleware(Edges, settings=settings, hosts=allowed_hosts(settings))
     for name in ROUTER_MODULES:
         app.include_router(importlib.import_module(name).router)
     return app

@@ -25,6 +25,7 @@ from empathos.api._filters import (
 from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
 from empathos.learn.ooda import OodaReport
+from empathos.api.contacts import BoundedStr
 from empathos.listen.parse import StorableStr
 
 router = APIRouter(tags=["learn"])
@@ -41,7 +42,7 @@ class EmotionFeedbackIn(BaseModel):
     )
     author_id: StorableStr = Field(description="Who corrects (an employee or supervisor id).")
     author_role: Role = "employee"
-    note: StorableStr | None = None
+    note: BoundedStr | None = None
     model: StorableStr | None = Field(
         default=None,
         description="The emotion model whose label is corrected (default: "
@@ -58,7 +59,7 @@ class EmpathyFeedbackIn(BaseModel):
     )
     author_id: StorableStr
     author_role: Role = "employee"
-    note: StorableStr | None = None
+    note: BoundedStr | None = None
     model: StorableStr | None = None
 
 
