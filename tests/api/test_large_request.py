@@ -7,6 +7,7 @@ The 100 ms is the issue's correctness bound (before: a 1 MB turn blocked ``/heal
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -53,7 +54,14 @@ def server(sqlite_store) -> Iterator[str]:
     fill(sqlite_store)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER.format(max_chars=MAX_CHARS), str(sqlite_store.url), str(port)]
+        [
+            sys.executable,
+            "-c",
+            SERVER.format(max_chars=MAX_CHARS),
+            str(sqlite_store.url),
+            str(port),
+        ],
+        env={**os.environ, "EMPATHOS_BODY_TIMEOUT_S": "1"},
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -149,3 +157,14 @@ def test_security_headers_and_host_check(server: str) -> None:
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
         assert r.headers["referrer-policy"] == "same-origin"
         assert c.get("/health", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_stalled_body_is_408(server: str) -> None:
+    port = int(server.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            b"POST /contacts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"customer'
+        )
+        answer = sock.recv(4096)  # EMPATHOS_BODY_TIMEOUT_S=1: answered, not held open
+    assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
