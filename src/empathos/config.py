@@ -246,6 +246,46 @@ class Settings(BaseSettings):
             "stopping its writer (what is left stays in the journal, if there is one)."
         ),
     )
+    max_body_bytes: int = Field(
+        default=2**20,
+        ge=1024,
+        description=(
+            "Largest request body the API reads (bytes); a larger one is answered 413 as "
+            "soon as its Content-Length or its bytes so far exceed it, before it is read "
+            "whole. `/ingest/*` uses `ingest_api_max_bytes` instead."
+        ),
+    )
+    max_text_chars: int = Field(
+        default=20_000,
+        ge=100,
+        description=(
+            "Longest text field (a turn's text, a note) a request may carry; longer is 422. "
+            "The live desk reads emotion, need and language from the first 4,000 characters."
+        ),
+    )
+    body_timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        description=(
+            "How long the API waits for the next chunk of a request body; a client that "
+            "stops sending is answered 408 and its connection freed."
+        ),
+    )
+    ws_max_bytes: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description=(
+            "Largest WebSocket message (bytes): uvicorn's ws_max_size under `empathos serve`, "
+            "and the app closes a stream (1009) on a larger frame."
+        ),
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Host header names the API answers (DNS-rebinding guard) and WebSocket Origins "
+            "it accepts. Empty: localhost, 127.0.0.1, ::1 and the `empathos serve` host."
+        ),
+    )
     web_pre_aggregate: bool = Field(
         default=True,
         description=(

@@ -72,3 +72,25 @@ def test_docs_use_local_assets_only(sqlite_client) -> None:  # noqa: F811
             if u.startswith("/docs-assets/") or u == "/openapi.json":
                 assert sqlite_client.get(u).status_code == 200, u
     assert sqlite_client.get("/docs-assets/../config.py").status_code == 404
+
+
+def test_websocket_from_another_origin_is_refused(sqlite_client) -> None:  # noqa: F811
+    from starlette.websockets import WebSocketDisconnect
+
+    r = sqlite_client.post("/contacts", json={"customer_id": "c-hist", "text": BILLING})
+    cid = r.json()["contact_id"]
+    with (
+        pytest.raises(WebSocketDisconnect),
+        sqlite_client.websocket_connect(
+            f"/contacts/{cid}/stream", headers={"origin": "https://evil.example"}
+        ) as ws,
+    ):
+        ws.receive_json()
+    with sqlite_client.websocket_connect(
+        f"/contacts/{cid}/stream", headers={"origin": "http://localhost:8000"}
+    ) as ws:
+        assert ws.receive_json()["type"] == "card"
+        ws.send_text("x" * (300 * 1024))  # over Settings.ws_max_bytes: the stream is closed
+        with pytest.raises(WebSocketDisconnect) as exc:
+            ws.receive_json()
+        assert exc.value.code == 1009

@@ -70,6 +70,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
         app.state.session_key = session_key(settings)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    from empathos.api.edges import Edges, allowed_hosts
+
+    app.add_middleware(Edges, settings=settings, hosts=allowed_hosts(settings))
+
     from empathos.api.security import authorize
 
     # Every route is checked by one dependency against one policy table (fail closed):

@@ -11,25 +11,31 @@ routing budget is 5 ms at p99).
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import Response
 from starlette.requests import HTTPConnection
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from empathos.act.live import EmotionRead
 from empathos.act.scoring import MemberScore
 from empathos.api._ids import normalised_id, optional_id
 from empathos.api._models import public_model
 from empathos.listen.errors import RecordError
+from empathos.api.edges import bounded_text
 from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema, id_schema
 from empathos.listen.parse import CHANNEL_ALIASES, CHANNELS, StorableStr, channel_of
 from empathos.store.tenants import DEFAULT_TENANT
 from empathos.web.tenancy import engine_for, tenant_of
 
+#: A request text: storable, and at most ``Settings.max_text_chars`` long (else 422).
+BoundedStr = Annotated[StorableStr, AfterValidator(bounded_text)]
+
 router = APIRouter(tags=["contacts"])
+log = logging.getLogger(__name__)
 
 
 class _JSON(Response):
@@ -92,13 +98,13 @@ class OpenContact(BaseModel):
     channel: Annotated[StorableStr, JsonSchema(enum=CHANNEL_SPELLINGS)] = Field(
         default="chat", examples=["chat", "voice", "email", "self_service"]
     )
-    text: Annotated[StorableStr, NON_BLANK_TEXT] = Field(
+    text: Annotated[StorableStr, NON_BLANK_TEXT, AfterValidator(bounded_text)] = Field(
         description="The customer's first message.", examples=["My invoice is 40 EUR too high."]
     )
-    language: StorableStr | None = Field(
+    language: BoundedStr | None = Field(
         default=None, description="The customer's language; default: their record's."
     )
-    need: StorableStr | None = Field(
+    need: BoundedStr | None = Field(
         default=None, description="Known need (e.g. from an IVR menu); default: detected."
     )
     contact_id: Annotated[StorableStr, id_schema()] | None = Field(
@@ -134,7 +140,7 @@ class TurnIn(BaseModel):
     """One turn of a live contact."""
 
     speaker: Literal["customer", "employee", "bot"]
-    text: Annotated[StorableStr, NON_BLANK_TEXT]
+    text: Annotated[StorableStr, NON_BLANK_TEXT, AfterValidator(bounded_text)]
 
     @field_validator("text")
     @classmethod
@@ -373,8 +379,23 @@ def close(contact_id: str, request: Request) -> _JSON:
 
 @router.get("/live/health", summary="Live desk status: breakers, caches, write queue")
 def live_health(request: Request) -> dict[str, Any]:
-    """Whether the emotion model and the store are healthy, cache hit counts, pending writes."""
-    return request_desk(request).health()
+    """Whether the emotion model and the store are healthy, cache hit counts, pending writes.
+    Error fields name the error's class only (``OperationalError``); the SQL and driver
+    text are in the server's log, not in an answer anyone reaching the port can read."""
+    return _short_errors(request_desk(request).health())
+
+
+_ERROR_KEYS = ("last_error", "write_error", "why", "pod_state")
+
+
+def _short_errors(value: Any, key: str = "") -> Any:
+    """Error strings cut to their first part: ``OperationalError: (sqlite3...) SELECT ...``
+    answers ``OperationalError``; a "timeout > 20 ms" or "ok" stays as it is."""
+    if isinstance(value, dict):
+        return {k: _short_errors(v, k) for k, v in value.items()}
+    if key in _ERROR_KEYS and isinstance(value, str):
+        return value.split(":", 1)[0].split("(", 1)[0].strip()[:80]
+    return value
 
 
 @router.websocket("/contacts/{contact_id}/stream")
@@ -444,5 +465,6 @@ async def _ws_turn(desk: Any, contact_id: str, message: dict[str, Any]) -> dict[
     except (UnknownContact, ValueError) as exc:
         return {"detail": str(exc)[:300], "errors": []}
     except Exception as exc:  # noqa: BLE001 - report to the client, keep the stream
-        return {"detail": f"{type(exc).__name__}: {str(exc)[:300]}", "errors": []}
+        log.exception("stream turn on %s failed", contact_id)  # details in the log only
+        return {"detail": f"the turn failed ({type(exc).__name__})", "errors": []}
     return None

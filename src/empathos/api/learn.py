@@ -26,6 +26,7 @@ from empathos.learn.coaching import CoachingReport
 from empathos.learn.feedback import FeedbackRecord
 from empathos.learn.ooda import OodaReport
 from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema
+from empathos.api.contacts import BoundedStr
 from empathos.listen.parse import StorableStr
 from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_MECHANISMS
 from empathos.web.tenancy import principal, store_engine
@@ -87,7 +88,7 @@ class EmotionFeedbackIn(BaseModel):
     )
     author_id: Author | None = Field(default=None, description=_AUTHOR_DOC)
     author_role: Role | None = Field(default=None, description=_AUTHOR_DOC)
-    note: StorableStr | None = None
+    note: BoundedStr | None = None
     model: StorableStr | None = Field(
         default=None,
         description="The emotion model whose label is corrected (default: "
@@ -106,7 +107,7 @@ class EmpathyFeedbackIn(BaseModel):
     )
     author_id: Author | None = Field(default=None, description=_AUTHOR_DOC)
     author_role: Role | None = Field(default=None, description=_AUTHOR_DOC)
-    note: StorableStr | None = None
+    note: BoundedStr | None = None
     model: StorableStr | None = None
 
 

@@ -82,6 +82,12 @@ def serve(
         settings = settings.model_copy(
             update={"live_journal_dir": settings.data_dir / "live-journal"}
         )
+    if not settings.allowed_hosts and host not in ("0.0.0.0", "::"):
+        from empathos.api.edges import allowed_hosts
+
+        settings = settings.model_copy(
+            update={"allowed_hosts": sorted(allowed_hosts(settings, host))}
+        )
     engine = open_store(settings.database_url)
     sys.setswitchinterval(switch_interval_ms / 1000.0)
     _tune_gc(gc_threshold)
@@ -97,7 +103,18 @@ def serve(
 
     get_desk(api)
     try:
-        uvicorn.run(api, host=host, port=port, log_level=log_level, access_log=access_log)
+        uvicorn.run(
+            api,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=access_log,
+            # the edges (docs/security.md): idle connections and half-sent headers are
+            # dropped, a WebSocket message over the limit closes its stream
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
+            ws_max_size=settings.ws_max_bytes,
+        )
     finally:
         desks = {id(d): d for d in (getattr(api.state, "live_desks", None) or {}).values()}
         for desk in desks.values():  # uvicorn ended without running the lifespan's shutdown

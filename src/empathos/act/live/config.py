@@ -27,6 +27,11 @@ class LiveConfig:
     """A turn's emotion must be read within 20 ms (the default USE model needs 2–5 ms)."""
     store_timeout_s: float = 0.03
     """A customer-record read on a cache miss (four indexed queries, ~1–3 ms) gets 30 ms."""
+    scan_chars: int = 4000
+    """Emotion, need and language are read from a turn's first 4,000 characters (the turn
+    is stored whole): the lexicon fallback's cost grows faster than the text (6 ms at 4,000
+    characters, 260 ms at 50,000, minutes at 1 MB, holding the GIL), so an unbounded turn
+    stalled the server."""
     breaker_failures: int = 3
     breaker_cooldown_s: float = 15.0
     record_ttl_s: float = 300.0

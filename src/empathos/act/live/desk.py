@@ -57,6 +57,10 @@ from empathos.store.tables_live import lead_changes, live_contacts, live_turns, 
 
 log = logging.getLogger(__name__)
 
+#: Longest text a call may carry and still run inline on the event loop
+#: (:meth:`LiveDesk.answers_from_memory`); a longer one goes to a worker thread.
+INLINE_CHARS = 1000
+
 
 def open_language(text: str, given: str | None, customer_language: str | None) -> str:
     """The language a new contact is routed and read in: the one the caller gave, else a
@@ -198,10 +202,12 @@ class LiveDesk:
         if require_customer and not rec_why and not record.found:
             self.records.forget(customer_id)
             raise UnknownCustomer(customer_id)
-        lang = open_language(text, language, record.language)
+        head = text[: self.config.scan_chars]  # bounded scan (LiveConfig.scan_chars)
+        lang = open_language(head, language, record.language)
         text = self._redact(text, lang)
-        emotion = self.emotions.read(text, lang)
-        guess = detect_need(text)
+        head = text[: self.config.scan_chars]
+        emotion = self.emotions.read(head, lang)
+        guess = detect_need(head)
         use_need = need or guess.need or DEFAULT_NEED
         mood = mood_of(emotion.valence, emotion.intensity, self.config.lead)
         c = LiveContact(
@@ -323,7 +329,10 @@ class LiveDesk:
     ) -> bool:
         """True when a call for these arguments needs no store read and no model call (the
         record is cached and fresh, the text's emotion is cached, the contact is in memory):
-        the API then runs it inline on the event loop instead of hopping to a thread."""
+        the API then runs it inline on the event loop instead of hopping to a thread. A text
+        over :data:`INLINE_CHARS` never runs inline: even bounded, its scan is milliseconds."""
+        if text is not None and len(text) > INLINE_CHARS:
+            return False
         if contact_id is not None:
             c = self._contacts.get(contact_id)
             if c is None:
@@ -375,8 +384,9 @@ class LiveDesk:
         emotion: EmotionRead | None = None
         guess_need: str | None = None
         if speaker == "customer":
-            emotion = self.emotions.read(text, turn_language(text, c.language, c.customer_language))
-            guess_need = detect_need(text).need
+            head = text[: self.config.scan_chars]  # bounded scan (LiveConfig.scan_chars)
+            emotion = self.emotions.read(head, turn_language(head, c.language, c.customer_language))
+            guess_need = detect_need(head).need
         change: LeadDecision | None = None
         with self._lock:
             seq = len(c.turns) + 1

@@ -7,6 +7,7 @@ stays bounded too."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class Breaker:
@@ -104,8 +107,11 @@ class Deadline:
             breaker.failure(f"timeout > {timeout * 1000:.0f} ms")
             return False, fut, f"{breaker.name} slower than {timeout * 1000:.0f} ms"
         except Exception as exc:  # noqa: BLE001 - any failure of a dependency means fallback
-            breaker.failure(f"{type(exc).__name__}: {exc}"[:200])
-            return False, None, f"{breaker.name} failed ({type(exc).__name__}: {str(exc)[:120]})"
+            # The details (SQL, driver text) go to the server's log only: the reason and
+            # the breaker's last error reach API answers, so they name the error's class.
+            log.warning("%s failed: %s: %s", breaker.name, type(exc).__name__, str(exc)[:500])
+            breaker.failure(type(exc).__name__)
+            return False, None, f"{breaker.name} failed ({type(exc).__name__})"
         breaker.success()
         return True, value, ""
 
