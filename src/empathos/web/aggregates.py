@@ -402,21 +402,18 @@ def _census(conn: Connection, model: tuple[str, str, str, str] | None) -> dict[s
     ``computed_at``]. Cheap next to the rebuild (no customer/employee join, no sums), and
     the only state an incremental refresh needs: a day whose census differs from the last
     refresh's changed (contacts added or deleted, scores written or replaced)."""
-    sub = _per_interaction(conn, model).subquery()
-    s = interaction_scores.c
-    q = select(sub.c.day, func.count(), func.sum(sub.c.scored)).group_by(sub.c.day)
-    out: dict[str, list] = {
-        str(_as_date(d)): [int(n), int(k or 0), None] for d, n, k in conn.execute(q)
-    }
+    i, s = interactions.c, interaction_scores.c
+    day = _day(conn, i.started_at)
+    dated = i.started_at.is_not(None)
+    q = select(day, func.count()).where(dated).group_by(day)
+    out: dict[str, list] = {str(_as_date(d)): [int(n), 0, None] for d, n in conn.execute(q)}
     if model is not None:
-        i = interactions.c
-        day = _day(conn, i.started_at)
         q2 = (
-            select(day, func.max(s.computed_at))
+            select(day, func.count(), func.max(s.computed_at))
             .select_from(interaction_scores)
             .join(interactions, i.interaction_id == s.interaction_id)
             .where(
-                i.started_at.is_not(None),
+                dated,
                 s.model == model[0],
                 s.version == model[1],
                 s.empathy_model == model[2],
@@ -424,10 +421,10 @@ def _census(conn: Connection, model: tuple[str, str, str, str] | None) -> dict[s
             )
             .group_by(day)
         )
-        for d, at in conn.execute(q2):
+        for d, k, at in conn.execute(q2):
             key = str(_as_date(d))
             if key in out:
-                out[key][2] = _iso(at)
+                out[key][1:] = [int(k), _iso(at)]
     return out
 
 
