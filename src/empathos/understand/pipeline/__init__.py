@@ -47,6 +47,7 @@ from empathos.understand.pipeline.fit import (
     match_outcomes,
 )
 from empathos.understand.pipeline.journeys import journeys
+from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
 from empathos.understand.pipeline.qa import qa
 from empathos.understand.pipeline.run import (
     KINDS,
@@ -61,6 +62,8 @@ from empathos.understand.protocols import EmotionModel, EmpathyModel
 __all__ = [
     "KINDS",
     "AnalysisRun",
+    "BatchMapper",
+    "SerialMapper",
     "AnalyzeConfig",
     "AnalyzeReport",
     "analyze",
@@ -81,6 +84,7 @@ def analyze(
     progress: bool = True,
     config: AnalyzeConfig | None = None,
     display: Any = None,
+    mapper: BatchMapper | None = None,
 ) -> AnalyzeReport:
     """Annotate what the given model versions have not annotated yet, then rescore.
 
@@ -90,6 +94,8 @@ def analyze(
     never touched. See the module docstring for the steps. ``display`` is a progress
     display with ``rich.progress.Progress``'s ``add_task``/``advance`` (the CLI passes one
     that also logs lines when not on a terminal); without one, ``progress`` draws a Rich bar.
+    ``mapper`` runs the per-batch model work (default: in process, ``SerialMapper``); the
+    rows written are the same whichever mapper runs it (``empathos.scale.RayMapper``).
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
@@ -106,7 +112,7 @@ def analyze(
 
     with nullcontext(display) if display is not None else _rich_bar(progress) as bar:
         run.bar = bar
-        annotate(run, n_pending)
+        annotate(run, n_pending, mapper)
         score(run)
         if cfg.predict_csat:
             t_csat = time.perf_counter()

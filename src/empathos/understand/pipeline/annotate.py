@@ -7,13 +7,15 @@ employee turns the empathy model's mechanism levels, read against their *seeker 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, insert, select, tuple_
 
 from empathos.store.schema import turn_emotions, turn_empathy, turns
+from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
 from empathos.understand.pipeline.run import KINDS, AnalysisRun, StatsKeeper, chunks, pending_turns
 from empathos.understand.protocols import CX_EMOTIONS, EMPATHY_MECHANISMS
 from empathos.understand.scores import empathy_levels, top_labels, valence_intensity
@@ -44,13 +46,52 @@ def seeker_texts(
     return out
 
 
-def _annotate_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> tuple[int, int]:
-    em, pm, cfg = run.emotion, run.empathy, run.config
-    cust = [r for r in batch if r.speaker == "customer"]
-    empl = [r for r in batch if r.speaker == "employee"]
+@dataclass(frozen=True, slots=True)
+class BatchWork:
+    """One batch's model work, picklable: what a mapper ships to a worker.
+
+    ``cust`` rows are ``(interaction_id, seq, text, language)``; ``empl`` rows
+    ``(interaction_id, seq, seeker_text, text, language)``. Models travel by registered
+    name and version, not as objects: a worker loads them once (see :func:`_model`)."""
+
+    emotion: tuple[str, str]
+    empathy: tuple[str, str]
+    cust: list[tuple[str, int, str, str | None]]
+    empl: list[tuple[str, int, str, str, str | None]]
+
+
+#: Models by (kind, name, version): the parent registers the instances it runs, so an
+#: in-process mapper uses them as they are; a worker process loads them by name once.
+_MODELS: dict[tuple[str, str, str], Any] = {}
+
+
+def _model(kind: str, name: str, version: str) -> Any:
+    key = (kind, name, version)
+    if key not in _MODELS:
+        from empathos.understand.protocols import get_emotion_model, get_empathy_model
+
+        m = get_emotion_model(name) if kind == "emotion" else get_empathy_model(name)
+        if m.version != version:
+            raise ValueError(
+                f"{kind} model {name} is version {m.version} on this worker, the run uses "
+                f"{version}: install the same package version on every worker"
+            )
+        _MODELS[key] = m
+    return _MODELS[key]
+
+
+def annotate_work(work: BatchWork) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of ``turn_emotions`` and ``turn_empathy`` for one batch: pure (no store),
+    top-level and picklable, so any :class:`~empathos.understand.pipeline.mapper.BatchMapper`
+    can run it."""
+    em = _model("emotion", *work.emotion)
+    pm = _model("empathy", *work.empathy)
+    emo_rows: list[dict[str, Any]] = []
+    emp_rows: list[dict[str, Any]] = []
+    cust, empl = work.cust, work.empl
     if cust:
         probs = np.asarray(
-            em.predict_proba([r.text for r in cust], [r.language for r in cust]), dtype=float
+            em.predict_proba([r[2] for r in cust], [r[3] for r in cust]), dtype=float
         )
         if probs.shape != (len(cust), len(CX_EMOTIONS)):
             raise ValueError(
@@ -59,22 +100,50 @@ def _annotate_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) ->
             )
         val, inten = valence_intensity(probs)
         labels = top_labels(probs)
-        conn.execute(
-            insert(turn_emotions),
-            [
-                {
-                    "interaction_id": r.interaction_id,
-                    "seq": int(r.seq),
-                    "model": em.name,
-                    "version": em.version,
-                    "probabilities": [round(float(p), 6) for p in probs[i]],
-                    "label": labels[i],
-                    "valence": float(val[i]),
-                    "intensity": float(inten[i]),
-                }
-                for i, r in enumerate(cust)
-            ],
+        emo_rows = [
+            {
+                "interaction_id": r[0],
+                "seq": int(r[1]),
+                "model": em.name,
+                "version": em.version,
+                "probabilities": [round(float(p), 6) for p in probs[i]],
+                "label": labels[i],
+                "valence": float(val[i]),
+                "intensity": float(inten[i]),
+            }
+            for i, r in enumerate(cust)
+        ]
+    if empl:
+        probs = np.asarray(
+            pm.predict_proba([r[2] for r in empl], [r[3] for r in empl], [r[4] for r in empl]),
+            dtype=float,
         )
+        expected = (len(empl), len(EMPATHY_MECHANISMS), 3)
+        if probs.shape != expected:
+            raise ValueError(
+                f"empathy model {pm.name} {pm.version} returned {probs.shape}, expected {expected}"
+            )
+        levels = empathy_levels(probs)
+        emp_rows = [
+            {
+                "interaction_id": r[0],
+                "seq": int(r[1]),
+                "model": pm.name,
+                "version": pm.version,
+                **{m: int(levels[i, j]) for j, m in enumerate(EMPATHY_MECHANISMS)},
+                "probabilities": [[round(float(p), 6) for p in row] for row in probs[i]],
+            }
+            for i, r in enumerate(empl)
+        ]
+    return emo_rows, emp_rows
+
+
+def _batch_work(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> BatchWork:
+    """Read what one batch's model calls need (the employee turns' seeker texts)."""
+    em, pm, cfg = run.emotion, run.empathy, run.config
+    cust = [r for r in batch if r.speaker == "customer"]
+    empl = [r for r in batch if r.speaker == "employee"]
+    seekers: dict[tuple[str, int], str] = {}
     if empl:
         ids = sorted({r.interaction_id for r in empl})
         context: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
@@ -93,52 +162,31 @@ def _annotate_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) ->
         wanted: dict[str, list[int]] = defaultdict(list)
         for r in empl:
             wanted[r.interaction_id].append(int(r.seq))
-        seekers: dict[tuple[str, int], str] = {}
         for iid, seqs in wanted.items():
             for seq, text in seeker_texts(context[iid], seqs, cfg.seeker_max_turns).items():
                 seekers[(iid, seq)] = text
-        probs = np.asarray(
-            pm.predict_proba(
-                [seekers.get((r.interaction_id, int(r.seq)), "") for r in empl],
-                [r.text for r in empl],
-                [r.language for r in empl],
-            ),
-            dtype=float,
-        )
-        expected = (len(empl), len(EMPATHY_MECHANISMS), 3)
-        if probs.shape != expected:
-            raise ValueError(
-                f"empathy model {pm.name} {pm.version} returned {probs.shape}, expected {expected}"
+    return BatchWork(
+        (em.name, em.version),
+        (pm.name, pm.version),
+        [(r.interaction_id, int(r.seq), r.text, r.language) for r in cust],
+        [
+            (
+                r.interaction_id,
+                int(r.seq),
+                seekers.get((r.interaction_id, int(r.seq)), ""),
+                r.text,
+                r.language,
             )
-        levels = empathy_levels(probs)
-        conn.execute(
-            insert(turn_empathy),
-            [
-                {
-                    "interaction_id": r.interaction_id,
-                    "seq": int(r.seq),
-                    "model": pm.name,
-                    "version": pm.version,
-                    **{m: int(levels[i, j]) for j, m in enumerate(EMPATHY_MECHANISMS)},
-                    "probabilities": [[round(float(p), 6) for p in row] for row in probs[i]],
-                }
-                for i, r in enumerate(empl)
-            ],
-        )
-    return len(cust), len(empl)
-
-
-def annotate(run: AnalysisRun, total: int) -> None:
-    """Annotate the ``total`` turns not yet annotated by this run's model versions.
-
-    Keyset pages over the primary key ``(interaction_id, seq)``: each page is an index
-    range scan from the last key, so the cost per page does not grow with the table."""
-    engine, em, pm = run.engine, run.emotion, run.empathy
-    batch_size, report = run.batch_size, run.report
-    advance = run.progress(
-        f"annotate ({em.name} {em.version} / {pm.name} {pm.version})", total, "turns"
+            for r in empl
+        ],
     )
-    stats = StatsKeeper(engine, turn_emotions, turn_empathy)
+
+
+def _works(run: AnalysisRun) -> Iterator[BatchWork]:
+    """Every pending batch, read lazily in keyset pages over ``(interaction_id, seq)``:
+    each page is an index range scan from the last key, so the cost per page does not
+    grow with the table. The read connection is closed before the batch is handed on."""
+    engine, em, pm, batch_size = run.engine, run.emotion, run.empathy, run.batch_size
     for kind in KINDS:
         base = (
             pending_turns(
@@ -162,15 +210,38 @@ def annotate(run: AnalysisRun, total: int) -> None:
                 if last is None
                 else base.where(tuple_(turns.c.interaction_id, turns.c.seq) > tuple_(*last))
             )
-            with engine.begin() as conn:
+            with engine.connect() as conn:
                 batch = conn.execute(q).all()
                 if not batch:
                     break
-                n_c, n_e = _annotate_batch(conn, batch, run)
-            report.turns_emotion += n_c
-            report.turns_empathy += n_e
+                work = _batch_work(conn, batch, run)
             last = (batch[-1].interaction_id, int(batch[-1].seq))
-            advance(len(batch))
-            stats.wrote(len(batch))
+            yield work
+
+
+def annotate(run: AnalysisRun, total: int, mapper: BatchMapper | None = None) -> None:
+    """Annotate the ``total`` turns not yet annotated by this run's model versions.
+
+    The parent reads batches (:func:`_works`), ``mapper`` runs :func:`annotate_work` on
+    them (in order; default in process) and the parent writes each batch's rows in one
+    transaction. A crash loses at most the batches in flight; the next run resumes."""
+    engine, em, pm, report = run.engine, run.emotion, run.empathy, run.report
+    advance = run.progress(
+        f"annotate ({em.name} {em.version} / {pm.name} {pm.version})", total, "turns"
+    )
+    _MODELS[("emotion", em.name, em.version)] = em
+    _MODELS[("empathy", pm.name, pm.version)] = pm
+    stats = StatsKeeper(engine, turn_emotions, turn_empathy)
+    for emo_rows, emp_rows in (mapper or SerialMapper()).map(annotate_work, _works(run)):
+        with engine.begin() as conn:
+            if emo_rows:
+                conn.execute(insert(turn_emotions), emo_rows)
+            if emp_rows:
+                conn.execute(insert(turn_empathy), emp_rows)
+        n = len(emo_rows) + len(emp_rows)
+        report.turns_emotion += len(emo_rows)
+        report.turns_empathy += len(emp_rows)
+        advance(n)
+        stats.wrote(n)
     if stats.written:
         stats.refresh()
