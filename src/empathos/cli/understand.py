@@ -46,6 +46,17 @@ def analyze(
         int, typer.Option(help="Turns per model call and per transaction.")
     ] = 512,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    engine_name: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="Engine plug-in for the model work, e.g. 'ray' (docs/scale.md); default in process.",
+        ),
+    ] = None,
+    ray_address: Annotated[
+        str, typer.Option("--ray-address", help="Ray cluster address for --engine ray.")
+    ] = "auto",
+    workers: Annotated[int, typer.Option("--workers", help="Workers for --engine.")] = 2,
     db: DbOption = None,
 ) -> None:
     """Annotate every turn not yet annotated by the chosen model versions (emotion per
@@ -55,6 +66,16 @@ def analyze(
     from empathos.understand.pipeline import analyze as run_analyze
     from empathos.understand.protocols import UnknownModelError
 
+    mapper = None
+    if engine_name is not None:
+        from empathos import plugins
+
+        try:
+            factory = plugins.load("engines", engine_name)
+        except plugins.UnknownPluginError as exc:
+            fail(str(exc))
+        plug = factory(ray_address) if engine_name == "ray" else factory()
+        mapper = plug.mapper(workers)
     engine = open_store(db)
     with progress() as display:
         try:
@@ -65,9 +86,13 @@ def analyze(
                 rerun=rerun,
                 batch_size=batch_size,
                 display=display,
+                mapper=mapper,
             )
         except UnknownModelError as exc:
             fail(str(exc.args[0]) if exc.args else str(exc))
+        finally:
+            if mapper is not None:
+                mapper.close()
         refresh_dashboard(engine)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))

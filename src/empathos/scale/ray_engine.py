@@ -47,10 +47,8 @@ class RayMapper:
 
         pending: deque[Any] = deque()
         fn_ref = ray.put(fn)
-        i = 0
-        for item in items:
+        for i, item in enumerate(items):
             pending.append(self._actors[i % self.workers].run.remote(fn_ref, item))
-            i += 1
             if len(pending) >= 2 * self.workers:
                 yield ray.get(pending.popleft())
         while pending:
