@@ -50,7 +50,7 @@ def analyze(
         str | None,
         typer.Option(
             "--engine",
-            help="Engine plug-in for the model work, e.g. 'ray' (docs/scale.md); default in process.",
+            help="Engine plug-in for the model work: 'ray' (docs/scale.md); default in process.",
         ),
     ] = None,
     ray_address: Annotated[
