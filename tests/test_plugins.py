@@ -21,7 +21,7 @@ EXAMPLE = ROOT / "tests" / "plugin_example"
 EXPECTED = {
     "emotion_models": ["default", "fast", "lexicon", "transformer"],
     "empathy_models": ["default", "fast", "lexicon"],
-    "engines": ["local"],
+    "engines": ["local", "ray"],
     "ingest_formats": [
         "customers",
         "employees",

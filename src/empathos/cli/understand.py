@@ -49,14 +49,19 @@ def analyze(
         str,
         typer.Option(
             "--engine",
-            help="Engine running the model calls (empathos.engines plug-in), e.g. 'local'.",
+            help="Engine running the model calls (empathos.engines plug-in): 'local' "
+            "(worker processes on this machine) or 'ray' (a Ray cluster, docs/scale.md).",
         ),
     ] = "local",
+    ray_address: Annotated[
+        str, typer.Option("--ray-address", help="Ray cluster address for --engine ray.")
+    ] = "auto",
     workers: Annotated[
         int | None,
         typer.Option(
             "--workers",
-            help="Worker processes for the model calls (default: every core; 1: in process).",
+            help="Workers for the model calls (default: every core for local, 2 for ray; "
+            "1 with local: in process).",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -77,7 +82,10 @@ def analyze(
         fail(str(exc))
     # local without --workers: analyze's default (every core when the run is big enough
     # to repay starting the workers, else in process)
-    mapper = None if engine_name == "local" and workers is None else eng_cls().mapper(workers)
+    if engine_name == "ray":
+        mapper = eng_cls(ray_address).mapper(workers or 2)
+    else:
+        mapper = None if engine_name == "local" and workers is None else eng_cls().mapper(workers)
     engine = open_store(db)
     with progress() as display:
         try:
