@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import text, Engine, select
 
 from empathos.store import init_db, make_engine
 from empathos.store.schema import interaction_scores, turn_emotions, turn_empathy
@@ -59,7 +59,7 @@ def _sample(tmp_path: Path, name: str) -> Engine:
     init_db(engine)
     sim = tmp_path / "sim"
     if not sim.exists():
-        run_simulation(preset("small", seed=5, customers=40, days=2), sim, progress=False)
+        run_simulation(preset("small", seed=5, customers=150, days=5), sim, progress=False)
     order = ["customers", "employees", "pods", "interactions", "turns", "outcomes"]
     files = sorted(sim.glob("*.jsonl"), key=lambda p: order.index(p.stem) if p.stem in order else 9)
     for f in files:
@@ -95,6 +95,11 @@ def test_analyze_on_ray_matches_the_local_engine(ray_cluster: str, tmp_path: Pat
     finally:
         mapper.close()
     assert a.turns_emotion > 50 and a.turns_empathy > 20
+    with local.connect() as conn:  # both halves of the sample reached the store
+        sources = dict(
+            conn.execute(text("SELECT source, count(*) FROM interactions GROUP BY source")).all()
+        )
+    assert sources.get("simulated", 0) >= 20 and sources.get("imported", 0) >= 20, sources
     assert (a.turns_emotion, a.turns_empathy) == (b.turns_emotion, b.turns_empathy)
     assert len(ray.nodes()) == 2
     ra, rb = _rows(local), _rows(remote)
