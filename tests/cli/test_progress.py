@@ -24,8 +24,17 @@ from empathos.cli._progress import LogProgress, interrupted_message
 from empathos.store import make_engine, schema
 
 
+def _default_sigint() -> None:
+    """In the child, before exec: Ctrl-C as a user's terminal delivers it. An ignored or
+    blocked SIGINT is inherited across exec, and something in the test process (under the
+    full suite) left it so once: the child then ran to the end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def empathos(*args: str, interval: float = 0.05, **kw: object) -> subprocess.Popen[str]:
     env = {**os.environ, "EMPATHOS_PROGRESS_INTERVAL": str(interval), "COLUMNS": "200"}
+    kw.setdefault("preexec_fn", _default_sigint)
     return subprocess.Popen(
         [sys.executable, "-m", "empathos", *args],
         stdout=subprocess.PIPE,
