@@ -271,6 +271,20 @@ class Settings(BaseSettings):
             "stops sending is answered 408 and its connection freed."
         ),
     )
+    rate_limit_per_s: float = Field(
+        default=200.0,
+        ge=0,
+        description=(
+            "Requests per second each caller may make (a token bucket per presented API "
+            "key header, else per client address); over it is 429 with Retry-After. "
+            "0 turns rate limiting off; /health is never limited."
+        ),
+    )
+    rate_limit_burst: int = Field(
+        default=400,
+        ge=1,
+        description="Requests a caller may make at once before `rate_limit_per_s` applies.",
+    )
     ws_max_bytes: int = Field(
         default=256 * 1024,
         ge=1024,

@@ -1,5 +1,6 @@
 """The server's edges (issue 18, item 3): bounded bodies, texts and WebSocket messages, a
-body-read timeout, the trusted-Host and WebSocket-Origin checks, security headers.
+body-read timeout, the trusted-Host and WebSocket-Origin checks, security headers and a
+per-caller rate limit (:class:`RateLimiter`).
 
 Why one pure-ASGI middleware rather than several ``BaseHTTPMiddleware`` classes: it sees
 the body as it arrives (so a 100 MB upload is refused after its first megabyte, not after
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import json
+import math
+import time
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -57,12 +61,53 @@ def _host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
+class RateLimiter:
+    """A token bucket per caller: ``rate`` tokens a second, at most ``burst`` saved.
+
+    The caller is a hash of the presented ``Authorization`` / ``X-API-Key`` header (so
+    one key cannot spend another's budget, and the secret is never kept in memory), else
+    the client address. Buckets idle long enough to be full again are dropped, so the
+    table stays bounded by the callers of the last ``burst / rate`` seconds.
+    """
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.buckets: dict[bytes, tuple[float, float]] = {}  # caller -> (tokens, at)
+        self._swept = time.monotonic()
+
+    @staticmethod
+    def caller(scope: dict[str, Any]) -> bytes:
+        """The bucket key of a request: the credential's hash, else the client address."""
+        for k, v in scope.get("headers", ()):
+            if k in (b"authorization", b"x-api-key") and v:
+                return b"k:" + hashlib.sha256(v).digest()[:16]
+        client = scope.get("client") or ("?", 0)
+        return b"a:" + str(client[0]).encode()
+
+    def take(self, caller: bytes, now: float | None = None) -> float:
+        """Spend one token; 0.0 when allowed, else the seconds until the next token."""
+        now = time.monotonic() if now is None else now
+        if now - self._swept > max(self.burst / self.rate, 1.0):
+            full = self.burst / self.rate
+            self.buckets = {c: b for c, b in self.buckets.items() if now - b[1] < full}
+            self._swept = now
+        tokens, at = self.buckets.get(caller, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - at) * self.rate)
+        if tokens < 1.0:
+            self.buckets[caller] = (tokens, now)
+            return (1.0 - tokens) / self.rate
+        self.buckets[caller] = (tokens - 1.0, now)
+        return 0.0
+
+
 class Edges:
     """The ASGI middleware installed by :func:`empathos.api.create_app` (outermost of the
     app's own middlewares)."""
 
     def __init__(self, app: Any, settings: Any, hosts: set[str]) -> None:
         self.app, self.settings, self.hosts = app, settings, hosts
+        rate = settings.rate_limit_per_s
+        self.limiter = RateLimiter(rate, settings.rate_limit_burst) if rate > 0 else None
 
     def _host_ok(self, scope: dict[str, Any]) -> bool:
         if "*" in self.hosts:
@@ -82,6 +127,16 @@ class Edges:
                 return await self._websocket(scope, receive, send)
             if not self._host_ok(scope):
                 return await _answer(send, 400, "invalid Host header")
+            if self.limiter is not None and scope.get("path") != "/health":
+                wait = self.limiter.take(RateLimiter.caller(scope))
+                if wait > 0:
+                    return await _answer(
+                        send,
+                        429,
+                        f"over {self.settings.rate_limit_per_s:g} requests/s "
+                        "(Settings.rate_limit_per_s)",
+                        [(b"retry-after", str(max(1, math.ceil(wait))).encode())],
+                    )
             return await self._http(scope, receive, send)
         finally:
             TEXT_LIMIT.reset(token)
@@ -159,7 +214,9 @@ class Edges:
         await self.app(scope, bounded_receive, send)
 
 
-async def _answer(send: Any, status: int, detail: str) -> None:
+async def _answer(
+    send: Any, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     """A JSON error answered by the middleware itself (the app never sees the request)."""
     body = json.dumps({"detail": detail}).encode()
     await send(
@@ -172,6 +229,7 @@ async def _answer(send: Any, status: int, detail: str) -> None:
                 (b"connection", b"close"),
                 *HEADERS,
                 (b"content-security-policy", CSP.encode()),
+                *(extra or ()),
             ],
         }
     )
