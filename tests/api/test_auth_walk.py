@@ -120,6 +120,7 @@ def _params(contact: dict) -> dict[str, str]:
         "page": "overview",
         "table": "customers",
         "name": "style.css",
+        "job_id": "0000",  # no such job: a role let in gets 404
     }
 
 

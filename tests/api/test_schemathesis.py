@@ -38,7 +38,7 @@ SEED = 18_4
 #: checks"); every other operation must accept every schema-valid request.
 STATE_DEPENDENT_422 = {
     "POST /contacts": "the customer must exist in the store (imported first)",
-    "POST /assess/pilot": "the pilot calibrates on stored customers and contacts",
+    "POST /assess/pilot": "the policy must be an installed routing policy (a plug-in)",
     "POST /ingest/{kind}": "an Idempotency-Key reused with another body is a 422 "
     "(draft-ietf-httpapi-idempotency-key-header); generated keys repeat",
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,22 +67,38 @@ def test_balance_sheet_json_and_html(sqlite_client: TestClient) -> None:
     assert client.get("/assess/balance-sheet", params={"cost": -5}).status_code == 422
 
 
+def _job(client: TestClient, r: Any) -> dict[str, Any]:
+    """The finished job behind a 202 (polled; a pilot of one week, one seed takes seconds)."""
+    assert r.status_code == 202, r.text
+    url = r.json()["status_url"]
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        job = client.get(url).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {url} not finished: {job}")
+
+
 def test_pilot_endpoint(sqlite_client: TestClient) -> None:
     client = sqlite_client
     r = client.post(
         "/assess/pilot",
         json={"pod": "p1", "policy": "fifo", "weeks": 1, "seeds": 1, "max_customers": 50},
     )
-    assert r.status_code == 200, r.text
-    body = r.json()
+    job = _job(client, r)
+    assert job["status"] == "done" and job["kind"] == "pilot", job
+    body = job["result"]
     assert body["source"] == "simulated" and body["sim_pod"] == "pod-1"
     assert [k["kpi"] for k in body["kpis"]] == [
         "remembered",
         "contact_churn_probability",
         "churned",
     ]
-    assert client.post("/assess/pilot", json={"pod": "p9", "policy": "fifo"}).status_code == 422
+    failed = _job(client, client.post("/assess/pilot", json={"pod": "p9", "policy": "fifo"}))
+    assert failed["status"] == "failed" and "p9" in failed["error"], failed
     assert client.post("/assess/pilot", json={"pod": "p1", "policy": "nope"}).status_code == 422
+    assert client.get("/jobs/0000").status_code == 404
 
 
 def test_openapi_documents_every_assess_endpoint(sqlite_client: TestClient) -> None:

@@ -30,6 +30,7 @@ ROUTER_MODULES = (
     "empathos.api.contacts",
     "empathos.api.learn",
     "empathos.api.assess",
+    "empathos.api.jobs",
     "empathos.api.summary",
     "empathos.api.drivers",
     "empathos.api.qa",
@@ -100,6 +101,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(desk.close, app.state.settings.live_shutdown_timeout_s)
     desks.clear()
     app.state.live_desk = None
+    jobs = getattr(app.state, "jobs", None)
+    if jobs is not None:  # queued pilots are dropped; a running one finishes in its thread
+        jobs.close()
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

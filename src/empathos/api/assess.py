@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, StrictBool
 
 from empathos.api._models import public_model
+from empathos.api.jobs import JobOut, submit
 from empathos.assess.balance_sheet import BalanceSheet, Interval
 from empathos.assess.blind_spots import BlindSpot
 from empathos.assess.lifts import MeasuredLift
@@ -110,6 +111,13 @@ KpiLiftOut = public_model(KpiLift, flatten=("result", LiftResult, KpiLift.JSON_K
 PilotOut = public_model(PilotResult, types={"kpis": list[KpiLiftOut]})
 
 
+class PilotJobOut(JobOut):
+    """The pilot's job: ``result`` (once ``done``, from ``GET /jobs/{job_id}``) is a
+    PilotResult."""
+
+    result: PilotOut | None = None  # type: ignore[assignment]
+
+
 @router.get(
     "/questionnaire",
     summary="The maturity questionnaire (four pillars, options scored 0-3)",
@@ -192,21 +200,34 @@ def balance_sheet_html(
 
 @router.post(
     "/pilot",
-    summary="Simulate a routing policy in one pod vs fifo; expected lift and sample size needed",
-    response_model=PilotOut,
+    summary="Simulate a routing policy in one pod vs fifo, as a background job (202): "
+    "GET /jobs/{job_id} gives the expected lift and sample size needed",
+    response_model=PilotJobOut,
+    status_code=202,
 )
 def pilot(body: PilotIn, request: Request) -> dict[str, Any]:
-    from empathos.assess.pilot import run_pilot
+    """Why a job: the simulation takes tens of seconds of CPU (api/jobs.py). An unknown
+    policy is refused at once (422); what needs the store's calibration (the pod) fails
+    the job with the library's message."""
+    from empathos.assess.pilot import available_policies, run_pilot
 
-    try:
+    names = available_policies()
+    if body.policy not in names:
+        raise HTTPException(
+            status_code=422,
+            detail=f"unknown routing policy {body.policy!r}; available: {', '.join(names)}",
+        )
+    engine = store_engine(request)
+
+    def run() -> dict[str, Any]:
         result = run_pilot(
-            store_engine(request),
+            engine,
             body.pod,
             body.policy,
             weeks=body.weeks,
             seeds=tuple(range(1, body.seeds + 1)),
             max_customers=body.max_customers,
         )
-    except ValueError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
-    return result.as_dict()  # undefined figures are None in the library: JSON null
+        return result.as_dict()  # undefined figures are None in the library: JSON null
+
+    return submit(request, "pilot", run)

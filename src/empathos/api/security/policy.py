@@ -57,6 +57,7 @@ ROUTE_ROLES: dict[tuple[str, str], str] = {
     ("GET", "/assess/balance-sheet"): V,
     ("GET", "/assess/balance-sheet.html"): V,
     ("POST", "/assess/pilot"): S,
+    ("GET", "/jobs/{job_id}"): S,  # the pilot's result: the role that may start one
     # aggregates and per-contact reads
     ("GET", "/summary"): V,
     ("GET", "/drivers"): V,
