@@ -38,7 +38,10 @@ from empathos.config import Settings
 
 url, port = sys.argv[1], int(sys.argv[2])
 sys.setswitchinterval(0.0005)  # what `empathos serve` sets (cli/serve.py)
-settings = Settings(database_url=url, emotion_model="lexicon", max_text_chars={max_chars})
+# rate limits off: the two load clients share 127.0.0.1, and 429s would hide what is measured
+settings = Settings(
+    database_url=url, emotion_model="lexicon", max_text_chars={max_chars}, rate_limit_per_s=0
+)
 engine = create_engine(url)
 app = create_app(settings, engine=engine)
 app.state.live_desk = LiveDesk(
@@ -83,11 +86,6 @@ def _text(n: int) -> str:
     return (unit * (n // len(unit) + 1))[:n]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="not met on merged main: /health's worst of 20 probes measured 98-133 ms on the "
-    "2-core machine under this load (bound 100 ms; 33-66 ms before the merge); issue 18 open",
-)
 def test_health_answers_while_maximal_requests_run(server: str) -> None:
     with httpx.Client(base_url=server, timeout=60) as c:
         r = c.post("/contacts", json={"customer_id": "c-hist", "text": "My invoice is wrong."})

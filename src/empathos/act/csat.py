@@ -8,7 +8,7 @@ its features are understand's (``understand.csat``), only the live view is built
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 
@@ -19,11 +19,31 @@ def _csat_model() -> Any:
     return load_model()
 
 
-def live_csat(turns: Sequence[Any]) -> dict[str, Any]:
+#: Characters of each turn the live figure reads: the default of ``LiveConfig.scan_chars``,
+#: the bound the desk's emotion and need scans use.
+LIVE_SCAN_CHARS = 4000
+
+
+@lru_cache(maxsize=2048)
+def _says_effort(head: str) -> bool:
+    """The effort-phrase flag of one turn's head, remembered: the card re-reads every turn
+    of the contact on each new one, and this scan was the largest part of its cost."""
+    from empathos.understand.effort import has_effort_phrase
+
+    return has_effort_phrase(head)
+
+
+def live_csat(turns: Sequence[Any], scan_chars: int = LIVE_SCAN_CHARS) -> dict[str, Any]:
     """Predicted CSAT of a live contact from its turns so far (the model ``analyze`` uses;
     live turns carry emotions but no empathy annotation, so empathy takes the training
     mean). Recomputed on every card, so it moves as turns arrive; unknown with a reason
-    before the first customer turn with an emotion."""
+    before the first customer turn with an emotion.
+
+    Each turn is read to its first ``scan_chars`` characters: the card is rebuilt on every
+    turn, and its feature scans (effort phrases, repeats, resolution cues) over whole
+    maximal turns held the GIL for ~200 ms a card once a contact had twenty of them, so
+    ``/health`` waited behind them (issue 18). ``analyze`` reads whole turns; the two
+    figures differ only for turns longer than the bound."""
     from empathos.understand import effort as eff
     from empathos.understand.csat import ContactView
 
@@ -41,7 +61,7 @@ def live_csat(turns: Sequence[Any]) -> dict[str, Any]:
     if not cust:
         out["reason"] = "no customer turn yet"
         return out
-    texts = [t.text for t in cust]
+    texts = [t.text[:scan_chars] for t in cust]
     view = ContactView(
         customer_texts=texts,
         valences=[float(t.valence or 0.0) for t in cust],
@@ -49,8 +69,8 @@ def live_csat(turns: Sequence[Any]) -> dict[str, Any]:
         labels=[t.label for t in cust],
         n_employee_turns=sum(1 for t in turns if t.speaker == "employee"),
         repeats=eff.count_repeats(texts),
-        effort_phrases=eff.count_effort_phrases(texts),
-        employee_texts=[t.text for t in turns if t.speaker == "employee"],
+        effort_phrases=sum(1 for t in texts if _says_effort(t)),
+        employee_texts=[t.text[:scan_chars] for t in turns if t.speaker == "employee"],
     )
     out["predicted_csat"] = round(model.predict(view), 3)
     return out
