@@ -9,8 +9,8 @@ Prints one table and writes ``bench/results/understand_quality_empathy.json``;
   mechanism against the strategy mapping of ``understand.esconv``, next to the "contains ?"
   and "reply length" rules on the same turns; and the raw mapping (phatic turns not reset).
 - EPITOME test (``EPITOME_SPLIT``): macro-F1 over levels per mechanism, next to Sharma et
-  al. 2020 (their split, so orders of magnitude) and to the previous default (v1, measured
-  by this script before v2 replaced it: imported figures).
+  al. 2020 (their split, so orders of magnitude) and to the previous artefacts (default v1
+  and v2, fast v1, measured by this script before they were replaced: imported figures).
 - Sympathy pairs and the not-empathy set (greetings, "please DM us", closings) in
   ``tests/understand/data``: how many replies score as empathy (P >= 0.5 on a mechanism).
 - Real TWCS agent replies that ask the customer to DM (``../shared/data/real/twcs_5k.csv``,
@@ -50,6 +50,46 @@ PREVIOUS_DEFAULT: dict[tuple[str, str, str], float] = {
     ("epitome", "test", "interpretation"): 0.5446,
     ("epitome", "test", "exploration"): 0.6645,
 }
+
+
+# The artefacts v3 replaced, measured by this script at commit 8577fec (imported figures):
+# default v2 (EPITOME heads + binary ESConv heads, noisy-OR) and fast v1 (EPITOME only).
+PREVIOUS: dict[str, tuple[str, dict[tuple[str, str, str], float]]] = {
+    "default": (
+        "default v2",
+        {
+            ("esconv", "val", "emotional_reaction"): 0.7102,
+            ("esconv", "val", "interpretation"): 0.6481,
+            ("esconv", "val", "exploration"): 0.8932,
+            ("esconv", "test", "emotional_reaction"): 0.6802,
+            ("esconv", "test", "interpretation"): 0.6591,
+            ("esconv", "test", "exploration"): 0.9039,
+            ("epitome", "test", "emotional_reaction"): 0.691,
+            ("epitome", "test", "interpretation"): 0.548,
+            ("epitome", "test", "exploration"): 0.661,
+        },
+    ),
+    "fast": (
+        "fast v1",
+        {
+            ("esconv", "val", "emotional_reaction"): 0.625,
+            ("esconv", "val", "interpretation"): 0.575,
+            ("esconv", "val", "exploration"): 0.847,
+            ("esconv", "test", "emotional_reaction"): 0.588,
+            ("esconv", "test", "interpretation"): 0.591,
+            ("esconv", "test", "exploration"): 0.852,
+            ("epitome", "test", "emotional_reaction"): 0.581,
+            ("epitome", "test", "interpretation"): 0.532,
+            ("epitome", "test", "exploration"): 0.619,
+        },
+    ),
+}
+
+
+def _previous(name: str) -> list[tuple[str, dict]]:
+    """(label, figures) of the earlier artefacts of backend ``name`` (v1 and v2 of default)."""
+    out = [PREVIOUS[name]] if name in PREVIOUS else []
+    return out + ([("default v1", PREVIOUS_DEFAULT)] if name == "default" else [])
 
 
 def _twcs_dm_replies() -> tuple[list[str], list[str]]:
@@ -115,14 +155,12 @@ def rows(backends: list[str] | None = None) -> list[dict]:
         for part in ("val", "test"):
             res = evaluate_esconv(name, part)
             for mech, m in res["mechanisms"].items():
-                prev = PREVIOUS_DEFAULT.get(("esconv", part, mech))
                 for rule, rv in m["rules"].items():
                     out.append(_row("ESConv", res["split"], mech, "AUC", label, m["auc"], rule, rv))
-                if prev is not None and name == "default":
+                for prev_label, figures in _previous(name):
+                    prev = figures.get(("esconv", part, mech))
                     out.append(
-                        _row(
-                            "ESConv", res["split"], mech, "AUC", label, m["auc"], "default v1", prev
-                        )
+                        _row("ESConv", res["split"], mech, "AUC", label, m["auc"], prev_label, prev)
                     )
                 out.append(
                     _row(
@@ -149,8 +187,8 @@ def rows(backends: list[str] | None = None) -> list[dict]:
                     EPITOME_BASELINE[mech]["macro_f1"],
                 )
             )
-            prev = PREVIOUS_DEFAULT.get(("epitome", "test", mech))
-            if prev is not None and name == "default":
+            for prev_label, figures in _previous(name):
+                prev = figures.get(("epitome", "test", mech))
                 out.append(
                     _row(
                         "EPITOME",
@@ -159,7 +197,7 @@ def rows(backends: list[str] | None = None) -> list[dict]:
                         "macro-F1",
                         label,
                         mf1,
-                        "default v1",
+                        prev_label,
                         prev,
                     )
                 )

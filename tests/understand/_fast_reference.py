@@ -87,16 +87,30 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
-def chargram_logits(a: dict, p: str, texts: Sequence[str]) -> np.ndarray:
+def _log_odds(q: np.ndarray) -> np.ndarray:
+    q = np.clip(q, 1e-6, 1 - 1e-6)
+    return np.log(q) - np.log(1 - q)
+
+
+def word_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's ``word`` analyzer, written out again (default token pattern)."""
+    tokens = re.findall(r"(?u)\b\w\w+\b", text.lower())
+    return [
+        " ".join(tokens[k : k + n])
+        for n in range(min_n, max_n + 1)
+        for k in range(len(tokens) - n + 1)
+    ]
+
+
+def chargram_logits(a: dict, p: str, texts: Sequence[str], analyzer=None) -> np.ndarray:  # noqa: ANN001
+    analyzer = analyzer or char_wb_ngrams
     index = {str(g): i for i, g in enumerate(a[f"{p}vocab"])}
     idf = np.asarray(a[f"{p}idf"], dtype=np.float64)
     coef = np.asarray(a[f"{p}coef"], dtype=np.float64)
     ngram = tuple(int(n) for n in a[f"{p}ngram"])
     out = np.tile(np.asarray(a[f"{p}intercept"], dtype=np.float64), (len(texts), 1))
     for i, t in enumerate(texts):
-        counts = Counter(
-            j for g in char_wb_ngrams(t or "", *ngram) if (j := index.get(g)) is not None
-        )
+        counts = Counter(j for g in analyzer(t or "", *ngram) if (j := index.get(g)) is not None)
         if not counts:
             continue
         idx = np.fromiter(counts.keys(), dtype=np.int64)
@@ -150,6 +164,25 @@ def empathy_proba(
     x = np.hstack([er, es, er * es, _features.empathy_lexicon_features(responses)])
     x = x.astype(np.float32)
     out = []
+    if "esconv_map" in a:  # v3: the strategy model and a logistic stack per mechanism
+        z = (
+            _logits(a, "esconv_emb_", x)
+            + chargram_logits(a, "esconv_char_", responses)
+            + chargram_logits(a, "esconv_word_", responses, word_ngrams)
+        )
+        used = _softmax(z) @ np.asarray(a["esconv_map"], dtype=np.float64)
+        for j, m in enumerate(EMPATHY_MECHANISMS):
+            p = _softmax(_logits(a, f"{m}_", x))
+            r, b1, b0 = (float(v) for v in a[f"{m}_stack"])
+            above = p[:, 1] + p[:, 2]
+            lo = _log_odds
+            mixed = 1 / (1 + np.exp(-(b0 + b1 * (lo(above) + r * lo(used[:, j])))))
+            if (r, b1, b0) == (0.0, 1.0, 0.0):
+                out.append(p)
+                continue
+            share2 = np.where(above > 1e-12, p[:, 2] / np.maximum(above, 1e-300), 0.5)
+            out.append(np.stack([1 - mixed, mixed * (1 - share2), mixed * share2], axis=1))
+        return np.stack(out, axis=1)
     for m in EMPATHY_MECHANISMS:
         p = _softmax(_logits(a, f"{m}_", x))
         if f"{m}_esconv_coef" in a and _scalar(a, f"{m}_alpha", 0.0):

@@ -35,18 +35,20 @@ def test_the_set_covers_the_three_kinds_in_six_languages_and_is_not_trained_on()
 
 
 # Measured with default v2: 26 of the 27 replies pass; the French closing "Très bonne
-# journée à vous !" gets level 1 emotional reaction (P(level >= 1) 0.77). Recorded here and in
+# journée à vous !" gets level 1 emotional reaction (P(level >= 1) 0.77; default v3: 0.98,
+# still the only miss; fast v3 misses none, fast v1 missed 23). Recorded here and in
 # docs/understand.md rather than fixed by adding it (or a paraphrase) to the training
 # supplement after seeing it fail.
 KNOWN_MISSES = {"Très bonne journée à vous !"}
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", ["default", "fast"])
 @pytest.mark.parametrize("kind", ["greeting", "dm", "closing"])
-def test_default_does_not_score_them_as_empathy(kind: str) -> None:
+def test_the_learned_backends_do_not_score_them_as_empathy(kind: str, backend: str) -> None:
     rows = [r for r in _rows() if r["kind"] == kind]
     replies = [r["response"] for r in rows]
-    probs = get_empathy_model("default").predict_proba([r["seeker"] for r in rows], replies)
+    probs = get_empathy_model(backend).predict_proba([r["seeker"] for r in rows], replies)
     score = empathy_score(probs)
     # no mechanism at level >= 1 (argmax) and no mechanism even 50 % likely
     misses = {
@@ -54,4 +56,6 @@ def test_default_does_not_score_them_as_empathy(kind: str) -> None:
         for reply, p, s in zip(replies, probs, score, strict=True)
         if (p.argmax(axis=1) > 0).any() or s >= 0.5
     }
-    assert misses <= KNOWN_MISSES, dict(zip(replies, np.round(score, 2), strict=True))
+    assert misses <= (KNOWN_MISSES if backend == "default" else set()), dict(
+        zip(replies, np.round(score, 2), strict=True)
+    )

@@ -43,7 +43,9 @@ def _scores(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return probs, empathy_score(probs), kinds
 
 
-@pytest.mark.parametrize("name", ["lexicon", pytest.param("default", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "name", ["lexicon", *(pytest.param(n, marks=pytest.mark.slow) for n in ("default", "fast"))]
+)
 def test_sympathy_only_is_not_empathy(name: str) -> None:
     probs, score, kinds = _scores(name)
     sympathy = kinds == "sympathy"
@@ -53,7 +55,9 @@ def test_sympathy_only_is_not_empathy(name: str) -> None:
     assert (score[sympathy] < 0.5).all(), score[sympathy]
 
 
-@pytest.mark.parametrize("name", ["lexicon", pytest.param("default", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "name", ["lexicon", *(pytest.param(n, marks=pytest.mark.slow) for n in ("default", "fast"))]
+)
 def test_empathic_replies_are_recognised(name: str) -> None:
     probs, score, kinds = _scores(name)
     empathic = kinds == "empathy"

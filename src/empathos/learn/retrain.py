@@ -341,7 +341,8 @@ def retrain_empathy(engine: Engine, options: RetrainOptions | None = None) -> Re
         [np.ones(len(tr.levels[:n])), np.full(len(s_levels), EMPATHY_SUPPLEMENT_WEIGHT)]
     )
     x_test, y_test = feats(test.seeker[:e], test.response[:e]), test.levels[:e]
-    # start from the deployed arrays: the ESConv heads and mixing weights of default v2
+    # start from the deployed arrays: the ESConv heads or strategy model and the mixing
+    # weights (default v2 noisy-OR, v3 stack)
     # (understand.train_empathy) are kept as they are; only the EPITOME heads are refitted
     arrays: dict[str, np.ndarray] = dict(deployed_arrays)
     per: dict[str, dict[str, float]] = {}

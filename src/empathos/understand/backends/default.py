@@ -12,8 +12,10 @@ without a polarity stack (v1) is served as before. Empathy: reply, post and thei
 the reply's cue features -> one 3-level softmax per EPITOME mechanism (trained on
 ``EPITOME_SPLIT`` train plus a small hand-written multilingual supplement of customer
 service replies that teaches "sympathy, greetings, 'DM us' are not empathy") mixed with a
-binary head trained on ESConv supporter turns (``understand.esconv``; see
-:func:`mix_levels`). Pure numpy at run time; the
+binary head trained on ESConv supporter turns (v2, ``understand.esconv``; see
+:func:`mix_levels`) or, in v3, with the ESConv strategy model (:class:`StrategyModel`: the
+feature rows, character and word n-grams of the reply -> ESConv's strategies) through a
+logistic stack (:func:`stack_levels`). Pure numpy at run time; the
 heads are a few MB in ``understand/models/`` and rebuilt by
 ``python -m empathos.understand.train``.
 """
@@ -25,7 +27,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from empathos.understand.backends import _encoder, _features
-from empathos.understand.backends._linear import LinearHead, load_artefact
+from empathos.understand.backends._chargram import CharGramHead
+from empathos.understand.backends._linear import LinearHead, load_artefact, softmax
+from empathos.understand.backends._wordgram import WordGramHead
 from empathos.understand.backends._polarity import PolarityStack
 from empathos.understand.emotions import go_to_cx, polarity, with_polarity
 from empathos.understand.protocols import EMPATHY_MECHANISMS
@@ -137,6 +141,63 @@ def mix_levels(levels: np.ndarray, used: np.ndarray, alpha: float) -> np.ndarray
     return np.stack([1 - mixed, mixed * (1 - share2), mixed * share2], axis=1)
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+    return np.log(p) - np.log1p(-p)
+
+
+def stack_levels(levels: np.ndarray, used: np.ndarray, stack: Sequence[float]) -> np.ndarray:
+    """v3: one mechanism's ``(n, 3)`` levels from the EPITOME head (``levels``) and the
+    ESConv strategy model's P(mechanism used) (``used``), with ``stack = (r, b1, b0)``:
+    ``logit P(level >= 1) = b0 + b1 * (logit(p1 + p2) + r * logit(used))``.
+
+    Why a logistic stack and not the v2 noisy-OR: the noisy-OR lets any confident EPITOME
+    vote through, and on real support turns that head is near chance for emotional
+    reaction and interpretation; ``r`` weighs the ESConv vote against it in log-odds and
+    ``b1``/``b0`` move the level-0 threshold back to where EPITOME dev macro-F1 wants it
+    (``(0, 1, 0)`` is the EPITOME head alone). The mass above level 0 is split between
+    levels 1 and 2 in the EPITOME head's proportion, as in :func:`mix_levels`."""
+    r, b1, b0 = (float(v) for v in stack)
+    p = np.asarray(levels, dtype=np.float64)
+    above = p[:, 1] + p[:, 2]
+    if r == 0.0 and b1 == 1.0 and b0 == 0.0:
+        return p
+    z = b0 + b1 * (_logit(above) + r * _logit(used))
+    mixed = 1.0 / (1.0 + np.exp(-z))
+    share2 = np.divide(p[:, 2], above, out=np.full(len(p), 0.5), where=above > 1e-12)
+    return np.stack([1 - mixed, mixed * (1 - share2), mixed * share2], axis=1)
+
+
+class StrategyModel:
+    """v3: P(each ESConv strategy) for a (post, reply) pair, mapped onto the mechanisms.
+
+    A product of three softmax regressions over the same 9 classes (ESConv's eight
+    strategies and "phatic"): on the heads' feature rows, on the reply's character
+    2-5-grams and on its word 1-3-grams; their logits are summed, the softmax taken and
+    the strategy probabilities summed per mechanism with the documented mapping
+    (``esconv_map``, ``understand.esconv.STRATEGY_TO_MECHANISM``). One multinomial rather
+    than one binary head per mechanism because the strategies exclude each other: on
+    ESConv val that alone gained 0.01-0.02 AUC per mechanism."""
+
+    PREFIX = "esconv_"
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        p = self.PREFIX
+        self.emb = LinearHead.from_arrays(arrays, f"{p}emb_")
+        self.char = CharGramHead.from_arrays(arrays, f"{p}char_")
+        self.word = WordGramHead.from_arrays(arrays, f"{p}word_")
+        self.mapping = np.asarray(arrays[f"{p}map"], dtype=np.float64)  # (9, 3)
+
+    @classmethod
+    def available(cls, arrays: dict[str, np.ndarray]) -> bool:
+        return f"{cls.PREFIX}map" in arrays
+
+    def used(self, x: np.ndarray, responses: Sequence[str]) -> np.ndarray:
+        """``(n, 3)`` P(mechanism used) per mechanism."""
+        z = self.emb.logits(x) + self.char.logits(responses) + self.word.logits(responses)
+        return softmax(z) @ self.mapping
+
+
 class DefaultEmpathyModel:
     """Per-mechanism level probabilities from (post, reply) embeddings and reply cues."""
 
@@ -152,6 +213,12 @@ class DefaultEmpathyModel:
             for m in EMPATHY_MECHANISMS
         ]
         self._alpha = [float(arrays.get(f"{m}_alpha", 0.0)) for m in EMPATHY_MECHANISMS]
+        # v3: one ESConv strategy model for all mechanisms and a logistic stack per mechanism
+        self._strategy = StrategyModel(arrays) if StrategyModel.available(arrays) else None
+        self._stack = [
+            tuple(np.asarray(arrays.get(f"{m}_stack", (0.0, 1.0, 0.0)), dtype=np.float64))
+            for m in EMPATHY_MECHANISMS
+        ]
         # The encoder the heads were trained on, as the card names it.
         self.encoder = str(self.card.get("encoder", _encoder.ENCODER_NAME))
         self._encoder = _encoder.get_encoder(self.encoder)
@@ -177,4 +244,13 @@ class DefaultEmpathyModel:
         x = _features.empathy_features(
             seekers, responses, self._encoder.encode(seekers), self._encoder.encode(responses)
         )
+        if self._strategy is not None:
+            used = self._strategy.used(x, responses)
+            return np.stack(
+                [
+                    stack_levels(self._heads[j].predict_proba(x), used[:, j], self._stack[j])
+                    for j in range(len(self._heads))
+                ],
+                axis=1,
+            )
         return np.stack([self._mechanism(j, x) for j in range(len(self._heads))], axis=1)

@@ -1,0 +1,50 @@
+"""The word n-gram head of the v3 empathy strategy model (``backends/_wordgram.py``) is
+scikit-learn's ``TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)`` followed by a
+linear layer: same features, numpy only at run time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from empathos.understand.backends._wordgram import WordGramHead, word_ngrams
+
+TRAIN = [
+    "It sounds like you are feeling really alone right now.",
+    "I'm sure you will get through this, you are doing great!",
+    "Have you talked to your manager about it?",
+    "Please DM us your order number.",
+    "so you feel that your friend let you down?",
+    "That must be so hard. I am sorry you're going through it.",
+]
+OTHER = [
+    "It sounds like your manager let you down",
+    "",
+    "?!",
+    "Ça a l'air vraiment difficile, je suis désolé.",
+    "you are doing great great great",
+]
+
+
+def test_word_ngrams_match_sklearn_analyzer() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyzer = TfidfVectorizer(ngram_range=(1, 3)).build_analyzer()
+    for text in TRAIN + OTHER:
+        assert sorted(word_ngrams(text, 1, 3)) == sorted(analyzer(text))
+
+
+def test_logits_equal_sklearn_tfidf_times_coefficients() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vec = TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True).fit(TRAIN)
+    rng = np.random.default_rng(0)
+    coef = rng.normal(size=(len(vec.vocabulary_), 3))
+    intercept = rng.normal(size=3)
+    vocab = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+    head = WordGramHead(vocab, vec.idf_, coef, intercept, (1, 3))
+    texts = TRAIN + OTHER
+    want = vec.transform(texts) @ coef + intercept
+    np.testing.assert_allclose(head.logits(texts), want, atol=1e-9)
+    back = WordGramHead.from_arrays(head.arrays("w_"), "w_")  # float16 coefficients
+    np.testing.assert_allclose(back.logits(texts), want, atol=5e-3)
+    assert head.logits([]).shape == (0, 3)
