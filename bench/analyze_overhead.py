@@ -18,7 +18,8 @@ The two alternate in ABBA order across repetitions (a warm-up pair runs first an
 counted), so drift of the shared machine's load hits both alike. Reported per backend:
 the median wall time of each, the added share ``with / without - 1`` of each ABBA pair
 (median, min, max over the pairs), the in-run share (the three parts' own seconds over
-the rest of the same run: less exposed to load drift), and each part's milliseconds per
+the rest of the same run, the vectors annotation leaves for topics counted as a part:
+less exposed to load drift), and each part's milliseconds per
 contact. Writes ``bench/results/analyze_overhead.json``.
 """
 
@@ -77,7 +78,10 @@ def _fitted(tmp: Path, pristine: Path, backend: str) -> Path:
     shutil.copy(pristine, path)
     engine = make_engine(f"sqlite:///{path}")
     _use_cache(tmp / f"emb-fit-{backend}.sqlite")
-    fit_from_store(engine, TopicConfig(seed=0), encoder=_encoder_of(backend))
+    try:
+        fit_from_store(engine, TopicConfig(seed=0), encoder=_encoder_of(backend))
+    except ImportError:  # code before encoder_for (--before runs): USE for every backend
+        fit_from_store(engine, TopicConfig(seed=0))
     engine.dispose()
     return path
 
@@ -86,6 +90,9 @@ def _encoder_of(backend: str) -> str:
     from empathos.understand.pipeline.topics import encoder_for
 
     return encoder_for(backend)
+
+
+from empathos.understand.pipeline import qa as _QA  # noqa: E402 - the real QA step
 
 
 def _one(tmp: Path, fitted: Path, models: tuple, on: bool, tag: str) -> dict:
@@ -97,12 +104,34 @@ def _one(tmp: Path, fitted: Path, models: tuple, on: bool, tag: str) -> dict:
     shutil.copy(fitted, path)
     engine = make_engine(f"sqlite:///{path}")
     _use_cache(tmp / f"emb-{tag}.sqlite")
-    cfg = AnalyzeConfig(predict_csat=on, auto_qa=on, topic_vectors=on)
+    import dataclasses
+
+    import empathos.understand.pipeline as pipeline
+
+    fields = {f.name for f in dataclasses.fields(AnalyzeConfig)}
+    switches = {k: on for k in ("predict_csat", "auto_qa", "topic_vectors") if k in fields}
+    cfg = AnalyzeConfig(**switches)
+    if "auto_qa" not in fields:  # code before the switch (--before runs): QA step patched out
+        pipeline.qa = _QA if on else (lambda run: None)
+    from empathos.understand import embeddings as emb
+
+    kept = [0.0]
+    remember = getattr(emb, "remember", None)
+    if remember is not None:  # time what annotation spends leaving vectors for topics
+
+        def timed(*a, **k):  # noqa: ANN002, ANN003, ANN202
+            t = time.perf_counter()
+            remember(*a, **k)
+            kept[0] += time.perf_counter() - t
+
+        emb.remember = timed
     t0 = time.perf_counter()
     rep = analyze(engine, *models, progress=False, config=cfg)
     t1 = time.perf_counter()
     assigned = assign_new(engine)[0] if on else 0
     t2 = time.perf_counter()
+    if remember is not None:
+        emb.remember = remember
     engine.dispose()
     path.unlink()
     return {
@@ -112,6 +141,7 @@ def _one(tmp: Path, fitted: Path, models: tuple, on: bool, tag: str) -> dict:
         "csat_s": rep.csat_seconds,
         "qa_s": rep.qa_seconds,
         "topics_s": t2 - t1,
+        "vectors_kept_s": kept[0],
         "contacts": rep.interactions_scored,
         "turns": rep.turns_emotion + rep.turns_empathy,
         "assigned": assigned,
@@ -122,7 +152,7 @@ def _summary(runs: list[dict]) -> dict:
     base = [r for r in runs if not r["with"]]
     full = [r for r in runs if r["with"]]
     pairs = [f["wall_s"] / b["wall_s"] - 1 for b, f in zip(base, full, strict=True)]
-    parts = [r["csat_s"] + r["qa_s"] + r["topics_s"] for r in full]
+    parts = [r["csat_s"] + r["qa_s"] + r["topics_s"] + r["vectors_kept_s"] for r in full]
     in_run = [p / (r["wall_s"] - p) for p, r in zip(parts, full, strict=True)]
     n = full[0]["contacts"]
 
@@ -151,6 +181,7 @@ def _summary(runs: list[dict]) -> dict:
             "predicted_csat": ms("csat_s"),
             "auto_qa": ms("qa_s"),
             "topics_assign": ms("topics_s"),
+            "topics_vectors_kept_in_analyze": ms("vectors_kept_s"),
         },
         "budget": BUDGET,
         "met_wall": statistics.median(pairs) <= BUDGET,
@@ -165,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--backends", default="default,fast")
     p.add_argument("--reps", type=int, default=3, help="ABBA pairs counted per backend")
+    p.add_argument("--out", type=Path, default=OUT, help="JSON to write (e.g. a run on older code)")
     args = p.parse_args(argv)
     from empathos.understand.pipeline.run import resolve_models
 
@@ -212,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "| backend | analyze without (s) | with (s) | added (wall, median [min, max]) | "
         "added (in-run) | analyze ms/contact | CSAT ms/contact | QA ms/contact | "
-        "topics ms/contact | ≤ 20 % |"
+        "topics ms/contact (assign + vectors kept) | ≤ 20 % (wall median) |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for b, v in result["backends"].items():
@@ -222,16 +254,20 @@ def main(argv: list[str] | None = None) -> int:
             f"| {b} | {s['without_s_median']:.2f} | {s['with_s_median']:.2f} | "
             f"{w['median']:+.1%} [{w['min']:+.1%}, {w['max']:+.1%}] | {ir['median']:+.1%} | "
             f"{m['analyze_without']:.2f} | {m['predicted_csat']:.3f} | {m['auto_qa']:.3f} | "
-            f"{m['topics_assign']:.3f} | {'met' if s['met_wall'] else 'not met'} |"
+            f"{m['topics_assign']:.3f} + {m['topics_vectors_kept_in_analyze']:.3f} | "
+            f"{'met' if s['met_wall'] else 'not met'} |"
         )
     la = result["machine"]
     print(
         f"{args.reps} ABBA pairs per backend after a warm-up pair; load average "
         f"{la['load_average_before'][0]:.1f} before, {la['load_average_after'][0]:.1f} after"
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=1))
-    print(f"wrote {OUT.relative_to(ROOT)}")
+    import empathos
+
+    result["code"] = str(Path(empathos.__file__).resolve().parent)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1))
+    print(f"wrote {args.out}")
     return 0
 
 

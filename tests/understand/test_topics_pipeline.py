@@ -167,7 +167,7 @@ def test_topics_after_analyze_encode_nothing_and_match_fresh_vectors(tmp_path, m
     monkeypatch.setattr(emb, "cache_path", lambda: tmp_path / "emb-True.sqlite")
     eng = stores[True]
     model = fit_from_store(eng, TopicConfig(k=2, seed=0), encoder=emb.ENCODER_NAME)
-    assert model.config.vectors == "turn-mean"
+    assert model.config.vectors == "first-turn"
     assert assign_new(eng) == (4, 0)
     assert encoded == []  # every opening turn's vector came from analyze
 
@@ -178,7 +178,7 @@ def test_topics_after_analyze_encode_nothing_and_match_fresh_vectors(tmp_path, m
     warm = contact_vectors(list(ops.values()), stored.config, stored.encoder)
     monkeypatch.setattr(emb, "cache_path", lambda: tmp_path / "cold.sqlite")
     cold = contact_vectors(list(ops.values()), stored.config, stored.encoder)
-    assert len(encoded) == 8  # the cold cache encoded both turns of each contact
+    assert len(encoded) == 4  # the cold cache encoded the first turn of each contact
     assert np.allclose(warm, cold, atol=1e-6)
     assert stored.assign(warm)[0].tolist() == stored.assign(cold)[0].tolist()
     for e in stores.values():
@@ -189,7 +189,7 @@ def test_model_stored_before_turn_mean_is_assigned_on_its_opening_text(
     sqlite_store: Engine, tmp_path, monkeypatch
 ) -> None:  # noqa: ANN001
     """A topic model whose stored config has no ``vectors`` key was fitted on the joined
-    opening text: it is loaded and assigned so, not with the new turn-mean vectors."""
+    opening text: it is loaded and assigned so, not with the new first-turn vectors."""
     from empathos.understand import embeddings as emb
     from empathos.understand.pipeline.topics import contact_vectors, load_topic_model, openings
 
@@ -209,6 +209,6 @@ def test_model_stored_before_turn_mean_is_assigned_on_its_opening_text(
         contact_vectors(ops, model.config, model.encoder), emb.embed([o.text for o in ops])
     )
     assert not np.allclose(
-        contact_vectors(ops, TopicConfig(vectors="turn-mean"), model.encoder),
+        contact_vectors(ops, TopicConfig(vectors="first-turn"), model.encoder),
         emb.embed([o.text for o in ops]),
     )

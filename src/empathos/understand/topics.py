@@ -9,9 +9,11 @@ complaint about a bill land in one topic — and finds topics nobody listed.
 The method (pure, numpy + scikit-learn; the store I/O is in
 :mod:`empathos.understand.pipeline.topics`):
 
-1. **Embed** one text per contact — its *opening*, the customer's first turns, where the
-   reason for contacting is said (later turns are mostly reactions: "thanks", "still not
-   fixed", which say how, not what).
+1. **Embed** one vector per contact from its *opening*, where the reason for contacting
+   is said (later turns are mostly reactions: "thanks", "still not fixed", which say how,
+   not what): by default the vector of its first customer turn, encoded alone
+   (``TopicConfig.vectors``) — the vector the emotion model computed for it in
+   ``analyze``.
 2. **Cluster** the L2-normalised vectors with k-means (scikit-learn's Lloyd ``KMeans``,
    fixed seed, ``n_init`` inits) fitted on a seeded sample of at most ``sample`` contacts
    (``MiniBatchKMeans`` measured slower at these sizes); ``k`` is chosen by the cosine
@@ -82,12 +84,15 @@ class TopicConfig:
     opening_turns: int = 2
     """Customer turns joined into a contact's opening (the first ones)."""
     opening_chars: int = 400
-    vectors: str = "turn-mean"
-    """What a contact's vector is: ``"turn-mean"`` (the mean of its opening turns'
-    vectors, each turn encoded alone — the vectors ``analyze`` already computes for the
+    vectors: str = "first-turn"
+    """What a contact's vector is: ``"first-turn"`` (the vector of its first non-empty
+    customer turn, encoded alone — the vector ``analyze`` already computed for the
     emotion model, so assigning needs no encoder pass; the default since the cost bench,
-    bench/analyze_overhead.py) or ``"opening"`` (the joined opening text encoded once: the
-    first method; models stored without this key were fitted so and are assigned so)."""
+    bench/analyze_overhead.py, and the better one on the simulator's needs, AMI 0.33 vs
+    0.14 at k = 7: docs/drivers.md), ``"turn-mean"`` (the mean of the opening turns'
+    vectors: as cheap, but AMI 0.05 there) or ``"opening"`` (the joined opening text
+    encoded once: the first method; models stored without this key were fitted so and are
+    assigned so)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {

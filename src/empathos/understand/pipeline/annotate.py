@@ -291,7 +291,8 @@ def _keep(run: AnalysisRun) -> int:
         return 0
     from empathos.understand.topics import TopicConfig
 
-    return TopicConfig().opening_turns
+    cfg = TopicConfig()
+    return 1 if cfg.vectors == "first-turn" else cfg.opening_turns
 
 
 def annotate(run: AnalysisRun, total: int, mapper: BatchMapper | None = None) -> None:

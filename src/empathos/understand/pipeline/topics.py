@@ -3,10 +3,10 @@
 A separate step from ``analyze`` on purpose: fitting needs a sample of the whole store at
 once (``analyze`` streams turn batches), and a company fits topics rarely but assigns
 every day; assigning is incremental — only contacts without a topic under the current
-model are assigned. A contact's vector is the mean of its opening turns' vectors
-(``TopicConfig.vectors = "turn-mean"``), each turn encoded alone by the encoder of the
-emotion backend the model was fitted for (:func:`encoder_for`): exactly the vectors
-``analyze`` computes for the emotion model, which it leaves in the embedding cache
+model are assigned. A contact's vector is its first customer turn's vector
+(``TopicConfig.vectors = "first-turn"``), encoded alone by the encoder of the emotion
+backend the model was fitted for (:func:`encoder_for`): exactly the vector ``analyze``
+computes for the emotion model, which it leaves in the embedding cache
 (``AnalyzeConfig.topic_vectors``), so assigning a contact ``analyze`` has seen is a cache
 read, not an encoder pass (measured against ``analyze`` in ``bench/analyze_overhead.py``).
 Models fitted before (``vectors = "opening"``) are assigned as they were fitted: the joined
@@ -64,7 +64,7 @@ class Opening:
     language: str | None
     source: str | None
     turns: tuple[str, ...] = ()
-    """The opening's turns as stored (what ``"turn-mean"`` vectors are the mean of)."""
+    """The opening's turns as stored (what ``"first-turn"``/``"turn-mean"`` vectors read)."""
 
 
 @dataclass
@@ -149,6 +149,8 @@ def contact_vectors(ops: Sequence[Opening], config: TopicConfig, encoder: str) -
     """One vector per opening, as ``config.vectors`` says (see the module docstring)."""
     if config.vectors == "opening":
         return emb.embed([o.text for o in ops], encoder=encoder)
+    if config.vectors == "first-turn":
+        return emb.embed([o.turns[0] for o in ops], encoder=encoder)
     if config.vectors != "turn-mean":
         raise ValueError(f"unknown topic vectors {config.vectors!r}")
     flat = [t for o in ops for t in o.turns]
