@@ -4,9 +4,10 @@
                             [--no-twcs]
 
 1. **Simulated company** (``simulate`` preset ``small``, the given seed; six languages):
-   simulate, store, ``analyze`` (timed), ``empathos topics`` (fit + assign, timed with a
-   cold embedding cache), then assignment alone of every contact (cold cache, timed) —
-   the two cost ratios to ``analyze`` in the same run.
+   simulate, store, ``analyze`` (timed, into an empty embedding cache), ``empathos
+   topics`` (fit + assign, timed, reading the vectors ``analyze`` left in that cache), then
+   assignment alone of every contact (timed) — the two cost ratios to ``analyze`` in the
+   same run (the budget itself is measured by ``bench/analyze_overhead.py``).
 2. **Agreement with the simulator's needs** (``interactions.need``, the need the
    simulator drew for each contact): adjusted mutual information (AMI), NMI and purity of
    the topics and of the keyword rule (``act.need.detect_need`` on the same opening), and
