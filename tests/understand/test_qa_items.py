@@ -113,3 +113,21 @@ def test_the_setting_chooses_the_rubric(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         monkeypatch.delenv("EMPATHOS_QA_RUBRIC")
         get_settings.cache_clear()
+
+
+def test_speed_shortcuts_change_no_output() -> None:
+    """``by_speaker`` is memoised and ``as_dict`` writes evidence by hand (bench/
+    analyze_overhead.py): the same turns, a fresh list each call, and the dict
+    ``dataclasses.asdict`` gives, on every hand-made contact."""
+    from dataclasses import asdict, replace
+
+    for name, contact in CONTACTS.items():
+        fresh = replace(contact)  # no memo yet
+        for speakers in (("employee",), ("customer",), ("employee", "bot")):
+            want = [t for t in contact.turns if t.speaker in speakers]
+            got = fresh.by_speaker(*speakers)
+            assert got == want, name
+            got.append(None)  # a caller's change does not leak into the memo
+            assert fresh.by_speaker(*speakers) == want, name
+        for res in score_contact(RUBRIC, contact).items.values():
+            assert res.as_dict()["evidence"] == [asdict(e) for e in res.evidence], name

@@ -33,6 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from itertools import pairwise
 
 # ---------------------------------------------------------------------------- configuration
@@ -140,9 +141,18 @@ def _trigrams(text: str) -> frozenset[str]:
     return frozenset(t[i : i + 3] for i in range(len(t) - 2))
 
 
+@lru_cache(maxsize=16_384)
+def _text_trigrams(text: str) -> frozenset[str]:
+    """The trigrams of a raw text, memoised: repeats compare every customer turn with
+    every earlier one, in the score step and again in the QA effort item, so each text
+    would otherwise be normalised and split once per pair (measured: most of the QA
+    effort item's time)."""
+    return _trigrams(normalise_text(text))
+
+
 def similarity(a: str, b: str) -> float:
     """Jaccard similarity of the character trigrams of two normalised texts (0…1)."""
-    sa, sb = _trigrams(normalise_text(a)), _trigrams(normalise_text(b))
+    sa, sb = _text_trigrams(a), _text_trigrams(b)
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / len(sa | sb)

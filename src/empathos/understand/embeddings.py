@@ -18,7 +18,7 @@ import numpy as np
 
 from empathos.understand.backends import _encoder
 
-__all__ = ["DIM", "ENCODER_NAME", "cache_path", "embed"]
+__all__ = ["DIM", "ENCODER_NAME", "cache_path", "embed", "remember"]
 
 ENCODER_NAME = _encoder.ENCODER_NAME
 DIM = _encoder.DIM
@@ -33,8 +33,8 @@ def cache_path() -> Path:
     return d / "text-embeddings.sqlite"
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(f"{ENCODER_NAME}\x00{text}".encode()).hexdigest()[:32]
+def _key(text: str, encoder: str = ENCODER_NAME) -> str:
+    return hashlib.sha256(f"{encoder}\x00{text}".encode()).hexdigest()[:32]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -44,18 +44,43 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def embed(texts: Sequence[str], cache: bool = True, batch: int = 256) -> np.ndarray:
-    """``(n, 512)`` float32 L2-normalised embeddings of ``texts``; only texts not in the
-    cache are encoded (``cache=False``: encode everything, touch no file)."""
+def remember(texts: Sequence[str], vectors: np.ndarray, encoder: str = ENCODER_NAME) -> None:
+    """Put vectors already computed by ``encoder`` (``encoder.encode(texts)``) into the
+    cache, so a later :func:`embed` of the same texts encodes nothing.
+
+    Why: ``analyze`` encodes every customer turn for the emotion model; the topics step
+    needs the opening turns' vectors again, in another command, often another process —
+    re-encoding them cost more than predicted CSAT and QA together (bench/analyze_overhead.py)."""
+    if len(texts) == 0:
+        return
+    rows = [
+        (_key(t, encoder), np.asarray(v, dtype=np.float32).tobytes())
+        for t, v in zip(texts, vectors, strict=True)
+    ]
+    conn = _connect(cache_path())
+    try:
+        with conn:
+            conn.executemany("INSERT OR IGNORE INTO emb (key, vec) VALUES (?, ?)", rows)
+    finally:
+        conn.close()
+
+
+def embed(
+    texts: Sequence[str], cache: bool = True, batch: int = 256, encoder: str = ENCODER_NAME
+) -> np.ndarray:
+    """``(n, dim)`` float32 L2-normalised embeddings of ``texts`` by ``encoder`` (a name
+    in ``backends._encoder.ENCODERS``; default USE-multilingual, 512 dims); only texts
+    not in the cache are encoded (``cache=False``: encode everything, touch no file)."""
+    enc = _encoder.get_encoder(encoder)
     n = len(texts)
-    out = np.zeros((n, DIM), dtype=np.float32)
+    out = np.zeros((n, enc.dim), dtype=np.float32)
     if n == 0:
         return out
     if not cache:
         for i in range(0, n, batch):
-            out[i : i + batch] = _encoder.encode(list(texts[i : i + batch]))
+            out[i : i + batch] = enc.encode(list(texts[i : i + batch]))
         return out
-    keys = [_key(t) for t in texts]
+    keys = [_key(t, encoder) for t in texts]
     conn = _connect(cache_path())
     try:
         found: dict[str, np.ndarray] = {}
@@ -70,7 +95,7 @@ def embed(texts: Sequence[str], cache: bool = True, batch: int = 256) -> np.ndar
             text_of = dict(zip(keys, texts, strict=True))
             for i in range(0, len(missing), batch):
                 chunk = missing[i : i + batch]
-                vecs = _encoder.encode([text_of[k] for k in chunk])
+                vecs = enc.encode([text_of[k] for k in chunk])
                 rows = [
                     (k, np.asarray(v, dtype=np.float32).tobytes())
                     for k, v in zip(chunk, vecs, strict=True)

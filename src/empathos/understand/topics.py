@@ -9,9 +9,11 @@ complaint about a bill land in one topic — and finds topics nobody listed.
 The method (pure, numpy + scikit-learn; the store I/O is in
 :mod:`empathos.understand.pipeline.topics`):
 
-1. **Embed** one text per contact — its *opening*, the customer's first turns, where the
-   reason for contacting is said (later turns are mostly reactions: "thanks", "still not
-   fixed", which say how, not what).
+1. **Embed** one vector per contact from its *opening*, where the reason for contacting
+   is said (later turns are mostly reactions: "thanks", "still not fixed", which say how,
+   not what): by default the vector of its first customer turn, encoded alone
+   (``TopicConfig.vectors``) — the vector the emotion model computed for it in
+   ``analyze``.
 2. **Cluster** the L2-normalised vectors with k-means (scikit-learn's Lloyd ``KMeans``,
    fixed seed, ``n_init`` inits) fitted on a seeded sample of at most ``sample`` contacts
    (``MiniBatchKMeans`` measured slower at these sizes); ``k`` is chosen by the cosine
@@ -51,7 +53,9 @@ __all__ = [
     "assign_topics",
     "ctfidf_terms",
     "fit_topics",
+    "mean_vectors",
     "opening_text",
+    "opening_turns",
 ]
 
 #: The version of the method; a stored topic model is named ``topics.kmeans.v1-<hash>``.
@@ -80,6 +84,15 @@ class TopicConfig:
     opening_turns: int = 2
     """Customer turns joined into a contact's opening (the first ones)."""
     opening_chars: int = 400
+    vectors: str = "first-turn"
+    """What a contact's vector is: ``"first-turn"`` (the vector of its first non-empty
+    customer turn, encoded alone — the vector ``analyze`` already computed for the
+    emotion model, so assigning needs no encoder pass; the default since the cost bench,
+    bench/analyze_overhead.py, and the better one on the simulator's needs, AMI 0.33 vs
+    0.14 at k = 7: docs/drivers.md), ``"turn-mean"`` (the mean of the opening turns'
+    vectors: as cheap, but AMI 0.05 there) or ``"opening"`` (the joined opening text
+    encoded once: the first method; models stored without this key were fitted so and are
+    assigned so)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +106,7 @@ class TopicConfig:
             "n_examples": self.n_examples,
             "opening_turns": self.opening_turns,
             "opening_chars": self.opening_chars,
+            "vectors": self.vectors,
         }
 
 
@@ -119,6 +133,8 @@ class TopicModel:
     silhouette: dict[int, float] = field(default_factory=dict)
     stored_version: str | None = None
     """The version it is stored under (set when stored or loaded)."""
+    encoder: str = "use-multilingual-v3"
+    """The sentence encoder its vectors come from (``backends._encoder.ENCODERS``)."""
 
     @property
     def k(self) -> int:
@@ -140,6 +156,24 @@ def opening_text(customer_texts: Sequence[str], turns: int = 2, chars: int = 400
     """A contact's opening: its first ``turns`` non-empty customer turns, at most ``chars``."""
     kept = [t.strip() for t in customer_texts if t and t.strip()][:turns]
     return " ".join(kept)[:chars]
+
+
+def opening_turns(customer_texts: Sequence[str], turns: int = 2) -> list[str]:
+    """The turns :func:`opening_text` joins, as stored (not stripped: the exact strings
+    the emotion model encoded, so their cached vectors are found)."""
+    return [t for t in customer_texts if t and t.strip()][:turns]
+
+
+def mean_vectors(vectors: np.ndarray, counts: Sequence[int]) -> np.ndarray:
+    """Row blocks of ``vectors`` (``counts[i]`` rows each, in order) averaged and
+    L2-normalised: one contact's vector from its opening turns' vectors."""
+    out = np.zeros((len(counts), vectors.shape[1]), dtype=np.float32)
+    at = 0
+    for i, c in enumerate(counts):
+        if c:
+            out[i] = vectors[at : at + c].mean(axis=0)
+        at += c
+    return _normalise(out).astype(np.float32)
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -149,7 +149,8 @@ def analyze(
             t_csat = time.perf_counter()
             report.csat_calibration = csat_step.calibrate(engine)
             report.csat_seconds += time.perf_counter() - t_csat
-        qa(run)
+        if cfg.auto_qa:
+            qa(run)
         journeys(run)
     report.seconds = time.perf_counter() - t0
     return report

@@ -81,6 +81,9 @@ class AnnotateJob:
     model: Any  # str | EmotionModel | EmpathyModel
     version: str
     rows: tuple[tuple[Any, ...], ...]
+    keep_vectors: int = 0
+    """Customer jobs: leave the sentence vectors of each contact's first ``keep_vectors``
+    non-empty turns in the embedding cache for the topics step (0: none)."""
 
 
 #: Models built in this process, by (kind, name, version): what makes a worker process
@@ -118,6 +121,31 @@ def _spec(kind: str, model: EmotionModel | EmpathyModel) -> Any:
     return model
 
 
+def _emotion_proba(m: Any, rows: Sequence[tuple[Any, ...]], keep: int) -> np.ndarray:
+    """The emotion model's probabilities of ``rows``; when ``keep`` and the model encodes
+    with a sentence encoder it names (the ``default``/``fast`` family), the vectors are
+    computed once here, handed to the model (the same numbers it would compute itself)
+    and the contacts' opening turns' vectors left in the embedding cache."""
+    from empathos.understand.backends.default import DefaultEmotionModel
+
+    texts, langs = [r[2] for r in rows], [r[3] for r in rows]
+    if not keep or not isinstance(m, DefaultEmotionModel):
+        return m.predict_proba(texts, langs)
+    from empathos.understand import embeddings as emb
+    from empathos.understand.backends import _encoder
+
+    vecs = _encoder.get_encoder(m.encoder).encode(texts)
+    probs = m.predict_proba(texts, langs, embeddings=vecs)
+    seen: dict[Any, int] = defaultdict(int)
+    picked = []
+    for i, r in enumerate(rows):  # rows are in (interaction, seq) order
+        if r[2] and r[2].strip() and seen[r[0]] < keep:
+            seen[r[0]] += 1
+            picked.append(i)
+    emb.remember([texts[i] for i in picked], vecs[picked], m.encoder)
+    return probs
+
+
 def annotate_job(job: AnnotateJob) -> list[dict[str, Any]]:
     """The annotation rows of one job: a pure function (no store access), picklable, so
     every :class:`~empathos.understand.pipeline.mapper.BatchMapper` can run it."""
@@ -126,7 +154,7 @@ def annotate_job(job: AnnotateJob) -> list[dict[str, Any]]:
     if not rows:
         return []
     if job.kind == "customer":
-        probs = np.asarray(m.predict_proba([r[2] for r in rows], [r[3] for r in rows]), dtype=float)
+        probs = np.asarray(_emotion_proba(m, rows, job.keep_vectors), dtype=float)
         if probs.shape != (len(rows), len(CX_EMOTIONS)):
             raise ValueError(
                 f"emotion model {m.name} {m.version} returned {probs.shape}, "
@@ -206,6 +234,7 @@ def jobs(
     pm: EmpathyModel,
     batch_size: int,
     seeker_max_turns: int = 3,
+    keep_vectors: int = 0,
 ) -> Iterator[AnnotateJob]:
     """Keyset pages of the unannotated turns of ``kind`` as jobs, read lazily (one short
     read transaction per page): an index range scan from the last key, so the cost per
@@ -253,7 +282,17 @@ def jobs(
                     for r in batch
                 )
         last = (batch[-1].interaction_id, int(batch[-1].seq))
-        yield AnnotateJob(kind, spec, version, rows)
+        yield AnnotateJob(kind, spec, version, rows, keep_vectors if kind == "customer" else 0)
+
+
+def _keep(run: AnalysisRun) -> int:
+    """How many opening turns' vectors a customer job leaves for the topics step."""
+    if not run.config.topic_vectors:
+        return 0
+    from empathos.understand.topics import TopicConfig
+
+    cfg = TopicConfig()
+    return 1 if cfg.vectors == "first-turn" else cfg.opening_turns
 
 
 def annotate(run: AnalysisRun, total: int, mapper: BatchMapper | None = None) -> None:
@@ -273,7 +312,7 @@ def annotate(run: AnalysisRun, total: int, mapper: BatchMapper | None = None) ->
     stats = StatsKeeper(engine, turn_emotions, turn_empathy)
     for kind in KINDS:
         table = turn_emotions if kind == "customer" else turn_empathy
-        source = jobs(engine, kind, em, pm, batch_size, run.config.seeker_max_turns)
+        source = jobs(engine, kind, em, pm, batch_size, run.config.seeker_max_turns, _keep(run))
         for rows in mapper.map(annotate_job, source):
             if not rows:
                 continue

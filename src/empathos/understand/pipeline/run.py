@@ -62,6 +62,13 @@ class AnalyzeConfig:
     #: Predict CSAT for each scored contact (``interaction_csat``); off only to measure
     #: what it costs (bench/understand_csat.py).
     predict_csat: bool = True
+    #: Score the auto-QA scorecards (``qa_scorecards``); off only to measure what it costs
+    #: (bench/analyze_overhead.py).
+    auto_qa: bool = True
+    #: Leave the vectors of each contact's opening turns, computed for the emotion model,
+    #: in the embedding cache, so ``empathos topics`` assigns without encoding them again
+    #: (``pipeline/topics.py``); off only to measure what it costs.
+    topic_vectors: bool = True
 
     def details(self) -> dict[str, Any]:
         return {

@@ -3,8 +3,14 @@
 A separate step from ``analyze`` on purpose: fitting needs a sample of the whole store at
 once (``analyze`` streams turn batches), and a company fits topics rarely but assigns
 every day; assigning is incremental — only contacts without a topic under the current
-model are embedded — and costs one encoder call per new contact (measured against
-``analyze`` in ``bench/drivers.py``). The pure method is :mod:`empathos.understand.topics`.
+model are assigned. A contact's vector is its first customer turn's vector
+(``TopicConfig.vectors = "first-turn"``), encoded alone by the encoder of the emotion
+backend the model was fitted for (:func:`encoder_for`): exactly the vector ``analyze``
+computes for the emotion model, which it leaves in the embedding cache
+(``AnalyzeConfig.topic_vectors``), so assigning a contact ``analyze`` has seen is a cache
+read, not an encoder pass (measured against ``analyze`` in ``bench/analyze_overhead.py``).
+Models fitted before (``vectors = "opening"``) are assigned as they were fitted: the joined
+opening text encoded once. The pure method is :mod:`empathos.understand.topics`.
 
 Which model is current: the newest fitted (``fitted_at``, then the version name). A refit
 adds a model; its contacts are assigned afresh, the old model's rows stay comparable.
@@ -25,13 +31,23 @@ from empathos.store.schema import customers, interactions, turns
 from empathos.store.tables_topics import interaction_topics, topic_models, topics
 from empathos.understand import embeddings as emb
 from empathos.understand.pipeline.run import chunks, utcnow
-from empathos.understand.topics import Topic, TopicConfig, TopicModel, fit_topics, opening_text
+from empathos.understand.topics import (
+    Topic,
+    TopicConfig,
+    TopicModel,
+    fit_topics,
+    mean_vectors,
+    opening_text,
+    opening_turns,
+)
 
 __all__ = [
     "Opening",
     "TopicsReport",
     "assign_new",
+    "contact_vectors",
     "current_topic_model",
+    "encoder_for",
     "fit_from_store",
     "load_topic_model",
     "openings",
@@ -47,6 +63,8 @@ class Opening:
     text: str
     language: str | None
     source: str | None
+    turns: tuple[str, ...] = ()
+    """The opening's turns as stored (what ``"first-turn"``/``"turn-mean"`` vectors read)."""
 
 
 @dataclass
@@ -98,8 +116,45 @@ def openings(
         text = opening_text(texts.get(iid, []), config.opening_turns, config.opening_chars)
         if text:
             source, cust_lang = meta.get(iid, (None, None))
-            out[iid] = Opening(iid, text, langs.get(iid) or cust_lang, source)
+            out[iid] = Opening(
+                iid,
+                text,
+                langs.get(iid) or cust_lang,
+                source,
+                tuple(opening_turns(texts.get(iid, []), config.opening_turns)),
+            )
     return out
+
+
+def encoder_for(emotion_model: str | None = None) -> str:
+    """The encoder a new topic model uses: that of the emotion backend ``analyze`` runs
+    (``emotion_model``, default the configured one) when it has one — its vectors are
+    then already in the cache — else USE-multilingual."""
+    from empathos.understand.protocols import get_emotion_model
+
+    if emotion_model is None:
+        from empathos.config import get_settings
+
+        emotion_model = get_settings().emotion_model
+    try:
+        name = getattr(get_emotion_model(emotion_model), "encoder", None)
+    except Exception:  # noqa: BLE001 - an unbuildable backend: the default encoder
+        name = None
+    from empathos.understand.backends._encoder import ENCODERS
+
+    return name if isinstance(name, str) and name in ENCODERS else emb.ENCODER_NAME
+
+
+def contact_vectors(ops: Sequence[Opening], config: TopicConfig, encoder: str) -> np.ndarray:
+    """One vector per opening, as ``config.vectors`` says (see the module docstring)."""
+    if config.vectors == "opening":
+        return emb.embed([o.text for o in ops], encoder=encoder)
+    if config.vectors == "first-turn":
+        return emb.embed([o.turns[0] for o in ops], encoder=encoder)
+    if config.vectors != "turn-mean":
+        raise ValueError(f"unknown topic vectors {config.vectors!r}")
+    flat = [t for o in ops for t in o.turns]
+    return mean_vectors(emb.embed(flat, encoder=encoder), [len(o.turns) for o in ops])
 
 
 def current_topic_model(bind: Engine | Connection) -> str | None:
@@ -125,6 +180,7 @@ def load_topic_model(conn: Connection, version: str) -> TopicModel:
     ).all()
     cfg_d = dict(m.details.get("config", {}))
     cfg_d["k_grid"] = tuple(cfg_d.get("k_grid", TopicConfig().k_grid))
+    cfg_d.setdefault("vectors", "opening")  # stored before the key existed: fitted so
     cfg = TopicConfig(**cfg_d)
     model = TopicModel(
         centroids=np.array([r.centroid for r in rows], dtype=np.float32),
@@ -135,6 +191,7 @@ def load_topic_model(conn: Connection, version: str) -> TopicModel:
         config=cfg,
         n_fitted=m.n_fitted,
         silhouette={int(k): v for k, v in m.details.get("silhouette", {}).items()},
+        encoder=m.encoder or emb.ENCODER_NAME,
     )
     model.stored_version = version
     return model
@@ -148,10 +205,14 @@ def _all_ids(conn: Connection) -> list[str]:
     )
 
 
-def fit_from_store(engine: Engine, config: TopicConfig | None = None) -> TopicModel:
+def fit_from_store(
+    engine: Engine, config: TopicConfig | None = None, encoder: str | None = None
+) -> TopicModel:
     """Fit topics on a seeded sample of the store's contacts with customer words, store
-    the model and its topics, and return it (its version names it in the store)."""
+    the model and its topics, and return it (its version names it in the store).
+    ``encoder``: default :func:`encoder_for` the configured emotion backend."""
     cfg = config or TopicConfig()
+    encoder = encoder or encoder_for()
     with engine.connect() as conn:
         ids = _all_ids(conn)
         rng = np.random.default_rng(cfg.seed)
@@ -164,7 +225,8 @@ def fit_from_store(engine: Engine, config: TopicConfig | None = None) -> TopicMo
             f"need at least 2 contacts with customer words to find topics, found {len(ops)}"
         )
     texts = [o.text for o in ops]
-    model = fit_topics(texts, emb.embed(texts), [o.language for o in ops], cfg)
+    model = fit_topics(texts, contact_vectors(ops, cfg, encoder), [o.language for o in ops], cfg)
+    model.encoder = encoder
     version = model.version
     sources = ",".join(sorted({o.source or "unknown" for o in ops}))
     now = utcnow()
@@ -180,7 +242,7 @@ def fit_from_store(engine: Engine, config: TopicConfig | None = None) -> TopicMo
                 {
                     "model_version": version,
                     "fitted_at": now,
-                    "encoder": emb.ENCODER_NAME,
+                    "encoder": encoder,
                     "n_fitted": model.n_fitted,
                     "k": model.k,
                     "source": sources[:64],
@@ -268,7 +330,7 @@ def assign_new(
         if not ops:
             continue
         keys = sorted(ops)
-        vecs = emb.embed([ops[k].text for k in keys])
+        vecs = contact_vectors([ops[k] for k in keys], model.config, model.encoder)
         tid, sim = model.assign(vecs)
         now = utcnow()
         with engine.begin() as conn:

@@ -63,7 +63,13 @@ class QAContact:
     language: str | None = None
 
     def by_speaker(self, *speakers: str) -> list[QATurn]:
-        return [t for t in self.turns if t.speaker in speakers]
+        # Memoised: every item asks for the employee or customer turns again (measured:
+        # the largest single cost of a scorecard); a fresh list each call, as before.
+        memo = self.__dict__.setdefault("_by_speaker", {})
+        hit = memo.get(speakers)
+        if hit is None:
+            hit = memo[speakers] = [t for t in self.turns if t.speaker in speakers]
+        return list(hit)
 
     def turn(self, seq: int) -> QATurn | None:
         return next((t for t in self.turns if t.seq == seq), None)
@@ -118,7 +124,10 @@ class ItemResult:
             "status": self.status,
             "score": self.score,
             "reason": self.reason,
-            "evidence": [asdict(e) for e in self.evidence],
+            "evidence": [
+                {"seq": e.seq, "speaker": e.speaker, "excerpt": e.excerpt, "why": e.why}
+                for e in self.evidence
+            ],
             "details": dict(self.details),
         }
 
