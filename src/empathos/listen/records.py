@@ -27,6 +27,7 @@ from empathos.listen.parse import (
     opt_str,
     opt_ts,
     parse_ts,
+    plain_ts,
     required,
     source_of,
     storable_text,
@@ -43,7 +44,15 @@ def interaction_record(rec: Mapping[str, Any]) -> Rows:
     raw_turns = required(rec, "turns")
     if not isinstance(raw_turns, list) or not raw_turns:
         raise RecordError("turns", "must be a non-empty list")
-    turns = [_nested_turn(interaction_id, i, t) for i, t in enumerate(raw_turns)]
+    turns = []
+    for position, raw in enumerate(raw_turns):
+        if type(raw) is not dict:
+            turns.append(_nested_turn(interaction_id, position, raw))
+            continue
+        try:
+            turns.append(turn_row(raw, interaction_id, default_seq=position))
+        except RecordError as exc:
+            raise RecordError(f"turns[{position}].{exc.field}", exc.message) from None
     seqs = [t["seq"] for t in turns]
     if len(set(seqs)) != len(seqs):
         raise RecordError("turns", "has two turns with the same seq")
@@ -91,6 +100,8 @@ def turn_row(
     else:
         text = text_of(required(rec, "text"), "text")
     ts = rec.get("ts")
+    if ts is not None:
+        ts = plain_ts(ts) or opt_ts(rec, "ts")
     author_id = rec.get("author_id")
     language = rec.get("language")
     return {
@@ -98,7 +109,7 @@ def turn_row(
         "seq": seq,
         "speaker": speaker,
         "text": text,
-        "ts": None if ts is None else opt_ts(rec, "ts"),
+        "ts": ts,
         "author_id": None if author_id is None else opt_id(rec, "author_id"),
         "language": None if language is None else opt_str(rec, "language", 16),
         "language_score": None,
