@@ -112,9 +112,10 @@ def upsert(
 ) -> None:
     """Store ``rows`` in ``table_name`` idempotently (see the module docstring).
 
-    ``fresh``: the caller found none of these keys stored, in this transaction (the
-    import's conflict check). On PostgreSQL the rows are then COPYed straight into the
-    table inside a savepoint, skipping the staging table and its ``INSERT ... SELECT``;
+    ``fresh``: the caller found none of these keys stored, in this transaction, and no
+    key twice among ``rows`` (the import's conflict check), so no row is deduplicated.
+    On PostgreSQL the rows are then COPYed straight into the table inside a savepoint,
+    skipping the staging table and its ``INSERT ... SELECT``;
     should a concurrent writer have stored one of the keys meanwhile, the savepoint is
     rolled back and the rows take the usual conflict-safe path."""
     if not rows:
@@ -123,7 +124,7 @@ def upsert(
     keys = [c.name for c in table.primary_key.columns]
     if table_name in STATE:  # the newest state of each key wins, as in the conflict rule
         rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
-    else:
+    elif not fresh:
         rows = _dedupe(rows, keys, fill=table_name == "interactions")
     rows = sorted(rows, key=itemgetter(*keys))
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
