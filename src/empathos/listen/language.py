@@ -117,24 +117,31 @@ def annotate_turns(
     contacts here. A Spanish customer's "Hola!" is then ``es``, not the model's guess.
     The borrowed turn keeps its own (low) ``language_score``.
     """
-    by_interaction: dict[str, Counter[str]] = {}
     unsure: list[dict[str, Any]] = []
+    sure_votes: list[tuple[str, str]] = []  # (interaction, language) of each sure turn
     found = detect_many([t["text"] for t in turns if not t.get("language")])
     answers = iter(found)
     for turn in turns:
-        if turn.get("language"):
+        lang = turn.get("language")
+        if lang:
             turn["language_score"] = turn.get("language_score") or 1.0
-            lang, sure = turn["language"], True
+            sure = True
         else:
             lang, score = next(answers)
             turn["language"], turn["language_score"] = lang, score
             sure = bool(lang) and score >= MIN_CONFIDENCE and len(turn["text"].strip()) >= MIN_CHARS
         if sure:
-            by_interaction.setdefault(turn["interaction_id"], Counter())[lang] += 1
+            sure_votes.append((turn["interaction_id"], lang))
         else:
             unsure.append(turn)
-    if not unsure:
+    if not unsure:  # the common case: nothing borrows, so no votes are counted
         return []
+    by_interaction: dict[str, Counter[str]] = {}
+    for iid, lang in sure_votes:
+        votes = by_interaction.get(iid)
+        if votes is None:
+            by_interaction[iid] = votes = Counter()
+        votes[lang] += 1
     customer_of = {i["interaction_id"]: i.get("customer_id") for i in interactions}
     declared = dict(customer_languages or {})
     declared.update({c["customer_id"]: c["language"] for c in customers if c.get("language")})

@@ -393,14 +393,24 @@ def stored_rows(
     """
     table = TABLES[table_name]
     pk = [c.name for c in table.primary_key.columns]
-    by = table.c[pk[0]]
+    statement = _stored_rows_statement(table_name)
     wanted = sorted({k[0] for k in keys})
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     for start in range(0, len(wanted), READ_CHUNK):
         chunk = wanted[start : start + READ_CHUNK]
-        for row in conn.execute(select(table).where(by.in_(chunk))).mappings():
+        for row in conn.execute(statement, {"keys": chunk}).mappings():
             found[tuple(row[k] for k in pk)] = dict(row)
     return found
+
+
+@lru_cache(maxsize=16)
+def _stored_rows_statement(table_name: str) -> Any:
+    """``SELECT * ... WHERE key IN (...)`` built once per table with an expanding
+    parameter: building it with the keys as literals coerced each of them, every batch
+    (profiled: ~0.4 s of SQLAlchemy per 60,000 turns)."""
+    table = TABLES[table_name]
+    by = table.c[next(iter(table.primary_key.columns)).name]
+    return select(table).where(by.in_(bindparam("keys", expanding=True)))
 
 
 def update_rows(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
