@@ -11,6 +11,11 @@ sqlite3 loop). Each import runs as ``empathos ingest`` would (validation on, def
 workers and batch size), without and with language detection, at 1x and 4x the size:
 the 4x row's peak RSS against the 1x row's shows whether memory stays flat.
 
+The ``Empathos schema (floor)`` row is the baseline's loop into Empathos' own tables
+(their indexes, the turns' foreign key): storage alone, the ceiling of any import into
+this schema. ``CPU us/turn`` is the process's CPU time (its workers' included), PostgreSQL
+server time not included: on a loaded machine it moves less than the wall-clock rate.
+
 The generated texts are 8 phrases with a reference number each; detection remembers
 texts by their digit-free key (``listen/language.py``), so there they cost one model
 call per phrase. The ``distinct texts`` row is the worst case for that cache: every
@@ -76,6 +81,21 @@ def make_file(
             handle.write(json.dumps(rec) + "\n")
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the import's workers)."""
+    usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    return sum(u.ru_utime + u.ru_stime for u in usage)
+
+
+_CPU_AT_START = [0.0]
+
+
+def _start() -> float:
+    """The timed part begins (after imports and schema creation): wall clock and CPU."""
+    _CPU_AT_START[0] = _cpu()
+    return time.perf_counter()
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one import in this (fresh) process and print its figures as JSON."""
     if args.mode == "baseline":
@@ -90,7 +110,7 @@ def child(args: argparse.Namespace) -> None:
             "CREATE TABLE t (iid TEXT, seq INT, speaker TEXT, text TEXT, ts TEXT, PRIMARY KEY "
             "(iid, seq))"
         )
-        start, rows, n = time.perf_counter(), [], 0
+        start, rows, n = _start(), [], 0
         with open(args.file, "rb") as handle:
             for line in handle:
                 rec = orjson.loads(line)
@@ -107,20 +127,68 @@ def child(args: argparse.Namespace) -> None:
         db.commit()
         n += len(rows)
         seconds = time.perf_counter() - start
+    elif args.mode == "floor":
+        seconds, n = _storage_floor(args.url, args.file)
     else:
         from empathos.listen import ingest_file
         from empathos.store import init_db, make_engine
 
         engine = make_engine(args.url)
         init_db(engine)
-        start = time.perf_counter()
+        start = _start()
         report = ingest_file(
             args.file, engine, detect_language=args.mode == "lang", rejects_path=os.devnull
         )
         seconds = time.perf_counter() - start
         n = report.turns_stored
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"turns": n, "seconds": seconds, "peak_rss_mb": peak_mb}))
+    cpu_s = _cpu() - _CPU_AT_START[0]
+    print(json.dumps({"turns": n, "seconds": seconds, "peak_rss_mb": peak_mb, "cpu_s": cpu_s}))
+
+
+def _storage_floor(url: str, file: str) -> tuple[float, int]:
+    """The same sqlite3 loop as the baseline, but into Empathos' own ``interactions`` and
+    ``turns`` tables (made by ``init_db``: their indexes, the turns' foreign key, the
+    conflict clauses): what storing alone costs in this schema, with no parsing,
+    validation or detection. The import cannot be faster than this row."""
+    import sqlite3
+
+    import orjson
+
+    from empathos.store import init_db, make_engine
+
+    init_db(make_engine(f"sqlite:///{url}"))
+    db = sqlite3.connect(url)
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+        db.execute(f"PRAGMA {pragma}")
+    interactions = (
+        "INSERT INTO interactions (interaction_id, customer_id, channel, source, attributes) "
+        "VALUES (?,?,?,'imported','{}') ON CONFLICT DO NOTHING"
+    )
+    turns = (
+        "INSERT INTO turns (interaction_id, seq, speaker, text, ts) VALUES (?,?,?,?,?) "
+        "ON CONFLICT DO NOTHING"
+    )
+    start, records, rows, n = _start(), [], [], 0
+    with open(file, "rb") as handle:
+        for line in handle:
+            rec = orjson.loads(line)
+            records.append((rec["interaction_id"], rec["customer_id"], rec["channel"]))
+            rows.extend(
+                (rec["interaction_id"], k, t["speaker"], t["text"], t["ts"])
+                for k, t in enumerate(rec["turns"])
+            )
+            if len(rows) >= 30_000:
+                db.executemany(interactions, records)
+                db.executemany(turns, rows)
+                db.commit()
+                n += len(rows)
+                records, rows = [], []
+    db.executemany(interactions, records)
+    db.executemany(turns, rows)
+    db.commit()
+    n += len(rows)
+    return time.perf_counter() - start, n
 
 
 def run_child(mode: str, url: str, file: Path) -> dict:
@@ -168,7 +236,7 @@ def main() -> None:
         ),
     )
     parser.add_argument("--no-pg", action="store_true")
-    parser.add_argument("--child", choices=["baseline", "nolang", "lang"])
+    parser.add_argument("--child", choices=["baseline", "floor", "nolang", "lang"])
     parser.add_argument("--url")
     parser.add_argument("--file")
     args = parser.parse_args()
@@ -199,6 +267,11 @@ def main() -> None:
         for size in SIZES:
             base[size] = run_child("baseline", sqlite(), files[size])
             rows.append({"target": "sqlite3 executemany (baseline)", "size": size, **base[size]})
+        for size in SIZES:
+            r = run_child("floor", sqlite(), files[size])
+            rows.append(
+                {"target": "sqlite3 executemany, Empathos schema (floor)", "size": size, **r}
+            )
         for mode in ("nolang", "lang"):
             for size in SIZES:
                 r = run_child(mode, f"sqlite:///{sqlite()}", files[size])
@@ -226,13 +299,16 @@ def main() -> None:
                     )
     for r in rows:
         r["ratio_to_baseline"] = r["turns_per_s"] / base[r["size"]]["turns_per_s"]
+        r["cpu_us_per_turn"] = r["cpu_s"] / r["turns"] * 1e6
     print(
-        f"{'target':<52} {'size':>4} {'turns':>9} {'turns/s':>10} {'x baseline':>10} {'peak MB':>8}"
+        f"{'target':<52} {'size':>4} {'turns':>9} {'turns/s':>10} {'x baseline':>10} "
+        f"{'CPU us/turn':>11} {'peak MB':>8}"
     )
     for r in rows:
         print(
             f"{r['target']:<52} {r['size']:>4} {r['turns']:>9,} {r['turns_per_s']:>10,.0f} "
-            f"{r['ratio_to_baseline']:>10.2f} {r['peak_rss_mb']:>8.0f}"
+            f"{r['ratio_to_baseline']:>10.2f} {r['cpu_us_per_turn']:>11.1f} "
+            f"{r['peak_rss_mb']:>8.0f}"
         )
     flat = {}
     for r in rows:

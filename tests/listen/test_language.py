@@ -94,3 +94,16 @@ def test_detections_are_remembered_by_a_digit_free_key_and_the_memory_is_bounded
     for k in range(language.CACHE_SIZE + 10):  # distinct keys: k spelled in letters
         detect("ticket " + "".join(chr(97 + int(d)) for d in str(k)) + " is open")
     assert 0 < len(language._cache) < language.CACHE_SIZE  # it was full, and was cleared
+
+
+def test_a_batch_gets_what_each_text_gets_alone() -> None:
+    """``detect_many`` (the import's batched path) answers exactly what ``detect`` answers
+    for each text, repeats, blanks and digits-only keys included."""
+    from empathos.listen import language
+
+    texts = [*MESSAGES.values(), "", "   ", "12345", "Hola!", "ok", *MESSAGES.values()]
+    texts += [f"Mi pedido {k} no ha llegado" for k in range(5)]
+    language._cache.clear()
+    batched = language.detect_many(texts)
+    language._cache.clear()
+    assert batched == [detect(t) for t in texts]

@@ -5,6 +5,7 @@ ones, each once."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -160,3 +161,29 @@ def test_a_lone_surrogate_is_rejected_by_line_and_the_rest_stored(tmp_path: Path
     with engine.connect() as conn:
         assert count_rows(conn, "interactions") == 1
     engine.dispose()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.tuples(
+            st.datetimes(timezones=st.sampled_from([None, UTC, timezone(timedelta(hours=-5))])),
+            st.sampled_from(["T", " "]),
+        ).map(lambda p: p[0].isoformat(p[1])),
+        st.text(alphabet="0123456789-:T .Z+", max_size=30),
+        st.text(max_size=12),
+        st.integers(),
+    )
+)
+def test_the_inline_stamp_path_agrees_with_parse_ts(value) -> None:
+    """``plain_ts`` (the inline common case) gives ``parse_ts``'s value whenever it gives
+    one; everything else it declines, and ``parse_ts`` decides as before."""
+    from empathos.listen.parse import Limits, parse_ts, plain_ts, using_limits
+
+    with using_limits(Limits(min_year=1990, max_year=2100)):
+        fast = plain_ts(value)
+        try:
+            slow = parse_ts(value, "ts")
+        except RecordError:
+            slow = None
+        assert fast is None or fast == slow

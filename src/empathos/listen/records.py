@@ -12,6 +12,8 @@ from typing import Any
 
 from empathos.listen.errors import RecordError
 from empathos.listen.parse import (
+    CHANNELS,
+    DEFAULT_SOURCE,
     INT64_MAX,
     OUTCOME_KINDS,
     SPEAKERS,
@@ -27,6 +29,7 @@ from empathos.listen.parse import (
     opt_str,
     opt_ts,
     parse_ts,
+    plain_ts,
     required,
     source_of,
     storable_text,
@@ -43,7 +46,15 @@ def interaction_record(rec: Mapping[str, Any]) -> Rows:
     raw_turns = required(rec, "turns")
     if not isinstance(raw_turns, list) or not raw_turns:
         raise RecordError("turns", "must be a non-empty list")
-    turns = [_nested_turn(interaction_id, i, t) for i, t in enumerate(raw_turns)]
+    turns = []
+    for position, raw in enumerate(raw_turns):
+        if type(raw) is not dict:
+            turns.append(_nested_turn(interaction_id, position, raw))
+            continue
+        try:
+            turns.append(turn_row(raw, interaction_id, default_seq=position))
+        except RecordError as exc:
+            raise RecordError(f"turns[{position}].{exc.field}", exc.message) from None
     seqs = [t["seq"] for t in turns]
     if len(set(seqs)) != len(seqs):
         raise RecordError("turns", "has two turns with the same seq")
@@ -91,6 +102,8 @@ def turn_row(
     else:
         text = text_of(required(rec, "text"), "text")
     ts = rec.get("ts")
+    if ts is not None:
+        ts = plain_ts(ts) or opt_ts(rec, "ts")
     author_id = rec.get("author_id")
     language = rec.get("language")
     return {
@@ -98,7 +111,7 @@ def turn_row(
         "seq": seq,
         "speaker": speaker,
         "text": text,
-        "ts": None if ts is None else opt_ts(rec, "ts"),
+        "ts": ts,
         "author_id": None if author_id is None else opt_id(rec, "author_id"),
         "language": None if language is None else opt_str(rec, "language", 16),
         "language_score": None,
@@ -108,23 +121,29 @@ def turn_row(
 def _interaction_row(
     rec: Mapping[str, Any], interaction_id: str, default_channel: str | None
 ) -> dict[str, Any]:
+    """A field the record leaves out (``None``) is decided inline, as in :func:`turn_row`;
+    any other value takes its check, so the row and the rejects are the same as before."""
     channel = rec.get("channel")
-    if is_blank(channel):
-        if default_channel is None:
-            raise RecordError("channel", "is required")
-        channel = default_channel
+    if type(channel) is not str or channel not in CHANNELS:
+        if is_blank(channel):
+            if default_channel is None:
+                raise RecordError("channel", "is required")
+            channel = default_channel
+        channel = channel_of(channel)
+    get = rec.get
+    attributes = get("attributes")
     return {
         "interaction_id": interaction_id,
-        "customer_id": opt_id(rec, "customer_id"),
-        "channel": channel_of(channel),
-        "started_at": opt_ts(rec, "started_at"),
-        "ended_at": opt_ts(rec, "ended_at"),
-        "employee_id": opt_id(rec, "employee_id"),
-        "queue": opt_str(rec, "queue", 64),
-        "need": opt_str(rec, "need", 64),
-        "company": opt_str(rec, "company", 128),
-        "source": source_of(rec),
-        "attributes": as_mapping(rec.get("attributes"), "attributes"),
+        "customer_id": None if get("customer_id") is None else opt_id(rec, "customer_id"),
+        "channel": channel,
+        "started_at": None if get("started_at") is None else opt_ts(rec, "started_at"),
+        "ended_at": None if get("ended_at") is None else opt_ts(rec, "ended_at"),
+        "employee_id": None if get("employee_id") is None else opt_id(rec, "employee_id"),
+        "queue": None if get("queue") is None else opt_str(rec, "queue", 64),
+        "need": None if get("need") is None else opt_str(rec, "need", 64),
+        "company": None if get("company") is None else opt_str(rec, "company", 128),
+        "source": DEFAULT_SOURCE if get("source") is None else source_of(rec),
+        "attributes": {} if attributes is None else as_mapping(attributes, "attributes"),
     }
 
 

@@ -112,9 +112,10 @@ def upsert(
 ) -> None:
     """Store ``rows`` in ``table_name`` idempotently (see the module docstring).
 
-    ``fresh``: the caller found none of these keys stored, in this transaction (the
-    import's conflict check). On PostgreSQL the rows are then COPYed straight into the
-    table inside a savepoint, skipping the staging table and its ``INSERT ... SELECT``;
+    ``fresh``: the caller found none of these keys stored, in this transaction, and no
+    key twice among ``rows`` (the import's conflict check), so no row is deduplicated.
+    On PostgreSQL the rows are then COPYed straight into the table inside a savepoint,
+    skipping the staging table and its ``INSERT ... SELECT``;
     should a concurrent writer have stored one of the keys meanwhile, the savepoint is
     rolled back and the rows take the usual conflict-safe path."""
     if not rows:
@@ -123,7 +124,7 @@ def upsert(
     keys = [c.name for c in table.primary_key.columns]
     if table_name in STATE:  # the newest state of each key wins, as in the conflict rule
         rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
-    else:
+    elif not fresh:
         rows = _dedupe(rows, keys, fill=table_name == "interactions")
     rows = sorted(rows, key=itemgetter(*keys))
     if conn.dialect.name == "postgresql" and len(rows) >= COPY_THRESHOLD:
@@ -162,6 +163,28 @@ def _copy_upsert(conn: Connection, table_name: str, rows: Sequence[dict[str, Any
         cursor.close()
 
 
+#: Server types whose binary COPY form psycopg writes from the values the converters make
+#: (str, int, float, bool, naive datetime, JSON wrapped by SQLAlchemy's processor).
+_BINARY_SAFE = frozenset(
+    {"varchar", "text", "int8", "int4", "int2", "float8", "float4", "bool", "timestamp", "json"}
+)
+
+
+def _column_types(cursor: Any, target: str, names: list[str]) -> list[int] | None:
+    """The server's type OIDs of ``target``'s columns ``names``, in order, if every one is
+    among :data:`_BINARY_SAFE`; else None (the rows then go as text COPY)."""
+    cursor.execute(
+        "SELECT a.attname, a.atttypid::int, t.typname FROM pg_attribute a "
+        "JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+        (target,),
+    )
+    found = {name: (oid, typname) for name, oid, typname in cursor.fetchall()}
+    if any(found.get(n, (0, ""))[1] not in _BINARY_SAFE for n in names):
+        return None
+    return [found[n][0] for n in names]
+
+
 def _copy_rows(
     cursor: Any,
     target: str,
@@ -169,10 +192,27 @@ def _copy_rows(
     processors: list[Any],
     rows: Sequence[dict[str, Any]],
 ) -> None:
-    with cursor.copy(f"COPY {target} ({', '.join(names)}) FROM STDIN") as copy:
-        pairs = list(zip(names, processors, strict=True))
+    """COPY ``rows`` into ``target``: in PostgreSQL's binary format when every column's
+    type allows it (measured here: 2.8 vs 4.8 us a turn row for text COPY, the server
+    parsing no text), the values picked in C and only processed columns converted."""
+    types = _column_types(cursor, target, names)
+    binary = " (FORMAT BINARY)" if types is not None else ""
+    get = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    processed = [(i, p) for i, p in enumerate(processors) if p is not None]
+    with cursor.copy(f"COPY {target} ({', '.join(names)}) FROM STDIN{binary}") as copy:
+        if types is not None:
+            copy.set_types(types)
+        write = copy.write_row
         for row in rows:
-            copy.write_row([p(row.get(n)) if p else row.get(n) for n, p in pairs])
+            try:
+                values = get(row)
+            except KeyError:
+                values = tuple(row.get(n) for n in names)
+            if processed:
+                values = list(values)
+                for i, process in processed:
+                    values[i] = process(values[i])
+            write(values)
 
 
 def _copy_fresh(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> bool:
@@ -353,14 +393,24 @@ def stored_rows(
     """
     table = TABLES[table_name]
     pk = [c.name for c in table.primary_key.columns]
-    by = table.c[pk[0]]
+    statement = _stored_rows_statement(table_name)
     wanted = sorted({k[0] for k in keys})
     found: dict[tuple[Any, ...], dict[str, Any]] = {}
     for start in range(0, len(wanted), READ_CHUNK):
         chunk = wanted[start : start + READ_CHUNK]
-        for row in conn.execute(select(table).where(by.in_(chunk))).mappings():
+        for row in conn.execute(statement, {"keys": chunk}).mappings():
             found[tuple(row[k] for k in pk)] = dict(row)
     return found
+
+
+@lru_cache(maxsize=16)
+def _stored_rows_statement(table_name: str) -> Any:
+    """``SELECT * ... WHERE key IN (...)`` built once per table with an expanding
+    parameter: building it with the keys as literals coerced each of them, every batch
+    (profiled: ~0.4 s of SQLAlchemy per 60,000 turns)."""
+    table = TABLES[table_name]
+    by = table.c[next(iter(table.primary_key.columns)).name]
+    return select(table).where(by.in_(bindparam("keys", expanding=True)))
 
 
 def update_rows(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]]) -> None:
