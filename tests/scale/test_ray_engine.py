@@ -79,7 +79,7 @@ def ray_mapper(ray_cluster: str) -> Iterator[BatchMapper]:
 
 
 def _sample(root: Path, name: str) -> Engine:
-    """A simulated company (300 customers, 30 days: churn outcomes and purchases, so the
+    """A simulated company (200 customers, 30 days: churn outcomes and purchases, so the
     churn and CLV models are fitted) plus the real Kaggle TWCS sample."""
     from empathos.listen import ingest_file
     from empathos.simulate import run_simulation
@@ -88,7 +88,7 @@ def _sample(root: Path, name: str) -> Engine:
     init_db(engine)
     sim = root / "sim"
     if not sim.exists():
-        run_simulation(simulated_config(300, 30, seed=5), sim, progress=False)
+        run_simulation(simulated_config(200, 30, seed=5), sim, progress=False)
     order = ["customers", "employees", "pods", "interactions", "turns", "outcomes"]
     files = sorted(sim.glob("*.jsonl"), key=lambda p: order.index(p.stem) if p.stem in order else 9)
     for f in files:
@@ -150,16 +150,16 @@ def test_analyze_on_ray_matches_the_local_engine(analyzed: tuple) -> None:
 def test_predict_on_ray_matches_the_local_engine(
     analyzed: tuple, ray_mapper: BatchMapper, tmp_path: Path
 ) -> None:
-    """Every customer and employee score, partitioned 64 customers a partition (so both
+    """Every customer and employee score, partitioned 32 customers a partition (so both
     actors score several); the fitted models reach the workers inside the mapped function."""
     local = _copy(analyzed[0], tmp_path / "local.db")
     remote = _copy(analyzed[0], tmp_path / "ray.db")
-    opts = {"progress": False, "effects_boot": 20, "partition_size": 64}
+    opts = {"progress": False, "effects_boot": 20, "partition_size": 32}
     opts["clv_config"] = CLVConfig(pytensor_mode="FAST_COMPILE")  # same fit, less compiling
     a = predict(local, **opts)
     b = predict(remote, mapper=ray_mapper, **opts)
     assert a.churn_basis == "fitted" and a.clv_bases.get("fitted", 0) > 50, (a.churn_basis, a.notes)
-    assert a.customers_scored > 4 * 64 and a.employees_scored > 0
+    assert a.customers_scored > 4 * 32 and a.employees_scored > 0
     assert a.sources.get("imported", 0) > 0  # the real sample's customers are scored too
     assert (a.total_clv, a.total_value_at_risk, a.avoidable) == (
         b.total_clv,
