@@ -40,7 +40,9 @@ WorkersOption = Annotated[
     int | None,
     typer.Option(
         "--workers",
-        help="Workers (default: every core for local, 2 for ray; 1 with local: in process).",
+        help="With local, N worker processes (1: in process; default: analyze takes every "
+        "core when the run is big enough, predict runs in process); with ray, N actors "
+        "(default 2).",
     ),
 ]
 
