@@ -53,7 +53,8 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     address = f"127.0.0.1:{port}"
     tmp = str(tmp_path_factory.mktemp("ray"))
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    # token auth off: a stray ~/.ray/auth_token would fail the worker node (InvalidAuthToken)
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
     common = ["--num-cpus", "1", "--disable-usage-stats"]
     head = [RAY, "start", "--head", "--port", str(port), "--node-ip-address", "127.0.0.1"]
     head += ["--include-dashboard=false", "--temp-dir", tmp, *common]
