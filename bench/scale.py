@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -22,6 +23,8 @@ from empathos.store import init_db, make_engine
 from empathos.understand.pipeline import analyze
 from empathos.understand.train_data import shared_data_dir
 
+# no token file: a stray ~/.ray/auth_token breaks a later `ray start --address` (tests/scale)
+os.environ.setdefault("RAY_AUTH_MODE", "disabled")
 RESULTS = Path(__file__).parent / "results" / "scale.json"
 
 

@@ -13,6 +13,8 @@ from rich.console import Console
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from empathos.understand.pipeline.mapper import BatchMapper
+
 console = Console()  # results
 err_console = Console(stderr=True)  # progress and errors
 
@@ -22,6 +24,41 @@ DbOption = Annotated[
         "--db", help="Database URL (default: EMPATHOS_DATABASE_URL or sqlite:///empathos.db)."
     ),
 ]
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Engine running the work (empathos.engines plug-in): 'local' (this machine) or "
+        "'ray' (a Ray cluster; the dashboard summary's sums too), docs/scale.md.",
+    ),
+]
+RayAddressOption = Annotated[
+    str, typer.Option("--ray-address", help="Ray cluster address for --engine ray.")
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="With local, N worker processes (1: in process; default: analyze takes every "
+        "core when the run is big enough, predict runs in process); with ray, N actors "
+        "(default 2).",
+    ),
+]
+
+
+def engine_mapper(name: str, ray_address: str, workers: int | None) -> BatchMapper | None:
+    """The mapper of the engine plug-in ``name`` (``None``: ``local`` without ``--workers``,
+    the library's own default); an unknown engine ends the command naming the known ones."""
+    from empathos import plugins
+
+    try:
+        eng_cls = plugins.load("engines", name)
+    except plugins.UnknownPluginError as exc:
+        fail(str(exc))
+    if name == "ray":
+        return eng_cls(ray_address).mapper(workers or 2)
+    return None if name == "local" and workers is None else eng_cls().mapper(workers)
 
 
 def open_store(db: str | None) -> Engine:
@@ -90,9 +127,13 @@ def progress(resume: str | None = None, terminal_bar: bool = True) -> AbstractCo
     return display(err_console, resume=resume or CONTINUE, terminal_bar=terminal_bar)
 
 
-def refresh_dashboard(engine: Engine) -> None:
+def refresh_dashboard(
+    engine: Engine, engine_name: str = "local", mapper: BatchMapper | None = None
+) -> None:
     """Rebuild the dashboard's summary now, so its first page load after a run is fast
-    (seconds here instead of on the first request; 47 s at 1M contacts, docs/dashboard.md)."""
+    (seconds here instead of on the first request; 47 s at 1M contacts, docs/dashboard.md).
+    On the ``local`` engine the database computes it (one ``INSERT … SELECT``, the fastest
+    on one machine); on another engine its sums run through that engine's ``mapper``."""
     from empathos.web.aggregates import refresh_aggregates
 
-    refresh_aggregates(engine)
+    refresh_aggregates(engine, mapper=None if engine_name == "local" else mapper)

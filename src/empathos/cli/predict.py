@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store, progress, refresh_dashboard
+from empathos.cli._util import (
+    DbOption,
+    EngineOption,
+    RayAddressOption,
+    WorkersOption,
+    console,
+    engine_mapper,
+    fail,
+    open_store,
+    progress,
+    refresh_dashboard,
+)
 
 
 @app.command("predict")
@@ -21,12 +32,16 @@ def predict_cmd(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    engine_name: EngineOption = "local",
+    ray_address: RayAddressOption = "auto",
+    workers: WorkersOption = None,
     db: DbOption = None,
 ) -> None:
     """Score every customer (churn risk, CLV, value at risk, drivers) and employee
     (attrition risk, ELV) as of a date and store the scores with their model versions;
     print a summary, the data sources and the remembered-score effect table (effect sizes
-    with confidence intervals). See docs/predict.md."""
+    with confidence intervals). The per-customer scoring runs partition by partition on the
+    chosen engine (docs/scale.md). See docs/predict.md."""
     from datetime import datetime
 
     from empathos.predict.basis import basis_of, known, worst
@@ -34,14 +49,19 @@ def predict_cmd(
 
     when = datetime.fromisoformat(as_of) if as_of else None
     engine = open_store(db)
-    # Its steps are logged as they start (predict's own lines); Ctrl-C says what was kept.
-    with progress("this run's scores are stored only at its end; re-run predict"):
-        try:
-            report = predict(engine, as_of=when, progress=not as_json)
-        except ValueError as exc:
-            fail(str(exc))
-    with progress():
-        refresh_dashboard(engine)
+    mapper = engine_mapper(engine_name, ray_address, workers)
+    try:
+        # Its steps are logged as they start (predict's own lines); Ctrl-C says what was kept.
+        with progress("this run's scores are stored only at its end; re-run predict"):
+            try:
+                report = predict(engine, as_of=when, progress=not as_json, mapper=mapper)
+            except ValueError as exc:
+                fail(str(exc))
+        with progress():
+            refresh_dashboard(engine, engine_name, mapper)
+    finally:
+        if mapper is not None:
+            mapper.close()
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2, default=str))
         return

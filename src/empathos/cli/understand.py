@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from empathos.cli._app import app
-from empathos.cli._util import DbOption, console, fail, open_store, progress, refresh_dashboard
+from empathos.cli._util import (
+    DbOption,
+    EngineOption,
+    RayAddressOption,
+    WorkersOption,
+    console,
+    engine_mapper,
+    fail,
+    open_store,
+    progress,
+    refresh_dashboard,
+)
 
 
 @app.command()
@@ -45,25 +56,9 @@ def analyze(
     batch_size: Annotated[
         int, typer.Option(help="Turns per model call and per transaction.")
     ] = 512,
-    engine_name: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="Engine running the model calls (empathos.engines plug-in): 'local' "
-            "(worker processes on this machine) or 'ray' (a Ray cluster, docs/scale.md).",
-        ),
-    ] = "local",
-    ray_address: Annotated[
-        str, typer.Option("--ray-address", help="Ray cluster address for --engine ray.")
-    ] = "auto",
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers",
-            help="Workers for the model calls (default: every core for local, 2 for ray; "
-            "1 with local: in process).",
-        ),
-    ] = None,
+    engine_name: EngineOption = "local",
+    ray_address: RayAddressOption = "auto",
+    workers: WorkersOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
@@ -74,18 +69,9 @@ def analyze(
     from empathos.understand.pipeline import analyze as run_analyze
     from empathos.understand.protocols import UnknownModelError
 
-    from empathos import plugins
-
-    try:
-        eng_cls = plugins.load("engines", engine_name)
-    except plugins.UnknownPluginError as exc:
-        fail(str(exc))
     # local without --workers: analyze's default (every core when the run is big enough
     # to repay starting the workers, else in process)
-    if engine_name == "ray":
-        mapper = eng_cls(ray_address).mapper(workers or 2)
-    else:
-        mapper = None if engine_name == "local" and workers is None else eng_cls().mapper(workers)
+    mapper = engine_mapper(engine_name, ray_address, workers)
     engine = open_store(db)
     with progress() as display:
         try:
@@ -98,12 +84,12 @@ def analyze(
                 display=display,
                 mapper=mapper,
             )
+            refresh_dashboard(engine, engine_name, mapper)
         except UnknownModelError as exc:
             fail(str(exc.args[0]) if exc.args else str(exc))
         finally:
             if mapper is not None:
                 mapper.close()
-        refresh_dashboard(engine)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -25,6 +25,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,14 @@ from empathos.predict import attrition as attr
 from empathos.predict import churn as ch
 from empathos.predict import effects as eff
 from empathos.predict import features as feat
-from empathos.predict.value_at_risk import AvoidableChurnConfig, avoidable_churn, value_at_risk
+from empathos.predict.scoring import (
+    PARTITION_CUSTOMERS,
+    ScoredPartition,
+    ScoringModels,
+    partitions,
+    score_partition,
+)
+from empathos.predict.value_at_risk import AvoidableChurnConfig, avoidable_churn
 from empathos.store.queries import current_prediction_run
 from empathos.store.schema import (
     customer_scores,
@@ -45,6 +53,7 @@ from empathos.store.schema import (
     outcomes,
     transactions,
 )
+from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
 
 __all__ = ["PredictReport", "predict", "store_scores", "top_risk"]
 
@@ -107,15 +116,17 @@ def _default_as_of(engine: Engine) -> datetime | None:
 
 
 def _clv(
-    engine: Engine, as_of: datetime, ids: pd.Index, clv_config: Any | None
-) -> tuple[pd.Series, pd.Series, str, str]:
-    """CLV per customer (BG/NBD + Gamma-Gamma), its basis per customer and why.
+    engine: Engine, as_of: datetime, clv_config: Any | None
+) -> tuple[Any | None, pd.DataFrame | None, float, str, str]:
+    """The CLV model (BG/NBD + Gamma-Gamma) fitted on the purchases up to ``as_of``, the
+    purchase summary it scores from, the new-customer CLV, its name and why not.
 
-    ``fitted``: scored by the model fitted on the purchases up to ``as_of``. A customer
-    with no purchase yet is outside BG/NBD (it starts at the first purchase): they get
-    the model's expectation for a *new* customer over the horizon × the population mean
-    spend, basis ``fallback``. Without enough purchases to fit (none imported, fewer than
-    20 buyers, a failed fit) every CLV is NaN with basis ``unknown`` and the reason.
+    Scored per customer by :func:`empathos.predict.scoring.score_partition`: ``fitted``
+    for a customer in the summary; a customer with no purchase yet is outside BG/NBD (it
+    starts at the first purchase): they get the model's expectation for a *new* customer
+    over the horizon × the population mean spend, basis ``fallback``. Without enough
+    purchases to fit (none imported, fewer than 20 buyers, a failed fit) the model is
+    ``None``: every CLV is NaN with basis ``unknown`` and the reason.
     """
     from empathos.predict import clv
 
@@ -127,15 +138,14 @@ def _clv(
         )
         tx = pd.DataFrame(res.fetchall(), columns=["customer_id", "ts", "amount"])
         n_all = conn.execute(select(func.count()).select_from(transactions)).scalar_one()
-    basis = pd.Series("unknown", index=ids, dtype=object)
-    unknown = pd.Series(np.nan, index=ids)
     if n_all == 0:
-        return unknown, basis, "", "no transactions imported: CLV unknown"
+        return None, None, np.nan, "", "no transactions imported: CLV unknown"
     buyers = tx["customer_id"].nunique()
     if buyers < 20:
         return (
-            unknown,
-            basis,
+            None,
+            None,
+            np.nan,
             "",
             f"only {buyers} customers bought by {as_of:%Y-%m-%d} (BG/NBD needs 20): CLV unknown",
         )
@@ -144,15 +154,24 @@ def _clv(
     try:
         fitted = clv.fit_clv(summary, cfg)
     except Exception as exc:  # noqa: BLE001 - an optimiser failure must not stop churn scores
-        return unknown, basis, "", f"CLV fit failed ({exc}): CLV unknown"
-    scored = clv.score_customers(fitted, summary).set_index("customer_id")["clv"]
+        return None, None, np.nan, "", f"CLV fit failed ({exc}): CLV unknown"
     prior = float(
         clv.expected_purchases_new_customer(fitted.bgnbd, cfg.horizon) * fitted.mean_spend()
     )
-    out = scored.reindex(ids)
-    basis[out.notna()] = "fitted"
-    basis[out.isna()] = "fallback"
-    return out.fillna(prior), basis, fitted.model_name, ""
+    return fitted, summary, prior, fitted.model_name, ""
+
+
+def _score(
+    models: ScoringModels,
+    X: pd.DataFrame,
+    summary: pd.DataFrame | None,
+    mapper: BatchMapper | None,
+    partition_size: int,
+) -> list[ScoredPartition]:
+    """Every customer of ``X`` scored, partition by partition, through ``mapper`` (in
+    process without one); the parts come back in ``X``'s order."""
+    run = mapper or SerialMapper()
+    return list(run.map(partial(score_partition, models), partitions(X, summary, partition_size)))
 
 
 CLV_FALLBACK_NOTE = (
@@ -175,9 +194,16 @@ def predict(
     attrition_config: attr.AttritionConfig | None = None,
     avoidable_config: AvoidableChurnConfig | None = None,
     effects_boot: int = 200,
+    mapper: BatchMapper | None = None,
+    partition_size: int = PARTITION_CUSTOMERS,
 ) -> PredictReport:
     """Compute and store churn risk, CLV, value at risk and employee scores as of a date
-    (default: the latest contact or purchase in the store)."""
+    (default: the latest contact or purchase in the store).
+
+    The per-customer scoring runs partition by partition (``partition_size`` customers)
+    through ``mapper`` — in process without one, or an engine's (``local`` processes,
+    ``ray``: docs/scale.md); the fits, the employees and the writes stay in this process,
+    and every engine stores the same rows."""
     t0 = time.perf_counter()
     say = (lambda m: __import__("sys").stderr.write(m + "\n")) if progress else (lambda m: None)
     as_of = as_of or _default_as_of(engine)
@@ -222,28 +248,35 @@ def predict(
                 "the churn model)"
             )
         report.notes.append(report.churn_note)
-    if model is not None and len(X):
-        p = model.predict_proba(X)
-        contrib = model.contributions(X)
-        drivers = model.drivers(X, top=5)
-    else:
-        rate = report.n_train_positive / report.n_train if report.n_train else np.nan
-        p = np.full(len(X), rate if report.churn_basis == "prior" else np.nan)
-        contrib = None
-        drivers = {str(c): [] for c in X.index}
+    rate = report.n_train_positive / report.n_train if report.n_train else np.nan
 
     # 2-3. CLV and value at risk
     say("predict: CLV")
-    clv_values, clv_basis, report.clv_model, report.clv_note = _clv(
-        engine, as_of, X.index, clv_config
+    fitted_clv, summary, clv_prior, report.clv_model, report.clv_note = _clv(
+        engine, as_of, clv_config
     )
     if report.clv_note:
         report.notes.append(report.clv_note)
-    clv_arr = clv_values.to_numpy(float)
+    say("predict: scoring customers")
+    models = ScoringModels(
+        churn=model,
+        p_prior=rate if model is None and report.churn_basis == "prior" else np.nan,
+        clv=fitted_clv,
+        clv_prior=clv_prior,
+    )
+    parts = _score(models, X, summary, mapper, partition_size)
+    p = np.concatenate([pt.p for pt in parts]) if parts else np.zeros(0)
+    clv_arr = np.concatenate([pt.clv for pt in parts]) if parts else np.zeros(0)
+    var = np.concatenate([pt.var for pt in parts]) if parts else np.zeros(0)
+    bias = None if model is None or not parts else np.concatenate([pt.bias for pt in parts])
+    drivers = {c: d for pt in parts for c, d in pt.drivers.items()}
+    if fitted_clv is None:
+        clv_basis = pd.Series("unknown", index=X.index, dtype=object)
+    else:
+        fit = np.concatenate([pt.clv_fitted for pt in parts]) if parts else np.zeros(0, bool)
+        clv_basis = pd.Series(np.where(fit, "fitted", "fallback"), index=X.index, dtype=object)
+    clv_values = pd.Series(clv_arr, index=X.index)
     known = np.isfinite(p) & np.isfinite(clv_arr)
-    var = np.full(len(X), np.nan)
-    if known.any():
-        var[known] = value_at_risk(p[known], clv_arr[known])
     var_by = {str(c): float(v) for c, v, k in zip(X.index, var, known, strict=True) if k}
     acfg = avoidable_config or AvoidableChurnConfig()
     avoid = avoidable_churn(var_by, drivers, acfg)
@@ -290,7 +323,7 @@ def predict(
                 "value_at_risk": float(var[k]) if known[k] else None,
                 "drivers": {
                     "top": [[d.name, round(d.contribution, 6)] for d in drivers.get(cid, [])],
-                    "bias": None if contrib is None else float(contrib["bias"].iloc[k]),
+                    "bias": None if bias is None else float(bias[k]),
                     "avoidable": cid in avoidable_ids,
                     "clv_source": {"fitted": "bgnbd_gg", "fallback": "prior"}.get(cb, "none"),
                     "clv_model": report.clv_model,

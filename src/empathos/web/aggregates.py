@@ -73,6 +73,8 @@ from empathos.store.schema import (
     interactions,
 )
 from empathos.store.tables_web import web_daily, web_refresh
+from empathos.understand.pipeline.mapper import BatchMapper
+from empathos.web.daily_partitions import DAYS_PER_PARTITION, rebuild_days
 
 __all__ = [
     "DayRow",
@@ -449,7 +451,12 @@ def _last_ingest_run(conn: Connection) -> int | None:
     return None if v is None else int(v)
 
 
-def refresh_aggregates(engine: Engine, incremental: bool = False) -> RefreshReport:
+def refresh_aggregates(
+    engine: Engine,
+    incremental: bool = False,
+    mapper: BatchMapper | None = None,
+    partition_days: int = DAYS_PER_PARTITION,
+) -> RefreshReport:
     """Rebuild the dashboard's summary from the store (call after analyze / predict).
 
     In one transaction, computed by the database itself, so a page reading meanwhile sees
@@ -458,6 +465,9 @@ def refresh_aggregates(engine: Engine, incremental: bool = False) -> RefreshRepo
     since the last refresh — falling back to a full rebuild when it cannot know
     (:func:`_changed_days`); ``details["days_rebuilt"]`` lists the days it rebuilt
     (``"all"`` for a full one). Both give exactly the same table (tests compare them).
+    With ``mapper`` (an engine's: ``local`` processes, ``ray``) the sums are computed
+    ``partition_days`` days a partition through it instead of by the database
+    (:mod:`empathos.web.daily_partitions`; ``details["engine"]`` says which).
     """
     t0 = time.perf_counter()
     with engine.begin() as conn:
@@ -467,7 +477,7 @@ def refresh_aggregates(engine: Engine, incremental: bool = False) -> RefreshRepo
         if days is not None and len(days) > MAX_INCREMENTAL_DAYS:
             days = None
         q = _per_interaction(conn, model)
-        if days is not None:
+        if days is not None and mapper is None:
             start = interactions.c.started_at
             q = q.where(
                 or_(
@@ -488,7 +498,10 @@ def refresh_aggregates(engine: Engine, incremental: bool = False) -> RefreshRepo
             conn.execute(delete(web_daily))
         elif days:
             conn.execute(delete(web_daily).where(web_daily.c.day.in_(days)))
-        if days is None or days:
+        if mapper is not None:
+            todo = days if days is not None else sorted(date.fromisoformat(d) for d in census)
+            n_parts = rebuild_days(conn, q, todo, DIMENSIONS, SUM_COLUMNS, mapper, partition_days)
+        elif days is None or days:
             conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
         rows = int(conn.execute(select(func.count()).select_from(web_daily)).scalar_one())
         fp = _fingerprint(conn)
@@ -509,6 +522,8 @@ def refresh_aggregates(engine: Engine, incremental: bool = False) -> RefreshRepo
             "days": census,
             "days_rebuilt": "all" if days is None else [d.isoformat() for d in days],
         }
+        if mapper is not None:
+            details["engine"] = f"{type(mapper).__name__}: {n_parts} partitions"
         seconds = time.perf_counter() - t0
         conn.execute(delete(web_refresh).where(web_refresh.c.name == REFRESH_NAME))
         conn.execute(

@@ -11,7 +11,9 @@ are then interchangeable, and their stored results identical (a test compares th
 
 The contract a mapper meets (:class:`BatchMapper`): ``workers`` (how many batches run at
 once), ``map(fn, items)`` yielding ``fn(item)`` in the order of ``items`` — ``fn`` is a
-picklable top-level function and the items are picklable, so any engine can ship them —
+picklable top-level function (or a ``functools.partial`` of one holding what every call
+shares, e.g. ``predict``'s fitted models) and the items are picklable, so any engine can
+ship them —
 consuming ``items`` lazily with a bounded number of batches in flight (memory stays flat
 however many turns are pending), and ``close()``.
 """
