@@ -145,6 +145,10 @@ def _scope_agent(conn: HTTPConnection, p: Principal) -> None:
             raise missing
     if "contact_id" in params:
         from empathos.api.contacts import get_desk
+        from empathos.api.partition import owns
+
+        if not owns(conn.app, p.tenant):  # handed to the owner, which checks it there
+            return
 
         try:
             lead = get_desk(conn.app, p.tenant).contact(params["contact_id"]).lead.lead_id
