@@ -222,13 +222,19 @@ def free_port() -> int:
 
 
 def start_server(
-    url: str, port: int, emotion_model: str, log: Path, processes: int, data_dir: Path
+    url: str,
+    port: int,
+    emotion_model: str,
+    log: Path,
+    processes: int,
+    data_dir: Path,
+    auth: str = "on",
 ) -> subprocess.Popen:
     """``empathos serve --desk-processes N``, auth on, the per-caller rate limit off."""
     env = {
         **os.environ,
         "EMPATHOS_ENCODER_THREADS": "1",
-        "EMPATHOS_AUTH": "on",  # every request carries its tenant's key
+        "EMPATHOS_AUTH": auth,  # on: every request carries its tenant's key
         "EMPATHOS_RATE_LIMIT_PER_S": "0",  # off: a load test is one caller per tenant
         "EMPATHOS_DATA_DIR": str(data_dir),  # the desks' journals
     }
@@ -497,7 +503,13 @@ def measure(
     load_before = os.getloadavg()
     t0 = time.time()
     proc = start_server(
-        url, port, args.emotion_model, workdir / f"server-{processes}.log", processes, run
+        url,
+        port,
+        args.emotion_model,
+        workdir / f"server-{processes}.log",
+        processes,
+        run,
+        args.auth,
     )
     rows: list[dict] = []
     profile: dict | None = None
@@ -592,6 +604,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--processes", default="1,2", help="desk process counts to run, e.g. 1,2")
     ap.add_argument("--tenants", type=int, default=4)
+    ap.add_argument(
+        "--auth",
+        choices=["on", "off"],
+        default="on",
+        help="off: every request is the default tenant's (keys ignored): the cost of auth",
+    )
     ap.add_argument("--rates", default="", help="extra fixed paced rates, e.g. 200,500")
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--warmup", type=float, default=5.0)
@@ -692,8 +710,8 @@ def main() -> None:
         "data": f"simulated (empathos.simulate, seed {args.seed}+tenant): {args.tenants} "
         f"tenants, {args.customers} customers in all, {args.days} days, {args.employees} "
         f"employees in {args.pods} pods per tenant",
-        "server": "empathos serve --desk-processes N, auth on (X-API-Key per tenant, on "
-        "/health too), rate limit off (EMPATHOS_RATE_LIMIT_PER_S=0), SQLite",
+        "server": f"empathos serve --desk-processes N, auth {args.auth} (X-API-Key per "
+        "tenant, on /health too), rate limit off (EMPATHOS_RATE_LIMIT_PER_S=0), SQLite",
         "emotion_model": args.emotion_model,
         "machine": {
             "platform": platform.platform(),

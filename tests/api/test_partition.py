@@ -37,6 +37,9 @@ TEXTS = [
     "Thanks, where can I see my order A-1042?",
 ]
 CHANNELS = ["chat", "voice", "email", "chat", "social"]
+#: (tenant key, desk process named by the answer) of every answer handed back by another
+#: process (``x-empathos-desk-process``), for the test to check who served what.
+HANDED: list[tuple[str, str]] = []
 
 
 def test_owner_of_is_stable_and_spreads() -> None:
@@ -93,6 +96,8 @@ def _call(port: int, method: str, path: str, key: str, body: dict | None = None)
     )
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
+            if r.headers.get("x-empathos-desk-process") is not None:
+                HANDED.append((key, r.headers["x-empathos-desk-process"]))
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"null")
@@ -220,6 +225,7 @@ def _run(url: str, folder: Path, keys: dict, steps: list, processes: int) -> lis
         for t, method, path, body in steps:
             out.append(_decision(*_call(port, method, path, keys[t], body)))
         if processes > 1:
+            _handed_to_owner(port, keys)
             _owner_down(proc, port, keys, log)
         return out
     finally:
@@ -227,6 +233,31 @@ def _run(url: str, folder: Path, keys: dict, steps: list, processes: int) -> lis
         assert proc.returncode == 0, log.read_text()[-3000:]
         text = log.read_text()
         assert "Traceback" not in text, text[-3000:]
+
+
+def _handed_to_owner(port: int, keys: dict) -> None:
+    """Answers handed back came from their tenant's owner (both ways: each process handed
+    some), and a WebSocket reaching process 1 for acme's contact is relayed to process 0."""
+    from websockets.sync.client import connect
+
+    owner = {keys[t]: str(owner_of(t, 2)) for t in TENANTS}
+    assert HANDED and all(owner[k] == o for k, o in HANDED), HANDED
+    assert {o for _, o in HANDED} == {"0", "1"}, HANDED
+    for _ in range(60):  # new connections, until one lands on process 1 (about half do)
+        with connect(
+            f"ws://127.0.0.1:{port}/contacts/k034/stream",
+            additional_headers={"X-API-Key": keys["acme"]},
+            open_timeout=30,
+        ) as ws:
+            first = json.loads(ws.recv(timeout=30))
+            assert first["type"] == "card" and first["contact_id"] == "k034"
+            if ws.response.headers.get("x-empathos-desk-process") != "0":
+                continue  # served by the owner itself
+            ws.send(json.dumps({"speaker": "customer", "text": "Still waiting, annoyed."}))
+            event = json.loads(ws.recv(timeout=30))
+            assert event["type"] == "turn" and event["contact_id"] == "k034", event
+            return
+    raise AssertionError("no WebSocket was relayed in 60 connections")
 
 
 def _owner_down(proc: subprocess.Popen, port: int, keys: dict, log: Path) -> None:

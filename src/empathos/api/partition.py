@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 #: Set on a forwarded request: a process receiving it for a tenant it does not own answers
 #: 503 instead of forwarding again (a hand-off is one hop, never a loop).
 HOP_HEADER = b"x-empathos-desk-hop"
+#: On an answer handed back from another process: the index of the process that served it.
+PROCESS_HEADER = b"x-empathos-desk-process"
 #: Request headers not passed on (hop-by-hop, or re-set by the hand-off).
 _DROP_REQUEST = {b"connection", b"keep-alive", b"content-length", b"transfer-encoding", HOP_HEADER}
 #: Response headers not passed back (the entry process's server sets its own).
@@ -274,7 +276,11 @@ async def to_owner(request: Request) -> None:
     except OwnerDown as exc:
         raise Forwarded(down(owner, tenant, str(exc))) from None
     resp = Response(content=out, status_code=status)
-    resp.raw_headers = [h for h in headers] + [(b"content-length", str(len(out)).encode())]
+    resp.raw_headers = [
+        *headers,
+        (b"content-length", str(len(out)).encode()),
+        (PROCESS_HEADER, str(owner).encode()),
+    ]
     raise Forwarded(resp)
 
 
@@ -311,17 +317,20 @@ async def stream_to_owner(websocket: Any) -> bool:
         for k, v in websocket.scope["headers"]
         if k not in skip and k != HOP_HEADER
     ] + [(HOP_HEADER.decode(), "1")]
+    host = next(
+        (v.decode("latin-1") for k, v in websocket.scope["headers"] if k == b"host"), "localhost"
+    )
     try:
         upstream = await unix_connect(
             str(p.sockets[owner]),
-            "ws://desk" + target.decode("latin-1"),
+            f"ws://{host}" + target.decode("latin-1"),  # the client's Host (Edges checks it)
             additional_headers=headers,
         )
     except (OSError, websockets.exceptions.InvalidHandshake) as exc:
         log.error("desk process %d (owner of tenant %r) refused a stream: %s", owner, tenant, exc)
         await websocket.close(code=1013, reason=f"desk process {owner} is not answering")
         return True
-    await websocket.accept()
+    await websocket.accept(headers=[(PROCESS_HEADER, str(owner).encode())])
 
     async def down_stream() -> None:
         async for message in upstream:
