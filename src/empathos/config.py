@@ -238,6 +238,23 @@ class Settings(BaseSettings):
             "no journal (embedded use); `empathos serve` uses DATA_DIR/live-journal."
         ),
     )
+    live_store_timeout_s: float = Field(
+        default=0.03,
+        gt=0,
+        description=(
+            "The live desk's budget for a customer-record read on a cache miss; past it the "
+            "contact is routed without history (fallback, said in the decision). Raise it "
+            "on a slow or loaded store (the equivalence test of the desk processes does)."
+        ),
+    )
+    live_emotion_timeout_s: float = Field(
+        default=0.02,
+        gt=0,
+        description=(
+            "The live desk's budget for reading a turn's emotion; past it the lexicon "
+            "backend answers (fallback, said in the decision)."
+        ),
+    )
     live_shutdown_timeout_s: float = Field(
         default=10.0,
         gt=0,

@@ -197,3 +197,24 @@ def test_the_desk_writer_is_a_setting(sqlite_store, writer: str, kind: str) -> N
         assert desk.health()["writes_done"] > 0
     finally:
         desk.close(timeout=10.0)
+
+
+def test_each_tenant_desk_journals_in_its_own_folder(sqlite_store, tmp_path) -> None:
+    """A journal folder is locked by one desk: two tenants' desks in one process (or in two
+    desk processes, api/partition.py) each get a folder of their own, and the desk's
+    budgets come from the settings."""
+    from empathos.api.contacts import get_desk
+
+    settings = Settings(
+        emotion_model="lexicon", live_journal_dir=tmp_path / "journal", live_store_timeout_s=2.5
+    )
+    app = create_app(settings, engine=sqlite_store)
+    desks = [get_desk(app), get_desk(app, "acme")]
+    try:
+        folders = [d.settings.live_journal_dir for d in desks]
+        assert folders == [tmp_path / "journal", tmp_path / "journal" / "tenants" / "acme"]
+        assert all((f / "lock").exists() for f in folders)
+        assert desks[1].config.store_timeout_s == 2.5
+    finally:
+        for d in desks:
+            d.close(timeout=10.0)

@@ -15,7 +15,15 @@ import logging
 import threading
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import (
+    APIRouter,
+    Depends,
+    HTTPException,
+    Query,
+    Request,
+    WebSocket,
+    WebSocketDisconnect,
+)
 from fastapi.responses import Response
 from starlette.requests import HTTPConnection
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -26,6 +34,7 @@ from empathos.api._ids import normalised_id, optional_id
 from empathos.api._models import public_model
 from empathos.listen.errors import RecordError
 from empathos.api.edges import bounded_text
+from empathos.api.partition import stream_to_owner, to_owner
 from empathos.listen.api_text import NON_BLANK_TEXT, JsonSchema, id_schema
 from empathos.listen.parse import CHANNEL_ALIASES, CHANNELS, StorableStr, channel_of
 from empathos.store.tenants import DEFAULT_TENANT
@@ -35,6 +44,9 @@ from empathos.web.tenancy import engine_for, tenant_of
 BoundedStr = Annotated[StorableStr, AfterValidator(bounded_text)]
 
 router = APIRouter(tags=["contacts"])
+#: On every live-desk route: with several desk processes, a request for a tenant another
+#: process owns is handed to that process (api/partition.py); nothing in one process.
+OWNER = [Depends(to_owner)]
 log = logging.getLogger(__name__)
 
 
@@ -67,16 +79,33 @@ def get_desk(app: Any, tenant: str = DEFAULT_TENANT) -> Any:
             desk = app.state.live_desks.get(tenant)
             if desk is None:
                 from empathos.act.live import LiveDesk
+                from empathos.act.live.config import LiveConfig
 
+                settings = app.state.settings
                 desk = LiveDesk(
                     engine_for(app, tenant),
-                    app.state.settings,
-                    writer=app.state.settings.live_writer,
+                    _tenant_settings(settings, tenant),
+                    config=LiveConfig(
+                        store_timeout_s=settings.live_store_timeout_s,
+                        emotion_timeout_s=settings.live_emotion_timeout_s,
+                    ),
+                    writer=settings.live_writer,
                 )
                 app.state.live_desks[tenant] = desk
                 if tenant == DEFAULT_TENANT:
                     app.state.live_desk = desk
     return desk
+
+
+def _tenant_settings(settings: Any, tenant: str) -> Any:
+    """The settings of ``tenant``'s desk: its write-ahead journal in a folder of its own
+    (``<live_journal_dir>/tenants/<slug>``; the default tenant keeps the folder itself), as
+    a journal is locked by one desk — two tenants' desks, in one process or in two desk
+    processes (api/partition.py), would otherwise refuse each other's."""
+    base = settings.live_journal_dir
+    if base is None or tenant == DEFAULT_TENANT:
+        return settings
+    return settings.model_copy(update={"live_journal_dir": base / "tenants" / tenant})
 
 
 def request_desk(conn: HTTPConnection) -> Any:
@@ -269,7 +298,11 @@ async def _call(desk: Any, inline: bool, fn: Any, *args: Any) -> Any:
 
 
 @router.post(
-    "/contacts", summary="Route a new contact", response_model=DecisionOut, status_code=201
+    "/contacts",
+    summary="Route a new contact",
+    response_model=DecisionOut,
+    status_code=201,
+    dependencies=OWNER,
 )
 async def open_contact(body: OpenContact, request: Request) -> _JSON:
     """Triage (bot or person), pod and lead for a new contact from its first message and
@@ -311,7 +344,10 @@ async def open_contact(body: OpenContact, request: Request) -> _JSON:
 
 
 @router.post(
-    "/contacts/{contact_id}/turns", summary="Add a turn to a live contact", response_model=TurnOut
+    "/contacts/{contact_id}/turns",
+    summary="Add a turn to a live contact",
+    response_model=TurnOut,
+    dependencies=OWNER,
 )
 async def add_turn(contact_id: str, body: TurnIn, request: Request) -> _JSON:
     """Record a turn; a customer turn is read for emotion and need, and the lead is
@@ -333,6 +369,7 @@ async def add_turn(contact_id: str, body: TurnIn, request: Request) -> _JSON:
     "/contacts/{contact_id}/card",
     summary="The assist card of a live contact",
     response_model=CardOut,
+    dependencies=OWNER,
 )
 def card(
     contact_id: str,
@@ -354,6 +391,7 @@ def card(
     "/contacts/{contact_id}/decisions",
     summary="Every decision on a contact, with inputs",
     response_model=list[DecisionOut],
+    dependencies=OWNER,
 )
 def decisions(contact_id: str, request: Request) -> _JSON:
     """The opening route and each lead re-evaluation: inputs, every member's score, the
@@ -366,7 +404,12 @@ def decisions(contact_id: str, request: Request) -> _JSON:
         raise _not_found(exc) from None
 
 
-@router.post("/contacts/{contact_id}/close", summary="End a live contact", response_model=ClosedOut)
+@router.post(
+    "/contacts/{contact_id}/close",
+    summary="End a live contact",
+    response_model=ClosedOut,
+    dependencies=OWNER,
+)
 def close(contact_id: str, request: Request) -> _JSON:
     """Close the contact and free its lead's capacity."""
     from empathos.act.live import UnknownContact
@@ -377,7 +420,11 @@ def close(contact_id: str, request: Request) -> _JSON:
         raise _not_found(exc) from None
 
 
-@router.get("/live/health", summary="Live desk status: breakers, caches, write queue")
+@router.get(
+    "/live/health",
+    summary="Live desk status: breakers, caches, write queue",
+    dependencies=OWNER,
+)
 def live_health(request: Request) -> dict[str, Any]:
     """Whether the emotion model and the store are healthy, cache hit counts, pending writes.
     Error fields name the error's class only (``OperationalError``); the SQL and driver
@@ -405,6 +452,8 @@ async def stream(websocket: WebSocket, contact_id: str) -> None:
     turns here as ``{"speaker": "customer", "text": "…"}``."""
     from empathos.act.live import UnknownContact
 
+    if await stream_to_owner(websocket):  # relayed to the tenant's desk process
+        return
     desk = request_desk(websocket)
     await websocket.accept()
     try:

@@ -43,6 +43,17 @@ def serve(
             "200/s vs 5 ms with 100000,50,1000). Use 700,10,10 for CPython's defaults."
         ),
     ] = "100000,50,1000",
+    desk_processes: Annotated[
+        int,
+        typer.Option(
+            "--desk-processes",
+            min=1,
+            help="Run N app processes behind this one address, each owning the live desks "
+            "of a partition of the tenants (CRC-32 of the slug modulo N); a live-desk "
+            "request reaching another process is handed to the owner over a unix socket. "
+            "A dead owner's tenants answer 503 until it is restarted. 1: one process.",
+        ),
+    ] = 1,
     insecure_no_auth: Annotated[
         bool,
         typer.Option(
@@ -53,7 +64,8 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API: POST /contacts, turns, assist cards, pods, the WebSocket stream,
-    OpenAPI docs at /docs. One process: the live desk keeps contacts in its memory."""
+    OpenAPI docs at /docs. The live desk keeps contacts in its memory: one process, or
+    with --desk-processes N each tenant's desk in exactly one of N processes."""
     import sys
 
     import uvicorn
@@ -89,6 +101,34 @@ def serve(
             update={"allowed_hosts": sorted(allowed_hosts(settings, host))}
         )
     engine = open_store(settings.database_url)
+    uvicorn_kwargs = {
+        "log_level": log_level,
+        "access_log": access_log,
+        # the edges (docs/security.md): idle connections and half-sent headers are
+        # dropped, a WebSocket message over the limit closes its stream
+        "timeout_keep_alive": 5,
+        "h11_max_incomplete_event_size": 16 * 1024,
+        "ws_max_size": settings.ws_max_bytes,
+    }
+    if desk_processes > 1:  # api/processes.py, api/partition.py
+        from empathos.api.processes import run_desk_processes
+
+        engine.dispose()  # migrated; each desk process opens its own
+        console.print(
+            f"Empathos API on http://{host}:{port}  ({desk_processes} desk processes, "
+            f"store: {engine.url!r}, auth: {settings.auth})"
+        )
+        run_desk_processes(
+            settings,
+            host,
+            port,
+            desk_processes,
+            uvicorn_kwargs,
+            switch_interval_ms / 1000.0,
+            _gc_values(gc_threshold),
+            say=console.print,
+        )
+        return
     sys.setswitchinterval(switch_interval_ms / 1000.0)
     _tune_gc(gc_threshold)
     console.print(
@@ -107,13 +147,7 @@ def serve(
             api,
             host=host,
             port=port,
-            log_level=log_level,
-            access_log=access_log,
-            # the edges (docs/security.md): idle connections and half-sent headers are
-            # dropped, a WebSocket message over the limit closes its stream
-            timeout_keep_alive=5,
-            h11_max_incomplete_event_size=16 * 1024,
-            ws_max_size=settings.ws_max_bytes,
+            **uvicorn_kwargs,
         )
     finally:
         desks = {id(d): d for d in (getattr(api.state, "live_desks", None) or {}).values()}
@@ -137,7 +171,11 @@ def _tune_gc(thresholds: str) -> None:
     """Fewer collections, so long-lived state is not rescanned on the request path."""
     import gc
 
+    gc.set_threshold(*_gc_values(thresholds))
+
+
+def _gc_values(thresholds: str) -> tuple[int, int, int]:
     values = [int(x) for x in thresholds.split(",")]
     if len(values) != 3 or values[0] <= 0:
         raise typer.BadParameter("--gc-threshold needs three integers, e.g. 100000,50,1000")
-    gc.set_threshold(*values)
+    return values[0], values[1], values[2]

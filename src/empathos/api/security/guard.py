@@ -40,6 +40,18 @@ def _secret(conn: HTTPConnection) -> str | None:
     return None
 
 
+_MISS = object()
+
+
+def _cached_key(secret: str) -> object:
+    """The remembered principal of ``secret`` (None: a refused key), or ``_MISS``: read on
+    the event loop, as a hit needs no store and the thread hop cost more than the check."""
+    hit = _key_cache.get(hashlib.sha256(secret.encode("utf-8")).hexdigest())
+    if hit is not None and time.monotonic() - hit[0] < KEY_CACHE_S:
+        return hit[1]
+    return _MISS
+
+
 def _from_key(conn: HTTPConnection, secret: str) -> Principal | None:
     digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
     now = time.monotonic()
@@ -95,7 +107,11 @@ async def authorize(conn: HTTPConnection) -> None:
     secret = _secret(conn)
     csrf: str | None = None
     if secret is not None:
-        p = await run_in_threadpool(_from_key, conn, secret)
+        hit = _cached_key(secret)
+        if hit is _MISS:
+            p = await run_in_threadpool(_from_key, conn, secret)
+        else:
+            p = hit  # type: ignore[assignment]
     else:
         found = await run_in_threadpool(_from_session, conn)
         p, csrf = found if found else (None, None)
@@ -145,6 +161,10 @@ def _scope_agent(conn: HTTPConnection, p: Principal) -> None:
             raise missing
     if "contact_id" in params:
         from empathos.api.contacts import get_desk
+        from empathos.api.partition import owns
+
+        if not owns(conn.app, p.tenant):  # handed to the owner, which checks it there
+            return
 
         try:
             lead = get_desk(conn.app, p.tenant).contact(params["contact_id"]).lead.lead_id
