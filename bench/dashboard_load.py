@@ -42,142 +42,153 @@ LANGUAGES = ["en", "de", "fr", "es", "it", "pl"]
 OUTCOMES = ["improved", "unchanged", "worsened"]
 START = datetime(2025, 1, 1)
 PAGES = ["/", "/dashboard/scores", "/dashboard/pods", "/dashboard/value", "/dashboard/journeys"]
+#: every page under /dashboard (the navigation) plus the journeys page's two other views
+ALL_PAGES = [
+    "/",
+    "/dashboard/journeys",
+    "/dashboard/journeys?interaction=i-00000005",
+    "/dashboard/journeys?customer=cu-0000001",
+    "/dashboard/scores",
+    "/dashboard/csat",
+    "/dashboard/value",
+    "/dashboard/drivers",
+    "/dashboard/pods",
+    "/dashboard/qa",
+    "/dashboard/coaching",
+    "/dashboard/experiments",
+    "/dashboard/ooda",
+    "/dashboard/maturity",
+    "/dashboard/balance",
+    "/dashboard/pilot",
+]
 
 
-def generate(url: str, n: int, seed: int = 3, chunk: int = 50_000) -> float:
-    """Bulk-insert a synthetic store of ``n`` interactions; returns seconds taken."""
+def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
+    """Build a synthetic SQLite store of ``n`` interactions; returns seconds taken.
+
+    The schema comes from the migrations (``init_db``); the rows go in through the raw
+    ``sqlite3`` driver as large ``executemany`` batches of tuples generated with numpy, one
+    chunk at a time (memory stays flat in ``n``), with the secondary indexes of the two big
+    tables dropped during the load and re-created after (a sort instead of 10M random
+    B-tree inserts) -- the SQL of each index is read from ``sqlite_master``, so the
+    re-created index is exactly the migration's. Dates are written in SQLAlchemy's SQLite
+    format (``YYYY-MM-DD HH:MM:SS.ffffff``), JSON columns as JSON text.
+    """
+    import sqlite3
+
+    import numpy as np
+
     from empathos.store import init_db, make_engine
-    from empathos.store import schema as s
 
-    rnd = random.Random(seed)
+    url = f"sqlite:///{path}"
     engine = make_engine(url)
     init_db(engine)
-    t0 = time.perf_counter()
-    n_cust = max(10, n // 10)
-    employees = [(f"e-{k:04d}", f"pod-{k % 10}") for k in range(200)]
-    with engine.begin() as conn:
-        conn.execute(
-            s.pods.insert(),
-            [
-                {
-                    "pod_id": f"pod-{p}",
-                    "name": f"Pod {p}",
-                    "functions": ["service"],
-                    "member_ids": [],
-                    "segments": [],
-                }
-                for p in range(10)
-            ],
-        )
-        conn.execute(
-            s.employees.insert(),
-            [
-                {
-                    "employee_id": e,
-                    "pod_id": p,
-                    "skills": [],
-                    "languages": [],
-                    "capacity": 3,
-                    "source": "simulated",
-                    "attributes": {},
-                }
-                for e, p in employees
-            ],
-        )
-        for a in range(0, n_cust, chunk):
-            conn.execute(
-                s.customers.insert(),
-                [
-                    {
-                        "customer_id": f"cu-{c:07d}",
-                        "language": rnd.choice(LANGUAGES),
-                        "segment": "consumer",
-                        "source": "simulated",
-                        "attributes": {},
-                    }
-                    for c in range(a, min(n_cust, a + chunk))
-                ],
-            )
-    for a in range(0, n, chunk):
-        inter, scores = [], []
-        for k in range(a, min(n, a + chunk)):
-            iid = f"i-{k:08d}"
-            cid = f"cu-{rnd.randrange(n_cust):07d}"
-            at = START + timedelta(seconds=rnd.randrange(365 * 86400))
-            emp = None if rnd.random() < 0.2 else rnd.choice(employees)[0]
-            inter.append(
-                {
-                    "interaction_id": iid,
-                    "customer_id": cid,
-                    "channel": rnd.choice(CHANNELS),
-                    "started_at": at,
-                    "ended_at": at,
-                    "employee_id": emp,
-                    "source": "simulated",
-                    "attributes": {},
-                }
-            )
-            exp = rnd.gauss(0, 0.3)
-            scores.append(
-                {
-                    "interaction_id": iid,
-                    "model": "lexicon",
-                    "version": "1",
-                    "empathy_model": "lexicon",
-                    "empathy_version": "1",
-                    "customer_id": cid,
-                    "n_customer_turns": 4,
-                    "n_employee_turns": 4,
-                    "experienced": exp,
-                    "remembered": exp + rnd.gauss(0, 0.2),
-                    "peak_seq": 2,
-                    "peak_valence": exp,
-                    "start_valence": exp,
-                    "end_valence": exp,
-                    "outcome": rnd.choice(OUTCOMES),
-                    "sentiment_score": None,
-                    "empathy_score": rnd.uniform(-100, 100),
-                    "n_empathetic": 1,
-                    "n_unhelpful": 0,
-                    "repeats": 0,
-                    "recontact": int(rnd.random() < 0.3),
-                    "transfers": int(rnd.random() < 0.1),
-                    "long_waits": 0,
-                    "max_wait_s": None,
-                    "channel_switch": 0,
-                    "effort_phrases": 0,
-                    "effort_score": rnd.random(),
-                    "details": {},
-                    "computed_at": START,
-                }
-            )
-        with engine.begin() as conn:
-            conn.execute(s.interactions.insert(), inter)
-            conn.execute(s.interaction_scores.insert(), scores)
-    as_of = START + timedelta(days=365)
-    for a in range(0, n_cust, chunk):
-        rows = []
-        for c in range(a, min(n_cust, a + chunk)):
-            p, clv = rnd.betavariate(1, 20), rnd.lognormvariate(6, 1)
-            rows.append(
-                {
-                    "customer_id": f"cu-{c:07d}",
-                    "model": "churn.bench",
-                    "version": "1",
-                    "as_of": as_of,
-                    "p_churn": p,
-                    "clv": clv,
-                    "value_at_risk": p * clv,
-                    "drivers": {
-                        "top": [["remembered_score", 0.1]],
-                        "avoidable": rnd.random() < 0.3,
-                    },
-                    "computed_at": as_of,
-                }
-            )
-        with engine.begin() as conn:
-            conn.execute(s.customer_scores.insert(), rows)
     engine.dispose()
+    t0 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    n_cust = max(10, n // 10)
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute("PRAGMA cache_size=-400000")  # 400 MB page cache for the index builds
+    big = ("interactions", "interaction_scores")
+    ddl = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
+        f"AND tbl_name IN {big}"
+    ).fetchall()
+    for name, _ in ddl:
+        con.execute(f'DROP INDEX "{name}"')
+    con.execute("BEGIN")
+    con.executemany(
+        "INSERT INTO pods (pod_id, name, functions, member_ids, segments) VALUES (?,?,?,?,?)",
+        [(f"pod-{p}", f"Pod {p}", '["service"]', "[]", "[]") for p in range(10)],
+    )
+    employees = [f"e-{k:04d}" for k in range(200)]
+    con.executemany(
+        "INSERT INTO employees (employee_id, pod_id, skills, languages, capacity, source,"
+        " attributes) VALUES (?,?,'[]','[]',3,'simulated','{}')",
+        [(e, f"pod-{k % 10}") for k, e in enumerate(employees)],
+    )
+    for a in range(0, n_cust, chunk):
+        m = min(n_cust, a + chunk) - a
+        langs = np.array(LANGUAGES)[rng.integers(0, len(LANGUAGES), m)].tolist()
+        con.executemany(
+            "INSERT INTO customers (customer_id, language, segment, source, attributes)"
+            " VALUES (?,?,'consumer','simulated','{}')",
+            zip([f"cu-{c:07d}" for c in range(a, a + m)], langs, strict=True),
+        )
+    con.execute("COMMIT")
+    emp_arr = np.array(employees + [None], dtype=object)
+    t_start = np.datetime64(START, "us")
+    for a in range(0, n, chunk):
+        m = min(n, a + chunk) - a
+        iids = [f"i-{k:08d}" for k in range(a, a + m)]
+        cids = np.char.add("cu-", np.char.zfill(rng.integers(0, n_cust, m).astype(str), 7))
+        cids = cids.tolist()
+        at = t_start + rng.integers(0, 365 * 86400, m).astype("timedelta64[s]")
+        ats = np.char.replace(np.datetime_as_string(at, unit="us"), "T", " ").tolist()
+        chan = np.array(CHANNELS)[rng.integers(0, len(CHANNELS), m)].tolist()
+        ek = np.where(rng.random(m) < 0.2, len(employees), rng.integers(0, len(employees), m))
+        emps = emp_arr[ek].tolist()
+        exp = rng.normal(0, 0.3, m)
+        rem = (exp + rng.normal(0, 0.2, m)).tolist()
+        outc = np.array(OUTCOMES)[rng.integers(0, 3, m)].tolist()
+        emp_s = rng.uniform(-100, 100, m).tolist()
+        recon = (rng.random(m) < 0.3).astype(int).tolist()
+        trans = (rng.random(m) < 0.1).astype(int).tolist()
+        eff = rng.random(m).tolist()
+        exp = exp.tolist()
+        con.execute("BEGIN")
+        con.executemany(
+            "INSERT INTO interactions (interaction_id, customer_id, channel, started_at,"
+            " ended_at, employee_id, source, attributes) VALUES (?,?,?,?,?,?,'simulated','{}')",
+            zip(iids, cids, chan, ats, ats, emps, strict=True),
+        )
+        con.executemany(
+            "INSERT INTO interaction_scores (interaction_id, model, version, empathy_model,"
+            " empathy_version, customer_id, n_customer_turns, n_employee_turns, experienced,"
+            " remembered, peak_seq, peak_valence, start_valence, end_valence, outcome,"
+            " empathy_score, n_empathetic, n_unhelpful, repeats, recontact, transfers,"
+            " long_waits, channel_switch, effort_phrases, effort_score, details, computed_at)"
+            " VALUES (?,'lexicon','1','lexicon','1',?,4,4,?,?,2,?,?,?,?,?,1,0,0,?,?,0,0,0,?,"
+            "'{}','2025-01-01 00:00:00.000000')",
+            zip(iids, cids, exp, rem, exp, exp, exp, outc, emp_s, recon, trans, eff, strict=True),
+        )
+        con.execute("COMMIT")
+        if (a // chunk) % 10 == 9:
+            print(f"  {a + m:,} rows ({time.perf_counter() - t0:.0f} s)", flush=True)
+    as_of = f"{(START + timedelta(days=365)):%Y-%m-%d %H:%M:%S}.000000"
+    con.execute("BEGIN")
+    for a in range(0, n_cust, chunk):
+        m = min(n_cust, a + chunk) - a
+        p = rng.beta(1, 20, m)
+        clv = rng.lognormal(6, 1, m)
+        drivers = np.where(
+            rng.random(m) < 0.3,
+            '{"top": [["remembered_score", 0.1]], "avoidable": true}',
+            '{"top": [["remembered_score", 0.1]], "avoidable": false}',
+        ).tolist()
+        con.executemany(
+            "INSERT INTO customer_scores (customer_id, model, version, as_of, p_churn, clv,"
+            " value_at_risk, drivers, computed_at) VALUES (?,'churn.bench','1',?,?,?,?,?,?)",
+            zip(
+                [f"cu-{c:07d}" for c in range(a, a + m)],
+                [as_of] * m,
+                p.tolist(),
+                clv.tolist(),
+                (p * clv).tolist(),
+                drivers,
+                [as_of] * m,
+                strict=True,
+            ),
+        )
+    con.execute("COMMIT")
+    t_idx = time.perf_counter()
+    for _, sql in ddl:
+        con.execute(sql)
+    print(f"  indexes re-created in {time.perf_counter() - t_idx:.0f} s", flush=True)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.close()
     return time.perf_counter() - t0
 
 
@@ -326,6 +337,67 @@ def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
     return rows
 
 
+def _page_child(url: str, path: str, repeats: int) -> None:
+    """In a child process: one app on the store, the page once (``first``: a fresh app,
+    so it includes the summary's staleness check) then ``repeats`` times; JSON on stdout."""
+    from fastapi.testclient import TestClient
+
+    from empathos.api.app import create_app
+    from empathos.config import Settings
+    from empathos.store import make_engine
+
+    client = TestClient(create_app(Settings(auth="off"), engine=make_engine(url)))
+    t0 = time.perf_counter()
+    r = client.get(path)
+    first = time.perf_counter() - t0
+    if r.status_code != 200:
+        raise RuntimeError(f"{path}: HTTP {r.status_code}")
+    median = _median_get(client, path, repeats) if first < 20 else first
+    print(json.dumps({"first_s": first, "median_s": median, "bytes": len(r.content)}))
+
+
+def measure_pages(
+    url: str, n: int, repeats: int, timeout_s: float, mem_gb: float, only: list[str] | None = None
+) -> list[dict]:
+    """Every dashboard page with its default filters (and the 30-day chat filter), each
+    in its own process, stopped after ``timeout_s`` or at ``mem_gb`` of address space
+    (then the row says so instead of a time). A page slower than 20 s is timed once."""
+    import resource
+    import subprocess
+
+    def limit() -> None:
+        cap = int(mem_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    last = START + timedelta(days=364)
+    month = f"channel=chat&start={(last - timedelta(days=29)).date()}&end={last.date()}"
+    out = []
+    for page in [p for p in ALL_PAGES if not only or p in only]:
+        for query in ("", month):
+            if query and "?" in page:
+                continue
+            path = page + ("?" + query if query else "")
+            what = page + (" (chat, 30 days)" if query else "")
+            row = {"n": n, "what": what, "pre_s": None, "raw_s": None, "speedup": None}
+            try:
+                done = subprocess.run(
+                    [sys.executable, __file__, "--page-child", path, "--url", url,
+                     "--repeats", str(repeats)],
+                    capture_output=True, text=True, timeout=timeout_s, preexec_fn=limit,
+                )  # fmt: skip
+                if done.returncode == 0:
+                    got = json.loads(done.stdout.strip().splitlines()[-1])
+                    row |= {"pre_s": got["median_s"], "first_s": got["first_s"]}
+                else:
+                    tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+                    row["failed"] = f"exit {done.returncode}: {tail[:160]}"
+            except subprocess.TimeoutExpired:
+                row["failed"] = f"not finished in {timeout_s:.0f} s (stopped)"
+            print(f"  {what:<52} {row['pre_s'] or row.get('failed')}", flush=True)
+            out.append(row)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="100000,1000000")
@@ -334,8 +406,18 @@ def main() -> None:
     ap.add_argument("--add", type=int, default=1000, help="contacts added for the incremental run")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--db-dir", type=Path, default=None)
+    ap.add_argument("--out-suffix", default="", help="results file name suffix")
+    ap.add_argument("--pages", default=None, help="only these pages of the sweep (comma list)")
+    ap.add_argument("--pages-only", action="store_true", help="only the every-page sweep")
+    ap.add_argument("--page-timeout", type=float, default=120.0, help="seconds per page")
+    ap.add_argument("--page-mem-gb", type=float, default=8.0, help="address space per page")
+    ap.add_argument("--page-child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--url", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    if args.page_child:
+        _page_child(args.url, args.page_child, args.repeats)
+        return
     out_dir = args.db_dir or Path(tempfile.mkdtemp(prefix="dash_bench_"))
     out_dir.mkdir(parents=True, exist_ok=True)
     rows, gen = [], {}
@@ -344,19 +426,30 @@ def main() -> None:
         db = out_dir / f"dash_{n}.db"
         url = f"sqlite:///{db}"
         if not db.exists():
-            gen[n] = generate(url, n)
+            gen[n] = generate(db, n)
             print(f"generated {n:,} interactions in {gen[n]:.1f} s", flush=True)
-        rows += measure(url, n, args.repeats, raw=not args.skip_raw)
-        rows.append(measure_incremental(url, n, args.add))
-        print(f"incremental: days rebuilt {rows[-1]['days_rebuilt']}", flush=True)
+        from empathos.store import init_db, make_engine
+
+        t0 = time.perf_counter()
+        init_db(make_engine(url))  # a store built by an older bench: bring it to heads
+        print(f"schema up to date in {time.perf_counter() - t0:.1f} s", flush=True)
+        if not args.pages_only:
+            rows += measure(url, n, args.repeats, raw=not args.skip_raw)
+        only = args.pages.split(",") if args.pages else None
+        rows += measure_pages(url, n, args.repeats, args.page_timeout, args.page_mem_gb, only)
+        if not args.pages_only:
+            rows.append(measure_incremental(url, n, args.add))
+        if not args.pages_only:
+            print(f"incremental: days rebuilt {rows[-1]['days_rebuilt']}", flush=True)
     print(f"\n{'N':>9}  {'what':<36} {'pre (s)':>9} {'raw (s)':>9} {'raw/pre':>8}")
     print("(incremental row: pre = incremental, raw = full rebuild of the same store)")
     for r in rows:
         raw = "" if r["raw_s"] is None else f"{r['raw_s']:.3f}"
         sp = "" if r["speedup"] is None else f"{r['speedup']:.0f}x"
-        print(f"{r['n']:>9,}  {r['what']:<36} {r['pre_s']:>9.3f} {raw:>9} {sp:>8}")
+        pre = r.get("failed") if r["pre_s"] is None else f"{r['pre_s']:>9.3f}"
+        print(f"{r['n']:>9,}  {r['what']:<52} {pre:>9} {raw:>9} {sp:>8}")
     RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / "dashboard_load.json"
+    out = RESULTS / f"dashboard_load{args.out_suffix}.json"
     out.write_text(
         json.dumps(
             {

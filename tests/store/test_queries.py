@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, delete, insert, select
 
 from empathos.store.queries import (
     EmployeeRun,
@@ -199,3 +199,24 @@ def test_employee_scores_come_from_the_current_prediction_run(engine: Engine) ->
     assert current_employee_run(engine) == EmployeeRun(old, "attrition", "1")
     run = current_prediction_run(engine)
     assert run is not None and current_employee_run(engine, run).as_of == run.as_of
+
+
+def test_the_current_pair_follows_a_rerun_and_a_revert(engine: Engine) -> None:
+    """current_score_models memoises the whole-store answer per engine (a page asks it
+    many times); the memo must follow every write Empathos makes: added scores, a rerun
+    that rewrites rows with a newer computed_at, and a model deleted (reverted)."""
+    _contacts(engine, ["i1", "i2", "i3"])
+    with engine.begin() as conn:
+        conn.execute(insert(interaction_scores), [_score("i1", A, T0), _score("i2", A, T0)])
+        conn.execute(insert(interaction_scores), [_score("i1", B, T0)])
+    assert current_score_models(engine) == ScoreModels(*A)
+    with engine.begin() as conn:  # a rerun of B over more contacts: same count of rows
+        conn.execute(delete(interaction_scores).where(interaction_scores.c.model == "emo"))
+        conn.execute(
+            insert(interaction_scores),
+            [_score(i, B, T0 + timedelta(hours=1)) for i in ("i1", "i2", "i3")],
+        )
+    assert current_score_models(engine) == ScoreModels(*B)
+    with engine.begin() as conn:  # B reverted, nothing else scored
+        conn.execute(delete(interaction_scores))
+    assert current_score_models(engine) is None

@@ -259,6 +259,14 @@ interaction_scores = Table(
     Column("details", JSON, nullable=False),  # weights and thresholds used, for reproducibility
     Column("computed_at", DateTime, nullable=False),
 )
+# migration 0023 (dashboard at 10M): the newest score in O(log n) (freshness fingerprint,
+# current-model memo) and the worst-remembered contacts walked in index order (journeys)
+Index("ix_interaction_scores_computed_at", interaction_scores.c.computed_at)
+Index(
+    "ix_interaction_scores_remembered",
+    interaction_scores.c.remembered,
+    interaction_scores.c.interaction_id,
+)
 
 customer_journeys = Table(
     "customer_journeys",
@@ -305,6 +313,14 @@ customer_scores = Table(
     Column("churn_basis", String(16)),
     Column("clv_basis", String(16)),
     Column("basis_note", Text),
+)
+# migration 0023: the current predict run (queries.current_prediction_run) in four seeks
+Index(
+    "ix_customer_scores_run",
+    customer_scores.c.computed_at,
+    customer_scores.c.as_of,
+    customer_scores.c.model,
+    customer_scores.c.version,
 )
 
 employee_scores = Table(

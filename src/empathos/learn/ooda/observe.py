@@ -33,7 +33,8 @@ def read_frame(engine: Engine, query: Any) -> pd.DataFrame:
     """The rows of ``query`` as a frame (the OODA steps all read the store this way)."""
     with engine.connect() as conn:
         res = conn.execute(query)
-        return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+        # plain tuples: given Rows, pandas probes each one's attributes (10x slower)
+        return pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))
 
 
 @dataclass
