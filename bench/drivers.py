@@ -18,9 +18,11 @@
 3. **Stability**: the same store refitted with the same seed gives the same topics
    (adjusted Rand index 1.0 expected), and with another seed (ARI reported).
 4. **Real data** (``../shared/data/real``): TWCS (``twcs_5k.csv``) imported, analysed,
-   topics fitted (timed again: the ratio on real text), the top topics and drivers
-   printed; ABCD's flows (``abcd_sample.json``: **three conversations only**, so its AMI
-   is an illustration, not a measurement) against the TWCS topics and the keyword rule.
+   topics fitted (timed again: the ratio on real text), the stored model printed (terms,
+   examples, language mix), its stability (the same openings refitted with the same seed:
+   identical, and the same version as stored; seed 1: ARI), the top topics and drivers;
+   ABCD's flows (``abcd_sample.json``: **three conversations only**, so its AMI is an
+   illustration, not a measurement) against the TWCS topics and the keyword rule.
 
 The decision whether topics replace the keyword need detection is printed from the
 numbers (rule: topics must beat the keyword rule on held-out accuracy *and* AMI on the
@@ -307,6 +309,62 @@ def real(args: argparse.Namespace, tmp: Path) -> dict:
             for d in rep.drivers[:10]
         ],
     }
+    # the fitted model as stored: terms, examples, language mix; then stability on TWCS
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score
+    from sqlalchemy import select
+
+    from empathos.store.tables_topics import interaction_topics
+    from empathos.understand.pipeline.topics import openings
+    from empathos.understand.topics import fit_topics
+
+    with engine.connect() as conn:
+        stored = load_topic_model(conn, trep.model_version)
+        ids = sorted(
+            r.interaction_id
+            for r in conn.execute(
+                select(interaction_topics.c.interaction_id).where(
+                    interaction_topics.c.model_version == trep.model_version
+                )
+            )
+        )
+        ops_all = openings(conn, ids, stored.config)
+    out["silhouette"] = stored.silhouette
+    out["model"] = [
+        {
+            "topic": t.topic_id,
+            "label": t.label,
+            "terms": t.terms,
+            "examples": t.examples,
+            "size": t.size,
+            "languages": t.languages,
+        }
+        for t in stored.topics
+    ]
+    out["topics_with_2plus_languages_at_10pct"] = sum(
+        1
+        for t in stored.topics
+        if sum(1 for v in t.languages.values() if v / max(1, sum(t.languages.values())) >= 0.10)
+        >= 2
+    )
+    ops_l = list(ops_all.values())  # as fit_from_store orders them (the store holds < 20,000)
+    vecs = contact_vectors(ops_l, stored.config, stored.encoder)
+    texts, langs = [o.text for o in ops_l], [o.language for o in ops_l]
+    cfg0 = TopicConfig(seed=0)
+    first = fit_topics(texts, vecs, langs, cfg0)
+    again = fit_topics(texts, vecs, langs, cfg0)
+    other = fit_topics(texts, vecs, langs, TopicConfig(seed=1))
+    out["stability"] = {
+        "same_seed_identical": bool(
+            np.array_equal(first.assign(vecs)[0], again.assign(vecs)[0])
+            and [t.label for t in first.topics] == [t.label for t in again.topics]
+        ),
+        "same_seed_as_stored": first.version == stored.stored_version,
+        "ari_seed0_vs_seed1": float(
+            adjusted_rand_score(first.assign(vecs)[0], other.assign(vecs)[0])
+        ),
+        "k_seed1": other.k,
+    }
     # ABCD: three conversations, their flow against the TWCS topics and the keyword rule
     convs = json.loads((REAL / "abcd_sample.json").read_text())
     cust = [[t for s, t in c["original"] if s == "customer"] for c in convs]
@@ -398,7 +456,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{a['ami_topics']:.3f}, keyword {a['ami_keyword']:.3f}; purity topics "
             f"{a['purity_topics']:.3f}, keyword {a['purity_keyword']:.3f}"
         )
-        print(f"\n## TWCS topics ({r['k']}), drivers by the {r['outcome']}")
+        print(f"\n## TWCS topics ({r['k']}; silhouettes {r['silhouette']}), model as stored")
+        for t in r["model"]:
+            print(f"- {t['topic']} ({t['size']}, {t['languages']}): {t['terms']}")
+            for e in t["examples"]:
+                print(f"    > {e[:160]!r}")
+        rs = r["stability"]
+        print(
+            f"TWCS stability: same seed identical {rs['same_seed_identical']} (as stored "
+            f"{rs['same_seed_as_stored']}), ARI seed 0 vs 1 {rs['ari_seed0_vs_seed1']:.3f} "
+            f"(k seed 1: {rs['k_seed1']}); topics spanning >=2 languages (>=10% each): "
+            f"{r['topics_with_2plus_languages_at_10pct']} of {r['k']}"
+        )
+        print(f"ABCD flows {a['flows']}, topics {a['topics']}, keyword {a['keyword']}")
+        print(f"\n## TWCS drivers by the {r['outcome']}")
         for t in r["topics"]:
             print(
                 f"- {t['topic']}: {t['label']} ({t['volume']}) remembered "
