@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from empathos.predict.features import plain_rows
 from empathos.predict.features import ScoreModel, latest_score_model
 from empathos.store.schema import interaction_scores, interactions, outcomes, transactions
 
@@ -44,7 +45,7 @@ class EffectRow:
 def _frame(engine: Engine, query) -> pd.DataFrame:  # noqa: ANN001
     with engine.connect() as conn:
         res = conn.execute(query)
-        return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+        return pd.DataFrame(plain_rows(res), columns=list(res.keys()))
 
 
 def contact_outcomes(

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select
 
+from empathos.predict.features import plain_rows
 from empathos.predict import attrition as attr
 from empathos.predict import churn as ch
 from empathos.predict import effects as eff
@@ -125,7 +126,7 @@ def _clv(
                 transactions.c.ts <= as_of
             )
         )
-        tx = pd.DataFrame(res.fetchall(), columns=["customer_id", "ts", "amount"])
+        tx = pd.DataFrame(plain_rows(res), columns=["customer_id", "ts", "amount"])
         n_all = conn.execute(select(func.count()).select_from(transactions)).scalar_one()
     basis = pd.Series("unknown", index=ids, dtype=object)
     unknown = pd.Series(np.nan, index=ids)
@@ -225,7 +226,7 @@ def predict(
     if model is not None and len(X):
         p = model.predict_proba(X)
         contrib = model.contributions(X)
-        drivers = model.drivers(X, top=5)
+        drivers = ch.drivers_from(contrib, top=5)  # = model.drivers(X, 5), one TreeSHAP pass
     else:
         rate = report.n_train_positive / report.n_train if report.n_train else np.nan
         p = np.full(len(X), rate if report.churn_basis == "prior" else np.nan)
@@ -431,7 +432,7 @@ def _mean_var_handled(
                 i.employee_id.is_not(None), i.started_at > start, i.started_at <= as_of
             )
         )
-        df = pd.DataFrame(res.fetchall(), columns=["employee_id", "customer_id"])
+        df = pd.DataFrame(plain_rows(res), columns=["employee_id", "customer_id"])
     if df.empty:
         return pd.Series(dtype=float)
     df["var"] = df["customer_id"].map(var_by)
