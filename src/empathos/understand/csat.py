@@ -89,7 +89,7 @@ def normalise_text(text: str) -> str:
     return _strip_accents(_effort_normalise(text))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def _strip_accents(text: str) -> str:
     """NFKD, combining marks dropped; cached (bounded) and ASCII returned as is (it has
     no combining mark and NFKD leaves it unchanged), so the same result, cheaper."""

@@ -130,19 +130,20 @@ _PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def normalise_text(text: str) -> str:
     """Lower case, no punctuation, single spaces: what a repeat is compared on.
 
     Cached (bounded): a contact's turns are normalised by effort, CSAT and QA alike, and
     QA's repeat item compares every pair of customer turns; measured as a top cost of
-    ``analyze`` before the cache (issue 19). A pure function of a string, so the cache
-    changes no result."""
+    ``analyze`` (issue 19). A pure function of a string, so the cache changes no result;
+    bounded so a worker's memory stays flat (with 2**16 entries per cache a serial
+    ``analyze`` of 25k contacts peaked at 661 MB against 294 MB without caches)."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 12)  # a frozenset of ~50 trigrams is ~4 KB: keep it small
 def _trigrams(text: str) -> frozenset[str]:
     t = f" {text} "
     return frozenset(t[i : i + 3] for i in range(len(t) - 2))
