@@ -113,3 +113,14 @@ def test_the_setting_chooses_the_rubric(tmp_path: Path, monkeypatch: pytest.Monk
     finally:
         monkeypatch.delenv("EMPATHOS_QA_RUBRIC")
         get_settings.cache_clear()
+
+
+def test_evidence_as_dict_is_dataclasses_asdict() -> None:
+    """Issue 19: the hand-written ``Evidence.as_dict`` is ``dataclasses.asdict``."""
+    from dataclasses import asdict
+
+    from empathos.understand.qa.rubric import Evidence
+
+    for e in (Evidence(3, "employee", "sorry about that", "apology"), Evidence(0, "customer", "")):
+        assert e.as_dict() == asdict(e)
+        assert list(e.as_dict()) == list(asdict(e))

@@ -78,6 +78,11 @@ class Evidence:
     excerpt: str
     why: str = ""
 
+    def as_dict(self) -> dict[str, Any]:
+        """``dataclasses.asdict`` for these scalar fields, without its recursive deep copy
+        (measured ~4 % of ``analyze``'s CPU at 25k contacts, issue 19; a test compares)."""
+        return {"seq": self.seq, "speaker": self.speaker, "excerpt": self.excerpt, "why": self.why}
+
 
 def excerpt(text: str, start: int = 0, n: int = EXCERPT_CHARS) -> str:
     """A verbatim slice of ``text`` (whitespace kept, so it is a substring of the turn)
@@ -118,7 +123,7 @@ class ItemResult:
             "status": self.status,
             "score": self.score,
             "reason": self.reason,
-            "evidence": [asdict(e) for e in self.evidence],
+            "evidence": [e.as_dict() for e in self.evidence],
             "details": dict(self.details),
         }
 
