@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import resource
 import shutil
 import tempfile
@@ -59,25 +61,29 @@ def run_size(n: int, days: int, backend: str, workers: int, root: Path) -> dict[
     cfg = preset("small", seed=7, customers=customers, days=days, contacts_per_customer_day=0.05)
     sim = root / f"sim-{n}"
     stages: dict[str, Any] = {}
+    load_before = os.getloadavg()
     _stage(stages, "simulate", lambda: run_simulation(cfg, sim, progress=False))
     engine = make_engine(f"sqlite:///{root / f'store-{n}-{workers}.db'}")
     init_db(engine)
     _stage(stages, "ingest", lambda: store_simulation(sim, engine))
     mapper = SerialMapper() if workers <= 1 else ProcessMapper(workers)
-    try:
-        rep = _stage(
-            stages,
-            "analyze",
-            lambda: analyze(engine, backend, backend, progress=False, mapper=mapper),
-        )
-    finally:
-        mapper.close()
+
+    def _analyze() -> Any:
+        # the workers are closed inside the stage: a child's CPU time reaches
+        # RUSAGE_CHILDREN only once it has exited
+        try:
+            return analyze(engine, backend, backend, progress=False, mapper=mapper)
+        finally:
+            mapper.close()
+
+    rep = _stage(stages, "analyze", _analyze)
     _stage(stages, "predict", lambda: predict(engine, progress=False))
     _stage(stages, "dashboard", lambda: refresh_aggregates(engine))
     with engine.connect() as conn:
         n_int = conn.execute(select(func.count()).select_from(interactions)).scalar_one()
         n_turns = conn.execute(select(func.count()).select_from(turns)).scalar_one()
     engine.dispose()
+    db_size = sum(p.stat().st_size for p in root.glob(f"store-{n}-{workers}.db*"))
     total = {
         "wall_s": round(sum(s["wall_s"] for s in stages.values()), 2),
         "cpu_s": round(sum(s["cpu_s"] for s in stages.values()), 2),
@@ -93,6 +99,10 @@ def run_size(n: int, days: int, backend: str, workers: int, root: Path) -> dict[
         "total": total,
         "analyze_csat_s": round(rep.csat_seconds, 2),
         "analyze_qa_s": round(rep.qa_seconds, 2),
+        # the machine is shared: the 1/5/15-minute load averages before and after the run
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()],
+        "db_mb": round(db_size / 2**20),
     }
 
 
@@ -104,10 +114,18 @@ def main() -> None:
     ap.add_argument("--backend", default="fast")
     ap.add_argument("--workers", default="1,2", help="comma list, each run in turn")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--tmp", default=None, help="where the stores go (default: the system tmp)")
     a = ap.parse_args()
     sizes = [2000, 6000] if a.quick else [int(x) for x in a.sizes.split(",")]
-    results = []
-    root = Path(tempfile.mkdtemp(prefix="flywheel-"))
+    results: list[dict[str, Any]] = []
+    meta = {
+        "command": "python bench/flywheel.py " + " ".join(__import__("sys").argv[1:]),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "note": "wall/cpu in seconds; cpu = this process + its worker children; the "
+        "machine is shared with other jobs (see loadavg_before/after per run)",
+    }
+    root = Path(tempfile.mkdtemp(prefix="flywheel-", dir=a.tmp))
     try:
         for n in sizes:
             for w in (int(x) for x in a.workers.split(",")):
@@ -122,11 +140,16 @@ def main() -> None:
                     f"{r['total']['peak_rss_mb']} MB peak",
                     flush=True,
                 )
+                _write(a.out, meta, results)  # after every run: a long run keeps its figures
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps({"results": results}, indent=2))
+    _write(a.out, meta, results)
     print(f"wrote {a.out}")
+
+
+def _write(out: Path, meta: dict[str, Any], results: list[dict[str, Any]]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({**meta, "results": results}, indent=2))
 
 
 if __name__ == "__main__":

@@ -225,3 +225,28 @@ def test_too_few_churners_is_refused() -> None:
     y[:2] = 1
     with pytest.raises(ch.InsufficientData):
         ch.fit_churn(X, y)
+
+
+def test_drivers_from_matches_the_per_row_ranking() -> None:
+    """The vectorised ranking (issue 19) is the per-row stable argsort it replaced: same
+    features, same order (ties kept in column order), zeros dropped."""
+    import numpy as np
+    import pandas as pd
+
+    from empathos.predict.churn import drivers_from
+
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(300, 6)).round(1)  # rounding makes ties and zeros common
+    values[::7] = 0.0
+    cols = [f"f{k}" for k in range(6)]
+    frame = pd.DataFrame(
+        np.c_[values, rng.normal(size=300)],
+        columns=[*cols, "bias"],
+        index=[f"c{i}" for i in range(300)],
+    )
+    got = drivers_from(frame, top=4)
+    for cid, row in zip(frame.index, values, strict=True):
+        order = np.argsort(-np.abs(row), kind="stable")[:4]
+        want = [(cols[j], float(row[j])) for j in order if row[j] != 0]
+        assert [(d.name, d.contribution) for d in got[cid]] == want
+    assert drivers_from(frame.iloc[:0], top=4) == {}

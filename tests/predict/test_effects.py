@@ -162,3 +162,19 @@ def test_effect_table_recovers_a_known_slope_with_its_interval() -> None:
     assert csat.n_customers == n // 2 and csat.n_contacts == n
     comp = rows["complaint"]
     assert comp.slope_ci[0] < 0 < comp.slope_ci[1]
+
+
+def test_the_cluster_resampler_is_the_concatenation_it_replaced() -> None:
+    """Issue 19: the vectorised customer resampling gives the very indices (same order)
+    of ``np.concatenate([groups[k] for k in pick])``, so the bootstrap is unchanged."""
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({"customer_id": rng.integers(0, 40, 300).astype(str)})
+    groups = frame.groupby("customer_id").indices
+    lists = [groups[k] for k in groups]
+    resample = eff._ClusterResampler(lists)
+    for _ in range(20):
+        pick = rng.integers(0, len(lists), len(lists))
+        want = np.concatenate([lists[k] for k in pick])
+        got = resample(pick)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)

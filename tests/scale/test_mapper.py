@@ -1,5 +1,5 @@
 """The mapper seam of ``analyze``: two worker processes store exactly what one process
-stores (every annotation, score and journey row), on simulated and real (TWCS) data; a
+stores (every annotation, score, predicted CSAT and QA row), on simulated and real (TWCS) data; a
 run stopped midway is finished by the next one with no duplicates; the ``local`` engine.
 """
 
@@ -16,6 +16,8 @@ from sqlalchemy import Engine, func, select
 from empathos import plugins
 from empathos.store import init_db, make_engine
 from empathos.store.schema import interaction_scores, turn_emotions, turn_empathy, turns
+from empathos.store.tables_csat import interaction_csat
+from empathos.store.tables_qa import qa_item_scores, qa_scorecards
 from empathos.understand.pipeline import BatchMapper, ProcessMapper, SerialMapper, analyze
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
@@ -32,6 +34,16 @@ def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             tuple(r)
             for r in conn.execute(select(*cols).order_by(*interaction_scores.primary_key.columns))
         ]
+        # the score and QA steps run on the mapper too: their rows must match as well
+        for t, stamp in (
+            (interaction_csat, "scored_at"),
+            (qa_scorecards, "computed_at"),
+            (qa_item_scores, None),
+        ):
+            cols = [c for c in t.c if c.name != stamp]
+            out[t.name] = [
+                tuple(r) for r in conn.execute(select(*cols).order_by(*t.primary_key.columns))
+            ]
     return out
 
 
@@ -91,7 +103,7 @@ def test_two_worker_processes_store_what_one_process_stores(
     serial = _analysed(base, tmp_path, "serial", SerialMapper())
     parallel = _analysed(base, tmp_path, "parallel", ProcessMapper(2))
     assert len(serial["turn_emotions"]) > 100 and len(serial["turn_empathy"]) > 100
-    assert serial["scores"]
+    assert serial["scores"] and serial["interaction_csat"] and serial["qa_item_scores"]
     for table in serial:
         assert parallel[table] == serial[table], table
 

@@ -131,3 +131,14 @@ def test_speed_shortcuts_change_no_output() -> None:
             assert fresh.by_speaker(*speakers) == want, name
         for res in score_contact(RUBRIC, contact).items.values():
             assert res.as_dict()["evidence"] == [asdict(e) for e in res.evidence], name
+
+
+def test_evidence_as_dict_is_dataclasses_asdict() -> None:
+    """Issue 19: the hand-written ``Evidence.as_dict`` is ``dataclasses.asdict``."""
+    from dataclasses import asdict
+
+    from empathos.understand.qa.rubric import Evidence
+
+    for e in (Evidence(3, "employee", "sorry about that", "apology"), Evidence(0, "customer", "")):
+        assert e.as_dict() == asdict(e)
+        assert list(e.as_dict()) == list(asdict(e))

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, select
 
+from empathos.predict.features import plain_rows
 from empathos.predict import elv as elv_mod
 from empathos.store.schema import (
     employees,
@@ -90,7 +91,7 @@ class AttritionConfig:
 def _frame(engine: Engine, query) -> pd.DataFrame:  # noqa: ANN001
     with engine.connect() as conn:
         res = conn.execute(query)
-        return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
+        return pd.DataFrame(plain_rows(res), columns=list(res.keys()))
 
 
 def employee_features(

@@ -40,6 +40,7 @@ __all__ = [
     "ChurnEvaluation",
     "ChurnModel",
     "InsufficientData",
+    "drivers_from",
     "evaluate_churn",
     "fit_churn",
     "plot_reliability",
@@ -143,14 +144,24 @@ class ChurnModel:
     def drivers(self, X: pd.DataFrame, top: int = 5) -> dict[str, list[Driver]]:
         """The ``top`` features with the largest absolute contribution per customer
         (positive raises risk), strongest first — the input of ``avoidable_churn``."""
-        contrib = self.contributions(X).drop(columns="bias")
-        out: dict[str, list[Driver]] = {}
-        values = contrib.to_numpy()
-        names = np.asarray(contrib.columns)
-        for row, cid in zip(values, contrib.index, strict=True):
-            order = np.argsort(-np.abs(row), kind="stable")[:top]
-            out[str(cid)] = [Driver(str(names[j]), float(row[j])) for j in order if row[j] != 0]
-        return out
+        return drivers_from(self.contributions(X), top)
+
+
+def drivers_from(contributions: pd.DataFrame, top: int = 5) -> dict[str, list[Driver]]:
+    """:meth:`ChurnModel.drivers` from contributions already computed (TreeSHAP is the
+    dear part of scoring: ``predict`` computes it once for both). One stable argsort of
+    the whole matrix, row by row the same order as a per-row stable argsort."""
+    contrib = contributions.drop(columns="bias")
+    out: dict[str, list[Driver]] = {}
+    values = contrib.to_numpy()
+    names = [str(n) for n in contrib.columns]
+    if values.size == 0:
+        return {str(cid): [] for cid in contrib.index}
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :top]
+    picked = np.take_along_axis(values, order, axis=1)
+    for cid, idx, vals in zip(contrib.index, order.tolist(), picked.tolist(), strict=True):
+        out[str(cid)] = [Driver(names[j], v) for j, v in zip(idx, vals, strict=True) if v != 0]
+    return out
 
 
 def _lgbm(config: ChurnConfig) -> Any:

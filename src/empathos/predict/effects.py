@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from empathos.predict.features import plain_rows
 from empathos.predict.features import ScoreModel, latest_score_model
 from empathos.store.schema import interaction_scores, interactions, outcomes, transactions
 
@@ -44,8 +45,7 @@ class EffectRow:
 def _frame(engine: Engine, query) -> pd.DataFrame:  # noqa: ANN001
     with engine.connect() as conn:
         res = conn.execute(query)
-        # plain tuples: given Rows, pandas probes each one's attributes (10x slower)
-        return pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))
+        return pd.DataFrame(plain_rows(res), columns=list(res.keys()))
 
 
 def contact_outcomes(
@@ -175,6 +175,24 @@ def _ci(values: np.ndarray, lo: float, hi: float) -> tuple[float, float] | None:
     return float(np.percentile(finite, lo)), float(np.percentile(finite, hi))
 
 
+class _ClusterResampler:
+    """``np.concatenate([groups[k] for k in pick])`` without the Python loop over the
+    picked customers — the same indices in the same order, so the same bootstrap — which
+    at hundreds of thousands of customers × ``n_boot`` draws was the cost of ``predict``
+    (issue 19; a test compares it with the loop)."""
+
+    def __init__(self, groups: list[np.ndarray]) -> None:
+        self.lengths = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
+        self.starts = np.cumsum(self.lengths) - self.lengths
+        self.flat = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+
+    def __call__(self, pick: np.ndarray) -> np.ndarray:
+        n = self.lengths[pick]
+        offsets = np.cumsum(n) - n  # where each picked group starts in the output
+        pos = np.arange(int(n.sum())) + np.repeat(self.starts[pick] - offsets, n)
+        return self.flat[pos]
+
+
 def effect_table(
     frame: pd.DataFrame,
     outcomes_: tuple[str, ...] = OUTCOMES,
@@ -201,11 +219,11 @@ def effect_table(
             continue
         groups = d.groupby("customer_id").indices
         keys = list(groups)
-        idx_lists = [groups[k] for k in keys]
+        resample = _ClusterResampler([groups[k] for k in keys])
         boots = []
         for _ in range(n_boot):
             pick = rng.integers(0, len(keys), len(keys))
-            idx = np.concatenate([idx_lists[k] for k in pick])
+            idx = resample(pick)
             boots.append(_stats(x[idx], y[idx]))
         b = np.asarray(boots, dtype=float)
         slope_ci, r_ci = _ci(b[:, 0], lo, hi), _ci(b[:, 1], lo, hi)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select
 
+from empathos.predict.features import plain_rows
 from empathos.predict import attrition as attr
 from empathos.predict import churn as ch
 from empathos.predict import effects as eff
@@ -136,7 +137,7 @@ def _clv(
                 transactions.c.ts <= as_of
             )
         )
-        tx = pd.DataFrame(res.fetchall(), columns=["customer_id", "ts", "amount"])
+        tx = pd.DataFrame(plain_rows(res), columns=["customer_id", "ts", "amount"])
         n_all = conn.execute(select(func.count()).select_from(transactions)).scalar_one()
     if n_all == 0:
         return None, None, np.nan, "", "no transactions imported: CLV unknown"
@@ -464,7 +465,7 @@ def _mean_var_handled(
                 i.employee_id.is_not(None), i.started_at > start, i.started_at <= as_of
             )
         )
-        df = pd.DataFrame(res.fetchall(), columns=["employee_id", "customer_id"])
+        df = pd.DataFrame(plain_rows(res), columns=["employee_id", "customer_id"])
     if df.empty:
         return pd.Series(dtype=float)
     df["var"] = df["customer_id"].map(var_by)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from empathos.predict.churn import drivers_from
 from empathos.predict.value_at_risk import Driver, value_at_risk
 
 __all__ = ["CustomerPartition", "ScoredPartition", "ScoringModels", "partitions", "score_partition"]
@@ -89,8 +90,9 @@ def score_partition(models: ScoringModels, part: CustomerPartition) -> ScoredPar
     n = len(X)
     if models.churn is not None and n:
         p = np.asarray(models.churn.predict_proba(X), dtype=float)
-        bias = models.churn.contributions(X)["bias"].to_numpy(float)
-        drivers = models.churn.drivers(X, top=models.top)
+        contrib = models.churn.contributions(X)  # one TreeSHAP pass for bias and drivers
+        bias = contrib["bias"].to_numpy(float)
+        drivers = drivers_from(contrib, top=models.top)
     else:
         p, bias = np.full(n, models.p_prior, dtype=float), None
         drivers = {c: [] for c in ids}

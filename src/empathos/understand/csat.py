@@ -32,9 +32,11 @@ hotels, flights), rated by crowd workers, not customers; the model transfers the
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,9 +86,16 @@ FEATURES: tuple[str, ...] = (
 def normalise_text(text: str) -> str:
     """Effort's normalisation (lower case, no punctuation) without accents, so one
     unaccented pattern matches "bestätigt" and "bestatigt", "résolu" and "resolu"."""
-    import unicodedata
+    return _strip_accents(_effort_normalise(text))
 
-    decomposed = unicodedata.normalize("NFKD", _effort_normalise(text))
+
+@functools.lru_cache(maxsize=1 << 14)
+def _strip_accents(text: str) -> str:
+    """NFKD, combining marks dropped; cached (bounded) and ASCII returned as is (it has
+    no combining mark and NFKD leaves it unchanged), so the same result, cheaper."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

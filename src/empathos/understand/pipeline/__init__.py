@@ -140,17 +140,17 @@ def analyze(
         m = default_mapper(n_pending) if own else mapper
         try:
             annotate(run, n_pending, m)
+            report.workers = m.workers
+            score(run, m)
+            if cfg.predict_csat:
+                t_csat = time.perf_counter()
+                report.csat_calibration = csat_step.calibrate(engine)
+                report.csat_seconds += time.perf_counter() - t_csat
+            if cfg.auto_qa:
+                qa(run, mapper=m)
         finally:
             if own:
                 m.close()
-        report.workers = m.workers
-        score(run)
-        if cfg.predict_csat:
-            t_csat = time.perf_counter()
-            report.csat_calibration = csat_step.calibrate(engine)
-            report.csat_seconds += time.perf_counter() - t_csat
-        if cfg.auto_qa:
-            qa(run)
         journeys(run)
     report.seconds = time.perf_counter() - t0
     return report

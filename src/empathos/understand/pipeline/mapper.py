@@ -2,12 +2,14 @@
 
 Why a seam: annotating turns is the cost of ``analyze`` (model calls, CPU bound), and it
 is a pure function of a batch of turn rows and the backends' names (see
-:func:`empathos.understand.pipeline.annotate.annotate_job`). So ``analyze`` only needs
-something that applies a function to a stream of batches and gives the results back in
-order; the parent keeps all store access (it streams batches from the store and writes
-the results in bulk). One process (:class:`SerialMapper`), the cores of one machine
-(:class:`ProcessMapper`), or a cluster (an ``empathos.engines`` plug-in such as ``ray``)
-are then interchangeable, and their stored results identical (a test compares them).
+:func:`empathos.understand.pipeline.annotate.annotate_job`; the score and QA steps'
+pure per-page work, ``score_job`` and ``qa_job``, runs on the same mapper). So
+``analyze`` only needs something that applies a function to a stream of batches and
+gives the results back in order; the parent keeps all store access (it streams batches
+from the store and writes the results in bulk). One process (:class:`SerialMapper`), the
+cores of one machine (:class:`ProcessMapper`), or a cluster (an ``empathos.engines``
+plug-in such as ``ray``) are then interchangeable, and their stored results identical (a
+test compares them).
 
 The contract a mapper meets (:class:`BatchMapper`): ``workers`` (how many batches run at
 once), ``map(fn, items)`` yielding ``fn(item)`` in the order of ``items`` — ``fn`` is a

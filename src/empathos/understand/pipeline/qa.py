@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
@@ -28,7 +29,8 @@ from empathos.store.schema import (
     turns,
 )
 from empathos.store.tables_qa import qa_item_scores, qa_scorecards
-from empathos.understand.pipeline.run import AnalysisRun, chunks, keyset, pair, utcnow
+from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
+from empathos.understand.pipeline.run import AnalysisRun, chunks, pair, utcnow
 from empathos.understand.qa.rubric import QAContact, QATurn, Rubric, load_rubric, score_contact
 
 
@@ -165,8 +167,36 @@ def _rows(cards: Sequence[Any], rubric: Rubric, key: dict[str, str]) -> tuple[li
     return heads, items
 
 
-def qa(run: AnalysisRun, rubric: Rubric | None = None) -> None:
-    """Score every contact of this run's model pair whose scorecard is missing or stale."""
+@dataclass(frozen=True)
+class QAJob:
+    """One page of contacts to score against a rubric (picklable: any
+    :class:`~empathos.understand.pipeline.mapper.BatchMapper` runs :func:`qa_job`)."""
+
+    rubric: Rubric
+    version: str
+    key: dict[str, str]
+    ids: tuple[str, ...]  # every contact of the page (their stale cards are replaced)
+    contacts: tuple[QAContact, ...]
+
+
+class QAResult(NamedTuple):
+    heads: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    ids: tuple[str, ...]
+
+
+def qa_job(job: QAJob) -> QAResult:
+    """The scorecard and item rows of one page: pure (no store access)."""
+    cards = [score_contact(job.rubric, c, job.version) for c in job.contacts]
+    heads, items = _rows(cards, job.rubric, job.key)
+    return QAResult(heads, items, job.ids)
+
+
+def qa(run: AnalysisRun, rubric: Rubric | None = None, mapper: BatchMapper | None = None) -> None:
+    """Score every contact of this run's model pair whose scorecard is missing or stale.
+
+    The parent reads each page and writes its cards (deleting the stale ones first, one
+    transaction per page); the pure :func:`qa_job` runs on ``mapper`` (default: here)."""
     t0 = time.perf_counter()
     engine, em, pm = run.engine, run.emotion, run.empathy
     rubric = rubric or load_rubric(run.config.qa_rubric)
@@ -207,34 +237,45 @@ def qa(run: AnalysisRun, rubric: Rubric | None = None) -> None:
         )
         return sel if last is None else sel.where(s.interaction_id > last)
 
-    for conn, batch in keyset(engine, query_for, "interaction_id", run.batch_size):
-        ids = [r.interaction_id for r in batch]
-        for chunk in chunks(ids, 500):  # stale cards (their items cascade, deleted first)
-            where = and_(
-                qa_item_scores.c.rubric_version == version,
-                qa_item_scores.c.model == em.name,
-                qa_item_scores.c.version == em.version,
-                qa_item_scores.c.empathy_model == pm.name,
-                qa_item_scores.c.empathy_version == pm.version,
-                qa_item_scores.c.interaction_id.in_(chunk),
-            )
-            conn.execute(delete(qa_item_scores).where(where))
-            conn.execute(
-                delete(qa_scorecards).where(
-                    q.rubric_version == version,
-                    q.model == em.name,
-                    q.version == em.version,
-                    q.empathy_model == pm.name,
-                    q.empathy_version == pm.version,
-                    q.interaction_id.in_(chunk),
+    def pages() -> Iterator[QAJob]:
+        # read in one short read transaction per page, closed before the job is handed on
+        last: str | None = None
+        while True:
+            with engine.connect() as conn:
+                batch = conn.execute(query_for(last).limit(run.batch_size)).all()
+                if not batch:
+                    return
+                contacts = tuple(load_contacts(conn, batch, model))
+            last = batch[-1].interaction_id
+            yield QAJob(rubric, version, key, tuple(r.interaction_id for r in batch), contacts)
+
+    for res in (mapper or SerialMapper()).map(qa_job, pages()):
+        heads, items = res.heads, res.items
+        with engine.begin() as conn:
+            for chunk in chunks(res.ids, 500):  # stale cards (items cascade, deleted first)
+                where = and_(
+                    qa_item_scores.c.rubric_version == version,
+                    qa_item_scores.c.model == em.name,
+                    qa_item_scores.c.version == em.version,
+                    qa_item_scores.c.empathy_model == pm.name,
+                    qa_item_scores.c.empathy_version == pm.version,
+                    qa_item_scores.c.interaction_id.in_(chunk),
                 )
-            )
-        cards = [score_contact(rubric, c, version) for c in load_contacts(conn, batch, model)]
-        heads, items = _rows(cards, rubric, key)
-        if heads:
-            conn.execute(insert(qa_scorecards), heads)
-        if items:
-            conn.execute(insert(qa_item_scores), items)
+                conn.execute(delete(qa_item_scores).where(where))
+                conn.execute(
+                    delete(qa_scorecards).where(
+                        q.rubric_version == version,
+                        q.model == em.name,
+                        q.version == em.version,
+                        q.empathy_model == pm.name,
+                        q.empathy_version == pm.version,
+                        q.interaction_id.in_(chunk),
+                    )
+                )
+            if heads:
+                conn.execute(insert(qa_scorecards), heads)
+            if items:
+                conn.execute(insert(qa_item_scores), items)
         run.report.interactions_qa += len(heads)
-        advance(len(batch))
+        advance(len(res.ids))
     run.report.qa_seconds += time.perf_counter() - t0

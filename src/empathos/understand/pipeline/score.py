@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from sqlalchemy import Connection, and_, func, insert, select
@@ -27,12 +28,12 @@ from empathos.store.schema import (
 from empathos.understand import effort as eff
 from empathos.understand import peak_end as pe
 from empathos.understand.pipeline import csat as csat_step
+from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
 from empathos.understand.pipeline.run import (
     AnalysisRun,
     AnalyzeConfig,
     StatsKeeper,
     chunks,
-    keyset,
     utcnow,
     pair,
 )
@@ -128,10 +129,60 @@ def _recorded_transfers(attributes: Any) -> int | None:
     return None
 
 
-def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> int:
+class _Turn(NamedTuple):
+    """A turn as the score step reads it (a plain tuple: cheap to pickle to a worker)."""
+
+    interaction_id: str
+    seq: int
+    speaker: str
+    text: str
+    ts: Any
+    author_id: str | None
+
+
+class _Contact(NamedTuple):
+    """An interaction row of a score page (the columns the score step reads)."""
+
+    interaction_id: str
+    customer_id: str | None
+    channel: str | None
+    started_at: Any
+    attributes: Any
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ScoreJob:
+    """One page of interactions to score, with everything the pure step needs: their
+    turns, the run's annotations of them and the contacts their re-contact flags depend
+    on (read by the parent, :func:`_score_inputs`). Picklable, so any
+    :class:`~empathos.understand.pipeline.mapper.BatchMapper` can run :func:`score_job`."""
+
+    batch: tuple[_Contact, ...]
+    by_turns: dict[str, list[_Turn]]
+    emo: dict[str, dict[int, tuple[float, float]]]
+    labels: dict[str, dict[int, str]]
+    emp: dict[str, dict[int, tuple[int, int, int]]]
+    history: tuple[eff.Contact, ...]
+    config: AnalyzeConfig
+    models: tuple[str, str, str, str]  # emotion name, version, empathy name, version
+    csat_model: Any
+    csat_version: str
+    now: Any
+
+
+@dataclass
+class ScoreResult:
+    rows: list[dict[str, Any]]
+    csat_rows: list[dict[str, Any]]
+    csat_seconds: float
+
+
+def _score_inputs(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> ScoreJob:
+    """Read what :func:`score_job` needs for one page (store access only)."""
     em, pm, cfg = run.emotion, run.empathy, run.config
     ids = [r.interaction_id for r in batch]
-    by_turns: dict[str, list[Any]] = defaultdict(list)
+    by_turns: dict[str, list[_Turn]] = defaultdict(list)
     emo: dict[str, dict[int, tuple[float, float]]] = defaultdict(dict)
     labels: dict[str, dict[int, str]] = defaultdict(dict)
     emp: dict[str, dict[int, tuple[int, int, int]]] = defaultdict(dict)
@@ -148,7 +199,7 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
             .where(turns.c.interaction_id.in_(chunk))
             .order_by(turns.c.interaction_id, turns.c.seq)
         ):
-            by_turns[t.interaction_id].append(t)
+            by_turns[t.interaction_id].append(_Turn(*t))
         for e in conn.execute(
             select(
                 turn_emotions.c.interaction_id,
@@ -183,9 +234,7 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
                 int(e.exploration),
             )
     customers = sorted({r.customer_id for r in batch if r.customer_id is not None})
-    contacts = [
-        eff.Contact(r.interaction_id, r.customer_id, r.channel, r.started_at) for r in batch
-    ]
+    history: list[eff.Contact] = []
     # Only earlier contacts inside the look-back window matter, so a customer id with a
     # huge history (a catch-all "anonymous") costs a window, not its whole history.
     starts = [r.started_at for r in batch if r.started_at is not None]
@@ -205,21 +254,46 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
                 interactions.c.started_at >= min(starts) - window,
                 interactions.c.started_at <= max(starts),
             )
-        contacts.extend(
+        history.extend(
             eff.Contact(r.interaction_id, r.customer_id, r.channel, r.started_at)
             for r in conn.execute(q)
         )
+    return ScoreJob(
+        batch=tuple(_Contact(*r) for r in batch),
+        by_turns=dict(by_turns),
+        emo=dict(emo),
+        labels=dict(labels),
+        emp=dict(emp),
+        history=tuple(history),
+        config=cfg,
+        models=(em.name, str(em.version), pm.name, str(pm.version)),
+        csat_model=run.csat_model,
+        csat_version=csat_step.model_version(run.csat_model, em, pm),
+        now=utcnow(),
+    )
+
+
+def score_job(job: ScoreJob) -> ScoreResult:
+    """The ``interaction_scores`` and ``interaction_csat`` rows of one page: a pure
+    function (no store access), so it runs in this process, in worker processes or on a
+    cluster, with identical results."""
+    cfg, (em_name, em_version, pm_name, pm_version) = job.config, job.models
+    batch = job.batch
+    contacts = [
+        eff.Contact(r.interaction_id, r.customer_id, r.channel, r.started_at) for r in batch
+    ]
+    contacts.extend(job.history)
     flags = eff.contact_history(contacts, cfg.effort.recontact_days, cfg.effort.channel_switch_days)
-    now = utcnow()
+    now = job.now
     details = cfg.details()
     rows = []
     csat_rows = []
-    csat_version = csat_step.model_version(run.csat_model, em, pm)
+    csat_seconds = 0.0
     for r in batch:
         row = score_interaction(
-            by_turns.get(r.interaction_id, []),
-            emo.get(r.interaction_id, {}),
-            emp.get(r.interaction_id, {}),
+            job.by_turns.get(r.interaction_id, []),
+            job.emo.get(r.interaction_id, {}),
+            job.emp.get(r.interaction_id, {}),
             r.channel,
             flags[r.interaction_id],
             _recorded_transfers(r.attributes),
@@ -227,10 +301,10 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
         )
         row.update(
             interaction_id=r.interaction_id,
-            model=em.name,
-            version=em.version,
-            empathy_model=pm.name,
-            empathy_version=pm.version,
+            model=em_name,
+            version=em_version,
+            empathy_model=pm_name,
+            empathy_version=pm_version,
             customer_id=r.customer_id,
             details=details,
             computed_at=now,
@@ -240,19 +314,19 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
             continue
         t_csat = time.perf_counter()
         iid = r.interaction_id
-        e = emo.get(iid, {})
-        lab = labels.get(iid, {})
+        e = job.emo.get(iid, {})
+        lab = job.labels.get(iid, {})
         view = csat_step.view_from(
-            by_turns.get(iid, []),
+            job.by_turns.get(iid, []),
             {s: (v, i, lab.get(s)) for s, (v, i) in e.items()},
-            emp.get(iid, {}),
+            job.emp.get(iid, {}),
             row,
         )
-        predicted, reason = csat_step.predict_row(run.csat_model, view)
+        predicted, reason = csat_step.predict_row(job.csat_model, view)
         csat_rows.append(
             {
                 "interaction_id": iid,
-                "model_version": csat_version,
+                "model_version": job.csat_version,
                 "predicted_csat": predicted,
                 "calibrated_csat": None,
                 "source": r.source or "imported",
@@ -260,13 +334,23 @@ def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> in
                 "scored_at": now,
             }
         )
-        run.report.csat_seconds += time.perf_counter() - t_csat
-    if rows:
-        conn.execute(insert(interaction_scores), rows)
+        csat_seconds += time.perf_counter() - t_csat
+    return ScoreResult(rows, csat_rows, csat_seconds)
+
+
+def _write(conn: Connection, result: ScoreResult, run: AnalysisRun) -> int:
+    """One page's rows in one transaction (the caller's): scores, then predicted CSAT."""
+    if result.rows:
+        conn.execute(insert(interaction_scores), result.rows)
     t_csat = time.perf_counter()
-    csat_step.store_rows(conn, csat_rows)
-    run.report.csat_seconds += time.perf_counter() - t_csat
-    return len(rows)
+    csat_step.store_rows(conn, result.csat_rows)
+    run.report.csat_seconds += time.perf_counter() - t_csat + result.csat_seconds
+    return len(result.rows)
+
+
+def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> int:
+    """Score one page in this process and write it on ``conn``."""
+    return _write(conn, score_job(_score_inputs(conn, batch, run)), run)
 
 
 def _unscored(em: EmotionModel, pm: EmpathyModel):
@@ -277,8 +361,11 @@ def _unscored(em: EmotionModel, pm: EmpathyModel):
     )
 
 
-def score(run: AnalysisRun) -> None:
-    """Score every interaction without a score row for this run's model pair."""
+def score(run: AnalysisRun, mapper: BatchMapper | None = None) -> None:
+    """Score every interaction without a score row for this run's model pair.
+
+    The parent reads each page and writes its rows (one transaction per page); the pure
+    :func:`score_job` runs on ``mapper`` (default: in this process)."""
     engine, em, pm = run.engine, run.emotion, run.empathy
     batch_size, report = run.batch_size, run.report
     joined = _unscored(em, pm)
@@ -308,10 +395,25 @@ def score(run: AnalysisRun) -> None:
         )
         return q if last is None else q.where(interactions.c.interaction_id > last)
 
+    def pages() -> Iterator[ScoreJob]:
+        # a page's inputs are read in one short read transaction, closed before the job
+        # is handed on, so the writes below never wait on a reader
+        last: str | None = None
+        while True:
+            with engine.connect() as conn:
+                batch = conn.execute(query_for(last).limit(batch_size)).all()
+                if not batch:
+                    return
+                job = _score_inputs(conn, batch, run)
+            last = batch[-1].interaction_id
+            yield job
+
     stats = StatsKeeper(engine, interaction_scores)
-    for conn, batch in keyset(engine, query_for, "interaction_id", batch_size):
-        report.interactions_scored += _score_batch(conn, batch, run)
-        advance(len(batch))
-        stats.wrote(len(batch))
+    for result in (mapper or SerialMapper()).map(score_job, pages()):
+        with engine.begin() as conn:
+            n = _write(conn, result, run)
+        report.interactions_scored += n
+        advance(len(result.rows))
+        stats.wrote(n)
     if stats.written:
         stats.refresh()

@@ -84,6 +84,11 @@ class Evidence:
     excerpt: str
     why: str = ""
 
+    def as_dict(self) -> dict[str, Any]:
+        """``dataclasses.asdict`` for these scalar fields, without its recursive deep copy
+        (measured ~4 % of ``analyze``'s CPU at 25k contacts, issue 19; a test compares)."""
+        return {"seq": self.seq, "speaker": self.speaker, "excerpt": self.excerpt, "why": self.why}
+
 
 def excerpt(text: str, start: int = 0, n: int = EXCERPT_CHARS) -> str:
     """A verbatim slice of ``text`` (whitespace kept, so it is a substring of the turn)
@@ -124,10 +129,7 @@ class ItemResult:
             "status": self.status,
             "score": self.score,
             "reason": self.reason,
-            "evidence": [
-                {"seq": e.seq, "speaker": e.speaker, "excerpt": e.excerpt, "why": e.why}
-                for e in self.evidence
-            ],
+            "evidence": [e.as_dict() for e in self.evidence],
             "details": dict(self.details),
         }
 
