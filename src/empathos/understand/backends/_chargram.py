@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from empathos.understand.backends._tfidf import TfidfLinearHead
 from empathos.understand.backends._wordcache import WordIds
 
 _WHITE = re.compile(r"\s\s+")
@@ -49,8 +50,8 @@ def char_wb_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
-class CharGramHead:
-    """Sublinear TF-IDF over a fixed n-gram vocabulary, L2-normalised, then linear."""
+class CharGramHead(TfidfLinearHead):
+    """Sublinear TF-IDF over a fixed character n-gram vocabulary, L2-normalised, then linear."""
 
     def __init__(
         self,
@@ -60,12 +61,8 @@ class CharGramHead:
         intercept: np.ndarray,
         ngram: tuple[int, int],
     ) -> None:
-        self.index = {g: i for i, g in enumerate(vocab)}
+        super().__init__(vocab, idf, coef, intercept, ngram)
         self._index1 = {g: i + 1 for g, i in self.index.items()}
-        self.idf = np.asarray(idf, dtype=np.float64)
-        self.coef = np.asarray(coef, dtype=np.float64)  # (V, k)
-        self.intercept = np.asarray(intercept, dtype=np.float64)
-        self.ngram = (int(ngram[0]), int(ngram[1]))
         self._words = WordIds(self._word_ids, _CACHE_MAX)
 
     def _word_ids(self, word: str) -> np.ndarray:
@@ -77,37 +74,6 @@ class CharGramHead:
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         n = len(texts)
-        out = np.tile(self.intercept, (n, 1))
         flat, lens = self._words.batch(texts, lower=True)
-        if not len(flat):
-            return out
-        vocab = len(self.idf)
-        key = np.repeat(np.arange(n, dtype=np.int64) * vocab, lens) + flat
-        key, counts = np.unique(key, return_counts=True)
-        row, idx = np.divmod(key, vocab)
-        v = (1.0 + np.log(counts)) * self.idf[idx]
-        v /= np.sqrt(np.bincount(row, weights=v * v, minlength=n))[row]
-        contrib = v[:, None] * self.coef[idx]  # (m, k)
-        for c in range(out.shape[1]):
-            out[:, c] += np.bincount(row, weights=contrib[:, c], minlength=n)
-        return out
-
-    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        vocab = sorted(self.index, key=self.index.get)
-        return {
-            f"{prefix}vocab": np.array(vocab, dtype=str),
-            f"{prefix}idf": self.idf.astype(np.float32),
-            f"{prefix}coef": self.coef.astype(np.float16),
-            f"{prefix}intercept": self.intercept.astype(np.float32),
-            f"{prefix}ngram": np.array(self.ngram, dtype=np.int32),
-        }
-
-    @classmethod
-    def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> CharGramHead:
-        return cls(
-            [str(g) for g in data[f"{prefix}vocab"]],
-            data[f"{prefix}idf"],
-            data[f"{prefix}coef"],
-            data[f"{prefix}intercept"],
-            tuple(int(n) for n in data[f"{prefix}ngram"]),
-        )
+        key = np.repeat(np.arange(n, dtype=np.int64) * len(self.idf), lens) + flat
+        return self._scores(n, key)

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from empathos.understand.backends._tfidf import TfidfLinearHead
+
 TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
 
 
@@ -31,63 +33,16 @@ def word_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
-class WordGramHead:
+class WordGramHead(TfidfLinearHead):
     """Sublinear TF-IDF over a fixed word n-gram vocabulary, L2-normalised, then linear."""
 
-    def __init__(
-        self,
-        vocab: Sequence[str],
-        idf: np.ndarray,
-        coef: np.ndarray,
-        intercept: np.ndarray,
-        ngram: tuple[int, int],
-    ) -> None:
-        self.index = {g: i for i, g in enumerate(vocab)}
-        self.idf = np.asarray(idf, dtype=np.float64)
-        self.coef = np.asarray(coef, dtype=np.float64)  # (V, k)
-        self.intercept = np.asarray(intercept, dtype=np.float64)
-        self.ngram = (int(ngram[0]), int(ngram[1]))
-
     def logits(self, texts: Sequence[str]) -> np.ndarray:
-        """``(n, k)`` scores: one flat array of (text, n-gram) ids, counted with
-        ``np.unique`` and multiplied into the coefficients with ``np.bincount``."""
-        n = len(texts)
-        out = np.tile(self.intercept, (n, 1))
+        """``(n, k)`` scores from one flat array of (text, n-gram) ids."""
         get, (lo, hi) = self.index.get, self.ngram
         ids, rows = [], []
         for i, t in enumerate(texts):
             hit = [j for j in map(get, word_ngrams(t, lo, hi)) if j is not None]
             ids.extend(hit)
             rows.extend([i] * len(hit))
-        if not ids:
-            return out
-        vocab = len(self.idf)
-        key = np.asarray(rows, dtype=np.int64) * vocab + np.asarray(ids, dtype=np.int64)
-        key, counts = np.unique(key, return_counts=True)
-        row, idx = np.divmod(key, vocab)
-        v = (1.0 + np.log(counts)) * self.idf[idx]
-        v /= np.sqrt(np.bincount(row, weights=v * v, minlength=n))[row]
-        contrib = v[:, None] * self.coef[idx]
-        for c in range(out.shape[1]):
-            out[:, c] += np.bincount(row, weights=contrib[:, c], minlength=n)
-        return out
-
-    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
-        vocab = sorted(self.index, key=self.index.get)
-        return {
-            f"{prefix}vocab": np.array(vocab, dtype=str),
-            f"{prefix}idf": self.idf.astype(np.float32),
-            f"{prefix}coef": self.coef.astype(np.float16),
-            f"{prefix}intercept": self.intercept.astype(np.float32),
-            f"{prefix}ngram": np.array(self.ngram, dtype=np.int32),
-        }
-
-    @classmethod
-    def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> WordGramHead:
-        return cls(
-            [str(g) for g in data[f"{prefix}vocab"]],
-            data[f"{prefix}idf"],
-            data[f"{prefix}coef"],
-            data[f"{prefix}intercept"],
-            tuple(int(n) for n in data[f"{prefix}ngram"]),
-        )
+        key = np.asarray(rows, dtype=np.int64) * len(self.idf) + np.asarray(ids, dtype=np.int64)
+        return self._scores(len(texts), key)
