@@ -8,7 +8,7 @@ its features are understand's (``understand.csat``), only the live view is built
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -22,15 +22,6 @@ def _csat_model() -> Any:
 #: Characters of each turn the live figure reads: the default of ``LiveConfig.scan_chars``,
 #: the bound the desk's emotion and need scans use.
 LIVE_SCAN_CHARS = 4000
-
-
-@lru_cache(maxsize=2048)
-def _says_effort(head: str) -> bool:
-    """The effort-phrase flag of one turn's head, remembered: the card re-reads every turn
-    of the contact on each new one, and this scan was the largest part of its cost."""
-    from empathos.understand.effort import has_effort_phrase
-
-    return has_effort_phrase(head)
 
 
 def live_csat(turns: Sequence[Any], scan_chars: int = LIVE_SCAN_CHARS) -> dict[str, Any]:
@@ -69,7 +60,7 @@ def live_csat(turns: Sequence[Any], scan_chars: int = LIVE_SCAN_CHARS) -> dict[s
         labels=[t.label for t in cust],
         n_employee_turns=sum(1 for t in turns if t.speaker == "employee"),
         repeats=eff.count_repeats(texts),
-        effort_phrases=sum(1 for t in texts if _says_effort(t)),
+        effort_phrases=eff.count_effort_phrases(texts),
         employee_texts=[t.text[:scan_chars] for t in turns if t.speaker == "employee"],
     )
     out["predicted_csat"] = round(model.predict(view), 3)

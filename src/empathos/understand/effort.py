@@ -376,8 +376,13 @@ _COMPILED: re.Pattern[str] = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def has_effort_phrase(text: str) -> bool:
-    """Does the text say the customer had to repeat or re-contact (any supported language)?"""
+    """Does the text say the customer had to repeat or re-contact (any supported language)?
+
+    Cached (bounded, like :func:`normalise_text`): the live card re-reads every turn of a
+    contact on each new one, and this one-alternation search was the largest part of its
+    cost (issue 18's /health bound)."""
     t = unicodedata.normalize("NFKC", text).replace("’", "'")
     return _COMPILED.search(t) is not None
 
