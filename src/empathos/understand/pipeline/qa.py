@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -30,7 +30,7 @@ from empathos.store.schema import (
 )
 from empathos.store.tables_qa import qa_item_scores, qa_scorecards
 from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
-from empathos.understand.pipeline.run import AnalysisRun, chunks, pair, utcnow
+from empathos.understand.pipeline.run import AnalysisRun, chunks, pair, read_pages, utcnow
 from empathos.understand.qa.rubric import QAContact, QATurn, Rubric, load_rubric, score_contact
 
 
@@ -237,19 +237,12 @@ def qa(run: AnalysisRun, rubric: Rubric | None = None, mapper: BatchMapper | Non
         )
         return sel if last is None else sel.where(s.interaction_id > last)
 
-    def pages() -> Iterator[QAJob]:
-        # read in one short read transaction per page, closed before the job is handed on
-        last: str | None = None
-        while True:
-            with engine.connect() as conn:
-                batch = conn.execute(query_for(last).limit(run.batch_size)).all()
-                if not batch:
-                    return
-                contacts = tuple(load_contacts(conn, batch, model))
-            last = batch[-1].interaction_id
-            yield QAJob(rubric, version, key, tuple(r.interaction_id for r in batch), contacts)
+    def page(conn: Connection, batch: list[Any]) -> QAJob:
+        ids = tuple(r.interaction_id for r in batch)
+        return QAJob(rubric, version, key, ids, tuple(load_contacts(conn, batch, model)))
 
-    for res in (mapper or SerialMapper()).map(qa_job, pages()):
+    pages = read_pages(engine, query_for, "interaction_id", run.batch_size, page)
+    for res in (mapper or SerialMapper()).map(qa_job, pages):
         heads, items = res.heads, res.items
         with engine.begin() as conn:
             for chunk in chunks(res.ids, 500):  # stale cards (items cascade, deleted first)

@@ -267,6 +267,28 @@ def keyset(
         last = getattr(batch[-1], key)
 
 
+def read_pages(
+    engine: Engine,
+    query_for: Any,
+    key: str,
+    batch_size: int,
+    read: Callable[[Connection, list[Any]], Any],
+) -> Iterator[Any]:
+    """Yield ``read(conn, batch)`` for each page of ``query_for(last_key)``, each page read
+    in one short read transaction that is closed before the value is handed on: the
+    steps whose pure work runs on a mapper (score, QA) write their pages while later
+    ones are being read, and the writes must never wait on a reader."""
+    last: Any = None
+    while True:
+        with engine.connect() as conn:
+            batch = conn.execute(query_for(last).limit(batch_size)).all()
+            if not batch:
+                return
+            value = read(conn, batch)
+        last = getattr(batch[-1], key)
+        yield value
+
+
 # ---------------------------------------------------------------------------- preparing a run
 
 

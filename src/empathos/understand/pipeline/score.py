@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NamedTuple
@@ -34,8 +34,9 @@ from empathos.understand.pipeline.run import (
     AnalyzeConfig,
     StatsKeeper,
     chunks,
-    utcnow,
     pair,
+    read_pages,
+    utcnow,
 )
 from empathos.understand.protocols import EmotionModel, EmpathyModel
 
@@ -348,11 +349,6 @@ def _write(conn: Connection, result: ScoreResult, run: AnalysisRun) -> int:
     return len(result.rows)
 
 
-def _score_batch(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> int:
-    """Score one page in this process and write it on ``conn``."""
-    return _write(conn, score_job(_score_inputs(conn, batch, run)), run)
-
-
 def _unscored(em: EmotionModel, pm: EmpathyModel):
     """Interactions outer-joined to their score row for this model pair (None: unscored)."""
     return interactions.outerjoin(
@@ -395,21 +391,15 @@ def score(run: AnalysisRun, mapper: BatchMapper | None = None) -> None:
         )
         return q if last is None else q.where(interactions.c.interaction_id > last)
 
-    def pages() -> Iterator[ScoreJob]:
-        # a page's inputs are read in one short read transaction, closed before the job
-        # is handed on, so the writes below never wait on a reader
-        last: str | None = None
-        while True:
-            with engine.connect() as conn:
-                batch = conn.execute(query_for(last).limit(batch_size)).all()
-                if not batch:
-                    return
-                job = _score_inputs(conn, batch, run)
-            last = batch[-1].interaction_id
-            yield job
-
     stats = StatsKeeper(engine, interaction_scores)
-    for result in (mapper or SerialMapper()).map(score_job, pages()):
+    pages = read_pages(
+        engine,
+        query_for,
+        "interaction_id",
+        batch_size,
+        lambda conn, batch: _score_inputs(conn, batch, run),
+    )
+    for result in (mapper or SerialMapper()).map(score_job, pages):
         with engine.begin() as conn:
             n = _write(conn, result, run)
         report.interactions_scored += n
