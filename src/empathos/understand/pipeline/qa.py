@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -98,30 +98,50 @@ def load_contacts(
                 int(e.interpretation),
                 int(e.exploration),
             )
-    out = []
-    for r in rows:
-        ts = by.get(r.interaction_id, [])
-        out.append(
-            QAContact(
-                r.interaction_id,
-                tuple(
-                    QATurn(
-                        int(t.seq),
-                        t.speaker,
-                        t.text,
-                        t.ts,
-                        t.author_id,
-                        emo.get((r.interaction_id, int(t.seq))),
-                        emp.get((r.interaction_id, int(t.seq))),
-                    )
-                    for t in ts
-                ),
-                r.channel,
-                _recorded_transfers(r.attributes),
-                next((t.language for t in ts if t.speaker == "customer" and t.language), None),
-            )
+    return [
+        contact_from(
+            r.interaction_id,
+            by.get(r.interaction_id, []),
+            lambda seq, iid=r.interaction_id: emo.get((iid, seq)),
+            lambda seq, iid=r.interaction_id: emp.get((iid, seq)),
+            r.channel,
+            r.attributes,
         )
-    return out
+        for r in rows
+    ]
+
+
+def contact_from(
+    interaction_id: str,
+    turn_rows: Sequence[Any],
+    emotion: Callable[[int], tuple[str, float] | None],
+    empathy: Callable[[int], tuple[int, int, int] | None],
+    channel: str | None,
+    attributes: Any,
+) -> QAContact:
+    """One QA contact from plain values: ``turn_rows`` (``seq, speaker, text, ts,
+    author_id, language`` in seq order), the ``(label, valence)`` and the empathy levels of
+    a seq (None: not annotated), the interaction's channel and attributes. The one place a
+    :class:`QAContact` is assembled, so the QA step and the score step (which scores the
+    cards of the contacts it scores, from the rows it has already read) build the same."""
+    return QAContact(
+        interaction_id,
+        tuple(
+            QATurn(
+                int(t.seq),
+                t.speaker,
+                t.text,
+                t.ts,
+                t.author_id,
+                emotion(int(t.seq)),
+                empathy(int(t.seq)),
+            )
+            for t in turn_rows
+        ),
+        channel,
+        _recorded_transfers(attributes),
+        next((t.language for t in turn_rows if t.speaker == "customer" and t.language), None),
+    )
 
 
 def _key(model: tuple[str, str, str, str], version: str) -> dict[str, str]:
@@ -134,8 +154,10 @@ def _key(model: tuple[str, str, str, str], version: str) -> dict[str, str]:
     }
 
 
-def _rows(cards: Sequence[Any], rubric: Rubric, key: dict[str, str]) -> tuple[list, list]:
-    now = utcnow()
+def _rows(
+    cards: Sequence[Any], rubric: Rubric, key: dict[str, str], now: Any = None
+) -> tuple[list, list]:
+    now = now or utcnow()
     heads, items = [], []
     for card in cards:
         heads.append(
@@ -165,6 +187,54 @@ def _rows(cards: Sequence[Any], rubric: Rubric, key: dict[str, str]) -> tuple[li
                 }
             )
     return heads, items
+
+
+@dataclass(frozen=True)
+class QAPlan:
+    """The rubric of a run, its version and the key columns of its rows (picklable: it
+    travels in a score page to wherever the mapper runs it)."""
+
+    rubric: Rubric
+    version: str
+    key: dict[str, str]
+
+
+def plan_for(run: AnalysisRun, rubric: Rubric | None = None) -> QAPlan:
+    """The run's QA plan (its configured rubric unless ``rubric``)."""
+    rubric = rubric or load_rubric(run.config.qa_rubric)
+    em, pm = run.emotion, run.empathy
+    version = rubric.version
+    return QAPlan(rubric, version, _key((em.name, em.version, pm.name, pm.version), version))
+
+
+def score_cards(plan: QAPlan, contacts: Sequence[QAContact], now: Any = None) -> QAResult:
+    """The scorecard and item rows of ``contacts`` (pure: no store access)."""
+    cards = [score_contact(plan.rubric, c, plan.version) for c in contacts]
+    heads, items = _rows(cards, plan.rubric, plan.key, now)
+    return QAResult(heads, items, tuple(c.interaction_id for c in contacts))
+
+
+def write_cards(conn: Connection, plan: QAPlan, res: QAResult) -> None:
+    """Replace the cards of ``res.ids`` for this plan's rubric version and model pair
+    (item rows first, then the heads) by ``res``'s rows, in the caller's transaction."""
+    key = plan.key
+    q, i = qa_scorecards.c, qa_item_scores.c
+    for chunk in chunks(res.ids, 500):
+        for t, c in ((qa_item_scores, i), (qa_scorecards, q)):
+            conn.execute(
+                delete(t).where(
+                    c.rubric_version == key["rubric_version"],
+                    c.model == key["model"],
+                    c.version == key["version"],
+                    c.empathy_model == key["empathy_model"],
+                    c.empathy_version == key["empathy_version"],
+                    c.interaction_id.in_(chunk),
+                )
+            )
+    if res.heads:
+        conn.execute(insert(qa_scorecards), res.heads)
+    if res.items:
+        conn.execute(insert(qa_item_scores), res.items)
 
 
 @dataclass(frozen=True)
@@ -242,33 +312,10 @@ def qa(run: AnalysisRun, rubric: Rubric | None = None, mapper: BatchMapper | Non
         return QAJob(rubric, version, key, ids, tuple(load_contacts(conn, batch, model)))
 
     pages = read_pages(engine, query_for, "interaction_id", run.batch_size, page)
+    plan = QAPlan(rubric, version, key)
     for res in (mapper or SerialMapper()).map(qa_job, pages):
-        heads, items = res.heads, res.items
         with engine.begin() as conn:
-            for chunk in chunks(res.ids, 500):  # stale cards (items cascade, deleted first)
-                where = and_(
-                    qa_item_scores.c.rubric_version == version,
-                    qa_item_scores.c.model == em.name,
-                    qa_item_scores.c.version == em.version,
-                    qa_item_scores.c.empathy_model == pm.name,
-                    qa_item_scores.c.empathy_version == pm.version,
-                    qa_item_scores.c.interaction_id.in_(chunk),
-                )
-                conn.execute(delete(qa_item_scores).where(where))
-                conn.execute(
-                    delete(qa_scorecards).where(
-                        q.rubric_version == version,
-                        q.model == em.name,
-                        q.version == em.version,
-                        q.empathy_model == pm.name,
-                        q.empathy_version == pm.version,
-                        q.interaction_id.in_(chunk),
-                    )
-                )
-            if heads:
-                conn.execute(insert(qa_scorecards), heads)
-            if items:
-                conn.execute(insert(qa_item_scores), items)
-        run.report.interactions_qa += len(heads)
+            write_cards(conn, plan, res)
+        run.report.interactions_qa += len(res.heads)
         advance(len(res.ids))
     run.report.qa_seconds += time.perf_counter() - t0

@@ -28,6 +28,14 @@ from empathos.store.schema import (
 from empathos.understand import effort as eff
 from empathos.understand import peak_end as pe
 from empathos.understand.pipeline import csat as csat_step
+from empathos.understand.pipeline.qa import (
+    QAPlan,
+    QAResult,
+    contact_from,
+    plan_for,
+    score_cards,
+    write_cards,
+)
 from empathos.understand.pipeline.mapper import BatchMapper, SerialMapper
 from empathos.understand.pipeline.run import (
     AnalysisRun,
@@ -139,6 +147,7 @@ class _Turn(NamedTuple):
     text: str
     ts: Any
     author_id: str | None
+    language: str | None  # for the QA card scored beside the row (``pipeline.qa``)
 
 
 class _Contact(NamedTuple):
@@ -170,6 +179,7 @@ class ScoreJob:
     csat_model: Any
     csat_version: str
     now: Any
+    qa: QAPlan | None = None  # None: no QA cards here (auto_qa off)
 
 
 @dataclass
@@ -177,9 +187,13 @@ class ScoreResult:
     rows: list[dict[str, Any]]
     csat_rows: list[dict[str, Any]]
     csat_seconds: float
+    qa: QAResult | None = None
+    qa_seconds: float = 0.0
 
 
-def _score_inputs(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> ScoreJob:
+def _score_inputs(
+    conn: Connection, batch: Sequence[Any], run: AnalysisRun, plan: QAPlan | None = None
+) -> ScoreJob:
     """Read what :func:`score_job` needs for one page (store access only)."""
     em, pm, cfg = run.emotion, run.empathy, run.config
     ids = [r.interaction_id for r in batch]
@@ -196,6 +210,7 @@ def _score_inputs(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> S
                 turns.c.text,
                 turns.c.ts,
                 turns.c.author_id,
+                turns.c.language,
             )
             .where(turns.c.interaction_id.in_(chunk))
             .order_by(turns.c.interaction_id, turns.c.seq)
@@ -271,6 +286,7 @@ def _score_inputs(conn: Connection, batch: Sequence[Any], run: AnalysisRun) -> S
         csat_model=run.csat_model,
         csat_version=csat_step.model_version(run.csat_model, em, pm),
         now=utcnow(),
+        qa=plan,
     )
 
 
@@ -336,16 +352,53 @@ def score_job(job: ScoreJob) -> ScoreResult:
             }
         )
         csat_seconds += time.perf_counter() - t_csat
-    return ScoreResult(rows, csat_rows, csat_seconds)
+    qa_res, qa_seconds = _qa_cards(job) if job.qa is not None else (None, 0.0)
+    return ScoreResult(rows, csat_rows, csat_seconds, qa_res, qa_seconds)
 
 
-def _write(conn: Connection, result: ScoreResult, run: AnalysisRun) -> int:
-    """One page's rows in one transaction (the caller's): scores, then predicted CSAT."""
+def _qa_cards(job: ScoreJob) -> tuple[QAResult, float]:
+    """The QA cards of the page's contacts, from the turns and annotations already read
+    for their scores: the QA step would read the same again, one page later (issue 16
+    item 6). Stamped with the score rows' ``computed_at``, so the QA step sees them as
+    current and skips them."""
+    t0 = time.perf_counter()
+    assert job.qa is not None
+    contacts = []
+    for r in job.batch:
+        iid = r.interaction_id
+        e, lab, emp = job.emo.get(iid, {}), job.labels.get(iid, {}), job.emp.get(iid, {})
+        contacts.append(
+            contact_from(
+                iid,
+                job.by_turns.get(iid, []),
+                lambda seq, e=e, lab=lab: (str(lab[seq]), e[seq][0]) if seq in e else None,
+                emp.get,
+                r.channel,
+                r.attributes,
+            )
+        )
+    res = score_cards(job.qa, contacts, job.now)
+    return res, time.perf_counter() - t0
+
+
+def _write(
+    conn: Connection,
+    result: ScoreResult,
+    run: AnalysisRun,
+    job_plan: QAPlan | None = None,
+) -> int:
+    """One page's rows in one transaction (the caller's): scores, predicted CSAT, then
+    the QA cards (``job_plan``: the run's QA plan, None when QA is off)."""
     if result.rows:
         conn.execute(insert(interaction_scores), result.rows)
     t_csat = time.perf_counter()
     csat_step.store_rows(conn, result.csat_rows)
     run.report.csat_seconds += time.perf_counter() - t_csat + result.csat_seconds
+    if result.qa is not None and job_plan is not None:
+        t_qa = time.perf_counter()
+        write_cards(conn, job_plan, result.qa)
+        run.report.interactions_qa += len(result.qa.heads)
+        run.report.qa_seconds += time.perf_counter() - t_qa + result.qa_seconds
     return len(result.rows)
 
 
@@ -392,16 +445,17 @@ def score(run: AnalysisRun, mapper: BatchMapper | None = None) -> None:
         return q if last is None else q.where(interactions.c.interaction_id > last)
 
     stats = StatsKeeper(engine, interaction_scores)
+    plan = plan_for(run) if run.config.auto_qa else None
     pages = read_pages(
         engine,
         query_for,
         "interaction_id",
         batch_size,
-        lambda conn, batch: _score_inputs(conn, batch, run),
+        lambda conn, batch: _score_inputs(conn, batch, run, plan),
     )
     for result in (mapper or SerialMapper()).map(score_job, pages):
         with engine.begin() as conn:
-            n = _write(conn, result, run)
+            n = _write(conn, result, run, plan)
         report.interactions_scored += n
         advance(len(result.rows))
         stats.wrote(n)
