@@ -143,7 +143,11 @@ def peak_index(
     Intensity, not valence, picks the peak: Kahneman's peak is the most *intense* moment,
     good or bad. Without intensities, ``|valence|`` stands in for it.
     """
-    v = _as_array(valences)
+    return _peak_index(_as_array(valences), intensities)
+
+
+def _peak_index(v: np.ndarray, intensities: Sequence[float] | np.ndarray | None) -> int:
+    """:func:`peak_index` of an already validated array (``_as_array``)."""
     key = np.abs(v) if intensities is None else np.asarray(intensities, dtype=float).ravel()
     if key.shape != v.shape:
         raise ValueError("valences and intensities must have the same length")
@@ -184,9 +188,12 @@ def peak_end_terms(
     intensities: Sequence[float] | np.ndarray | None = None,
     end_window: int = 1,
 ) -> PeakEndTerms:
-    """Peak, end and mean of one interaction's customer valences (in turn order)."""
+    """Peak, end and mean of one interaction's customer valences (in turn order).
+
+    The valences are validated once here (the helpers' own checks repeated on the same
+    array were a third of this function's time, run twice per contact by ``analyze``)."""
     v = _as_array(valences)
-    i = peak_index(v, intensities)
+    i = _peak_index(v, intensities)
     k = _end_window(v.size, end_window)
     return PeakEndTerms(
         peak=float(v[i]),
@@ -196,7 +203,7 @@ def peak_end_terms(
         positive_peak=float(v.max()),
         negative_peak=float(v.min()),
         first=float(v[0]),
-        trend=trend(v),
+        trend=_trend(v),
     )
 
 
@@ -204,7 +211,11 @@ def trend(valences: Sequence[float] | np.ndarray) -> float:
     """Least-squares slope of valence against position rescaled to 0…1: the change from
     start to end the whole contact suggests (0 for one turn). Not a valence, so it is a
     term the fit *considers* but the convex remembered score does not carry."""
-    v = _as_array(valences)
+    return _trend(_as_array(valences))
+
+
+def _trend(v: np.ndarray) -> float:
+    """:func:`trend` of an already validated array (``_as_array``)."""
     if v.size < 2:
         return 0.0
     x = np.linspace(0.0, 1.0, v.size)

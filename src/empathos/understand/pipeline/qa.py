@@ -269,10 +269,9 @@ def qa(run: AnalysisRun, rubric: Rubric | None = None, mapper: BatchMapper | Non
     transaction per page); the pure :func:`qa_job` runs on ``mapper`` (default: here)."""
     t0 = time.perf_counter()
     engine, em, pm = run.engine, run.emotion, run.empathy
-    rubric = rubric or load_rubric(run.config.qa_rubric)
-    version = rubric.version
+    plan = plan_for(run, rubric) if rubric is not None or run.qa_plan is None else run.qa_plan
+    rubric, version, key = plan.rubric, plan.version, plan.key
     model = (em.name, em.version, pm.name, pm.version)
-    key = _key(model, version)
     q, s = qa_scorecards.c, interaction_scores.c
     on = and_(
         q.interaction_id == s.interaction_id,
@@ -312,7 +311,6 @@ def qa(run: AnalysisRun, rubric: Rubric | None = None, mapper: BatchMapper | Non
         return QAJob(rubric, version, key, ids, tuple(load_contacts(conn, batch, model)))
 
     pages = read_pages(engine, query_for, "interaction_id", run.batch_size, page)
-    plan = QAPlan(rubric, version, key)
     for res in (mapper or SerialMapper()).map(qa_job, pages):
         with engine.begin() as conn:
             write_cards(conn, plan, res)

@@ -131,6 +131,9 @@ class AnalysisRun:
     csat_model: Any = None
     """The predicted-CSAT model (``understand.csat.CsatModel``), None when not installed
     (every contact's figure is then unknown, with that reason)."""
+    qa_plan: Any = None
+    """The QA plan (``pipeline.qa.QAPlan``: rubric, version, row key) once the score step
+    has loaded it, so the QA step does not parse the rubric again."""
 
     def progress(
         self, description: str, total: int | None, unit: str = ""

@@ -446,6 +446,7 @@ def score(run: AnalysisRun, mapper: BatchMapper | None = None) -> None:
 
     stats = StatsKeeper(engine, interaction_scores)
     plan = plan_for(run) if run.config.auto_qa else None
+    run.qa_plan = plan
     pages = read_pages(
         engine,
         query_for,
