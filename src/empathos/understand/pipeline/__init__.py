@@ -21,9 +21,10 @@ Steps, each restartable (a crash loses at most one batch, the next run resumes):
 4. *Score* every interaction without an ``interaction_scores`` row for this (emotion
    model, empathy model) pair: peak–end, market-convention scores, effort.
    Each scored contact also gets its predicted CSAT (``csat``: table ``interaction_csat``),
+   and its auto-QA scorecard (``qa``, scored from the same rows in the same transaction),
    then those without a calibrated figure are calibrated to the surveys where there are
-   enough; then the auto-QA scorecard (``qa``: only contacts whose score row is newer
-   than their card).
+   enough; then the QA step scores the cards still missing or older than their score row
+   (a new rubric: ``qa``).
 5. *Journeys* for every customer with scores but no journey row for this emotion model.
 
 The package, by step around one :class:`~empathos.understand.pipeline.run.AnalysisRun`

@@ -7,8 +7,14 @@ annotations changed, and the score step rewrites them, so a newer ``computed_at`
 exactly "something this contact's QA reads has changed". Nothing else is re-read: a
 second run on an unchanged store scores nothing.
 
-The contacts are read in keyset pages with their turns and the run's annotations, turned
-into :class:`~empathos.understand.qa.rubric.QAContact` values and scored by the pure
+Most cards are not scored here: the score step scores the cards of the contacts it scores
+(:func:`contact_from`, :func:`score_cards`, :func:`write_cards`, from the turns and
+annotations it has already read, in its transaction, stamped with the score row's
+``computed_at``), so a fresh store is read once, not twice (issue 16 item 6). What is left
+here is what is stale for another reason — a new rubric or item version, cards deleted by
+hand: those contacts are read in keyset pages with their turns and the run's annotations,
+turned into :class:`~empathos.understand.qa.rubric.QAContact` values by the same
+:func:`contact_from` and scored by the pure
 :func:`~empathos.understand.qa.rubric.score_contact`; one transaction per page."""
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Each interaction without a score row for the run's (emotion model, empathy model
 gets its peak–end scores (experienced, remembered, outcome), the market-convention scores
 (sentiment, agent empathy), its effort signals (:func:`score_interaction`, pure) and its
 predicted CSAT (``pipeline.csat``: same batch, same transaction, so only contacts scored
-now are predicted)."""
+now are predicted) and, with ``auto_qa``, its QA card (``pipeline.qa``: from the same
+rows read for the scores, same transaction)."""
 
 from __future__ import annotations
 

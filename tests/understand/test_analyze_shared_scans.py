@@ -1,0 +1,164 @@
+"""The cheaper CSAT features and QA cards of issue 16 item 6 store what the code before
+them stored (commit 618acb8):
+
+* :func:`~empathos.understand.csat.features` (one cached scan per turn, counted shares)
+  equals the pre-change formula, kept verbatim below as ``_reference_features``, bit for
+  bit, on real TWCS turns (both speakers), edge cases and the views ``analyze`` builds of
+  a simulated and a real store;
+* the QA cards the score step now scores beside each score row equal the cards the QA
+  step scores for the same contacts (it re-reads the store: the pre-change path), every
+  column but the time, on a simulated store and on real conversations (TWCS, ABCD)."""
+
+from __future__ import annotations
+
+import csv
+import math
+import random
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine, delete, select
+
+from empathos.store import init_db, make_engine
+from empathos.store.tables_qa import qa_item_scores, qa_scorecards
+from empathos.understand import csat as cs
+from empathos.understand import peak_end as pe
+from empathos.understand.pipeline import analyze
+from empathos.understand.pipeline.csat import load_views
+from empathos.understand.pipeline.run import resolve_models
+from empathos.understand.protocols import CX_EMOTIONS
+from empathos.understand.train_data import shared_data_dir
+
+REAL = shared_data_dir() / "real"
+TWCS = REAL / "twcs_5k.csv"
+needs_real = pytest.mark.skipif(not TWCS.exists(), reason="shared/data/real not present")
+EDGE = ["", "   ", "?", "Still not working?!", "Danke, perfekt.", "Bestätigt — résolu ✅", "😡?"]
+
+
+def _reference_features(c: cs.ContactView) -> np.ndarray:
+    """``understand.csat.features`` as it was at 618acb8 (one regex pass per feature)."""
+    v = np.asarray(c.valences, dtype=float)
+    t = pe.peak_end_terms(v, np.asarray(c.intensities, dtype=float))
+    n = v.size
+    labels = list(c.labels)
+    shares = [sum(1 for lb in labels if lb == e) / n for e in CX_EMOTIONS]
+    texts = list(c.customer_texts)
+    emp = list(c.empathic)
+
+    def share(pred: Any, xs: Sequence[str]) -> float:
+        xs = list(xs)
+        return float(np.mean([bool(pred(x)) for x in xs])) if xs else float("nan")
+
+    row = [
+        t.mean,
+        t.first,
+        t.peak,
+        t.end,
+        t.negative_peak,
+        t.positive_peak,
+        t.trend,
+        float(np.mean(v <= -cs.CLEAR_VALENCE)),
+        float(np.mean(v >= cs.CLEAR_VALENCE)),
+        *shares,
+        math.log1p(n),
+        math.log1p(max(0, c.n_employee_turns)),
+        float(bool(texts) and cs.thanks(texts[-1])),
+        float(min(3, sum(cs.unresolved(x) for x in texts))),
+        float(min(3, c.repeats)),
+        float(min(3, c.effort_phrases)),
+        float(min(3, c.transfers)),
+        float(np.mean(emp)) if emp else float("nan"),
+        share(cs.apology, c.employee_texts),
+        float(any(cs.confirmed(x) for x in c.employee_texts)),
+        share(lambda x: x.rstrip().endswith("?"), c.employee_texts),
+        share(lambda x: "?" in x, texts),
+        math.log1p(float(np.mean([len(x.split()) for x in texts])) if texts else 0.0),
+    ]
+    return np.asarray(row, dtype=float)
+
+
+def _same_features(views: Sequence[cs.ContactView]) -> None:
+    assert views
+    for v in views:
+        got, want = cs.features(v), _reference_features(v)
+        assert got.tobytes() == want.tobytes() or np.array_equal(got, want, equal_nan=True)
+
+
+@needs_real
+def test_features_equal_the_previous_formula_on_real_twcs_turns() -> None:
+    with TWCS.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    cust = [r["text"] for r in rows if r["inbound"] == "True"] + EDGE
+    empl = [r["text"] for r in rows if r["inbound"] != "True"] + EDGE
+    rng = random.Random(0)
+    views = []
+    for k in range(400):  # contacts of 1-12 real turns a side, valences drawn
+        nc, ne = rng.randint(1, 12), rng.randint(0, 12)
+        vals = [rng.uniform(-1, 1) for _ in range(nc)]
+        views.append(
+            cs.ContactView(
+                customer_texts=rng.sample(cust, nc),
+                valences=vals,
+                intensities=[abs(x) for x in vals],
+                labels=[rng.choice([*CX_EMOTIONS, None]) for _ in range(nc)],
+                n_employee_turns=ne,
+                empathic=[rng.random() < 0.4 for _ in range(ne if k % 3 else 0)],
+                repeats=rng.randint(0, 4),
+                effort_phrases=rng.randint(0, 4),
+                transfers=rng.randint(0, 4),
+                employee_texts=rng.sample(empl, ne),
+            )
+        )
+    _same_features(views)
+
+
+def _cards(engine: Engine) -> tuple[list[tuple], list[tuple]]:
+    with engine.connect() as conn:
+        heads = sorted(
+            tuple(v for k, v in r._mapping.items() if k != "computed_at")
+            for r in conn.execute(select(qa_scorecards))
+        )
+        items = sorted(
+            tuple(str(v) for v in r._mapping.values()) for r in conn.execute(select(qa_item_scores))
+        )
+    return heads, items
+
+
+def _score_step_cards_equal_qa_step_cards(engine: Engine) -> None:
+    em, pm = resolve_models("fast", "fast")
+    first = analyze(engine, em, pm, progress=False)
+    in_score_step = _cards(engine)
+    assert first.interactions_qa == first.interactions_scored > 0
+    with engine.begin() as conn:  # drop every card: the QA step scores them all again
+        conn.execute(delete(qa_item_scores))
+        conn.execute(delete(qa_scorecards))
+    again = analyze(engine, em, pm, progress=False)
+    assert again.interactions_scored == 0 and again.interactions_qa == first.interactions_qa
+    assert _cards(engine) == in_score_step
+    # and the CSAT features of what analyze stored equal the previous formula's
+    _same_features(list(load_views(engine, em, pm).values()))
+
+
+def test_qa_cards_and_features_on_a_simulated_store(tmp_path: Path) -> None:
+    from empathos.simulate import preset, run_simulation
+    from empathos.simulate.store import store_simulation
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sim.db'}")
+    init_db(engine)
+    run_simulation(preset("small", seed=5, customers=40, days=6), tmp_path / "sim", progress=False)
+    store_simulation(tmp_path / "sim", engine)
+    _score_step_cards_equal_qa_step_cards(engine)
+
+
+@needs_real
+def test_qa_cards_and_features_on_real_conversations(tmp_path: Path) -> None:
+    from empathos.listen import ingest_file
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'real.db'}")
+    init_db(engine)
+    for name, mapping in (("abcd_sample.json", "abcd"), ("twcs_kaggle_sample.csv", None)):
+        ingest_file(REAL / name, engine, mapping=mapping, rejects_path=tmp_path / f"{name}.rej")
+    _score_step_cards_equal_qa_step_cards(engine)
