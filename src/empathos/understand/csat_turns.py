@@ -27,12 +27,21 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from empathos.understand.csat import ContactView
+
+class PairView(Protocol):
+    """What :func:`turn_features` reads of a contact (``csat.ContactView`` has it; named
+    here so this module does not import ``csat``, which imports it)."""
+
+    @property
+    def customer_texts(self) -> Sequence[str]: ...
+
+    @property
+    def prev_employee_texts(self) -> Sequence[str]: ...
+
 
 TURN_FEATURES: tuple[str, ...] = (
     "turn_sat_mean",
@@ -161,7 +170,7 @@ def aggregate(pred: np.ndarray) -> np.ndarray:
     )
 
 
-def turn_features(c: ContactView, model: TurnSatModel | None) -> np.ndarray:
+def turn_features(c: PairView, model: TurnSatModel | None) -> np.ndarray:
     """The :data:`TURN_FEATURES` row of one contact (NaN without a turn model)."""
     if model is None:
         return np.full(len(TURN_FEATURES), np.nan)
