@@ -4,7 +4,8 @@
 
 1. **Accuracy** (``USS_SPLIT`` test, 300 dialogues of MWOZ + SGD): Spearman of each score
    with the dialogue's overall rating (95 % bootstrap CI) and 2-class accuracy (satisfied:
-   rating >= 3.5) at a cut tuned on val — the shipped predicted-CSAT model beside the plain
+   rating >= 3.5) at a cut tuned on val — the shipped predicted-CSAT model (its val Spearman
+   from its card) beside the plain
    mean valence, Kahneman's peak–end rule and the shipped remembered score (all on the
    configured emotion model's valences), and the annotators' own mean turn rating as the
    ceiling the model cannot see. Features come from the cached USS store that
@@ -56,9 +57,7 @@ def accuracy() -> dict:
     mterms = {p: [model_terms(views[d.dialogue_id]) for d in dialogues[p]] for p in dialogues}
     preds = {
         "predicted_csat": {
-            p: model.predict_rows(
-                np.array([cs.features(views[d.dialogue_id]) for d in dialogues[p]])
-            )
+            p: model.predict_rows(np.array([model.row(views[d.dialogue_id]) for d in dialogues[p]]))
             for p in dialogues
         },
         "mean_valence": {p: np.array([t.mean for t in mterms[p]]) for p in dialogues},
@@ -81,6 +80,8 @@ def accuracy() -> dict:
         "emotion_model": f"{em.name} {em.version}",
         "empathy_model": f"{pm.name} {pm.version}",
         "remembered_weights": pe.DEFAULT_WEIGHTS.as_dict(),
+        "val_spearman": model.card.get("tuning", {}).get("val_spearman"),
+        "val_spearman_ci": model.card.get("tuning", {}).get("val_spearman_ci"),
         "test": evaluate(preds, y),
         "goal_spearman": 0.50,
     }
@@ -140,6 +141,9 @@ def main() -> None:
     acc = accuracy()
     c = cost(args.n)
     print(f"USS test ({acc['split']}, n={acc['n_test']}), emotion {acc['emotion_model']}")
+    if acc["val_spearman"] is not None:
+        lo, hi = acc["val_spearman_ci"]
+        print(f"{acc['csat_model']}: val Spearman {acc['val_spearman']:.3f} [{lo:.3f}, {hi:.3f}]")
     print("| score | Spearman [95% CI] | 2-class acc (val cut) | balanced acc |")
     print("|---|---|---|---|")
     for name, r in acc["test"].items():

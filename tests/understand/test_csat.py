@@ -64,7 +64,7 @@ def test_cues_match_in_the_six_languages_without_accents() -> None:
 
 def test_ridge_learns_the_direction_and_stays_on_the_1_to_5_scale() -> None:
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(300, len(cs.FEATURES)))
+    x = rng.normal(size=(300, len(cs.MODEL_FEATURES)))
     y = 3.0 + 0.8 * x[:, 0] + rng.normal(0, 0.3, 300)
     m = cs.fit_ridge(x, y, 1.0, "t")
     assert m.coef[0] > 0.5 and abs(m.coef[1]) < 0.1
@@ -89,7 +89,9 @@ def test_quantile_matching_maps_onto_the_survey_distribution_and_keeps_the_order
 
 def test_shipped_artefacts_load_and_carry_their_test_figures() -> None:
     model = cs.load_model()
-    assert model is not None and model.features == cs.FEATURES
+    assert model is not None and model.features == cs.MODEL_FEATURES
+    assert model.turn_model is not None  # the turn-pair model travels inside the artefact
+    assert model.card["tuning"]["val_spearman"] > 0
     test = model.card["test"]
     assert {"predicted_csat", "mean_valence", "peak_end_kahneman"} <= set(test)
     assert model.card["split"] == uss.USS_SPLIT

@@ -19,6 +19,10 @@ Features (:data:`FEATURES`), all computable from a stored contact *and* from a l
 * effort: repeats, effort phrases, transfers (:mod:`empathos.understand.effort`);
 * empathy: share of employee turns with any EPITOME mechanism at level ≥ 1 (imputed with
   the training mean when no employee turn is annotated, e.g. on the live desk).
+* turn-pair satisfaction (:mod:`empathos.understand.csat_turns`, :data:`MODEL_FEATURES`
+  beyond :data:`FEATURES`): each (employee turn, customer reply) pair rated by a TF-IDF
+  ridge fitted on USS's turn ratings, summarised as mean, min, last, last two, late-weighted
+  mean and mean of the two lowest — USS's turn rating judges the response before it.
 
 Calibration (:class:`QuantileCalibrator`): the model's scale is USS's, not the company's;
 where the company has surveys, a prediction is mapped to the survey answer at the same
@@ -45,6 +49,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from empathos.understand import csat_turns as ct
 from empathos.understand import peak_end as pe
 from empathos.understand.effort import normalise_text as _effort_normalise
 from empathos.understand.protocols import CX_EMOTIONS
@@ -82,6 +87,9 @@ FEATURES: tuple[str, ...] = (
     "customer_question_share",
     "log_customer_words",
 )
+#: What the shipped model reads: :data:`FEATURES` and the turn-pair satisfaction summary
+#: (:data:`csat_turns.TURN_FEATURES`, computed by :func:`csat_turns.turn_features`).
+MODEL_FEATURES: tuple[str, ...] = FEATURES + ct.TURN_FEATURES
 
 
 def normalise_text(text: str) -> str:
@@ -174,6 +182,9 @@ class ContactView:
     effort_phrases: int = 0
     transfers: int = 0
     employee_texts: Sequence[str] = ()
+    #: Per customer turn, the employee text since the previous customer turn (empty: the
+    #: turn-pair model reads each customer turn alone).
+    prev_employee_texts: Sequence[str] = ()
 
 
 class CustomerScan(NamedTuple):
@@ -272,7 +283,8 @@ def _count_share(flags: Sequence[bool]) -> float:
 
 @dataclass(frozen=True)
 class CsatModel:
-    """Ridge regression on standardised features, clipped to 1–5 (see the module docstring)."""
+    """Ridge regression on standardised features, clipped to 1–5 (see the module docstring);
+    ``turn_model`` computes the :data:`csat_turns.TURN_FEATURES` columns."""
 
     version: str
     features: tuple[str, ...]
@@ -281,6 +293,11 @@ class CsatModel:
     coef: np.ndarray
     intercept: float
     card: dict[str, Any] = field(default_factory=dict)
+    turn_model: ct.TurnSatModel | None = None
+
+    def row(self, contact: ContactView) -> np.ndarray:
+        """The model's feature row of one contact (:data:`MODEL_FEATURES`)."""
+        return np.concatenate([features(contact), ct.turn_features(contact, self.turn_model)])
 
     def predict_rows(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=float).reshape(-1, len(self.features))
@@ -289,7 +306,7 @@ class CsatModel:
         return np.clip(z @ self.coef + self.intercept, CSAT_MIN, CSAT_MAX)
 
     def predict(self, contact: ContactView) -> float:
-        return float(self.predict_rows(features(contact)[None, :])[0])
+        return float(self.predict_rows(self.row(contact)[None, :])[0])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -300,12 +317,13 @@ class CsatModel:
             "coef": self.coef.tolist(),
             "intercept": self.intercept,
             "card": self.card,
+            "turn_model": self.turn_model.to_json() if self.turn_model is not None else None,
         }
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> CsatModel:
         feats = tuple(d["features"])
-        if feats != FEATURES:
+        if feats != MODEL_FEATURES:
             raise ValueError("the CSAT artefact was trained on other features; retrain it")
         return cls(
             version=str(d["version"]),
@@ -315,10 +333,17 @@ class CsatModel:
             coef=np.asarray(d["coef"], dtype=float),
             intercept=float(d["intercept"]),
             card=dict(d.get("card", {})),
+            turn_model=ct.TurnSatModel.from_json(d["turn_model"]) if d.get("turn_model") else None,
         )
 
 
-def fit_ridge(x: np.ndarray, y: np.ndarray, alpha: float, version: str) -> CsatModel:
+def fit_ridge(
+    x: np.ndarray,
+    y: np.ndarray,
+    alpha: float,
+    version: str,
+    turn_model: ct.TurnSatModel | None = None,
+) -> CsatModel:
     """Closed-form ridge on standardised columns (NaN -> column mean); the intercept is
     not penalised."""
     x = np.asarray(x, dtype=float)
@@ -330,7 +355,9 @@ def fit_ridge(x: np.ndarray, y: np.ndarray, alpha: float, version: str) -> CsatM
     z = (x - mean) / scale
     yc = y - y.mean()
     coef = np.linalg.solve(z.T @ z + alpha * np.eye(z.shape[1]), z.T @ yc)
-    return CsatModel(version, FEATURES, mean, scale, coef, float(y.mean()))
+    return CsatModel(
+        version, MODEL_FEATURES, mean, scale, coef, float(y.mean()), turn_model=turn_model
+    )
 
 
 def load_model(path: Path | None = None) -> CsatModel | None:

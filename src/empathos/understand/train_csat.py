@@ -14,12 +14,15 @@ on a cache store), so they follow the models.
    model valences: weights fitted on human ratings would be right for a signal we do not
    have. Reported on test: Spearman of the remembered score with the rating beside the plain
    mean's and Kahneman's rule's, with bootstrap CIs.
-2. **Predicted CSAT** (``models/csat-default.json``): ridge regression on
-   :data:`empathos.understand.csat.FEATURES`, trained on train, alpha tuned on val
-   (Spearman), reported on test: Spearman with the rating and 2-class accuracy (satisfied:
-   rating ≥ 3.5, i.e. the 1–5 rating rounds to 4 or 5 — USS has too few dialogues with a
-   mean rating ≥ 4 for a two-class test: 2 % of them), beside the mean and peak–end
-   baselines and the majority class.
+2. **Predicted CSAT** (``models/csat-default.json``): a turn-pair satisfaction model
+   (``understand.csat_turns``: TF-IDF ridge on each (employee turn, customer reply) pair's
+   mean annotator rating, on train's turns; its summaries for train are out-of-fold, 5
+   folds by dialogue, so the next step weighs them as on unseen turns), then ridge
+   regression on :data:`empathos.understand.csat.MODEL_FEATURES`, trained on train, alpha
+   tuned on val (Spearman), reported on test: Spearman with the rating and 2-class
+   accuracy (satisfied: rating ≥ 3.5, i.e. the 1–5 rating rounds to 4 or 5 — USS has too
+   few dialogues with a mean rating ≥ 4 for a two-class test: 2 % of them), beside the
+   mean and peak–end baselines and the majority class.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from empathos.understand import csat as cs
+from empathos.understand import csat_turns as ct
 from empathos.understand import peak_end as pe
 from empathos.understand.uss import PARTS, USS_SEED, USS_SPLIT, UssDialogue, uss_split
 
@@ -41,6 +45,11 @@ FIT_TERMS: tuple[str, ...] = ("first", "peak", "end", "mean", "trend")
 ALPHAS: tuple[float, ...] = (0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 SATISFIED_AT = 3.5
 N_BOOT = 1000
+#: Turn-pair model settings (chosen on val, ``csat_turns``) and the folds that give train
+#: its out-of-fold turn features, so the CSAT ridge learns their weight on unseen turns.
+TURN_MAX_FEATURES = 5000
+TURN_ALPHA = 3.0
+TURN_FOLDS = 5
 
 
 def spearman(a: Sequence[float], b: Sequence[float]) -> float:
@@ -150,8 +159,54 @@ def _weights_ci(x: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
 # ---------------------------------------------------------------------------- predicted CSAT
 
 
+def rated_pairs(d: UssDialogue) -> tuple[list[tuple[str, str]], list[float]]:
+    """(employee text before, customer turn) pairs of one dialogue with the turn's rating."""
+    prev = ct.preceding_employee([t.speaker for t in d.turns], [t.text for t in d.turns])
+    cust = [t for t in d.turns if t.speaker == "customer"]
+    keep = [(p, t) for p, t in zip(prev, cust, strict=True) if t.rating is not None]
+    return [(p, t.text) for p, t in keep], [float(t.rating or 0.0) for _, t in keep]
+
+
+def fit_turns(dialogues: Sequence[UssDialogue]) -> ct.TurnSatModel:
+    pairs: list[tuple[str, str]] = []
+    ratings: list[float] = []
+    for d in dialogues:
+        p, r = rated_pairs(d)
+        pairs += p
+        ratings += r
+    return ct.fit_turn_model(pairs, ratings, TURN_MAX_FEATURES, TURN_ALPHA)
+
+
+def turn_feature_rows(
+    dialogues: dict[str, list[UssDialogue]], views: dict[str, cs.ContactView]
+) -> tuple[ct.TurnSatModel, dict[str, np.ndarray], dict[str, float]]:
+    """The turn model fitted on all of train, and each part's :data:`ct.TURN_FEATURES`:
+    out-of-fold on train (``TURN_FOLDS`` folds by dialogue, seed 13), the full model on
+    val and test. Also the turn-level Spearman on val (pairs with a rating)."""
+    train = dialogues["train"]
+    rows = np.zeros((len(train), len(ct.TURN_FEATURES)))
+    folds = np.random.default_rng(USS_SEED).permutation(len(train)) % TURN_FOLDS
+    for k in range(TURN_FOLDS):
+        m = fit_turns([d for d, f in zip(train, folds, strict=True) if f != k])
+        for i in np.flatnonzero(folds == k):
+            rows[i] = ct.turn_features(views[train[i].dialogue_id], m)
+    full = fit_turns(train)
+    out = {"train": rows}
+    for p in ("val", "test"):
+        out[p] = np.array([ct.turn_features(views[d.dialogue_id], full) for d in dialogues[p]])
+    val_pairs = [rated_pairs(d) for d in dialogues["val"]]
+    turn_rho = spearman(
+        full.predict_pairs([x for p, _ in val_pairs for x in p]),
+        [r for _, rs in val_pairs for r in rs],
+    )
+    return full, out, {"val_turn_spearman": turn_rho}
+
+
 def train_csat_model(
-    x: dict[str, np.ndarray], y: dict[str, np.ndarray], version_tag: str
+    x: dict[str, np.ndarray],
+    y: dict[str, np.ndarray],
+    version_tag: str,
+    turn_model: ct.TurnSatModel | None = None,
 ) -> tuple[cs.CsatModel, dict[str, Any]]:
     tuning = {}
     for a in ALPHAS:
@@ -161,7 +216,13 @@ def train_csat_model(
     m = cs.fit_ridge(x["train"], y["train"], alpha, "tmp")
     digest = hashlib.sha256(np.round(m.coef, 6).tobytes()).hexdigest()[:8]
     model = cs.CsatModel(
-        f"csat-ridge-{version_tag}-{digest}", m.features, m.mean, m.scale, m.coef, m.intercept
+        f"csat-ridge-turns-{version_tag}-{digest}",
+        m.features,
+        m.mean,
+        m.scale,
+        m.coef,
+        m.intercept,
+        turn_model=turn_model,
     )
     return model, {"alpha": alpha, "val_spearman_by_alpha": {str(k): v for k, v in tuning.items()}}
 
@@ -234,8 +295,19 @@ def run(emotion_model: str | None = None, empathy_model: str | None = None) -> d
     }
 
     # 2. predicted CSAT
-    x = {p: np.array([cs.features(views[d.dialogue_id]) for d in dialogues[p]]) for p in PARTS}
-    model, tuning = train_csat_model(x, ratings, tag)
+    base = {p: np.array([cs.features(views[d.dialogue_id]) for d in dialogues[p]]) for p in PARTS}
+    turn_model, turn_x, turn_fit = turn_feature_rows(dialogues, views)
+    x = {p: np.hstack([base[p], turn_x[p]]) for p in PARTS}
+    model, tuning = train_csat_model(x, ratings, tag, turn_model)
+    tuning["turn_model"] = {
+        "max_features": TURN_MAX_FEATURES,
+        "alpha": TURN_ALPHA,
+        "oof_folds": TURN_FOLDS,
+        **turn_fit,
+    }
+    val_pred = model.predict_rows(x["val"])
+    tuning["val_spearman"] = spearman(val_pred, ratings["val"])
+    tuning["val_spearman_ci"] = spearman_ci(val_pred, ratings["val"])
     shipped = pe.PeakEndWeights(**fits["model"]["weights"])
     preds = {
         "predicted_csat": {p: model.predict_rows(x[p]) for p in PARTS},
@@ -271,7 +343,14 @@ def run(emotion_model: str | None = None, empathy_model: str | None = None) -> d
         ),
     }
     model = cs.CsatModel(
-        model.version, model.features, model.mean, model.scale, model.coef, model.intercept, card
+        model.version,
+        model.features,
+        model.mean,
+        model.scale,
+        model.coef,
+        model.intercept,
+        card,
+        turn_model,
     )
     cs.MODELS_DIR.mkdir(parents=True, exist_ok=True)
     (cs.MODELS_DIR / pe.REMEMBERED_WEIGHTS_ARTEFACT).write_text(

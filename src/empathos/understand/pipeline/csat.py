@@ -49,7 +49,20 @@ def view_from(
         effort_phrases=int(row.get("effort_phrases") or 0),
         transfers=int(row.get("transfers") or 0),
         employee_texts=[t.text for t in empl],
+        prev_employee_texts=_prev_employee(turn_rows, emotions),
     )
+
+
+def _prev_employee(
+    turn_rows: Sequence[Any], emotions: Mapping[int, tuple[float, float, str | None]]
+) -> list[str]:
+    """Per customer turn with an emotion, the employee text since the previous customer
+    turn (a customer turn without an emotion still closes the span, as at run time)."""
+    from empathos.understand.csat_turns import preceding_employee
+
+    prev = preceding_employee([t.speaker for t in turn_rows], [t.text for t in turn_rows])
+    cust = [t for t in turn_rows if t.speaker == "customer"]
+    return [p for t, p in zip(cust, prev, strict=True) if int(t.seq) in emotions]
 
 
 def predict_row(

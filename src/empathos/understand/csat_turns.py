@@ -1,0 +1,179 @@
+"""Turn-pair satisfaction: how each (employee turn, customer reply) pair would be rated.
+
+Why pairs: in USS (:mod:`empathos.understand.uss`) the rating on a user turn judges the
+*system's preceding response* — "I could not find any", "anything else?", a booking
+reference — and the user's reply shows how it landed (a correction, a repeated request,
+"thanks, that's all"). So the unit rated here is the employee text since the previous
+customer turn together with the customer turn that follows it.
+
+The model: sublinear TF-IDF of word uni- and bigrams (employee words prefixed ``s_``, so
+"sorry" said by the employee and by the customer are different terms), a ridge regression
+on the annotators' mean turn rating, fitted on ``USS_SPLIT`` train by
+``python -m empathos.understand.train_csat`` and stored inside ``csat-default.json`` (vocabulary,
+idf, coefficients; no scikit-learn object). At run time a pair costs one tokenisation and a
+few dictionary look-ups; the contact's turn predictions are summarised into
+:data:`TURN_FEATURES`, which the CSAT ridge reads beside :data:`csat.FEATURES`.
+
+Limits: the vocabulary is USS's (English task-oriented bots); turns in other languages are
+mostly out of vocabulary and get the intercept, so their contacts are predicted from the
+language-independent features. Unknown (no turn model) is NaN, imputed with the training
+mean by the CSAT model, never 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+
+class PairView(Protocol):
+    """What :func:`turn_features` reads of a contact (``csat.ContactView`` has it; named
+    here so this module does not import ``csat``, which imports it)."""
+
+    @property
+    def customer_texts(self) -> Sequence[str]: ...
+
+    @property
+    def prev_employee_texts(self) -> Sequence[str]: ...
+
+
+TURN_FEATURES: tuple[str, ...] = (
+    "turn_sat_mean",
+    "turn_sat_min",
+    "turn_sat_last",
+    "turn_sat_last2",
+    "turn_sat_late_weighted",
+    "turn_sat_low2",
+)
+_TOKEN = re.compile(r"\b\w\w+\b")
+
+
+def pair_terms(employee_text: str, customer_text: str) -> list[str]:
+    """Uni- and bigrams of one pair: employee tokens prefixed ``s_``, then the customer's."""
+    toks = ["s_" + t for t in _TOKEN.findall(employee_text.lower())]
+    toks += _TOKEN.findall(customer_text.lower())
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+
+def preceding_employee(speakers: Sequence[str], texts: Sequence[str]) -> list[str]:
+    """For each customer turn (in order), the employee text since the previous customer
+    turn ("" when none): the response the customer's turn reacts to."""
+    out: list[str] = []
+    since: list[str] = []
+    for sp, tx in zip(speakers, texts, strict=True):
+        if sp == "customer":
+            out.append(" ".join(since))
+            since = []
+        elif sp == "employee":
+            since.append(tx)
+    return out
+
+
+@dataclass(frozen=True)
+class TurnSatModel:
+    """Linear model on l2-normalised sublinear TF-IDF of :func:`pair_terms`."""
+
+    vocab: dict[str, int]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def __post_init__(self) -> None:
+        # term -> (idf, idf × coef) as Python floats: a pair has a few dozen terms, where
+        # plain float arithmetic is several times cheaper than building numpy arrays
+        idf, coef = self.idf.tolist(), self.coef.tolist()
+        table = {t: (idf[i], idf[i] * coef[i]) for t, i in self.vocab.items()}
+        object.__setattr__(self, "_table", table)
+
+    def predict_pairs(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
+        """Predicted turn rating (USS 1–5 scale) of each (employee, customer) pair."""
+        table: dict[str, tuple[float, float]] = self._table  # type: ignore[attr-defined]
+        out = []
+        for emp, cust in pairs:
+            num = den = 0.0
+            for t, n in Counter(pair_terms(emp, cust)).items():
+                hit = table.get(t)
+                if hit is None:
+                    continue
+                tf = 1.0 if n == 1 else 1.0 + math.log(n)
+                num += tf * hit[1]
+                den += (tf * hit[0]) ** 2
+            out.append(self.intercept + (num / math.sqrt(den) if den > 0 else 0.0))
+        return np.asarray(out, dtype=float)
+
+    def to_json(self) -> dict[str, Any]:
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        return {
+            "terms": terms,
+            "idf": np.round(self.idf, 5).tolist(),
+            "coef": np.round(self.coef, 5).tolist(),
+            "intercept": self.intercept,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> TurnSatModel:
+        return cls(
+            {t: i for i, t in enumerate(d["terms"])},
+            np.asarray(d["idf"], dtype=float),
+            np.asarray(d["coef"], dtype=float),
+            float(d["intercept"]),
+        )
+
+
+def fit_turn_model(
+    pairs: Sequence[tuple[str, str]],
+    ratings: Sequence[float],
+    max_features: int = 5000,
+    alpha: float = 3.0,
+    min_df: int = 3,
+) -> TurnSatModel:
+    """Fit on rated pairs (scikit-learn's TF-IDF with :func:`pair_terms` as analyzer, so
+    training and :meth:`TurnSatModel.predict_pairs` share one tokenisation)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import Ridge
+
+    vec = TfidfVectorizer(
+        analyzer=lambda p: pair_terms(*p),
+        sublinear_tf=True,
+        min_df=min_df,
+        max_features=max_features,
+    )
+    x = vec.fit_transform(list(pairs))
+    ridge = Ridge(alpha=alpha).fit(x, np.asarray(ratings, dtype=float))
+    vocab = {str(t): int(i) for t, i in vec.vocabulary_.items()}
+    return TurnSatModel(
+        vocab, vec.idf_.astype(float), ridge.coef_.astype(float), float(ridge.intercept_)
+    )
+
+
+def aggregate(pred: np.ndarray) -> np.ndarray:
+    """The :data:`TURN_FEATURES` of one contact's turn predictions (NaN when none)."""
+    p = np.asarray(pred, dtype=float)
+    if p.size == 0:
+        return np.full(len(TURN_FEATURES), np.nan)
+    w = np.arange(1, p.size + 1, dtype=float)
+    return np.array(
+        [
+            p.mean(),
+            p.min(),
+            p[-1],
+            p[-2:].mean(),
+            float(w @ p / w.sum()),
+            np.sort(p)[:2].mean(),
+        ]
+    )
+
+
+def turn_features(c: PairView, model: TurnSatModel | None) -> np.ndarray:
+    """The :data:`TURN_FEATURES` row of one contact (NaN without a turn model)."""
+    if model is None:
+        return np.full(len(TURN_FEATURES), np.nan)
+    cust = list(c.customer_texts)
+    prev = list(c.prev_employee_texts) or [""] * len(cust)
+    return aggregate(model.predict_pairs(zip(prev, cust, strict=True)))
