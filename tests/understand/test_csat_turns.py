@@ -51,3 +51,18 @@ def test_shipped_turn_model_rates_a_failed_answer_below_a_fulfilled_one() -> Non
         ]
     )
     assert failed < fulfilled
+
+
+def test_shipped_model_pickles_for_worker_processes() -> None:
+    """analyze ships the CSAT model to its workers: the pickled copy rates pairs alike
+    (its per-pair cache is rebuilt there, not pickled)."""
+    import pickle
+
+    model = cs.load_model()
+    assert model is not None and model.turn_model is not None
+    copy = pickle.loads(pickle.dumps(model))
+    pairs = [("sorry, I could not find any", "no, I said cheap"), ("booked, ref 7", "thanks")]
+    assert copy.turn_model is not None
+    np.testing.assert_array_equal(
+        copy.turn_model.predict_pairs(pairs), model.turn_model.predict_pairs(pairs)
+    )

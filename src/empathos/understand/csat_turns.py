@@ -22,6 +22,7 @@ mean by the CSAT model, never 0.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -90,22 +91,31 @@ class TurnSatModel:
         idf, coef = self.idf.tolist(), self.coef.tolist()
         table = {t: (idf[i], idf[i] * coef[i]) for t, i in self.vocab.items()}
         object.__setattr__(self, "_table", table)
+        # the live card re-rates a contact on every turn, and its earlier pairs do not
+        # change: a bounded cache makes that incremental (analyze sees each pair once)
+        object.__setattr__(self, "_pair", functools.lru_cache(maxsize=8192)(self._score))
+
+    def __reduce__(self) -> tuple[type[TurnSatModel], tuple[Any, ...]]:
+        # the model travels to analyze's worker processes: rebuild the table and the
+        # cache there instead of pickling them
+        return (type(self), (self.vocab, self.idf, self.coef, self.intercept))
 
     def predict_pairs(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
         """Predicted turn rating (USS 1–5 scale) of each (employee, customer) pair."""
+        pair = self._pair  # type: ignore[attr-defined]
+        return np.asarray([pair(emp, cust) for emp, cust in pairs], dtype=float)
+
+    def _score(self, emp: str, cust: str) -> float:
         table: dict[str, tuple[float, float]] = self._table  # type: ignore[attr-defined]
-        out = []
-        for emp, cust in pairs:
-            num = den = 0.0
-            for t, n in Counter(pair_terms(emp, cust)).items():
-                hit = table.get(t)
-                if hit is None:
-                    continue
-                tf = 1.0 if n == 1 else 1.0 + math.log(n)
-                num += tf * hit[1]
-                den += (tf * hit[0]) ** 2
-            out.append(self.intercept + (num / math.sqrt(den) if den > 0 else 0.0))
-        return np.asarray(out, dtype=float)
+        num = den = 0.0
+        for t, n in Counter(pair_terms(emp, cust)).items():
+            hit = table.get(t)
+            if hit is None:
+                continue
+            tf = 1.0 if n == 1 else 1.0 + math.log(n)
+            num += tf * hit[1]
+            den += (tf * hit[0]) ** 2
+        return self.intercept + (num / math.sqrt(den) if den > 0 else 0.0)
 
     def to_json(self) -> dict[str, Any]:
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
