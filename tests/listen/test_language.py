@@ -107,3 +107,22 @@ def test_a_batch_gets_what_each_text_gets_alone() -> None:
     batched = language.detect_many(texts)
     language._cache.clear()
     assert batched == [detect(t) for t in texts]
+
+
+def test_a_batch_that_fills_the_memory_still_answers_its_remembered_texts() -> None:
+    """When a batch's new keys would overflow the bounded memory, the memory is cleared
+    — and the batch's texts that *were* remembered are looked up again, not lost (a
+    100k-interaction import failed with a KeyError here)."""
+    from empathos.listen import language
+
+    language._cache.clear()
+    known = "Gracias por contactarnos, soy Grace."
+    first = detect(known)
+    fill = [
+        "ticket " + "".join(chr(97 + int(d)) for d in str(k)) + " is open"
+        for k in range(language.CACHE_SIZE)
+    ]
+    got = language.detect_many([known, *fill])
+    assert got[0] == first and len(got) == len(fill) + 1
+    assert len(language._cache) <= language.CACHE_SIZE + 1
+    language._cache.clear()

@@ -68,6 +68,17 @@ def test_the_stored_scores_do_not_depend_on_the_partitioning(
         a.clv_bases,
     )
     assert a.churn_basis == "fitted" and a.customers_scored > 3 * 97
+    # the run's figures are built from streamed partitions (each one's rows written as it
+    # comes back): the report's list and totals do not depend on the partitioning either
+    assert a.avoidable and [x["customer_id"] for x in b.avoidable] == [
+        x["customer_id"] for x in a.avoidable
+    ]
+    assert (b.mean_p_churn, b.employees_scored, b.elv_bases) == (
+        a.mean_p_churn,
+        a.employees_scored,
+        a.elv_bases,
+    )
+    assert math.isclose(b.total_value_at_risk, a.total_value_at_risk, rel_tol=1e-12)
     sa, sb = _scores(one), _scores(two)
     assert sa["employee_scores"] == sb["employee_scores"]
     assert len(sa["customer_scores"]) == len(sb["customer_scores"]) == a.customers_scored

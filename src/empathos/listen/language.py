@@ -76,7 +76,8 @@ def detect_many(texts: Sequence[str]) -> list[tuple[str | None, float]]:
     missing = {key for key in keys if key and key not in cache}
     if missing:
         if len(cache) + len(missing) > CACHE_SIZE:
-            cache.clear()
+            cache.clear()  # the batch's keys that were cached go too: look them all up
+            missing = {key for key in keys if key}
         for key in missing:
             cache[key] = predict(key)
     none = (None, 0.0)

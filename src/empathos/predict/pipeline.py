@@ -180,6 +180,65 @@ CLV_FALLBACK_NOTE = (
 )
 
 
+AVOIDABLE_SHOWN = 20  # the avoidable-churn customers a report carries (highest value at risk)
+
+
+def _partition_rows(
+    pt: ScoredPartition,
+    report: PredictReport,
+    clv_fitted: bool,
+    acfg: AvoidableChurnConfig,
+    now: datetime,
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """The ``customer_scores`` rows of one scored partition and its avoidable-churn
+    customers (value at risk descending). Every field depends on its own customer only
+    (the avoidable test included), so building them partition by partition stores the
+    rows a whole-run pass would; the run's top list is the top of the partitions' tops
+    under the same total order (value at risk, then id)."""
+    known = np.isfinite(pt.p) & np.isfinite(pt.clv)
+    var_by = {c: float(v) for c, v, k in zip(pt.ids, pt.var, known, strict=True) if k}
+    avoid = avoidable_churn(var_by, pt.drivers, acfg)
+    avoidable_ids = {a.customer_id for a in avoid}
+    churn_why = [report.churn_note] if report.churn_basis != "fitted" else []
+    rows = []
+    for k, cid in enumerate(pt.ids):
+        c = pt.clv[k]
+        cb = ("fitted" if pt.clv_fitted[k] else "fallback") if clv_fitted else "unknown"
+        why = list(churn_why)
+        if cb == "fallback":
+            why.append(CLV_FALLBACK_NOTE)
+        elif cb == "unknown":
+            why.append(report.clv_note)
+        rows.append(
+            {
+                "customer_id": cid,
+                "model": report.churn_model,
+                "version": report.version,
+                "as_of": report.as_of,
+                "p_churn": float(pt.p[k]) if np.isfinite(pt.p[k]) else None,
+                "clv": None if pd.isna(c) else float(c),
+                "value_at_risk": float(pt.var[k]) if known[k] else None,
+                "drivers": {
+                    "top": [[d.name, round(d.contribution, 6)] for d in pt.drivers.get(cid, [])],
+                    "bias": None if pt.bias is None else float(pt.bias[k]),
+                    "avoidable": cid in avoidable_ids,
+                    "clv_source": {"fitted": "bgnbd_gg", "fallback": "prior"}.get(cb, "none"),
+                    "clv_model": report.clv_model,
+                    "window_days": report.window_days,
+                },
+                "computed_at": now,
+                "churn_basis": report.churn_basis,
+                "clv_basis": cb,
+                "basis_note": "; ".join(why) or None,
+            }
+        )
+    return rows, avoid
+
+
+def _num(v: Any) -> float | None:
+    return None if pd.isna(v) else float(v)
+
+
 def _has_churn_outcomes(engine: Engine) -> bool:
     with engine.connect() as conn:
         row = conn.execute(select(outcomes.c.kind).where(outcomes.c.kind == "churn").limit(1))
@@ -204,7 +263,9 @@ def predict(
     The per-customer scoring runs partition by partition (``partition_size`` customers)
     through ``mapper`` — in process without one, or an engine's (``local`` processes,
     ``ray``: docs/scale.md); the fits, the employees and the writes stay in this process,
-    and every engine stores the same rows."""
+    and every engine stores the same rows. Each partition's rows are inserted as it comes
+    back (inside the one transaction that replaces the run's rows), so the per-customer
+    row objects never exist for all customers at once (docs/scale.md, predict's memory)."""
     t0 = time.perf_counter()
     say = (lambda m: __import__("sys").stderr.write(m + "\n")) if progress else (lambda m: None)
     as_of = as_of or _default_as_of(engine)
@@ -265,134 +326,132 @@ def predict(
         clv=fitted_clv,
         clv_prior=clv_prior,
     )
-    parts = _score(models, X, summary, mapper, partition_size)
-    p = np.concatenate([pt.p for pt in parts]) if parts else np.zeros(0)
-    clv_arr = np.concatenate([pt.clv for pt in parts]) if parts else np.zeros(0)
-    var = np.concatenate([pt.var for pt in parts]) if parts else np.zeros(0)
-    bias = None if model is None or not parts else np.concatenate([pt.bias for pt in parts])
-    drivers = {c: d for pt in parts for c, d in pt.drivers.items()}
-    if fitted_clv is None:
-        clv_basis = pd.Series("unknown", index=X.index, dtype=object)
-    else:
-        fit = np.concatenate([pt.clv_fitted for pt in parts]) if parts else np.zeros(0, bool)
-        clv_basis = pd.Series(np.where(fit, "fitted", "fallback"), index=X.index, dtype=object)
-    clv_values = pd.Series(clv_arr, index=X.index)
-    known = np.isfinite(p) & np.isfinite(clv_arr)
-    var_by = {str(c): float(v) for c, v, k in zip(X.index, var, known, strict=True) if k}
     acfg = avoidable_config or AvoidableChurnConfig()
-    avoid = avoidable_churn(var_by, drivers, acfg)
-    avoidable_ids = {a.customer_id for a in avoid}
-    report.avoidable = [
-        {
-            "customer_id": a.customer_id,
-            "value_at_risk": a.value_at_risk,
-            "actionable": [d.name for d in a.actionable_drivers],
-            "actionable_share": a.actionable_share,
-        }
-        for a in avoid[:20]
-    ]
+    now = _now()
+    report.computed_at = now
     report.customers_scored = len(X)
     report.window_days = cfg.window_days
     report.sources = _sources(engine, X.index)
-    finite_p, finite_clv = p[np.isfinite(p)], clv_arr[np.isfinite(clv_arr)]
-    report.mean_p_churn = float(finite_p.mean()) if len(finite_p) else None
-    report.total_clv = float(finite_clv.sum()) if len(finite_clv) else None
-    report.total_value_at_risk = float(var[known].sum()) if known.any() else None
-    report.clv_bases = {str(k): int(v) for k, v in clv_basis.value_counts().sort_index().items()}
-    report.clv_estimated = float(clv_values[clv_basis == "fallback"].sum())
-
-    now = _now()
-    report.computed_at = now
-    rows = []
-    for k, cid in enumerate(X.index):
-        cid = str(cid)
-        c = clv_values.iloc[k]
-        cb = str(clv_basis.iloc[k])
-        why = [report.churn_note] if report.churn_basis != "fitted" else []
-        if cb == "fallback":
-            why.append(CLV_FALLBACK_NOTE)
-        elif cb == "unknown":
-            why.append(report.clv_note)
-        rows.append(
-            {
-                "customer_id": cid,
-                "model": report.churn_model,
-                "version": version,
-                "as_of": as_of,
-                "p_churn": float(p[k]) if np.isfinite(p[k]) else None,
-                "clv": None if pd.isna(c) else float(c),
-                "value_at_risk": float(var[k]) if known[k] else None,
-                "drivers": {
-                    "top": [[d.name, round(d.contribution, 6)] for d in drivers.get(cid, [])],
-                    "bias": None if bias is None else float(bias[k]),
-                    "avoidable": cid in avoidable_ids,
-                    "clv_source": {"fitted": "bgnbd_gg", "fallback": "prior"}.get(cb, "none"),
-                    "clv_model": report.clv_model,
-                    "window_days": cfg.window_days,
-                },
-                "computed_at": now,
-                "churn_basis": report.churn_basis,
-                "clv_basis": cb,
-                "basis_note": "; ".join(why) or None,
-            }
-        )
-
-    # 4. employees
-    say("predict: employees")
-    acfg_e = attrition_config or attr.AttritionConfig()
-    emo = (sm.model, sm.version) if sm else None
-    emp_m = (sm.empathy_model, sm.empathy_version) if sm else None
-    ef = attr.employee_features(engine, as_of, acfg_e, emo, emp_m)
-    erows = []
-    if len(ef):
-        handled_var = _mean_var_handled(engine, as_of, acfg_e, var_by)
-        scores = attr.score_employees(ef, acfg_e, handled_var)
-        for eid, r in scores.iterrows():
-            handled = handled_var.get(eid)
-            depends = acfg_e.value_per_contact <= 0 and ef.loc[eid, "contacts_handled"] > 0
-            if depends and (handled is None or pd.isna(handled)):
-                elv_basis, elv, elv_note = (
-                    "unknown",
-                    None,
-                    "ELV unknown: no value at risk known for the customers this employee "
-                    "handled (see the CLV and churn notes)",
-                )
-            else:
-                elv_basis, elv, elv_note = (
-                    "prior",
-                    float(r["elv"]),
-                    "ELV rests on placeholder assumptions (attrition index weights, "
-                    f"retention uplift {acfg_e.retention_uplift:.0%}, replacement cost "
-                    f"{acfg_e.elv.replacement_cost:,.0f}): set them from HR and finance data",
-                )
-            terms = {
-                k.removeprefix("driver_"): round(float(v), 6)
-                for k, v in r.items()
-                if str(k).startswith("driver_")
-            }
-            erows.append(
-                {
-                    "employee_id": str(eid),
-                    "model": attr.MODEL_NAME,
-                    "version": version,
-                    "as_of": as_of,
-                    "attrition_risk": float(r["attrition_risk"]),
-                    "elv": elv,
-                    "drivers": {
-                        "terms": terms,
-                        "features": {
-                            k: (None if pd.isna(v) else float(v)) for k, v in ef.loc[eid].items()
-                        },
-                        "value_per_contact": float(r["value_per_contact"]),
-                    },
-                    "computed_at": now,
-                    "elv_basis": elv_basis,
-                    "basis_note": elv_note,
-                }
+    # Streamed: each partition's rows are built and inserted as it comes back, so the
+    # per-customer Python objects (row dicts, drivers) live for one partition only; what
+    # is kept for the whole run are five numbers per customer (docs/scale.md, predict's
+    # memory). One transaction still replaces the run's rows (see store_scores).
+    cs, es = customer_scores.c, employee_scores.c
+    p_parts: list[np.ndarray] = []
+    clv_parts: list[np.ndarray] = []
+    var_parts: list[np.ndarray] = []
+    fit_parts: list[np.ndarray] = []
+    top_avoid: list[Any] = []
+    with engine.begin() as wconn:
+        wconn.execute(
+            delete(customer_scores).where(
+                cs.model == report.churn_model, cs.version == version, cs.as_of == as_of
             )
-    report.employees_scored = len(erows)
-    for e in erows:
-        report.elv_bases[e["elv_basis"]] = report.elv_bases.get(e["elv_basis"], 0) + 1
+        )
+        wconn.execute(
+            delete(employee_scores).where(
+                es.model == attr.MODEL_NAME, es.version == version, es.as_of == as_of
+            )
+        )
+        for pt in _score(models, X, summary, mapper, partition_size):
+            rows, avoid = _partition_rows(pt, report, fitted_clv is not None, acfg, now)
+            for start in range(0, len(rows), 2000):
+                wconn.execute(customer_scores.insert(), rows[start : start + 2000])
+            top_avoid = sorted(
+                top_avoid + avoid[:AVOIDABLE_SHOWN],
+                key=lambda a: (-a.value_at_risk, a.customer_id),
+            )[:AVOIDABLE_SHOWN]
+            p_parts.append(pt.p)
+            clv_parts.append(pt.clv)
+            var_parts.append(pt.var)
+            fit_parts.append(pt.clv_fitted)
+            del rows, avoid, pt
+        p = np.concatenate(p_parts) if p_parts else np.zeros(0)
+        clv_arr = np.concatenate(clv_parts) if clv_parts else np.zeros(0)
+        var = np.concatenate(var_parts) if var_parts else np.zeros(0)
+        if fitted_clv is None:
+            clv_basis = pd.Series("unknown", index=X.index, dtype=object)
+        else:
+            fit = np.concatenate(fit_parts) if fit_parts else np.zeros(0, bool)
+            clv_basis = pd.Series(np.where(fit, "fitted", "fallback"), index=X.index, dtype=object)
+        clv_values = pd.Series(clv_arr, index=X.index)
+        known = np.isfinite(p) & np.isfinite(clv_arr)
+        var_by = pd.Series(var[known], index=X.index[known].astype(str))
+        report.avoidable = [
+            {
+                "customer_id": a.customer_id,
+                "value_at_risk": a.value_at_risk,
+                "actionable": [d.name for d in a.actionable_drivers],
+                "actionable_share": a.actionable_share,
+            }
+            for a in top_avoid
+        ]
+        finite_p, finite_clv = p[np.isfinite(p)], clv_arr[np.isfinite(clv_arr)]
+        report.mean_p_churn = float(finite_p.mean()) if len(finite_p) else None
+        report.total_clv = float(finite_clv.sum()) if len(finite_clv) else None
+        report.total_value_at_risk = float(var[known].sum()) if known.any() else None
+        report.clv_bases = {
+            str(k): int(v) for k, v in clv_basis.value_counts().sort_index().items()
+        }
+        report.clv_estimated = float(clv_values[clv_basis == "fallback"].sum())
+        del X, p_parts, clv_parts, var_parts, fit_parts
+
+        # 4. employees
+        say("predict: employees")
+        acfg_e = attrition_config or attr.AttritionConfig()
+        emo = (sm.model, sm.version) if sm else None
+        emp_m = (sm.empathy_model, sm.empathy_version) if sm else None
+        ef = attr.employee_features(engine, as_of, acfg_e, emo, emp_m)
+        erows = []
+        if len(ef):
+            handled_var = _mean_var_handled(engine, as_of, acfg_e, var_by)
+            scores = attr.score_employees(ef, acfg_e, handled_var)
+            for eid, r in scores.iterrows():
+                handled = handled_var.get(eid)
+                depends = acfg_e.value_per_contact <= 0 and ef.loc[eid, "contacts_handled"] > 0
+                if depends and (handled is None or pd.isna(handled)):
+                    elv_basis, elv, elv_note = (
+                        "unknown",
+                        None,
+                        "ELV unknown: no value at risk known for the customers this employee "
+                        "handled (see the CLV and churn notes)",
+                    )
+                else:
+                    elv_basis, elv, elv_note = (
+                        "prior",
+                        float(r["elv"]),
+                        "ELV rests on placeholder assumptions (attrition index weights, "
+                        f"retention uplift {acfg_e.retention_uplift:.0%}, replacement cost "
+                        f"{acfg_e.elv.replacement_cost:,.0f}): set them from HR and finance data",
+                    )
+                terms = {
+                    k.removeprefix("driver_"): round(float(v), 6)
+                    for k, v in r.items()
+                    if str(k).startswith("driver_")
+                }
+                erows.append(
+                    {
+                        "employee_id": str(eid),
+                        "model": attr.MODEL_NAME,
+                        "version": version,
+                        "as_of": as_of,
+                        "attrition_risk": float(r["attrition_risk"]),
+                        "elv": elv,
+                        "drivers": {
+                            "terms": terms,
+                            "features": {k: _num(v) for k, v in ef.loc[eid].items()},
+                            "value_per_contact": float(r["value_per_contact"]),
+                        },
+                        "computed_at": now,
+                        "elv_basis": elv_basis,
+                        "basis_note": elv_note,
+                    }
+                )
+        report.employees_scored = len(erows)
+        for e in erows:
+            report.elv_bases[e["elv_basis"]] = report.elv_bases.get(e["elv_basis"], 0) + 1
+        if erows:
+            wconn.execute(employee_scores.insert(), erows)
 
     # 5. effects (not stored: a report, not a score)
     say("predict: effect sizes")
@@ -403,7 +462,6 @@ def predict(
     except Exception as exc:  # noqa: BLE001 - the effect table is a report; never block scores
         report.notes.append(f"effect table failed: {exc}")
 
-    store_scores(engine, rows, erows, report.churn_model, attr.MODEL_NAME, version, as_of)
     report.seconds = time.perf_counter() - t0
     return report
 
