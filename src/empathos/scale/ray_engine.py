@@ -19,7 +19,13 @@ R = TypeVar("R")
 
 
 class _Worker:
-    """One Ray actor: runs the function it is given; models stay cached in its process."""
+    """One Ray actor: runs the function it is given; models stay cached in its process.
+    Its BLAS runs one thread, as in every mapper's workers (``one_blas_thread``)."""
+
+    def __init__(self) -> None:
+        from empathos.understand.pipeline.mapper import one_blas_thread
+
+        one_blas_thread()
 
     def run(self, fn: Callable[[Any], Any], item: Any) -> Any:
         return fn(item)
