@@ -72,7 +72,7 @@ from empathos.store.schema import (
     interaction_scores,
     interactions,
 )
-from empathos.store.tables_web import web_daily, web_refresh
+from empathos.store.tables_web import web_changes, web_daily, web_refresh
 from empathos.understand.pipeline.mapper import BatchMapper
 from empathos.web.daily_partitions import DAYS_PER_PARTITION, rebuild_days
 
@@ -89,6 +89,7 @@ __all__ = [
     "kpis",
     "predict_summary",
     "refresh_aggregates",
+    "day_condition",
     "refresh_info",
     "with_default_period",
 ]
@@ -366,89 +367,72 @@ def _as_date(v: Any) -> date:
 
 
 # --------------------------------------------------------------------------- refresh
-def _counts(conn: Connection) -> tuple[int, int, int]:
-    return (
-        int(conn.execute(select(func.count()).select_from(interactions)).scalar_one()),
-        int(conn.execute(select(func.count()).select_from(interaction_scores)).scalar_one()),
-        int(conn.execute(select(func.count()).select_from(customer_scores)).scalar_one()),
-    )
+def _count(conn: Connection, table: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def _fingerprint(conn: Connection) -> dict[str, Any]:
-    """What the summary depends on: row counts, the newest ``computed_at`` of the scores
-    and the latest ingest run, so a rerun that *replaces* rows (same count) is noticed
-    too. (An edit made with SQL outside Empathos is not: call ``refresh_aggregates``.)"""
-    n_int, n_scores, n_cs = _counts(conn)
-    newest = [
-        conn.execute(select(func.max(t.c.computed_at))).scalar()
-        for t in (interaction_scores, customer_scores)
-    ]
-    # an ingest that updates stored rows in place (same count: a re-import with another
-    # brand or employee) still records its run
-    last_run = conn.execute(select(func.max(ingest_runs.c.run_id))).scalar()
+    """What the summary depends on besides the logged days (:data:`web_changes`, written
+    by triggers on every contact, score and CSAT row): the customer scores (count and
+    newest ``computed_at``: a predict run, also one that *replaces* rows) and the latest
+    ingest run. Index reads only, whatever the store's size."""
+    newest = conn.execute(select(func.max(customer_scores.c.computed_at))).scalar()
     return {
-        "last_ingest_run": None if last_run is None else int(last_run),
-        "n_interactions": n_int,
-        "n_scores": n_scores,
-        "n_customer_scores": n_cs,
-        "scores_at": _iso(newest[0]),
-        "customer_scores_at": _iso(newest[1]),
+        "last_ingest_run": _last_ingest_run(conn),
+        "n_customer_scores": _count(conn, customer_scores),
+        "customer_scores_at": _iso(newest),
     }
 
 
 MAX_INCREMENTAL_DAYS = 90  # more changed days than this: one full rebuild is cheaper
+#: the day under which the change log files contacts without ``started_at``
+UNDATED = date(1, 1, 1)
+CHANGES = "log"  # details["changes"]: built with the trigger-kept change log (0024)
 
 
-def _census(conn: Connection, model: tuple[str, str, str, str] | None) -> dict[str, list]:
-    """Per day: [interactions, scored by the current model pair, newest score's
-    ``computed_at``]. Cheap next to the rebuild (no customer/employee join, no sums), and
-    the only state an incremental refresh needs: a day whose census differs from the last
-    refresh's changed (contacts added or deleted, scores written or replaced)."""
-    i, s = interactions.c, interaction_scores.c
-    day = _day(conn, i.started_at)
-    dated = i.started_at.is_not(None)
-    q = select(day, func.count()).where(dated).group_by(day)
-    out: dict[str, list] = {str(_as_date(d)): [int(n), 0, None] for d, n in conn.execute(q)}
-    if model is not None:
-        q2 = (
-            select(day, func.count(), func.max(s.computed_at))
-            .select_from(interaction_scores)
-            .join(interactions, i.interaction_id == s.interaction_id)
-            .where(
-                dated,
-                s.model == model[0],
-                s.version == model[1],
-                s.empathy_model == model[2],
-                s.empathy_version == model[3],
-            )
-            .group_by(day)
-        )
-        for d, k, at in conn.execute(q2):
-            key = str(_as_date(d))
-            if key in out:
-                out[key][1:] = [int(k), _iso(at)]
-    return out
+def _take_changes(conn: Connection) -> list[date]:
+    """The days logged since the last refresh, removed from the log in the same statement
+    (``DELETE … RETURNING``: a day a writer logs meanwhile, not yet committed, stays for
+    the next refresh; on SQLite the statement also takes the write lock, so nothing is
+    written between it and the rebuild)."""
+    got = conn.execute(delete(web_changes).returning(web_changes.c.day)).scalars().all()
+    return sorted({_as_date(d) for d in got})
 
 
-def _changed_days(conn: Connection, model: Any, census: dict[str, list]) -> list[date] | None:
+def _changed_days(conn: Connection, model: Any, logged: list[date]) -> list[date] | None:
     """The days to rebuild since the last refresh, or ``None`` for a full rebuild: no
-    previous census, another model pair, or a new ingest run (a re-import may rewrite
-    stored contacts in place — another brand, employee or customer language — which no
-    per-day count shows)."""
+    previous refresh kept with the log, another model pair, or a new ingest run (a
+    re-import may rewrite customers or employees — a language, a pod — which changes the
+    dimensions of contacts no trigger saw)."""
     row = conn.execute(select(web_refresh).where(web_refresh.c.name == REFRESH_NAME)).first()
     details = (row.details or {}) if row is not None else {}
-    before = details.get("days")
-    if before is None or details.get("model") != (None if model is None else list(model)):
+    if details.get("changes") != CHANGES:
+        return None
+    if details.get("model") != (None if model is None else list(model)):
         return None
     if (details.get("fingerprint") or {}).get("last_ingest_run") != _last_ingest_run(conn):
         return None
-    keys = set(before) | set(census)
-    return sorted(date.fromisoformat(k) for k in keys if before.get(k) != census.get(k))
+    return logged
 
 
 def _last_ingest_run(conn: Connection) -> int | None:
     v = conn.execute(select(func.max(ingest_runs.c.run_id))).scalar()
     return None if v is None else int(v)
+
+
+def day_condition(column: ColumnElement, days: list[date]) -> ColumnElement:
+    """``column`` (a timestamp) falls on one of ``days`` (:data:`UNDATED`: is NULL); one
+    index range per day."""
+    ranges = [
+        column.is_(None)
+        if d == UNDATED
+        else and_(
+            column >= datetime.combine(d, datetime.min.time()),
+            column < datetime.combine(d + timedelta(days=1), datetime.min.time()),
+        )
+        for d in days
+    ]
+    return or_(literal(False), *ranges)
 
 
 def refresh_aggregates(
@@ -457,40 +441,31 @@ def refresh_aggregates(
     mapper: BatchMapper | None = None,
     partition_days: int = DAYS_PER_PARTITION,
 ) -> RefreshReport:
-    """Rebuild the dashboard's summary from the store (call after analyze / predict).
+    """Rebuild the dashboard's summaries from the store (call after analyze / predict).
 
     In one transaction, computed by the database itself, so a page reading meanwhile sees
     the old summary, never half of the new one. ``incremental=True`` rebuilds only the days
-    whose census (:func:`_census`: contacts, scored contacts, newest score per day) changed
-    since the last refresh — falling back to a full rebuild when it cannot know
-    (:func:`_changed_days`); ``details["days_rebuilt"]`` lists the days it rebuilt
-    (``"all"`` for a full one). Both give exactly the same table (tests compare them).
-    With ``mapper`` (an engine's: ``local`` processes, ``ray``) the sums are computed
-    ``partition_days`` days a partition through it instead of by the database
-    (:mod:`empathos.web.daily_partitions`; ``details["engine"]`` says which).
+    the change log (``web_changes``, kept by triggers) names since the last refresh —
+    falling back to a full rebuild when it cannot know (:func:`_changed_days`);
+    ``details["days_rebuilt"]`` lists the days it rebuilt (``"all"`` for a full one). Both
+    give exactly the same tables (tests compare them). The predict summary is recomputed
+    only when the customer scores changed. With ``mapper`` (an engine's: ``local``
+    processes, ``ray``) the daily sums are computed ``partition_days`` days a partition
+    through it instead of by the database (:mod:`empathos.web.daily_partitions`;
+    ``details["engine"]`` says which).
     """
+    from empathos.web.csat import rebuild_csat_daily
+
     t0 = time.perf_counter()
     with engine.begin() as conn:
+        logged = _take_changes(conn)
         model = current_score_models(conn)
-        census = _census(conn, model)
-        days = _changed_days(conn, model, census) if incremental else None
+        days = _changed_days(conn, model, logged) if incremental else None
         if days is not None and len(days) > MAX_INCREMENTAL_DAYS:
             days = None
         q = _per_interaction(conn, model)
         if days is not None and mapper is None:
-            start = interactions.c.started_at
-            q = q.where(
-                or_(
-                    literal(False),
-                    *(
-                        and_(
-                            start >= datetime.combine(d, datetime.min.time()),
-                            start < datetime.combine(d + timedelta(days=1), datetime.min.time()),
-                        )
-                        for d in days
-                    ),
-                )
-            )
+            q = q.where(day_condition(interactions.c.started_at, days))
         sub = q.subquery()
         keys = [sub.c.day, *(sub.c[d] for d in DIMENSIONS)]
         grouped = select(*keys, *_sums(sub)).group_by(*keys)
@@ -499,13 +474,14 @@ def refresh_aggregates(
         elif days:
             conn.execute(delete(web_daily).where(web_daily.c.day.in_(days)))
         if mapper is not None:
-            todo = days if days is not None else sorted(date.fromisoformat(d) for d in census)
+            todo = days if days is not None else _all_days(conn)
+            todo = [d for d in todo if d != UNDATED]
             n_parts = rebuild_days(conn, q, todo, DIMENSIONS, SUM_COLUMNS, mapper, partition_days)
         elif days is None or days:
             conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
-        rows = int(conn.execute(select(func.count()).select_from(web_daily)).scalar_one())
+        rebuild_csat_daily(conn, days)
+        rows = _count(conn, web_daily)
         fp = _fingerprint(conn)
-        n_int, n_scores, n_cs = fp["n_interactions"], fp["n_scores"], fp["n_customer_scores"]
         undated = int(
             conn.execute(
                 select(func.count())
@@ -513,13 +489,21 @@ def refresh_aggregates(
                 .where(interactions.c.started_at.is_(None))
             ).scalar_one()
         )
+        in_summary = conn.execute(select(func.sum(web_daily.c.n_interactions))).scalar()
+        n_int = int(in_summary or 0) + undated
+        n_scores, n_cs = _count(conn, interaction_scores), fp["n_customer_scores"]
+        before = _previous_details(conn)
+        if days is not None and before.get("fingerprint") == fp and "predict" in before:
+            predict = before["predict"]  # no predict run since: the same totals
+        else:
+            predict = _predict_summary_raw(conn)
         details = {
             "undated_interactions": undated,
             "fingerprint": fp,
-            "predict": _predict_summary_raw(conn),
+            "predict": predict,
             "empathy_model": None if model is None else f"{model[2]}/{model[3]}",
             "model": None if model is None else list(model),
-            "days": census,
+            "changes": CHANGES,
             "days_rebuilt": "all" if days is None else [d.isoformat() for d in days],
         }
         if mapper is not None:
@@ -551,6 +535,20 @@ def refresh_aggregates(
     )
 
 
+def _previous_details(conn: Connection) -> dict[str, Any]:
+    row = conn.execute(
+        select(web_refresh.c.details).where(web_refresh.c.name == REFRESH_NAME)
+    ).first()
+    return (row[0] or {}) if row is not None else {}
+
+
+def _all_days(conn: Connection) -> list[date]:
+    """Every day with a dated contact (the partitions of a full rebuild through a mapper)."""
+    day = _day(conn, interactions.c.started_at)
+    q = select(day).where(interactions.c.started_at.is_not(None)).distinct()
+    return sorted(_as_date(d) for (d,) in conn.execute(q))
+
+
 def refresh_info(engine: Engine) -> dict[str, Any] | None:
     """The last rebuild's record (``None`` if the summary was never built)."""
     with engine.connect() as conn:
@@ -559,12 +557,15 @@ def refresh_info(engine: Engine) -> dict[str, Any] | None:
 
 
 def is_stale(engine: Engine) -> bool:
-    """True when interactions, their scores or the customer scores changed since the last
-    rebuild: a different row count (ingest) or a newer ``computed_at`` (analyze, predict)."""
+    """True when the store changed since the last rebuild: a day in the change log (a
+    contact, score or CSAT row written or deleted), another predict run, or a new ingest
+    run. Index reads only."""
     info = refresh_info(engine)
-    if info is None:
+    if info is None or (info["details"] or {}).get("changes") != CHANGES:
         return True
     with engine.connect() as conn:
+        if conn.execute(select(web_changes.c.id).limit(1)).first() is not None:
+            return True
         now = _fingerprint(conn)
     return now != (info["details"] or {}).get("fingerprint")
 
