@@ -71,7 +71,9 @@ def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
     chunk at a time (memory stays flat in ``n``), with the secondary indexes of the two big
     tables dropped during the load and re-created after (a sort instead of 10M random
     B-tree inserts) -- the SQL of each index is read from ``sqlite_master``, so the
-    re-created index is exactly the migration's. Dates are written in SQLAlchemy's SQLite
+    re-created index is exactly the migration's; likewise the change-log triggers
+    (migration 0024: a new store's first refresh is a full rebuild, so the load's days
+    need no logging). Dates are written in SQLAlchemy's SQLite
     format (``YYYY-MM-DD HH:MM:SS.ffffff``), JSON columns as JSON text.
     """
     import sqlite3
@@ -93,11 +95,11 @@ def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
     con.execute("PRAGMA cache_size=-400000")  # 400 MB page cache for the index builds
     big = ("interactions", "interaction_scores")
     ddl = con.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-        f"AND tbl_name IN {big}"
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+        f"AND sql IS NOT NULL AND tbl_name IN {big}"
     ).fetchall()
-    for name, _ in ddl:
-        con.execute(f'DROP INDEX "{name}"')
+    for kind, name, _ in ddl:
+        con.execute(f'DROP {kind.upper()} "{name}"')
     con.execute("BEGIN")
     con.executemany(
         "INSERT INTO pods (pod_id, name, functions, member_ids, segments) VALUES (?,?,?,?,?)",
@@ -184,7 +186,7 @@ def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
         )
     con.execute("COMMIT")
     t_idx = time.perf_counter()
-    for _, sql in ddl:
+    for _, _, sql in ddl:
         con.execute(sql)
     print(f"  indexes re-created in {time.perf_counter() - t_idx:.0f} s", flush=True)
     con.execute("PRAGMA journal_mode=WAL")

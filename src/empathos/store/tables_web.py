@@ -80,6 +80,7 @@ web_changes = Table(
     # the calendar day of the started_at of a contact whose row (or score, or CSAT) was
     # inserted, updated or deleted since the last refresh; written by triggers only
     Column("day", Date, nullable=False),
+    Column("txn", BigInteger),  # PostgreSQL: the writing transaction (one row per day each)
     Index("ix_web_changes_day", "day"),
 )
 

@@ -17,8 +17,10 @@ by a writer that commits meanwhile stays for the next refresh) and rebuilds only
 * SQLite: row triggers; a day already logged is not logged again (``NOT EXISTS`` on the
   day index), so a bulk load adds one row per day, not per contact.
 * PostgreSQL: statement triggers with transition tables (one per event: PostgreSQL allows
-  transition tables on single-event triggers only), one row per day per statement; no
-  unique key, so concurrent writers never wait on each other for the log.
+  transition tables on single-event triggers only), one row per day per writing
+  transaction (``txn``; a day is not skipped because *another* transaction logged it, which
+  a refresh could take before this one commits); no unique key, so concurrent writers
+  never wait on each other for the log.
 
 ``web_csat_daily`` is the predicted-CSAT page's summary (day × channel × language × pod ×
 employee × company × source × reason; the CSAT page needs the employee and the reason),
@@ -79,8 +81,9 @@ def _pg_function(table: str, event: str) -> str:
     return (
         f"CREATE FUNCTION web_changes_{table}_{event.lower()}() RETURNS trigger "
         "LANGUAGE plpgsql AS $$ BEGIN "
-        f"INSERT INTO web_changes (day) SELECT DISTINCT s.d FROM ({union}) s "
-        "; RETURN NULL; END $$"
+        f"INSERT INTO web_changes (day, txn) SELECT DISTINCT s.d, txid_current() FROM ({union}) s "
+        "WHERE NOT EXISTS (SELECT 1 FROM web_changes w WHERE w.txn = txid_current() "
+        "AND w.day = s.d); RETURN NULL; END $$"
     )
 
 
@@ -102,6 +105,7 @@ def upgrade() -> None:
         "web_changes",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
         sa.Column("day", sa.Date, nullable=False),
+        sa.Column("txn", sa.BigInteger),  # PostgreSQL: the writing transaction
     )
     op.create_index("ix_web_changes_day", "web_changes", ["day"])
     op.create_table(
