@@ -339,16 +339,18 @@ def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
     return rows
 
 
-def _page_child(url: str, path: str, repeats: int) -> None:
+def _page_child(url: str, path: str, repeats: int, raw: bool = False) -> None:
     """In a child process: one app on the store, the page once (``first``: a fresh app,
-    so it includes the summary's staleness check) then ``repeats`` times; JSON on stdout."""
+    so it includes the summary's staleness check) then ``repeats`` times; JSON on stdout.
+    ``raw``: with ``web_pre_aggregate=False`` (the raw tables: the baseline)."""
     from fastapi.testclient import TestClient
 
     from empathos.api.app import create_app
     from empathos.config import Settings
     from empathos.store import make_engine
 
-    client = TestClient(create_app(Settings(auth="off"), engine=make_engine(url)))
+    settings = Settings(auth="off", web_pre_aggregate=not raw)
+    client = TestClient(create_app(settings, engine=make_engine(url)))
     t0 = time.perf_counter()
     r = client.get(path)
     first = time.perf_counter() - t0
@@ -359,11 +361,18 @@ def _page_child(url: str, path: str, repeats: int) -> None:
 
 
 def measure_pages(
-    url: str, n: int, repeats: int, timeout_s: float, mem_gb: float, only: list[str] | None = None
+    url: str,
+    n: int,
+    repeats: int,
+    timeout_s: float,
+    mem_gb: float,
+    only: list[str] | None = None,
+    raw_pages: list[str] | None = None,
 ) -> list[dict]:
     """Every dashboard page with its default filters (and the 30-day chat filter), each
     in its own process, stopped after ``timeout_s`` or at ``mem_gb`` of address space
-    (then the row says so instead of a time). A page slower than 20 s is timed once."""
+    (then the row says so instead of a time). A page slower than 20 s is timed once.
+    Pages in ``raw_pages`` are also loaded from the raw tables (``raw_s``, the baseline)."""
     import resource
     import subprocess
 
@@ -381,21 +390,33 @@ def measure_pages(
             path = page + ("?" + query if query else "")
             what = page + (" (chat, 30 days)" if query else "")
             row = {"n": n, "what": what, "pre_s": None, "raw_s": None, "speedup": None}
-            try:
-                done = subprocess.run(
-                    [sys.executable, __file__, "--page-child", path, "--url", url,
-                     "--repeats", str(repeats)],
-                    capture_output=True, text=True, timeout=timeout_s, preexec_fn=limit,
-                )  # fmt: skip
-                if done.returncode == 0:
-                    got = json.loads(done.stdout.strip().splitlines()[-1])
-                    row |= {"pre_s": got["median_s"], "first_s": got["first_s"]}
-                else:
-                    tail = (done.stderr.strip().splitlines() or ["?"])[-1]
-                    row["failed"] = f"exit {done.returncode}: {tail[:160]}"
-            except subprocess.TimeoutExpired:
-                row["failed"] = f"not finished in {timeout_s:.0f} s (stopped)"
-            print(f"  {what:<52} {row['pre_s'] or row.get('failed')}", flush=True)
+            modes = [False] + ([True] if raw_pages and page in raw_pages else [])
+            for raw in modes:
+                key = "raw_s" if raw else "pre_s"
+                try:
+                    done = subprocess.run(
+                        [sys.executable, __file__, "--page-child", path, "--url", url,
+                         "--repeats", str(repeats)] + (["--raw"] if raw else []),
+                        capture_output=True, text=True, timeout=timeout_s, preexec_fn=limit,
+                    )  # fmt: skip
+                    if done.returncode == 0:
+                        got = json.loads(done.stdout.strip().splitlines()[-1])
+                        row |= {key: got["median_s"]}
+                        if not raw:
+                            row["first_s"] = got["first_s"]
+                    else:
+                        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+                        row["failed" if not raw else "raw_failed"] = (
+                            f"exit {done.returncode}: {tail[:160]}"
+                        )
+                except subprocess.TimeoutExpired:
+                    row["failed" if not raw else "raw_failed"] = (
+                        f"not finished in {timeout_s:.0f} s (stopped)"
+                    )
+            if row["pre_s"] and row["raw_s"]:
+                row["speedup"] = row["raw_s"] / row["pre_s"]
+            raw_txt = f" (raw {row['raw_s'] or row.get('raw_failed')})" if len(modes) > 1 else ""
+            print(f"  {what:<52} {row['pre_s'] or row.get('failed')}{raw_txt}", flush=True)
             out.append(row)
     return out
 
@@ -413,13 +434,16 @@ def main() -> None:
     ap.add_argument("--pages-only", action="store_true", help="only the every-page sweep")
     ap.add_argument("--page-timeout", type=float, default=120.0, help="seconds per page")
     ap.add_argument("--page-mem-gb", type=float, default=8.0, help="address space per page")
+    ap.add_argument("--raw-pages", default=None, help="pages also timed on the raw tables")
+    ap.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--page-child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--url", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     if args.page_child:
-        _page_child(args.url, args.page_child, args.repeats)
+        _page_child(args.url, args.page_child, args.repeats, raw=args.raw)
         return
+    load_before = os.getloadavg()
     out_dir = args.db_dir or Path(tempfile.mkdtemp(prefix="dash_bench_"))
     out_dir.mkdir(parents=True, exist_ok=True)
     rows, gen = [], {}
@@ -438,7 +462,10 @@ def main() -> None:
         if not args.pages_only:
             rows += measure(url, n, args.repeats, raw=not args.skip_raw)
         only = args.pages.split(",") if args.pages else None
-        rows += measure_pages(url, n, args.repeats, args.page_timeout, args.page_mem_gb, only)
+        raw_pages = args.raw_pages.split(",") if args.raw_pages else None
+        rows += measure_pages(
+            url, n, args.repeats, args.page_timeout, args.page_mem_gb, only, raw_pages
+        )
         if not args.pages_only:
             rows.append(measure_incremental(url, n, args.add))
         if not args.pages_only:
@@ -458,6 +485,8 @@ def main() -> None:
                 "data": "synthetic (bulk-inserted by bench/dashboard_load.py, not real customers)",
                 "database": "sqlite",
                 "cpu_count": os.cpu_count(),
+                "load_average_before": load_before,
+                "load_average_after": os.getloadavg(),
                 "repeats": args.repeats,
                 "generate_seconds": gen,
                 "rows": rows,
@@ -465,6 +494,7 @@ def main() -> None:
             indent=2,
         )
     )
+    print(f"load average (1/5/15 min) before {load_before}, after {os.getloadavg()}")
     print(f"\nwrote {out}")
 
 
