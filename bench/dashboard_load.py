@@ -285,8 +285,9 @@ def _median_get(client, path: str, repeats: int) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
-def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
-    """Refresh once, then time every page on the summary and on the raw tables."""
+def measure(url: str, n: int, repeats: int, raw: bool = True, pages: bool = True) -> list[dict]:
+    """Refresh once, then (``pages``) time the main pages in process on the summary and on
+    the raw tables."""
     from fastapi.testclient import TestClient
 
     from empathos.api.app import create_app
@@ -319,7 +320,7 @@ def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
         },
         {"n": n, "what": "staleness check", "pre_s": stale_s, "raw_s": None, "speedup": None},
     ]
-    for path in PAGES:
+    for path in PAGES if pages else []:
         for query in ("", month):
             client_pre.get(path + query)  # warm (templates compiled, caches)
             pre = _median_get(client_pre, path + query, repeats)
@@ -432,6 +433,11 @@ def main() -> None:
     ap.add_argument("--out-suffix", default="", help="results file name suffix")
     ap.add_argument("--pages", default=None, help="only these pages of the sweep (comma list)")
     ap.add_argument("--pages-only", action="store_true", help="only the every-page sweep")
+    ap.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="refresh, the every-page sweep and the incremental refresh (no in-process pages)",
+    )
     ap.add_argument("--page-timeout", type=float, default=120.0, help="seconds per page")
     ap.add_argument("--page-mem-gb", type=float, default=8.0, help="address space per page")
     ap.add_argument("--raw-pages", default=None, help="pages also timed on the raw tables")
@@ -460,7 +466,7 @@ def main() -> None:
         init_db(make_engine(url))  # a store built by an older bench: bring it to heads
         print(f"schema up to date in {time.perf_counter() - t0:.1f} s", flush=True)
         if not args.pages_only:
-            rows += measure(url, n, args.repeats, raw=not args.skip_raw)
+            rows += measure(url, n, args.repeats, raw=not args.skip_raw, pages=not args.sweep_only)
         only = args.pages.split(",") if args.pages else None
         raw_pages = args.raw_pages.split(",") if args.raw_pages else None
         rows += measure_pages(

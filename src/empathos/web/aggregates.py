@@ -49,6 +49,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    false,
     func,
     insert,
     literal,
@@ -432,7 +433,9 @@ def day_condition(column: ColumnElement, days: list[date]) -> ColumnElement:
         )
         for d in days
     ]
-    return or_(literal(False), *ranges)
+    # false(), not literal(False): a bound "? = 1" term is opaque to SQLite's planner, which
+    # then scans every contact instead of one index range per day
+    return or_(false(), *ranges)
 
 
 def refresh_aggregates(
