@@ -207,8 +207,9 @@ def _pre_figures(
     pod: str | None,
     company: str | None,
 ) -> dict[str, Any]:
-    """:func:`csat_figures` from ``web_csat_daily``: the period's summary rows, summed in
-    Python into the same groups (overall, per day, per breakdown, unknown reasons)."""
+    """:func:`csat_figures` from ``web_csat_daily``: the same groups (overall, per day, per
+    breakdown, unknown reasons), summed by the database over the period's summary rows and
+    folded by the same :func:`_group` as the raw path."""
     from empathos.web.aggregates import UNDATED, _as_date
 
     w = web_csat_daily.c
@@ -221,47 +222,39 @@ def _pre_figures(
                    (w.company, company)):  # fmt: skip
         if v:
             conds.append(col == v)
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    reasons: dict[str, int] = {}
-    calibrated = 0
+    by_col = {by: w[col] for col, by in _SUMMARY_KEYS.items()}
+
     with engine.connect() as conn:
-        rows = conn.execute(select(web_csat_daily).where(*conds)).all()
-    for r in rows:
-        d = _as_date(r.day)
-        where = [("all", "all")] + [(by, str(getattr(r, col))) for col, by in _SUMMARY_KEYS.items()]
-        if d != UNDATED:
-            where.append(("day", d.isoformat()))
-        for key in where:
-            g = groups.setdefault(key, {"contacts": 0, "predicted": 0, "sum": 0.0})
-            g.setdefault("sources", set())
-            g["contacts"] += int(r.n)
-            g["predicted"] += int(r.n_known)
-            g["sum"] += float(r.total)
-            g["sources"].add(r.source)
-        calibrated += int(r.n_calibrated)
-        if r.n > r.n_known:
-            why = "None" if r.reason == NO_REASON else str(r.reason)
-            reasons[why] = reasons.get(why, 0) + int(r.n) - int(r.n_known)
 
-    def part(name: str) -> dict[str, Any]:
-        return {
-            k: {
-                "contacts": g["contacts"],
-                "predicted": g["predicted"],
-                "unknown": g["contacts"] - g["predicted"],
-                "mean_csat": g["sum"] / g["predicted"] if g["predicted"] else None,
-                "sources": sorted(g["sources"]),
-            }
-            for (n, k), g in groups.items()
-            if n == name
-        }
+        def grouped(key: Any, *extra: Any) -> list[Any]:
+            q = (
+                select(
+                    key.label("key"),
+                    w.source,
+                    func.sum(w.n).label("n"),
+                    func.sum(w.n_known).label("n_known"),
+                    func.sum(w.total).label("total"),
+                )
+                .where(*conds, *extra)
+                .group_by(key, w.source)
+            )
+            return conn.execute(q).all()
 
-    overall = part("all").get(
-        "all", {"contacts": 0, "predicted": 0, "unknown": 0, "mean_csat": None, "sources": []}
-    )
+        overall = _group(grouped(literal("all"))).get(
+            "all", {"contacts": 0, "predicted": 0, "unknown": 0, "mean_csat": None, "sources": []}
+        )
+        calibrated = conn.execute(select(func.sum(w.n_calibrated)).where(*conds)).scalar()
+        unknown = func.sum(w.n - w.n_known)
+        reasons = conn.execute(
+            select(w.reason, unknown).where(*conds).group_by(w.reason).having(unknown > 0)
+        ).all()
+        trend = _group(grouped(w.day, w.day != UNDATED))
+        by = {name: _group(grouped(by_col[name])) for name in BY}
     return {
-        "overall": overall | {"calibrated": calibrated},
-        "unknown_reasons": dict(sorted(reasons.items())),
-        "trend": [{"day": d, **v} for d, v in sorted(part("day").items())],
-        "by": {name: part(name) for name in BY},
+        "overall": overall | {"calibrated": int(calibrated or 0)},
+        "unknown_reasons": {
+            ("None" if r == NO_REASON else str(r)): int(n) for r, n in sorted(reasons)
+        },
+        "trend": [{"day": _as_date(d).isoformat(), **v} for d, v in sorted(trend.items())],
+        "by": by,
     }
