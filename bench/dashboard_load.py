@@ -274,6 +274,81 @@ def measure_incremental(url: str, n: int, n_add: int) -> dict:
     }
 
 
+def add_csat(url: str, days: int) -> int:
+    """Give every contact of the last ``days`` days a synthetic predicted-CSAT row (about 1
+    in 20 unknown with a reason, 1 in 3 calibrated), as ``analyze`` would; through one
+    ``INSERT … SELECT`` with the change-log triggers on (they log the days). Returns rows."""
+    import sqlite3
+
+    con = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    hi = con.execute("SELECT max(started_at) FROM interactions").fetchone()[0]
+    lo = f"{datetime.fromisoformat(hi[:10]) - timedelta(days=days - 1):%Y-%m-%d}"
+    value = "1 + ((i.rowid * 7919) % 4001) / 1000.0"
+    con.execute("BEGIN")
+    cur = con.execute(
+        "INSERT OR IGNORE INTO interaction_csat (interaction_id, model_version, predicted_csat,"
+        " calibrated_csat, source, reason, scored_at) SELECT i.interaction_id, 'bench',"
+        f" CASE WHEN i.rowid % 20 = 0 THEN NULL ELSE {value} END,"
+        f" CASE WHEN i.rowid % 20 <> 0 AND i.rowid % 3 = 0 THEN min(5.0, {value} + 0.1) END,"
+        " 'simulated', CASE WHEN i.rowid % 20 = 0 THEN 'no customer turn' END, i.started_at"
+        " FROM interactions i WHERE i.started_at >= ?",
+        (lo,),
+    )
+    con.execute("COMMIT")
+    con.close()
+    return cur.rowcount
+
+
+def measure_csat(url: str, n: int, days: int, repeats: int, timeout_s: float) -> list[dict]:
+    """CSAT rows for the last ``days`` days, an incremental refresh (those days rebuilt),
+    then the CSAT figures of the default period from the summary (``pre``) and from
+    ``interaction_csat`` itself (``raw``: the page's query before the summary), in
+    process; and the page itself (``measure_pages``)."""
+    from empathos.config import Settings  # noqa: F401  (the app's settings, as the pages)
+    from empathos.store import make_engine
+    from empathos.web.aggregates import Filters, refresh_aggregates, with_default_period
+    from empathos.web.csat import csat_figures
+
+    t0 = time.perf_counter()
+    added = add_csat(url, days)
+    add_s = time.perf_counter() - t0
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    report = refresh_aggregates(engine, incremental=True)
+    inc_s = time.perf_counter() - t0
+    f = with_default_period(engine, Filters())
+    kw = {"start": f.start, "end": f.end}
+    timed: dict[bool, float] = {}
+    for pre in (True, False):
+        times = []
+        for _ in range(repeats if pre else 1):
+            t0 = time.perf_counter()
+            figs = csat_figures(engine, pre=pre, **kw)
+            times.append(time.perf_counter() - t0)
+        timed[pre] = statistics.median(times)
+        if pre:
+            pre_figs = figs
+    same = pre_figs["overall"]["contacts"] == figs["overall"]["contacts"]
+    if not same:
+        raise RuntimeError("CSAT summary and raw figures differ")
+    engine.dispose()
+    rows = [
+        {"n": n, "what": f"add {added:,} CSAT rows ({days} days)", "pre_s": add_s,
+         "raw_s": None, "speedup": None},
+        {"n": n, "what": f"incremental refresh ({len(report.details['days_rebuilt'])} days)",
+         "pre_s": inc_s, "raw_s": None, "speedup": None,
+         "days_rebuilt": len(report.details["days_rebuilt"])},
+        {"n": n, "what": "csat_figures (default 30 days)", "pre_s": timed[True],
+         "raw_s": timed[False], "speedup": timed[False] / timed[True],
+         "contacts": pre_figs["overall"]["contacts"]},
+    ]  # fmt: skip
+    for r in rows:
+        print(f"  {r['what']:<52} {r['pre_s']:.3f} {r['raw_s'] or ''}", flush=True)
+    return rows + measure_pages(
+        url, n, repeats, timeout_s, 8.0, ["/dashboard/csat", "/dashboard/scores"]
+    )
+
+
 def _median_get(client, path: str, repeats: int) -> float:  # noqa: ANN001
     times = []
     for _ in range(repeats):
@@ -440,6 +515,9 @@ def main() -> None:
     )
     ap.add_argument("--page-timeout", type=float, default=120.0, help="seconds per page")
     ap.add_argument("--page-mem-gb", type=float, default=8.0, help="address space per page")
+    ap.add_argument(
+        "--csat-days", type=int, default=0, help="then add CSAT rows for the last N days"
+    )
     ap.add_argument("--raw-pages", default=None, help="pages also timed on the raw tables")
     ap.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--page-child", default=None, help=argparse.SUPPRESS)
@@ -476,6 +554,8 @@ def main() -> None:
             rows.append(measure_incremental(url, n, args.add))
         if not args.pages_only:
             print(f"incremental: days rebuilt {rows[-1]['days_rebuilt']}", flush=True)
+        if args.csat_days:
+            rows += measure_csat(url, n, args.csat_days, args.repeats, args.page_timeout)
     print(f"\n{'N':>9}  {'what':<36} {'pre (s)':>9} {'raw (s)':>9} {'raw/pre':>8}")
     print("(incremental row: pre = incremental, raw = full rebuild of the same store)")
     for r in rows:
