@@ -62,8 +62,10 @@ from empathos.store.queries import (
     NO_COMPANY,
     NO_LANGUAGE,
     NO_POD,
+    ScoreModels,
     current_prediction_run,
     current_score_models,
+    remember_score_models,
 )
 from empathos.store.schema import (
     customer_scores,
@@ -400,6 +402,54 @@ def _take_changes(conn: Connection) -> list[date]:
     return sorted({_as_date(d) for d in got})
 
 
+def _model_days(conn: Connection, days: list[date] | None) -> dict[str, dict[str, list]]:
+    """Per day (:data:`UNDATED` for undated contacts), per model pair ("a|b|c|d"): the
+    scored contacts and the newest ``computed_at`` — of ``days`` only (index ranges), or of
+    every day (``None``: one pass, on a full rebuild). Summed over the days they give
+    :func:`current_score_models`' answer without its GROUP BY over every score."""
+    i, s = interactions.c, interaction_scores.c
+    keys = (s.model, s.version, s.empathy_model, s.empathy_version)
+    day = func.coalesce(_day(conn, i.started_at), UNDATED)
+    if conn.dialect.name == "sqlite":
+        day = func.coalesce(_day(conn, i.started_at), UNDATED.isoformat())
+    q = (
+        select(day, *keys, func.count(), func.max(s.computed_at))
+        .select_from(interaction_scores)
+        .join(interactions, i.interaction_id == s.interaction_id)
+        .group_by(day, *keys)
+    )
+    if days is not None:
+        if not days:
+            return {}
+        q = q.where(day_condition(i.started_at, days))
+    out: dict[str, dict[str, list]] = {d.isoformat(): {} for d in days or []}
+    for d, a, b, c, e, n, at in conn.execute(q):
+        out.setdefault(_as_date(d).isoformat(), {})["|".join((a, b, c, e))] = [int(n), _iso(at)]
+    return out
+
+
+def _pick_model(model_days: dict[str, dict[str, list]]) -> ScoreModels | None:
+    """:func:`current_score_models`' choice from per-day counts: the most contacts, then
+    the newest score, then the names in alphabetical order."""
+    totals: dict[str, list] = {}
+    for per in model_days.values():
+        for pair, (n, at) in per.items():
+            t = totals.setdefault(pair, [0, None])
+            t[0] += n
+            t[1] = at if t[1] is None or (at is not None and at > t[1]) else t[1]
+    if not totals:
+        return None
+    pair = min(totals, key=lambda k: (-totals[k][0], _neg(totals[k][1]), k.split("|")))
+    return ScoreModels(*pair.split("|"))
+
+
+def _neg(at: str | None) -> tuple[int, str]:
+    """Sort key: newest ``computed_at`` first (ISO strings compare as times), None last."""
+    if at is None:
+        return (1, "")
+    return (0, "".join(chr(0x10FFFF - ord(ch)) for ch in at))
+
+
 def _changed_days(conn: Connection, model: Any, logged: list[date]) -> list[date] | None:
     """The days to rebuild since the last refresh, or ``None`` for a full rebuild: no
     previous refresh kept with the log, another model pair, or a new ingest run (a
@@ -462,7 +512,16 @@ def refresh_aggregates(
     t0 = time.perf_counter()
     with engine.begin() as conn:
         logged = _take_changes(conn)
-        model = current_score_models(conn)
+        before = _previous_details(conn)
+        model_days = before.get("model_days") if incremental else None
+        if model_days is not None and before.get("changes") == CHANGES:
+            model_days = {**model_days, **_model_days(conn, logged)}
+            model_days = {d: per for d, per in model_days.items() if per}
+            model = _pick_model(model_days)
+            remember_score_models(conn, model)  # the pages ask it next
+        else:
+            model = current_score_models(conn)
+            model_days = None
         days = _changed_days(conn, model, logged) if incremental else None
         if days is not None and len(days) > MAX_INCREMENTAL_DAYS:
             days = None
@@ -495,7 +554,8 @@ def refresh_aggregates(
         in_summary = conn.execute(select(func.sum(web_daily.c.n_interactions))).scalar()
         n_int = int(in_summary or 0) + undated
         n_scores, n_cs = _count(conn, interaction_scores), fp["n_customer_scores"]
-        before = _previous_details(conn)
+        if days is None or model_days is None:
+            model_days = {d: per for d, per in _model_days(conn, None).items() if per}
         if days is not None and before.get("fingerprint") == fp and "predict" in before:
             predict = before["predict"]  # no predict run since: the same totals
         else:
@@ -507,6 +567,7 @@ def refresh_aggregates(
             "empathy_model": None if model is None else f"{model[2]}/{model[3]}",
             "model": None if model is None else list(model),
             "changes": CHANGES,
+            "model_days": model_days,
             "days_rebuilt": "all" if days is None else [d.isoformat() for d in days],
         }
         if mapper is not None:
