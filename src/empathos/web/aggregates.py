@@ -49,11 +49,9 @@ from sqlalchemy import (
     case,
     cast,
     delete,
-    false,
     func,
     insert,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -78,6 +76,8 @@ from empathos.store.schema import (
 from empathos.store.tables_web import web_changes, web_daily, web_refresh
 from empathos.understand.pipeline.mapper import BatchMapper
 from empathos.web.daily_partitions import DAYS_PER_PARTITION, rebuild_days
+from empathos.web.days import UNDATED, day_condition
+from empathos.web.days import as_date as _as_date
 
 __all__ = [
     "DayRow",
@@ -363,12 +363,6 @@ def _kpis(row: Any) -> Kpis:
     return Kpis(**values)
 
 
-def _as_date(v: Any) -> date:
-    if isinstance(v, datetime):
-        return v.date()
-    return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
-
-
 # --------------------------------------------------------------------------- refresh
 def _count(conn: Connection, table: Any) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
@@ -388,8 +382,6 @@ def _fingerprint(conn: Connection) -> dict[str, Any]:
 
 
 MAX_INCREMENTAL_DAYS = 90  # more changed days than this: one full rebuild is cheaper
-#: the day under which the change log files contacts without ``started_at``
-UNDATED = date(1, 1, 1)
 CHANGES = "log"  # details["changes"]: built with the trigger-kept change log (0024)
 
 
@@ -469,23 +461,6 @@ def _changed_days(conn: Connection, model: Any, logged: list[date]) -> list[date
 def _last_ingest_run(conn: Connection) -> int | None:
     v = conn.execute(select(func.max(ingest_runs.c.run_id))).scalar()
     return None if v is None else int(v)
-
-
-def day_condition(column: ColumnElement, days: list[date]) -> ColumnElement:
-    """``column`` (a timestamp) falls on one of ``days`` (:data:`UNDATED`: is NULL); one
-    index range per day."""
-    ranges = [
-        column.is_(None)
-        if d == UNDATED
-        else and_(
-            column >= datetime.combine(d, datetime.min.time()),
-            column < datetime.combine(d + timedelta(days=1), datetime.min.time()),
-        )
-        for d in days
-    ]
-    # false(), not literal(False): a bound "? = 1" term is opaque to SQLite's planner, which
-    # then scans every contact instead of one index range per day
-    return or_(false(), *ranges)
 
 
 def refresh_aggregates(

@@ -27,6 +27,7 @@ from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD, interaction_
 from empathos.store.schema import customers, employees, interactions
 from empathos.store.tables_csat import interaction_csat
 from empathos.store.tables_web import web_csat_daily
+from empathos.web.days import UNDATED, as_date, day_condition
 
 #: The breakdowns: name -> the column (with its "not recorded" value).
 BY = ("pod", "employee", "channel", "language", "company")
@@ -157,10 +158,8 @@ _SUMMARY_KEYS = {
 
 def rebuild_csat_daily(conn: Connection, days: list[date] | None) -> None:
     """Delete and re-insert ``web_csat_daily`` for ``days`` (``None``: all; the date
-    ``aggregates.UNDATED`` stands for contacts without ``started_at``), in the caller's
+    ``days.UNDATED`` stands for contacts without ``started_at``), in the caller's
     transaction, with one ``INSERT … SELECT`` (no row travels to Python)."""
-    from empathos.web.aggregates import UNDATED, day_condition
-
     i, k, c, e = interactions.c, interaction_csat.c, _CUSTOMER.c, _EMPLOYEE.c
     cols = _columns()
     if conn.dialect.name == "sqlite":
@@ -210,8 +209,6 @@ def _pre_figures(
     """:func:`csat_figures` from ``web_csat_daily``: the same groups (overall, per day, per
     breakdown, unknown reasons), summed by the database over the period's summary rows and
     folded by the same :func:`_group` as the raw path."""
-    from empathos.web.aggregates import UNDATED, _as_date
-
     w = web_csat_daily.c
     conds = []
     if start is not None:
@@ -255,6 +252,6 @@ def _pre_figures(
         "unknown_reasons": {
             ("None" if r == NO_REASON else str(r)): int(n) for r, n in sorted(reasons)
         },
-        "trend": [{"day": _as_date(d).isoformat(), **v} for d, v in sorted(trend.items())],
+        "trend": [{"day": as_date(d).isoformat(), **v} for d, v in sorted(trend.items())],
         "by": by,
     }
