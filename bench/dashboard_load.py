@@ -71,7 +71,9 @@ def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
     chunk at a time (memory stays flat in ``n``), with the secondary indexes of the two big
     tables dropped during the load and re-created after (a sort instead of 10M random
     B-tree inserts) -- the SQL of each index is read from ``sqlite_master``, so the
-    re-created index is exactly the migration's. Dates are written in SQLAlchemy's SQLite
+    re-created index is exactly the migration's; likewise the change-log triggers
+    (migration 0024: a new store's first refresh is a full rebuild, so the load's days
+    need no logging). Dates are written in SQLAlchemy's SQLite
     format (``YYYY-MM-DD HH:MM:SS.ffffff``), JSON columns as JSON text.
     """
     import sqlite3
@@ -93,11 +95,11 @@ def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
     con.execute("PRAGMA cache_size=-400000")  # 400 MB page cache for the index builds
     big = ("interactions", "interaction_scores")
     ddl = con.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-        f"AND tbl_name IN {big}"
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+        f"AND sql IS NOT NULL AND tbl_name IN {big}"
     ).fetchall()
-    for name, _ in ddl:
-        con.execute(f'DROP INDEX "{name}"')
+    for kind, name, _ in ddl:
+        con.execute(f'DROP {kind.upper()} "{name}"')
     con.execute("BEGIN")
     con.executemany(
         "INSERT INTO pods (pod_id, name, functions, member_ids, segments) VALUES (?,?,?,?,?)",
@@ -184,7 +186,7 @@ def generate(path: Path, n: int, seed: int = 3, chunk: int = 200_000) -> float:
         )
     con.execute("COMMIT")
     t_idx = time.perf_counter()
-    for _, sql in ddl:
+    for _, _, sql in ddl:
         con.execute(sql)
     print(f"  indexes re-created in {time.perf_counter() - t_idx:.0f} s", flush=True)
     con.execute("PRAGMA journal_mode=WAL")
@@ -240,6 +242,26 @@ def _summary(url: str) -> list[tuple]:
     return rows
 
 
+def _same_summary(a: list[tuple], b: list[tuple]) -> bool:
+    """Equal keys and counts, float sums equal to 1e-9 relative: the incremental rebuild
+    reads a day through the ``started_at`` index, the full one in table order, and a float
+    sum depends on the order of its terms (last-bit differences, shown means unchanged)."""
+    import math
+
+    if len(a) != len(b):
+        return False
+    for ra, rb in zip(a, b, strict=True):
+        for x, y in zip(ra, rb, strict=True):
+            if x == y:
+                continue
+            try:
+                if not math.isclose(float(x), float(y), rel_tol=1e-9, abs_tol=1e-9):
+                    return False
+            except ValueError:
+                return False
+    return True
+
+
 def measure_incremental(url: str, n: int, n_add: int) -> dict:
     """Add ``n_add`` contacts on one day, refresh incrementally, then fully; compare."""
     from empathos.store import make_engine
@@ -258,7 +280,7 @@ def measure_incremental(url: str, n: int, n_add: int) -> dict:
     refresh_aggregates(engine)
     full_s = time.perf_counter() - t0
     engine.dispose()
-    same = inc_rows == _summary(url)
+    same = _same_summary(inc_rows, _summary(url))
     if not same:
         raise RuntimeError("incremental summary differs from the full rebuild")
     return {
@@ -272,6 +294,81 @@ def measure_incremental(url: str, n: int, n_add: int) -> dict:
     }
 
 
+def add_csat(url: str, days: int) -> int:
+    """Give every contact of the last ``days`` days a synthetic predicted-CSAT row (about 1
+    in 20 unknown with a reason, 1 in 3 calibrated), as ``analyze`` would; through one
+    ``INSERT … SELECT`` with the change-log triggers on (they log the days). Returns rows."""
+    import sqlite3
+
+    con = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    hi = con.execute("SELECT max(started_at) FROM interactions").fetchone()[0]
+    lo = f"{datetime.fromisoformat(hi[:10]) - timedelta(days=days - 1):%Y-%m-%d}"
+    value = "1 + ((i.rowid * 7919) % 4001) / 1000.0"
+    con.execute("BEGIN")
+    cur = con.execute(
+        "INSERT OR IGNORE INTO interaction_csat (interaction_id, model_version, predicted_csat,"
+        " calibrated_csat, source, reason, scored_at) SELECT i.interaction_id, 'bench',"
+        f" CASE WHEN i.rowid % 20 = 0 THEN NULL ELSE {value} END,"
+        f" CASE WHEN i.rowid % 20 <> 0 AND i.rowid % 3 = 0 THEN min(5.0, {value} + 0.1) END,"
+        " 'simulated', CASE WHEN i.rowid % 20 = 0 THEN 'no customer turn' END, i.started_at"
+        " FROM interactions i WHERE i.started_at >= ?",
+        (lo,),
+    )
+    con.execute("COMMIT")
+    con.close()
+    return cur.rowcount
+
+
+def measure_csat(url: str, n: int, days: int, repeats: int, timeout_s: float) -> list[dict]:
+    """CSAT rows for the last ``days`` days, an incremental refresh (those days rebuilt),
+    then the CSAT figures of the default period from the summary (``pre``) and from
+    ``interaction_csat`` itself (``raw``: the page's query before the summary), in
+    process; and the page itself (``measure_pages``)."""
+    from empathos.config import Settings  # noqa: F401  (the app's settings, as the pages)
+    from empathos.store import make_engine
+    from empathos.web.aggregates import Filters, refresh_aggregates, with_default_period
+    from empathos.web.csat import csat_figures
+
+    t0 = time.perf_counter()
+    added = add_csat(url, days)
+    add_s = time.perf_counter() - t0
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    report = refresh_aggregates(engine, incremental=True)
+    inc_s = time.perf_counter() - t0
+    f = with_default_period(engine, Filters())
+    kw = {"start": f.start, "end": f.end}
+    timed: dict[bool, float] = {}
+    for pre in (True, False):
+        times = []
+        for _ in range(repeats if pre else 1):
+            t0 = time.perf_counter()
+            figs = csat_figures(engine, pre=pre, **kw)
+            times.append(time.perf_counter() - t0)
+        timed[pre] = statistics.median(times)
+        if pre:
+            pre_figs = figs
+    same = pre_figs["overall"]["contacts"] == figs["overall"]["contacts"]
+    if not same:
+        raise RuntimeError("CSAT summary and raw figures differ")
+    engine.dispose()
+    rows = [
+        {"n": n, "what": f"add {added:,} CSAT rows ({days} days)", "pre_s": add_s,
+         "raw_s": None, "speedup": None},
+        {"n": n, "what": f"incremental refresh ({len(report.details['days_rebuilt'])} days)",
+         "pre_s": inc_s, "raw_s": None, "speedup": None,
+         "days_rebuilt": len(report.details["days_rebuilt"])},
+        {"n": n, "what": "csat_figures (default 30 days)", "pre_s": timed[True],
+         "raw_s": timed[False], "speedup": timed[False] / timed[True],
+         "contacts": pre_figs["overall"]["contacts"]},
+    ]  # fmt: skip
+    for r in rows:
+        print(f"  {r['what']:<52} {r['pre_s']:.3f} {r['raw_s'] or ''}", flush=True)
+    return rows + measure_pages(
+        url, n, repeats, timeout_s, 8.0, ["/dashboard/csat", "/dashboard/scores"]
+    )
+
+
 def _median_get(client, path: str, repeats: int) -> float:  # noqa: ANN001
     times = []
     for _ in range(repeats):
@@ -283,8 +380,9 @@ def _median_get(client, path: str, repeats: int) -> float:  # noqa: ANN001
     return statistics.median(times)
 
 
-def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
-    """Refresh once, then time every page on the summary and on the raw tables."""
+def measure(url: str, n: int, repeats: int, raw: bool = True, pages: bool = True) -> list[dict]:
+    """Refresh once, then (``pages``) time the main pages in process on the summary and on
+    the raw tables."""
     from fastapi.testclient import TestClient
 
     from empathos.api.app import create_app
@@ -317,7 +415,7 @@ def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
         },
         {"n": n, "what": "staleness check", "pre_s": stale_s, "raw_s": None, "speedup": None},
     ]
-    for path in PAGES:
+    for path in PAGES if pages else []:
         for query in ("", month):
             client_pre.get(path + query)  # warm (templates compiled, caches)
             pre = _median_get(client_pre, path + query, repeats)
@@ -337,16 +435,18 @@ def measure(url: str, n: int, repeats: int, raw: bool = True) -> list[dict]:
     return rows
 
 
-def _page_child(url: str, path: str, repeats: int) -> None:
+def _page_child(url: str, path: str, repeats: int, raw: bool = False) -> None:
     """In a child process: one app on the store, the page once (``first``: a fresh app,
-    so it includes the summary's staleness check) then ``repeats`` times; JSON on stdout."""
+    so it includes the summary's staleness check) then ``repeats`` times; JSON on stdout.
+    ``raw``: with ``web_pre_aggregate=False`` (the raw tables: the baseline)."""
     from fastapi.testclient import TestClient
 
     from empathos.api.app import create_app
     from empathos.config import Settings
     from empathos.store import make_engine
 
-    client = TestClient(create_app(Settings(auth="off"), engine=make_engine(url)))
+    settings = Settings(auth="off", web_pre_aggregate=not raw)
+    client = TestClient(create_app(settings, engine=make_engine(url)))
     t0 = time.perf_counter()
     r = client.get(path)
     first = time.perf_counter() - t0
@@ -357,11 +457,18 @@ def _page_child(url: str, path: str, repeats: int) -> None:
 
 
 def measure_pages(
-    url: str, n: int, repeats: int, timeout_s: float, mem_gb: float, only: list[str] | None = None
+    url: str,
+    n: int,
+    repeats: int,
+    timeout_s: float,
+    mem_gb: float,
+    only: list[str] | None = None,
+    raw_pages: list[str] | None = None,
 ) -> list[dict]:
     """Every dashboard page with its default filters (and the 30-day chat filter), each
     in its own process, stopped after ``timeout_s`` or at ``mem_gb`` of address space
-    (then the row says so instead of a time). A page slower than 20 s is timed once."""
+    (then the row says so instead of a time). A page slower than 20 s is timed once.
+    Pages in ``raw_pages`` are also loaded from the raw tables (``raw_s``, the baseline)."""
     import resource
     import subprocess
 
@@ -379,21 +486,33 @@ def measure_pages(
             path = page + ("?" + query if query else "")
             what = page + (" (chat, 30 days)" if query else "")
             row = {"n": n, "what": what, "pre_s": None, "raw_s": None, "speedup": None}
-            try:
-                done = subprocess.run(
-                    [sys.executable, __file__, "--page-child", path, "--url", url,
-                     "--repeats", str(repeats)],
-                    capture_output=True, text=True, timeout=timeout_s, preexec_fn=limit,
-                )  # fmt: skip
-                if done.returncode == 0:
-                    got = json.loads(done.stdout.strip().splitlines()[-1])
-                    row |= {"pre_s": got["median_s"], "first_s": got["first_s"]}
-                else:
-                    tail = (done.stderr.strip().splitlines() or ["?"])[-1]
-                    row["failed"] = f"exit {done.returncode}: {tail[:160]}"
-            except subprocess.TimeoutExpired:
-                row["failed"] = f"not finished in {timeout_s:.0f} s (stopped)"
-            print(f"  {what:<52} {row['pre_s'] or row.get('failed')}", flush=True)
+            modes = [False] + ([True] if raw_pages and page in raw_pages else [])
+            for raw in modes:
+                key = "raw_s" if raw else "pre_s"
+                try:
+                    done = subprocess.run(
+                        [sys.executable, __file__, "--page-child", path, "--url", url,
+                         "--repeats", str(repeats)] + (["--raw"] if raw else []),
+                        capture_output=True, text=True, timeout=timeout_s, preexec_fn=limit,
+                    )  # fmt: skip
+                    if done.returncode == 0:
+                        got = json.loads(done.stdout.strip().splitlines()[-1])
+                        row |= {key: got["median_s"]}
+                        if not raw:
+                            row["first_s"] = got["first_s"]
+                    else:
+                        tail = (done.stderr.strip().splitlines() or ["?"])[-1]
+                        row["failed" if not raw else "raw_failed"] = (
+                            f"exit {done.returncode}: {tail[:160]}"
+                        )
+                except subprocess.TimeoutExpired:
+                    row["failed" if not raw else "raw_failed"] = (
+                        f"not finished in {timeout_s:.0f} s (stopped)"
+                    )
+            if row["pre_s"] and row["raw_s"]:
+                row["speedup"] = row["raw_s"] / row["pre_s"]
+            raw_txt = f" (raw {row['raw_s'] or row.get('raw_failed')})" if len(modes) > 1 else ""
+            print(f"  {what:<52} {row['pre_s'] or row.get('failed')}{raw_txt}", flush=True)
             out.append(row)
     return out
 
@@ -409,15 +528,26 @@ def main() -> None:
     ap.add_argument("--out-suffix", default="", help="results file name suffix")
     ap.add_argument("--pages", default=None, help="only these pages of the sweep (comma list)")
     ap.add_argument("--pages-only", action="store_true", help="only the every-page sweep")
+    ap.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="refresh, the every-page sweep and the incremental refresh (no in-process pages)",
+    )
     ap.add_argument("--page-timeout", type=float, default=120.0, help="seconds per page")
     ap.add_argument("--page-mem-gb", type=float, default=8.0, help="address space per page")
+    ap.add_argument(
+        "--csat-days", type=int, default=0, help="then add CSAT rows for the last N days"
+    )
+    ap.add_argument("--raw-pages", default=None, help="pages also timed on the raw tables")
+    ap.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--page-child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--url", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     if args.page_child:
-        _page_child(args.url, args.page_child, args.repeats)
+        _page_child(args.url, args.page_child, args.repeats, raw=args.raw)
         return
+    load_before = os.getloadavg()
     out_dir = args.db_dir or Path(tempfile.mkdtemp(prefix="dash_bench_"))
     out_dir.mkdir(parents=True, exist_ok=True)
     rows, gen = [], {}
@@ -434,13 +564,18 @@ def main() -> None:
         init_db(make_engine(url))  # a store built by an older bench: bring it to heads
         print(f"schema up to date in {time.perf_counter() - t0:.1f} s", flush=True)
         if not args.pages_only:
-            rows += measure(url, n, args.repeats, raw=not args.skip_raw)
+            rows += measure(url, n, args.repeats, raw=not args.skip_raw, pages=not args.sweep_only)
         only = args.pages.split(",") if args.pages else None
-        rows += measure_pages(url, n, args.repeats, args.page_timeout, args.page_mem_gb, only)
+        raw_pages = args.raw_pages.split(",") if args.raw_pages else None
+        rows += measure_pages(
+            url, n, args.repeats, args.page_timeout, args.page_mem_gb, only, raw_pages
+        )
         if not args.pages_only:
             rows.append(measure_incremental(url, n, args.add))
         if not args.pages_only:
             print(f"incremental: days rebuilt {rows[-1]['days_rebuilt']}", flush=True)
+        if args.csat_days:
+            rows += measure_csat(url, n, args.csat_days, args.repeats, args.page_timeout)
     print(f"\n{'N':>9}  {'what':<36} {'pre (s)':>9} {'raw (s)':>9} {'raw/pre':>8}")
     print("(incremental row: pre = incremental, raw = full rebuild of the same store)")
     for r in rows:
@@ -456,6 +591,8 @@ def main() -> None:
                 "data": "synthetic (bulk-inserted by bench/dashboard_load.py, not real customers)",
                 "database": "sqlite",
                 "cpu_count": os.cpu_count(),
+                "load_average_before": load_before,
+                "load_average_after": os.getloadavg(),
                 "repeats": args.repeats,
                 "generate_seconds": gen,
                 "rows": rows,
@@ -463,6 +600,7 @@ def main() -> None:
             indent=2,
         )
     )
+    print(f"load average (1/5/15 min) before {load_before}, after {os.getloadavg()}")
     print(f"\nwrote {out}")
 
 

@@ -151,6 +151,19 @@ def current_score_models(
     return out
 
 
+def remember_score_models(bind: Engine | Connection, models: ScoreModels | None) -> None:
+    """Seed :func:`current_score_models`' memo with an answer found another way (the
+    dashboard's refresh keeps per-day counts per model pair, so it knows the answer after
+    a write without the GROUP BY over every score); keyed on the current signature."""
+    s = interaction_scores.c
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    signature = (
+        _run(bind, select(func.count()).select_from(interaction_scores))[0],
+        _run(bind, select(func.max(s.computed_at)))[0],
+    )
+    _SCORE_MODELS[engine] = (signature, models)
+
+
 #: current_score_models' memo: engine -> (signature, answer); weak, so a disposed
 #: tenant engine takes its entry with it.
 _SCORE_MODELS: weakref.WeakKeyDictionary[Engine, tuple[tuple, ScoreModels | None]] = (

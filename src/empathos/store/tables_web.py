@@ -6,6 +6,11 @@ table, ``web_daily``: one row per day × channel × language × pod × source ×
 each page needs (means are sum / count, so any filter combination re-aggregates exactly).
 ``web_refresh`` remembers what the summary was built from, so the dashboard can tell when
 it is stale and rebuild it (see :mod:`empathos.web.aggregates`).
+
+``web_changes`` (migration 0024) is the log of the days a write touched, filled by
+database triggers on ``interactions``, ``interaction_scores`` and ``interaction_csat``,
+so an incremental refresh rebuilds those days without scanning the store to find them.
+``web_csat_daily`` is the predicted-CSAT page's summary, rebuilt from the same log.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    Text,
     String,
     Table,
 )
@@ -65,4 +71,33 @@ web_refresh = Table(
     Column("score_version", MODEL),
     Column("seconds", Float, nullable=False),
     Column("details", JSON, nullable=False),
+)
+
+web_changes = Table(
+    "web_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # the calendar day of the started_at of a contact whose row (or score, or CSAT) was
+    # inserted, updated or deleted since the last refresh; written by triggers only
+    Column("day", Date, nullable=False),
+    Column("txn", BigInteger),  # PostgreSQL: the writing transaction (one row per day each)
+    Index("ix_web_changes_day", "day"),
+)
+
+web_csat_daily = Table(
+    "web_csat_daily",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("language", String(16), primary_key=True),
+    Column("pod_id", ID, primary_key=True),
+    Column("employee_id", ID, primary_key=True),  # "(none)": no employee
+    Column("company", String(128), primary_key=True),
+    Column("source", String(16), primary_key=True),  # interaction_csat.source
+    Column("reason", Text, primary_key=True),  # "" when the figure is known
+    Column("n", Integer, nullable=False),  # contacts with a CSAT row
+    Column("n_known", Integer, nullable=False),  # ... with a predicted figure
+    Column("n_calibrated", Integer, nullable=False),
+    Column("total", Float, nullable=False),  # sum of calibrated-else-predicted
+    Index("ix_web_csat_daily_company", "company", "day"),
 )

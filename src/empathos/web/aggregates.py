@@ -52,7 +52,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    or_,
     select,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -61,8 +60,10 @@ from empathos.store.queries import (
     NO_COMPANY,
     NO_LANGUAGE,
     NO_POD,
+    ScoreModels,
     current_prediction_run,
     current_score_models,
+    remember_score_models,
 )
 from empathos.store.schema import (
     customer_scores,
@@ -72,9 +73,11 @@ from empathos.store.schema import (
     interaction_scores,
     interactions,
 )
-from empathos.store.tables_web import web_daily, web_refresh
+from empathos.store.tables_web import web_changes, web_daily, web_refresh
 from empathos.understand.pipeline.mapper import BatchMapper
 from empathos.web.daily_partitions import DAYS_PER_PARTITION, rebuild_days
+from empathos.web.days import UNDATED, day_condition
+from empathos.web.days import as_date as _as_date
 
 __all__ = [
     "DayRow",
@@ -89,6 +92,7 @@ __all__ = [
     "kpis",
     "predict_summary",
     "refresh_aggregates",
+    "day_condition",
     "refresh_info",
     "with_default_period",
 ]
@@ -359,91 +363,99 @@ def _kpis(row: Any) -> Kpis:
     return Kpis(**values)
 
 
-def _as_date(v: Any) -> date:
-    if isinstance(v, datetime):
-        return v.date()
-    return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
-
-
 # --------------------------------------------------------------------------- refresh
-def _counts(conn: Connection) -> tuple[int, int, int]:
-    return (
-        int(conn.execute(select(func.count()).select_from(interactions)).scalar_one()),
-        int(conn.execute(select(func.count()).select_from(interaction_scores)).scalar_one()),
-        int(conn.execute(select(func.count()).select_from(customer_scores)).scalar_one()),
-    )
+def _count(conn: Connection, table: Any) -> int:
+    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def _fingerprint(conn: Connection) -> dict[str, Any]:
-    """What the summary depends on: row counts, the newest ``computed_at`` of the scores
-    and the latest ingest run, so a rerun that *replaces* rows (same count) is noticed
-    too. (An edit made with SQL outside Empathos is not: call ``refresh_aggregates``.)"""
-    n_int, n_scores, n_cs = _counts(conn)
-    newest = [
-        conn.execute(select(func.max(t.c.computed_at))).scalar()
-        for t in (interaction_scores, customer_scores)
-    ]
-    # an ingest that updates stored rows in place (same count: a re-import with another
-    # brand or employee) still records its run
-    last_run = conn.execute(select(func.max(ingest_runs.c.run_id))).scalar()
+    """What the summary depends on besides the logged days (:data:`web_changes`, written
+    by triggers on every contact, score and CSAT row): the customer scores (count and
+    newest ``computed_at``: a predict run, also one that *replaces* rows) and the latest
+    ingest run. Index reads only, whatever the store's size."""
+    newest = conn.execute(select(func.max(customer_scores.c.computed_at))).scalar()
     return {
-        "last_ingest_run": None if last_run is None else int(last_run),
-        "n_interactions": n_int,
-        "n_scores": n_scores,
-        "n_customer_scores": n_cs,
-        "scores_at": _iso(newest[0]),
-        "customer_scores_at": _iso(newest[1]),
+        "last_ingest_run": _last_ingest_run(conn),
+        "n_customer_scores": _count(conn, customer_scores),
+        "customer_scores_at": _iso(newest),
     }
 
 
 MAX_INCREMENTAL_DAYS = 90  # more changed days than this: one full rebuild is cheaper
+CHANGES = "log"  # details["changes"]: built with the trigger-kept change log (0024)
 
 
-def _census(conn: Connection, model: tuple[str, str, str, str] | None) -> dict[str, list]:
-    """Per day: [interactions, scored by the current model pair, newest score's
-    ``computed_at``]. Cheap next to the rebuild (no customer/employee join, no sums), and
-    the only state an incremental refresh needs: a day whose census differs from the last
-    refresh's changed (contacts added or deleted, scores written or replaced)."""
+def _take_changes(conn: Connection) -> list[date]:
+    """The days logged since the last refresh, removed from the log in the same statement
+    (``DELETE … RETURNING``: a day a writer logs meanwhile, not yet committed, stays for
+    the next refresh; on SQLite the statement also takes the write lock, so nothing is
+    written between it and the rebuild)."""
+    got = conn.execute(delete(web_changes).returning(web_changes.c.day)).scalars().all()
+    return sorted({_as_date(d) for d in got})
+
+
+def _model_days(conn: Connection, days: list[date] | None) -> dict[str, dict[str, list]]:
+    """Per day (:data:`UNDATED` for undated contacts), per model pair ("a|b|c|d"): the
+    scored contacts and the newest ``computed_at`` — of ``days`` only (index ranges), or of
+    every day (``None``: one pass, on a full rebuild). Summed over the days they give
+    :func:`current_score_models`' answer without its GROUP BY over every score."""
     i, s = interactions.c, interaction_scores.c
-    day = _day(conn, i.started_at)
-    dated = i.started_at.is_not(None)
-    q = select(day, func.count()).where(dated).group_by(day)
-    out: dict[str, list] = {str(_as_date(d)): [int(n), 0, None] for d, n in conn.execute(q)}
-    if model is not None:
-        q2 = (
-            select(day, func.count(), func.max(s.computed_at))
-            .select_from(interaction_scores)
-            .join(interactions, i.interaction_id == s.interaction_id)
-            .where(
-                dated,
-                s.model == model[0],
-                s.version == model[1],
-                s.empathy_model == model[2],
-                s.empathy_version == model[3],
-            )
-            .group_by(day)
-        )
-        for d, k, at in conn.execute(q2):
-            key = str(_as_date(d))
-            if key in out:
-                out[key][1:] = [int(k), _iso(at)]
+    keys = (s.model, s.version, s.empathy_model, s.empathy_version)
+    day = func.coalesce(_day(conn, i.started_at), UNDATED)
+    if conn.dialect.name == "sqlite":
+        day = func.coalesce(_day(conn, i.started_at), UNDATED.isoformat())
+    q = (
+        select(day, *keys, func.count(), func.max(s.computed_at))
+        .select_from(interaction_scores)
+        .join(interactions, i.interaction_id == s.interaction_id)
+        .group_by(day, *keys)
+    )
+    if days is not None:
+        if not days:
+            return {}
+        q = q.where(day_condition(i.started_at, days))
+    out: dict[str, dict[str, list]] = {d.isoformat(): {} for d in days or []}
+    for d, a, b, c, e, n, at in conn.execute(q):
+        out.setdefault(_as_date(d).isoformat(), {})["|".join((a, b, c, e))] = [int(n), _iso(at)]
     return out
 
 
-def _changed_days(conn: Connection, model: Any, census: dict[str, list]) -> list[date] | None:
+def _pick_model(model_days: dict[str, dict[str, list]]) -> ScoreModels | None:
+    """:func:`current_score_models`' choice from per-day counts: the most contacts, then
+    the newest score, then the names in alphabetical order."""
+    totals: dict[str, list] = {}
+    for per in model_days.values():
+        for pair, (n, at) in per.items():
+            t = totals.setdefault(pair, [0, None])
+            t[0] += n
+            t[1] = at if t[1] is None or (at is not None and at > t[1]) else t[1]
+    if not totals:
+        return None
+    pair = min(totals, key=lambda k: (-totals[k][0], _neg(totals[k][1]), k.split("|")))
+    return ScoreModels(*pair.split("|"))
+
+
+def _neg(at: str | None) -> tuple[int, str]:
+    """Sort key: newest ``computed_at`` first (ISO strings compare as times), None last."""
+    if at is None:
+        return (1, "")
+    return (0, "".join(chr(0x10FFFF - ord(ch)) for ch in at))
+
+
+def _changed_days(conn: Connection, model: Any, logged: list[date]) -> list[date] | None:
     """The days to rebuild since the last refresh, or ``None`` for a full rebuild: no
-    previous census, another model pair, or a new ingest run (a re-import may rewrite
-    stored contacts in place — another brand, employee or customer language — which no
-    per-day count shows)."""
+    previous refresh kept with the log, another model pair, or a new ingest run (a
+    re-import may rewrite customers or employees — a language, a pod — which changes the
+    dimensions of contacts no trigger saw)."""
     row = conn.execute(select(web_refresh).where(web_refresh.c.name == REFRESH_NAME)).first()
     details = (row.details or {}) if row is not None else {}
-    before = details.get("days")
-    if before is None or details.get("model") != (None if model is None else list(model)):
+    if details.get("changes") != CHANGES:
+        return None
+    if details.get("model") != (None if model is None else list(model)):
         return None
     if (details.get("fingerprint") or {}).get("last_ingest_run") != _last_ingest_run(conn):
         return None
-    keys = set(before) | set(census)
-    return sorted(date.fromisoformat(k) for k in keys if before.get(k) != census.get(k))
+    return logged
 
 
 def _last_ingest_run(conn: Connection) -> int | None:
@@ -457,40 +469,40 @@ def refresh_aggregates(
     mapper: BatchMapper | None = None,
     partition_days: int = DAYS_PER_PARTITION,
 ) -> RefreshReport:
-    """Rebuild the dashboard's summary from the store (call after analyze / predict).
+    """Rebuild the dashboard's summaries from the store (call after analyze / predict).
 
     In one transaction, computed by the database itself, so a page reading meanwhile sees
     the old summary, never half of the new one. ``incremental=True`` rebuilds only the days
-    whose census (:func:`_census`: contacts, scored contacts, newest score per day) changed
-    since the last refresh — falling back to a full rebuild when it cannot know
-    (:func:`_changed_days`); ``details["days_rebuilt"]`` lists the days it rebuilt
-    (``"all"`` for a full one). Both give exactly the same table (tests compare them).
-    With ``mapper`` (an engine's: ``local`` processes, ``ray``) the sums are computed
-    ``partition_days`` days a partition through it instead of by the database
-    (:mod:`empathos.web.daily_partitions`; ``details["engine"]`` says which).
+    the change log (``web_changes``, kept by triggers) names since the last refresh —
+    falling back to a full rebuild when it cannot know (:func:`_changed_days`);
+    ``details["days_rebuilt"]`` lists the days it rebuilt (``"all"`` for a full one). Both
+    give exactly the same tables (tests compare them). The predict summary is recomputed
+    only when the customer scores changed. With ``mapper`` (an engine's: ``local``
+    processes, ``ray``) the daily sums are computed ``partition_days`` days a partition
+    through it instead of by the database (:mod:`empathos.web.daily_partitions`;
+    ``details["engine"]`` says which).
     """
+    from empathos.web.csat import rebuild_csat_daily
+
     t0 = time.perf_counter()
     with engine.begin() as conn:
-        model = current_score_models(conn)
-        census = _census(conn, model)
-        days = _changed_days(conn, model, census) if incremental else None
+        logged = _take_changes(conn)
+        before = _previous_details(conn)
+        model_days = before.get("model_days") if incremental else None
+        if model_days is not None and before.get("changes") == CHANGES:
+            model_days = {**model_days, **_model_days(conn, logged)}
+            model_days = {d: per for d, per in model_days.items() if per}
+            model = _pick_model(model_days)
+            remember_score_models(conn, model)  # the pages ask it next
+        else:
+            model = current_score_models(conn)
+            model_days = None
+        days = _changed_days(conn, model, logged) if incremental else None
         if days is not None and len(days) > MAX_INCREMENTAL_DAYS:
             days = None
         q = _per_interaction(conn, model)
         if days is not None and mapper is None:
-            start = interactions.c.started_at
-            q = q.where(
-                or_(
-                    literal(False),
-                    *(
-                        and_(
-                            start >= datetime.combine(d, datetime.min.time()),
-                            start < datetime.combine(d + timedelta(days=1), datetime.min.time()),
-                        )
-                        for d in days
-                    ),
-                )
-            )
+            q = q.where(day_condition(interactions.c.started_at, days))
         sub = q.subquery()
         keys = [sub.c.day, *(sub.c[d] for d in DIMENSIONS)]
         grouped = select(*keys, *_sums(sub)).group_by(*keys)
@@ -499,13 +511,14 @@ def refresh_aggregates(
         elif days:
             conn.execute(delete(web_daily).where(web_daily.c.day.in_(days)))
         if mapper is not None:
-            todo = days if days is not None else sorted(date.fromisoformat(d) for d in census)
+            todo = days if days is not None else _all_days(conn)
+            todo = [d for d in todo if d != UNDATED]
             n_parts = rebuild_days(conn, q, todo, DIMENSIONS, SUM_COLUMNS, mapper, partition_days)
         elif days is None or days:
             conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
-        rows = int(conn.execute(select(func.count()).select_from(web_daily)).scalar_one())
+        rebuild_csat_daily(conn, days)
+        rows = _count(conn, web_daily)
         fp = _fingerprint(conn)
-        n_int, n_scores, n_cs = fp["n_interactions"], fp["n_scores"], fp["n_customer_scores"]
         undated = int(
             conn.execute(
                 select(func.count())
@@ -513,13 +526,23 @@ def refresh_aggregates(
                 .where(interactions.c.started_at.is_(None))
             ).scalar_one()
         )
+        in_summary = conn.execute(select(func.sum(web_daily.c.n_interactions))).scalar()
+        n_int = int(in_summary or 0) + undated
+        n_scores, n_cs = _count(conn, interaction_scores), fp["n_customer_scores"]
+        if days is None or model_days is None:
+            model_days = {d: per for d, per in _model_days(conn, None).items() if per}
+        if days is not None and before.get("fingerprint") == fp and "predict" in before:
+            predict = before["predict"]  # no predict run since: the same totals
+        else:
+            predict = _predict_summary_raw(conn)
         details = {
             "undated_interactions": undated,
             "fingerprint": fp,
-            "predict": _predict_summary_raw(conn),
+            "predict": predict,
             "empathy_model": None if model is None else f"{model[2]}/{model[3]}",
             "model": None if model is None else list(model),
-            "days": census,
+            "changes": CHANGES,
+            "model_days": model_days,
             "days_rebuilt": "all" if days is None else [d.isoformat() for d in days],
         }
         if mapper is not None:
@@ -551,6 +574,20 @@ def refresh_aggregates(
     )
 
 
+def _previous_details(conn: Connection) -> dict[str, Any]:
+    row = conn.execute(
+        select(web_refresh.c.details).where(web_refresh.c.name == REFRESH_NAME)
+    ).first()
+    return (row[0] or {}) if row is not None else {}
+
+
+def _all_days(conn: Connection) -> list[date]:
+    """Every day with a dated contact (the partitions of a full rebuild through a mapper)."""
+    day = _day(conn, interactions.c.started_at)
+    q = select(day).where(interactions.c.started_at.is_not(None)).distinct()
+    return sorted(_as_date(d) for (d,) in conn.execute(q))
+
+
 def refresh_info(engine: Engine) -> dict[str, Any] | None:
     """The last rebuild's record (``None`` if the summary was never built)."""
     with engine.connect() as conn:
@@ -559,12 +596,15 @@ def refresh_info(engine: Engine) -> dict[str, Any] | None:
 
 
 def is_stale(engine: Engine) -> bool:
-    """True when interactions, their scores or the customer scores changed since the last
-    rebuild: a different row count (ingest) or a newer ``computed_at`` (analyze, predict)."""
+    """True when the store changed since the last rebuild: a day in the change log (a
+    contact, score or CSAT row written or deleted), another predict run, or a new ingest
+    run. Index reads only."""
     info = refresh_info(engine)
-    if info is None:
+    if info is None or (info["details"] or {}).get("changes") != CHANGES:
         return True
     with engine.connect() as conn:
+        if conn.execute(select(web_changes.c.id).limit(1)).first() is not None:
+            return True
         now = _fingerprint(conn)
     return now != (info["details"] or {}).get("fingerprint")
 

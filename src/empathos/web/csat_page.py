@@ -32,6 +32,7 @@ def csat_stage(request: Request, f: Filters) -> StageResult:
         language=f.language,
         pod=f.pod,
         company=f.company,
+        pre=request.app.state.settings.web_pre_aggregate,
     )
     o = figs["overall"]
     if not o["contacts"]:

@@ -1,0 +1,42 @@
+"""Calendar days as the dashboard's summaries and their change log key them.
+
+Its own module so that the two summaries' modules (``aggregates`` for ``web_daily``,
+``csat`` for ``web_csat_daily``) share the day arithmetic without importing each other.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, false, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+__all__ = ["UNDATED", "as_date", "day_condition"]
+
+#: the day under which the change log (migration 0024) files contacts without ``started_at``
+UNDATED = date(1, 1, 1)
+
+
+def as_date(v: Any) -> date:
+    """A day from what a driver returns (a date, a datetime or SQLite's text)."""
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
+
+
+def day_condition(column: ColumnElement, days: list[date]) -> ColumnElement:
+    """``column`` (a timestamp) falls on one of ``days`` (:data:`UNDATED`: is NULL); one
+    index range per day."""
+    ranges = [
+        column.is_(None)
+        if d == UNDATED
+        else and_(
+            column >= datetime.combine(d, datetime.min.time()),
+            column < datetime.combine(d + timedelta(days=1), datetime.min.time()),
+        )
+        for d in days
+    ]
+    # false(), not literal(False): a bound "? = 1" term is opaque to SQLite's planner, which
+    # then scans every contact instead of one index range per day
+    return or_(false(), *ranges)
