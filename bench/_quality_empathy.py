@@ -7,10 +7,14 @@ Prints one table and writes ``bench/results/understand_quality_empathy.json``;
 
 - ESConv val and test (``ESCONV_SPLIT``, by conversation, seed 13): AUC of P(level >= 1) per
   mechanism against the strategy mapping of ``understand.esconv``, next to the "contains ?"
-  and "reply length" rules on the same turns; and the raw mapping (phatic turns not reset).
+  and "reply length" rules on the same turns; the raw mapping (phatic turns not reset); and
+  the mapping of v3 and before (``STRATEGY_TO_MECHANISM_V3``: Self-disclosure none, which
+  changes the interpretation labels only), against which the artefacts before v3 were
+  measured.
 - EPITOME test (``EPITOME_SPLIT``): macro-F1 over levels per mechanism, next to Sharma et
-  al. 2020 (their split, so orders of magnitude) and to the previous artefacts (default v1
-  and v2, fast v1, measured by this script before they were replaced: imported figures).
+  al. 2020 (their split, so orders of magnitude) and to the previous artefacts (default v1,
+  v2 and v3, fast v1 and v3, measured by this script before they were replaced: imported
+  figures).
 - Sympathy pairs and the not-empathy set (greetings, "please DM us", closings) in
   ``tests/understand/data``: how many replies score as empathy (P >= 0.5 on a mechanism).
 - Real TWCS agent replies that ask the customer to DM (``../shared/data/real/twcs_5k.csv``,
@@ -86,10 +90,57 @@ PREVIOUS: dict[str, tuple[str, dict[tuple[str, str, str], float]]] = {
 }
 
 
+# v3 (the artefacts v4 replaced), measured by this script at commit 618acb8 (imported):
+# ESConv on the current mapping ("esconv") and on the v3 mapping ("esconv v3 mapping").
+PREVIOUS_V3: dict[str, tuple[str, dict[tuple[str, str, str], float]]] = {
+    "default": (
+        "default v3",
+        {
+            ("esconv", "val", "emotional_reaction"): 0.8056,
+            ("esconv", "val", "interpretation"): 0.7776,
+            ("esconv", "val", "exploration"): 0.934,
+            ("esconv", "test", "emotional_reaction"): 0.8016,
+            ("esconv", "test", "interpretation"): 0.7648,
+            ("esconv", "test", "exploration"): 0.9438,
+            ("esconv v3 mapping", "val", "interpretation"): 0.6658,
+            ("esconv v3 mapping", "test", "interpretation"): 0.6839,
+            ("epitome", "test", "emotional_reaction"): 0.673,
+            ("epitome", "test", "interpretation"): 0.502,
+            ("epitome", "test", "exploration"): 0.640,
+        },
+    ),
+    "fast": (
+        "fast v3",
+        {
+            ("esconv", "val", "emotional_reaction"): 0.8154,
+            ("esconv", "val", "interpretation"): 0.7914,
+            ("esconv", "val", "exploration"): 0.927,
+            ("esconv", "test", "emotional_reaction"): 0.8226,
+            ("esconv", "test", "interpretation"): 0.7919,
+            ("esconv", "test", "exploration"): 0.9346,
+            ("esconv v3 mapping", "val", "interpretation"): 0.7024,
+            ("esconv v3 mapping", "test", "interpretation"): 0.7299,
+            ("epitome", "test", "emotional_reaction"): 0.553,
+            ("epitome", "test", "interpretation"): 0.490,
+            ("epitome", "test", "exploration"): 0.577,
+        },
+    ),
+}
+
+
 def _previous(name: str) -> list[tuple[str, dict]]:
-    """(label, figures) of the earlier artefacts of backend ``name`` (v1 and v2 of default)."""
-    out = [PREVIOUS[name]] if name in PREVIOUS else []
-    return out + ([("default v1", PREVIOUS_DEFAULT)] if name == "default" else [])
+    """(label, figures) of the earlier artefacts of backend ``name``; the ESConv figures of
+    those before v3 are on the v3 mapping (key "esconv v3 mapping")."""
+
+    def old(figures: dict) -> dict:
+        return {
+            (("esconv v3 mapping" if k[0] == "esconv" else k[0]), *k[1:]): v
+            for k, v in figures.items()
+        }
+
+    out = [PREVIOUS_V3[name]] if name in PREVIOUS_V3 else []
+    out += [(PREVIOUS[name][0], old(PREVIOUS[name][1]))] if name in PREVIOUS else []
+    return out + ([("default v1", old(PREVIOUS_DEFAULT))] if name == "default" else [])
 
 
 def _twcs_dm_replies() -> tuple[list[str], list[str]]:
@@ -159,9 +210,19 @@ def rows(backends: list[str] | None = None) -> list[dict]:
                     out.append(_row("ESConv", res["split"], mech, "AUC", label, m["auc"], rule, rv))
                 for prev_label, figures in _previous(name):
                     prev = figures.get(("esconv", part, mech))
-                    out.append(
-                        _row("ESConv", res["split"], mech, "AUC", label, m["auc"], prev_label, prev)
-                    )
+                    if prev is not None:
+                        out.append(
+                            _row(
+                                "ESConv",
+                                res["split"],
+                                mech,
+                                "AUC",
+                                label,
+                                m["auc"],
+                                prev_label,
+                                prev,
+                            )
+                        )
                 out.append(
                     _row(
                         "ESConv",
@@ -172,6 +233,27 @@ def rows(backends: list[str] | None = None) -> list[dict]:
                         m["auc_raw_mapping"],
                     )
                 )
+                v3_split = res["split"] + " v3 mapping"
+                for rule, rv in m["rules_v3_mapping"].items():
+                    out.append(
+                        _row("ESConv", v3_split, mech, "AUC", label, m["auc_v3_mapping"], rule, rv)
+                    )
+                for prev_label, figures in _previous(name):
+                    prev = figures.get(
+                        ("esconv v3 mapping", part, mech), figures.get(("esconv", part, mech))
+                    )
+                    out.append(
+                        _row(
+                            "ESConv",
+                            v3_split,
+                            mech,
+                            "AUC",
+                            label,
+                            m["auc_v3_mapping"],
+                            prev_label,
+                            prev,
+                        )
+                    )
         ep = evaluate_empathy(name)
         for mech in EMPATHY_MECHANISMS:
             mf1 = ep["mechanisms"][mech]["macro_f1"]

@@ -1,6 +1,6 @@
 """A fast check of the committed empathy artefact on real support turns: AUC per mechanism
 on every 4th pair of the ESConv validation split (``ESCONV_SPLIT`` val, ~330 pairs), each
-above a floor set a little under what ``empathy-default`` / ``empathy-fast`` v3 measure on
+above a floor set a little under what ``empathy-default`` / ``empathy-fast`` v4 measure on
 this slice and above the "contains ?" rule on the same pairs; fails when a rebuilt or
 broken artefact loses the mechanisms. The full figures are in ``bench/_quality_empathy.py``."""
 
@@ -14,10 +14,10 @@ from empathos.understand.evaluate_metrics import binary_auc
 from empathos.understand.protocols import EMPATHY_MECHANISMS, get_empathy_model
 from empathos.understand.train_data import shared_data_dir
 
-# v3 on this slice: default 0.860 / 0.639 / 0.941, fast 0.853 / 0.657 / 0.930 (the
-# "contains ?" rule: 0.367 / 0.472 / 0.831; v2 measured 0.742 / 0.620 / 0.885 and would fail
-# the first and last floors, fast v1 all three). The floors sit ~0.04 under the lower of the two.
-FLOORS = {"emotional_reaction": 0.81, "interpretation": 0.60, "exploration": 0.89}
+# v4 on this slice (Self-disclosure counts as interpretation since v4): default 0.860 /
+# 0.836 / 0.941, fast 0.840 / 0.831 / 0.930 (the "contains ?" rule: 0.367 / 0.402 / 0.831;
+# v3 measured 0.860 / ~0.78 / 0.941 on these labels). The floors sit ~0.04 under the lower.
+FLOORS = {"emotional_reaction": 0.80, "interpretation": 0.79, "exploration": 0.89}
 STEP = 4
 
 pytestmark = pytest.mark.skipif(

@@ -11,6 +11,7 @@ import pytest
 from empathos.understand.esconv import (
     ESCONV_SPLIT,
     STRATEGY_TO_MECHANISM,
+    STRATEGY_TO_MECHANISM_V3,
     conversation_ids,
     esconv_split,
     is_phatic,
@@ -44,6 +45,14 @@ def test_the_mapping_names_every_strategy_and_only_the_three_mechanisms() -> Non
         None,
     }
     assert STRATEGY_TO_MECHANISM["Reflection of feelings"] == "interpretation"
+
+
+def test_self_disclosure_is_interpretation_and_v3_keeps_the_old_mapping() -> None:
+    # EPITOME's strong interpretation includes describing a similar experience (v4)
+    assert STRATEGY_TO_MECHANISM["Self-disclosure"] == "interpretation"
+    assert STRATEGY_TO_MECHANISM_V3["Self-disclosure"] is None
+    others = set(STRATEGIES) - {"Self-disclosure"}
+    assert all(STRATEGY_TO_MECHANISM_V3[s] == STRATEGY_TO_MECHANISM[s] for s in others)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +91,7 @@ def test_the_post_is_the_seekers_turns_before_the_reply(tmp_path: Path) -> None:
             {"speaker": "sys", "text": "You sound worn out.", "strategy": "Reflection of feelings"},
             {"speaker": "usr", "text": "I am."},
             {"speaker": "sys", "text": "Try a walk.", "strategy": "Providing Suggestions"},
+            {"speaker": "sys", "text": "I lost mine last year.", "strategy": "Self-disclosure"},
         ]
     }
     data_dir = _write(tmp_path, [conv] * 10)
@@ -96,6 +106,8 @@ def test_the_post_is_the_seekers_turns_before_the_reply(tmp_path: Path) -> None:
     # Hello! is Question but phatic: none after cleaning, exploration in the raw mapping
     np.testing.assert_array_equal(pairs.labels[first], [[0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 0]])
     assert pairs.raw_labels[0].tolist() == [0, 0, 1]
+    # Self-disclosure: interpretation now, none in the v3 mapping
+    assert pairs.labels[4].tolist() == [0, 1, 0] and pairs.v3_labels[4].tolist() == [0, 0, 0]
 
 
 def test_the_split_is_by_conversation_disjoint_and_fixed() -> None:

@@ -107,12 +107,13 @@ def test_fast_empathy_scores_stay_above_floors() -> None:
 
 # Measured 2026-12-02 on the committed artefacts: GoEmotions CX (first 1,500 dev/test)
 # 0.500; UMSAB AUC (first 300) en .836 de .781 es .770 fr .675 it .866 pt .829; EPITOME
-# test 0.581 / 0.532 / 0.619 (empathy-fast v1; v3: 0.553 / 0.490 / 0.577, floors moved
-# ~0.03 under v3); 0 of the sympathy-only replies scored as empathy.
+# test 0.581 / 0.532 / 0.619 (empathy-fast v1; v3: 0.553 / 0.490 / 0.577; v4: 0.553 /
+# 0.523 / 0.584, so the floors are v1's again, ~0.03 under v1 or v4, whichever is lower);
+# 0 of the sympathy-only replies scored as empathy.
 FLOORS: dict = {
     "goemotions_cx_1500": 0.47,
     "umsab_auc_300": 0.64,
-    "epitome": {"emotional_reaction": 0.52, "interpretation": 0.46, "exploration": 0.54},
+    "epitome": {"emotional_reaction": 0.52, "interpretation": 0.49, "exploration": 0.55},
     "sympathy_as_empathy": 0.0,
 }
 

@@ -16,13 +16,25 @@ Reflection of feelings          interpretation       naming the seeker's feeling
                                                      an inferred feeling, EPITOME's
                                                      interpretation, not the supporter's own
                                                      emotional reaction
+Self-disclosure                 interpretation       (v4) a similar experience of one's own
+                                                     ("I went through a divorce too") is
+                                                     EPITOME's *strong* interpretation
+                                                     ("communicating understanding through
+                                                     descriptions of similar experiences")
 Affirmation and Reassurance     emotional_reaction   warmth, concern, encouragement towards
                                                      the seeker: the supporter's own feeling
                                                      ("I'm so sorry", "you are brave")
-Self-disclosure, Providing      none                 useful, but none of the three mechanisms:
-Suggestions, Information,                            advice and facts do not acknowledge,
-Others                                               understand or explore
+Providing Suggestions,          none                 useful, but none of the three mechanisms:
+Information, Others                                  advice and facts do not acknowledge,
+                                                     understand or explore
 =============================  ===================  ==========================================
+
+Why Self-disclosure moved (v4; ``STRATEGY_TO_MECHANISM_V3`` is the mapping before): the v3
+strategy model's P(Self-disclosure) ranks EPITOME dev interpretations at AUC 0.89-0.90, its
+P(Restatement) + P(Reflection) at 0.42-0.46 (below chance): on Reddit, most interpretations
+annotated by EPITOME are shared experiences. With Self-disclosure counted as none, a reply
+that EPITOME calls interpretation was a negative on ESConv, and no model could serve both
+(v3's stack had to choose between them). The bench also reports the v3 mapping.
 
 Each turn carries one strategy, so a reply that also asks a question (a Reassurance ending
 in "how are you coping?") counts for one mechanism only: the labels are a lower bound.
@@ -63,10 +75,15 @@ STRATEGY_TO_MECHANISM: dict[str, str | None] = {
     "Restatement or Paraphrasing": "interpretation",
     "Reflection of feelings": "interpretation",
     "Affirmation and Reassurance": "emotional_reaction",
-    "Self-disclosure": None,
+    "Self-disclosure": "interpretation",
     "Providing Suggestions": None,
     "Information": None,
     "Others": None,
+}
+# the mapping of v3 and before (Self-disclosure none), kept for the bench's comparison
+STRATEGY_TO_MECHANISM_V3: dict[str, str | None] = {
+    **STRATEGY_TO_MECHANISM,
+    "Self-disclosure": None,
 }
 
 _PHATIC = re.compile(
@@ -98,6 +115,7 @@ class EsconvPairs:
     response: list[str]
     labels: np.ndarray  # (n, 3) 0/1, columns in EMPATHY_MECHANISMS order (phatic -> 0)
     raw_labels: np.ndarray  # (n, 3) the strategy mapping alone, phatic turns untouched
+    v3_labels: np.ndarray  # (n, 3) ``STRATEGY_TO_MECHANISM_V3``, phatic turns none
     strategy: list[str]
     conversation: list[int]  # index of the conversation in the file
 
@@ -147,12 +165,19 @@ def esconv_split(part: str, data_dir: Path | None = None) -> EsconvPairs:
             response.append(reply)
             strategy.append(strat)
             conv_idx.append(int(ci))
-    raw = np.zeros((len(response), len(EMPATHY_MECHANISMS)), dtype=np.int64)
-    for i, strat in enumerate(strategy):
-        mech = STRATEGY_TO_MECHANISM.get(strat)
-        if mech is not None:
-            raw[i, EMPATHY_MECHANISMS.index(mech)] = 1
+    raw = mapping_labels(strategy, STRATEGY_TO_MECHANISM)
     phatic = np.array([is_phatic(r) for r in response], dtype=bool).reshape(-1)
-    labels = raw.copy()
+    labels, v3 = raw.copy(), mapping_labels(strategy, STRATEGY_TO_MECHANISM_V3)
     labels[phatic] = 0
-    return EsconvPairs(seeker, response, labels, raw, strategy, conv_idx)
+    v3[phatic] = 0
+    return EsconvPairs(seeker, response, labels, raw, v3, strategy, conv_idx)
+
+
+def mapping_labels(strategy: list[str], mapping: dict[str, str | None]) -> np.ndarray:
+    """``(n, 3)`` 0/1 mechanism labels of turns with these strategies under ``mapping``."""
+    out = np.zeros((len(strategy), len(EMPATHY_MECHANISMS)), dtype=np.int64)
+    for i, strat in enumerate(strategy):
+        mech = mapping.get(strat)
+        if mech is not None:
+            out[i, EMPATHY_MECHANISMS.index(mech)] = 1
+    return out

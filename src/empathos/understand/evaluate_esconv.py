@@ -39,10 +39,11 @@ def mechanism_scores(probs: np.ndarray) -> np.ndarray:
 def evaluate_esconv(name: str = "default", part: str = "val", limit: int | None = None) -> dict:
     """AUC per mechanism of one empathy backend on ``part`` of ``ESCONV_SPLIT`` (the first
     ``limit`` pairs when given), with the rules' AUC on the same pairs, on the cleaned
-    labels (``auc``) and on the raw strategy mapping (``auc_raw_mapping``)."""
+    labels (``auc``), on the raw strategy mapping (``auc_raw_mapping``) and on the mapping of
+    v3 and before, Self-disclosure none (``auc_v3_mapping``)."""
     data = esconv_split(part)
     seekers, replies = data.seeker[:limit], data.response[:limit]
-    labels, raw = data.labels[:limit], data.raw_labels[:limit]
+    labels, raw, v3 = data.labels[:limit], data.raw_labels[:limit], data.v3_labels[:limit]
     model = get_empathy_model(name)
     scores = mechanism_scores(model.predict_proba(seekers, replies))
     rules = rule_scores(replies)
@@ -59,6 +60,8 @@ def evaluate_esconv(name: str = "default", part: str = "val", limit: int | None 
             "positives": int(labels[:, j].sum()),
             "auc": round(binary_auc(labels[:, j], scores[:, j]), 4),
             "auc_raw_mapping": round(binary_auc(raw[:, j], scores[:, j]), 4),
+            "auc_v3_mapping": round(binary_auc(v3[:, j], scores[:, j]), 4),
             "rules": {k: round(binary_auc(labels[:, j], v), 4) for k, v in rules.items()},
+            "rules_v3_mapping": {k: round(binary_auc(v3[:, j], v), 4) for k, v in rules.items()},
         }
     return out
