@@ -1,6 +1,7 @@
 """Rebuild the committed model artefacts.
 
-``python -m empathos.understand.train [emotion|empathy|transformer|all] [--encoder NAME] [--keep-polarity]``.
+``python -m empathos.understand.train [emotion|empathy|transformer|all] [--encoder NAME]
+[--keep-polarity]``.
 
 The thin CLI over the per-kind training code -- emotion in ``train_emotion`` (GoEmotions,
 UMSAB in six languages, TweetEval emotion, the supplement; calibrated), empathy in
