@@ -149,7 +149,13 @@ def emotion_parts(
     """``(p28, polarity, cx)`` of a v2 emotion artefact the old way."""
     a, _ = load_artefact(model.artefact)
     x = np.hstack([embeddings, surface_features(texts)]).astype(np.float32)
-    p28 = _softmax(_logits(a, "", x) / _scalar(a, "go_temperature", 1.0))
+    z28 = _logits(a, "", x)
+    if "go_ngram_char_vocab" in a:  # v3: the 28-label character + word n-gram head
+        z28 = z28 + _scalar(a, "go_ngram_weight", 0.0) * (
+            chargram_logits(a, "go_ngram_char_", texts)
+            + chargram_logits(a, "go_ngram_word_", texts, word_ngrams)
+        )
+    p28 = _softmax(z28 / _scalar(a, "go_temperature", 1.0))
     pol = polarity_proba(a, x, languages, texts)
     return p28, pol, with_polarity(go_to_cx(p28), pol)
 

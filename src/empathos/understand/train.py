@@ -1,6 +1,7 @@
 """Rebuild the committed model artefacts.
 
-``python -m empathos.understand.train [emotion|empathy|transformer|all] [--encoder NAME]``.
+``python -m empathos.understand.train [emotion|empathy|transformer|all] [--encoder NAME]
+[--keep-polarity]``.
 
 The thin CLI over the per-kind training code -- emotion in ``train_emotion`` (GoEmotions,
 UMSAB in six languages, TweetEval emotion, the supplement; calibrated), empathy in
@@ -77,10 +78,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="sentence encoder of the heads (the artefact is named after its backend): "
         "use-multilingual-v3 (default backend) or static-use-v1 (fast backend)",
     )
+    parser.add_argument(
+        "--keep-polarity",
+        action="store_true",
+        help="emotion: refit the 28-label heads and the bands only, keeping the committed "
+        "artefact's polarity stack (most of the training time; the card records it)",
+    )
     args = parser.parse_args(argv)
     np.random.seed(SEED)
     if args.what in ("emotion", "all"):
-        train_emotion(args.encoder)
+        train_emotion(args.encoder, keep_polarity=args.keep_polarity)
     if args.what in ("empathy", "all"):
         train_empathy(encoder=args.encoder)
     if args.what == "transformer":

@@ -10,8 +10,12 @@ What is fitted, in order:
    labels anger, joy, optimism, sadness *are* GoEmotions labels) + the hand-written
    supplement (weight 10). Rows are weighted by ``(label frequency / top frequency)^−α``
    so rare labels (fear, nervousness, grief, relief) are predicted at all; α is chosen on
-   dev (CX macro-F1 of GoEmotions dev + TweetEval val macro-F1). Then one temperature,
-   fitted on GoEmotions dev by NLL.
+   dev (CX macro-F1 of GoEmotions dev + TweetEval val macro-F1). v3: a character + word
+   n-gram TF-IDF head over the same 28 labels (``backends/_ngramhead.py``) is fitted on the
+   same rows and weights; its logits join the embedding head's with a weight chosen on the
+   same dev score (0 leaves it out). Then one temperature for the sum, fitted on GoEmotions
+   dev by NLL. ``--keep-polarity`` refits only this step and the bands (step 3), keeping
+   the committed artefact's polarity stack (step 2, most of the time; the card says so).
 2. **Polarity stack** (``backends/_polarity.py``): a joint head on UMSAB train (six
    languages) + GoEmotions, TweetEval and supplement texts mapped to polarity (the weight
    of the Reddit rows is chosen on UMSAB val), and one in-language head per UMSAB language
@@ -36,6 +40,8 @@ import numpy as np
 from empathos.understand.backends import _encoder, _features
 from empathos.understand.backends._chargram import CharGramHead
 from empathos.understand.backends._linear import MODELS_DIR, LinearHead, softmax
+from empathos.understand.backends._ngramhead import NgramHead
+from empathos.understand.backends._wordgram import WordGramHead
 from empathos.understand.calibration import ece as calibration_ece
 from empathos.understand.calibration import fit_temperature, top_label_ece
 from empathos.understand.emotions import (
@@ -76,9 +82,18 @@ from empathos.understand.train_data import (
 # service complaints ("fourth time I call", "still no answer"), which it would call neutral.
 EMOTION_SUPPLEMENT = MODELS_DIR / "emotion_supplement.csv"
 EMOTION_SUPPLEMENT_WEIGHT = 10.0  # fixed a priori (dev is Reddit and cannot measure this)
-TWEETEVAL_WEIGHT = 1.0
+TWEETEVAL_WEIGHT = 1.0  # of the TweetEval rows in the polarity stack
+# ... and in the 28-label head: 0.5 gained ~0.5 GoEmotions dev CX over 1.0 (2026-12-02 dev
+# analysis, docs/understand.md); fixed to bound training time
+GO_TWEETEVAL_WEIGHT = 0.5
 GO_C = 0.01  # the v1 head's choice on dev (grid 0.01/0.03/0.1); kept to bound training time
-ALPHAS = (0.3, 0.6)
+ALPHAS = (0.15, 0.3)
+# v3: the 28-label character + word n-gram head (``backends/_ngramhead.py``)
+NGRAM_C = (3.0,)
+NGRAM_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+NGRAM_CHAR = (1, 5)
+NGRAM_WORD = (1, 2)
+NGRAM_FEATURES = 20000  # per block (character, word): float16 coefficients, ~2 MB in all
 JOINT_C = (0.01, 0.03, 0.1)
 JOINT_GO_WEIGHTS = (0.1, 0.3)
 LANG_C = (0.003, 0.01, 0.03, 0.1)
@@ -133,60 +148,154 @@ def _cx_dev_scores(p28: np.ndarray, y28: np.ndarray) -> tuple[float, list[float]
     return f1, [float(v) for v in per]
 
 
-def train_go_head(encoder: str) -> tuple[LinearHead, float, dict]:
-    """Step 1: the 28-label head and its temperature."""
+def _go_scores(p28: np.ndarray, dev_y28: np.ndarray, te_p28: np.ndarray, te_y: np.ndarray) -> dict:
+    """Dev CX macro-F1 (threshold tuned on dev), its weakest label, TweetEval val macro-F1."""
+    cx_f1, cx_per = _cx_dev_scores(p28, dev_y28)
+    te_f1, _ = multiclass_macro_f1(te_y, te_p28[:, TWEETEVAL_COLUMNS].argmax(1), 4)
+    return {
+        "dev_cx_macro_f1": round(cx_f1, 4),
+        "dev_cx_min_f1": round(min(cx_per), 4),
+        "val_tweeteval_macro_f1": round(te_f1, 4),
+    }
+
+
+def _score(row: dict) -> float:
+    return (row["dev_cx_macro_f1"] + row["val_tweeteval_macro_f1"]) / 2
+
+
+def train_go_head(encoder: str) -> tuple[LinearHead, NgramHead | None, float, dict]:
+    """Step 1: the 28-label embedding head, its n-gram head and their temperature."""
     tr, dev = load_goemotions("train"), load_goemotions("dev")
     te, te_val = load_tweeteval_emotion("train"), load_tweeteval_emotion("val")
     sup_texts, sup_y = read_emotion_supplement()
+    texts = [*tr.texts, *te.texts, *sup_texts]
     x = np.vstack([_x(tr.texts, encoder), _x(te.texts, encoder), _x(sup_texts, encoder)])
     y28 = np.vstack([tr.y28, _tweeteval_y28(te.y), sup_y])
     source = np.concatenate(
         [
             np.ones(len(tr.texts)),
-            np.full(len(te.texts), TWEETEVAL_WEIGHT),
+            np.full(len(te.texts), GO_TWEETEVAL_WEIGHT),
             np.full(len(sup_texts), EMOTION_SUPPLEMENT_WEIGHT),
         ]
     )
+    rows = np.nonzero(y28)[0]
     xe, ye, we = expand_multilabel(x, y28)
-    we = we * source[np.nonzero(y28)[0]]
+    we = we * source[rows]
     x_dev, x_te_val = _x(dev.texts, encoder), _x(te_val.texts, encoder)
     grid, best, clf = [], None, None
     for alpha in ALPHAS:
         cw = _label_weights(ye, we, alpha)[ye]
         head, clf = fit_head(xe, ye, GO_C, we * cw, warm=clf, n_classes=len(GOEMOTIONS_LABELS))
-        cx_f1, cx_per = _cx_dev_scores(head.predict_proba(x_dev), dev.y28)
-        te_pred = head.predict_proba(x_te_val)[:, TWEETEVAL_COLUMNS].argmax(1)
-        te_f1, _ = multiclass_macro_f1(te_val.y, te_pred, 4)
-        score = (cx_f1 + te_f1) / 2
         row = {
             "alpha": alpha,
-            "dev_cx_macro_f1": round(cx_f1, 4),
-            "dev_cx_min_f1": round(min(cx_per), 4),
-            "val_tweeteval_macro_f1": round(te_f1, 4),
+            **_go_scores(
+                head.predict_proba(x_dev), dev.y28, head.predict_proba(x_te_val), te_val.y
+            ),
         }
         grid.append(row)
         print(f"emotion head {row}", flush=True)
-        if best is None or score > best[0]:
-            best = (score, alpha, head, row)
-    _, alpha, head, row = best
+        if best is None or _score(row) > _score(best[2]):
+            best = (alpha, head, row)
+    alpha, head, row = best
+    ngram, ngram_info = fit_go_ngram(
+        texts, rows, ye, we * _label_weights(ye, we, alpha)[ye], head, dev, te_val, x_dev, x_te_val
+    )
     # Temperature on dev: every (text, gold label) row, weight 1/#labels.
     xd, yd, wd = expand_multilabel(x_dev, dev.y28)
-    temperature = fit_temperature(head.logits(xd), yd, wd)
+    z_dev = head.logits(x_dev) + (ngram.logits(dev.texts) if ngram else 0.0)
+    d_rows = np.nonzero(dev.y28)[0]
+    temperature = fit_temperature(z_dev[d_rows], yd, wd)
     y_cx_dev = group_gold(dev.y28, GO_TO_CX_MATRIX)
     ece = {}
     for name, t in (("before", 1.0), ("after", temperature)):
-        p_cx = head.predict_proba(x_dev, t) @ GO_TO_CX_MATRIX
+        p_cx = softmax(z_dev / t) @ GO_TO_CX_MATRIX
         ok = y_cx_dev[np.arange(len(p_cx)), p_cx.argmax(1)] == 1
         ece[name] = round(calibration_ece(p_cx.max(1), ok), 4)
     info = {
         "C": GO_C,
         "alpha": alpha,
+        "tweeteval_weight": GO_TWEETEVAL_WEIGHT,
         "temperature": round(temperature, 4),
         "dev_cx_top_label_ece": ece,
         "chosen": row,
         "grid": grid,
+        "ngram": ngram_info,
     }
-    return head, temperature, info
+    return head, ngram, temperature, info
+
+
+def fit_go_ngram(
+    texts: list[str],
+    rows: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    head: LinearHead,
+    dev: object,
+    te_val: object,
+    x_dev: np.ndarray,
+    x_te_val: np.ndarray,
+) -> tuple[NgramHead | None, dict]:
+    """The 28-label character + word n-gram head on the embedding head's rows (``rows``:
+    text of each expanded row, same labels and weights), C and its stacking weight chosen
+    on GoEmotions dev + TweetEval val (weight 0: left out); checked against sklearn."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    common = {"min_df": 2, "sublinear_tf": True, "max_features": NGRAM_FEATURES}
+    vc = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_CHAR, **common)
+    vw = TfidfVectorizer(analyzer="word", ngram_range=NGRAM_WORD, **common)
+    a = sp.hstack([vc.fit_transform(texts), vw.fit_transform(texts)]).tocsr()
+
+    def tf(t: list[str]) -> object:
+        return sp.hstack([vc.transform(t), vw.transform(t)]).tocsr()
+
+    b_dev, b_te = tf(dev.texts), tf(te_val.texts)
+    z_dev, z_te = head.logits(x_dev), head.logits(x_te_val)
+    k = len(GOEMOTIONS_LABELS)
+    grid, best = [], None
+    for c in NGRAM_C:
+        clf = LogisticRegression(C=c, max_iter=300, random_state=SEED)
+        clf.fit(a[rows], y, sample_weight=w)
+        coef = np.zeros((a.shape[1], k))
+        intercept = np.full(k, -30.0)
+        coef[:, clf.classes_], intercept[clf.classes_] = clf.coef_.T, clf.intercept_
+        n_dev, n_te = b_dev @ coef + intercept, b_te @ coef + intercept
+        for beta in NGRAM_WEIGHTS:
+            row = {
+                "C": c,
+                "weight": beta,
+                **_go_scores(
+                    softmax(z_dev + beta * n_dev), dev.y28, softmax(z_te + beta * n_te), te_val.y
+                ),
+            }
+            grid.append(row)
+            print(f"emotion n-gram head {row}", flush=True)
+            if best is None or _score(row) > _score(best[0]) + 1e-9:
+                best = (row, coef, intercept)
+    row, coef, intercept = best
+    info = {
+        "char_ngrams": list(NGRAM_CHAR),
+        "word_ngrams": list(NGRAM_WORD),
+        "features_per_block": NGRAM_FEATURES,
+        "chosen": row,
+        "grid": grid,
+    }
+    if not row["weight"]:
+        return None, info
+    nc = len(vc.vocabulary_)
+    cvocab = sorted(vc.vocabulary_, key=vc.vocabulary_.get)
+    wvocab = sorted(vw.vocabulary_, key=vw.vocabulary_.get)
+    ngram = NgramHead(
+        CharGramHead(cvocab, vc.idf_, coef[:nc], intercept, NGRAM_CHAR),
+        WordGramHead(wvocab, vw.idf_, coef[nc:], np.zeros(k), NGRAM_WORD),
+        row["weight"],
+    )
+    gap = np.abs(ngram.logits(dev.texts) - row["weight"] * (b_dev @ coef + intercept)).max()
+    if gap > 1e-6:
+        raise AssertionError(f"n-gram features differ from sklearn's by {gap}")
+    info["vocabulary"] = {"char": nc, "word": len(wvocab)}
+    return ngram, info
 
 
 def _polarity_training(encoder: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -369,15 +478,39 @@ def choose_bands(v: np.ndarray, y: np.ndarray) -> dict:
     }
 
 
-def train_emotion(encoder: str = _encoder.ENCODER_NAME) -> dict:
-    """Fit and save ``emotion-<backend>`` for ``encoder``; returns its card."""
+def kept_polarity(backend: str) -> tuple[dict[str, np.ndarray], dict]:
+    """The polarity stack (``pol_*`` arrays and card section) of the committed
+    ``emotion-<backend>`` artefact, for ``--keep-polarity``."""
+    from empathos.understand.backends._linear import load_artefact
+
+    arrays, card = load_artefact(f"emotion-{backend}")
+    pol = {k: np.asarray(v) for k, v in arrays.items() if k.startswith("pol_")}
+    if not pol:
+        raise ValueError(f"emotion-{backend} has no polarity stack to keep")
+    info = dict(card["polarity"])
+    info["refitted"] = False
+    info["kept_from"] = f"emotion-{backend} version {card.get('version')} (same data and code)"
+    return pol, info
+
+
+def train_emotion(encoder: str = _encoder.ENCODER_NAME, keep_polarity: bool = False) -> dict:
+    """Fit and save ``emotion-<backend>`` for ``encoder``; returns its card.
+
+    ``keep_polarity``: refit only the 28-label heads and the bands, keeping the committed
+    artefact's polarity stack (step 2 is most of the training time; its code and data do
+    not depend on step 1, and the card says it was kept)."""
     t0 = time.time()
     np.random.seed(SEED)
     backend = BACKEND_OF_ENCODER.get(encoder, encoder)
-    head, temperature, go_info = train_go_head(encoder)
+    head, ngram, temperature, go_info = train_go_head(encoder)
     arrays = head.arrays("")
+    if ngram is not None:
+        arrays.update(ngram.arrays())
     arrays["go_temperature"] = np.array([temperature], dtype=np.float32)
-    pol_arrays, pol_info = train_polarity(encoder)
+    if keep_polarity:
+        pol_arrays, pol_info = kept_polarity(backend)
+    else:
+        pol_arrays, pol_info = train_polarity(encoder)
     arrays.update(pol_arrays)
     # Bands on the served probabilities: rebuild the stack as the backend will.
     from empathos.understand.backends._polarity import PolarityStack
@@ -387,8 +520,9 @@ def train_emotion(encoder: str = _encoder.ENCODER_NAME) -> dict:
     for lang in UMSAB_LANGUAGES:
         d = load_umsab(lang, "val")
         xv = _x(d.texts, encoder)
+        z28 = head.logits(xv) + (ngram.logits(d.texts) if ngram is not None else 0.0)
         cx = with_polarity(
-            head.predict_proba(xv, temperature) @ GO_TO_CX_MATRIX,
+            softmax(z28 / temperature) @ GO_TO_CX_MATRIX,
             stack.predict_proba(xv, [lang] * len(d.texts), texts=d.texts),
         )
         vs.append(valence(cx))
@@ -397,7 +531,7 @@ def train_emotion(encoder: str = _encoder.ENCODER_NAME) -> dict:
     print(f"bands {bands}", flush=True)
     card = {
         "name": backend,
-        "version": "2",
+        "version": "3" if ngram is not None else "2",
         "kind": "emotion",
         "encoder": encoder,
         "labels": list(GOEMOTIONS_LABELS),

@@ -3,6 +3,7 @@
 Emotion (v2, ``train_emotion.py``): USE-multilingual-v3 embeddings and surface cues ->
 (a) a softmax over the 28 GoEmotions labels (GoEmotions train + TweetEval emotion train +
 the hand-written supplement, class-weighted so rare fear/nervousness/grief are predicted,
+in v3 plus a character + word n-gram TF-IDF head over the same labels, ``_ngramhead.py``;
 temperature fitted on GoEmotions dev), summed into the 9 CX emotions with the documented
 mapping, and (b) a polarity stack (``_polarity.py``: joint + in-language heads on UMSAB's
 six languages, calibrated per language on UMSAB val). The CX probabilities take their
@@ -29,6 +30,7 @@ import numpy as np
 from empathos.understand.backends import _encoder, _features
 from empathos.understand.backends._chargram import CharGramHead
 from empathos.understand.backends._linear import LinearHead, load_artefact, softmax
+from empathos.understand.backends._ngramhead import NgramHead
 from empathos.understand.backends._wordgram import WordGramHead
 from empathos.understand.backends._polarity import PolarityStack
 from empathos.understand.emotions import go_to_cx, polarity, with_polarity
@@ -49,6 +51,8 @@ class DefaultEmotionModel:
         self._head = LinearHead.from_arrays(arrays, "")
         self._temperature = float(np.asarray(arrays.get("go_temperature", 1.0)).reshape(-1)[0])
         self._polarity = PolarityStack(arrays) if PolarityStack.available(arrays) else None
+        # v3: a character + word n-gram head whose logits join the 28-label head's
+        self._ngram = NgramHead.from_arrays(arrays) if NgramHead.available(arrays) else None
         # The encoder the head was trained on, as its card names it.
         self.encoder = str(self.card.get("encoder", _encoder.ENCODER_NAME))
         self.version = str(self.card.get("version", "1"))
@@ -77,9 +81,15 @@ class DefaultEmotionModel:
         """``(n, 28)`` probabilities over GoEmotions' labels (rows sum to 1)."""
         if len(texts) == 0:
             return np.zeros((0, 28))
-        return self._head.predict_proba(
-            self.features(texts, embeddings, languages), self._temperature
-        )
+        return self._p28(texts, self.features(texts, embeddings, languages), self._temperature)
+
+    def _p28(self, texts: Sequence[str], x: np.ndarray, temperature: float) -> np.ndarray:
+        """The 28-label softmax: the embedding head's logits plus, in v3, the n-gram
+        head's, over one temperature."""
+        z = self._head.logits(x)
+        if self._ngram is not None:
+            z = z + self._ngram.logits(texts)
+        return softmax(z / temperature)
 
     def predict_polarity_proba(
         self,
@@ -102,7 +112,7 @@ class DefaultEmotionModel:
         if len(texts) == 0:
             return np.zeros((0, 28)), np.zeros((0, 3)), np.zeros((0, 9))
         x = self.features(texts, embeddings, languages)
-        p28 = self._head.predict_proba(x, self._temperature if calibrated else 1.0)
+        p28 = self._p28(texts, x, self._temperature if calibrated else 1.0)
         cx = go_to_cx(p28)
         if self._polarity is None:
             return p28, polarity(cx), cx
