@@ -72,3 +72,44 @@ def test_journal_replay_never_duplicates(engine, tmp_path) -> None:
     j.close()
     assert _counts(engine) == (2, 2, 2)
     assert not (folder / "00000007.wal").exists()
+
+
+@pytest.mark.parametrize("writer", ["thread", "process"])
+def test_put_many_journals_each_row_before_the_writer(engine, tmp_path, writer) -> None:
+    """One desk call's rows in one ``put_many``: the segment holds the same records as one
+    ``put`` each (readable one by one, in order) before the writer stores them; a desk
+    that died before its writer stored anything gets them back from the journal."""
+    from empathos.act.live.writer import ProcessWriter
+
+    if writer == "process" and engine.dialect.name != "sqlite":
+        pytest.skip("the child opens the URL; the PostgreSQL fixture's schema is per engine")
+    folder = tmp_path / "journal"
+    url = engine.url.render_as_string(hide_password=False)
+
+    def inner() -> object:
+        if writer == "process":
+            return ProcessWriter(url, LiveConfig())
+        return ThreadWriter(engine, LiveConfig())
+
+    rows = _rows("m1")
+    j = JournaledWriter(inner(), folder)
+    j.put_many([(t, dict(r)) for t, r in rows])
+    segment = j._path  # the open segment, before the writer may let it go
+    records = list(read_segment(segment))
+    assert [name for name, _ in records] == [t.name for t, _ in rows]
+    assert records[0][1]["contact_id"] == "m1" and j.seq == 3
+    assert j.flush(30.0)
+    assert _counts(engine) == (1, 1, 1)
+    j.close()
+    # the journal of a desk whose writer stored nothing (a crash): replayed once, no dupes
+    blob = segment.with_name("00000009.wal")
+    data = b"".join(
+        struct.pack("<I", len(p)) + p
+        for p in (pickle.dumps((t.name, r)) for t, r in _rows("m1") + _rows("m2"))
+    )
+    blob.write_bytes(data)
+    j = JournaledWriter(inner(), folder)
+    assert j.replayed == 6
+    assert j.flush(30.0)
+    j.close()
+    assert _counts(engine) == (2, 2, 2)

@@ -283,20 +283,25 @@ class LiveDesk:
             "latency_ms": (time.perf_counter() - t0) * 1000.0,
         }
         c.decisions.append(decision)
-        self._writer.put(live_contacts, c.row(now))
-        self._writer.put(live_turns, c.turn_row(c.turns[-1], emotion, guess.need, now))
-        self._writer.put(routing_decisions, decision)
+        rows: list[tuple[Any, dict[str, Any]]] = [
+            (live_contacts, c.row(now)),
+            (live_turns, c.turn_row(c.turns[-1], emotion, guess.need, now)),
+            (routing_decisions, decision),
+        ]
         if arm is not None:
-            self._writer.put(
-                experiment_assignments,
-                {
-                    "experiment": arm.experiment,
-                    "interaction_id": c.contact_id,
-                    "arm": arm.arm,
-                    "assigned_at": now,
-                    "employee_id": d.employee_id,
-                },
+            rows.append(
+                (
+                    experiment_assignments,
+                    {
+                        "experiment": arm.experiment,
+                        "interaction_id": c.contact_id,
+                        "arm": arm.arm,
+                        "assigned_at": now,
+                        "employee_id": d.employee_id,
+                    },
+                )
             )
+        self._writer.put_many(rows)  # one journal write and one hand-off for the decision
         return public_decision(decision, emotion, c)
 
     def _arm_decision(
@@ -601,8 +606,7 @@ class LiveDesk:
                 "latency_ms": None,
             }
             c.decisions.append(decision)
-            self._writer.put(routing_decisions, decision)
-            self._writer.put(live_contacts, c.row(now))
+            self._writer.put_many([(routing_decisions, decision), (live_contacts, c.row(now))])
             self._notify(
                 c.contact_id,
                 {

@@ -74,6 +74,7 @@ class JournaledWriter:
             self._lockf.close()
             raise RuntimeError(f"live journal {self.folder} is in use by another desk") from None
         self._lock = threading.Lock()
+        self._prune_lock = threading.Lock()
         self._segments: list[tuple[Path, int]] = []  # closed segments: (file, last seq)
         self.seq = 0
         self.replayed = 0
@@ -107,6 +108,22 @@ class JournaledWriter:
             self._dirty = True
             self.inner.put(table, row, replayed)
 
+    def put_many(self, rows: list[tuple[Any, dict[str, Any]]]) -> None:
+        """The rows of one desk call: each its own record (the file format is unchanged),
+        all in *one* ``write(2)``, then handed to the writer in one call. Same guarantee
+        as one :meth:`put` each — every row is in the kernel's hands before the desk
+        answers — for one syscall (each releases and re-takes the GIL, and a loaded
+        event loop waits up to a switch interval to get it back) instead of three."""
+        parts = []
+        for table, row in rows:
+            data = pickle.dumps((table.name, row), protocol=pickle.HIGHEST_PROTOCOL)
+            parts += (_LEN.pack(len(data)), data)
+        with self._lock:
+            os.write(self._fd, b"".join(parts))
+            self.seq += len(rows)
+            self._dirty = True
+            self.inner.put_many(rows)
+
     def _done(self) -> int:
         if self.inner.dropped:  # dropped rows must come back from the journal: keep it all
             return 0
@@ -114,23 +131,34 @@ class JournaledWriter:
 
     def prune(self) -> None:
         """fsync the open segment; delete segments whose rows are all stored; start a new
-        segment when the open one is fully stored (or large)."""
-        with self._lock:
-            if self._dirty:
-                os.fsync(self._fd)
-                self._dirty = False
+        segment when the open one is fully stored (or large).
+
+        The fsync and the deletions run outside the lock that :meth:`put` takes (only the
+        swap of the open segment needs it): a slow disk must not stall the request path
+        (under wrk, a put waiting on this lock was a tenth of the event loop's samples)."""
+        with self._prune_lock:  # one prune at a time: only a prune closes the open fd
+            with self._lock:
+                fd, dirty, self._dirty = self._fd, self._dirty, False
+            if dirty:  # covers every write before it; a later put sets _dirty again
+                os.fsync(fd)
             done = self._done()
+            stale: list[Path] = []
             while self._segments and self._segments[0][1] <= done:
-                path, _ = self._segments.pop(0)
+                stale.append(self._segments.pop(0)[0])
+            with self._lock:
+                written = self.seq - self._first + 1
+                if written > 0 and (self.seq <= done or written >= SEGMENT_RECORDS):
+                    if self._dirty:  # written since the fsync above (rare: a rotation)
+                        os.fsync(self._fd)
+                        self._dirty = False
+                    os.close(self._fd)
+                    if self.seq <= done and not self._segments:
+                        stale.append(self._path)
+                    else:
+                        self._segments.append((self._path, self.seq))
+                    self._open_segment()
+            for path in stale:
                 path.unlink(missing_ok=True)
-            written = self.seq - self._first + 1
-            if written > 0 and (self.seq <= done or written >= SEGMENT_RECORDS):
-                os.close(self._fd)
-                if self.seq <= done and not self._segments:
-                    self._path.unlink(missing_ok=True)
-                else:
-                    self._segments.append((self._path, self.seq))
-                self._open_segment()
 
     def _run(self) -> None:
         while not self._stop.wait(FSYNC_S):

@@ -67,6 +67,13 @@ class ThreadWriter:
         self._idle.clear()
         self._q.put((table, row, replayed))
 
+    def put_many(self, rows: list[tuple[Any, dict[str, Any]]]) -> None:
+        """Queue the rows of one desk call (a decision's contact, turn and decision), in
+        order; the same as one :meth:`put` each."""
+        self._idle.clear()
+        for table, row in rows:
+            self._q.put((table, row, False))
+
     def _drain(self) -> None:
         while len(self._pending) < self.config.write_batch:
             try:
@@ -272,6 +279,10 @@ def writer_process(
         item = source.get()
         if item is None:
             break
+        if isinstance(item, list):  # ProcessWriter.put_many: one desk call's rows
+            for name, row in item:
+                writer.put(TABLES[name], row)
+            continue
         writer.put(TABLES[item[0]], item[1], item[2])
     writer.close(timeout=30.0)
     report()
@@ -313,6 +324,15 @@ class ProcessWriter:
     def put(self, table: Any, row: dict[str, Any], replayed: bool = False) -> None:
         self._put = next(self._count)
         self._q.put((table.name, row, replayed))
+
+    def put_many(self, rows: list[tuple[Any, dict[str, Any]]]) -> None:
+        """One desk call's rows as *one* queue item: one wake-up of the queue's feeder
+        thread and one pickle instead of one per row (py-spy under wrk: the feeder's
+        per-row wake-ups were a fifth of the server's samples, and each one competes with
+        the event loop for the GIL)."""
+        for _ in rows:
+            self._put = next(self._count)
+        self._q.put([(table.name, row) for table, row in rows])
 
     @property
     def written(self) -> int:
