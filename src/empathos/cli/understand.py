@@ -44,7 +44,7 @@ def analyze(
         typer.Option(
             "--backend",
             help=(
-                "Emotion and empathy backend at once, e.g. 'fast' (static embeddings, 15-50x "
+                "Emotion and empathy backend at once, e.g. 'fast' (static embeddings, ~10x "
                 "faster, less accurate: docs/understand_fast.md) or 'default'; --model and "
                 "--empathy-model override it."
             ),
