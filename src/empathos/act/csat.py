@@ -37,7 +37,7 @@ def live_csat(turns: Sequence[Any], scan_chars: int = LIVE_SCAN_CHARS) -> dict[s
     figures differ only for turns longer than the bound."""
     from empathos.understand import effort as eff
     from empathos.understand.csat import ContactView
-    from empathos.understand.csat_turns import preceding_employee
+    from empathos.understand.csat_turns import customer_replies
 
     model = _csat_model()
     cust = [t for t in turns if t.speaker == "customer" and t.valence is not None]
@@ -65,14 +65,9 @@ def live_csat(turns: Sequence[Any], scan_chars: int = LIVE_SCAN_CHARS) -> dict[s
         employee_texts=[t.text[:scan_chars] for t in turns if t.speaker == "employee"],
         prev_employee_texts=[
             p
-            for t, p in zip(
-                [t for t in turns if t.speaker == "customer"],
-                preceding_employee(
-                    [t.speaker for t in turns], [t.text[:scan_chars] for t in turns]
-                ),
-                strict=True,
+            for _, p in customer_replies(
+                turns, lambda t: t.valence is not None, lambda t: t.text[:scan_chars]
             )
-            if t.valence is not None
         ],
     )
     out["predicted_csat"] = round(model.predict(view), 3)

@@ -210,9 +210,7 @@ def scan_customer(text: str) -> CustomerScan:
     """One customer turn's scan. Cached (bounded) because it is a pure function of the
     text: the live card rescans the same turns on every card, and the cache changes no
     result."""
-    return CustomerScan(
-        bool(_UNRESOLVED.search(normalise_text(text))), "?" in text, len(text.split())
-    )
+    return CustomerScan(unresolved(text), "?" in text, len(text.split()))
 
 
 @functools.lru_cache(maxsize=1 << 14)

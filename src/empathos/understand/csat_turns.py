@@ -26,7 +26,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -74,6 +74,21 @@ def preceding_employee(speakers: Sequence[str], texts: Sequence[str]) -> list[st
         elif sp == "employee":
             since.append(tx)
     return out
+
+
+def customer_replies(
+    turns: Sequence[Any],
+    keep: Callable[[Any], bool] = lambda t: True,
+    text: Callable[[Any], str] = lambda t: t.text,
+) -> list[tuple[Any, str]]:
+    """``(customer turn, employee text since the previous customer turn)`` for each
+    customer turn that ``keep`` accepts, in order — the pairs the model rates, wherever
+    the turns come from (a USS dialogue, stored rows, the live desk). A customer turn
+    that is not kept still closes its span, so the pairs are those of the whole contact.
+    ``text`` reads a turn's text (the live desk passes its scan bound)."""
+    prev = preceding_employee([t.speaker for t in turns], [text(t) for t in turns])
+    cust = [t for t in turns if t.speaker == "customer"]
+    return [(t, p) for t, p in zip(cust, prev, strict=True) if keep(t)]
 
 
 @dataclass(frozen=True)

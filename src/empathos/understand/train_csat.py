@@ -161,10 +161,8 @@ def _weights_ci(x: np.ndarray, y: np.ndarray) -> dict[str, list[float]]:
 
 def rated_pairs(d: UssDialogue) -> tuple[list[tuple[str, str]], list[float]]:
     """(employee text before, customer turn) pairs of one dialogue with the turn's rating."""
-    prev = ct.preceding_employee([t.speaker for t in d.turns], [t.text for t in d.turns])
-    cust = [t for t in d.turns if t.speaker == "customer"]
-    keep = [(p, t) for p, t in zip(prev, cust, strict=True) if t.rating is not None]
-    return [(p, t.text) for p, t in keep], [float(t.rating or 0.0) for _, t in keep]
+    keep = ct.customer_replies(d.turns, lambda t: t.rating is not None)
+    return [(p, t.text) for t, p in keep], [float(t.rating or 0.0) for t, _ in keep]
 
 
 def fit_turns(dialogues: Sequence[UssDialogue]) -> ct.TurnSatModel:

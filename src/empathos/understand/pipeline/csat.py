@@ -58,11 +58,9 @@ def _prev_employee(
 ) -> list[str]:
     """Per customer turn with an emotion, the employee text since the previous customer
     turn (a customer turn without an emotion still closes the span, as at run time)."""
-    from empathos.understand.csat_turns import preceding_employee
+    from empathos.understand.csat_turns import customer_replies
 
-    prev = preceding_employee([t.speaker for t in turn_rows], [t.text for t in turn_rows])
-    cust = [t for t in turn_rows if t.speaker == "customer"]
-    return [p for t, p in zip(cust, prev, strict=True) if int(t.seq) in emotions]
+    return [p for _, p in customer_replies(turn_rows, lambda t: int(t.seq) in emotions)]
 
 
 def predict_row(
