@@ -46,6 +46,7 @@ from empathos.understand.backends._chargram import CharGramHead
 from empathos.understand.backends._wordgram import WordGramHead
 from empathos.understand.backends.default import StrategyModel, stack_levels
 from empathos.understand.esconv import (
+    mapping_labels,
     ESCONV_SPLIT,
     STRATEGY_TO_MECHANISM,
     esconv_split,
@@ -142,12 +143,7 @@ GRID_STACK_B0 = tuple(float(b) for b in np.arange(-4.0, 4.01, 0.25))
 
 def strategy_map() -> np.ndarray:
     """``(9, 3)``: which mechanism each class of the strategy model stands for."""
-    out = np.zeros((len(STRATEGIES), len(EMPATHY_MECHANISMS)), dtype=np.float32)
-    for i, strat in enumerate(STRATEGIES):
-        mech = STRATEGY_TO_MECHANISM.get(strat)
-        if mech is not None:
-            out[i, EMPATHY_MECHANISMS.index(mech)] = 1.0
-    return out
+    return mapping_labels(list(STRATEGIES), STRATEGY_TO_MECHANISM).astype(np.float32)
 
 
 def strategy_targets(strategy: Sequence[str], responses: Sequence[str]) -> np.ndarray:
