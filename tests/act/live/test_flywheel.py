@@ -137,3 +137,31 @@ def test_live_contacts_reach_scores_experiments_dashboard_and_feedback(engine) -
     assert desk2.settle(60.0)
     desk2.close()
     assert (_count(engine, interactions), _count(engine, turns)) == (n, n_turns)
+
+
+def test_a_closed_flywheel_whose_store_vanished_mid_wave_stops(engine, monkeypatch) -> None:
+    """The desk's close waits a bounded time; a wave still running then fails when its
+    store goes away (a test's dropped schema, a database shut down with the server). The
+    thread must end there, leaving the contacts to the next start's scan, not retry every
+    2 s for as long as the process lives (it did: CI's log showed it after PostgreSQL
+    tests dropped their schema)."""
+    import threading
+
+    from empathos.act.live import flywheel as fw_mod
+
+    release = threading.Event()
+    calls: list[int] = []
+
+    def store_gone(_engine, _ids=None) -> int:
+        calls.append(1)
+        release.wait(10)
+        raise RuntimeError("relation live_contacts does not exist")
+
+    monkeypatch.setattr(fw_mod, "import_closed", store_gone)
+    fw = fw_mod.Flywheel(engine, "lexicon", "lexicon")  # its start-up scan begins a wave
+    fw.close(timeout=0.2)  # the wave is still running: close gives up waiting
+    assert fw._thread.is_alive()
+    release.set()
+    fw._thread.join(5.0)
+    assert not fw._thread.is_alive()
+    assert len(calls) == 1 and fw.errors == 1

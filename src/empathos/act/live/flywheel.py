@@ -185,8 +185,11 @@ class Flywheel:
             except Exception as exc:  # noqa: BLE001 - retried at the next wave or restart
                 self.errors += 1
                 self.last_error = f"{type(exc).__name__}: {str(exc)[:200]}"
-                log.warning("live flywheel: %s (retried later)", self.last_error)
                 with self._cv:
+                    if self._stop:  # closed meanwhile: the next start's scan picks them up
+                        log.warning("live flywheel: %s (left to the next start)", self.last_error)
+                        return
+                    log.warning("live flywheel: %s (retried later)", self.last_error)
                     self._ids |= ids
                     self._scan = self._scan or scan
                     self._cv.wait(2.0)
