@@ -3,7 +3,7 @@
 Not the quality claim (that is ``bench/understand_quality.py`` on the full test sets): a
 floor that a broken artefact — wrong arrays, features that no longer match the head, a
 polarity stack routed to the wrong language, lost calibration — would fall through. The
-floors sit about 0.08 below what the committed ``emotion-default`` v2 measured on these same
+floors sit 0.08–0.14 below what the committed ``emotion-default`` v3 measured on these same
 slices (in the comments), so ordinary retraining noise passes and a broken head does not
 (chance is 0.33 on UMSAB, ~0.1 on the CX top label)."""
 
@@ -32,11 +32,11 @@ pytestmark = [
 ]
 PER_LANGUAGE = 40  # the first 40 test tweets of each language: 240 tweets
 N_GOEMOTIONS = 200
-# Measured with emotion-default v2 on these slices: macro-F1 0.689, negative-band reach 0.750,
-# top-CX accuracy 0.575.
+# Measured with emotion-default v3 on these slices: macro-F1 0.689, negative-band reach 0.762,
+# top-CX accuracy 0.610 (v2: 0.689, 0.750, 0.575; v3 kept v2's polarity stack).
 F1_FLOOR = 0.60
 REACH_FLOOR = 0.62
-TOP_FLOOR = 0.48
+TOP_FLOOR = 0.53
 
 
 @pytest.fixture(scope="module")

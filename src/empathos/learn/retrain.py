@@ -289,8 +289,10 @@ def retrain_emotion(engine: Engine, options: RetrainOptions | None = None) -> Re
         "per_label_after": after["per_label"],
         "corrections_by_label": _counts(labels_fb),
     }
-    # The refit replaces the 28-label head only; the rest of the artefact (v2: its
-    # temperature and the polarity stack) is carried over unchanged.
+    # The refit replaces the 28-label embedding head only; the rest of the artefact (v2: its
+    # temperature and the polarity stack; v3 also the n-gram head, whose logits are summed
+    # with the new head's as they were with the old one's) is carried over unchanged. The
+    # before/after scores compare the embedding heads alone.
     arrays = {**deployed_arrays, **new_head.arrays("")}
     _decide_and_save(res, opt, EMOTION_ARTEFACT, arrays, card, t0, engine)
     return res

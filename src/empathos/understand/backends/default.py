@@ -1,9 +1,9 @@
 """``default``: multilingual sentence encoder + softmax heads trained in this repository.
 
-Emotion (v2, ``train_emotion.py``): USE-multilingual-v3 embeddings and surface cues ->
+Emotion (v3, ``train_emotion.py``): USE-multilingual-v3 embeddings and surface cues ->
 (a) a softmax over the 28 GoEmotions labels (GoEmotions train + TweetEval emotion train +
 the hand-written supplement, class-weighted so rare fear/nervousness/grief are predicted,
-in v3 plus a character + word n-gram TF-IDF head over the same labels, ``_ngramhead.py``;
+since v3 plus a character + word n-gram TF-IDF head over the same labels, ``_ngramhead.py``;
 temperature fitted on GoEmotions dev), summed into the 9 CX emotions with the documented
 mapping, and (b) a polarity stack (``_polarity.py``: joint + in-language heads on UMSAB's
 six languages, calibrated per language on UMSAB val). The CX probabilities take their
