@@ -130,21 +130,16 @@ def empathy_lexicon_features(responses: Sequence[str]) -> np.ndarray:
     """``(n, 10)``: one-hot lexicon level 1/2 per mechanism (6), formulaic-sympathy count,
     question marks left after removing sympathy, log length, sympathy-only flag."""
     lex = _lex_empathy()
-    levels = lex.levels(responses)
-    rows = []
-    for text, lv in zip(responses, levels, strict=True):
-        stripped, n_sym = lex.strip_sympathy(text)
-        words = len(stripped.split())
-        rows.append(
-            [
-                *(float(lv[j] == level) for j in range(3) for level in (1, 2)),
-                np.log1p(n_sym),
-                np.log1p(stripped.count("?")),
-                np.log1p(len((text or "").split())),
-                float(n_sym > 0 and words <= 4),
-            ]
-        )
-    return np.array(rows, dtype=np.float32).reshape(-1, 10)
+    stripped = [lex.strip_sympathy(text) for text in responses]  # once: levels read it too
+    levels = lex.levels_of_stripped([t for t, _ in stripped])
+    n = len(responses)
+    counts = np.zeros((n, 3), dtype=np.float64)  # sympathy, '?' left, words of the reply
+    short = np.zeros(n, dtype=np.float32)
+    for i, (text, (t, n_sym)) in enumerate(zip(responses, stripped, strict=True)):
+        counts[i] = (n_sym, t.count("?"), len((text or "").split()))
+        short[i] = float(n_sym > 0 and len(t.split()) <= 4)
+    onehot = [(levels[:, j] == level) for j in range(3) for level in (1, 2)]
+    return np.column_stack([*onehot, np.log1p(counts), short]).astype(np.float32).reshape(-1, 10)
 
 
 def empathy_features(

@@ -81,6 +81,11 @@ class CueMatcher:
         """Match spans per category in an already normalised text."""
         return [[m.span() for m in p.finditer(text)] for p in self._patterns]
 
+    def present(self, text: str) -> list[bool]:
+        """Per category, whether an already normalised text holds any of its cues (what
+        ``counts(...) > 0`` says, with one ``search`` instead of finding every match)."""
+        return [p.search(text) is not None for p in self._patterns]
+
     def counts(self, texts: Sequence[str], normalised: bool = False) -> np.ndarray:
         """``(n, n_categories)`` cue counts."""
         out = np.zeros((len(texts), len(self._patterns)), dtype=np.float64)

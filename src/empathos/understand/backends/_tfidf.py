@@ -44,8 +44,11 @@ class TfidfLinearHead:
         v = (1.0 + np.log(counts)) * self.idf[idx]
         v /= np.sqrt(np.bincount(row, weights=v * v, minlength=n))[row]
         contrib = v[:, None] * self.coef[idx]  # (m, k)
-        for c in range(out.shape[1]):
-            out[:, c] += np.bincount(row, weights=contrib[:, c], minlength=n)
+        # one ``bincount`` over (row, class) bins instead of one per class: each bin adds the
+        # same terms in the same order, so the sums are bit for bit those of the loop
+        k = out.shape[1]
+        bins = (row[:, None] * k + np.arange(k)).ravel()
+        out += np.bincount(bins, weights=contrib.ravel(), minlength=n * k).reshape(n, k)
         return out
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:

@@ -157,14 +157,22 @@ class LexiconEmpathyModel:
 
     def levels(self, response_texts: Sequence[str]) -> np.ndarray:
         """``(n, 3)`` integer levels per mechanism."""
-        out = np.zeros((len(response_texts), len(EMPATHY_MECHANISMS)), dtype=np.int64)
-        for i, text in enumerate(response_texts):
-            t, _ = self.strip_sympathy(text)
-            for j, m in enumerate(EMPATHY_MECHANISMS):
-                counts = self._mech[m].counts([t], normalised=True)[0]
-                by_level = dict(zip(self._mech[m].names, counts, strict=True))
-                out[i, j] = (
-                    2 if by_level.get("2", 0) > 0 else (1 if by_level.get("1", 0) > 0 else 0)
+        return self.levels_of_stripped([self.strip_sympathy(t)[0] for t in response_texts])
+
+    def levels_of_stripped(self, stripped: Sequence[str]) -> np.ndarray:
+        """:meth:`levels` of replies already through :meth:`strip_sympathy` (the learned
+        heads' features need both, and the stripping is most of the cost). A level is
+        whether any of its cues occurs, so one ``search`` per level, not a count."""
+        out = np.zeros((len(stripped), len(EMPATHY_MECHANISMS)), dtype=np.int64)
+        found = [self._mech[m].present for m in EMPATHY_MECHANISMS]
+        level = [
+            [int(name) if name in ("1", "2") else 0 for name in self._mech[m].names]
+            for m in EMPATHY_MECHANISMS
+        ]
+        for i, t in enumerate(stripped):
+            for j, present in enumerate(found):
+                out[i, j] = max(
+                    (lv for lv, hit in zip(level[j], present(t), strict=True) if hit), default=0
                 )
         return out
 
