@@ -59,6 +59,7 @@ _EMOJI_CLASS = {
 }
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _ASCII_UPPER = bytes(range(65, 91))
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 # The ~120 characters that are upper case but not letters (Roman numerals, circled
 # letters): where one occurs, upper-case letters are counted the slow, exact way.
 _UPPER_NOT_ALPHA = re.compile(
@@ -75,7 +76,13 @@ def _letters_upper(t: str) -> tuple[int, int]:
             b.translate(None, _ASCII_UPPER)
         )
     if _UPPER_NOT_ALPHA.search(t) is None:  # every upper-case character is a letter
-        return sum(map(str.isalpha, t)), sum(map(str.isupper, t))
+        # ASCII characters counted as bytes, only the (few) others one by one
+        b = t.encode("ascii", "ignore")
+        other = _NON_ASCII.findall(t)
+        return (
+            len(b) - len(b.translate(None, _ASCII_LETTERS)) + sum(map(str.isalpha, other)),
+            len(b) - len(b.translate(None, _ASCII_UPPER)) + sum(map(str.isupper, other)),
+        )
     letters = [c for c in t if c.isalpha()]
     return len(letters), sum(c.isupper() for c in letters)
 

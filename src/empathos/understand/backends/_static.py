@@ -97,7 +97,9 @@ class StaticEncoder:
         sp = self._processor()
         if not sp:
             return [np.asarray(self._word_rows(w), dtype=np.int32).tobytes() for w in words]
-        ids = sp.encode(words)  # no <s>/</s>: they have no row either
+        # no <s>/</s> (they have no row either); one thread: a batch's misses are a few
+        # hundred words, less than a thread pool's start-up, and the caller owns the cores
+        ids = sp.encode(words, num_threads=1)
         lens = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
         flat = np.fromiter(chain.from_iterable(ids), dtype=np.int64, count=int(lens.sum()))
         rows = self._index[flat]

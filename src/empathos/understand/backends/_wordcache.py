@@ -16,6 +16,7 @@ call, an array and a ``tobytes`` per word (that was ~40 % of a ``fast`` turn on 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import filterfalse
 
 import numpy as np
 
@@ -52,13 +53,14 @@ class WordIds(dict):
 
     def _fill(self, words: list[list[str]]) -> None:
         """Add every word of the batch the cache lacks, in one ``many`` call."""
-        new = set().union(*words).difference(self.keys())
-        if not new:
+        seen = set().union(*words)
+        # (``seen - self.keys()`` would walk the whole cache: a dict subclass gets no fast path)
+        order = list(filterfalse(self.__contains__, seen))
+        if not order:
             return
-        if len(self) + len(new) > self.max_size:
+        if len(self) + len(order) > self.max_size:
             self.clear()
-            new = set().union(*words)
-        order = list(new)
+            order = list(seen)
         self.update(zip(order, self.many(order), strict=True))
 
     def batch(
