@@ -1,6 +1,7 @@
 """The static encoder's word cache fills its misses with ``sentencepiece`` (C++) where the
 pure-Python port of the same tokenizer used to (issue 15 item 5, speed): on every distinct
-word of real customer tweets, agent replies and Reddit comments both give the same *set* of
+word of real customer tweets, agent replies, Reddit comments and UMSAB val tweets in six
+languages both give the same *set* of
 table rows (they may order tied pieces differently and merge runs of unknown characters,
 which have no row), so a text's embedding is the same up to float summation order."""
 
@@ -39,6 +40,10 @@ def _texts() -> list[str]:
         texts += load_goemotions("test").texts[:2000]
     except (FileNotFoundError, OSError):
         pass
+    for lang in ("english", "french", "german", "italian", "portuguese", "spanish"):
+        val = shared_data_dir() / "umsab" / lang / "val_text.txt"
+        if val.exists():
+            texts += val.read_text(encoding="utf-8").splitlines()[:300]
     return texts
 
 

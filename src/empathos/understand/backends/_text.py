@@ -81,10 +81,11 @@ class CueMatcher:
         """Match spans per category in an already normalised text."""
         return [[m.span() for m in p.finditer(text)] for p in self._patterns]
 
-    def present(self, text: str) -> list[bool]:
-        """Per category, whether an already normalised text holds any of its cues (what
-        ``counts(...) > 0`` says, with one ``search`` instead of finding every match)."""
-        return [p.search(text) is not None for p in self._patterns]
+    def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        """``(category, compiled alternation)`` pairs, for callers that only need to know
+        whether a category occurs (``pattern.search``: what ``counts(...) > 0`` says, without
+        finding every match)."""
+        return list(zip(self.names, self._patterns, strict=True))
 
     def counts(self, texts: Sequence[str], normalised: bool = False) -> np.ndarray:
         """``(n, n_categories)`` cue counts."""

@@ -164,16 +164,19 @@ class LexiconEmpathyModel:
         heads' features need both, and the stripping is most of the cost). A level is
         whether any of its cues occurs, so one ``search`` per level, not a count."""
         out = np.zeros((len(stripped), len(EMPATHY_MECHANISMS)), dtype=np.int64)
-        found = [self._mech[m].present for m in EMPATHY_MECHANISMS]
-        level = [
-            [int(name) if name in ("1", "2") else 0 for name in self._mech[m].names]
+        # per mechanism, its level-2 then its level-1 cues: the first that occurs is the level
+        order = [
+            [(int(name), p) for name, p in self._mech[m].patterns() if name in ("2", "1")]
             for m in EMPATHY_MECHANISMS
         ]
+        for by_level in order:
+            by_level.sort(key=lambda lp: -lp[0])
         for i, t in enumerate(stripped):
-            for j, present in enumerate(found):
-                out[i, j] = max(
-                    (lv for lv, hit in zip(level[j], present(t), strict=True) if hit), default=0
-                )
+            for j, by_level in enumerate(order):
+                for level, pattern in by_level:
+                    if pattern.search(t) is not None:
+                        out[i, j] = level
+                        break
         return out
 
     def predict_proba(
