@@ -34,7 +34,7 @@ class TfidfLinearHead:
     def _scores(self, n: int, key: np.ndarray) -> np.ndarray:
         """``(n, k)`` logits from ``key = text_row * V + id`` of every n-gram occurrence:
         counted with ``np.unique`` and multiplied into the coefficients with
-        ``np.bincount`` — no per-text ``Counter`` or Python loop over n-grams."""
+        one column sum per text — no ``Counter`` or Python loop over n-grams."""
         out = np.tile(self.intercept, (n, 1))
         if not len(key):
             return out
@@ -43,12 +43,20 @@ class TfidfLinearHead:
         row, idx = np.divmod(key, vocab)
         v = (1.0 + np.log(counts)) * self.idf[idx]
         v /= np.sqrt(np.bincount(row, weights=v * v, minlength=n))[row]
-        contrib = v[:, None] * self.coef[idx]  # (m, k)
-        # one ``bincount`` over (row, class) bins instead of one per class: each bin adds the
-        # same terms in the same order, so the sums are bit for bit those of the loop
+        contrib = self.coef[idx]  # (m, k), a copy
+        contrib *= v[:, None]
         k = out.shape[1]
-        bins = (row[:, None] * k + np.arange(k)).ravel()
-        out += np.bincount(bins, weights=contrib.ravel(), minlength=n * k).reshape(n, k)
+        if k < 2:  # one column: a sum over it would be pairwise, the loop's was sequential
+            out[:, 0] += np.bincount(row, weights=contrib[:, 0], minlength=n)
+            return out
+        # ``key`` came sorted from ``np.unique``, so each text's n-grams are one run of rows.
+        # A column sum over a run adds its rows one after the other (the reduction runs along
+        # the outer axis), the same additions in the same order as the per-class ``bincount``
+        # it replaces, bit for bit (tests/understand/test_tfidf.py), at a third of the cost
+        # for the 28-label head: one pass, no (row, class) index array.
+        bounds = np.flatnonzero(np.r_[True, row[1:] != row[:-1], True]).tolist()
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            out[row[a]] += contrib[a:b].sum(axis=0)
         return out
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
