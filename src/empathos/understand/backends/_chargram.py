@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from itertools import chain, repeat
+from itertools import chain, groupby, repeat
 from operator import itemgetter
 
 import numpy as np
@@ -100,15 +100,20 @@ class CharGramHead(TfidfLinearHead):
 
     def _many_ids(self, words: list[str]) -> list[bytes]:
         """:meth:`_word_ids` of many words (a batch's cache misses), as int32 bytes."""
-        cut = self._cutter
-        padded = [f" {w} " for w in words]
-        grams = list(chain.from_iterable(cut(len(w))(w) for w in padded))
-        sizes = [self._n_grams[len(w)] for w in padded]
+        by_size = sorted(words, key=len)  # words of one length share one cutter: one C map
+        grams: list[str] = []
+        sizes: list[int] = []
+        for size, group in groupby(by_size, key=len):
+            padded = [f" {w} " for w in group]
+            grams.extend(chain.from_iterable(map(self._cutter(size + 2), padded)))
+            sizes.extend([self._n_grams[size + 2]] * len(padded))
         get = self.index.get
         ids = np.fromiter(map(get, grams, repeat(-1)), dtype=np.int32, count=len(grams))
         keep = ids >= 0
         owner = np.repeat(np.arange(len(words)), sizes)
-        return pack(ids[keep], np.bincount(owner[keep], minlength=len(words)))
+        packed = pack(ids[keep], np.bincount(owner[keep], minlength=len(words)))
+        done = dict(zip(by_size, packed, strict=True))
+        return [done[w] for w in words]
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         n = len(texts)

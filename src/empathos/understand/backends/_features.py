@@ -94,22 +94,27 @@ def surface_features(texts: Sequence[str]) -> np.ndarray:
     Counts are gathered per text with C-level string methods (no loop over characters for
     ASCII text, a regex character class for the emoji) and the logs taken once per batch."""
     n = len(texts)
-    counts = np.zeros((n, 5), dtype=np.float64)  # !, ?, neg emoji, pos emoji, words
-    upper = np.zeros(n, dtype=np.float64)
+    rows = []  # !, ?, neg emoji, pos emoji, words; then the share of upper case
     neg, pos = _EMOJI_CLASS["neg"], _EMOJI_CLASS["pos"]
-    for i, t in enumerate(texts):
+    for t in texts:
         t = t or ""
-        ascii_ = t.isascii()
         n_letters, n_upper = _letters_upper(t)
-        if n_letters >= 8:
-            upper[i] = n_upper / n_letters
-        counts[i] = (
-            t.count("!"),
-            t.count("?"),
-            0 if ascii_ else len(neg.findall(t)),
-            0 if ascii_ else len(pos.findall(t)),
-            len(t.split()),
-        )
+        share = n_upper / n_letters if n_letters >= 8 else 0.0
+        if t.isascii():
+            rows.append((t.count("!"), t.count("?"), 0, 0, len(t.split()), share))
+        else:
+            rows.append(
+                (
+                    t.count("!"),
+                    t.count("?"),
+                    len(neg.findall(t)),
+                    len(pos.findall(t)),
+                    len(t.split()),
+                    share,
+                )
+            )
+    table = np.array(rows, dtype=np.float64).reshape(n, 6)
+    counts, upper = table[:, :5], table[:, 5]
     logs = np.log1p(counts)
     return (
         np.column_stack([logs[:, :4], upper, logs[:, 4]]).astype(np.float32).reshape(-1, N_SURFACE)
