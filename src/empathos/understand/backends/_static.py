@@ -15,8 +15,8 @@ Why ``sentencepiece`` for the cache's misses: unseen tweets bring ~3 new words e
 the C++ library that the pure port mirrors tokenizes a batch's new words in one call
 (~3 µs a word). The two differ only in how they order tied pieces and in merging runs of
 unknown characters into one unknown piece (which has no row), so a word's *set* of rows is
-the same (tests/understand/test_fast_tokenizer.py checks every distinct word of the TWCS
-and GoEmotions samples) and an embedding differs by float summation order only (< 1e-6).
+the same (tests/understand/test_fast_tokenizer.py checks every distinct word of the TWCS,
+GoEmotions and UMSAB samples) and an embedding differs by float summation order only (< 1e-6).
 Without the library the pure tokenizer serves the misses.
 
 Limits: word order and context are lost (a bag of pieces); pieces of scripts the table

@@ -9,13 +9,13 @@ static encoder, docs/understand.md "Empathy"). The features are exactly scikit-l
 checks the two agree on ESConv val), so sklearn stays a training-only dependency.
 
 Why n-grams are looked up as integer keys: joining every 2- and 3-token window of every
-text into a string and looking each up was a Python loop per text (~36 % of emotion v3's
-time on TWCS). Instead each vocabulary token gets a number once, a batch's tokens become
-one int64 array (``-1`` for a token no vocabulary n-gram holds), and the windows of ``m``
-tokens are the base-``T`` numbers of their tokens, found by one ``np.searchsorted`` in the
-sorted keys of the vocabulary's ``m``-grams. Only ``findall`` and a dict look-up per token
-stay per text. The order in which occurrences are found does not matter: ``_scores``
-counts them with ``np.unique``.
+text into a string and looking each up was a Python loop per text (the n-gram head was
+~36 % of emotion v3's time). Instead each vocabulary token gets a number once, a batch's
+tokens become one int64 array (``-1`` for a token no vocabulary n-gram holds), and the
+windows of ``m`` tokens are the base-``T`` numbers of their tokens, found by one
+``np.searchsorted`` in the sorted keys of the vocabulary's ``m``-grams. Only ``findall``
+and a dict look-up per token stay per text. The order in which occurrences are found does
+not matter: ``_scores`` counts them with ``np.unique``.
 """
 
 from __future__ import annotations
