@@ -159,3 +159,19 @@ def test_char_ngram_head_equals_sklearns_tfidf_on_real_tweets() -> None:
     coef = np.random.default_rng(13).normal(size=(len(vocab), 3))
     head = CharGramHead(vocab, vec.idf_, coef, np.array([0.1, -0.2, 0.3]), (1, 5))
     np.testing.assert_allclose(head.logits(texts), x @ coef + [0.1, -0.2, 0.3], atol=1e-9, rtol=0)
+
+
+def test_reply_levels_by_search_equal_the_cue_counts() -> None:
+    """The empathy features read each reply's lexicon levels from one ``search`` per level
+    on the once-stripped reply; the levels are those the cue counts gave."""
+    from empathos.understand.backends.lexicon import LexiconEmpathyModel
+    from empathos.understand.protocols import EMPATHY_MECHANISMS
+
+    lex = LexiconEmpathyModel()
+    replies = (_twcs(False, 800) if TWCS.exists() else []) + EDGE
+    replies += ["I understand how frustrating that must be. Could you tell me more?"]
+    for text, got in zip(replies, lex.levels(replies), strict=True):
+        t, _ = lex.strip_sympathy(text)
+        for j, m in enumerate(EMPATHY_MECHANISMS):
+            counts = dict(zip(lex._mech[m].names, lex._mech[m].counts([t], True)[0], strict=True))
+            assert got[j] == (2 if counts.get("2", 0) > 0 else int(counts.get("1", 0) > 0)), text

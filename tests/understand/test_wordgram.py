@@ -48,3 +48,33 @@ def test_logits_equal_sklearn_tfidf_times_coefficients() -> None:
     back = WordGramHead.from_arrays(head.arrays("w_"), "w_")  # float16 coefficients
     np.testing.assert_allclose(back.logits(texts), want, atol=5e-3)
     assert head.logits([]).shape == (0, 3)
+
+
+def test_integer_keys_give_the_string_look_ups_logits_bit_for_bit() -> None:
+    """The vectorised look-up (tokens numbered, windows as base-T keys) against the string
+    join per n-gram it replaced, on the shipped strategy model's vocabulary and real agent
+    replies in batches of 64, and on a head with a vocabulary that is not max_features-cut
+    (2- and 3-grams whose tokens are not unigrams of the vocabulary)."""
+    import csv
+
+    from empathos.understand.backends._linear import load_artefact
+    from empathos.understand.train_data import shared_data_dir
+
+    texts = TRAIN + OTHER
+    twcs = shared_data_dir() / "real" / "twcs_5k.csv"
+    if twcs.exists():
+        with twcs.open(encoding="utf-8") as fh:
+            texts += [r["text"] or "" for r in csv.DictReader(fh)][:1000]
+    arrays, _ = load_artefact("empathy-fast")
+    heads = [WordGramHead.from_arrays(arrays, "esconv_word_")]
+    vocab = ["sounds like", "like you are feeling", "you are feeling", "dm", "dm us", "great"]
+    heads.append(WordGramHead(vocab, np.ones(6), np.eye(6)[:, :3], np.zeros(3), (1, 3)))
+    for head in heads:
+        for i in range(0, len(texts), 64):
+            batch = texts[i : i + 64]
+            np.testing.assert_array_equal(head.logits(batch), head._logits_loop(batch))
+    # the hand-made vocabulary is found: "sounds like", "you are feeling", "dm", "dm us" (four
+    # n-grams of TF-IDF 1/2 after the norm; "dm" and "dm us" have zero coefficients here, and
+    # the 4-gram lies outside (1, 3))
+    got = heads[1].logits(["Sounds like you are feeling it, DM us"])
+    np.testing.assert_allclose(got, [[0.5, 0.0, 0.5]], atol=1e-12)

@@ -59,6 +59,7 @@ _EMOJI_CLASS = {
 }
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _ASCII_UPPER = bytes(range(65, 91))
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 # The ~120 characters that are upper case but not letters (Roman numerals, circled
 # letters): where one occurs, upper-case letters are counted the slow, exact way.
 _UPPER_NOT_ALPHA = re.compile(
@@ -75,7 +76,13 @@ def _letters_upper(t: str) -> tuple[int, int]:
             b.translate(None, _ASCII_UPPER)
         )
     if _UPPER_NOT_ALPHA.search(t) is None:  # every upper-case character is a letter
-        return sum(map(str.isalpha, t)), sum(map(str.isupper, t))
+        # ASCII characters counted as bytes, only the (few) others one by one
+        b = t.encode("ascii", "ignore")
+        other = _NON_ASCII.findall(t)
+        return (
+            len(b) - len(b.translate(None, _ASCII_LETTERS)) + sum(map(str.isalpha, other)),
+            len(b) - len(b.translate(None, _ASCII_UPPER)) + sum(map(str.isupper, other)),
+        )
     letters = [c for c in t if c.isalpha()]
     return len(letters), sum(c.isupper() for c in letters)
 
@@ -87,22 +94,27 @@ def surface_features(texts: Sequence[str]) -> np.ndarray:
     Counts are gathered per text with C-level string methods (no loop over characters for
     ASCII text, a regex character class for the emoji) and the logs taken once per batch."""
     n = len(texts)
-    counts = np.zeros((n, 5), dtype=np.float64)  # !, ?, neg emoji, pos emoji, words
-    upper = np.zeros(n, dtype=np.float64)
+    rows = []  # !, ?, neg emoji, pos emoji, words; then the share of upper case
     neg, pos = _EMOJI_CLASS["neg"], _EMOJI_CLASS["pos"]
-    for i, t in enumerate(texts):
+    for t in texts:
         t = t or ""
-        ascii_ = t.isascii()
         n_letters, n_upper = _letters_upper(t)
-        if n_letters >= 8:
-            upper[i] = n_upper / n_letters
-        counts[i] = (
-            t.count("!"),
-            t.count("?"),
-            0 if ascii_ else len(neg.findall(t)),
-            0 if ascii_ else len(pos.findall(t)),
-            len(t.split()),
-        )
+        share = n_upper / n_letters if n_letters >= 8 else 0.0
+        if t.isascii():
+            rows.append((t.count("!"), t.count("?"), 0, 0, len(t.split()), share))
+        else:
+            rows.append(
+                (
+                    t.count("!"),
+                    t.count("?"),
+                    len(neg.findall(t)),
+                    len(pos.findall(t)),
+                    len(t.split()),
+                    share,
+                )
+            )
+    table = np.array(rows, dtype=np.float64).reshape(n, 6)
+    counts, upper = table[:, :5], table[:, 5]
     logs = np.log1p(counts)
     return (
         np.column_stack([logs[:, :4], upper, logs[:, 4]]).astype(np.float32).reshape(-1, N_SURFACE)
@@ -130,21 +142,16 @@ def empathy_lexicon_features(responses: Sequence[str]) -> np.ndarray:
     """``(n, 10)``: one-hot lexicon level 1/2 per mechanism (6), formulaic-sympathy count,
     question marks left after removing sympathy, log length, sympathy-only flag."""
     lex = _lex_empathy()
-    levels = lex.levels(responses)
-    rows = []
-    for text, lv in zip(responses, levels, strict=True):
-        stripped, n_sym = lex.strip_sympathy(text)
-        words = len(stripped.split())
-        rows.append(
-            [
-                *(float(lv[j] == level) for j in range(3) for level in (1, 2)),
-                np.log1p(n_sym),
-                np.log1p(stripped.count("?")),
-                np.log1p(len((text or "").split())),
-                float(n_sym > 0 and words <= 4),
-            ]
-        )
-    return np.array(rows, dtype=np.float32).reshape(-1, 10)
+    stripped = [lex.strip_sympathy(text) for text in responses]  # once: levels read it too
+    levels = lex.levels_of_stripped([t for t, _ in stripped])
+    n = len(responses)
+    counts = np.zeros((n, 3), dtype=np.float64)  # sympathy, '?' left, words of the reply
+    short = np.zeros(n, dtype=np.float32)
+    for i, (text, (t, n_sym)) in enumerate(zip(responses, stripped, strict=True)):
+        counts[i] = (n_sym, t.count("?"), len((text or "").split()))
+        short[i] = float(n_sym > 0 and len(t.split()) <= 4)
+    onehot = [(levels[:, j] == level) for j in range(3) for level in (1, 2)]
+    return np.column_stack([*onehot, np.log1p(counts), short]).astype(np.float32).reshape(-1, 10)
 
 
 def empathy_features(

@@ -81,6 +81,12 @@ class CueMatcher:
         """Match spans per category in an already normalised text."""
         return [[m.span() for m in p.finditer(text)] for p in self._patterns]
 
+    def patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        """``(category, compiled alternation)`` pairs, for callers that only need to know
+        whether a category occurs (``pattern.search``: what ``counts(...) > 0`` says, without
+        finding every match)."""
+        return list(zip(self.names, self._patterns, strict=True))
+
     def counts(self, texts: Sequence[str], normalised: bool = False) -> np.ndarray:
         """``(n, n_categories)`` cue counts."""
         out = np.zeros((len(texts), len(self._patterns)), dtype=np.float64)

@@ -157,15 +157,26 @@ class LexiconEmpathyModel:
 
     def levels(self, response_texts: Sequence[str]) -> np.ndarray:
         """``(n, 3)`` integer levels per mechanism."""
-        out = np.zeros((len(response_texts), len(EMPATHY_MECHANISMS)), dtype=np.int64)
-        for i, text in enumerate(response_texts):
-            t, _ = self.strip_sympathy(text)
-            for j, m in enumerate(EMPATHY_MECHANISMS):
-                counts = self._mech[m].counts([t], normalised=True)[0]
-                by_level = dict(zip(self._mech[m].names, counts, strict=True))
-                out[i, j] = (
-                    2 if by_level.get("2", 0) > 0 else (1 if by_level.get("1", 0) > 0 else 0)
-                )
+        return self.levels_of_stripped([self.strip_sympathy(t)[0] for t in response_texts])
+
+    def levels_of_stripped(self, stripped: Sequence[str]) -> np.ndarray:
+        """:meth:`levels` of replies already through :meth:`strip_sympathy` (the learned
+        heads' features need both, and the stripping is most of the cost). A level is
+        whether any of its cues occurs, so one ``search`` per level, not a count."""
+        out = np.zeros((len(stripped), len(EMPATHY_MECHANISMS)), dtype=np.int64)
+        # per mechanism, its level-2 then its level-1 cues: the first that occurs is the level
+        order = [
+            [(int(name), p) for name, p in self._mech[m].patterns() if name in ("2", "1")]
+            for m in EMPATHY_MECHANISMS
+        ]
+        for by_level in order:
+            by_level.sort(key=lambda lp: -lp[0])
+        for i, t in enumerate(stripped):
+            for j, by_level in enumerate(order):
+                for level, pattern in by_level:
+                    if pattern.search(t) is not None:
+                        out[i, j] = level
+                        break
         return out
 
     def predict_proba(
