@@ -36,6 +36,30 @@ def test_numpy_scorer_equals_sklearn_and_survives_json() -> None:
     assert m.predict_pairs([("zzz", "qqq")])[0] == pytest.approx(m.intercept)  # unseen
 
 
+def test_target_is_the_turn_rating_relative_to_its_dialogue() -> None:
+    """A uniformly lenient dialogue and a uniformly strict one give the same targets: only
+    what changes within a dialogue is learnt."""
+    assert ct.turn_deviations([4.0, 4.0, 2.0]) == pytest.approx([2 / 3, 2 / 3, -4 / 3])
+    assert ct.turn_deviations([5.0, 5.0, 3.0]) == pytest.approx(ct.turn_deviations([3.0, 3.0, 1.0]))
+    assert ct.turn_deviations([]) == []
+
+
+def test_aggregate_summarises_level_end_extremes_and_event_shares() -> None:
+    p = np.array([0.0, -0.3, 0.05, 0.2, 0.4])
+    f = dict(zip(ct.TURN_FEATURES, ct.aggregate(p), strict=True))
+    assert f["turn_sat_mean"] == pytest.approx(0.07)
+    assert f["turn_sat_min"] == pytest.approx(-0.3) and f["turn_sat_max"] == pytest.approx(0.4)
+    assert f["turn_sat_last"] == pytest.approx(0.4)
+    assert f["turn_sat_last3"] == pytest.approx((0.05 + 0.2 + 0.4) / 3)
+    assert f["turn_sat_low_share"] == pytest.approx(1 / 5)  # below -EVENT_MARGIN
+    assert f["turn_sat_high_share"] == pytest.approx(2 / 5)  # above +EVENT_MARGIN
+    assert f["turn_sat_first_half"] == pytest.approx(-0.15)
+    assert f["turn_sat_second_half"] == pytest.approx((0.05 + 0.2 + 0.4) / 3)
+    one = dict(zip(ct.TURN_FEATURES, ct.aggregate(np.array([0.2])), strict=True))
+    assert one["turn_sat_first_half"] == one["turn_sat_second_half"] == pytest.approx(0.2)
+    assert np.isnan(ct.aggregate(np.array([]))).all()
+
+
 def test_turn_features_are_unknown_without_a_model() -> None:
     view = cs.ContactView(["hello"], [0.1], [0.1], ["neutral"], 0)
     assert np.isnan(ct.turn_features(view, None)).all()

@@ -21,8 +21,10 @@ Features (:data:`FEATURES`), all computable from a stored contact *and* from a l
   the training mean when no employee turn is annotated, e.g. on the live desk).
 * turn-pair satisfaction (:mod:`empathos.understand.csat_turns`, :data:`MODEL_FEATURES`
   beyond :data:`FEATURES`): each (employee turn, customer reply) pair rated by a TF-IDF
-  ridge fitted on USS's turn ratings, summarised as mean, min, last, last two, late-weighted
-  mean and mean of the two lowest — USS's turn rating judges the response before it.
+  ridge fitted on USS's turn ratings relative to their dialogue's level (what the exchange
+  did, not how lenient its raters were), summarised by :func:`csat_turns.aggregate` (level,
+  worst and best moments, the end, spread, shares of lowering / raising pairs) — USS's turn
+  rating judges the response before it.
 
 Calibration (:class:`QuantileCalibrator`): the model's scale is USS's, not the company's;
 where the company has surveys, a prediction is mapped to the survey answer at the same

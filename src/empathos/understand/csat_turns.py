@@ -8,11 +8,19 @@ customer turn together with the customer turn that follows it.
 
 The model: sublinear TF-IDF of word uni- and bigrams (employee words prefixed ``s_``, so
 "sorry" said by the employee and by the customer are different terms), a ridge regression
-on the annotators' mean turn rating, fitted on ``USS_SPLIT`` train by
-``python -m empathos.understand.train_csat`` and stored inside ``csat-default.json`` (vocabulary,
-idf, coefficients; no scikit-learn object). At run time a pair costs one tokenisation and a
-few dictionary look-ups; the contact's turn predictions are summarised into
-:data:`TURN_FEATURES`, which the CSAT ridge reads beside :data:`csat.FEATURES`.
+fitted on ``USS_SPLIT`` train by ``python -m empathos.understand.train_csat`` and stored
+inside ``csat-default.json`` (vocabulary, idf, coefficients; no scikit-learn object).
+
+Its target is each turn's rating *relative to its own dialogue* (:func:`turn_deviations`:
+the annotators' mean rating of the turn minus the mean of that dialogue's turn ratings).
+Why: in USS the same annotators rate every turn of a dialogue, so most of a turn rating's
+variance is the dialogue's shared level (an annotator's leniency, which no transcript
+shows); removing it leaves what each exchange did to satisfaction — a failed search, a
+repeated request, a booking — which is what text can predict, and the CSAT ridge then
+weighs those events by where they fall (chosen on val and 5-fold CV on train; see
+docs/understand.md). At run time a pair costs one tokenisation and a few dictionary
+look-ups; the contact's turn predictions are summarised into :data:`TURN_FEATURES`
+(:func:`aggregate`), which the CSAT ridge reads beside :data:`csat.FEATURES`.
 
 Limits: the vocabulary is USS's (English task-oriented bots); turns in other languages are
 mostly out of vocabulary and get the intercept, so their contacts are predicted from the
@@ -51,7 +59,18 @@ TURN_FEATURES: tuple[str, ...] = (
     "turn_sat_last2",
     "turn_sat_late_weighted",
     "turn_sat_low2",
+    "turn_sat_last3",
+    "turn_sat_max",
+    "turn_sat_std",
+    "turn_sat_low_share",
+    "turn_sat_high_share",
+    "turn_sat_first_half",
+    "turn_sat_second_half",
 )
+#: A pair counts as lowering / raising satisfaction when its predicted deviation from the
+#: dialogue's level is beyond this (USS rating points; about a fifth of train's pairs each
+#: way, out of fold).
+EVENT_MARGIN = 0.1
 _TOKEN = re.compile(r"\b\w\w+\b")
 
 
@@ -116,7 +135,8 @@ class TurnSatModel:
         return (type(self), (self.vocab, self.idf, self.coef, self.intercept))
 
     def predict_pairs(self, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
-        """Predicted turn rating (USS 1–5 scale) of each (employee, customer) pair."""
+        """Predicted deviation of each (employee, customer) pair's rating from its
+        contact's level (USS rating points, 0 = as the rest of the contact)."""
         pair = self._pair  # type: ignore[attr-defined]
         return np.asarray([pair(emp, cust) for emp, cust in pairs], dtype=float)
 
@@ -177,12 +197,24 @@ def fit_turn_model(
     )
 
 
+def turn_deviations(ratings: Sequence[float]) -> list[float]:
+    """The turn model's training target for one dialogue: each turn's rating minus the
+    mean of the dialogue's turn ratings (the shared level removed; see the module
+    docstring)."""
+    r = np.asarray(ratings, dtype=float)
+    return (r - r.mean()).tolist() if r.size else []
+
+
 def aggregate(pred: np.ndarray) -> np.ndarray:
-    """The :data:`TURN_FEATURES` of one contact's turn predictions (NaN when none)."""
+    """The :data:`TURN_FEATURES` of one contact's turn predictions (NaN when none): level
+    (mean, first and second half), the worst and best moments (min, mean of the two
+    lowest, max), the end (last, mean of the last two and three, a late-weighted mean),
+    spread and the shares of pairs beyond :data:`EVENT_MARGIN` each way."""
     p = np.asarray(pred, dtype=float)
     if p.size == 0:
         return np.full(len(TURN_FEATURES), np.nan)
     w = np.arange(1, p.size + 1, dtype=float)
+    half = p.size // 2
     return np.array(
         [
             p.mean(),
@@ -191,6 +223,13 @@ def aggregate(pred: np.ndarray) -> np.ndarray:
             p[-2:].mean(),
             float(w @ p / w.sum()),
             np.sort(p)[:2].mean(),
+            p[-3:].mean(),
+            p.max(),
+            p.std(),
+            float(np.count_nonzero(p < -EVENT_MARGIN)) / p.size,
+            float(np.count_nonzero(p > EVENT_MARGIN)) / p.size,
+            p[:half].mean() if half else p[0],
+            p[half:].mean(),
         ]
     )
 

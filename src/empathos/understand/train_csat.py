@@ -16,7 +16,8 @@ on a cache store), so they follow the models.
    mean's and Kahneman's rule's, with bootstrap CIs.
 2. **Predicted CSAT** (``models/csat-default.json``): a turn-pair satisfaction model
    (``understand.csat_turns``: TF-IDF ridge on each (employee turn, customer reply) pair's
-   mean annotator rating, on train's turns; its summaries for train are out-of-fold, 5
+   mean annotator rating minus its dialogue's mean turn rating, ``csat_turns.turn_deviations``,
+   on train's turns; its summaries for train are out-of-fold, 5
    folds by dialogue, so the next step weighs them as on unseen turns), then ridge
    regression on :data:`empathos.understand.csat.MODEL_FEATURES`, trained on train, alpha
    tuned on val (Spearman), reported on test: Spearman with the rating and 2-class
@@ -166,13 +167,15 @@ def rated_pairs(d: UssDialogue) -> tuple[list[tuple[str, str]], list[float]]:
 
 
 def fit_turns(dialogues: Sequence[UssDialogue]) -> ct.TurnSatModel:
+    """The turn model on ``dialogues``' rated pairs, each pair's target its rating's
+    deviation from its dialogue's mean turn rating (:func:`ct.turn_deviations`)."""
     pairs: list[tuple[str, str]] = []
-    ratings: list[float] = []
+    targets: list[float] = []
     for d in dialogues:
         p, r = rated_pairs(d)
         pairs += p
-        ratings += r
-    return ct.fit_turn_model(pairs, ratings, TURN_MAX_FEATURES, TURN_ALPHA)
+        targets += ct.turn_deviations(r)
+    return ct.fit_turn_model(pairs, targets, TURN_MAX_FEATURES, TURN_ALPHA)
 
 
 def turn_feature_rows(
@@ -180,7 +183,8 @@ def turn_feature_rows(
 ) -> tuple[ct.TurnSatModel, dict[str, np.ndarray], dict[str, float]]:
     """The turn model fitted on all of train, and each part's :data:`ct.TURN_FEATURES`:
     out-of-fold on train (``TURN_FOLDS`` folds by dialogue, seed 13), the full model on
-    val and test. Also the turn-level Spearman on val (pairs with a rating)."""
+    val and test. Also the turn-level Spearman on val (pairs with a rating) with the
+    target (the deviation) and with the raw turn rating."""
     train = dialogues["train"]
     rows = np.zeros((len(train), len(ct.TURN_FEATURES)))
     folds = np.random.default_rng(USS_SEED).permutation(len(train)) % TURN_FOLDS
@@ -193,11 +197,18 @@ def turn_feature_rows(
     for p in ("val", "test"):
         out[p] = np.array([ct.turn_features(views[d.dialogue_id], full) for d in dialogues[p]])
     val_pairs = [rated_pairs(d) for d in dialogues["val"]]
-    turn_rho = spearman(
-        full.predict_pairs([x for p, _ in val_pairs for x in p]),
-        [r for _, rs in val_pairs for r in rs],
+    val_pred = full.predict_pairs([x for p, _ in val_pairs for x in p])
+    return (
+        full,
+        out,
+        {
+            "target": "turn rating minus its dialogue's mean turn rating",
+            "val_turn_spearman_deviation": spearman(
+                val_pred, [x for _, rs in val_pairs for x in ct.turn_deviations(rs)]
+            ),
+            "val_turn_spearman": spearman(val_pred, [r for _, rs in val_pairs for r in rs]),
+        },
     )
-    return full, out, {"val_turn_spearman": turn_rho}
 
 
 def train_csat_model(
