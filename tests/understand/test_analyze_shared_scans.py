@@ -229,3 +229,44 @@ def test_peak_end_terms_cached_equal_the_formula() -> None:
                 assert got == want and pe.peak_end_terms(list(v), inten, w) == want
     with pytest.raises(ValueError):
         pe.peak_end_terms([0.1, 0.2], [0.5])
+
+
+@needs_real
+def test_turn_pair_scores_equal_the_previous_loop_on_real_turns() -> None:
+    """``TurnSatModel``'s pair score (terms filtered to the vocabulary before counting)
+    equals the loop that skipped them one by one, bit for bit, on real TWCS pairs."""
+    from collections import Counter
+
+    from empathos.understand import csat_turns as ct
+
+    model = cs.load_model()
+    assert model is not None and model.turn_model is not None
+    tm = model.turn_model
+    table = {t: (tm.idf[i], tm.idf[i] * tm.coef[i]) for t, i in tm.vocab.items()}
+
+    def old_terms(emp: str, cust: str) -> list[str]:
+        toks = ["s_" + t for t in ct._TOKEN.findall(emp.lower())]
+        toks += ct._TOKEN.findall(cust.lower())
+        return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+    def old_score(emp: str, cust: str) -> float:
+        num = den = 0.0
+        for t, n in Counter(old_terms(emp, cust)).items():
+            hit = table.get(t)
+            if hit is None:
+                continue
+            tf = 1.0 if n == 1 else 1.0 + math.log(n)
+            num += tf * float(hit[1])
+            den += (tf * float(hit[0])) ** 2
+        return tm.intercept + (num / math.sqrt(den) if den > 0 else 0.0)
+
+    with TWCS.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["text"]]
+    cust = [r["text"] for r in rows if r["inbound"] == "True"] + EDGE
+    empl = [r["text"] for r in rows if r["inbound"] != "True"] + EDGE + ["thanks thanks thanks"]
+    rng = random.Random(3)
+    for _ in range(2000):
+        e = " ".join(rng.sample(empl, rng.randint(0, 2)))
+        c = rng.choice(cust)
+        assert ct.pair_terms(e, c) == old_terms(e, c)
+        assert tm._score(e, c) == old_score(e, c)

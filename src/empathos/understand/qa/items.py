@@ -29,6 +29,7 @@ for the common formulas; a contact in another language gets fewer matches, which
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Mapping
@@ -179,8 +180,9 @@ _STOP_WORDS = (
 _STOP = frozenset(_STOP_WORDS.split())
 
 
-def _content(text: str) -> set[str]:
-    return {w.casefold() for w in _WORD.findall(text)} - _STOP
+@functools.lru_cache(maxsize=64)  # a contact's request is read twice; too small to span runs
+def _content(text: str) -> frozenset[str]:
+    return frozenset({w.casefold() for w in _WORD.findall(text)} - _STOP)
 
 
 def request_turn(contact: QAContact, min_words: int = 3) -> QATurn | None:
