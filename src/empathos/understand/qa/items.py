@@ -406,6 +406,9 @@ class EndingWell:
         )
 
 
+_EFFORT, _EFFORT_WEIGHTS = eff.EffortConfig(), eff.EffortWeights()
+
+
 class Effort:
     """Repeats, transfers and long waits (``understand.effort``), as 1 − their effort score."""
 
@@ -417,8 +420,7 @@ class Effort:
         cust = contact.by_speaker("customer")
         if not cust:
             return not_applicable("the customer did not speak")
-        cfg = eff.EffortConfig()
-        w = eff.EffortWeights()
+        cfg, w = _EFFORT, _EFFORT_WEIGHTS  # the defaults (frozen): built once, not per contact
         ev: list[Evidence] = []
         # repeats: which customer turn nearly duplicates an earlier one
         # (each turn's trigrams once, not once per pair: the same Jaccard as similarity)
