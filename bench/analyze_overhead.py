@@ -19,8 +19,9 @@ counted), so drift of the shared machine's load hits both alike. Reported per ba
 the median wall time of each, the added share ``with / without - 1`` of each ABBA pair
 (median, min, max over the pairs), the in-run share (the three parts' own seconds over
 the rest of the same run, the vectors annotation leaves for topics counted as a part:
-less exposed to load drift), and each part's milliseconds per
-contact. Writes ``bench/results/analyze_overhead.json``.
+less exposed to load drift), the added share in process CPU time (the same pairs; what
+other jobs on a shared machine move least), and each part's milliseconds per contact.
+Writes ``bench/results/analyze_overhead.json``.
 """
 
 from __future__ import annotations
@@ -125,11 +126,11 @@ def _one(tmp: Path, fitted: Path, models: tuple, on: bool, tag: str) -> dict:
             kept[0] += time.perf_counter() - t
 
         emb.remember = timed
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     rep = analyze(engine, *models, progress=False, config=cfg)
     t1 = time.perf_counter()
     assigned = assign_new(engine)[0] if on else 0
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     if remember is not None:
         emb.remember = remember
     engine.dispose()
@@ -137,6 +138,7 @@ def _one(tmp: Path, fitted: Path, models: tuple, on: bool, tag: str) -> dict:
     return {
         "with": on,
         "wall_s": t2 - t0,
+        "cpu_s": c2 - c0,  # this process's CPU (annotation is serial below 20k turns)
         "analyze_s": t1 - t0,
         "csat_s": rep.csat_seconds,
         "qa_s": rep.qa_seconds,
@@ -152,6 +154,7 @@ def _summary(runs: list[dict]) -> dict:
     base = [r for r in runs if not r["with"]]
     full = [r for r in runs if r["with"]]
     pairs = [f["wall_s"] / b["wall_s"] - 1 for b, f in zip(base, full, strict=True)]
+    cpu = [f["cpu_s"] / b["cpu_s"] - 1 for b, f in zip(base, full, strict=True) if "cpu_s" in b]
     parts = [r["csat_s"] + r["qa_s"] + r["topics_s"] + r["vectors_kept_s"] for r in full]
     in_run = [p / (r["wall_s"] - p) for p, r in zip(parts, full, strict=True)]
     n = full[0]["contacts"]
@@ -170,6 +173,11 @@ def _summary(runs: list[dict]) -> dict:
             "min": min(pairs),
             "max": max(pairs),
             "pairs": pairs,
+        },
+        "added_share_cpu": {  # the same pairs in process CPU time: what load drift moves least
+            "median": statistics.median(cpu) if cpu else None,
+            "min": min(cpu, default=None),
+            "max": max(cpu, default=None),
         },
         "added_share_in_run": {
             "median": statistics.median(in_run),
@@ -257,6 +265,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{m['topics_assign']:.3f} + {m['topics_vectors_kept_in_analyze']:.3f} | "
             f"{'met' if s['met_wall'] else 'not met'} |"
         )
+    for b, v in result["backends"].items():
+        c = v["summary"]["added_share_cpu"]
+        if c["median"] is not None:
+            print(
+                f"{b}: added in process CPU time {c['median']:+.1%} "
+                f"[{c['min']:+.1%}, {c['max']:+.1%}] (same pairs; less exposed to the load)"
+            )
     la = result["machine"]
     print(
         f"{args.reps} ABBA pairs per backend after a warm-up pair; load average "

@@ -7,7 +7,10 @@ them stored (commit 618acb8):
   a simulated and a real store;
 * the QA cards the score step now scores beside each score row equal the cards the QA
   step scores for the same contacts (it re-reads the store: the pre-change path), every
-  column but the time, on a simulated store and on real conversations (TWCS, ABCD)."""
+  column but the time, on a simulated store and on real conversations (TWCS, ABCD);
+* QA's effort item finds the repeats its pairwise ``similarity`` loop found (now
+  ``effort.repeat_flags``, each turn's trigrams once), and the cached
+  ``peak_end_terms`` answers what its formula computes."""
 
 from __future__ import annotations
 
@@ -162,3 +165,108 @@ def test_qa_cards_and_features_on_real_conversations(tmp_path: Path) -> None:
     for name, mapping in (("abcd_sample.json", "abcd"), ("twcs_kaggle_sample.csv", None)):
         ingest_file(REAL / name, engine, mapping=mapping, rejects_path=tmp_path / f"{name}.rej")
     _score_step_cards_equal_qa_step_cards(engine)
+
+
+def _reference_repeat_flags(texts: Sequence[str]) -> list[bool]:
+    """QA's effort item before ``effort.repeat_flags``: every pair through ``similarity``."""
+    from empathos.understand import effort as eff
+
+    cfg = eff.EffortConfig()
+    flags, seen = [], []
+    for t in texts:
+        if len(eff.normalise_text(t)) < cfg.repeat_min_chars:
+            flags.append(False)
+            continue
+        flags.append(any(eff.similarity(t, s) >= cfg.repeat_similarity for s in seen))
+        seen.append(t)
+    return flags
+
+
+@needs_real
+def test_repeat_flags_equal_the_pairwise_similarity_on_real_turns() -> None:
+    from empathos.understand import effort as eff
+
+    with TWCS.open(encoding="utf-8") as fh:
+        cust = [r["text"] for r in csv.DictReader(fh) if r["inbound"] == "True" and r["text"]]
+    rng = random.Random(1)
+    cfg = eff.EffortConfig()
+    n_repeats = 0
+    for _ in range(400):  # contacts of real turns, some turns repeated (edited or not)
+        texts = rng.sample(cust, rng.randint(1, 8))
+        for _ in range(rng.randint(0, 3)):
+            t = rng.choice(texts)
+            texts.append(rng.choice([t, t.upper() + "!!", t[: len(t) * 4 // 5], t + " ??"]))
+        got = eff.repeat_flags(texts, cfg.repeat_similarity, cfg.repeat_min_chars)
+        assert got == _reference_repeat_flags(texts)
+        assert eff.count_repeats(texts, cfg.repeat_similarity, cfg.repeat_min_chars) == sum(got)
+        n_repeats += sum(got)
+    assert n_repeats > 50
+
+
+def test_peak_end_terms_cached_equal_the_formula() -> None:
+    """The few-entry cache of ``peak_end_terms`` answers what the formula computes, for the
+    same valences with other intensities or end windows too (the key holds all three)."""
+    rng = random.Random(2)
+    for _ in range(300):
+        n = rng.randint(1, 12)
+        v = np.array([rng.uniform(-1, 1) for _ in range(n)])
+        for inten in (None, [rng.random() for _ in range(n)], [rng.random() for _ in range(n)]):
+            for w in (1, 2, 3):
+                got = pe.peak_end_terms(v, inten, w)
+                key = np.abs(v) if inten is None else np.asarray(inten, dtype=float)
+                i = int(np.argmax(key))
+                k = max(1, min(w, n))
+                want = pe.PeakEndTerms(
+                    peak=float(v[i]),
+                    end=float(v[-k:].mean()),
+                    mean=float(v.mean()),
+                    peak_index=i,
+                    positive_peak=float(v.max()),
+                    negative_peak=float(v.min()),
+                    first=float(v[0]),
+                    trend=pe.trend(v),
+                )
+                assert got == want and pe.peak_end_terms(list(v), inten, w) == want
+    with pytest.raises(ValueError):
+        pe.peak_end_terms([0.1, 0.2], [0.5])
+
+
+@needs_real
+def test_turn_pair_scores_equal_the_previous_loop_on_real_turns() -> None:
+    """``TurnSatModel``'s pair score (terms filtered to the vocabulary before counting)
+    equals the loop that skipped them one by one, bit for bit, on real TWCS pairs."""
+    from collections import Counter
+
+    from empathos.understand import csat_turns as ct
+
+    model = cs.load_model()
+    assert model is not None and model.turn_model is not None
+    tm = model.turn_model
+    table = {t: (tm.idf[i], tm.idf[i] * tm.coef[i]) for t, i in tm.vocab.items()}
+
+    def old_terms(emp: str, cust: str) -> list[str]:
+        toks = ["s_" + t for t in ct._TOKEN.findall(emp.lower())]
+        toks += ct._TOKEN.findall(cust.lower())
+        return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+
+    def old_score(emp: str, cust: str) -> float:
+        num = den = 0.0
+        for t, n in Counter(old_terms(emp, cust)).items():
+            hit = table.get(t)
+            if hit is None:
+                continue
+            tf = 1.0 if n == 1 else 1.0 + math.log(n)
+            num += tf * float(hit[1])
+            den += (tf * float(hit[0])) ** 2
+        return tm.intercept + (num / math.sqrt(den) if den > 0 else 0.0)
+
+    with TWCS.open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["text"]]
+    cust = [r["text"] for r in rows if r["inbound"] == "True"] + EDGE
+    empl = [r["text"] for r in rows if r["inbound"] != "True"] + EDGE + ["thanks thanks thanks"]
+    rng = random.Random(3)
+    for _ in range(2000):
+        e = " ".join(rng.sample(empl, rng.randint(0, 2)))
+        c = rng.choice(cust)
+        assert ct.pair_terms(e, c) == old_terms(e, c)
+        assert tm._score(e, c) == old_score(e, c)

@@ -76,9 +76,9 @@ _TOKEN = re.compile(r"\b\w\w+\b")
 
 def pair_terms(employee_text: str, customer_text: str) -> list[str]:
     """Uni- and bigrams of one pair: employee tokens prefixed ``s_``, then the customer's."""
-    toks = ["s_" + t for t in _TOKEN.findall(employee_text.lower())]
+    toks = list(map("s_".__add__, _TOKEN.findall(employee_text.lower())))
     toks += _TOKEN.findall(customer_text.lower())
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
 
 
 def preceding_employee(speakers: Sequence[str], texts: Sequence[str]) -> list[str]:
@@ -143,13 +143,14 @@ class TurnSatModel:
     def _score(self, emp: str, cust: str) -> float:
         table: dict[str, tuple[float, float]] = self._table  # type: ignore[attr-defined]
         num = den = 0.0
-        for t, n in Counter(pair_terms(emp, cust)).items():
-            hit = table.get(t)
-            if hit is None:
-                continue
+        # only the terms in the vocabulary, in first-seen order, each with its count: the
+        # terms the loop used to skip are dropped before counting (most bigrams), so the
+        # sums see the same terms in the same order
+        for t, n in Counter(filter(table.__contains__, pair_terms(emp, cust))).items():
+            idf, w = table[t]
             tf = 1.0 if n == 1 else 1.0 + math.log(n)
-            num += tf * hit[1]
-            den += (tf * hit[0]) ** 2
+            num += tf * w
+            den += (tf * idf) ** 2
         return self.intercept + (num / math.sqrt(den) if den > 0 else 0.0)
 
     def to_json(self) -> dict[str, Any]:

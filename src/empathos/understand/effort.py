@@ -168,17 +168,29 @@ def count_repeats(
     "My order #123 never arrived!!"); short turns are skipped because repeating "hello?"
     or "thanks" is not re-telling the problem.
     """
+    return sum(repeat_flags(customer_texts, threshold, min_chars))
+
+
+def repeat_flags(
+    customer_texts: Sequence[str],
+    threshold: float = 0.8,
+    min_chars: int = 15,
+) -> list[bool]:
+    """Per customer turn, whether it nearly duplicates an earlier one (the turns
+    :func:`count_repeats` counts): each turn's trigrams are built once and compared with
+    the kept earlier ones, the same Jaccard :func:`similarity` computes pair by pair, so
+    QA's effort item quotes exactly the turns counted here."""
     grams: list[frozenset[str]] = []
-    repeats = 0
+    flags = []
     for text in customer_texts:
         norm = normalise_text(text)
         if len(norm) < min_chars:
+            flags.append(False)
             continue
         g = _trigrams(norm)
-        if any(len(g & h) / len(g | h) >= threshold for h in grams):
-            repeats += 1
+        flags.append(any(len(g & h) / len(g | h) >= threshold for h in grams))
         grams.append(g)
-    return repeats
+    return flags
 
 
 # ---------------------------------------------------------------------------- transfers, waits

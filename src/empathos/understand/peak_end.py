@@ -34,6 +34,7 @@ Vocabulary (DESIGN.md):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,7 +194,22 @@ def peak_end_terms(
     The valences are validated once here (the helpers' own checks repeated on the same
     array were a third of this function's time, run twice per contact by ``analyze``)."""
     v = _as_array(valences)
-    i = _peak_index(v, intensities)
+    key = np.abs(v) if intensities is None else np.asarray(intensities, dtype=float).ravel()
+    if key.shape != v.shape:
+        raise ValueError("valences and intensities must have the same length")
+    return _terms(v.tobytes(), key.tobytes(), end_window)
+
+
+@functools.lru_cache(maxsize=16)
+def _terms(v_bytes: bytes, key_bytes: bytes, end_window: int) -> PeakEndTerms:
+    """:func:`peak_end_terms` of validated float64 values (their bytes: a cache key).
+
+    Cached, a few entries: ``analyze`` asks for one contact's terms twice in a row (its
+    scores, then its predicted CSAT's features), and the second answer is the first one
+    (immutable, from the very same float64 values). Too small to carry anything from one
+    run to the next."""
+    v = np.frombuffer(v_bytes)
+    i = int(np.argmax(np.frombuffer(key_bytes)))
     k = _end_window(v.size, end_window)
     return PeakEndTerms(
         peak=float(v[i]),

@@ -215,7 +215,8 @@ def plan_for(run: AnalysisRun, rubric: Rubric | None = None) -> QAPlan:
 
 def score_cards(plan: QAPlan, contacts: Sequence[QAContact], now: Any = None) -> QAResult:
     """The scorecard and item rows of ``contacts`` (pure: no store access)."""
-    cards = [score_contact(plan.rubric, c, plan.version) for c in contacts]
+    items = plan.rubric.items()  # resolved once per page, not per contact
+    cards = [score_contact(plan.rubric, c, plan.version, items) for c in contacts]
     heads, items = _rows(cards, plan.rubric, plan.key, now)
     return QAResult(heads, items, tuple(c.interaction_id for c in contacts))
 
@@ -263,7 +264,8 @@ class QAResult(NamedTuple):
 
 def qa_job(job: QAJob) -> QAResult:
     """The scorecard and item rows of one page: pure (no store access)."""
-    cards = [score_contact(job.rubric, c, job.version) for c in job.contacts]
+    items = job.rubric.items()  # resolved once per page, not per contact
+    cards = [score_contact(job.rubric, c, job.version, items) for c in job.contacts]
     heads, items = _rows(cards, job.rubric, job.key)
     return QAResult(heads, items, job.ids)
 

@@ -290,12 +290,19 @@ class Scorecard:
         }
 
 
-def score_contact(rubric: Rubric, contact: QAContact, version: str | None = None) -> Scorecard:
+def score_contact(
+    rubric: Rubric,
+    contact: QAContact,
+    version: str | None = None,
+    items: Sequence[tuple[RubricEntry, RubricItem]] | None = None,
+) -> Scorecard:
     """Score one contact on every item of ``rubric``. An item that raises is recorded as
-    unknown with the error, so one broken plug-in does not stop the run."""
+    unknown with the error, so one broken plug-in does not stop the run. ``items``:
+    ``rubric.items()`` resolved once by a caller scoring many contacts (the registry
+    look-ups are otherwise repeated per contact)."""
     results: dict[str, ItemResult] = {}
     num = den = 0.0
-    for entry, item in rubric.items():
+    for entry, item in rubric.items() if items is None else items:
         try:
             res = item.score(contact, {"pass_mark": rubric.pass_mark, **entry.options})
         except Exception as exc:  # noqa: BLE001 - a plug-in's bug is reported, not fatal
