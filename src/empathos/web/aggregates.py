@@ -35,6 +35,7 @@ and the raw tables, kept side by side so that they cannot drift (tests compare t
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -97,6 +98,7 @@ __all__ = [
     "with_default_period",
 ]
 
+logger = logging.getLogger(__name__)
 REFRESH_NAME = "daily"
 SUM_COLUMNS = (
     "n_interactions",
@@ -531,10 +533,11 @@ def refresh_aggregates(
         n_scores, n_cs = _count(conn, interaction_scores), fp["n_customer_scores"]
         if days is None or model_days is None:
             model_days = {d: per for d, per in _model_days(conn, None).items() if per}
-        if days is not None and before.get("fingerprint") == fp and "predict" in before:
-            predict = before["predict"]  # no predict run since: the same totals
-        else:
-            predict = _predict_summary_raw(conn)
+        predict_again = not (
+            days is not None and before.get("fingerprint") == fp and "predict" in before
+        )
+        # no predict run since: the same totals
+        predict = _predict_summary_raw(conn) if predict_again else before["predict"]
         details = {
             "undated_interactions": undated,
             "fingerprint": fp,
@@ -562,6 +565,13 @@ def refresh_aggregates(
                 details=details,
             )
         )
+    if predict_again:  # the OODA page's decide step, a whole-store pass, once per run
+        from empathos.web.ooda_decide import refresh_decide
+
+        try:
+            refresh_decide(engine)
+        except Exception:  # noqa: BLE001 - e.g. an empty store: the page says why
+            logger.warning("OODA decide not kept at refresh", exc_info=True)
     return RefreshReport(
         rows,
         n_int,

@@ -419,8 +419,15 @@ def ooda(request: Request, f: Filters) -> StageResult:
     from empathos.learn.ooda import ooda_report as report_fn
 
     sl = Slice(f.start, f.end, f.channel, f.language, f.pod, f.company)
+    engine = store_engine(request)
+    decided_at = None
     try:
-        rep = report_fn(store_engine(request), sl=sl)
+        decided = None
+        if request.app.state.settings.web_pre_aggregate:  # kept per predict run
+            from empathos.web.ooda_decide import page_decide
+
+            decided, decided_at = page_decide(engine)
+        rep = report_fn(engine, sl=sl, decided=decided)
     except Exception as exc:  # noqa: BLE001 - e.g. an empty store
         return pending(title, intro, f"no OODA report: {exc}")
     weekly = (rep.observe or {}).get("weekly") or []
@@ -476,6 +483,11 @@ def ooda(request: Request, f: Filters) -> StageResult:
         out.notes.append(f"Value at risk {amount}: {run['run']}")
     else:
         out.notes.append("Value at risk: no stored predictions (run `empathos predict`).")
+    if decided_at is not None:
+        out.notes.append(
+            f"Decide: ranked at {decided_at:%Y-%m-%d %H:%M} UTC, recomputed after each predict "
+            "run, ingest run or new experiment."
+        )
     out.notes += [f"Act: {rep.act}", *rep.notes, _source_note(rep.source)]
     return out
 

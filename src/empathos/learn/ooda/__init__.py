@@ -104,12 +104,20 @@ class OodaReport:
         return asdict(self)
 
 
-def ooda_report(engine: Engine, weeks: int = 12, days: int = 30, sl: Slice = ALL) -> OodaReport:
+def ooda_report(
+    engine: Engine,
+    weeks: int = 12,
+    days: int = 30,
+    sl: Slice = ALL,
+    decided: list[dict[str, Any]] | None = None,
+) -> OodaReport:
     """Observe, orient and decide in one report (act is a separate, explicit call).
 
     ``sl`` narrows observe and orient to a period and the shared filters; decide ranks
     actions over every customer's value at risk (the latest predict run) whatever the
-    slice, and says so in the notes when a filter is set."""
+    slice, and says so in the notes when a filter is set. ``decided``: that ranking
+    already computed (the dashboard keeps it per predict run, ``empathos.web.ooda_decide``)
+    instead of computing it here."""
     obs = observe(engine, weeks, sl)
     cur = current_kpis(engine, days, sl=sl)
     notes = []
@@ -129,6 +137,6 @@ def ooda_report(engine: Engine, weeks: int = 12, days: int = 30, sl: Slice = ALL
         observe=obs,
         current=cur,
         orient=orient(engine, days, sl),
-        decide=[asdict(a) for a in decide(engine)],
+        decide=decided if decided is not None else [asdict(a) for a in decide(engine)],
         notes=notes,
     )
