@@ -144,12 +144,17 @@ def _frame(engine: Engine, query: Any) -> pd.DataFrame:
 def source_label(sources: pd.Series) -> str:
     """'simulated', 'imported', 'sample', or 'mixed (N imported, M simulated)' from a
     ``source`` column."""
-    counts = sources.fillna("unknown").value_counts()
+    return source_label_counts(sources.fillna("unknown").value_counts().to_dict())
+
+
+def source_label_counts(counts: dict[str, int]) -> str:
+    """:func:`source_label` from contacts per source (largest first, as ``value_counts``)."""
     if len(counts) == 0:
         return "no data"
     if len(counts) == 1:
-        return str(counts.index[0])
-    return "mixed (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")"
+        return str(next(iter(counts)))
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return "mixed (" + ", ".join(f"{n} {k}" for k, n in ranked) + ")"
 
 
 def contacts_frame(
@@ -338,15 +343,24 @@ def weekly(contacts: pd.DataFrame, replies: pd.DataFrame) -> list[dict[str, Any]
 
     c = contacts.assign(week=week(contacts["started_at"]))
     r = replies.assign(week=week(replies["started_at"])) if not replies.empty else replies
-    out = []
+    items = []
     for wk, cw in c.groupby("week"):
         rw = r[r["week"] == wk] if not r.empty else r
-        f = figures(cw, rw)
+        items.append((wk.date(), len(cw), len(rw), figures(cw, rw)))
+    return weekly_rows(items)
+
+
+def weekly_rows(
+    items: list[tuple[date, int, int, dict[str, float | None]]],
+) -> list[dict[str, Any]]:
+    """The trend's rows from (Monday, contacts, replies, figures) per week."""
+    out = []
+    for wk, n_contacts, n_replies, f in items:
         out.append(
             {
-                "week": wk.date().isoformat(),
-                "n_contacts": len(cw),
-                "n_replies": len(rw),
+                "week": wk.isoformat(),
+                "n_contacts": n_contacts,
+                "n_replies": n_replies,
                 **{
                     k: f[k]
                     for k in (

@@ -484,6 +484,7 @@ def refresh_aggregates(
     through it instead of by the database (:mod:`empathos.web.daily_partitions`;
     ``details["engine"]`` says which).
     """
+    from empathos.web.coach_daily import rebuild_coach_daily
     from empathos.web.csat import rebuild_csat_daily
 
     t0 = time.perf_counter()
@@ -519,6 +520,7 @@ def refresh_aggregates(
         elif days is None or days:
             conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
         rebuild_csat_daily(conn, days)
+        rebuild_coach_daily(conn, model, days)
         rows = _count(conn, web_daily)
         fp = _fingerprint(conn)
         undated = int(

@@ -294,18 +294,16 @@ def coaching(request: Request, f: Filters) -> StageResult:
     pod = f.pod if f.pod in pod_ids else (pod_ids[0] if pod_ids else None)
     if pod is None:
         return pending(title, intro, "the store has no pods to coach.")
+    cfg = CoachingConfig(
+        start=f.start, end=f.end, channel=f.channel, language=f.language, company=f.company
+    )
     try:
-        rep = coach_pod(
-            engine,
-            pod,
-            CoachingConfig(
-                start=f.start,
-                end=f.end,
-                channel=f.channel,
-                language=f.language,
-                company=f.company,
-            ),
-        )
+        if request.app.state.settings.web_pre_aggregate and f.start and f.end:
+            from empathos.web.coaching_pre import coach_pod_pre  # the per-day summary
+
+            rep = coach_pod_pre(engine, pod, cfg)
+        else:
+            rep = coach_pod(engine, pod, cfg)
     except Exception as exc:  # noqa: BLE001 - CoachingError and no-data cases
         return pending(title, intro, f"no coaching report for {pod}: {exc}")
     out = StageResult(f"Coaching · {rep.name or pod}", intro, available=True)
@@ -422,12 +420,16 @@ def ooda(request: Request, f: Filters) -> StageResult:
     engine = store_engine(request)
     decided_at = None
     try:
-        decided = None
+        decided = observed = current = None
         if request.app.state.settings.web_pre_aggregate:  # kept per predict run
             from empathos.web.ooda_decide import page_decide
 
             decided, decided_at = page_decide(engine)
-        rep = report_fn(engine, sl=sl, decided=decided)
+            if f.start and f.end:  # a chosen period: the per-day summaries
+                from empathos.web.ooda_pre import current_kpis_pre, observe_pre
+
+                observed, current = observe_pre(engine, sl), current_kpis_pre(engine, sl)
+        rep = report_fn(engine, sl=sl, decided=decided, observed=observed, current=current)
     except Exception as exc:  # noqa: BLE001 - e.g. an empty store
         return pending(title, intro, f"no OODA report: {exc}")
     weekly = (rep.observe or {}).get("weekly") or []

@@ -276,6 +276,23 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
                 "n_csat": int((ow["kind"] == "csat").sum()),
             }
         )
+    history, current = value_at_risk_history(engine)
+    return {
+        "source": source_label(c["source"]),
+        "n_contacts": len(c),
+        "window": {"from": since.isoformat(), "to": until.isoformat()},
+        "weekly": weekly,
+        # every run by date (history); the one every face reads is "prediction_run"
+        "value_at_risk": history,
+        "prediction_run": current,
+    }
+
+
+def value_at_risk_history(
+    engine: Engine,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The value at risk of every stored prediction run by date, and the current run's
+    (the one every face reads, with its label) or None."""
     cs = customer_scores.c
     var = read_frame(
         engine,
@@ -302,24 +319,22 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
         )
         history.append({**_no_nan(r), "as_of": str(r["as_of"]), "current": is_current})
     current = next((h for h in history if h["current"]), None)
-    return {
-        "source": source_label(c["source"]),
-        "n_contacts": len(c),
-        "window": {"from": since.isoformat(), "to": until.isoformat()},
-        "weekly": weekly,
-        # every run by date (history); the one every face reads is "prediction_run"
-        "value_at_risk": history,
-        "prediction_run": None if current is None else {**current, "run": run.label()},
-    }
+    return history, None if current is None else {**current, "run": run.label()}
 
 
 def _no_nan(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
 
 
-def orient(engine: Engine, days: int = 30, sl: Slice = ALL) -> list[dict[str, Any]]:
-    """Each stored benchmark beside our figure for the same metric and segment."""
-    cache: dict[str, dict[str, Any]] = {}
+def orient(
+    engine: Engine,
+    days: int = 30,
+    sl: Slice = ALL,
+    known: dict[str, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each stored benchmark beside our figure for the same metric and segment
+    (``known``: the current KPIs already computed, by segment, "" for all customers)."""
+    cache: dict[str, dict[str, Any]] = dict(known or {})
     out = []
     for b in stored_benchmarks(engine):
         seg = b["segment"] or ""
