@@ -314,7 +314,7 @@ def percentile(values: pd.Series, value: float | None) -> float | None:
     return round(100.0 * (float((v < value).sum()) + 0.5 * float((v == value).sum())) / len(v), 1)
 
 
-def _peer_block(
+def peer_block(
     table: pd.DataFrame, mine: dict[str, float | None], key: str, pool: str
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"n_peers": int(len(table))}
@@ -535,7 +535,7 @@ def _load(
     )
 
 
-def _model_name(model: Any) -> str | None:
+def model_name(model: Any) -> str | None:
     return None if model is None else f"{model[0]} v{model[1]} / empathy {model[2]} v{model[3]}"
 
 
@@ -555,10 +555,10 @@ def coach_employee(
     table = per_employee(contacts, replies, cfg.min_contacts)
     pod_table = table[table["pod_id"] == emp.pod_id] if not table.empty else table
     peers = {
-        "pod": _peer_block(
+        "pod": peer_block(
             pod_table, fig, "pod", f"employees of {emp.pod_id} with >= {cfg.min_contacts} contacts"
         ),
-        "company": _peer_block(
+        "company": peer_block(
             table, fig, "company", f"all employees with >= {cfg.min_contacts} contacts"
         ),
     }
@@ -576,7 +576,7 @@ def coach_employee(
         peers=peers,
         examples=examples(engine, mine_c, cfg, model) if model else {"best": [], "worst": []},
         trend=weekly(mine_c, mine_r),
-        scores_model=_model_name(model),
+        scores_model=model_name(model),
         qa=qa_coaching(engine, "employee", employee_id, window, cfg),
     )
 
@@ -628,10 +628,10 @@ def coach_pod(engine: Engine, pod_id: str, config: CoachingConfig | None = None)
         n_replies=len(pod_r),
         figures=fig,
         mechanisms=mechanisms(pod_r),
-        peers={"company": _peer_block(pd.DataFrame(pod_rows), fig, "company", "all pods")},
+        peers={"company": peer_block(pd.DataFrame(pod_rows), fig, "company", "all pods")},
         examples=examples(engine, pod_c, cfg, model) if model else {"best": [], "worst": []},
         trend=weekly(pod_c, pod_r),
         members=member_rows,
-        scores_model=_model_name(model),
+        scores_model=model_name(model),
         qa=qa_coaching(engine, "pod", pod_id, window, cfg),
     )

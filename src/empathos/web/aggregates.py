@@ -370,7 +370,7 @@ def _count(conn: Connection, table: Any) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def _fingerprint(conn: Connection) -> dict[str, Any]:
+def store_fingerprint(conn: Connection) -> dict[str, Any]:
     """What the summary depends on besides the logged days (:data:`web_changes`, written
     by triggers on every contact, score and CSAT row): the customer scores (count and
     newest ``computed_at``: a predict run, also one that *replaces* rows) and the latest
@@ -522,7 +522,7 @@ def refresh_aggregates(
         rebuild_csat_daily(conn, days)
         rebuild_coach_daily(conn, model, days)
         rows = _count(conn, web_daily)
-        fp = _fingerprint(conn)
+        fp = store_fingerprint(conn)
         undated = int(
             conn.execute(
                 select(func.count())
@@ -617,7 +617,7 @@ def is_stale(engine: Engine) -> bool:
     with engine.connect() as conn:
         if conn.execute(select(web_changes.c.id).limit(1)).first() is not None:
             return True
-        now = _fingerprint(conn)
+        now = store_fingerprint(conn)
     return now != (info["details"] or {}).get("fingerprint")
 
 

@@ -5,8 +5,8 @@ Why: :func:`empathos.learn.coaching.coach_pod` loads every scored contact of the
 page of more than a minute. Here the contact figures (endings, outcomes, per member, per
 pod, per week, sources) are sums of the summary's rows for the period; the employee
 replies (mechanisms, sympathy-only), the QA block and the examples are read as the library
-reads them — the examples as two ``ORDER BY … LIMIT`` queries instead of a sort in pandas,
-the names to mask as one ``DISTINCT`` query. Same report as the library for a chosen
+reads them, the examples from one pod's contacts of the period (the library loads every
+pod's). Same report as the library for a chosen
 period (tests compare them); without one (the default 12 weeks up to the newest contact,
 not day-aligned) the page calls the library.
 """
@@ -24,8 +24,8 @@ from empathos.learn.coaching import (
     CoachingConfig,
     CoachingError,
     CoachingReport,
-    _model_name,
-    _peer_block,
+    model_name,
+    peer_block,
     examples,
     figures,
     mechanisms,
@@ -35,7 +35,7 @@ from empathos.learn.coaching import (
 )
 from empathos.learn.coaching_qa import qa_coaching
 from empathos.store.queries import NO_POD, current_score_models
-from empathos.store.schema import customers, employees, interaction_scores, interactions, pods
+from empathos.store.schema import employees, interaction_scores, interactions, pods
 from empathos.web import coach_daily as cd
 
 
@@ -120,13 +120,13 @@ def coach_pod_pre(engine: Engine, pod_id: str, cfg: CoachingConfig) -> CoachingR
         n_replies=len(pod_r),
         figures=fig,
         mechanisms=mechanisms(pod_r),
-        peers={"company": _peer_block(pd.DataFrame(peers), fig, "company", "all pods")},
+        peers={"company": peer_block(pd.DataFrame(peers), fig, "company", "all pods")},
         examples=examples(engine, _example_frame(engine, model, pod_id, cfg), cfg, model)
         if model and pod_rows_all
         else {"best": [], "worst": []},
         trend=weekly_rows(_weeks(pod_rows_all, pod_r)),
         members=member_rows,
-        scores_model=_model_name(model),
+        scores_model=model_name(model),
         qa=qa_coaching(engine, "pod", pod_id, window, cfg),
     )
 
@@ -152,13 +152,13 @@ def _weeks(
 def _example_frame(
     engine: Engine, model: tuple[str, str, str, str], pod_id: str, cfg: CoachingConfig
 ) -> pd.DataFrame:
-    """The candidates for the best and worst endings (the ``n_examples`` highest and
-    lowest by end valence, remembered score, id — the library's order, NULL remembered
-    last), with the names to mask: every named customer of the pod's contacts."""
+    """The pod's scored contacts of the period (one index range of the period, the pod by
+    the employee's key): what the library ranks for the best and worst endings and whose
+    customers' names it masks — one pod's rows, where the library loads every pod's."""
     i, s, e = interactions.c, interaction_scores.c, employees.c
     since = datetime.combine(cfg.start, datetime.min.time())  # type: ignore[arg-type]
     until = datetime.combine(cfg.end, datetime.max.time())  # type: ignore[arg-type]
-    base = (
+    q = (
         select(
             i.interaction_id, i.customer_id, i.started_at, s.remembered, s.end_valence, s.outcome
         )  # fmt: skip
@@ -176,32 +176,6 @@ def _example_frame(
             *cfg.conditions(since, until),
         )
     )
-    n = cfg.n_examples
-    ranked = base.where(s.end_valence.is_not(None))
-    best = ranked.order_by(
-        s.end_valence.desc(), s.remembered.desc().nulls_last(), i.interaction_id
-    ).limit(n)
-    worst = ranked.order_by(
-        s.end_valence, s.remembered.nulls_first(), i.interaction_id.desc()
-    ).limit(n)
     with engine.connect() as conn:
-        got = {r.interaction_id: tuple(r) for q in (best, worst) for r in conn.execute(q)}
-        named = (
-            select(customers.c.customer_id)
-            .where(customers.c.name.is_not(None))
-            .where(
-                customers.c.customer_id.in_(
-                    base.with_only_columns(i.customer_id).where(i.customer_id.is_not(None))
-                )
-            )
-        )
-        named_ids = list(conn.execute(named).scalars())
-    frame = pd.DataFrame(
-        list(got.values()),
-        columns=["interaction_id", "customer_id", "started_at", "remembered", "end_valence",
-                 "outcome"],
-    )  # fmt: skip
-    # the names to mask are looked up from the frame's customer_id column (the library
-    # reads it that way): the candidates, then every named customer as extra rows
-    extra = pd.DataFrame({"customer_id": named_ids})
-    return pd.concat([frame, extra], ignore_index=True)
+        res = conn.execute(q)
+        return pd.DataFrame([tuple(r) for r in res], columns=list(res.keys()))

@@ -31,10 +31,10 @@ NAME = "ooda_decide"
 
 
 def _signature(conn: Connection) -> dict[str, Any]:
-    from empathos.web.aggregates import _fingerprint
+    from empathos.web.aggregates import store_fingerprint
 
     n_exp = conn.execute(select(func.count()).select_from(experiments)).scalar_one()
-    return {**_fingerprint(conn), "n_experiments": int(n_exp)}
+    return {**store_fingerprint(conn), "n_experiments": int(n_exp)}
 
 
 def refresh_decide(engine: Engine) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 
 from empathos.learn.coaching import source_label_counts
 from empathos.learn.ooda.metrics import METRICS
-from empathos.learn.ooda.observe import Kpi, Slice, _m, value_at_risk_history
+from empathos.learn.ooda.observe import Kpi, Slice, mean_of, value_at_risk_history
 from empathos.store.schema import customers, interactions, outcomes
 from empathos.store.tables_web import web_csat_daily
 from empathos.web import coach_daily as cd
@@ -90,7 +90,7 @@ def observe_pre(engine: Engine, sl: Slice) -> dict[str, Any]:
                 "remembered_score": cd.mean(s["sum_remembered"], s["n_remembered"]),
                 "experienced_score": cd.mean(s["sum_experienced"], s["n_experienced"]),
                 "churned_customers": int((ow["kind"] == "churn").sum()),
-                "csat": _m(ow[ow["kind"] == "csat"]["value"]),
+                "csat": mean_of(ow[ow["kind"] == "csat"]["value"]),
                 "n_csat": int((ow["kind"] == "csat").sum()),
             }
         )
@@ -158,7 +158,7 @@ def current_kpis_pre(engine: Engine, sl: Slice) -> dict[str, Any]:
     n = s["n_interactions"]
     n_csat = int(csat[0] or 0)
     k: dict[str, Kpi] = {
-        "csat": Kpi(_m(by["csat"]), len(by["csat"])),
+        "csat": Kpi(mean_of(by["csat"]), len(by["csat"])),
         "nps": Kpi(
             None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
             len(nps),

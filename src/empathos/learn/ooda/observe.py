@@ -190,7 +190,7 @@ def current_kpis(
     at_start = max(n_customers - churned_before, 0)
     nps = by["nps"]
     k: dict[str, Kpi] = {
-        "csat": Kpi(_m(by["csat"]), len(by["csat"])),
+        "csat": Kpi(mean_of(by["csat"]), len(by["csat"])),
         "nps": Kpi(
             None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
             len(nps),
@@ -205,9 +205,9 @@ def current_kpis(
             round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
             len(by["resolved"]),
         ),
-        "remembered_score": Kpi(_m(c["remembered"]), int(c["remembered"].notna().sum())),
-        "experienced_score": Kpi(_m(c["experienced"]), int(c["experienced"].notna().sum())),
-        "predicted_csat": Kpi(_m(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())),
+        "remembered_score": Kpi(mean_of(c["remembered"]), int(c["remembered"].notna().sum())),
+        "experienced_score": Kpi(mean_of(c["experienced"]), int(c["experienced"].notna().sum())),
+        "predicted_csat": Kpi(mean_of(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())),
         "contacts_per_customer_month": Kpi(
             round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None,
             int(c["customer_id"].nunique()),
@@ -229,7 +229,7 @@ def current_kpis(
     }
 
 
-def _m(x: pd.Series) -> float | None:
+def mean_of(x: pd.Series) -> float | None:
     x = pd.to_numeric(x, errors="coerce").dropna()
     return None if x.empty else round(float(x.mean()), 4)
 
@@ -269,10 +269,10 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
                 "week": wk.date().isoformat(),
                 "contacts": len(g),
                 "automation_share": round(float(g["employee_id"].isna().mean()), 4),
-                "remembered_score": _m(g["remembered"]),
-                "experienced_score": _m(g["experienced"]),
+                "remembered_score": mean_of(g["remembered"]),
+                "experienced_score": mean_of(g["experienced"]),
                 "churned_customers": int((ow["kind"] == "churn").sum()),
-                "csat": _m(ow[ow["kind"] == "csat"]["value"]),
+                "csat": mean_of(ow[ow["kind"] == "csat"]["value"]),
                 "n_csat": int((ow["kind"] == "csat").sum()),
             }
         )
