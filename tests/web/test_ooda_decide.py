@@ -47,17 +47,25 @@ def test_kept_decide_is_the_live_ranking(engine: Engine) -> None:
     assert report.details["days_rebuilt"] == ["2026-03-02"]
     assert kept_decide(engine) == kept
 
-    # a predict run (customer scores replaced): stale until the refresh recomputes it
+    # a predict run (customer scores replaced): the summary is stale, its refresh
+    # recomputes the ranking
     with engine.begin() as conn:
         conn.execute(
             update(schema.customer_scores)
             .where(schema.customer_scores.c.customer_id == "cu-2")
             .values(p_churn=0.9, value_at_risk=180.0, computed_at=at + timedelta(hours=1))
         )
-    assert kept_decide(engine) is None
+    assert ag.is_stale(engine)
     ag.refresh_aggregates(engine, incremental=True)
     again = kept_decide(engine)
     assert again is not None and again[0] == _live(engine) and again[0] != kept[0]
+
+    # a new experiment: the kept ranking no longer holds until it is computed again
+    from empathos.learn.experiments import ExperimentConfig, start_experiment
+
+    start_experiment(engine, ExperimentConfig(name="x1", treatment="empathy", control="fifo"),
+                     at, source="simulated")  # fmt: skip
+    assert kept_decide(engine) is None
 
 
 def test_the_page_shows_the_kept_ranking(engine: Engine) -> None:

@@ -5,9 +5,10 @@ at risk and every contact's last outcome — passes over the whole store (about 
 synthetic contacts, most of it the targets' frame of every scored contact and the
 remembered-score/churn association) that ignore the page's filters by design. Its answer
 only moves when what it stands on moves, so it is kept in ``web_refresh`` (row
-:data:`NAME`) with the signature it was computed under: the summary's fingerprint (the
-customer scores' count and newest ``computed_at`` — a predict run — and the latest ingest
-run) plus the experiments' count. :func:`refresh_aggregates` recomputes it when it
+:data:`NAME`) with the signature it was computed under: the summary's fingerprint as of
+its last refresh (the customer scores' count and newest ``computed_at`` — a predict run —
+and the latest ingest run; the page refreshes the summary first, so a predict run since
+is seen there) plus the experiments' count. :func:`refresh_aggregates` recomputes it when it
 recomputes the predict summary (a full rebuild, or the customer scores changed); the page
 reads it while the signature holds and computes (and keeps) it otherwise.
 
@@ -30,11 +31,17 @@ from empathos.store.tables_web import web_refresh
 NAME = "ooda_decide"
 
 
-def _signature(conn: Connection) -> dict[str, Any]:
-    from empathos.web.aggregates import store_fingerprint
+#: ``web_refresh`` row of the dashboard summary (``aggregates.REFRESH_NAME``; not imported:
+#: ``aggregates`` calls this module)
+SUMMARY = "daily"
 
+
+def _signature(conn: Connection) -> dict[str, Any]:
+    """The summary's fingerprint as of its last refresh, and the experiments' count."""
+    row = conn.execute(select(web_refresh.c.details).where(web_refresh.c.name == SUMMARY)).first()
+    fp = (row.details or {}).get("fingerprint") if row is not None else None
     n_exp = conn.execute(select(func.count()).select_from(experiments)).scalar_one()
-    return {**store_fingerprint(conn), "n_experiments": int(n_exp)}
+    return {"fingerprint": fp, "n_experiments": int(n_exp)}
 
 
 def refresh_decide(engine: Engine) -> list[dict[str, Any]]:
@@ -52,7 +59,7 @@ def refresh_decide(engine: Engine) -> list[dict[str, Any]]:
                 refreshed_at=datetime.now(UTC).replace(tzinfo=None),
                 n_interactions=0,
                 n_scores=0,
-                n_customer_scores=int(sig["n_customer_scores"]),
+                n_customer_scores=int((sig["fingerprint"] or {}).get("n_customer_scores") or 0),
                 seconds=0.0,
                 details={"signature": sig, "actions": actions},
             )
