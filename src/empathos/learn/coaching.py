@@ -144,12 +144,17 @@ def _frame(engine: Engine, query: Any) -> pd.DataFrame:
 def source_label(sources: pd.Series) -> str:
     """'simulated', 'imported', 'sample', or 'mixed (N imported, M simulated)' from a
     ``source`` column."""
-    counts = sources.fillna("unknown").value_counts()
+    return source_label_counts(sources.fillna("unknown").value_counts().to_dict())
+
+
+def source_label_counts(counts: dict[str, int]) -> str:
+    """:func:`source_label` from contacts per source (largest first, as ``value_counts``)."""
     if len(counts) == 0:
         return "no data"
     if len(counts) == 1:
-        return str(counts.index[0])
-    return "mixed (" + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")"
+        return str(next(iter(counts)))
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    return "mixed (" + ", ".join(f"{n} {k}" for k, n in ranked) + ")"
 
 
 def contacts_frame(
@@ -309,7 +314,7 @@ def percentile(values: pd.Series, value: float | None) -> float | None:
     return round(100.0 * (float((v < value).sum()) + 0.5 * float((v == value).sum())) / len(v), 1)
 
 
-def _peer_block(
+def peer_block(
     table: pd.DataFrame, mine: dict[str, float | None], key: str, pool: str
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"n_peers": int(len(table))}
@@ -338,15 +343,24 @@ def weekly(contacts: pd.DataFrame, replies: pd.DataFrame) -> list[dict[str, Any]
 
     c = contacts.assign(week=week(contacts["started_at"]))
     r = replies.assign(week=week(replies["started_at"])) if not replies.empty else replies
-    out = []
+    items = []
     for wk, cw in c.groupby("week"):
         rw = r[r["week"] == wk] if not r.empty else r
-        f = figures(cw, rw)
+        items.append((wk.date(), len(cw), len(rw), figures(cw, rw)))
+    return weekly_rows(items)
+
+
+def weekly_rows(
+    items: list[tuple[date, int, int, dict[str, float | None]]],
+) -> list[dict[str, Any]]:
+    """The trend's rows from (Monday, contacts, replies, figures) per week."""
+    out = []
+    for wk, n_contacts, n_replies, f in items:
         out.append(
             {
-                "week": wk.date().isoformat(),
-                "n_contacts": len(cw),
-                "n_replies": len(rw),
+                "week": wk.isoformat(),
+                "n_contacts": n_contacts,
+                "n_replies": n_replies,
                 **{
                     k: f[k]
                     for k in (
@@ -521,7 +535,7 @@ def _load(
     )
 
 
-def _model_name(model: Any) -> str | None:
+def model_name(model: Any) -> str | None:
     return None if model is None else f"{model[0]} v{model[1]} / empathy {model[2]} v{model[3]}"
 
 
@@ -541,10 +555,10 @@ def coach_employee(
     table = per_employee(contacts, replies, cfg.min_contacts)
     pod_table = table[table["pod_id"] == emp.pod_id] if not table.empty else table
     peers = {
-        "pod": _peer_block(
+        "pod": peer_block(
             pod_table, fig, "pod", f"employees of {emp.pod_id} with >= {cfg.min_contacts} contacts"
         ),
-        "company": _peer_block(
+        "company": peer_block(
             table, fig, "company", f"all employees with >= {cfg.min_contacts} contacts"
         ),
     }
@@ -562,7 +576,7 @@ def coach_employee(
         peers=peers,
         examples=examples(engine, mine_c, cfg, model) if model else {"best": [], "worst": []},
         trend=weekly(mine_c, mine_r),
-        scores_model=_model_name(model),
+        scores_model=model_name(model),
         qa=qa_coaching(engine, "employee", employee_id, window, cfg),
     )
 
@@ -614,10 +628,10 @@ def coach_pod(engine: Engine, pod_id: str, config: CoachingConfig | None = None)
         n_replies=len(pod_r),
         figures=fig,
         mechanisms=mechanisms(pod_r),
-        peers={"company": _peer_block(pd.DataFrame(pod_rows), fig, "company", "all pods")},
+        peers={"company": peer_block(pd.DataFrame(pod_rows), fig, "company", "all pods")},
         examples=examples(engine, pod_c, cfg, model) if model else {"best": [], "worst": []},
         trend=weekly(pod_c, pod_r),
         members=member_rows,
-        scores_model=_model_name(model),
+        scores_model=model_name(model),
         qa=qa_coaching(engine, "pod", pod_id, window, cfg),
     )

@@ -101,3 +101,24 @@ web_csat_daily = Table(
     Column("total", Float, nullable=False),  # sum of calibrated-else-predicted
     Index("ix_web_csat_daily_company", "company", "day"),
 )
+
+#: counts and sums of ``web_coach_daily`` (migration 0025), in column order
+COACH_COUNTS = ("n_interactions", "n_automated", "n_scored", "n_remembered", "n_experienced",
+                "n_end", "n_outcome", "n_improved", "n_unchanged", "n_worsened")  # fmt: skip
+COACH_SUMS = ("sum_remembered", "sum_experienced", "sum_end")
+
+web_coach_daily = Table(
+    "web_coach_daily",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("language", String(16), primary_key=True),
+    Column("pod_id", ID, primary_key=True),
+    Column("employee_id", ID, primary_key=True),  # "(none)": no employee
+    Column("company", String(128), primary_key=True),
+    Column("source", String(16), primary_key=True),  # interactions.source
+    *(Column(c, Integer, nullable=False) for c in COACH_COUNTS),
+    *(Column(c, Float, nullable=False) for c in COACH_SUMS),
+    Index("ix_web_coach_daily_company", "company", "day"),
+    Index("ix_web_coach_daily_pod", "pod_id", "day"),
+)

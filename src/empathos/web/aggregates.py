@@ -35,6 +35,7 @@ and the raw tables, kept side by side so that they cannot drift (tests compare t
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -97,6 +98,7 @@ __all__ = [
     "with_default_period",
 ]
 
+logger = logging.getLogger(__name__)
 REFRESH_NAME = "daily"
 SUM_COLUMNS = (
     "n_interactions",
@@ -368,7 +370,7 @@ def _count(conn: Connection, table: Any) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def _fingerprint(conn: Connection) -> dict[str, Any]:
+def store_fingerprint(conn: Connection) -> dict[str, Any]:
     """What the summary depends on besides the logged days (:data:`web_changes`, written
     by triggers on every contact, score and CSAT row): the customer scores (count and
     newest ``computed_at``: a predict run, also one that *replaces* rows) and the latest
@@ -482,6 +484,7 @@ def refresh_aggregates(
     through it instead of by the database (:mod:`empathos.web.daily_partitions`;
     ``details["engine"]`` says which).
     """
+    from empathos.web.coach_daily import rebuild_coach_daily
     from empathos.web.csat import rebuild_csat_daily
 
     t0 = time.perf_counter()
@@ -517,8 +520,9 @@ def refresh_aggregates(
         elif days is None or days:
             conn.execute(insert(web_daily).from_select(["day", *DIMENSIONS, *SUM_COLUMNS], grouped))
         rebuild_csat_daily(conn, days)
+        rebuild_coach_daily(conn, model, days)
         rows = _count(conn, web_daily)
-        fp = _fingerprint(conn)
+        fp = store_fingerprint(conn)
         undated = int(
             conn.execute(
                 select(func.count())
@@ -531,10 +535,11 @@ def refresh_aggregates(
         n_scores, n_cs = _count(conn, interaction_scores), fp["n_customer_scores"]
         if days is None or model_days is None:
             model_days = {d: per for d, per in _model_days(conn, None).items() if per}
-        if days is not None and before.get("fingerprint") == fp and "predict" in before:
-            predict = before["predict"]  # no predict run since: the same totals
-        else:
-            predict = _predict_summary_raw(conn)
+        predict_again = not (
+            days is not None and before.get("fingerprint") == fp and "predict" in before
+        )
+        # no predict run since: the same totals
+        predict = _predict_summary_raw(conn) if predict_again else before["predict"]
         details = {
             "undated_interactions": undated,
             "fingerprint": fp,
@@ -562,6 +567,13 @@ def refresh_aggregates(
                 details=details,
             )
         )
+    if predict_again:  # the OODA page's decide step, a whole-store pass, once per run
+        from empathos.web.ooda_decide import refresh_decide
+
+        try:
+            refresh_decide(engine)
+        except Exception:  # noqa: BLE001 - e.g. an empty store: the page says why
+            logger.warning("OODA decide not kept at refresh", exc_info=True)
     return RefreshReport(
         rows,
         n_int,
@@ -605,7 +617,7 @@ def is_stale(engine: Engine) -> bool:
     with engine.connect() as conn:
         if conn.execute(select(web_changes.c.id).limit(1)).first() is not None:
             return True
-        now = _fingerprint(conn)
+        now = store_fingerprint(conn)
     return now != (info["details"] or {}).get("fingerprint")
 
 

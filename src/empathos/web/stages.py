@@ -294,18 +294,16 @@ def coaching(request: Request, f: Filters) -> StageResult:
     pod = f.pod if f.pod in pod_ids else (pod_ids[0] if pod_ids else None)
     if pod is None:
         return pending(title, intro, "the store has no pods to coach.")
+    cfg = CoachingConfig(
+        start=f.start, end=f.end, channel=f.channel, language=f.language, company=f.company
+    )
     try:
-        rep = coach_pod(
-            engine,
-            pod,
-            CoachingConfig(
-                start=f.start,
-                end=f.end,
-                channel=f.channel,
-                language=f.language,
-                company=f.company,
-            ),
-        )
+        if request.app.state.settings.web_pre_aggregate and f.start and f.end:
+            from empathos.web.coaching_pre import coach_pod_pre  # the per-day summary
+
+            rep = coach_pod_pre(engine, pod, cfg)
+        else:
+            rep = coach_pod(engine, pod, cfg)
     except Exception as exc:  # noqa: BLE001 - CoachingError and no-data cases
         return pending(title, intro, f"no coaching report for {pod}: {exc}")
     out = StageResult(f"Coaching · {rep.name or pod}", intro, available=True)
@@ -419,8 +417,19 @@ def ooda(request: Request, f: Filters) -> StageResult:
     from empathos.learn.ooda import ooda_report as report_fn
 
     sl = Slice(f.start, f.end, f.channel, f.language, f.pod, f.company)
+    engine = store_engine(request)
+    decided_at = None
     try:
-        rep = report_fn(store_engine(request), sl=sl)
+        decided = observed = current = None
+        if request.app.state.settings.web_pre_aggregate:  # kept per predict run
+            from empathos.web.ooda_decide import page_decide
+
+            decided, decided_at = page_decide(engine)
+            if f.start and f.end:  # a chosen period: the per-day summaries
+                from empathos.web.ooda_pre import current_kpis_pre, observe_pre
+
+                observed, current = observe_pre(engine, sl), current_kpis_pre(engine, sl)
+        rep = report_fn(engine, sl=sl, decided=decided, observed=observed, current=current)
     except Exception as exc:  # noqa: BLE001 - e.g. an empty store
         return pending(title, intro, f"no OODA report: {exc}")
     weekly = (rep.observe or {}).get("weekly") or []
@@ -476,6 +485,11 @@ def ooda(request: Request, f: Filters) -> StageResult:
         out.notes.append(f"Value at risk {amount}: {run['run']}")
     else:
         out.notes.append("Value at risk: no stored predictions (run `empathos predict`).")
+    if decided_at is not None:
+        out.notes.append(
+            f"Decide: ranked at {decided_at:%Y-%m-%d %H:%M} UTC, recomputed after each predict "
+            "run, ingest run or new experiment."
+        )
     out.notes += [f"Act: {rep.act}", *rep.notes, _source_note(rep.source)]
     return out
 

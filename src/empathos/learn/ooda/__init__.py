@@ -104,14 +104,25 @@ class OodaReport:
         return asdict(self)
 
 
-def ooda_report(engine: Engine, weeks: int = 12, days: int = 30, sl: Slice = ALL) -> OodaReport:
+def ooda_report(
+    engine: Engine,
+    weeks: int = 12,
+    days: int = 30,
+    sl: Slice = ALL,
+    decided: list[dict[str, Any]] | None = None,
+    observed: dict[str, Any] | None = None,
+    current: dict[str, Any] | None = None,
+) -> OodaReport:
     """Observe, orient and decide in one report (act is a separate, explicit call).
 
     ``sl`` narrows observe and orient to a period and the shared filters; decide ranks
     actions over every customer's value at risk (the latest predict run) whatever the
-    slice, and says so in the notes when a filter is set."""
-    obs = observe(engine, weeks, sl)
-    cur = current_kpis(engine, days, sl=sl)
+    slice, and says so in the notes when a filter is set. ``decided``: that ranking
+    already computed (the dashboard keeps it per predict run, ``empathos.web.ooda_decide``)
+    instead of computing it here; likewise ``observed`` and ``current`` (observe's answer
+    and the current KPIs, from the dashboard's per-day summaries)."""
+    obs = observed if observed is not None else observe(engine, weeks, sl)
+    cur = current if current is not None else current_kpis(engine, days, sl=sl)
     notes = []
     if cur.get("source") not in ("imported",):
         notes.append(
@@ -128,7 +139,7 @@ def ooda_report(engine: Engine, weeks: int = 12, days: int = 30, sl: Slice = ALL
         source=cur.get("source", "no data"),
         observe=obs,
         current=cur,
-        orient=orient(engine, days, sl),
-        decide=[asdict(a) for a in decide(engine)],
+        orient=orient(engine, days, sl, {"": cur}),
+        decide=decided if decided is not None else [asdict(a) for a in decide(engine)],
         notes=notes,
     )

@@ -190,7 +190,7 @@ def current_kpis(
     at_start = max(n_customers - churned_before, 0)
     nps = by["nps"]
     k: dict[str, Kpi] = {
-        "csat": Kpi(_m(by["csat"]), len(by["csat"])),
+        "csat": Kpi(mean_of(by["csat"]), len(by["csat"])),
         "nps": Kpi(
             None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
             len(nps),
@@ -205,9 +205,9 @@ def current_kpis(
             round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
             len(by["resolved"]),
         ),
-        "remembered_score": Kpi(_m(c["remembered"]), int(c["remembered"].notna().sum())),
-        "experienced_score": Kpi(_m(c["experienced"]), int(c["experienced"].notna().sum())),
-        "predicted_csat": Kpi(_m(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())),
+        "remembered_score": Kpi(mean_of(c["remembered"]), int(c["remembered"].notna().sum())),
+        "experienced_score": Kpi(mean_of(c["experienced"]), int(c["experienced"].notna().sum())),
+        "predicted_csat": Kpi(mean_of(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())),
         "contacts_per_customer_month": Kpi(
             round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None,
             int(c["customer_id"].nunique()),
@@ -229,7 +229,7 @@ def current_kpis(
     }
 
 
-def _m(x: pd.Series) -> float | None:
+def mean_of(x: pd.Series) -> float | None:
     x = pd.to_numeric(x, errors="coerce").dropna()
     return None if x.empty else round(float(x.mean()), 4)
 
@@ -269,13 +269,30 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
                 "week": wk.date().isoformat(),
                 "contacts": len(g),
                 "automation_share": round(float(g["employee_id"].isna().mean()), 4),
-                "remembered_score": _m(g["remembered"]),
-                "experienced_score": _m(g["experienced"]),
+                "remembered_score": mean_of(g["remembered"]),
+                "experienced_score": mean_of(g["experienced"]),
                 "churned_customers": int((ow["kind"] == "churn").sum()),
-                "csat": _m(ow[ow["kind"] == "csat"]["value"]),
+                "csat": mean_of(ow[ow["kind"] == "csat"]["value"]),
                 "n_csat": int((ow["kind"] == "csat").sum()),
             }
         )
+    history, current = value_at_risk_history(engine)
+    return {
+        "source": source_label(c["source"]),
+        "n_contacts": len(c),
+        "window": {"from": since.isoformat(), "to": until.isoformat()},
+        "weekly": weekly,
+        # every run by date (history); the one every face reads is "prediction_run"
+        "value_at_risk": history,
+        "prediction_run": current,
+    }
+
+
+def value_at_risk_history(
+    engine: Engine,
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The value at risk of every stored prediction run by date, and the current run's
+    (the one every face reads, with its label) or None."""
     cs = customer_scores.c
     var = read_frame(
         engine,
@@ -302,24 +319,22 @@ def observe(engine: Engine, weeks: int = 12, sl: Slice = ALL) -> dict[str, Any]:
         )
         history.append({**_no_nan(r), "as_of": str(r["as_of"]), "current": is_current})
     current = next((h for h in history if h["current"]), None)
-    return {
-        "source": source_label(c["source"]),
-        "n_contacts": len(c),
-        "window": {"from": since.isoformat(), "to": until.isoformat()},
-        "weekly": weekly,
-        # every run by date (history); the one every face reads is "prediction_run"
-        "value_at_risk": history,
-        "prediction_run": None if current is None else {**current, "run": run.label()},
-    }
+    return history, None if current is None else {**current, "run": run.label()}
 
 
 def _no_nan(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
 
 
-def orient(engine: Engine, days: int = 30, sl: Slice = ALL) -> list[dict[str, Any]]:
-    """Each stored benchmark beside our figure for the same metric and segment."""
-    cache: dict[str, dict[str, Any]] = {}
+def orient(
+    engine: Engine,
+    days: int = 30,
+    sl: Slice = ALL,
+    known: dict[str, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Each stored benchmark beside our figure for the same metric and segment
+    (``known``: the current KPIs already computed, by segment, "" for all customers)."""
+    cache: dict[str, dict[str, Any]] = dict(known or {})
     out = []
     for b in stored_benchmarks(engine):
         seg = b["segment"] or ""
