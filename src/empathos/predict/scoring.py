@@ -15,7 +15,7 @@ them), and the partitioning itself changes nothing (every figure is row-independ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,14 @@ import pandas as pd
 from empathos.predict.churn import drivers_from
 from empathos.predict.value_at_risk import Driver, value_at_risk
 
-__all__ = ["CustomerPartition", "ScoredPartition", "ScoringModels", "partitions", "score_partition"]
+__all__ = [
+    "CustomerPartition",
+    "ScoredPartition",
+    "ScoringModels",
+    "frame_partitions",
+    "partitions",
+    "score_partition",
+]
 
 PARTITION_CUSTOMERS = 5000  # customers per partition: a few MB of features, ~1 s of scoring
 
@@ -77,6 +84,21 @@ def partitions(
     by_id = None if summary is None else summary.set_index("customer_id", drop=False)
     for start in range(0, len(features), size):
         part = features.iloc[start : start + size]
+        rows = None
+        if by_id is not None:
+            rows = by_id.loc[by_id.index.intersection(part.index)].reset_index(drop=True)
+        yield CustomerPartition(part, rows)
+
+
+def frame_partitions(
+    frames: Iterable[pd.DataFrame], summary: pd.DataFrame | None
+) -> Iterator[CustomerPartition]:
+    """One partition per features frame of ``frames`` (each with its customers' summary
+    rows), lazily: ``predict`` hands the feature frames built a partition at a time
+    (:func:`empathos.predict.features.feature_partitions`), so neither the features nor
+    the partitions ever exist for every customer at once."""
+    by_id = None if summary is None else summary.set_index("customer_id", drop=False)
+    for part in frames:
         rows = None
         if by_id is not None:
             rows = by_id.loc[by_id.index.intersection(part.index)].reset_index(drop=True)
