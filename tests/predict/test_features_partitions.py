@@ -34,6 +34,8 @@ def test_feature_partitions_are_the_whole_frame_and_bounded(store) -> None:  # n
     # emotional features come from the scores table (a join per partition): not empty
     assert whole["remembered_score"].notna().sum() > 100
     pd.testing.assert_frame_equal(pd.concat(parts), whole)
+    (one,) = feat.feature_partitions(engine, as_of, sm, len(whole))  # fits: the one frame
+    pd.testing.assert_frame_equal(one, whole)
 
 
 def test_a_snapshot_over_the_bound_is_a_seeded_sample(store) -> None:  # noqa: ANN001

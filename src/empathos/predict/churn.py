@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 MODEL_NAME = "churn.lgbm_platt.v1"
-FEATURE_PARTITION = 5000  # customers whose features are built at once (one query set each)
 
 
 class InsufficientData(ValueError):
@@ -218,7 +217,7 @@ def training_set(
     *,
     max_customers: int | None = None,
     seed: int = 0,
-    partition_size: int = FEATURE_PARTITION,
+    partition_size: int = feat.FEATURE_PARTITION,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Features as of ``as_of`` and churn labels in (as_of, as_of + window].
 
@@ -228,11 +227,13 @@ def training_set(
     every customer is used and the set is the one the unbounded call returns. The
     features are built ``partition_size`` customers at a time
     (:func:`empathos.predict.features.feature_partitions`)."""
-    ids = feat.active_customers(engine, as_of)
-    if max_customers is not None and len(ids) > max_customers:
-        pick = np.random.default_rng(seed).choice(len(ids), size=max_customers, replace=False)
-        ids = [ids[j] for j in np.sort(pick)]
-    parts = list(feat.feature_partitions(engine, as_of, score_model, partition_size, ids))
+    sample = None  # None: every active customer (feature_partitions lists them)
+    if max_customers is not None:
+        ids = feat.active_customers(engine, as_of)
+        if len(ids) > max_customers:
+            pick = np.random.default_rng(seed).choice(len(ids), size=max_customers, replace=False)
+            sample = [ids[j] for j in np.sort(pick)]
+    parts = list(feat.feature_partitions(engine, as_of, score_model, partition_size, sample))
     X = pd.concat(parts) if parts else feat.customer_features(engine, as_of, score_model)
     return X, feat.churn_labels(engine, X.index, as_of, window_days)
 

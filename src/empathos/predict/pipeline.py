@@ -168,12 +168,14 @@ def _score(
     frames: Iterator[pd.DataFrame],
     summary: pd.DataFrame | None,
     mapper: BatchMapper | None,
+    partition_size: int,
 ) -> Iterator[ScoredPartition]:
     """Every customer of ``frames`` (feature frames, one per partition, built lazily)
     scored partition by partition through ``mapper`` (in process without one), yielded
     in ``frames``' order as they come back (the mapper keeps a few in flight)."""
     run = mapper or SerialMapper()
-    yield from run.map(partial(score_partition, models), frame_partitions(frames, summary))
+    parts = frame_partitions(frames, summary, partition_size)
+    yield from run.map(partial(score_partition, models), parts)
 
 
 CLV_FALLBACK_NOTE = (
@@ -257,6 +259,7 @@ def predict(
     effects_boot: int = 200,
     mapper: BatchMapper | None = None,
     partition_size: int = PARTITION_CUSTOMERS,
+    feature_partition: int = feat.FEATURE_PARTITION,
 ) -> PredictReport:
     """Compute and store churn risk, CLV, value at risk and employee scores as of a date
     (default: the latest contact or purchase in the store).
@@ -266,7 +269,9 @@ def predict(
     ``ray``: docs/scale.md); the fits, the employees and the writes stay in this process,
     and every engine stores the same rows. Each partition's rows are inserted as it comes
     back (inside the one transaction that replaces the run's rows), so the per-customer
-    row objects never exist for all customers at once (docs/scale.md, predict's memory)."""
+    row objects never exist for all customers at once (docs/scale.md, predict's memory).
+    The features are built ``feature_partition`` customers at a time (the one frame when
+    every customer fits in one), as the mapper asks for partitions."""
     t0 = time.perf_counter()
     say = (lambda m: __import__("sys").stderr.write(m + "\n")) if progress else (lambda m: None)
     as_of = as_of or _default_as_of(engine)
@@ -355,9 +360,9 @@ def predict(
                 es.model == attr.MODEL_NAME, es.version == version, es.as_of == as_of
             )
         )
-        frames = feat.feature_partitions(engine, as_of, sm, partition_size, ids)
+        frames = feat.feature_partitions(engine, as_of, sm, feature_partition)
         scored_ids: list[str] = []
-        for pt in _score(models, frames, summary, mapper):
+        for pt in _score(models, frames, summary, mapper, partition_size):
             scored_ids.extend(pt.ids)
             rows, avoid = _partition_rows(pt, report, fitted_clv is not None, acfg, now)
             for start in range(0, len(rows), 2000):

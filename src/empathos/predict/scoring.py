@@ -91,18 +91,14 @@ def partitions(
 
 
 def frame_partitions(
-    frames: Iterable[pd.DataFrame], summary: pd.DataFrame | None
+    frames: Iterable[pd.DataFrame], summary: pd.DataFrame | None, size: int = PARTITION_CUSTOMERS
 ) -> Iterator[CustomerPartition]:
-    """One partition per features frame of ``frames`` (each with its customers' summary
-    rows), lazily: ``predict`` hands the feature frames built a partition at a time
-    (:func:`empathos.predict.features.feature_partitions`), so neither the features nor
-    the partitions ever exist for every customer at once."""
-    by_id = None if summary is None else summary.set_index("customer_id", drop=False)
-    for part in frames:
-        rows = None
-        if by_id is not None:
-            rows = by_id.loc[by_id.index.intersection(part.index)].reset_index(drop=True)
-        yield CustomerPartition(part, rows)
+    """The customers of ``frames`` in consecutive partitions of at most ``size`` (each
+    frame cut on its own), lazily: ``predict`` hands the feature frames built a batch of
+    customers at a time (:func:`empathos.predict.features.feature_partitions`), so
+    neither the features nor the partitions ever exist for every customer at once."""
+    for frame in frames:
+        yield from partitions(frame, summary, size)
 
 
 def score_partition(models: ScoringModels, part: CustomerPartition) -> ScoredPartition:
