@@ -233,7 +233,8 @@ def training_set(
         if len(ids) > max_customers:
             pick = np.random.default_rng(seed).choice(len(ids), size=max_customers, replace=False)
             sample = [ids[j] for j in np.sort(pick)]
-    parts = list(feat.feature_partitions(engine, as_of, score_model, partition_size, sample))
+    one = feat.ONE_FRAME_CUSTOMERS
+    parts = list(feat.feature_partitions(engine, as_of, score_model, partition_size, sample, one))
     X = pd.concat(parts) if parts else feat.customer_features(engine, as_of, score_model)
     return X, feat.churn_labels(engine, X.index, as_of, window_days)
 

@@ -47,6 +47,7 @@ __all__ = [
     "EMOTIONAL_FEATURES",
     "FEATURES",
     "FEATURE_PARTITION",
+    "ONE_FRAME_CUSTOMERS",
     "SURVEY_FEATURES",
     "ScoreModel",
     "active_customers",
@@ -92,6 +93,9 @@ FEATURES: tuple[str, ...] = BASE_FEATURES + SURVEY_FEATURES + EMOTIONAL_FEATURES
 # customers whose features are built at once (:func:`feature_partitions`): one set of
 # queries each, their ids bound as parameters, so under SQLite's 32,766 variables
 FEATURE_PARTITION = 20_000
+# up to this many active customers ``predict`` builds the one frame (cheaper, and its
+# peak was no higher at 65k customers); above it, partitions of FEATURE_PARTITION
+ONE_FRAME_CUSTOMERS = 100_000
 
 _OUTCOME_CODE = {"improved": 1.0, "unchanged": 0.0, "worsened": -1.0}
 
@@ -174,17 +178,20 @@ def feature_partitions(
     score_model: ScoreModel | None,
     size: int,
     ids: Sequence[str] | None = None,
+    one_frame_up_to: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """:func:`customer_features` of ``ids`` (default: :func:`active_customers`, sorted), built
     ``size`` customers at a time and yielded lazily. Why: every feature is one customer's
     own rows, so the partitions concatenated are the one frame, row for row; but only one
     partition's interaction, score and purchase rows are in memory at a time (at 1M
-    contacts the one frame's inputs were the largest term of ``predict``'s peak)."""
+    contacts the one frame's inputs were the largest term of ``predict``'s peak).
+
+    With ``ids`` None and at most ``one_frame_up_to`` (default ``size``) active customers,
+    the one frame's queries instead, without an id list: measured at 100k contacts (65k
+    customers), partitions cost +35 % of predict's CPU for no lower peak (docs/scale.md)."""
     size = max(1, int(size))
     todo = active_customers(engine, as_of) if ids is None else list(ids)
-    if ids is None and len(todo) <= size:
-        # every active customer fits in one partition: the one frame's queries, without
-        # an id list (measured at 100k contacts: 14 partitions of 5,000 cost +38 % CPU)
+    if ids is None and len(todo) <= max(size, one_frame_up_to or 0):
         yield customer_features(engine, as_of, score_model)
         return
     for start in range(0, len(todo), size):

@@ -259,7 +259,7 @@ def predict(
     effects_boot: int = 200,
     mapper: BatchMapper | None = None,
     partition_size: int = PARTITION_CUSTOMERS,
-    feature_partition: int = feat.FEATURE_PARTITION,
+    feature_partition: int | None = None,
 ) -> PredictReport:
     """Compute and store churn risk, CLV, value at risk and employee scores as of a date
     (default: the latest contact or purchase in the store).
@@ -270,8 +270,9 @@ def predict(
     and every engine stores the same rows. Each partition's rows are inserted as it comes
     back (inside the one transaction that replaces the run's rows), so the per-customer
     row objects never exist for all customers at once (docs/scale.md, predict's memory).
-    The features are built ``feature_partition`` customers at a time (the one frame when
-    every customer fits in one), as the mapper asks for partitions."""
+    The features are built as the mapper asks for partitions: the one frame up to
+    ``features.ONE_FRAME_CUSTOMERS`` customers, ``features.FEATURE_PARTITION`` at a time
+    above (``feature_partition``: that many at a time, whatever the size)."""
     t0 = time.perf_counter()
     say = (lambda m: __import__("sys").stderr.write(m + "\n")) if progress else (lambda m: None)
     as_of = as_of or _default_as_of(engine)
@@ -360,7 +361,12 @@ def predict(
                 es.model == attr.MODEL_NAME, es.version == version, es.as_of == as_of
             )
         )
-        frames = feat.feature_partitions(engine, as_of, sm, feature_partition)
+        fsize, one = (
+            (feat.FEATURE_PARTITION, feat.ONE_FRAME_CUSTOMERS)
+            if feature_partition is None
+            else (feature_partition, None)
+        )
+        frames = feat.feature_partitions(engine, as_of, sm, fsize, None, one)
         scored_ids: list[str] = []
         for pt in _score(models, frames, summary, mapper, partition_size):
             scored_ids.extend(pt.ids)
