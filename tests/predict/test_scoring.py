@@ -61,7 +61,8 @@ def test_the_stored_scores_do_not_depend_on_the_partitioning(
     a = predict(one, **opts)  # one partition (fewer customers than PARTITION_CUSTOMERS)
     two, _ = simulated_store(tmp_path_factory)
     with ProcessMapper(2) as mapper:
-        b = predict(two, mapper=mapper, partition_size=97, **opts)
+        # features built 250 customers at a time, scored 97 at a time
+        b = predict(two, mapper=mapper, partition_size=97, feature_partition=250, **opts)
     assert (b.customers_scored, b.churn_basis, b.clv_bases) == (
         a.customers_scored,
         a.churn_basis,

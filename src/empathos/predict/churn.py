@@ -22,7 +22,7 @@ Why this design:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,10 @@ class ChurnConfig:
         from; a customer appears once per snapshot, always with only their past.
     min_history_days: no snapshot earlier than this after the first contact in the store
         (features of an empty history say nothing).
+    train_customers_per_snapshot: the most customers one training snapshot holds; above
+        it a seeded uniform sample of that many (seed + the snapshot's position), so the
+        training matrix is bounded (~snapshots × this × 28 float64, ≈ 90 MB at 100,000)
+        however many customers the store has. At or below it nothing changes.
     The LightGBM defaults are deliberately small (shallow trees, strong minimum leaf
     size, row/column subsampling): a few thousand customers with a few percent churners
     is the common case, and a big model only memorises them.
@@ -88,6 +92,9 @@ class ChurnConfig:
     min_positives: int = 5
     seed: int = 0
     n_jobs: int = 1  # measured: 2 threads were 15x slower on a busy 2-core box
+    # the training matrix's bound: a snapshot with more active customers trains on a
+    # seeded sample of this many (docs/scale.md, predict's memory); None = all of them
+    train_customers_per_snapshot: int | None = 100_000
 
     def lgbm_params(self) -> dict[str, Any]:
         return dict(
@@ -203,10 +210,32 @@ def fit_churn(
 
 
 def training_set(
-    engine: Engine, as_of: datetime, window_days: float, score_model: feat.ScoreModel | None = None
+    engine: Engine,
+    as_of: datetime,
+    window_days: float,
+    score_model: feat.ScoreModel | None = None,
+    *,
+    max_customers: int | None = None,
+    seed: int = 0,
+    partition_size: int = feat.FEATURE_PARTITION,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Features as of ``as_of`` and churn labels in (as_of, as_of + window]."""
-    X = feat.customer_features(engine, as_of, score_model)
+    """Features as of ``as_of`` and churn labels in (as_of, as_of + window].
+
+    ``max_customers``: above that many active customers, a seeded uniform sample of that
+    many (``numpy`` ``default_rng(seed)``, sorted back into id order) is used instead of all
+    of them — the bound on the training matrix's memory (``ChurnConfig``); at or below it
+    every customer is used and the set is the one the unbounded call returns. The
+    features are built ``partition_size`` customers at a time
+    (:func:`empathos.predict.features.feature_partitions`)."""
+    sample = None  # None: every active customer (feature_partitions lists them)
+    if max_customers is not None:
+        ids = feat.active_customers(engine, as_of)
+        if len(ids) > max_customers:
+            pick = np.random.default_rng(seed).choice(len(ids), size=max_customers, replace=False)
+            sample = [ids[j] for j in np.sort(pick)]
+    one = feat.ONE_FRAME_CUSTOMERS
+    parts = list(feat.feature_partitions(engine, as_of, score_model, partition_size, sample, one))
+    X = pd.concat(parts) if parts else feat.customer_features(engine, as_of, score_model)
     return X, feat.churn_labels(engine, X.index, as_of, window_days)
 
 
@@ -228,11 +257,22 @@ def stacked_training_set(
     dates: Sequence[datetime],
     window_days: float,
     score_model: feat.ScoreModel | None = None,
+    config: ChurnConfig | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Snapshots at ``dates`` stacked (index: customer_id; column ``as_of`` kept apart)."""
+    """Snapshots at ``dates`` stacked (index: customer_id; column ``as_of`` kept apart).
+    Each snapshot has at most ``config.train_customers_per_snapshot`` customers (a seeded
+    sample above it, seed ``config.seed`` + the snapshot's position: :func:`training_set`)."""
+    cfg = config or ChurnConfig()
     xs, ys = [], []
-    for d in dates:
-        X, y = training_set(engine, d, window_days, score_model)
+    for k, d in enumerate(dates):
+        X, y = training_set(
+            engine,
+            d,
+            window_days,
+            score_model,
+            max_customers=cfg.train_customers_per_snapshot,
+            seed=cfg.seed + k,
+        )
         xs.append(X.assign(as_of=d))
         ys.append(y)
     if not xs:
@@ -376,8 +416,9 @@ def evaluate_churn(
         d += timedelta(days=cfg.snapshot_step_days)
     if not test_dates:
         raise InsufficientData("no test snapshot fits: the data end before split + window")
-    Xtr, ytr = stacked_training_set(engine, train_dates, cfg.window_days, sm)
-    Xte, yte = stacked_training_set(engine, test_dates, cfg.window_days, sm)
+    Xtr, ytr = stacked_training_set(engine, train_dates, cfg.window_days, sm, cfg)
+    test_cfg = replace(cfg, train_customers_per_snapshot=None)  # the test: every customer
+    Xte, yte = stacked_training_set(engine, test_dates, cfg.window_days, sm, test_cfg)
     if yte.sum() == 0 or yte.sum() == len(yte):
         raise InsufficientData("the test snapshots have only one class")
     model = fit_churn(Xtr, ytr, feat.FEATURES, cfg, split_at)

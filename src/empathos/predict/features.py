@@ -24,12 +24,13 @@ and effort ones *actionable* by name and prefix):
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, or_, select, true
 
 from empathos.store.queries import ScoreModels, current_score_models
 from empathos.store.schema import (
@@ -45,11 +46,15 @@ __all__ = [
     "BASE_FEATURES",
     "EMOTIONAL_FEATURES",
     "FEATURES",
+    "FEATURE_PARTITION",
+    "ONE_FRAME_CUSTOMERS",
     "SURVEY_FEATURES",
     "ScoreModel",
+    "active_customers",
     "churn_labels",
     "customer_features",
     "data_span",
+    "feature_partitions",
     "latest_score_model",
 ]
 
@@ -85,6 +90,12 @@ EMOTIONAL_FEATURES: tuple[str, ...] = (
     "predicted_csat_mean",
 )
 FEATURES: tuple[str, ...] = BASE_FEATURES + SURVEY_FEATURES + EMOTIONAL_FEATURES
+# customers whose features are built at once (:func:`feature_partitions`): one set of
+# queries each, their ids bound as parameters, so under SQLite's 32,766 variables
+FEATURE_PARTITION = 20_000
+# up to this many active customers ``predict`` builds the one frame (cheaper, and its
+# peak was no higher at 65k customers); above it, partitions of FEATURE_PARTITION
+ONE_FRAME_CUSTOMERS = 100_000
 
 _OUTCOME_CODE = {"improved": 1.0, "unchanged": 0.0, "worsened": -1.0}
 
@@ -131,10 +142,60 @@ def _known_by(as_of: datetime):  # noqa: ANN202 - a SQL condition
     )
 
 
-def _churned_by(engine: Engine, as_of: datetime) -> set[str]:
+def _churned_by(
+    engine: Engine, as_of: datetime, customer_ids: Sequence[str] | None = None
+) -> set[str]:
     o = outcomes.c
     q = select(o.customer_id).where(o.kind == "churn", o.ts <= as_of, o.customer_id.is_not(None))
+    if customer_ids is not None:
+        q = q.where(o.customer_id.in_(list(customer_ids)))
     return set(_frame(engine, q)["customer_id"])
+
+
+def active_customers(engine: Engine, as_of: datetime) -> list[str]:
+    """The ids :func:`customer_features` gives a row at ``as_of`` (known by then: created,
+    contacted or bought; not yet churned), sorted. Only ids are read, so this is the
+    cheap first pass that lets the features be built a partition at a time."""
+    i, c, t = interactions.c, customers.c, transactions.c
+    with engine.connect() as conn:
+        ids = set(
+            conn.execute(
+                select(c.customer_id).where(or_(c.created_at.is_(None), c.created_at <= as_of))
+            ).scalars()
+        )
+        ids.update(
+            conn.execute(
+                select(i.customer_id).where(i.customer_id.is_not(None), _known_by(as_of)).distinct()
+            ).scalars()
+        )
+        ids.update(conn.execute(select(t.customer_id).where(t.ts <= as_of).distinct()).scalars())
+    return sorted(ids - _churned_by(engine, as_of))
+
+
+def feature_partitions(
+    engine: Engine,
+    as_of: datetime,
+    score_model: ScoreModel | None,
+    size: int,
+    ids: Sequence[str] | None = None,
+    one_frame_up_to: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """:func:`customer_features` of ``ids`` (default: :func:`active_customers`, sorted), built
+    ``size`` customers at a time and yielded lazily. Why: every feature is one customer's
+    own rows, so the partitions concatenated are the one frame, row for row; but only one
+    partition's interaction, score and purchase rows are in memory at a time (at 1M
+    contacts the one frame's inputs were the largest term of ``predict``'s peak).
+
+    With ``ids`` None and at most ``one_frame_up_to`` (default ``size``) active customers,
+    the one frame's queries instead, without an id list: measured at 100k contacts (65k
+    customers), partitions cost +35 % of predict's CPU for no lower peak (docs/scale.md)."""
+    size = max(1, int(size))
+    todo = active_customers(engine, as_of) if ids is None else list(ids)
+    if ids is None and len(todo) <= max(size, one_frame_up_to or 0):
+        yield customer_features(engine, as_of, score_model)
+        return
+    for start in range(0, len(todo), size):
+        yield customer_features(engine, as_of, score_model, customer_ids=todo[start : start + size])
 
 
 def customer_features(
@@ -142,30 +203,41 @@ def customer_features(
     as_of: datetime,
     score_model: ScoreModel | None = None,
     *,
+    customer_ids: Sequence[str] | None = None,
     half_life_days: float = jny.HALF_LIFE_DAYS,
     loss_aversion: float = jny.LOSS_AVERSION,
 ) -> pd.DataFrame:
     """One row per customer active at ``as_of`` (known by then, not yet churned), indexed
     by customer_id, with the columns of :data:`FEATURES` (NaN where nothing is known:
-    LightGBM handles missing values natively)."""
+    LightGBM handles missing values natively). With ``customer_ids`` only those of them
+    (every query is restricted to them: :func:`feature_partitions`)."""
     sm = score_model or latest_score_model(engine)
     i, c, t, o = interactions.c, customers.c, transactions.c, outcomes.c
 
-    cust = _frame(engine, select(c.customer_id, c.created_at))
+    def only(col):  # noqa: ANN001, ANN202 - a column, a SQL condition
+        return true() if customer_ids is None else col.in_(list(customer_ids))
+
+    cust = _frame(engine, select(c.customer_id, c.created_at).where(only(c.customer_id)))
     inter = _frame(
         engine,
         select(i.interaction_id, i.customer_id, i.started_at, i.need).where(
-            i.customer_id.is_not(None), _known_by(as_of)
+            i.customer_id.is_not(None), _known_by(as_of), only(i.customer_id)
         ),
     )
-    tx = _frame(engine, select(t.customer_id, t.ts, t.amount).where(t.ts <= as_of))
+    tx = _frame(
+        engine,
+        select(t.customer_id, t.ts, t.amount).where(t.ts <= as_of, only(t.customer_id)),
+    )
     surveys = _frame(
         engine,
         select(o.customer_id, o.kind, o.value).where(
-            o.kind.in_(("csat", "nps")), o.ts <= as_of, o.customer_id.is_not(None)
+            o.kind.in_(("csat", "nps")),
+            o.ts <= as_of,
+            o.customer_id.is_not(None),
+            only(o.customer_id),
         ),
     )
-    churned = _churned_by(engine, as_of)
+    churned = _churned_by(engine, as_of, customer_ids)
 
     ids = set(cust.loc[cust["created_at"].isna() | (cust["created_at"] <= as_of), "customer_id"])
     ids |= set(inter["customer_id"]) | set(tx["customer_id"])
@@ -220,42 +292,48 @@ def customer_features(
     # --- emotional: the understand stage's scores of the contacts known by as_of --------
     if sm is not None and len(inter):
         s = interaction_scores.c
-        scores = _frame(
-            engine,
-            select(
-                s.interaction_id,
-                s.experienced,
-                s.remembered,
-                s.outcome,
-                s.empathy_score,
-                s.effort_score,
-                s.recontact,
-                s.transfers,
-            ).where(
-                s.model == sm.model,
-                s.version == sm.version,
-                s.empathy_model == sm.empathy_model,
-                s.empathy_version == sm.empathy_version,
-            ),
+        q = select(
+            s.interaction_id,
+            s.experienced,
+            s.remembered,
+            s.outcome,
+            s.empathy_score,
+            s.effort_score,
+            s.recontact,
+            s.transfers,
+        ).where(
+            s.model == sm.model,
+            s.version == sm.version,
+            s.empathy_model == sm.empathy_model,
+            s.empathy_version == sm.empathy_version,
         )
+        if customer_ids is not None:  # the partition's contacts only (the merge keeps those)
+            q = q.join(interactions, i.interaction_id == s.interaction_id).where(
+                only(i.customer_id)
+            )
+        scores = _frame(engine, q)
         ev = inter.merge(scores, on="interaction_id", how="inner")
-        ev = ev.merge(_predicted_csat(engine), on="interaction_id", how="left")
+        ev = ev.merge(_predicted_csat(engine, customer_ids), on="interaction_id", how="left")
         ev = ev.sort_values(["customer_id", "started_at", "interaction_id"])
         if len(ev):
             _emotional(out, ev, as_of, half_life_days, loss_aversion)
     return out.astype(float)
 
 
-def _predicted_csat(engine: Engine) -> pd.DataFrame:
+def _predicted_csat(engine: Engine, customer_ids: Sequence[str] | None = None) -> pd.DataFrame:
     """Each contact's *uncalibrated* predicted CSAT: it comes from the contact's own turns
-    only, while the calibration map uses surveys that may postdate ``as_of``."""
+    only, while the calibration map uses surveys that may postdate ``as_of``. With
+    ``customer_ids``, only their contacts'."""
     from empathos.store.tables_csat import interaction_csat
 
     k = interaction_csat.c
-    return _frame(
-        engine,
-        select(k.interaction_id, k.predicted_csat).where(k.predicted_csat.is_not(None)),
-    )
+    q = select(k.interaction_id, k.predicted_csat).where(k.predicted_csat.is_not(None))
+    if customer_ids is not None:
+        i = interactions.c
+        q = q.join(interactions, i.interaction_id == k.interaction_id).where(
+            i.customer_id.in_(list(customer_ids))
+        )
+    return _frame(engine, q)
 
 
 def _emotional(

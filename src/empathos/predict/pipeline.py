@@ -23,6 +23,7 @@ reason, never 0 (no transactions: CLV unknown; no churn outcomes: churn risk unk
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -41,7 +42,7 @@ from empathos.predict.scoring import (
     PARTITION_CUSTOMERS,
     ScoredPartition,
     ScoringModels,
-    partitions,
+    frame_partitions,
     score_partition,
 )
 from empathos.predict.value_at_risk import AvoidableChurnConfig, avoidable_churn
@@ -164,15 +165,17 @@ def _clv(
 
 def _score(
     models: ScoringModels,
-    X: pd.DataFrame,
+    frames: Iterator[pd.DataFrame],
     summary: pd.DataFrame | None,
     mapper: BatchMapper | None,
     partition_size: int,
-) -> list[ScoredPartition]:
-    """Every customer of ``X`` scored, partition by partition, through ``mapper`` (in
-    process without one); the parts come back in ``X``'s order."""
+) -> Iterator[ScoredPartition]:
+    """Every customer of ``frames`` (feature frames, one per partition, built lazily)
+    scored partition by partition through ``mapper`` (in process without one), yielded
+    in ``frames``' order as they come back (the mapper keeps a few in flight)."""
     run = mapper or SerialMapper()
-    return list(run.map(partial(score_partition, models), partitions(X, summary, partition_size)))
+    parts = frame_partitions(frames, summary, partition_size)
+    yield from run.map(partial(score_partition, models), parts)
 
 
 CLV_FALLBACK_NOTE = (
@@ -256,6 +259,7 @@ def predict(
     effects_boot: int = 200,
     mapper: BatchMapper | None = None,
     partition_size: int = PARTITION_CUSTOMERS,
+    feature_partition: int | None = None,
 ) -> PredictReport:
     """Compute and store churn risk, CLV, value at risk and employee scores as of a date
     (default: the latest contact or purchase in the store).
@@ -265,7 +269,10 @@ def predict(
     ``ray``: docs/scale.md); the fits, the employees and the writes stay in this process,
     and every engine stores the same rows. Each partition's rows are inserted as it comes
     back (inside the one transaction that replaces the run's rows), so the per-customer
-    row objects never exist for all customers at once (docs/scale.md, predict's memory)."""
+    row objects never exist for all customers at once (docs/scale.md, predict's memory).
+    The features are built as the mapper asks for partitions: the one frame up to
+    ``features.ONE_FRAME_CUSTOMERS`` customers, ``features.FEATURE_PARTITION`` at a time
+    above (``feature_partition``: that many at a time, whatever the size)."""
     t0 = time.perf_counter()
     say = (lambda m: __import__("sys").stderr.write(m + "\n")) if progress else (lambda m: None)
     as_of = as_of or _default_as_of(engine)
@@ -284,14 +291,15 @@ def predict(
     # 1. churn
     say("predict: churn model")
     first, _ = feat.data_span(engine)
-    X = feat.customer_features(engine, as_of, sm)
+    ids = feat.active_customers(engine, as_of)  # the scored customers; features come later
     model: ch.ChurnModel | None = None
     try:
         Xtr, ytr = ch.stacked_training_set(
-            engine, ch.snapshot_dates(as_of, cfg, first), cfg.window_days, sm
+            engine, ch.snapshot_dates(as_of, cfg, first), cfg.window_days, sm, cfg
         )
         report.n_train, report.n_train_positive = len(ytr), int(ytr.sum())
         model = ch.fit_churn(Xtr, ytr, feat.FEATURES, cfg, as_of)
+        del Xtr, ytr
     except ch.InsufficientData as exc:
         report.churn_model = PRIOR_MODEL
         if report.n_train and _has_churn_outcomes(engine):
@@ -329,9 +337,9 @@ def predict(
     acfg = avoidable_config or AvoidableChurnConfig()
     now = _now()
     report.computed_at = now
-    report.customers_scored = len(X)
+    report.customers_scored = len(ids)
     report.window_days = cfg.window_days
-    report.sources = _sources(engine, X.index)
+    report.sources = _sources(engine, ids)
     # Streamed: each partition's rows are built and inserted as it comes back, so the
     # per-customer Python objects (row dicts, drivers) live for one partition only; what
     # is kept for the whole run are five numbers per customer (docs/scale.md, predict's
@@ -353,7 +361,15 @@ def predict(
                 es.model == attr.MODEL_NAME, es.version == version, es.as_of == as_of
             )
         )
-        for pt in _score(models, X, summary, mapper, partition_size):
+        fsize, one = (
+            (feat.FEATURE_PARTITION, feat.ONE_FRAME_CUSTOMERS)
+            if feature_partition is None
+            else (feature_partition, None)
+        )
+        frames = feat.feature_partitions(engine, as_of, sm, fsize, None, one)
+        scored_ids: list[str] = []
+        for pt in _score(models, frames, summary, mapper, partition_size):
+            scored_ids.extend(pt.ids)
             rows, avoid = _partition_rows(pt, report, fitted_clv is not None, acfg, now)
             for start in range(0, len(rows), 2000):
                 wconn.execute(customer_scores.insert(), rows[start : start + 2000])
@@ -369,14 +385,15 @@ def predict(
         p = np.concatenate(p_parts) if p_parts else np.zeros(0)
         clv_arr = np.concatenate(clv_parts) if clv_parts else np.zeros(0)
         var = np.concatenate(var_parts) if var_parts else np.zeros(0)
+        index = pd.Index(scored_ids, dtype=object, name="customer_id")
         if fitted_clv is None:
-            clv_basis = pd.Series("unknown", index=X.index, dtype=object)
+            clv_basis = pd.Series("unknown", index=index, dtype=object)
         else:
             fit = np.concatenate(fit_parts) if fit_parts else np.zeros(0, bool)
-            clv_basis = pd.Series(np.where(fit, "fitted", "fallback"), index=X.index, dtype=object)
-        clv_values = pd.Series(clv_arr, index=X.index)
+            clv_basis = pd.Series(np.where(fit, "fitted", "fallback"), index=index, dtype=object)
+        clv_values = pd.Series(clv_arr, index=index)
         known = np.isfinite(p) & np.isfinite(clv_arr)
-        var_by = pd.Series(var[known], index=X.index[known].astype(str))
+        var_by = pd.Series(var[known], index=index[known])
         report.avoidable = [
             {
                 "customer_id": a.customer_id,
@@ -394,7 +411,7 @@ def predict(
             str(k): int(v) for k, v in clv_basis.value_counts().sort_index().items()
         }
         report.clv_estimated = float(clv_values[clv_basis == "fallback"].sum())
-        del X, p_parts, clv_parts, var_parts, fit_parts
+        del p_parts, clv_parts, var_parts, fit_parts, scored_ids
 
         # 4. employees
         say("predict: employees")
@@ -495,7 +512,7 @@ def store_scores(
             conn.execute(employee_scores.insert(), employee_rows)
 
 
-def _sources(engine: Engine, ids: pd.Index) -> dict[str, int]:
+def _sources(engine: Engine, ids: Sequence[str]) -> dict[str, int]:
     """How many of the scored customers come from each data source (imported, sample, simulated),
     so every report can say where its figures come from. Customers seen only in
     interactions or transactions (no customers row) count as "unknown"."""

@@ -15,7 +15,7 @@ them), and the partitioning itself changes nothing (every figure is row-independ
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,14 @@ import pandas as pd
 from empathos.predict.churn import drivers_from
 from empathos.predict.value_at_risk import Driver, value_at_risk
 
-__all__ = ["CustomerPartition", "ScoredPartition", "ScoringModels", "partitions", "score_partition"]
+__all__ = [
+    "CustomerPartition",
+    "ScoredPartition",
+    "ScoringModels",
+    "frame_partitions",
+    "partitions",
+    "score_partition",
+]
 
 PARTITION_CUSTOMERS = 5000  # customers per partition: a few MB of features, ~1 s of scoring
 
@@ -81,6 +88,17 @@ def partitions(
         if by_id is not None:
             rows = by_id.loc[by_id.index.intersection(part.index)].reset_index(drop=True)
         yield CustomerPartition(part, rows)
+
+
+def frame_partitions(
+    frames: Iterable[pd.DataFrame], summary: pd.DataFrame | None, size: int = PARTITION_CUSTOMERS
+) -> Iterator[CustomerPartition]:
+    """The customers of ``frames`` in consecutive partitions of at most ``size`` (each
+    frame cut on its own), lazily: ``predict`` hands the feature frames built a batch of
+    customers at a time (:func:`empathos.predict.features.feature_partitions`), so
+    neither the features nor the partitions ever exist for every customer at once."""
+    for frame in frames:
+        yield from partitions(frame, summary, size)
 
 
 def score_partition(models: ScoringModels, part: CustomerPartition) -> ScoredPartition:
