@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, cast, delete, func, insert, literal, select
+from sqlalchemy import Connection, and_, case, cast, func, literal, select
 
 from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD
 from empathos.store.schema import customers, employees, interaction_scores, interactions
 from empathos.store.tables_web import COACH_COUNTS, COACH_SUMS, web_coach_daily
-from empathos.web.days import UNDATED, as_date, day_condition
+from empathos.web.days import UNDATED, as_date, replace_days
 
 KEYS = ("channel", "language", "pod_id", "employee_id", "company", "source")
 
@@ -83,15 +83,8 @@ def rebuild_coach_daily(
         .where(i.started_at.is_not(None))
         .group_by(*keys)
     )
-    w = web_coach_daily
-    if days is None:
-        conn.execute(delete(w))
-    else:
-        if not days:
-            return
-        conn.execute(delete(w).where(w.c.day.in_(days)))
-        q = q.where(day_condition(i.started_at, days))
-    conn.execute(insert(w).from_select(["day", *KEYS, *COACH_COUNTS, *COACH_SUMS], q))
+    names = ["day", *KEYS, *COACH_COUNTS, *COACH_SUMS]
+    replace_days(conn, web_coach_daily, names, q, i.started_at, days)
 
 
 # --------------------------------------------------------------------------- readers

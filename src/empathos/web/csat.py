@@ -21,13 +21,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, cast, delete, func, insert, literal, select
+from sqlalchemy import Connection, Engine, case, cast, func, literal, select
 
 from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD, interaction_conditions
 from empathos.store.schema import customers, employees, interactions
 from empathos.store.tables_csat import interaction_csat
 from empathos.store.tables_web import web_csat_daily
-from empathos.web.days import UNDATED, as_date, day_condition
+from empathos.web.days import UNDATED, as_date, replace_days
 
 #: The breakdowns: name -> the column (with its "not recorded" value).
 BY = ("pod", "employee", "channel", "language", "company")
@@ -184,16 +184,8 @@ def rebuild_csat_daily(conn: Connection, days: list[date] | None) -> None:
         )
         .group_by(*keys)
     )
-    w = web_csat_daily
-    if days is None:
-        conn.execute(delete(w))
-    else:
-        if not days:
-            return
-        conn.execute(delete(w).where(w.c.day.in_(days)))
-        q = q.where(day_condition(i.started_at, days))
     names = ["day", *_SUMMARY_KEYS, "source", "reason", "n", "n_known", "n_calibrated", "total"]
-    conn.execute(insert(w).from_select(names, q))
+    replace_days(conn, web_csat_daily, names, q, i.started_at, days)
 
 
 def _pre_figures(

@@ -17,14 +17,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, insert, literal, or_, select
+from sqlalchemy import Connection, Select, insert, select
 
 from empathos.store.schema import interactions
 from empathos.store.tables_web import web_daily
 from empathos.understand.pipeline.mapper import BatchMapper
+from empathos.web.days import day_condition
 
 __all__ = ["DAYS_PER_PARTITION", "VALUES", "DayPartition", "rebuild_days", "sum_partition"]
 
@@ -85,20 +86,6 @@ def sum_partition(part: DayPartition) -> list[tuple[Any, ...]]:
     return out
 
 
-def _on_days(days: Sequence[date]) -> Any:
-    start = interactions.c.started_at
-    return or_(
-        literal(False),
-        *(
-            and_(
-                start >= datetime.combine(d, datetime.min.time()),
-                start < datetime.combine(d + timedelta(days=1), datetime.min.time()),
-            )
-            for d in days
-        ),
-    )
-
-
 def _partitions(
     conn: Connection,
     per_interaction: Select,
@@ -108,7 +95,8 @@ def _partitions(
 ) -> Iterator[DayPartition]:
     for start in range(0, len(days), size):
         chunk = tuple(days[start : start + size])
-        sub = per_interaction.where(_on_days(chunk)).subquery()
+        on_days = day_condition(interactions.c.started_at, list(chunk))
+        sub = per_interaction.where(on_days).subquery()
         cols = [sub.c.day, *(sub.c[d] for d in dimensions), *(sub.c[v] for v, _ in VALUES)]
         rows = [tuple(r) for r in conn.execute(select(*cols)).all()]  # read before yielding
         yield DayPartition(chunk, len(dimensions), rows)

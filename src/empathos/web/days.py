@@ -1,7 +1,8 @@
 """Calendar days as the dashboard's summaries and their change log key them.
 
-Its own module so that the two summaries' modules (``aggregates`` for ``web_daily``,
-``csat`` for ``web_csat_daily``) share the day arithmetic without importing each other.
+Its own module so that the summaries' modules (``aggregates`` and ``daily_partitions`` for
+``web_daily``, ``csat`` for ``web_csat_daily``, ``coach_daily`` for ``web_coach_daily``)
+share the day arithmetic and the rebuild of a day without importing each other.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import Connection, Select, Table, and_, delete, false, insert, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["UNDATED", "as_date", "day_condition"]
+__all__ = ["UNDATED", "as_date", "day_condition", "replace_days"]
 
 #: the day under which the change log (migration 0024) files contacts without ``started_at``
 UNDATED = date(1, 1, 1)
@@ -40,3 +41,24 @@ def day_condition(column: ColumnElement, days: list[date]) -> ColumnElement:
     # false(), not literal(False): a bound "? = 1" term is opaque to SQLite's planner, which
     # then scans every contact instead of one index range per day
     return or_(false(), *ranges)
+
+
+def replace_days(
+    conn: Connection,
+    table: Table,
+    names: list[str],
+    q: Select,
+    started_at: ColumnElement,
+    days: list[date] | None,
+) -> None:
+    """Delete ``table``'s rows of ``days`` (``None``: all) and insert ``q``'s for them, in
+    the caller's transaction: how every per-day summary is rebuilt, fully or for the days
+    the change log named (an empty list: nothing changed, nothing to do)."""
+    if days is None:
+        conn.execute(delete(table))
+    else:
+        if not days:
+            return
+        conn.execute(delete(table).where(table.c.day.in_(days)))
+        q = q.where(day_condition(started_at, days))
+    conn.execute(insert(table).from_select(names, q))

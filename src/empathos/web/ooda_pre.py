@@ -21,8 +21,14 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from empathos.learn.coaching import source_label_counts
-from empathos.learn.ooda.metrics import METRICS
-from empathos.learn.ooda.observe import Kpi, Slice, mean_of, value_at_risk_history
+from empathos.learn.ooda.observe import (
+    Kpi,
+    Slice,
+    kpis_in_order,
+    mean_of,
+    outcome_kpis,
+    value_at_risk_history,
+)
 from empathos.store.schema import customers, interactions, outcomes
 from empathos.store.tables_web import web_csat_daily
 from empathos.web import coach_daily as cd
@@ -151,37 +157,24 @@ def current_kpis_pre(engine: Engine, sl: Slice) -> dict[str, Any]:
     if sl.filtered():
         churn_q = churn_q.where(o.customer_id.in_(_slice_customers(sl)))
     churn_ts = pd.to_datetime(_outcomes(engine, churn_q)["ts"])
-    churned_before = int((churn_ts < since).sum())
-    churned_now = int(((churn_ts >= since) & (churn_ts <= until)).sum())
-    at_start = max(n_customers - churned_before, 0)
-    nps = by["nps"]
     n = s["n_interactions"]
     n_csat = int(csat[0] or 0)
-    k: dict[str, Kpi] = {
-        "csat": Kpi(mean_of(by["csat"]), len(by["csat"])),
-        "nps": Kpi(
-            None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
-            len(nps),
-        ),
-        "churn_rate_monthly": Kpi(
-            round(churned_now / at_start * 30 / days, 4) if at_start else None, at_start
-        ),
-        "automation_share": Kpi(round(s["n_automated"] / n, 4) if n else None, n),
-        "resolution_rate": Kpi(
-            round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
-            len(by["resolved"]),
-        ),
-        "remembered_score": Kpi(cd.mean(s["sum_remembered"], s["n_remembered"]), s["n_remembered"]),
-        "experienced_score": Kpi(
-            cd.mean(s["sum_experienced"], s["n_experienced"]), s["n_experienced"]
-        ),
-        "predicted_csat": Kpi(cd.mean(float(csat[1] or 0.0), n_csat), n_csat),
-        "contacts_per_customer_month": Kpi(
-            round(n / n_unique * 30 / days, 3) if n else None, n_unique
-        ),
-    }
-    for name, kpi in k.items():
-        kpi.unit = METRICS[name].unit
+    k = kpis_in_order(
+        outcome_kpis(by, churn_ts, n_customers, since, until, days)
+        | {
+            "automation_share": Kpi(round(s["n_automated"] / n, 4) if n else None, n),
+            "remembered_score": Kpi(
+                cd.mean(s["sum_remembered"], s["n_remembered"]), s["n_remembered"]
+            ),
+            "experienced_score": Kpi(
+                cd.mean(s["sum_experienced"], s["n_experienced"]), s["n_experienced"]
+            ),
+            "predicted_csat": Kpi(cd.mean(float(csat[1] or 0.0), n_csat), n_csat),
+            "contacts_per_customer_month": Kpi(
+                round(n / n_unique * 30 / days, 3) if n else None, n_unique
+            ),
+        }
+    )
     return {
         "window": {
             "from": since.isoformat(),

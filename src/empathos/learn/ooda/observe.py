@@ -184,37 +184,25 @@ def current_kpis(
             n_customers = int(
                 conn.execute(select(func.count()).select_from(customers)).scalar() or 0
             )
-    churn_ts = pd.to_datetime(churn["ts"])
-    churned_before = int((churn_ts < since).sum())
-    churned_now = int(((churn_ts >= since) & (churn_ts <= until)).sum())
-    at_start = max(n_customers - churned_before, 0)
-    nps = by["nps"]
-    k: dict[str, Kpi] = {
-        "csat": Kpi(mean_of(by["csat"]), len(by["csat"])),
-        "nps": Kpi(
-            None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
-            len(nps),
-        ),
-        "churn_rate_monthly": Kpi(
-            round(churned_now / at_start * 30 / days, 4) if at_start else None, at_start
-        ),
-        "automation_share": Kpi(
-            round(float(c["employee_id"].isna().mean()), 4) if len(c) else None, len(c)
-        ),
-        "resolution_rate": Kpi(
-            round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
-            len(by["resolved"]),
-        ),
-        "remembered_score": Kpi(mean_of(c["remembered"]), int(c["remembered"].notna().sum())),
-        "experienced_score": Kpi(mean_of(c["experienced"]), int(c["experienced"].notna().sum())),
-        "predicted_csat": Kpi(mean_of(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())),
-        "contacts_per_customer_month": Kpi(
-            round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None,
-            int(c["customer_id"].nunique()),
-        ),
-    }
-    for name, kpi in k.items():
-        kpi.unit = METRICS[name].unit
+    k = kpis_in_order(
+        outcome_kpis(by, pd.to_datetime(churn["ts"]), n_customers, since, until, days)
+        | {
+            "automation_share": Kpi(
+                round(float(c["employee_id"].isna().mean()), 4) if len(c) else None, len(c)
+            ),
+            "remembered_score": Kpi(mean_of(c["remembered"]), int(c["remembered"].notna().sum())),
+            "experienced_score": Kpi(
+                mean_of(c["experienced"]), int(c["experienced"].notna().sum())
+            ),
+            "predicted_csat": Kpi(
+                mean_of(c["predicted_csat"]), int(c["predicted_csat"].notna().sum())
+            ),
+            "contacts_per_customer_month": Kpi(
+                round(len(c) / c["customer_id"].nunique() * 30 / days, 3) if len(c) else None,
+                int(c["customer_id"].nunique()),
+            ),
+        }
+    )
     return {
         "window": {
             "from": since.isoformat(),
@@ -227,6 +215,46 @@ def current_kpis(
         "n_contacts": len(c),
         "kpis": {n: asdict(v) for n, v in k.items()},
     }
+
+
+def outcome_kpis(
+    by: dict[str, pd.Series],
+    churn_ts: pd.Series,
+    n_customers: int,
+    since: datetime,
+    until: datetime,
+    days: int,
+) -> dict[str, Kpi]:
+    """The KPIs read from outcomes (survey answers, resolution, churn events): one formula
+    for the library's per-contact path and the dashboard's per-day-summary path
+    (:mod:`empathos.web.ooda_pre`), so the two cannot drift apart."""
+    churned_before = int((churn_ts < since).sum())
+    churned_now = int(((churn_ts >= since) & (churn_ts <= until)).sum())
+    at_start = max(n_customers - churned_before, 0)
+    nps = by["nps"]
+    return {
+        "csat": Kpi(mean_of(by["csat"]), len(by["csat"])),
+        "nps": Kpi(
+            None if nps.empty else round(100 * float((nps >= 9).mean() - (nps <= 6).mean()), 1),
+            len(nps),
+        ),
+        "churn_rate_monthly": Kpi(
+            round(churned_now / at_start * 30 / days, 4) if at_start else None, at_start
+        ),
+        "resolution_rate": Kpi(
+            round(float((by["resolved"] > 0).mean()), 4) if len(by["resolved"]) else None,
+            len(by["resolved"]),
+        ),
+    }
+
+
+def kpis_in_order(k: dict[str, Kpi]) -> dict[str, Kpi]:
+    """Every KPI of :data:`METRICS`, in its order, each with its unit (pages and the API
+    list them in that order)."""
+    out = {name: k[name] for name in METRICS}
+    for name, kpi in out.items():
+        kpi.unit = METRICS[name].unit
+    return out
 
 
 def mean_of(x: pd.Series) -> float | None:
