@@ -14,7 +14,7 @@ import weakref
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Engine, and_, exists, func, select
+from sqlalchemy import Connection, Engine, and_, exists, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from empathos.store.schema import (
@@ -111,6 +111,24 @@ def _run(bind: Engine | Connection, query: Any) -> Any:
         with bind.connect() as conn:
             return conn.execute(query).first()
     return bind.execute(query).first()
+
+
+def scores_on(model: tuple[str, str, str, str] | None) -> ColumnElement:
+    """The join condition of ``interactions`` to the ``interaction_scores`` rows of one
+    model pair (``None``: no pair yet — a join that matches nothing, so every contact is
+    still counted). The key equality stays in both cases: on a bare ``ON 0`` SQLite loops
+    over every score row instead of an index join (hence ``literal(False)``: SQLAlchemy
+    folds ``and_(..., false())`` into a bare false)."""
+    i, s = interactions.c, interaction_scores.c
+    if model is None:
+        return and_(s.interaction_id == i.interaction_id, literal(False))
+    return and_(
+        s.interaction_id == i.interaction_id,
+        s.model == model[0],
+        s.version == model[1],
+        s.empathy_model == model[2],
+        s.empathy_version == model[3],
+    )
 
 
 def current_score_models(

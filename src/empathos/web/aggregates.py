@@ -46,13 +46,11 @@ from sqlalchemy import (
     Date,
     Engine,
     Select,
-    and_,
     case,
     cast,
     delete,
     func,
     insert,
-    literal,
     select,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -65,6 +63,7 @@ from empathos.store.queries import (
     current_prediction_run,
     current_score_models,
     remember_score_models,
+    scores_on,
 )
 from empathos.store.schema import (
     customer_scores,
@@ -248,16 +247,7 @@ def _day(conn: Connection, column: ColumnElement) -> ColumnElement:
 def _per_interaction(conn: Connection, model: tuple[str, str, str, str] | None) -> Select:
     """One row per dated interaction with its dimensions and the values the sums need."""
     i, s, e, c = interactions.c, interaction_scores.c, employees.c, customers.c
-    if model is None:  # keep the key equality: SQLite loops over every row on a bare "ON 0"
-        on = and_(s.interaction_id == i.interaction_id, literal(False))
-    else:
-        on = and_(
-            s.interaction_id == i.interaction_id,
-            s.model == model[0],
-            s.version == model[1],
-            s.empathy_model == model[2],
-            s.empathy_version == model[3],
-        )
+    on = scores_on(model)
     scored = s.interaction_id.is_not(None)
     return (
         select(

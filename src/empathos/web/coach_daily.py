@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, cast, func, literal, select
+from sqlalchemy import Connection, case, cast, func, select
 
-from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD
+from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD, scores_on
 from empathos.store.schema import customers, employees, interaction_scores, interactions
 from empathos.store.tables_web import COACH_COUNTS, COACH_SUMS, web_coach_daily
 from empathos.web.days import UNDATED, as_date, replace_days
@@ -34,16 +34,7 @@ def rebuild_coach_daily(
     """Delete and re-insert ``web_coach_daily`` for ``days`` (``None``: all), in the
     caller's transaction, with one ``INSERT … SELECT`` (no row travels to Python)."""
     i, s, e, c = interactions.c, interaction_scores.c, employees.c, customers.c
-    if model is None:  # no model pair: contacts only (the key equality keeps it an index join)
-        on = and_(s.interaction_id == i.interaction_id, literal(False))
-    else:
-        on = and_(
-            s.interaction_id == i.interaction_id,
-            s.model == model[0],
-            s.version == model[1],
-            s.empathy_model == model[2],
-            s.empathy_version == model[3],
-        )
+    on = scores_on(model)
     if conn.dialect.name == "sqlite":
         day = func.coalesce(func.date(i.started_at), UNDATED.isoformat())
     else:
