@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, cast, func, select
+from sqlalchemy import Connection, case, func, select
 
 from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD, scores_on
 from empathos.store.schema import customers, employees, interaction_scores, interactions
 from empathos.store.tables_web import COACH_COUNTS, COACH_SUMS, web_coach_daily
-from empathos.web.days import UNDATED, as_date, replace_days
+from empathos.web.days import UNDATED, as_date, replace_days, summary_day
 
 KEYS = ("channel", "language", "pod_id", "employee_id", "company", "source")
 
@@ -35,10 +35,7 @@ def rebuild_coach_daily(
     caller's transaction, with one ``INSERT … SELECT`` (no row travels to Python)."""
     i, s, e, c = interactions.c, interaction_scores.c, employees.c, customers.c
     on = scores_on(model)
-    if conn.dialect.name == "sqlite":
-        day = func.coalesce(func.date(i.started_at), UNDATED.isoformat())
-    else:
-        day = func.coalesce(cast(i.started_at, web_coach_daily.c.day.type), UNDATED)
+    day = summary_day(conn, i.started_at)
     keys = [
         day,
         i.channel,

@@ -21,13 +21,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Engine, case, cast, func, literal, select
+from sqlalchemy import Connection, Engine, case, func, literal, select
 
 from empathos.store.queries import NO_COMPANY, NO_LANGUAGE, NO_POD, interaction_conditions
 from empathos.store.schema import customers, employees, interactions
 from empathos.store.tables_csat import interaction_csat
 from empathos.store.tables_web import web_csat_daily
-from empathos.web.days import UNDATED, as_date, replace_days
+from empathos.web.days import UNDATED, as_date, replace_days, summary_day
 
 #: The breakdowns: name -> the column (with its "not recorded" value).
 BY = ("pod", "employee", "channel", "language", "company")
@@ -162,10 +162,7 @@ def rebuild_csat_daily(conn: Connection, days: list[date] | None) -> None:
     transaction, with one ``INSERT … SELECT`` (no row travels to Python)."""
     i, k, c, e = interactions.c, interaction_csat.c, _CUSTOMER.c, _EMPLOYEE.c
     cols = _columns()
-    if conn.dialect.name == "sqlite":
-        day = func.coalesce(func.date(i.started_at), UNDATED.isoformat())
-    else:
-        day = func.coalesce(cast(i.started_at, web_csat_daily.c.day.type), UNDATED)
+    day = summary_day(conn, i.started_at)
     known = k.predicted_csat.is_not(None)
     reason = case((known, literal("")), else_=func.coalesce(k.reason, NO_REASON))
     keys = [day, *(cols[v] for v in _SUMMARY_KEYS.values()), k.source, reason]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, and_, delete, false, insert, or_
+from sqlalchemy import Connection, Date, Select, Table, and_, cast, delete, false, func, insert, or_
 from sqlalchemy.sql.elements import ColumnElement
 
-__all__ = ["UNDATED", "as_date", "day_condition", "replace_days"]
+__all__ = ["UNDATED", "as_date", "day_condition", "replace_days", "summary_day"]
 
 #: the day under which the change log (migration 0024) files contacts without ``started_at``
 UNDATED = date(1, 1, 1)
@@ -24,6 +24,14 @@ def as_date(v: Any) -> date:
     if isinstance(v, datetime):
         return v.date()
     return v if isinstance(v, date) else date.fromisoformat(str(v)[:10])
+
+
+def summary_day(conn: Connection, column: ColumnElement) -> ColumnElement:
+    """The day a per-day summary files a contact under: ``column``'s calendar day, or
+    :data:`UNDATED` without one (SQLite keeps dates as text, hence its own spelling)."""
+    if conn.dialect.name == "sqlite":
+        return func.coalesce(func.date(column), UNDATED.isoformat())
+    return func.coalesce(cast(column, Date), UNDATED)
 
 
 def day_condition(column: ColumnElement, days: list[date]) -> ColumnElement:
